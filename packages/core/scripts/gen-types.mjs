@@ -1,0 +1,40 @@
+// Generates src/format/playbook.generated.ts from src/format/schema.json, the format's one source of
+// truth. `pnpm gen` writes it; the test `format/schema.test.ts` fails when the two disagree.
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { compile } from 'json-schema-to-typescript';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+export const schemaPath = here('../src/format/schema.json');
+export const typesPath = here('../src/format/playbook.generated.ts');
+
+/** Renders the TypeScript types for the playbook schema. */
+export async function renderTypes() {
+  const schema = JSON.parse(await readFile(schemaPath, 'utf8'));
+  // The root `oneOf` only says "checks or steps, not both"; the validator reports it as E_FORM.
+  // Left in, it would intersect Playbook with two anonymous object types that add nothing.
+  delete schema.oneOf;
+  const body = await compile(schema, 'Playbook', {
+    bannerComment: '',
+    additionalProperties: false,
+    unreachableDefinitions: true,
+    format: true,
+    style: { singleQuote: true, printWidth: 110, trailingComma: 'all' },
+  });
+  const cleaned = body
+    .replace(
+      /\n \*\n \* This interface was referenced by `.*`'s JSON-Schema\n \* via the `definition` "\w+"\./g,
+      '',
+    )
+    .replace(
+      /^ \* This interface was referenced by `.*`'s JSON-Schema\n \* via the `definition` "\w+"\.\n/gm,
+      '',
+    )
+    .replace(/\/\*\*\n \*\/\n/g, '');
+  return `// Generated from schema.json by scripts/gen-types.mjs (pnpm gen). Do not edit by hand.\n\n${cleaned}`;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await writeFile(typesPath, await renderTypes());
+  console.log(`wrote ${typesPath}`);
+}

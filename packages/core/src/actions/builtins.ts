@@ -1,0 +1,50 @@
+import { ActionError } from '../errors.js';
+import { defineAction } from './defineAction.js';
+
+/** `core.log`: writes a line to the run's log; usable as a step or a notification. */
+export const coreLog = defineAction<
+  { message: string; level?: 'debug' | 'info' | 'warn' | 'error' },
+  { logged: string }
+>({
+  id: 'core.log',
+  kind: 'notify',
+  description: "Writes a message to the run's log.",
+  idempotent: true,
+  input: {
+    type: 'object',
+    required: ['message'],
+    additionalProperties: false,
+    properties: {
+      message: { type: 'string', description: 'The line to log; may hold {{ expressions }}.' },
+      level: { enum: ['debug', 'info', 'warn', 'error'], default: 'info' },
+    },
+  },
+  output: { type: 'object', properties: { logged: { type: 'string' } } },
+  run(input, ctx) {
+    ctx.logger[input.level ?? 'info'](input.message, { stepId: ctx.stepId });
+    return Promise.resolve({ logged: input.message });
+  },
+  plan(input) {
+    return Promise.resolve({ summary: `would log "${input.message}"` });
+  },
+});
+
+/** `core.fail`: always fails with the given message; marks a branch that must never be taken quietly. */
+export const coreFail = defineAction<{ message: string }, never>({
+  id: 'core.fail',
+  kind: 'probe',
+  description: 'Fails the step with a message (never retried).',
+  idempotent: true,
+  input: {
+    type: 'object',
+    required: ['message'],
+    additionalProperties: false,
+    properties: { message: { type: 'string' } },
+  },
+  run(input) {
+    return Promise.reject(new ActionError('core.fail', input.message, { retryable: false }));
+  },
+});
+
+/** The built-in `core.*` actions every registry starts with. */
+export const coreActions = [coreLog, coreFail] as const;

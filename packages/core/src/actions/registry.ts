@@ -1,0 +1,81 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { FirstlineError } from '../errors.js';
+import { coreActions } from './builtins.js';
+import type { ActionDefinition } from './types.js';
+
+/** Any action definition, whatever its input and output types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyActionDefinition = ActionDefinition<any, any>;
+
+/** The actions a playbook may name, by id; the validator and the runtime both read it. */
+export interface ActionRegistry {
+  /** The action with this id, if registered. */
+  get(id: string): AnyActionDefinition | undefined;
+  /** Whether an action with this id is registered. */
+  has(id: string): boolean;
+  /** Every registered id, sorted. */
+  ids(): string[];
+  /** Adds actions; throws when an id is already taken. */
+  register(...actions: AnyActionDefinition[]): ActionRegistry;
+  /** Checks an input against the action's input schema; returns ajv's errors, or an empty list. */
+  checkInput(id: string, input: unknown): ErrorObject[];
+}
+
+/** Options for {@link createActionRegistry}. */
+export interface ActionRegistryOptions {
+  /** Register the `core.*` built-ins (default true). */
+  builtins?: boolean;
+}
+
+/**
+ * Creates a registry holding the `core.*` built-ins and the given actions.
+ *
+ * @example
+ * const actions = createActionRegistry([...awsActions({ region: 'eu-west-1' }), ...slack({ token })]);
+ */
+export function createActionRegistry(
+  actions: Iterable<AnyActionDefinition> = [],
+  options: ActionRegistryOptions = {},
+): ActionRegistry {
+  const byId = new Map<string, AnyActionDefinition>();
+  const validators = new Map<string, ValidateFunction>();
+  // Action authors' schemas may carry keywords of their own (descriptions for docs, x-*): be lenient.
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true });
+
+  const registry: ActionRegistry = {
+    get: (id) => byId.get(id),
+    has: (id) => byId.has(id),
+    ids: () => [...byId.keys()].sort(),
+    register(...defs) {
+      for (const def of defs) {
+        if (byId.has(def.id))
+          throw new FirstlineError('E_DUPLICATE_ACTION', `action ${def.id} is registered twice`);
+        byId.set(def.id, def);
+      }
+      return registry;
+    },
+    checkInput(id, input) {
+      const def = byId.get(id);
+      if (!def) return [];
+      let validate = validators.get(id);
+      if (!validate) {
+        validate = ajv.compile(def.input);
+        validators.set(id, validate);
+      }
+      return validate(input) ? [] : [...(validate.errors ?? [])];
+    },
+  };
+  if (options.builtins !== false) registry.register(...coreActions);
+  registry.register(...actions);
+  return registry;
+}
+
+/** Accepts a registry or a plain list of actions (with the built-ins added) and returns a registry. */
+export function toActionRegistry(
+  actions: ActionRegistry | Iterable<AnyActionDefinition> | undefined,
+): ActionRegistry {
+  if (actions && typeof (actions as ActionRegistry).checkInput === 'function')
+    return actions as ActionRegistry;
+  return createActionRegistry((actions ?? []) as Iterable<AnyActionDefinition>);
+}

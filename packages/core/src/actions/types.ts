@@ -1,0 +1,87 @@
+/** A JSON Schema (draft 2020-12) as a plain object. */
+export type JSONSchema = Record<string, unknown>;
+
+/** What an action is: a read-only probe, a remediation that changes something, or a notification. */
+export type ActionKind = 'probe' | 'remediation' | 'notify';
+
+/** The time source the runtime hands to actions; virtual in simulations, so never read the wall clock directly. */
+export interface Clock {
+  /** Milliseconds since the epoch, on this clock. */
+  now(): number;
+  /** Calls `fn` after `ms` milliseconds of this clock's time. */
+  setTimeout(fn: () => void, ms: number): unknown;
+  /** Cancels a timer made by {@link Clock.setTimeout}. */
+  clearTimeout(handle: unknown): void;
+}
+
+/** Structured log lines; secret values are redacted before they reach any sink. */
+export interface Logger {
+  /** Detail for debugging a run. */
+  debug(message: string, fields?: Record<string, unknown>): void;
+  /** What happened. */
+  info(message: string, fields?: Record<string, unknown>): void;
+  /** Something odd that did not stop the step. */
+  warn(message: string, fields?: Record<string, unknown>): void;
+  /** Something failed. */
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Everything an action may use while it runs, besides its input. */
+export interface ActionContext {
+  /** Aborted on cancellation and on the step's timeout: pass it to every I/O call. */
+  signal: AbortSignal;
+  /** The run this call belongs to. */
+  runId: string;
+  /** The step (its `id:`) being run. */
+  stepId: string;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  attempt: number;
+  /** `runId:stepId:visit:attempt`: stable across a crash and resume; pass it as a client token where the API takes one. */
+  idempotencyKey: string;
+  /** The run's clock (virtual in simulations). */
+  clock: Clock;
+  /** Where the action logs. */
+  logger: Logger;
+  /** The playbook's resolved secrets, by name. */
+  secrets: Readonly<Record<string, string>>;
+}
+
+/** What a remediation or notification would do, reported in shadow mode instead of doing it. */
+export interface Plan {
+  /** One sentence: "would reboot i-0abc1234". */
+  summary: string;
+  /** The resources it would change and how. */
+  changes?: Array<{ resource: string; change: string }>;
+  /** A permission preflight (EC2 DryRun, for instance): whether the real call would be allowed. */
+  preflight?: { ok: boolean; detail?: string };
+}
+
+/** One statement of an IAM policy, as least privilege for one action call. */
+export interface IamStatement {
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/** An action a playbook can name in `action:`: a plain object made with `defineAction`. */
+export interface ActionDefinition<I = unknown, O = unknown> {
+  /** `family.service.verb`, e.g. `aws.ec2.reboot`: what `action:` names. */
+  id: string;
+  /** Probes must be read-only; remediations and notifications are only planned in shadow mode. */
+  kind: ActionKind;
+  /** One sentence for docs and `--help`. */
+  description: string;
+  /** JSON Schema of `with:`; checked at validation time where values are not expressions, and again at run time. */
+  input: JSONSchema;
+  /** JSON Schema of the output; lets the validator check `steps.<id>.output.<field>` references. */
+  output?: JSONSchema;
+  /** True when repeating a call after a crash is harmless (a resumed run may then call it again). */
+  idempotent?: boolean;
+  /** Does the work. Must honour `ctx.signal`. */
+  run(input: I, ctx: ActionContext): Promise<O>;
+  /** Shadow mode: what `run` would do, without doing it; may preflight permissions. */
+  plan?(input: I, ctx: ActionContext): Promise<Plan>;
+  /** Least-privilege IAM statements for this call. */
+  permissions?(input: I): IamStatement[];
+}

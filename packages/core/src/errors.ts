@@ -1,0 +1,66 @@
+import type { Issue } from './validate/issues.js';
+
+/** Every error code a Firstline API throws; stable, safe to branch on. */
+export type FirstlineErrorCode =
+  'E_PLAYBOOK_INVALID' | 'E_ACTION_FAILED' | 'E_ACTION_DEFINITION' | 'E_DUPLICATE_ACTION' | 'E_READ';
+
+// A brand survives two installed copies of @firstline/core, where `instanceof` would not.
+const brand = Symbol.for('firstline.error');
+
+/** The base of every error Firstline throws: a stable `code`, a plain message and an optional `cause`. */
+export class FirstlineError extends Error {
+  /** Marks Firstline errors across package copies; see {@link isFirstlineError}. */
+  readonly [brand] = true;
+
+  constructor(
+    readonly code: FirstlineErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** True for any error thrown by Firstline, even one from another installed copy of the package. */
+export function isFirstlineError(value: unknown): value is FirstlineError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
+/** A playbook that cannot be loaded or used; carries every issue found, each with its position. */
+export class PlaybookInvalid extends FirstlineError {
+  constructor(
+    readonly issues: readonly Issue[],
+    readonly file?: string,
+  ) {
+    const first = issues[0];
+    const where = first ? `${file ?? '<playbook>'}:${first.line}:${first.column}` : (file ?? '<playbook>');
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+    super(
+      'E_PLAYBOOK_INVALID',
+      `${where} ${first?.code ?? ''} ${first?.message ?? 'invalid playbook'}${more}`.trim(),
+    );
+  }
+}
+
+/** How a failed action may be retried: whether at all, and after how long if the API said so. */
+export interface RetryAdvice {
+  /** False for failures a retry cannot fix (access denied, unknown resource). */
+  retryable: boolean;
+  /** A delay the remote side asked for (Retry-After), in milliseconds. */
+  afterMs?: number;
+  /** What kind of failure this was, matched against a step's `retry.on`. */
+  kind?: 'throttled' | 'timeout' | '5xx' | 'network' | 'error';
+}
+
+/** An action's failure, naming the action and saying whether retrying can help. */
+export class ActionError extends FirstlineError {
+  constructor(
+    readonly actionId: string,
+    message: string,
+    readonly retry: RetryAdvice = { retryable: false },
+    options?: ErrorOptions,
+  ) {
+    super('E_ACTION_FAILED', `${actionId}: ${message}`, options);
+  }
+}

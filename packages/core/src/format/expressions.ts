@@ -1,0 +1,224 @@
+import jsonata from 'jsonata';
+
+/** The names an expression may start from, everywhere expressions are allowed. */
+export const SCOPE_ROOTS = ['inputs', 'secrets', 'steps', 'trigger', 'run', 'name'] as const;
+/** What `steps.<id>` exposes about a step that ran. */
+export const STEP_FIELDS = ['output', 'outcome', 'attempts', 'visits', 'error'] as const;
+
+/** A piece of a string value: literal text, or a `{{ }}` expression with its offset in the string. */
+export type TemplatePart = { kind: 'text'; text: string } | { kind: 'expr'; source: string; offset: number };
+
+/** A string value split into text and `{{ }}` expressions, or the offset and reason it cannot be split. */
+export interface ParsedTemplate {
+  /** The parts in order; a string with no `{{` is one text part. */
+  parts: TemplatePart[];
+  /** Set when a `{{` is never closed or an expression is empty. */
+  error?: { offset: number; message: string };
+}
+
+/**
+ * Splits a string into text and `{{ expression }}` parts. The closing `}}` is found with JSONata's
+ * own braces and quotes in mind, so `{{ {"a": {"b": 1}} }}` is one expression.
+ */
+export function parseTemplate(value: string): ParsedTemplate {
+  const parts: TemplatePart[] = [];
+  let cursor = 0;
+  for (;;) {
+    const open = value.indexOf('{{', cursor);
+    if (open < 0) break;
+    if (open > cursor) parts.push({ kind: 'text', text: value.slice(cursor, open) });
+    const close = findClose(value, open + 2);
+    if (close < 0) return { parts, error: { offset: open, message: 'this `{{` is never closed with `}}`' } };
+    const source = value.slice(open + 2, close);
+    if (source.trim() === '')
+      return { parts, error: { offset: open, message: '`{{ }}` holds no expression' } };
+    parts.push({ kind: 'expr', source, offset: open + 2 });
+    cursor = close + 2;
+  }
+  if (cursor < value.length || parts.length === 0) parts.push({ kind: 'text', text: value.slice(cursor) });
+  return { parts };
+}
+
+function findClose(value: string, from: number): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = from; i < value.length; i++) {
+    const ch = value[i];
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+    else if (ch === '{') depth++;
+    else if (ch === '}') {
+      if (depth === 0 && value[i + 1] === '}') return i;
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return -1;
+}
+
+/** True when a string holds at least one `{{`: its value is decided at run time. */
+export function isTemplate(value: string): boolean {
+  return value.includes('{{');
+}
+
+/**
+ * Rewrites `steps['open-issue']` (a key lookup as people write it) into JSONata's own
+ * steps.`open-issue`. In JSONata a string in brackets is a filter that is always true, so the
+ * rewrite changes nothing a working expression could have meant.
+ */
+export function normalizeExpression(source: string): string {
+  let out = '';
+  let quote: string | undefined;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i] as string;
+    if (quote) {
+      out += ch;
+      if (ch === '\\' && i + 1 < source.length) out += source[++i];
+      else if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (ch === '[') {
+      const match = /^\[\s*(["'])((?:(?!\1)[^\\`]|\\.)*)\1\s*\]/.exec(source.slice(i));
+      const before = out.trimEnd().at(-1);
+      if (match && before !== undefined && /[\w`\])]/.test(before)) {
+        out = `${out.trimEnd()}.\`${match[2]}\``;
+        i += match[0].length - 1;
+        continue;
+      }
+    }
+    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+    out += ch;
+  }
+  return out;
+}
+
+/** A name an expression reads from its scope: `inputs.url` is root `inputs`, path `['url']`. */
+export interface ExpressionReference {
+  /** The first name, e.g. `inputs`, `steps`, `output`. */
+  root: string;
+  /** The names that follow, as far as they are plain field names. */
+  path: string[];
+  /** Offset of the root name in the (normalized) expression. */
+  offset: number;
+}
+
+/** An expression that did not compile: JSONata's message and the offset it points at. */
+export interface ExpressionSyntaxError {
+  message: string;
+  offset: number;
+}
+
+interface AstNode {
+  type: string;
+  value?: unknown;
+  position?: number;
+  steps?: AstNode[];
+  stages?: AstNode[];
+  expr?: AstNode;
+  lhs?: AstNode | AstNode[][];
+  rhs?: AstNode;
+  expression?: AstNode;
+  expressions?: AstNode[];
+  arguments?: AstNode[];
+  condition?: AstNode;
+  then?: AstNode;
+  else?: AstNode;
+  pattern?: AstNode;
+  update?: AstNode;
+  delete?: AstNode;
+}
+
+const compiled = new Map<string, jsonata.Expression>();
+
+/** Compiles a JSONata expression (after {@link normalizeExpression}), caching by source; throws on bad syntax. */
+export function compileExpression(source: string): jsonata.Expression {
+  const normalized = normalizeExpression(source);
+  let expression = compiled.get(normalized);
+  if (!expression) {
+    expression = jsonata(normalized);
+    if (compiled.size > 5_000) compiled.clear();
+    compiled.set(normalized, expression);
+  }
+  return expression;
+}
+
+/** Compiles an expression for checking: its references, or the syntax error JSONata reports. */
+export function analyzeExpression(
+  source: string,
+): { ok: true; references: ExpressionReference[] } | { ok: false; error: ExpressionSyntaxError } {
+  let expression: jsonata.Expression;
+  try {
+    expression = compileExpression(source);
+  } catch (error) {
+    const e = error as { message?: string; position?: number };
+    const message = String(e.message ?? error).replace(/\.$/, '');
+    return { ok: false, error: { message, offset: Math.max(0, (e.position ?? 1) - 1) } };
+  }
+  const references: ExpressionReference[] = [];
+  collect(expression.ast() as AstNode, references);
+  return { ok: true, references };
+}
+
+function collect(node: AstNode | undefined, out: ExpressionReference[]): void {
+  if (!node || typeof node !== 'object') return;
+  switch (node.type) {
+    case 'path': {
+      const [first, ...rest] = node.steps ?? [];
+      if (first?.type === 'name' && typeof first.value === 'string') {
+        const path: string[] = [];
+        if (!first.stages?.length) {
+          for (const step of rest) {
+            if (step.type !== 'name' || typeof step.value !== 'string') break;
+            path.push(step.value);
+            if (step.stages?.length) break;
+          }
+        }
+        out.push({
+          root: first.value,
+          path,
+          offset: (first.position ?? first.value.length) - first.value.length,
+        });
+      } else collect(first, out);
+      // Later steps and filter predicates are relative to the path's own context, not the scope.
+      return;
+    }
+    case 'name':
+      if (typeof node.value === 'string')
+        out.push({ root: node.value, path: [], offset: (node.position ?? 0) - node.value.length });
+      return;
+    case 'unary':
+      if (Array.isArray(node.lhs)) for (const pair of node.lhs) for (const part of pair) collect(part, out);
+      collect(node.expression, out);
+      for (const e of node.expressions ?? []) collect(e, out);
+      return;
+    case 'binary':
+    case 'apply':
+    case 'bind':
+      if (!Array.isArray(node.lhs)) collect(node.lhs, out);
+      collect(node.rhs, out);
+      return;
+    case 'function':
+    case 'partial':
+      for (const arg of node.arguments ?? []) collect(arg, out);
+      return;
+    case 'condition':
+      collect(node.condition, out);
+      collect(node.then, out);
+      collect(node.else, out);
+      return;
+    case 'block':
+      for (const e of node.expressions ?? []) collect(e, out);
+      return;
+    case 'transform':
+      collect(node.pattern, out);
+      collect(node.update, out);
+      collect(node.delete, out);
+      return;
+    default:
+      return;
+  }
+}
+
+/** What `run.<field>` exposes to expressions. */
+export const RUN_FIELDS = ['id', 'startedAt', 'mode', 'playbook', 'outcome', 'deadline'] as const;

@@ -1,0 +1,314 @@
+// Generated from schema.json by scripts/gen-types.mjs (pnpm gen). Do not edit by hand.
+
+/**
+ * Playbook name: letters, digits, '.', '_' and '-'.
+ */
+export type PlaybookName = string;
+/**
+ * Where a secret comes from: an environment variable, an SSM parameter, or a Secrets Manager secret.
+ */
+export type SecretRef = EnvSecretRef | SsmSecretRef | SecretsManagerSecretRef;
+/**
+ * A duration: a whole number and a unit (ms, s, m, h), optionally combined: 500ms, 20s, 3m, 1h, 1m30s.
+ */
+export type Duration = string;
+/**
+ * The probes that decide whether the target is healthy: a list run in order, or a parallel group with a quorum.
+ */
+export type Checks = [ActionStep, ...ActionStep[]] | ParallelChecks;
+/**
+ * An id: a letter, then letters, digits, '_' or '-' (at most 64 characters).
+ */
+export type Identifier = string;
+/**
+ * A registered action, named family.service.verb (aws.ec2.reboot, slack.post).
+ */
+export type ActionId = string;
+/**
+ * A JSONata expression over inputs, secrets, steps, trigger and run (and output where the step's result is judged).
+ */
+export type Expression = string;
+/**
+ * How many times the step may run in one run; bounds every loop through it.
+ */
+export type MaxVisits = number;
+/**
+ * How many of a parallel group's steps must pass: all, any, or at least N.
+ */
+export type Quorum =
+  | ('all' | 'any')
+  | {
+      atLeast: number;
+    };
+/**
+ * Notifications sent, in order, for one run outcome.
+ */
+export type NotifyList = NotifyStep[];
+/**
+ * One step of the general form: exactly one of action, wait, goto, end or parallel.
+ */
+export type Step = ActionStep | WaitStep | GotoStep | EndStep | ParallelStep;
+/**
+ * A run outcome: healthy, recovered, unrecovered, failed, timed_out, cancelled, skipped, or a custom name.
+ */
+export type OutcomeName = string;
+
+/**
+ * A Firstline playbook (format v1): probes, remediations and notifications for first-line incident response. A whole-run `timeout` defaults to 1h when absent: nothing runs forever.
+ */
+export interface Playbook {
+  /**
+   * Editor hint: the URL or path of this schema.
+   */
+  $schema?: string;
+  /**
+   * Format version. This release reads version 1.
+   */
+  firstline: 1;
+  name: PlaybookName;
+  /**
+   * What the playbook is for, in a sentence or two.
+   */
+  description?: string;
+  /**
+   * Typed inputs, validated (with defaults applied) before anything runs.
+   */
+  inputs?: {
+    [k: string]: InputSpec;
+  };
+  /**
+   * Secrets by reference only (environment, SSM Parameter Store, Secrets Manager); values never appear in the playbook.
+   */
+  secrets?: {
+    [k: string]: SecretRef;
+  };
+  timeout?: Duration;
+  defaults?: StepDefaults;
+  checks?: Checks;
+  /**
+   * Remediations run in order when a check fails.
+   *
+   * @minItems 1
+   */
+  remediate?: [ActionStep, ...ActionStep[]];
+  recheck?: Recheck;
+  notify?: Notify;
+  /**
+   * The general form: a graph of steps. The first step runs first; by default a passing step continues with the next one in the list.
+   *
+   * @minItems 1
+   */
+  steps?: [Step, ...Step[]];
+}
+/**
+ * One typed input.
+ */
+export interface InputSpec {
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
+  description?: string;
+  /**
+   * Used when the input is not given; makes the input optional.
+   */
+  default?: unknown;
+  /**
+   * Whether the input must be given (default: true unless a default is set).
+   */
+  required?: boolean;
+  /**
+   * @minItems 1
+   */
+  enum?: [unknown, ...unknown[]];
+  /**
+   * A regular expression a string input must match.
+   */
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  /**
+   * JSON Schema of array items.
+   */
+  items?: {
+    [k: string]: unknown;
+  };
+  examples?: unknown[];
+}
+export interface EnvSecretRef {
+  env: string;
+}
+export interface SsmSecretRef {
+  /**
+   * Parameter name or ARN; SecureString values are decrypted.
+   */
+  ssm: string;
+  region?: string;
+}
+export interface SecretsManagerSecretRef {
+  /**
+   * Secret name or ARN.
+   */
+  secretsManager: string;
+  /**
+   * A key inside a JSON secret.
+   */
+  key?: string;
+  region?: string;
+}
+/**
+ * Settings every step inherits unless it sets its own.
+ */
+export interface StepDefaults {
+  timeout?: Duration;
+  retry?: RetryPolicy;
+}
+/**
+ * How a failing step is retried.
+ */
+export interface RetryPolicy {
+  /**
+   * Total attempts, the first included.
+   */
+  attempts?: number;
+  delay?: Duration;
+  backoff?: 'constant' | 'linear' | 'exponential';
+  maxDelay?: Duration;
+  jitter?: 'full' | 'none';
+  /**
+   * Which failures are retried: error (any), throttled, timeout, 5xx, network, fail (expect not met).
+   *
+   * @minItems 1
+   */
+  on?: [
+    'error' | 'throttled' | 'timeout' | '5xx' | 'network' | 'fail',
+    ...('error' | 'throttled' | 'timeout' | '5xx' | 'network' | 'fail')[],
+  ];
+}
+/**
+ * Runs an action: a probe, a remediation or a notification. `expect` decides pass/fail from `output` (false → the step fails); `when` runs the step only when true (otherwise it is skipped).
+ */
+export interface ActionStep {
+  id: Identifier;
+  description?: string;
+  action: ActionId;
+  with?: ActionInput;
+  expect?: Expression;
+  when?: Expression;
+  timeout?: Duration;
+  retry?: RetryPolicy;
+  /**
+   * Safe to repeat after a crash (overrides the action's own declaration).
+   */
+  idempotent?: boolean;
+  on?: Transitions;
+  next?: Identifier;
+  maxVisits?: MaxVisits;
+}
+/**
+ * The action's input. Strings may hold {{ expressions }}; a string that is exactly one {{ }} keeps the value's type.
+ */
+export interface ActionInput {
+  [k: string]: unknown;
+}
+/**
+ * Where to go after each step outcome (step ids). Defaults: pass → the next step, fail/error/timeout → the run fails.
+ */
+export interface Transitions {
+  pass?: Identifier;
+  fail?: Identifier;
+  error?: Identifier;
+  timeout?: Identifier;
+}
+export interface ParallelChecks {
+  parallel: true;
+  quorum?: Quorum;
+  /**
+   * @minItems 1
+   */
+  steps: [ActionStep, ...ActionStep[]];
+}
+/**
+ * After remediating, wait `after`, then run the checks again; at most `rounds` times.
+ */
+export interface Recheck {
+  rounds?: number;
+  after: Duration;
+}
+/**
+ * Notifications per run outcome.
+ */
+export interface Notify {
+  healthy?: NotifyList;
+  recovered?: NotifyList;
+  unrecovered?: NotifyList;
+  failed?: NotifyList;
+  timed_out?: NotifyList;
+  cancelled?: NotifyList;
+  skipped?: NotifyList;
+}
+/**
+ * A notification sent when the run ends with this outcome.
+ */
+export interface NotifyStep {
+  id?: Identifier;
+  description?: string;
+  action: ActionId;
+  with?: ActionInput;
+  when?: Expression;
+  timeout?: Duration;
+  retry?: RetryPolicy;
+}
+/**
+ * Waits a fixed duration, or until a probe's output meets a condition.
+ */
+export interface WaitStep {
+  id: Identifier;
+  description?: string;
+  wait: Duration | WaitUntil;
+  on?: Transitions;
+  next?: Identifier;
+  maxVisits?: MaxVisits;
+}
+/**
+ * Polls the probe step named by `step` every `every` until `until` (judged over its `output`) holds, or fails after `timeout`.
+ */
+export interface WaitUntil {
+  until: Expression;
+  step: Identifier;
+  every?: Duration;
+  timeout: Duration;
+}
+/**
+ * Jumps to another step; a loop through it needs `maxVisits`.
+ */
+export interface GotoStep {
+  id: Identifier;
+  description?: string;
+  goto: Identifier;
+  maxVisits?: MaxVisits;
+}
+/**
+ * Ends the run with an outcome.
+ */
+export interface EndStep {
+  id: Identifier;
+  description?: string;
+  end: OutcomeName;
+}
+/**
+ * Runs its steps at once; passes when the quorum passes and decides as soon as the quorum is settled.
+ */
+export interface ParallelStep {
+  id: Identifier;
+  description?: string;
+  parallel: true;
+  quorum?: Quorum;
+  /**
+   * @minItems 1
+   */
+  steps: [ActionStep, ...ActionStep[]];
+  timeout?: Duration;
+  on?: Transitions;
+  next?: Identifier;
+  maxVisits?: MaxVisits;
+}

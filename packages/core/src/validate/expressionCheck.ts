@@ -1,0 +1,198 @@
+import type { ActionRegistry } from '../actions/registry.js';
+import {
+  analyzeExpression,
+  parseTemplate,
+  RUN_FIELDS,
+  SCOPE_ROOTS,
+  STEP_FIELDS,
+} from '../format/expressions.js';
+import type { ExpressionReference } from '../format/expressions.js';
+import type { PathSegment } from '../load/sourceMap.js';
+import { asRecord, asString } from './context.js';
+import type { IssueCollector } from './context.js';
+import type { PlaybookModel } from './model.js';
+import { didYouMean } from './suggest.js';
+
+/** What an expression can see besides the common scope. */
+interface Scope {
+  /** `output` is in scope (expect, until). */
+  output: boolean;
+}
+
+/**
+ * Compiles every expression (`{{ }}` in `with`, bare in `expect`, `when`, `until`) and checks that
+ * it reads only what exists: declared inputs and secrets, existing step ids and their fields.
+ */
+export function checkExpressions(
+  model: PlaybookModel,
+  registry: ActionRegistry | undefined,
+  issues: IssueCollector,
+): void {
+  const known = {
+    inputs: new Set(Object.keys(asRecord(model.root.inputs) ?? {})),
+    secrets: new Set(Object.keys(asRecord(model.root.secrets) ?? {})),
+    steps: new Map(model.all.filter((s) => s.id).map((s) => [s.id!, asString(s.data.action)])),
+    registry,
+  };
+  const check = (source: string, path: PathSegment[], scope: Scope, inner: number) =>
+    checkOne(source, path, scope, inner, known, issues);
+
+  for (const step of model.all) {
+    walkStrings(step.data.with, [...step.path, 'with'], (text, path) => {
+      const template = parseTemplate(text);
+      if (template.error)
+        issues.report('E_TEMPLATE', path, template.error.message, { inner: template.error.offset });
+      for (const part of template.parts)
+        if (part.kind === 'expr') check(part.source, path, { output: false }, part.offset);
+    });
+    for (const key of ['expect', 'when'] as const) {
+      const source = asString(step.data[key]);
+      if (source !== undefined) check(source, [...step.path, key], { output: key === 'expect' }, 0);
+    }
+    const until = asString(asRecord(step.data.wait)?.until);
+    if (until !== undefined) check(until, [...step.path, 'wait', 'until'], { output: true }, 0);
+  }
+}
+
+interface Known {
+  inputs: Set<string>;
+  secrets: Set<string>;
+  steps: Map<string, string | undefined>;
+  registry: ActionRegistry | undefined;
+}
+
+function checkOne(
+  source: string,
+  path: PathSegment[],
+  scope: Scope,
+  inner: number,
+  known: Known,
+  issues: IssueCollector,
+): void {
+  const analysis = analyzeExpression(source);
+  if (!analysis.ok) {
+    issues.report('E_EXPRESSION', path, `expression does not compile: ${analysis.error.message}`, {
+      inner: inner + analysis.error.offset,
+    });
+    return;
+  }
+  for (const ref of analysis.references) checkReference(ref, path, scope, inner, known, issues);
+}
+
+function checkReference(
+  ref: ExpressionReference,
+  path: PathSegment[],
+  scope: Scope,
+  inner: number,
+  known: Known,
+  issues: IssueCollector,
+): void {
+  const at = { inner: inner + ref.offset };
+  const [first, second, third] = ref.path;
+  switch (ref.root) {
+    case 'inputs':
+      if (first !== undefined && !known.inputs.has(first))
+        issues.report(
+          'E_UNKNOWN_INPUT',
+          path,
+          `inputs.${first} is not declared under inputs:${didYouMean(first, known.inputs)}`,
+          at,
+        );
+      return;
+    case 'secrets':
+      if (first !== undefined && !known.secrets.has(first))
+        issues.report(
+          'E_UNKNOWN_SECRET',
+          path,
+          `secrets.${first} is not declared under secrets:${didYouMean(first, known.secrets)}`,
+          at,
+        );
+      return;
+    case 'steps': {
+      if (first === undefined) return;
+      if (!known.steps.has(first)) {
+        issues.report(
+          'E_UNKNOWN_STEP',
+          path,
+          `steps.${first}: no step has the id "${first}"${didYouMean(first, known.steps.keys())}`,
+          at,
+        );
+        return;
+      }
+      if (second !== undefined && !(STEP_FIELDS as readonly string[]).includes(second)) {
+        issues.report(
+          'E_UNKNOWN_REFERENCE',
+          path,
+          `steps.${first}.${second} does not exist; a step exposes ${STEP_FIELDS.join(', ')}${didYouMean(second, STEP_FIELDS)}`,
+          at,
+        );
+        return;
+      }
+      if (second === 'output' && third !== undefined) checkOutputField(first, third, path, at, known, issues);
+      return;
+    }
+    case 'run':
+      if (first !== undefined && !(RUN_FIELDS as readonly string[]).includes(first))
+        issues.report(
+          'E_UNKNOWN_REFERENCE',
+          path,
+          `run.${first} does not exist; run exposes ${RUN_FIELDS.join(', ')}${didYouMean(first, RUN_FIELDS)}`,
+          at,
+        );
+      return;
+    case 'trigger':
+    case 'name':
+      return;
+    case 'output':
+      if (!scope.output)
+        issues.report(
+          'E_UNKNOWN_REFERENCE',
+          path,
+          '`output` is only in scope in expect and until; name the step: steps.<id>.output',
+          at,
+        );
+      return;
+    default: {
+      const roots = scope.output ? [...SCOPE_ROOTS, 'output'] : SCOPE_ROOTS;
+      issues.report(
+        'E_UNKNOWN_REFERENCE',
+        path,
+        `"${ref.root}" is not in scope; expressions start from ${roots.join(', ')}${didYouMean(ref.root, roots)}`,
+        at,
+      );
+    }
+  }
+}
+
+/** When the action declares a closed output schema, `steps.<id>.output.<field>` must be one of its fields. */
+function checkOutputField(
+  stepId: string,
+  field: string,
+  path: PathSegment[],
+  at: { inner: number },
+  known: Known,
+  issues: IssueCollector,
+): void {
+  const actionId = known.steps.get(stepId);
+  const output = actionId ? known.registry?.get(actionId)?.output : undefined;
+  const properties = asRecord(output?.properties);
+  if (!properties || output?.additionalProperties !== false || field in properties) return;
+  issues.report(
+    'E_UNKNOWN_REFERENCE',
+    path,
+    `steps.${stepId}.output.${field}: ${actionId} has no output "${field}"${didYouMean(field, Object.keys(properties)) || `; it returns ${Object.keys(properties).join(', ')}`}`,
+    at,
+  );
+}
+
+/** Calls `visit` for every string inside a value, with its path. */
+export function walkStrings(
+  value: unknown,
+  path: PathSegment[],
+  visit: (text: string, path: PathSegment[]) => void,
+): void {
+  if (typeof value === 'string') visit(value, path);
+  else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, [...path, i], visit));
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) walkStrings(v, [...path, k], visit);
+}

@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Sibling packages are imported by their public names; in tests those names resolve to the
+// TypeScript sources so a change is tested without a rebuild. The build itself is checked by
+// `pnpm test` (which builds) and by the examples' subprocess tests.
+const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@firstline/core': src('core'),
+    },
+  },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'core', root: 'packages/core', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'examples', root: 'examples', include: ['test/**/*.test.ts'] },
+      },
+    ],
+  },
+});
