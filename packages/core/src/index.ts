@@ -48,7 +48,7 @@ export { checkPlaybook, validatePlaybook } from './validate/validatePlaybook.js'
 export type { CheckResult, ValidateOptions } from './validate/validatePlaybook.js';
 
 export { defineAction } from './actions/defineAction.js';
-export { createActionRegistry, toActionRegistry } from './actions/registry.js';
+export { createActionRegistry } from './actions/registry.js';
 export type { ActionRegistry, ActionRegistryOptions, AnyActionDefinition } from './actions/registry.js';
 export { coreActions, coreFail, coreLog } from './actions/builtins.js';
 export type {

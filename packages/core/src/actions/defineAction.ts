@@ -1,7 +1,8 @@
 import { FirstlineError } from '../errors.js';
 import type { ActionDefinition } from './types.js';
 
-const ACTION_ID = /^[a-z][a-z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)+$/;
+/** What an action id looks like: `family.service.verb`. */
+export const ACTION_ID = /^[a-z][a-z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)+$/;
 const KINDS = new Set(['probe', 'remediation', 'notify']);
 
 /**

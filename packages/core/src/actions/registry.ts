@@ -71,11 +71,21 @@ export function createActionRegistry(
   return registry;
 }
 
+// Registries made on the fly from lists are kept per list, and the built-ins-only one once, so a
+// validator called in a loop does not rebuild ajv and recompile schemas every time.
+const fromLists = new WeakMap<object, ActionRegistry>();
+let builtinsOnly: ActionRegistry | undefined;
+
 /** Accepts a registry or a plain list of actions (with the built-ins added) and returns a registry. */
 export function toActionRegistry(
   actions: ActionRegistry | Iterable<AnyActionDefinition> | undefined,
 ): ActionRegistry {
-  if (actions && typeof (actions as ActionRegistry).checkInput === 'function')
-    return actions as ActionRegistry;
-  return createActionRegistry((actions ?? []) as Iterable<AnyActionDefinition>);
+  if (actions === undefined) return (builtinsOnly ??= createActionRegistry());
+  if (typeof (actions as ActionRegistry).checkInput === 'function') return actions as ActionRegistry;
+  let registry = fromLists.get(actions);
+  if (!registry) {
+    registry = createActionRegistry(actions as Iterable<AnyActionDefinition>);
+    fromLists.set(actions, registry);
+  }
+  return registry;
 }

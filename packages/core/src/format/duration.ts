@@ -13,8 +13,10 @@ export function parseDuration(text: string): number | undefined {
 
 /** Formats milliseconds the way playbooks write them: `2m`, `1m30s`, `500ms`. */
 export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
+  if (ms < 0) return `-${formatDuration(-ms)}`;
   let rest = Math.round(ms);
+  // Checked after rounding: 0.4 would otherwise format as an empty string.
+  if (rest === 0) return '0s';
   let out = '';
   for (const [unit, size] of [
     ['h', 3_600_000],

@@ -68,13 +68,24 @@ export function isTemplate(value: string): boolean {
  * rewrite changes nothing a working expression could have meant.
  */
 export function normalizeExpression(source: string): string {
+  return normalizeMapped(source).text;
+}
+
+// The rewrite changes lengths, so it also maps each offset of the result back to the source:
+// issues must point at the name as the author wrote it.
+function normalizeMapped(source: string): { text: string; origin: number[] } {
   let out = '';
+  const origin: number[] = [];
+  const emit = (text: string, at: number) => {
+    out += text;
+    for (let k = 0; k < text.length; k++) origin.push(at + k);
+  };
   let quote: string | undefined;
   for (let i = 0; i < source.length; i++) {
     const ch = source[i] as string;
     if (quote) {
-      out += ch;
-      if (ch === '\\' && i + 1 < source.length) out += source[++i];
+      emit(ch, i);
+      if (ch === '\\' && i + 1 < source.length) emit(source[i + 1] as string, ++i);
       else if (ch === quote) quote = undefined;
       continue;
     }
@@ -82,15 +93,23 @@ export function normalizeExpression(source: string): string {
       const match = /^\[\s*(["'])((?:(?!\1)[^\\`]|\\.)*)\1\s*\]/.exec(source.slice(i));
       const before = out.trimEnd().at(-1);
       if (match && before !== undefined && /[\w`\])]/.test(before)) {
-        out = `${out.trimEnd()}.\`${match[2]}\``;
+        const name = match[2] as string;
+        const openQuote = i + match[0].indexOf(match[1] as string);
+        out = out.trimEnd();
+        origin.length = out.length;
+        emit('.', i);
+        emit('`', openQuote);
+        emit(name, openQuote + 1);
+        emit('`', openQuote + 1 + name.length);
         i += match[0].length - 1;
         continue;
       }
     }
     if (ch === '"' || ch === "'" || ch === '`') quote = ch;
-    out += ch;
+    emit(ch, i);
   }
-  return out;
+  origin.push(source.length);
+  return { text: out, origin };
 }
 
 /** A name an expression reads from its scope: `inputs.url` is root `inputs`, path `['url']`. */
@@ -99,7 +118,7 @@ export interface ExpressionReference {
   root: string;
   /** The names that follow, as far as they are plain field names. */
   path: string[];
-  /** Offset of the root name in the (normalized) expression. */
+  /** Offset of the root name in the expression as written (before {@link normalizeExpression}). */
   offset: number;
 }
 
@@ -147,17 +166,19 @@ export function compileExpression(source: string): jsonata.Expression {
 export function analyzeExpression(
   source: string,
 ): { ok: true; references: ExpressionReference[] } | { ok: false; error: ExpressionSyntaxError } {
+  const { origin } = normalizeMapped(source);
+  const toSource = (offset: number) => origin[Math.min(Math.max(0, offset), origin.length - 1)] ?? offset;
   let expression: jsonata.Expression;
   try {
     expression = compileExpression(source);
   } catch (error) {
     const e = error as { message?: string; position?: number };
     const message = String(e.message ?? error).replace(/\.$/, '');
-    return { ok: false, error: { message, offset: Math.max(0, (e.position ?? 1) - 1) } };
+    return { ok: false, error: { message, offset: toSource((e.position ?? 1) - 1) } };
   }
   const references: ExpressionReference[] = [];
   collect(expression.ast() as AstNode, references);
-  return { ok: true, references };
+  return { ok: true, references: references.map((r) => ({ ...r, offset: toSource(r.offset) })) };
 }
 
 function collect(node: AstNode | undefined, out: ExpressionReference[]): void {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import type { Alias, Document, Node as YamlNode } from 'yaml';
 import { PlaybookInvalid } from '../errors.js';
 import type { Issue, IssueCode } from '../validate/issues.js';
 import { firstInvalidUtf8, LOAD_LIMITS } from './limits.js';
@@ -110,10 +110,9 @@ export function tryParsePlaybook(input: string | Uint8Array, options: LoadOption
   if ('issue' in decoded) return { ok: false, issues: [decoded.issue] };
   const text = decoded.text;
 
-  const lines = new LineCounter();
+  const lines = lineStarts(text);
   const tooDeep = flowDepthExceeded(text, limits.maxDepth);
   if (tooDeep >= 0) {
-    for (let i = 0; i <= tooDeep; i++) if (text[i] === '\n') lines.addNewLine(i + 1);
     return failAt(
       lines,
       tooDeep,
@@ -124,7 +123,7 @@ export function tryParsePlaybook(input: string | Uint8Array, options: LoadOption
 
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, version: '1.2' });
+    doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, version: '1.2' });
   } catch (error) {
     return fail('E_YAML_SYNTAX', `the YAML parser gave up: ${String((error as Error).message ?? error)}`);
   }
@@ -133,7 +132,13 @@ export function tryParsePlaybook(input: string | Uint8Array, options: LoadOption
     const code = YAML_CODES[e.code] ?? 'E_YAML_SYNTAX';
     return issueAt(lines, e.pos[0], code, yamlMessage(code, e.message));
   });
-  if (issues.length > 0) return { ok: false, issues: dedupe(issues) };
+  if (issues.length > 0) {
+    // A tab used as indentation derails the parser for the rest of its line: there the tab is the
+    // one thing to fix, and the parser's other complaints on that line only confuse.
+    const tabLines = new Set(issues.filter((i) => i.code === 'E_YAML_TAB').map((i) => i.line));
+    const cleaned = issues.filter((i) => i.code !== 'E_YAML_SYNTAX' || !tabLines.has(i.line));
+    return { ok: false, issues: dedupe(cleaned) };
+  }
 
   if (
     doc.contents === null ||
@@ -172,6 +177,9 @@ class DataBuilder {
   readonly issues: Issue[] = [];
   private nodes = 0;
   private aliasDepth = 0;
+  /** Where the outermost alias being expanded stands: limits hit inside an expansion point there. */
+  private aliasSite = 0;
+  private aliasTargets?: Map<Alias, YamlNode | undefined>;
 
   constructor(
     private readonly doc: Document.Parsed,
@@ -202,10 +210,11 @@ class DataBuilder {
       this.stop(node, 'E_DEPTH_LIMIT', `the document nests deeper than ${this.limits.maxDepth} levels`);
 
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
+      const target = this.resolveAlias(node);
       if (!target)
         this.stop(node, 'E_YAML_SYNTAX', `the alias *${node.source} names no anchor defined before it`);
       this.record(path, node.range?.[0] ?? 0, keyStart, undefined);
+      if (this.aliasDepth === 0) this.aliasSite = node.range?.[0] ?? 0;
       this.aliasDepth++;
       try {
         // Positions inside an expanded alias resolve to the alias itself (its first use site).
@@ -216,9 +225,10 @@ class DataBuilder {
     }
     const start = (node as { range?: [number, number, number] }).range?.[0] ?? 0;
     const tag = (node as { tag?: string }).tag;
-    if (tag && !CORE_TAGS.has(tag)) {
+    // Inside an expansion the tagged node was already reported where it stands.
+    if (tag && !CORE_TAGS.has(tag) && this.aliasDepth === 0) {
       this.report(
-        start,
+        tagStart(this.text, start),
         'E_YAML_TAG',
         `the tag ${tag.replace('tag:yaml.org,2002:', '!!')} is not plain data; remove it`,
       );
@@ -265,8 +275,29 @@ class DataBuilder {
     this.issues.push(issueAt(this.lines, offset, code, message));
   }
 
+  /**
+   * The node an alias names: the last anchor of that name before it. Computed once for the whole
+   * document, because yaml's `Alias.resolve` walks the document on every call: quadratic in aliases.
+   */
+  private resolveAlias(alias: Alias): YamlNode | undefined {
+    if (!this.aliasTargets) {
+      const targets = new Map<Alias, YamlNode | undefined>();
+      const anchors = new Map<string, YamlNode>();
+      visit(this.doc, {
+        Node: (_key, node) => {
+          if (isAlias(node)) targets.set(node, anchors.get(node.source));
+          else if (node.anchor) anchors.set(node.anchor, node);
+        },
+      });
+      this.aliasTargets = targets;
+    }
+    return this.aliasTargets.get(alias);
+  }
+
   private stop(node: unknown, code: IssueCode, message: string): never {
-    this.report((node as { range?: number[] } | null)?.range?.[0] ?? 0, code, message);
+    // Inside an expanded alias, point at the alias the document uses, not into the anchor's content.
+    const at = this.aliasDepth > 0 ? this.aliasSite : (node as { range?: number[] } | null)?.range?.[0];
+    this.report(at ?? 0, code, message);
     throw new LimitReached(message);
   }
 }
@@ -314,6 +345,18 @@ function decode(input: string | Uint8Array, maxBytes: number): { text: string } 
 }
 
 /**
+ * Every line's start, counted from the text itself. yaml's own `lineCounter` option is fed by the
+ * parser, which skips the newlines inside tokens it could not place: every line after such an
+ * error would then be reported one line too early.
+ */
+function lineStarts(text: string): LineCounter {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  return lines;
+}
+
+/**
  * Finds where `[`/`{` nesting first passes `max`, or -1. Checked before parsing because the YAML
  * parser recurses on flow collections and a few kilobytes of brackets exhaust the stack.
  * Quotes are ignored: a string holding dozens of unmatched brackets only costs a stricter limit.
@@ -327,6 +370,16 @@ function flowDepthExceeded(text: string, max: number): number {
     } else if ((ch === 0x5d || ch === 0x7d) && depth > 0) depth--;
   }
   return -1;
+}
+
+/**
+ * Where the tag written before a node begins (`!Ref` in `url: !Ref Name`): the parser's range
+ * starts at the value, after the tag, and the user needs to see the tag itself.
+ */
+function tagStart(text: string, start: number): number {
+  const before = text.slice(Math.max(0, start - 256), start);
+  const match = /!\S*(?:\s+&\S+)?\s*$/.exec(before);
+  return match ? start - before.length + match.index : start;
 }
 
 function yamlMessage(code: IssueCode, raw: string): string {

@@ -1,9 +1,10 @@
 import type { ErrorObject } from 'ajv';
+import { ACTION_ID } from '../actions/defineAction.js';
 import type { ActionRegistry } from '../actions/registry.js';
 import { isTemplate } from '../format/expressions.js';
 import { formatPath, pointerToSegments } from '../load/sourceMap.js';
 import type { PathSegment } from '../load/sourceMap.js';
-import { asRecord, asString, describeValue } from './context.js';
+import { asRecord, asString, describeValue, quoteValue } from './context.js';
 import type { IssueCollector } from './context.js';
 import type { PlaybookModel, StepInfo } from './model.js';
 import { didYouMean } from './suggest.js';
@@ -31,7 +32,8 @@ export function checkActions(model: PlaybookModel, registry: ActionRegistry, iss
   const byId = new Map(model.all.filter((s) => s.id).map((s) => [s.id!, s]));
   for (const step of model.all) {
     const actionId = asString(step.data.action);
-    if (!actionId) continue;
+    // A malformed name was reported by the schema check; "unknown action" would say it twice.
+    if (!actionId || !ACTION_ID.test(actionId)) continue;
     const action = registry.get(actionId);
     if (!action) {
       const family = actionId.split('.')[0] ?? '';
@@ -42,7 +44,7 @@ export function checkActions(model: PlaybookModel, registry: ActionRegistry, iss
       issues.report(
         'E_UNKNOWN_ACTION',
         [...step.path, 'action'],
-        `no action "${actionId}" is registered${hint}`,
+        `no action ${quoteValue(actionId)} is registered${hint}`,
       );
       continue;
     }

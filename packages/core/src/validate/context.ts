@@ -1,3 +1,4 @@
+import { credentialKind } from '../format/credentials.js';
 import type { LoadedPlaybook } from '../load/loadPlaybook.js';
 import { formatPath } from '../load/sourceMap.js';
 import type { PathSegment } from '../load/sourceMap.js';
@@ -54,7 +55,7 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   switch (typeof value) {
     case 'string':
-      return value.length > 40 ? 'a string' : `the string "${value}"`;
+      return value.length > 40 || credentialKind(value) ? 'a string' : `the string "${value}"`;
     case 'number':
       return `the number ${value}`;
     case 'boolean':
@@ -64,4 +65,11 @@ export function describeValue(value: unknown): string {
     default:
       return typeof value;
   }
+}
+
+/** A string value quoted for a message, unless it looks like a credential: then it is not shown. */
+export function quoteValue(value: unknown): string {
+  const text = String(value);
+  const kind = credentialKind(text);
+  return kind ? `a value that looks like ${kind} (not shown)` : `"${text}"`;
 }

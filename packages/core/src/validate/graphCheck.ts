@@ -1,6 +1,6 @@
 import { formatPath } from '../load/sourceMap.js';
 import type { PathSegment } from '../load/sourceMap.js';
-import { asRecord, asString } from './context.js';
+import { asRecord, asString, quoteValue } from './context.js';
 import type { IssueCollector } from './context.js';
 import type { PlaybookModel, StepInfo } from './model.js';
 import { didYouMean } from './suggest.js';
@@ -34,9 +34,9 @@ export function checkGraph(model: PlaybookModel, issues: IssueCollector): void {
       else {
         const nested = model.all.find((s) => s.id === target && s.place === 'group');
         const why = nested
-          ? `; "${target}" is inside the parallel group "${nested.group ?? ''}", which only the group itself can be`
+          ? `; "${target}" is inside the parallel group "${nested.group ?? ''}", and transitions can target the group, not its members`
           : didYouMean(target, flowIds.keys());
-        issues.report('E_UNKNOWN_STEP', path, `no step has the id "${target}"${why}`);
+        issues.report('E_UNKNOWN_STEP', path, `no step has the id ${quoteValue(target)}${why}`);
       }
     }
     const fallsThrough =
@@ -47,6 +47,16 @@ export function checkGraph(model: PlaybookModel, issues: IssueCollector): void {
     if (fallsThrough && following) out.push({ to: following });
     edges.set(step.id, out);
   });
+  // `wait: { step }` names the probe it polls: not an edge (the run does not go there), but it must exist.
+  for (const step of model.flow) {
+    const polled = asString(asRecord(step.data.wait)?.step);
+    if (polled && !model.all.some((s) => s.id === polled))
+      issues.report(
+        'E_UNKNOWN_STEP',
+        [...step.path, 'wait', 'step'],
+        `wait polls "${polled}", but no step has that id${didYouMean(polled, flowIds.keys())}`,
+      );
+  }
 
   reportUnreachable(model, edges, issues);
   reportUnboundedLoops(model, flowIds, edges, issues);

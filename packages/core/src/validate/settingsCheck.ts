@@ -163,6 +163,7 @@ function checkTimeouts(model: PlaybookModel, issues: IssueCollector): void {
       );
     checkRetry(step.data.retry, [...step.path, 'retry'], issues);
     const wait = step.data.wait;
+    positive(wait, [...step.path, 'wait']);
     const fixed = duration(wait);
     if (fixed !== undefined && fixed >= run)
       issues.report(

@@ -16,20 +16,22 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
   return match ? `; did you mean "${match}"?` : '';
 }
 
+/** Edit distance counting a swap of two neighbours ("fial" for "fail") as one typo, not two. */
 function distance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 8) return Infinity;
+  let beforePrevious: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        (previous[j - 1] as number) + cost,
-      );
+      let best = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, beforePrevious[j - 2]! + 1);
+      current[j] = best;
     }
+    beforePrevious = previous;
     previous = current;
   }
-  return previous[b.length] as number;
+  return previous[b.length]!;
 }
