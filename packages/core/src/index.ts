@@ -28,8 +28,8 @@ export type {
   TemplatePart,
 } from './format/expressions.js';
 
+export { hashData } from './load/hash.js';
 export {
-  hashData,
   loadPlaybook,
   parsePlaybook,
   playbookFromData,

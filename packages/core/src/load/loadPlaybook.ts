@@ -1,14 +1,16 @@
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
-import type { Alias, Document, Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Document } from 'yaml';
 import { PlaybookInvalid } from '../errors.js';
 import type { Issue, IssueCode } from '../validate/issues.js';
-import { firstInvalidUtf8, LOAD_LIMITS } from './limits.js';
+import { DataBuilder } from './dataBuilder.js';
+import { decode } from './decode.js';
+import { hashData } from './hash.js';
+import { LOAD_LIMITS } from './limits.js';
+import { issue, issueAt, tooLarge } from './loadIssues.js';
 import type { LoadLimits } from './limits.js';
-import { formatPath, SourceMap } from './sourceMap.js';
-import type { NodeSpan, PathSegment } from './sourceMap.js';
+import { SourceMap } from './sourceMap.js';
 
 /** A playbook read from YAML: its data, the text it came from and where every node stands in it. */
 export interface LoadedPlaybook {
@@ -38,11 +40,6 @@ export interface LoadOptions {
 /** What {@link tryParsePlaybook} returns: the playbook, or the issues that kept it from loading. */
 export type ParseResult =
   { ok: true; playbook: LoadedPlaybook; issues: Issue[] } | { ok: false; issues: Issue[] };
-
-// Tags of YAML 1.2's core schema; anything else (!Ref, !!binary, !!js/function) is not plain data.
-const CORE_TAGS = new Set(
-  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`),
-);
 
 const YAML_CODES: Record<string, IssueCode> = {
   DUPLICATE_KEY: 'E_DUPLICATE_KEY',
@@ -169,181 +166,6 @@ export function tryParsePlaybook(input: string | Uint8Array, options: LoadOption
   return { ok: true, playbook, issues: [] };
 }
 
-class LimitReached extends Error {}
-
-/** Turns YAML nodes into plain data, recording spans and enforcing depth and expansion limits. */
-class DataBuilder {
-  readonly spans = new Map<string, NodeSpan>();
-  readonly issues: Issue[] = [];
-  private nodes = 0;
-  private aliasDepth = 0;
-  /** Where the outermost alias being expanded stands: limits hit inside an expansion point there. */
-  private aliasSite = 0;
-  private aliasTargets?: Map<Alias, YamlNode | undefined>;
-
-  constructor(
-    private readonly doc: Document.Parsed,
-    private readonly lines: LineCounter,
-    private readonly text: string,
-    private readonly limits: LoadLimits,
-  ) {}
-
-  build(root: YamlNode): unknown {
-    try {
-      return this.convert(root, [], 0, undefined);
-    } catch (error) {
-      if (error instanceof LimitReached) return undefined;
-      throw error;
-    }
-  }
-
-  private convert(node: unknown, path: PathSegment[], depth: number, keyStart: number | undefined): unknown {
-    if (++this.nodes > this.limits.maxNodes) {
-      const why = this.aliasDepth > 0 ? 'E_ALIAS_LIMIT' : 'E_TOO_LARGE';
-      this.stop(
-        node,
-        why,
-        `the document expands to more than ${this.limits.maxNodes} values${why === 'E_ALIAS_LIMIT' ? ' through its aliases' : ''}`,
-      );
-    }
-    if (depth > this.limits.maxDepth)
-      this.stop(node, 'E_DEPTH_LIMIT', `the document nests deeper than ${this.limits.maxDepth} levels`);
-
-    if (isAlias(node)) {
-      const target = this.resolveAlias(node);
-      if (!target)
-        this.stop(node, 'E_YAML_SYNTAX', `the alias *${node.source} names no anchor defined before it`);
-      this.record(path, node.range?.[0] ?? 0, keyStart, undefined);
-      if (this.aliasDepth === 0) this.aliasSite = node.range?.[0] ?? 0;
-      this.aliasDepth++;
-      try {
-        // Positions inside an expanded alias resolve to the alias itself (its first use site).
-        return this.convert(target, path, depth, keyStart);
-      } finally {
-        this.aliasDepth--;
-      }
-    }
-    const start = (node as { range?: [number, number, number] }).range?.[0] ?? 0;
-    const tag = (node as { tag?: string }).tag;
-    // Inside an expansion the tagged node was already reported where it stands.
-    if (tag && !CORE_TAGS.has(tag) && this.aliasDepth === 0) {
-      this.report(
-        tagStart(this.text, start),
-        'E_YAML_TAG',
-        `the tag ${tag.replace('tag:yaml.org,2002:', '!!')} is not plain data; remove it`,
-      );
-    }
-    if (this.aliasDepth === 0) this.record(path, start, keyStart, node);
-
-    if (isMap(node)) {
-      const out: Record<string, unknown> = {};
-      for (const pair of node.items) {
-        const key = pair.key;
-        if (!isScalar(key)) {
-          const at = (key as { range?: number[] } | null)?.range?.[0] ?? start;
-          this.report(at, 'E_YAML_KEY', 'a mapping key must be a plain name, not a list or mapping');
-          continue;
-        }
-        const name = String(key.value);
-        const keyAt = key.range?.[0] ?? start;
-        const value =
-          pair.value === null ? null : this.convert(pair.value, [...path, name], depth + 1, keyAt);
-        if (pair.value === null && this.aliasDepth === 0)
-          this.record([...path, name], keyAt, keyAt, undefined);
-        // defineProperty: a key named __proto__ or constructor is data, never a prototype change.
-        Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
-      }
-      return out;
-    }
-    if (isSeq(node))
-      return node.items.map((item, i) => this.convert(item, [...path, i], depth + 1, undefined));
-    if (isScalar(node)) return node.value;
-    return null;
-  }
-
-  private record(path: PathSegment[], start: number, keyStart: number | undefined, node: unknown): void {
-    let innerShift: number | undefined;
-    if (isScalar(node) && typeof node.value === 'string' && node.range) {
-      const oneLine = !this.text.slice(node.range[0], node.range[1]).includes('\n');
-      if (oneLine && node.type === 'PLAIN') innerShift = 0;
-      else if (oneLine && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE')) innerShift = 1;
-    }
-    this.spans.set(formatPath(path), { start, keyStart, innerShift });
-  }
-
-  private report(offset: number, code: IssueCode, message: string): void {
-    this.issues.push(issueAt(this.lines, offset, code, message));
-  }
-
-  /**
-   * The node an alias names: the last anchor of that name before it. Computed once for the whole
-   * document, because yaml's `Alias.resolve` walks the document on every call: quadratic in aliases.
-   */
-  private resolveAlias(alias: Alias): YamlNode | undefined {
-    if (!this.aliasTargets) {
-      const targets = new Map<Alias, YamlNode | undefined>();
-      const anchors = new Map<string, YamlNode>();
-      visit(this.doc, {
-        Node: (_key, node) => {
-          if (isAlias(node)) targets.set(node, anchors.get(node.source));
-          else if (node.anchor) anchors.set(node.anchor, node);
-        },
-      });
-      this.aliasTargets = targets;
-    }
-    return this.aliasTargets.get(alias);
-  }
-
-  private stop(node: unknown, code: IssueCode, message: string): never {
-    // Inside an expanded alias, point at the alias the document uses, not into the anchor's content.
-    const at = this.aliasDepth > 0 ? this.aliasSite : (node as { range?: number[] } | null)?.range?.[0];
-    this.report(at ?? 0, code, message);
-    throw new LimitReached(message);
-  }
-}
-
-function decode(input: string | Uint8Array, maxBytes: number): { text: string } | { issue: Issue } {
-  let text: string;
-  if (typeof input === 'string') {
-    if (Buffer.byteLength(input, 'utf8') > maxBytes)
-      return { issue: issue('E_TOO_LARGE', tooLarge(Buffer.byteLength(input), maxBytes)) };
-    text = input;
-  } else {
-    if (input.length > maxBytes) return { issue: issue('E_TOO_LARGE', tooLarge(input.length, maxBytes)) };
-    if ((input[0] === 0xff && input[1] === 0xfe) || (input[0] === 0xfe && input[1] === 0xff)) {
-      return { issue: issue('E_ENCODING', 'the file is UTF-16; save it as UTF-8') };
-    }
-    const bad = firstInvalidUtf8(input);
-    if (bad >= 0) {
-      const before = Buffer.from(input.subarray(0, bad)).toString('utf8');
-      const line = before.split('\n').length;
-      const column = before.length - before.lastIndexOf('\n');
-      const byte = (input[bad] as number).toString(16).padStart(2, '0');
-      return {
-        issue: {
-          ...issue('E_ENCODING', `byte 0x${byte} is not UTF-8; save the file as UTF-8`),
-          line,
-          column,
-        },
-      };
-    }
-    text = Buffer.from(input).toString('utf8');
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const nul = text.indexOf('\0');
-  if (nul >= 0) {
-    const before = text.slice(0, nul);
-    return {
-      issue: {
-        ...issue('E_ENCODING', 'the file holds a NUL byte: it is binary data, not a YAML playbook'),
-        line: before.split('\n').length,
-        column: nul - before.lastIndexOf('\n'),
-      },
-    };
-  }
-  return { text };
-}
-
 /**
  * Every line's start, counted from the text itself. yaml's own `lineCounter` option is fed by the
  * parser, which skips the newlines inside tokens it could not place: every line after such an
@@ -372,16 +194,6 @@ function flowDepthExceeded(text: string, max: number): number {
   return -1;
 }
 
-/**
- * Where the tag written before a node begins (`!Ref` in `url: !Ref Name`): the parser's range
- * starts at the value, after the tag, and the user needs to see the tag itself.
- */
-function tagStart(text: string, start: number): number {
-  const before = text.slice(Math.max(0, start - 256), start);
-  const match = /!\S*(?:\s+&\S+)?\s*$/.exec(before);
-  return match ? start - before.length + match.index : start;
-}
-
 function yamlMessage(code: IssueCode, raw: string): string {
   const first = (raw.split('\n')[0] ?? raw).replace(/ at line \d+, column \d+:?$/, '').replace(/\.$/, '');
   switch (code) {
@@ -396,15 +208,6 @@ function yamlMessage(code: IssueCode, raw: string): string {
     default:
       return `YAML syntax: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
   }
-}
-
-function issue(code: IssueCode, message: string): Issue {
-  return { code, message, path: '', line: 1, column: 1, severity: 'error' };
-}
-
-function issueAt(lines: LineCounter, offset: number, code: IssueCode, message: string): Issue {
-  const { line, col } = lines.linePos(offset);
-  return { code, message, path: '', line, column: col, severity: 'error' };
 }
 
 function fail(code: IssueCode, message: string): ParseResult {
@@ -423,26 +226,8 @@ function dedupe(issues: Issue[]): Issue[] {
   });
 }
 
-function tooLarge(size: number, max: number): string {
-  return `the file is ${size} bytes; playbooks are limited to ${max} bytes`;
-}
-
 function displayName(source: PlaybookSource): string | undefined {
   if (typeof source === 'string') return source;
   if (source instanceof URL) return fileURLToPath(source);
   return source.file;
-}
-
-/** SHA-256 of data in canonical JSON (keys sorted): the identity of what a playbook means. */
-export function hashData(data: unknown): string {
-  return createHash('sha256').update(canonicalJson(data)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
