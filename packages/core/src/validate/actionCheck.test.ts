@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { defineAction } from '../actions/defineAction.js';
+import { fakeAction, validateYaml } from '../../test/support.js';
 import { createActionRegistry } from '../actions/registry.js';
 import { parsePlaybook } from '../load/loadPlaybook.js';
 import type { Issue } from './issues.js';
 import { validatePlaybook } from './validatePlaybook.js';
 
-const probe = defineAction({
-  id: 'test.probe.get',
-  kind: 'probe',
-  description: 'Reads a status.',
+const probe = fakeAction('test.probe.get', 'probe', {
   input: {
     type: 'object',
     required: ['url'],
@@ -23,24 +20,13 @@ const probe = defineAction({
   output: { type: 'object', additionalProperties: false, properties: { status: { type: 'integer' } } },
   run: () => Promise.resolve({ status: 200 }),
 });
-const fix = defineAction({
-  id: 'test.box.reboot',
-  kind: 'remediation',
-  description: 'Reboots a box.',
-  input: { type: 'object' },
-  run: () => Promise.resolve({}),
-});
-const post = defineAction({
-  id: 'test.chat.post',
-  kind: 'notify',
-  description: 'Posts a message.',
+const post = fakeAction('test.chat.post', 'notify', {
   input: { type: 'object', required: ['text'], properties: { text: { type: 'string' } } },
-  run: () => Promise.resolve({}),
 });
-const actions = createActionRegistry([probe, fix, post]);
+const actions = createActionRegistry([probe, fakeAction('test.box.reboot', 'remediation'), post]);
 
-const HEAD = 'firstline: 1\nname: actions\ninputs:\n  url: { type: string }\n  n: { type: integer }\n';
-const check = (body: string): Issue[] => validatePlaybook(parsePlaybook(HEAD + body), { actions }).issues;
+const INPUTS = 'inputs:\n  url: { type: string }\n  n: { type: integer }\n';
+const check = (body: string): Issue[] => validateYaml(INPUTS + body, actions, 'actions').issues;
 const summary = (issues: Issue[]) => issues.map((i) => `${i.code} ${i.path}`);
 
 describe('unknown actions', () => {

@@ -1,50 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { defineAction } from '../actions/defineAction.js';
+import { fakeAction, playbookYaml, validateYaml } from '../../test/support.js';
 import { createActionRegistry } from '../actions/registry.js';
-import { parsePlaybook } from '../load/loadPlaybook.js';
 import type { Issue } from './issues.js';
-import { validatePlaybook } from './validatePlaybook.js';
 
-const probe = defineAction({
-  id: 'test.probe.get',
-  kind: 'probe',
-  description: 'Reads a status; its output is closed.',
-  input: { type: 'object' },
-  output: { type: 'object', additionalProperties: false, properties: { status: { type: 'integer' } } },
-  run: () => Promise.resolve({ status: 200 }),
-});
-const open = defineAction({
-  id: 'test.probe.open',
-  kind: 'probe',
-  description: 'Its output may hold anything.',
-  input: { type: 'object' },
-  output: { type: 'object', properties: { status: { type: 'integer' } } },
-  run: () => Promise.resolve({ status: 200 }),
-});
-const post = defineAction({
-  id: 'test.chat.post',
-  kind: 'notify',
-  description: 'Posts a message.',
-  input: { type: 'object' },
-  run: () => Promise.resolve({}),
-});
+const actions = createActionRegistry([
+  // Its output is closed: steps.<id>.output.<field> is checked against it.
+  fakeAction('test.probe.get', 'probe', {
+    output: { type: 'object', additionalProperties: false, properties: { status: { type: 'integer' } } },
+    run: () => Promise.resolve({ status: 200 }),
+  }),
+  // Its output may hold anything.
+  fakeAction('test.probe.open', 'probe', {
+    output: { type: 'object', properties: { status: { type: 'integer' } } },
+    run: () => Promise.resolve({ status: 200 }),
+  }),
+  fakeAction('test.chat.post', 'notify'),
+]);
 
-const actions = createActionRegistry([probe, open, post]);
-
-const HEAD = `firstline: 1
-name: expressions
-inputs:
+const NAME = 'expressions';
+const HEAD = `inputs:
   url: { type: string }
 secrets:
   chatToken: { env: CHAT_TOKEN }
 `;
-/** Validates a playbook made of HEAD and `body`; HEAD is six lines, so `body` starts on line 7. */
+/** Validates a playbook made of HEAD and `body`; with its two header lines HEAD is six, so `body` starts on line 7. */
 function check(body: string): Issue[] {
-  return validatePlaybook(parsePlaybook(HEAD + body), { actions }).issues;
+  return validateYaml(HEAD + body, actions, NAME).issues;
 }
 /** The 1-based column of `needle` in the line that holds it. */
 function columnOf(body: string, needle: string): { line: number; column: number } {
-  const lines = (HEAD + body).split('\n');
+  const lines = playbookYaml(HEAD + body, NAME).split('\n');
   const index = lines.findIndex((l) => l.includes(needle));
   return { line: index + 1, column: lines[index]!.indexOf(needle) + 1 };
 }

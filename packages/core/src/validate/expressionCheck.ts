@@ -91,23 +91,15 @@ function checkReference(
   const [first, second, third] = ref.path;
   switch (ref.root) {
     case 'inputs':
-      if (first !== undefined && !known.inputs.has(first))
-        issues.report(
-          'E_UNKNOWN_INPUT',
-          path,
-          `inputs.${first} is not declared under inputs:${didYouMean(first, known.inputs)}`,
-          at,
-        );
+    case 'secrets': {
+      const declared = known[ref.root];
+      if (first !== undefined && !declared.has(first)) {
+        const code = ref.root === 'inputs' ? 'E_UNKNOWN_INPUT' : 'E_UNKNOWN_SECRET';
+        const message = `${ref.root}.${first} is not declared under ${ref.root}:${didYouMean(first, declared)}`;
+        issues.report(code, path, message, at);
+      }
       return;
-    case 'secrets':
-      if (first !== undefined && !known.secrets.has(first))
-        issues.report(
-          'E_UNKNOWN_SECRET',
-          path,
-          `secrets.${first} is not declared under secrets:${didYouMean(first, known.secrets)}`,
-          at,
-        );
-      return;
+    }
     case 'steps': {
       if (first === undefined) return;
       if (!known.steps.has(first)) {

@@ -1,32 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { defineAction } from '../actions/defineAction.js';
+import { fakeAction, validateYaml } from '../../test/support.js';
 import { createActionRegistry } from '../actions/registry.js';
-import { parsePlaybook } from '../load/loadPlaybook.js';
 import type { Issue } from './issues.js';
-import { validatePlaybook } from './validatePlaybook.js';
 
-const probe = defineAction({
-  id: 'test.probe.get',
-  kind: 'probe',
-  description: 'Reads something.',
-  input: { type: 'object' },
-  run: () => Promise.resolve({}),
-});
-const fix = defineAction({
-  id: 'test.box.reboot',
-  kind: 'remediation',
-  description: 'Changes something.',
-  input: { type: 'object' },
-  run: () => Promise.resolve({}),
-});
-
-const actions = createActionRegistry([probe, fix]);
+const actions = createActionRegistry([
+  fakeAction('test.probe.get', 'probe'),
+  fakeAction('test.box.reboot', 'remediation'),
+]);
 
 /** Validates a general-form playbook whose `steps:` list is `steps` (YAML, indented by two). */
 function check(steps: string): Issue[] {
-  return validatePlaybook(parsePlaybook(`firstline: 1\nname: graph\nsteps:\n${steps}`), {
-    actions,
-  }).issues;
+  return validateYaml(`steps:\n${steps}`, actions, 'graph').issues;
 }
 const withCode = (issues: Issue[], code: Issue['code']) => issues.filter((i) => i.code === code);
 

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { defineAction } from '../actions/defineAction.js';
+import { fakeAction, validateYaml } from '../../test/support.js';
 import { createActionRegistry } from '../actions/registry.js';
 import { parsePlaybook } from '../load/loadPlaybook.js';
 import type { Issue } from './issues.js';
 import { validatePlaybook } from './validatePlaybook.js';
 
-const post = defineAction({
-  id: 'test.chat.post',
-  kind: 'notify',
-  description: 'Posts a message.',
-  input: { type: 'object' },
-  run: () => Promise.resolve({}),
-});
-
-const actions = createActionRegistry([post]);
+const actions = createActionRegistry([fakeAction('test.chat.post', 'notify')]);
 
 // Credential-shaped strings are assembled at run time so that no scanner finds one in this file.
 const SHAPES: Array<[string, string, string]> = [
@@ -34,16 +26,14 @@ const SHAPES: Array<[string, string, string]> = [
 ];
 
 function check(withBlock: string, extra = ''): Issue[] {
-  const yaml = `firstline: 1
-name: secrets
-secrets:
+  const body = `secrets:
   chatToken: { env: CHAT_TOKEN }
 ${extra}steps:
   - id: say
     action: test.chat.post
     with:
 ${withBlock}`;
-  return validatePlaybook(parsePlaybook(yaml), { actions }).issues;
+  return validateYaml(body, actions, 'secrets').issues;
 }
 
 describe('credentials written into a playbook', () => {

@@ -1,30 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { defineAction } from '../actions/defineAction.js';
+import { fakeAction, validateYaml } from '../../test/support.js';
 import { createActionRegistry } from '../actions/registry.js';
-import { parsePlaybook } from '../load/loadPlaybook.js';
 import type { Issue, ValidationResult } from './issues.js';
-import { validatePlaybook } from './validatePlaybook.js';
 
-const probe = defineAction({
-  id: 'test.probe.get',
-  kind: 'probe',
-  description: 'Reads something.',
-  input: { type: 'object' },
-  run: () => Promise.resolve({}),
-});
-const fix = defineAction({
-  id: 'test.box.reboot',
-  kind: 'remediation',
-  description: 'Changes something.',
-  input: { type: 'object' },
-  run: () => Promise.resolve({}),
-});
+const actions = createActionRegistry([
+  fakeAction('test.probe.get', 'probe'),
+  fakeAction('test.box.reboot', 'remediation'),
+]);
 
-const actions = createActionRegistry([probe, fix]);
-
-function validate(body: string): ValidationResult {
-  return validatePlaybook(parsePlaybook(`firstline: 1\nname: settings\n${body}`), { actions });
-}
+const validate = (body: string): ValidationResult => validateYaml(body, actions, 'settings');
 const check = (body: string): Issue[] => validate(body).issues;
 const summary = (issues: Issue[]) => issues.map((i) => `${i.code} ${i.path} ${i.severity}`);
 

@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { defineAction } from '../actions/defineAction.js';
+import { fakeAction } from '../../test/support.js';
 import { createActionRegistry } from '../actions/registry.js';
 import { parsePlaybook, playbookFromData } from '../load/loadPlaybook.js';
 import { checkPlaybook, validatePlaybook } from './validatePlaybook.js';
 
-const probe = defineAction({
-  id: 'test.probe.get',
-  kind: 'probe',
-  description: 'Reads something.',
+const probe = fakeAction('test.probe.get', 'probe', {
   input: { type: 'object', required: ['url'], properties: { url: { type: 'string' } } },
-  run: () => Promise.resolve({}),
 });
 
 describe('validatePlaybook', () => {
