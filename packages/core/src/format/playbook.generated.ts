@@ -134,9 +134,15 @@ export interface InputSpec {
   };
   examples?: unknown[];
 }
+/**
+ * A secret read from an environment variable of the process running the playbook.
+ */
 export interface EnvSecretRef {
   env: string;
 }
+/**
+ * A secret read from SSM Parameter Store (SecureString values are decrypted).
+ */
 export interface SsmSecretRef {
   /**
    * Parameter name or ARN; SecureString values are decrypted.
@@ -144,6 +150,9 @@ export interface SsmSecretRef {
   ssm: string;
   region?: string;
 }
+/**
+ * A secret read from AWS Secrets Manager, optionally one key of a JSON secret.
+ */
 export interface SecretsManagerSecretRef {
   /**
    * Secret name or ARN.
@@ -219,6 +228,9 @@ export interface Transitions {
   error?: Identifier;
   timeout?: Identifier;
 }
+/**
+ * Checks run at once; the run counts as healthy when the quorum of them passes.
+ */
 export interface ParallelChecks {
   parallel: true;
   quorum?: Quorum;
