@@ -192,3 +192,27 @@ describe('quorums', () => {
     expect(check(body(1))).toEqual([]);
   });
 });
+
+describe('notify.recovered without recheck', () => {
+  const body = (recheck: string) => `checks:
+  - id: probe
+    action: core.fail
+    with: { message: down }
+${recheck}notify:
+  recovered:
+    - action: core.log
+      with: { message: back }
+`;
+
+  it('is a warning, at the key, because no run could end recovered', () => {
+    const { ok, issues } = validateYaml(body(''), []);
+    expect(ok).toBe(true);
+    expect(issues.map((i) => [i.code, i.severity, i.path, i.line, i.column])).toEqual([
+      ['E_FORM', 'warning', 'notify.recovered', 8, 3],
+    ]);
+  });
+
+  it('is not reported once a recheck can lead to recovered', () => {
+    expect(validateYaml(body('recheck: { after: 1m }\n'), []).issues).toEqual([]);
+  });
+});

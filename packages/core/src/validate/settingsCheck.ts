@@ -43,13 +43,22 @@ function checkForm(root: Record<string, unknown>, issues: IssueCollector): void 
           { key: true },
         );
     }
-  } else if ('remediate' in root && !('recheck' in root)) {
-    issues.report(
-      'E_FORM',
-      ['remediate'],
-      'remediate without recheck: the run cannot tell recovered from unrecovered; add recheck: { after: 2m }',
-      { key: true, severity: 'warning' },
-    );
+  } else if (!('recheck' in root)) {
+    if ('remediate' in root)
+      issues.report(
+        'E_FORM',
+        ['remediate'],
+        'remediate without recheck: the run cannot tell recovered from unrecovered; add recheck: { after: 2m }',
+        { key: true, severity: 'warning' },
+      );
+    // Without a recheck no run can end `recovered`, so these notifications would never be sent.
+    if (asRecord(root.notify)?.recovered !== undefined)
+      issues.report(
+        'E_FORM',
+        ['notify', 'recovered'],
+        'notify.recovered is never sent: without recheck no run can end recovered',
+        { key: true, severity: 'warning' },
+      );
   }
 }
 
