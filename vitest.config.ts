@@ -13,6 +13,8 @@ export default defineConfig({
     },
   },
   test: {
+    // Under CI a JSON report is written too, so .ci/run can close on a plain "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results.json' }]] : ['default'],
     projects: [
       {
         extends: true,
