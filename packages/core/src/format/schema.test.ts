@@ -4,7 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { parse } from 'yaml';
-import { toValidationSchema } from '../validate/schemaCheck.js';
+import { toValidationSchema } from '../validate/validationSchema.js';
 import { validatePlaybook } from '../validate/validatePlaybook.js';
 import schema from './schema.json' with { type: 'json' };
 import type {

@@ -4,7 +4,7 @@ import type { ActionRegistry } from '../actions/registry.js';
 import { isTemplate } from '../format/expressions.js';
 import { formatPath, pointerToSegments } from '../load/sourceMap.js';
 import type { PathSegment } from '../load/sourceMap.js';
-import { asRecord, asString, describeValue, quoteValue } from './context.js';
+import { asRecord, asString, describeValue, quoteValue, walkStrings } from './context.js';
 import type { IssueCollector } from './context.js';
 import type { PlaybookModel, StepInfo } from './model.js';
 import { didYouMean } from './suggest.js';
@@ -94,22 +94,17 @@ function checkInput(
 ): void {
   const given = step.data.with === undefined ? {} : step.data.with;
   if (asRecord(given) === undefined) return; // the schema check already reported `with` is not a mapping
-  const templated: string[] = [];
-  collectTemplated(given, '', templated);
+  // Values holding {{ }} are only known at run time: errors at or below them are not reported.
+  const templated: PathSegment[][] = [];
+  walkStrings(given, [], (text, path) => {
+    if (isTemplate(text)) templated.push(path);
+  });
   const withPath: PathSegment[] = [...step.path, 'with'];
   for (const error of registry.checkInput(actionId, given)) {
-    if (templated.some((t) => error.instancePath === t || error.instancePath.startsWith(`${t}/`))) continue;
+    const at = pointerToSegments(error.instancePath);
+    if (templated.some((t) => t.every((segment, i) => at[i] === segment))) continue;
     report(error, withPath, actionId, issues);
   }
-}
-
-function collectTemplated(value: unknown, pointer: string, out: string[]): void {
-  if (typeof value === 'string') {
-    if (isTemplate(value)) out.push(pointer);
-  } else if (Array.isArray(value)) value.forEach((v, i) => collectTemplated(v, `${pointer}/${i}`, out));
-  else if (value && typeof value === 'object')
-    for (const [k, v] of Object.entries(value))
-      collectTemplated(v, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, out);
 }
 
 function report(error: ErrorObject, withPath: PathSegment[], actionId: string, issues: IssueCollector): void {

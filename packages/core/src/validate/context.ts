@@ -73,3 +73,15 @@ export function quoteValue(value: unknown): string {
   const kind = credentialKind(text);
   return kind ? `a value that looks like ${kind} (not shown)` : `"${text}"`;
 }
+
+/** Calls `visit` for every string inside a value, with its path. */
+export function walkStrings(
+  value: unknown,
+  path: PathSegment[],
+  visit: (text: string, path: PathSegment[]) => void,
+): void {
+  if (typeof value === 'string') visit(value, path);
+  else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, [...path, i], visit));
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) walkStrings(v, [...path, k], visit);
+}

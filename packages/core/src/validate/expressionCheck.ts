@@ -8,7 +8,7 @@ import {
 } from '../format/expressions.js';
 import type { ExpressionReference } from '../format/expressions.js';
 import type { PathSegment } from '../load/sourceMap.js';
-import { asRecord, asString } from './context.js';
+import { asRecord, asString, walkStrings } from './context.js';
 import type { IssueCollector } from './context.js';
 import type { PlaybookModel } from './model.js';
 import { didYouMean } from './suggest.js';
@@ -175,16 +175,4 @@ function checkOutputField(
     `steps.${stepId}.output.${field}: ${actionId} has no output "${field}"${didYouMean(field, Object.keys(properties)) || `; it returns ${Object.keys(properties).join(', ')}`}`,
     at,
   );
-}
-
-/** Calls `visit` for every string inside a value, with its path. */
-export function walkStrings(
-  value: unknown,
-  path: PathSegment[],
-  visit: (text: string, path: PathSegment[]) => void,
-): void {
-  if (typeof value === 'string') visit(value, path);
-  else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, [...path, i], visit));
-  else if (value && typeof value === 'object')
-    for (const [k, v] of Object.entries(value)) walkStrings(v, [...path, k], visit);
 }

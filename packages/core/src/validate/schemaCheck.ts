@@ -9,8 +9,6 @@ import { validate as generatedValidate } from './playbookValidator.generated.js'
 import { didYouMean } from './suggest.js';
 import type { Schema } from './validationSchema.js';
 
-export { toValidationSchema } from './validationSchema.js';
-
 /** The playbook JSON Schema (draft 2020-12), as published at `@firstline/core/schema.json`. */
 export const playbookSchema: Readonly<Schema> = publishedSchema;
 

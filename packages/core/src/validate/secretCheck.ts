@@ -1,8 +1,8 @@
 import { credentialKind } from '../format/credentials.js';
 import { isTemplate } from '../format/expressions.js';
 import type { PathSegment } from '../load/sourceMap.js';
+import { walkStrings } from './context.js';
 import type { IssueCollector } from './context.js';
-import { walkStrings } from './expressionCheck.js';
 
 // Keys whose literal value is a credential whatever it looks like (an OpsGenie key is just a UUID).
 const SECRET_KEYS =
