@@ -2,7 +2,18 @@ import type { Issue } from './validate/issues.js';
 
 /** Every error code a Firstline API throws; stable, safe to branch on. */
 export type FirstlineErrorCode =
-  'E_PLAYBOOK_INVALID' | 'E_ACTION_FAILED' | 'E_ACTION_DEFINITION' | 'E_DUPLICATE_ACTION' | 'E_READ';
+  | 'E_PLAYBOOK_INVALID'
+  | 'E_ACTION_FAILED'
+  | 'E_ACTION_DEFINITION'
+  | 'E_DUPLICATE_ACTION'
+  | 'E_READ'
+  | 'E_INPUT_INVALID'
+  | 'E_SECRET_UNRESOLVED'
+  | 'E_EXPRESSION'
+  | 'E_SIMULATION'
+  | 'E_RUN_NOT_FOUND'
+  | 'E_RUN_CONFLICT'
+  | 'E_STORE';
 
 // A brand survives two installed copies of @firstline/core, where `instanceof` would not.
 const brand = Symbol.for('firstline.error');
@@ -62,5 +73,24 @@ export class ActionError extends FirstlineError {
     options?: ErrorOptions,
   ) {
     super('E_ACTION_FAILED', `${actionId}: ${message}`, options);
+  }
+}
+
+/** One problem with a run's inputs: where (`inputs.region`) and what. */
+export interface InputProblem {
+  /** Dotted path of the offending value, from `inputs`. */
+  path: string;
+  /** A plain sentence. */
+  message: string;
+}
+
+/** Inputs that do not match the playbook's `inputs:`; thrown before anything runs, listing every problem. */
+export class InputInvalid extends FirstlineError {
+  constructor(
+    readonly problems: readonly InputProblem[],
+    readonly playbook: string,
+  ) {
+    const list = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+    super('E_INPUT_INVALID', `${playbook}: invalid input: ${list}`);
   }
 }

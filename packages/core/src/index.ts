@@ -1,5 +1,5 @@
-export { ActionError, FirstlineError, isFirstlineError, PlaybookInvalid } from './errors.js';
-export type { FirstlineErrorCode, RetryAdvice } from './errors.js';
+export { ActionError, FirstlineError, InputInvalid, isFirstlineError, PlaybookInvalid } from './errors.js';
+export type { FirstlineErrorCode, InputProblem, RetryAdvice } from './errors.js';
 
 export { playbookSchema } from './validate/schemaCheck.js';
 export type * from './format/types.js';
@@ -61,3 +61,52 @@ export type {
   Logger,
   Plan,
 } from './actions/types.js';
+
+export { compilePlaybook, isCompiledPlaybook } from './compile/compilePlaybook.js';
+export type { CompiledPlaybook, CompileOptions } from './compile/compilePlaybook.js';
+export { buildIR } from './compile/ir.js';
+export type {
+  ActionNode,
+  GotoNode,
+  IRNode,
+  JudgeNode,
+  NodePlace,
+  ParallelNode,
+  PlaybookIR,
+  PollNode,
+  RetrySettings,
+  Target,
+  WaitNode,
+} from './compile/ir.js';
+export type { MachineOutput, RunContext, RunEvent, StepInput } from './compile/buildMachine.js';
+
+export { runPlaybook } from './runtime/runPlaybook.js';
+export type { RunnablePlaybook, RunOptions } from './runtime/runPlaybook.js';
+export { simulatePlaybook } from './runtime/simulatePlaybook.js';
+export type { SimulateOptions, SimulationResult } from './runtime/simulatePlaybook.js';
+export { resumeRun } from './runtime/resumeRun.js';
+export type { ResumeOptions } from './runtime/resumeRun.js';
+export type { ScriptedOutcome, ScriptedOutcomes } from './runtime/modes.js';
+export { createVirtualClock, driveVirtualClock, systemClock, VIRTUAL_CLOCK_START } from './runtime/clock.js';
+export { createMemoryStore } from './runtime/stores/memoryStore.js';
+export { createFileStore } from './runtime/stores/fileStore.js';
+export { renderTrace, formatClockDuration, formatOffset } from './runtime/renderTrace.js';
+export type { RenderTraceOptions, TraceFormat } from './runtime/renderTrace.js';
+export { createRedactor, REDACTED } from './runtime/redact.js';
+export type { Redactor } from './runtime/redact.js';
+export { envSecretResolver, resolveSecrets } from './runtime/secrets.js';
+export type { SecretResolver, SecretResolvers } from './runtime/secrets.js';
+export { prepareInputs } from './runtime/inputs.js';
+export { EXPRESSION_TIME_LIMIT_MS } from './runtime/evaluate.js';
+export type {
+  JournalEntry,
+  RunMode,
+  RunRecord,
+  RunResult,
+  RunStore,
+  StepRecord,
+  TraceEvent,
+  TraceEventType,
+  TraceListener,
+  VirtualClock,
+} from './runtime/types.js';

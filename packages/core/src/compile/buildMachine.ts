@@ -1,0 +1,332 @@
+import { assign, setup } from 'xstate';
+import type { AnyActorLogic, AnyStateMachine } from 'xstate';
+import type { StepOutcome } from '../format/types.js';
+import { servicesOf } from '../runtime/services.js';
+import type { StepResult } from '../runtime/services.js';
+import type { RunMode, StepRecord } from '../runtime/types.js';
+import type { IRNode, PlaybookIR, Target } from './ir.js';
+
+/** The run's state as the machine keeps it: serializable, free of secret values, persisted after every step. */
+export interface RunContext {
+  inputs: Record<string, unknown>;
+  trigger: unknown;
+  run: {
+    id: string;
+    startedAt: number;
+    mode: RunMode;
+    playbook: string;
+    deadline: number;
+    outcome?: string;
+  };
+  steps: Record<string, StepRecord>;
+  visits: Record<string, number>;
+  /** First-line form: 0 for the first pass of the checks, then one more per recheck. */
+  round: number;
+  remediated: boolean;
+  outcome?: string;
+}
+
+/** Events the host sends a run: its deadline passed, or it was cancelled. */
+export type RunEvent = { type: 'RUN.TIMEOUT' } | { type: 'RUN.CANCEL' };
+
+/** What a finished run's machine outputs. */
+export interface MachineOutput {
+  outcome: string;
+  steps: Record<string, StepRecord>;
+}
+
+/** What an invoked step actor receives: which node, which visit, and the scope its expressions read. */
+export interface StepInput {
+  node: string;
+  visit: number;
+  scope: Pick<RunContext, 'inputs' | 'trigger' | 'run' | 'steps'>;
+  /** Absolute deadline (clock ms) of a wait or a poll, fixed when the step starts so a resume keeps it. */
+  until?: number;
+}
+
+/** The ids the machine gives its built-in actors; every action id is an actor of its own. */
+export const BUILTIN_ACTORS = {
+  wait: 'firstline.wait',
+  poll: 'firstline.poll',
+  parallel: 'firstline.parallel',
+} as const;
+
+const stateId = (key: string) => `s:${key}`;
+
+/**
+ * Builds the XState machine for an IR: one state per node, every step an `invoke` with an explicit id of
+ * the actor registered under its action id (or a built-in for waits, polls and parallel groups).
+ * Run-specific things (clock, secrets, journal) are found through the actor system at run time, so one
+ * machine serves every run and simulation or shadow mode only swap actors with `machine.provide()`.
+ */
+export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogic>): AnyStateMachine {
+  const gateOf = (key: string) => `__gate_${key}`;
+  const targetOf = (target: Target): { target: string; actions: unknown[] } => {
+    if ('outcome' in target) {
+      const first = ir.notify.get(target.outcome)?.[0];
+      return {
+        target: `#${stateId(first ? first.key : '__done')}`,
+        actions: [{ type: 'setOutcome', params: { outcome: target.outcome } }],
+      };
+    }
+    const node = ir.nodes.get(target.node);
+    const key = node?.maxVisits !== undefined ? gateOf(target.node) : target.node;
+    return { target: `#${stateId(key)}`, actions: [] };
+  };
+  // Outcomes that lead to the same place share one transition: fewer guards, and path enumeration
+  // reports "fail|error|timeout → unrecovered" once instead of three times.
+  const byTarget = (on: Partial<Record<StepOutcome, Target>>) => {
+    const groups = new Map<string, { outcomes: StepOutcome[]; target: Target }>();
+    for (const [outcome, target] of Object.entries(on) as Array<[StepOutcome, Target]>) {
+      const k = JSON.stringify(target);
+      const group = groups.get(k) ?? { outcomes: [], target };
+      group.outcomes.push(outcome);
+      groups.set(k, group);
+    }
+    return [...groups.values()].map(({ outcomes, target }) => {
+      const t = targetOf(target);
+      return {
+        guard: { type: 'outcomeIn', params: { outcomes } },
+        target: t.target,
+        actions: [{ type: 'record' }, ...t.actions],
+      };
+    });
+  };
+  const invoke = (node: IRNode, src: string, on: Partial<Record<StepOutcome, Target>>) => ({
+    id: stateId(node.key),
+    entry: [{ type: 'visit', params: { id: node.id } }],
+    invoke: {
+      id: node.key,
+      src,
+      input: ({ context, self }: { context: RunContext; self: { system?: object } }): StepInput => {
+        const input: StepInput = {
+          node: node.key,
+          visit: context.visits[node.id] ?? 1,
+          scope: { inputs: context.inputs, trigger: context.trigger, run: context.run, steps: context.steps },
+        };
+        if (node.kind === 'wait' || node.kind === 'poll') {
+          const clock = servicesOf(self.system)?.clock;
+          input.until = (clock?.now() ?? 0) + (node.kind === 'wait' ? node.ms : node.timeoutMs);
+        }
+        return input;
+      },
+      onDone: byTarget(on),
+      onError: {
+        target: targetOf({ outcome: 'failed' }).target,
+        actions: [{ type: 'crashed', params: { id: node.id } }, ...targetOf({ outcome: 'failed' }).actions],
+      },
+    },
+  });
+
+  const flow: Record<string, unknown> = {};
+  const notify: Record<string, unknown> = {};
+  for (const node of ir.nodes.values()) {
+    const states = node.kind === 'action' && node.place === 'notify' ? notify : flow;
+    if (node.maxVisits !== undefined) {
+      const exhausted = targetOf(node.exhausted ?? { outcome: 'failed' });
+      states[gateOf(node.key)] = {
+        id: stateId(gateOf(node.key)),
+        always: [
+          {
+            guard: { type: 'exhausted', params: { id: node.id, max: node.maxVisits } },
+            target: exhausted.target,
+            actions: [
+              { type: 'skipExhausted', params: { id: node.id, max: node.maxVisits } },
+              ...exhausted.actions,
+            ],
+          },
+          { target: `#${stateId(node.key)}` },
+        ],
+      };
+    }
+    states[node.key] = stateFor(node);
+  }
+
+  function stateFor(node: IRNode): unknown {
+    switch (node.kind) {
+      case 'action':
+        return invoke(node, node.action, node.on);
+      case 'wait':
+        return invoke(node, BUILTIN_ACTORS.wait, node.on);
+      case 'poll':
+        return invoke(node, BUILTIN_ACTORS.poll, node.on);
+      case 'parallel':
+        return invoke(node, BUILTIN_ACTORS.parallel, node.on);
+      case 'goto': {
+        const t = targetOf(node.target);
+        return {
+          id: stateId(node.key),
+          entry: [{ type: 'visit', params: { id: node.id } }],
+          always: { target: t.target, actions: t.actions },
+        };
+      }
+      case 'judge':
+        return { id: stateId(node.key), always: judge(node.rule) };
+    }
+  }
+
+  function judge(rule: 'checks-passed' | 'checks-failed' | 'next-round' | 'fell-off'): unknown[] {
+    const outcome = (o: string, message: string, guard?: unknown) => {
+      const t = targetOf({ outcome: o });
+      return {
+        ...(guard !== undefined && { guard }),
+        target: t.target,
+        actions: [{ type: 'decide', params: { message } }, ...t.actions],
+      };
+    };
+    switch (rule) {
+      case 'checks-passed':
+        return [
+          outcome('healthy', 'every check passed at once: healthy', { type: 'firstRound' }),
+          outcome('recovered', 'every check passed after remediation: recovered'),
+        ];
+      case 'checks-failed':
+        return [
+          {
+            guard: { type: 'mayRemediate', params: { rounds: ir.rounds } },
+            target: `#${stateId(ir.remediateStart ?? '__done')}`,
+            actions: [
+              { type: 'decide', params: { message: 'a check failed: remediate', rounds: ir.rounds } },
+            ],
+          },
+          outcome(
+            'unrecovered',
+            ir.remediateStart
+              ? 'checks still failing after the last round: unrecovered'
+              : 'a check failed and nothing remediates it: unrecovered',
+          ),
+        ];
+      case 'next-round':
+        return [{ target: `#${stateId(ir.checksStart ?? '__done')}`, actions: [{ type: 'nextRound' }] }];
+      case 'fell-off':
+        return [
+          outcome('recovered', 'the last step passed after a remediation: recovered', { type: 'remediated' }),
+          outcome('healthy', 'the last step passed: healthy'),
+        ];
+    }
+  }
+
+  const stopTo = (outcome: string) => {
+    const t = targetOf({ outcome });
+    return { target: t.target, actions: [{ type: 'stopped', params: { outcome } }, ...t.actions] };
+  };
+  const startKey = 'node' in ir.start ? ir.start.node : undefined;
+  const startState = startKey
+    ? ir.nodes.get(startKey)?.maxVisits !== undefined
+      ? gateOf(startKey)
+      : startKey
+    : undefined;
+
+  const config = {
+    id: 'playbook',
+    context: ({ input }: { input: RunContext }) => input,
+    initial: startState ? 'flow' : 'notify',
+    states: {
+      flow: {
+        initial: startState ?? '__none',
+        states: startState ? flow : { __none: {} },
+        on: { 'RUN.TIMEOUT': stopTo('timed_out'), 'RUN.CANCEL': stopTo('cancelled') },
+      },
+      notify: {
+        // A run whose playbook ends at once (the general form starting at `end:`) still notifies.
+        initial: Object.keys(notify)[0] ?? '__done',
+        states: { ...notify, __done: { id: stateId('__done'), type: 'final' } },
+        onDone: { target: 'done' },
+        // Notifications bound themselves with their own timeouts; a second cancel stops them.
+        on: { 'RUN.CANCEL': { target: 'done' } },
+      },
+      done: { type: 'final' },
+    },
+    output: ({ context }: { context: RunContext }): MachineOutput => ({
+      outcome: context.outcome ?? 'failed',
+      steps: context.steps,
+    }),
+  };
+  if (!startState && 'outcome' in ir.start) {
+    // `steps` whose first step is an `end:`: the context's outcome is set when the run is created.
+    config.initial = 'notify';
+  }
+  return setup({
+    types: {
+      context: {} as RunContext,
+      events: {} as RunEvent,
+      input: {} as RunContext,
+      output: {} as MachineOutput,
+    },
+    actors,
+    guards: {
+      outcomeIn: ({ event }, params: { outcomes: StepOutcome[] }) =>
+        params.outcomes.includes((event as unknown as { output: StepResult }).output.outcome),
+      exhausted: ({ context }, params: { id: string; max: number }) =>
+        (context.visits[params.id] ?? 0) >= params.max,
+      firstRound: ({ context }) => context.round === 0,
+      mayRemediate: ({ context }, params: { rounds: number }) => context.round < params.rounds,
+      remediated: ({ context }) => context.remediated,
+    },
+    actions: {
+      visit: assign(({ context }, params: { id: string }) => ({
+        visits: { ...context.visits, [params.id]: (context.visits[params.id] ?? 0) + 1 },
+      })),
+      record: assign(({ context, event }) => {
+        const result = (event as unknown as { output: StepResult }).output;
+        const steps = { ...context.steps };
+        for (const record of result.records) steps[record.id] = record;
+        return { steps, remediated: context.remediated || result.remediated === true };
+      }),
+      crashed: assign(({ context, event, self }, params: { id: string }) => {
+        const services = servicesOf(self.system);
+        const message = services?.redactor.error((event as { error?: unknown }).error) ?? 'the step crashed';
+        const now = services?.clock.now() ?? 0;
+        services?.emit({
+          type: 'step.end',
+          step: params.id,
+          outcome: 'error',
+          attempts: 0,
+          durationMs: 0,
+          error: message,
+        });
+        const record: StepRecord = {
+          id: params.id,
+          outcome: 'error',
+          attempts: 0,
+          visits: context.visits[params.id] ?? 1,
+          error: `internal error: ${message}`,
+          startedAt: now,
+          endedAt: now,
+        };
+        return { steps: { ...context.steps, [params.id]: record } };
+      }),
+      skipExhausted: assign(({ context, self }, params: { id: string; max: number }) => {
+        const services = servicesOf(self.system);
+        const now = services?.clock.now() ?? 0;
+        const error = `maxVisits ${params.max} reached: skipped, the run goes on with the next step`;
+        services?.emit({ type: 'decision', step: params.id, message: `${params.id}: ${error}` });
+        const previous = context.steps[params.id];
+        const record: StepRecord = {
+          ...(previous ?? { id: params.id, attempts: 0, startedAt: now }),
+          outcome: 'skipped',
+          visits: context.visits[params.id] ?? 0,
+          error,
+          endedAt: now,
+        };
+        return { steps: { ...context.steps, [params.id]: record } };
+      }),
+      setOutcome: assign(({ context }, params: { outcome: string }) => ({
+        outcome: params.outcome,
+        run: { ...context.run, outcome: params.outcome },
+      })),
+      stopped: ({ self }, params: { outcome: string }) => {
+        const services = servicesOf(self.system);
+        const why = params.outcome === 'timed_out' ? 'the run reached its deadline' : 'the run was cancelled';
+        services?.emit({ type: 'decision', message: `${why}: ${params.outcome}` });
+      },
+      decide: ({ context, self }, params: { message: string; rounds?: number }) => {
+        const round = params.rounds !== undefined ? ` (round ${context.round + 1} of ${params.rounds})` : '';
+        servicesOf(self.system)?.emit({ type: 'decision', message: `${params.message}${round}` });
+      },
+      nextRound: assign(({ context }) => ({ round: context.round + 1 })),
+    },
+    // The config is built from data, so its shape is only known at run time.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  }).createMachine(config as any);
+}

@@ -1,0 +1,110 @@
+import type { AnyStateMachine } from 'xstate';
+import { toActionRegistry } from '../actions/registry.js';
+import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js';
+import { PlaybookInvalid } from '../errors.js';
+import type { Playbook } from '../format/playbook.generated.js';
+import { playbookFromData } from '../load/loadPlaybook.js';
+import type { LoadedPlaybook } from '../load/loadPlaybook.js';
+import { SourceMap } from '../load/sourceMap.js';
+import { liveInvoke, scriptedInvoke, shadowInvoke } from '../runtime/modes.js';
+import { createStepActors } from '../runtime/stepActors.js';
+import type { RunMode } from '../runtime/types.js';
+import { validatePlaybook } from '../validate/validatePlaybook.js';
+import { buildMachine } from './buildMachine.js';
+import { buildIR } from './ir.js';
+import type { PlaybookIR } from './ir.js';
+
+const brand = Symbol.for('firstline.compiled');
+
+/** A validated playbook compiled to an XState machine, ready to run any number of times. */
+export interface CompiledPlaybook {
+  /** Marks compiled playbooks (also across two installed copies of the package). */
+  readonly [brand]: true;
+  readonly name: string;
+  /** Content hash of the document: the cache key, and what a resumed run must match. */
+  readonly hash: string;
+  /** The playbook's data. */
+  readonly document: Playbook;
+  readonly file?: string;
+  /** The intermediate representation both forms compile through. */
+  readonly ir: PlaybookIR;
+  /** The actions it was validated against; runs use them unless given others. */
+  readonly registry: ActionRegistry;
+  /** The live machine (actions really run). */
+  readonly machine: AnyStateMachine;
+  /** The machine for a mode: shadow and simulate swap the step actors with `machine.provide()`. */
+  machineFor(mode: RunMode): AnyStateMachine;
+}
+
+/** Options for {@link compilePlaybook}. */
+export interface CompileOptions {
+  /** The actions the playbook may name (the `core.*` built-ins are always there). */
+  actions?: ActionRegistry | Iterable<AnyActionDefinition>;
+}
+
+// Keyed by registry, then content hash: the same document always yields the same machine, and a
+// warm Lambda compiles a playbook once. Validation depends on the registry, hence the outer key.
+const cache = new WeakMap<ActionRegistry, Map<string, CompiledPlaybook>>();
+const CACHE_LIMIT = 500;
+
+/** True for what {@link compilePlaybook} returns. */
+export function isCompiledPlaybook(value: unknown): value is CompiledPlaybook {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
+/**
+ * Validates a playbook and compiles it into an XState v5 machine through one intermediate
+ * representation for both forms. Throws {@link PlaybookInvalid} with every issue when it is not valid.
+ *
+ * @example
+ * const compiled = compilePlaybook(await loadPlaybook('ec2.yaml'), { actions });
+ * const result = await runPlaybook(compiled, { input, actions });
+ */
+export function compilePlaybook(
+  playbook: LoadedPlaybook | object,
+  options: CompileOptions = {},
+): CompiledPlaybook {
+  const loaded = isLoaded(playbook) ? playbook : playbookFromData(playbook);
+  const registry = toActionRegistry(options.actions);
+  let byHash = cache.get(registry);
+  const hit = byHash?.get(loaded.hash);
+  if (hit) return hit;
+
+  const result = validatePlaybook(loaded, { actions: registry });
+  if (!result.ok)
+    throw new PlaybookInvalid(
+      result.issues.filter((i) => i.severity === 'error'),
+      loaded.file,
+    );
+  const document = loaded.data as Playbook;
+  const ir = buildIR(document);
+  const machine = buildMachine(ir, createStepActors(ir, liveInvoke));
+  const variants = new Map<RunMode, AnyStateMachine>([['live', machine]]);
+  const compiled: CompiledPlaybook = {
+    [brand]: true,
+    name: document.name,
+    hash: loaded.hash,
+    document,
+    ...(loaded.file !== undefined && { file: loaded.file }),
+    ir,
+    registry,
+    machine,
+    machineFor(mode) {
+      let variant = variants.get(mode);
+      if (!variant) {
+        const invoke = mode === 'shadow' ? shadowInvoke : scriptedInvoke;
+        variant = machine.provide({ actors: createStepActors(ir, invoke) });
+        variants.set(mode, variant);
+      }
+      return variant;
+    },
+  };
+  if (!byHash) cache.set(registry, (byHash = new Map<string, CompiledPlaybook>()));
+  if (byHash.size >= CACHE_LIMIT) byHash.delete(byHash.keys().next().value!);
+  byHash.set(loaded.hash, compiled);
+  return compiled;
+}
+
+function isLoaded(value: object): value is LoadedPlaybook {
+  return 'sourceMap' in value && (value as LoadedPlaybook).sourceMap instanceof SourceMap && 'data' in value;
+}

@@ -1,0 +1,112 @@
+import jsonata from 'jsonata';
+import type { Clock } from '../actions/types.js';
+import { FirstlineError } from '../errors.js';
+import { normalizeExpression, parseTemplate } from '../format/expressions.js';
+
+/** Longest an expression may evaluate before it is stopped (JSONata checks it between steps). */
+export const EXPRESSION_TIME_LIMIT_MS = 1000;
+/** Deepest an expression may recurse. */
+const EXPRESSION_STACK_LIMIT = 300;
+
+const cache = new Map<string, jsonata.Expression>();
+
+function compiled(source: string): jsonata.Expression {
+  let expression = cache.get(source);
+  if (!expression) {
+    expression = jsonata(normalizeExpression(source), {
+      timeout: EXPRESSION_TIME_LIMIT_MS,
+      stack: EXPRESSION_STACK_LIMIT,
+    });
+    if (cache.size > 5_000) cache.clear();
+    cache.set(source, expression);
+  }
+  return expression;
+}
+
+/** JSONata's error objects are plain objects with a code and a message. */
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  const e = error as { message?: unknown; code?: unknown };
+  if (e && typeof e.message === 'string')
+    return typeof e.code === 'string' ? `${e.message} (${e.code})` : e.message;
+  return String(error);
+}
+
+/**
+ * Evaluates one JSONata expression over a scope, with a time and depth limit. `$now()` and `$millis()`
+ * read the run's clock, so a simulation stays deterministic. Throws E_EXPRESSION naming the expression.
+ */
+export async function evaluateExpression(source: string, scope: object, clock: Clock): Promise<unknown> {
+  try {
+    const now = clock.now();
+    const result: unknown = await compiled(source).evaluate(scope, {
+      now: () => new Date(now).toISOString(),
+      millis: () => now,
+    });
+    return unwrap(result);
+  } catch (error) {
+    throw new FirstlineError('E_EXPRESSION', `expression \`${source.trim()}\` failed: ${describe(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+// JSONata returns arrays tagged as sequences; plain copies keep outputs and records ordinary JSON.
+function unwrap(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrap);
+  return value;
+}
+
+/**
+ * Resolves every `{{ }}` in a value: a string that is exactly one expression keeps the value's type,
+ * other strings get the values spliced in as text. Objects and arrays are copied, never changed.
+ */
+export async function renderTemplates(value: unknown, scope: object, clock: Clock): Promise<unknown> {
+  if (typeof value === 'string') {
+    if (!value.includes('{{')) return value;
+    const { parts, error } = parseTemplate(value);
+    if (error) throw new FirstlineError('E_EXPRESSION', `template "${value}": ${error.message}`);
+    const only = parts.length === 1 ? parts[0] : undefined;
+    if (only?.kind === 'expr') return evaluateExpression(only.source, scope, clock);
+    let text = '';
+    for (const part of parts) {
+      if (part.kind === 'text') text += part.text;
+      else text += asText(await evaluateExpression(part.source, scope, clock));
+    }
+    return text;
+  }
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value) out.push(await renderTemplates(item, scope, clock));
+    return out;
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      Object.defineProperty(out, key, {
+        value: await renderTemplates(item, scope, clock),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  return value;
+}
+
+function asText(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+/** True for the values an `expect`, `when` or `until` treats as true (JSONata's own boolean cast). */
+export function truthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(truthy);
+  if (typeof value === 'string') return value.length > 0;
+  if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
+  if (value !== null && typeof value === 'object') return Object.keys(value).length > 0;
+  return value === true;
+}

@@ -1,0 +1,215 @@
+import { createActor } from 'xstate';
+import type { ActionRegistry } from '../actions/registry.js';
+import type { Clock, Logger } from '../actions/types.js';
+import type { MachineOutput, RunContext, StepInput } from '../compile/buildMachine.js';
+import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
+import { FirstlineError } from '../errors.js';
+import { driveVirtualClock } from './clock.js';
+import type { Redactor } from './redact.js';
+import { bindServices } from './services.js';
+import type { RunServices, ScriptPlayer } from './services.js';
+import type {
+  RunRecord,
+  RunResult,
+  RunStore,
+  StepRecord,
+  TraceEvent,
+  TraceListener,
+  VirtualClock,
+} from './types.js';
+
+/** Everything a run (new or resumed) needs to execute. */
+export interface RunSetup {
+  compiled: CompiledPlaybook;
+  record: RunRecord;
+  /** The initial context of a new run; absent when resuming from `record.snapshot`. */
+  context?: RunContext;
+  registry: ActionRegistry;
+  clock: Clock;
+  secrets: Record<string, string>;
+  redactor: Redactor;
+  random: () => number;
+  logger: Logger;
+  store?: RunStore;
+  onEvent?: TraceListener;
+  signal?: AbortSignal;
+  script?: ScriptPlayer;
+  calls?: Map<string, unknown[]>;
+}
+
+/** What a simulation adds to a run's result: the inputs each action would have received. */
+export interface RunExecution extends RunResult {
+  /** Present for simulations. */
+  calls?: Map<string, unknown[]>;
+}
+
+const isVirtual = (clock: Clock): clock is VirtualClock => (clock as Partial<VirtualClock>).virtual === true;
+
+/**
+ * Drives one run's actor from start (or restored snapshot) to its outcome: arms the run deadline,
+ * wires cancellation, persists after every step, and turns anything unexpected into an outcome.
+ */
+export async function executeRun(setup: RunSetup): Promise<RunExecution> {
+  const { compiled, record, clock, redactor, store } = setup;
+  const trace = record.trace;
+  const resumed = setup.context === undefined;
+  const mode = record.mode;
+  let saving: Promise<void> = Promise.resolve();
+  let storeError: unknown;
+  // Store writes are real I/O: a virtual clock must not jump ahead while one is in flight.
+  let busy = 0;
+  const save = (): Promise<void> => {
+    if (!store) return Promise.resolve();
+    record.updatedAt = clock.now();
+    busy++;
+    const next = saving.then(() => store.save(record)).finally(() => busy--);
+    saving = next.catch((error: unknown) => {
+      storeError ??= error;
+    });
+    return next;
+  };
+
+  const services: RunServices = {
+    runId: record.runId,
+    mode,
+    ir: compiled.ir,
+    playbookName: compiled.name,
+    registry: setup.registry,
+    clock,
+    random: setup.random,
+    secrets: setup.secrets,
+    redactor,
+    logger: setup.logger,
+    journal: record.journal,
+    timedOut: false,
+    ...(setup.calls && { calls: setup.calls }),
+    ...(setup.script && { script: setup.script }),
+    emit(partial) {
+      const event: TraceEvent = redactor.value({ ...partial, seq: trace.length, at: clock.now() } satisfies TraceEvent);
+      trace.push(event);
+      setup.onEvent?.(event);
+    },
+    async record(entry) {
+      record.journal.push(redactor.value(entry));
+      // Write-ahead: the entry is stored before the side effect starts, or the step fails.
+      if (store) await save();
+    },
+  };
+
+  const machine = compiled.machineFor(mode);
+  const actor = resumed
+    ? createActor(machine, { snapshot: record.snapshot as never })
+    : createActor(machine, { input: setup.context! });
+  bindServices(actor.system, services);
+
+  let settled = false;
+  let output: MachineOutput | undefined;
+  let crash: unknown;
+  const finished = new Promise<void>((resolve) => {
+    actor.subscribe({
+      next(snapshot) {
+        if (snapshot.status === 'done') {
+          output = snapshot.output as MachineOutput;
+          settled = true;
+          resolve();
+          return;
+        }
+        if (!store) return;
+        record.snapshot = actor.getPersistedSnapshot();
+        record.deadlines.wake = waitingUntil(record.snapshot);
+        void save();
+      },
+      // A crash inside the machine itself (not an action: those are outcomes) must still end the run.
+      error(error) {
+        crash = error;
+        settled = true;
+        resolve();
+      },
+    });
+  });
+
+  const runStart =
+    (resumed
+      ? (record.snapshot as { context?: RunContext })?.context?.run.startedAt
+      : setup.context?.run.startedAt) ?? clock.now();
+  if (resumed) services.emit({ type: 'run.resume', runId: record.runId });
+  else
+    services.emit({
+      type: 'run.start',
+      runId: record.runId,
+      playbook: compiled.name,
+      hash: compiled.hash,
+      mode,
+      inputs: record.inputs,
+      deadline: record.deadlines.run,
+    });
+  if (store && !resumed) {
+    record.snapshot = undefined;
+    await save();
+  }
+
+  const onTimeout = () => {
+    services.timedOut = true;
+    actor.send({ type: 'RUN.TIMEOUT' });
+  };
+  const deadlineTimer = clock.setTimeout(onTimeout, Math.max(0, record.deadlines.run - clock.now()));
+  const onAbort = () => actor.send({ type: 'RUN.CANCEL' });
+  actor.start();
+  if (setup.signal?.aborted) onAbort();
+  else setup.signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    if (isVirtual(clock)) {
+      await driveVirtualClock(clock, () => settled, { busy: () => busy > 0 });
+      if (!settled)
+        throw new FirstlineError('E_SIMULATION', 'the run is stuck: nothing is running and no timer is due');
+    }
+    await finished;
+  } finally {
+    clock.clearTimeout(deadlineTimer);
+    setup.signal?.removeEventListener('abort', onAbort);
+    actor.stop();
+  }
+
+  const context = actor.getSnapshot().context as RunContext;
+  const outcome = crash !== undefined ? 'failed' : (output?.outcome ?? context.outcome ?? 'failed');
+  const steps: Record<string, StepRecord> = output?.steps ?? context.steps;
+  if (crash !== undefined)
+    services.emit({ type: 'log', level: 'error', message: `the run crashed: ${redactor.error(crash)}` });
+  services.emit({ type: 'run.end', outcome, durationMs: clock.now() - runStart });
+  record.status = 'done';
+  record.outcome = outcome;
+  record.deadlines.wake = undefined;
+  if (store) {
+    await saving;
+    await save().catch(() => undefined);
+    if (storeError !== undefined)
+      services.emit({
+        type: 'log',
+        level: 'warn',
+        message: `the run store failed: ${redactor.error(storeError)}`,
+      });
+  }
+  return {
+    runId: record.runId,
+    outcome,
+    output: Object.fromEntries(
+      Object.values(steps).flatMap((s) => (s.output !== undefined ? [[s.id, s.output]] : [])),
+    ),
+    steps,
+    trace,
+    durationMs: clock.now() - runStart,
+    ...(setup.calls && { calls: setup.calls }),
+  };
+}
+
+/** The absolute deadline of the wait in progress, read from the persisted snapshot's running child. */
+function waitingUntil(snapshot: unknown): number | undefined {
+  const children =
+    (snapshot as { children?: Record<string, { snapshot?: { input?: StepInput } }> }).children ?? {};
+  for (const child of Object.values(children)) {
+    const until = child.snapshot?.input?.until;
+    if (typeof until === 'number') return until;
+  }
+  return undefined;
+}

@@ -1,0 +1,327 @@
+import type { ActionContext, Logger } from '../actions/types.js';
+import type { AnyActionDefinition } from '../actions/registry.js';
+import type { ActionNode } from '../compile/ir.js';
+import type { StepInput } from '../compile/buildMachine.js';
+import { formatDuration } from '../format/duration.js';
+import type { StepOutcome } from '../format/types.js';
+import { evaluateExpression, renderTemplates, truthy } from './evaluate.js';
+import { classify, retryDelay, shouldRetry, sleep } from './retry.js';
+import type { FailureKind } from './retry.js';
+import type { Invoke, RunServices } from './services.js';
+import type { JournalEntry, StepRecord } from './types.js';
+
+/** Why a step's signal was aborted from outside: the reason decides how the step is reported. */
+export class StepStopped extends Error {
+  constructor(readonly why: 'cancelled' | 'timed_out' | 'not needed' | 'group timeout') {
+    super(`step stopped: ${why}`);
+  }
+}
+
+class AttemptTimeout extends Error {}
+
+/** The scope expressions of a step read: the run's context plus secrets and the playbook name. */
+export function scopeOf(services: RunServices, input: StepInput, output?: unknown): Record<string, unknown> {
+  const scope: Record<string, unknown> = {
+    ...input.scope,
+    secrets: services.secrets,
+    name: services.playbookName,
+  };
+  if (output !== undefined) scope.output = output;
+  return scope;
+}
+
+/** A logger for one step: lines go to the run's logger and the trace, secret values redacted. */
+export function stepLogger(services: RunServices, step: string): Logger {
+  const line =
+    (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: Record<string, unknown>) => {
+      const clean = services.redactor.string(message);
+      const cleanFields = fields && services.redactor.value(fields);
+      services.logger[level](clean, { step, ...cleanFields });
+      services.emit({
+        type: 'log',
+        level,
+        step,
+        message: clean,
+        ...(cleanFields && { fields: cleanFields }),
+      });
+    };
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+}
+
+/**
+ * Runs one action step: `when`, templates, input check, then attempts with a timeout each and retries
+ * with backoff, `expect` on the output. Side effects are journaled before they start, so a resumed
+ * run reuses what finished and never repeats what may have happened.
+ */
+export async function executeActionStep(
+  services: RunServices,
+  node: ActionNode,
+  input: StepInput,
+  signal: AbortSignal,
+  invoke: Invoke,
+): Promise<StepRecord> {
+  const { clock } = services;
+  const startedAt = clock.now();
+  const def = services.registry.get(node.action);
+  const finish = (outcome: StepOutcome, attempts: number, extra: Partial<StepRecord> = {}): StepRecord => {
+    const endedAt = clock.now();
+    const record: StepRecord = {
+      id: node.id,
+      action: node.action,
+      outcome,
+      attempts,
+      visits: input.visit,
+      startedAt,
+      endedAt,
+      ...extra,
+    };
+    services.emit({
+      type: 'step.end',
+      step: node.id,
+      outcome,
+      attempts,
+      durationMs: endedAt - startedAt,
+      ...(record.error !== undefined && { error: record.error }),
+      ...(record.uncertain && { uncertain: true }),
+    });
+    return record;
+  };
+  services.emit({ type: 'step.start', step: node.id, action: node.action, visit: input.visit });
+  if (!def) return finish('error', 0, { error: `action ${node.action} is not registered` });
+
+  let actionInput: unknown;
+  try {
+    if (
+      node.when !== undefined &&
+      !truthy(await evaluateExpression(node.when, scopeOf(services, input), clock))
+    ) {
+      return finish('skipped', 0, { error: `when: ${node.when} is false` });
+    }
+    actionInput = await renderTemplates(node.with, scopeOf(services, input), clock);
+  } catch (error) {
+    return finish('error', 0, { error: `step ${node.id}: ${services.redactor.error(error)}` });
+  }
+  const problems = services.registry.checkInput(def.id, actionInput);
+  if (problems.length > 0) {
+    const list = problems.map((p) => `${p.instancePath || '(input)'} ${p.message ?? ''}`.trim()).join('; ');
+    return finish('error', 0, { error: services.redactor.string(`input does not match ${def.id}: ${list}`) });
+  }
+
+  const sideEffect = def.kind !== 'probe' && services.mode !== 'shadow';
+  const idempotent = node.idempotent ?? def.idempotent ?? false;
+  let first = 1;
+  if (sideEffect) {
+    const prior = lastJournaled(services.journal, node.id, input.visit);
+    if (prior?.status === 'done' && prior.outcome === 'pass') {
+      services.emit({
+        type: 'decision',
+        step: node.id,
+        message: `${node.id}: finished before the run was interrupted; not repeated`,
+      });
+      return finish('pass', prior.attempt, { output: prior.output });
+    }
+    if (prior?.status === 'started' && !idempotent) {
+      const error = `${node.action} was started before the run was interrupted and its result is unknown; not repeated (the run re-checks instead)`;
+      services.emit({ type: 'decision', step: node.id, message: `${node.id}: ${error}` });
+      return finish('pass', prior.attempt, { uncertain: true, error });
+    }
+    if (prior) first = prior.status === 'started' ? prior.attempt : prior.attempt + 1;
+    if (first > node.retry.attempts)
+      return finish(prior?.outcome ?? 'error', prior?.attempt ?? 0, {
+        ...(prior?.error !== undefined && { error: prior.error }),
+      });
+  }
+
+  const logger = stepLogger(services, node.id);
+  let last: { outcome: StepOutcome; output?: unknown; error?: string; plan?: string } = { outcome: 'error' };
+  let attempt = first;
+  for (; ; attempt++) {
+    const key = `${services.runId}:${node.id}:${input.visit}:${attempt}`;
+    const journal = (entry: Partial<JournalEntry> & Pick<JournalEntry, 'status'>) =>
+      sideEffect
+        ? services.record({
+            key,
+            step: node.id,
+            action: node.action,
+            visit: input.visit,
+            attempt,
+            at: clock.now(),
+            ...entry,
+          })
+        : Promise.resolve();
+    await journal({ status: 'started' });
+    const attemptStart = clock.now();
+    services.emit({
+      type: 'attempt.start',
+      step: node.id,
+      action: node.action,
+      attempt,
+      input: services.redactor.value(actionInput),
+    });
+    const ctx: ActionContext = {
+      signal,
+      runId: services.runId,
+      stepId: node.id,
+      attempt,
+      idempotencyKey: key,
+      clock,
+      logger,
+      secrets: services.secrets,
+    };
+    const result = await attemptOnce(services, def, actionInput, ctx, node, invoke, input);
+    if (result.stopped) {
+      // No `done` entry: a side effect cut short may or may not have happened.
+      return finish(result.stopped, attempt, { error: result.error ?? 'stopped' });
+    }
+    last = result;
+    await journal({
+      status: 'done',
+      outcome: result.outcome,
+      output: services.redactor.value(result.output),
+      ...(result.error !== undefined && { error: result.error }),
+    });
+    const retry = attempt < node.retry.attempts && shouldRetry(node.retry, result.outcome, result.failure);
+    const delay = retry
+      ? retryDelay(node.retry, attempt, services.random, result.failure?.afterMs)
+      : undefined;
+    services.emit({
+      type: 'attempt.end',
+      step: node.id,
+      action: node.action,
+      attempt,
+      outcome: result.outcome,
+      durationMs: clock.now() - attemptStart,
+      ...(result.error !== undefined && { error: result.error }),
+      ...(delay !== undefined && { retryInMs: delay }),
+    });
+    if (delay === undefined) break;
+    try {
+      await sleep(clock, delay, signal);
+    } catch {
+      return finish(stoppedOutcome(services, signal), attempt, {
+        error: `stopped while waiting ${formatDuration(delay)} to retry`,
+      });
+    }
+  }
+  return finish(last.outcome, attempt, {
+    ...(last.output !== undefined && { output: services.redactor.value(last.output) }),
+    ...(last.error !== undefined && { error: last.error }),
+    ...(last.plan !== undefined && { plan: last.plan }),
+  });
+}
+
+/** How a step stopped from outside is reported. */
+export function stoppedOutcome(services: RunServices, signal: AbortSignal): StepOutcome {
+  const why = signal.reason instanceof StepStopped ? signal.reason.why : 'cancelled';
+  if (services.timedOut || why === 'timed_out' || why === 'group timeout') return 'timeout';
+  return why === 'not needed' ? 'skipped' : 'error';
+}
+
+interface AttemptResult {
+  outcome: StepOutcome;
+  output?: unknown;
+  error?: string;
+  plan?: string;
+  failure?: { kind: FailureKind; retryable: boolean; afterMs?: number };
+  stopped?: StepOutcome;
+}
+
+async function attemptOnce(
+  services: RunServices,
+  def: AnyActionDefinition,
+  actionInput: unknown,
+  outer: ActionContext,
+  node: ActionNode,
+  invoke: Invoke,
+  input: StepInput,
+): Promise<AttemptResult> {
+  const { clock } = services;
+  const controller = new AbortController();
+  const parent = outer.signal;
+  const onParentAbort = () => controller.abort(parent.reason);
+  if (parent.aborted) onParentAbort();
+  else parent.addEventListener('abort', onParentAbort, { once: true });
+  let timer: unknown;
+  const stop = new Promise<never>((_, reject) => {
+    timer = clock.setTimeout(() => controller.abort(new AttemptTimeout()), node.timeoutMs);
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), {
+      once: true,
+    });
+  });
+  // Whatever the action does after it lost the race, it must never surface as an unhandled rejection.
+  stop.catch(() => undefined);
+  let work: Promise<Awaited<ReturnType<Invoke>>> | undefined;
+  try {
+    work = Promise.resolve().then(() =>
+      invoke(def, actionInput, { ...outer, signal: controller.signal }, services),
+    );
+    work.catch(() => undefined);
+    const done = await Promise.race([work, stop]);
+    if (done.plan !== undefined)
+      services.emit({
+        type: 'plan',
+        step: node.id,
+        action: def.id,
+        summary: services.redactor.string(done.plan),
+      });
+    if (done.forced)
+      return {
+        outcome: done.forced,
+        output: done.output,
+        ...(done.plan !== undefined && { plan: done.plan }),
+      };
+    if (node.expect === undefined) return { outcome: 'pass', output: done.output };
+    let ok: boolean;
+    try {
+      ok = truthy(await evaluateExpression(node.expect, scopeOf(services, input, done.output), clock));
+    } catch (error) {
+      return {
+        outcome: 'error',
+        output: done.output,
+        error: `step ${node.id}: ${services.redactor.error(error)}`,
+        failure: { kind: 'error', retryable: false },
+      };
+    }
+    return ok
+      ? { outcome: 'pass', output: done.output }
+      : {
+          outcome: 'fail',
+          output: done.output,
+          error: `expected ${node.expect}`,
+          failure: { kind: 'fail', retryable: true },
+        };
+  } catch (error) {
+    if (parent.aborted)
+      return {
+        outcome: 'error',
+        stopped: stoppedOutcome(services, parent),
+        error: `stopped: ${stoppedOutcome(services, parent) === 'timeout' ? 'the run timed out' : 'cancelled'}`,
+      };
+    if (error instanceof AttemptTimeout)
+      return {
+        outcome: 'timeout',
+        error: `no answer within ${formatDuration(node.timeoutMs)}`,
+        failure: { kind: 'timeout', retryable: true },
+      };
+    return { outcome: 'error', error: services.redactor.error(error), failure: classify(error) };
+  } finally {
+    clock.clearTimeout(timer);
+    parent.removeEventListener('abort', onParentAbort);
+    if (!controller.signal.aborted) controller.abort(new StepStopped('not needed'));
+  }
+}
+
+/** The latest journal entry of a step's visit: `done` wins over `started` for the same attempt. */
+function lastJournaled(
+  journal: readonly JournalEntry[],
+  step: string,
+  visit: number,
+): JournalEntry | undefined {
+  let best: JournalEntry | undefined;
+  for (const entry of journal) {
+    if (entry.step !== step || entry.visit !== visit) continue;
+    if (!best || entry.attempt > best.attempt || (entry.attempt === best.attempt && entry.status === 'done'))
+      best = entry;
+  }
+  return best;
+}

@@ -1,0 +1,96 @@
+import { ActionError, FirstlineError } from '../errors.js';
+import type { Invoke, ScriptPlayer } from './services.js';
+
+/** Live mode: the action really runs. */
+export const liveInvoke: Invoke = async (def, input, ctx) => ({
+  output: (await def.run(input, ctx)) as unknown,
+});
+
+/**
+ * Shadow mode: probes really run, so the run follows the branches the real world decides; remediations
+ * and notifications only say what they would do (their `plan`, or a sentence naming the call).
+ */
+export const shadowInvoke: Invoke = async (def, input, ctx) => {
+  if (def.kind === 'probe') return liveInvoke(def, input, ctx, undefined as never);
+  const plan = def.plan ? await def.plan(input, ctx) : { summary: `would call ${def.id}` };
+  const summary = plan.summary.startsWith('would') ? plan.summary : `would ${plan.summary}`;
+  if (plan.preflight && !plan.preflight.ok)
+    throw new ActionError(def.id, `preflight refused: ${plan.preflight.detail ?? 'not allowed'}`, {
+      retryable: false,
+    });
+  return {
+    output: { plan: summary, ...(plan.changes && { changes: plan.changes }) },
+    forced: 'pass',
+    plan: summary,
+  };
+};
+
+/** What a scenario may script for one attempt of a step. */
+export type ScriptedOutcome =
+  'pass' | 'fail' | 'error' | 'timeout' | 'throttled' | '5xx' | 'network' | Record<string, unknown>;
+
+/** Scripted outcomes per step id: one value, or a list consumed one per attempt, the last one repeating. */
+export type ScriptedOutcomes = Record<string, ScriptedOutcome | readonly ScriptedOutcome[]>;
+
+const WORDS = new Set(['pass', 'fail', 'error', 'timeout', 'throttled', '5xx', 'network']);
+
+/** Checks a script's shape up front, so a typo is an error and not a silently unscripted step. */
+export function createScript(
+  outcomes: ScriptedOutcomes | undefined,
+  stepIds: ReadonlySet<string>,
+): ScriptPlayer {
+  const lists = new Map<string, readonly ScriptedOutcome[]>();
+  const used = new Map<string, number>();
+  for (const [step, value] of Object.entries(outcomes ?? {})) {
+    if (!stepIds.has(step)) {
+      const known = [...stepIds].filter((id) => !id.startsWith('notify.')).join(', ');
+      throw new FirstlineError('E_SIMULATION', `outcomes.${step}: no step has this id (steps: ${known})`);
+    }
+    const list = Array.isArray(value) ? (value as readonly ScriptedOutcome[]) : [value as ScriptedOutcome];
+    if (list.length === 0) throw new FirstlineError('E_SIMULATION', `outcomes.${step}: the list is empty`);
+    list.forEach((item, i) => {
+      const ok = typeof item === 'string' ? WORDS.has(item) : item !== null && typeof item === 'object';
+      if (!ok)
+        throw new FirstlineError(
+          'E_SIMULATION',
+          `outcomes.${step}[${i}]: ${JSON.stringify(item)} is not pass, fail, error, timeout, throttled, 5xx, network or an output object`,
+        );
+    });
+    lists.set(step, list);
+  }
+  return {
+    next(stepId) {
+      const list = lists.get(stepId);
+      if (!list) return undefined;
+      const i = used.get(stepId) ?? 0;
+      used.set(stepId, i + 1);
+      return list[Math.min(i, list.length - 1)];
+    },
+  };
+}
+
+/**
+ * Simulation: no action's `run` is ever called. Each attempt takes the step's next scripted outcome;
+ * unscripted steps pass. `timeout` hangs until the step's timeout fires on the virtual clock, so the
+ * timeline shows the time a real hang would cost.
+ */
+export const scriptedInvoke: Invoke = (def, input, ctx, services) => {
+  const calls = services.calls;
+  if (calls) {
+    const list = calls.get(def.id) ?? [];
+    list.push(services.redactor.value(input));
+    calls.set(def.id, list);
+  }
+  const scripted = services.script?.next(ctx.stepId);
+  if (scripted === undefined || scripted === 'pass')
+    return Promise.resolve({ output: undefined, forced: 'pass' });
+  if (scripted === 'fail') return Promise.resolve({ output: undefined, forced: 'fail' });
+  if (typeof scripted === 'object') return Promise.resolve({ output: scripted });
+  if (scripted === 'timeout') {
+    return new Promise((_, reject) => {
+      ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error), { once: true });
+    });
+  }
+  const kind = scripted === 'error' ? 'error' : (scripted as 'throttled' | '5xx' | 'network');
+  return Promise.reject(new ActionError(def.id, `scripted ${kind}`, { retryable: true, kind }));
+};

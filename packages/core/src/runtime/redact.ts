@@ -1,0 +1,171 @@
+/** What every secret value, and each of its encodings, is replaced with. */
+export const REDACTED = '[redacted]';
+
+// Shorter values ("abc", "1", "yes") would shred ordinary text if replaced wherever they occur.
+const MIN_SUBSTRING_LENGTH = 4;
+const MAX_DEPTH = 50;
+const CIRCULAR = '[circular]';
+const TOO_DEEP = '[too deep]';
+const UNREADABLE = '[unreadable]';
+
+/** Removes secret values from text, data and errors before they are stored, streamed or shown. */
+export interface Redactor {
+  /**
+   * False when there are no secrets: `string` then returns its input unchanged. `value` still copies, so
+   * what it returns is JSON-safe (no cycles, no Errors) whether or not the run has secrets.
+   */
+  readonly active: boolean;
+  /** The text with every secret value, and its common encodings, replaced by {@link REDACTED}. */
+  string(text: string): string;
+  /**
+   * A redacted deep copy of plain data (object keys included). Errors become their message, Dates ISO
+   * strings, Maps and Sets arrays; a cycle becomes `[circular]`, nesting beyond 50 levels `[too deep]`.
+   */
+  value<T>(value: T): T;
+  /** A redacted one-line message for a thrown value: never a stack. */
+  error(err: unknown): string;
+}
+
+/** Builds a redactor for a run's secret values; the matcher is compiled once, here. */
+export function createRedactor(secrets: Iterable<string>): Redactor {
+  const exact = new Set<string>();
+  const patterns = new Map<string, number>();
+  for (const secret of secrets) {
+    if (typeof secret !== 'string' || secret === '') continue;
+    exact.add(secret);
+    if (secret.length < MIN_SUBSTRING_LENGTH) continue;
+    for (const [pattern, length] of encodings(secret)) patterns.set(pattern, length);
+  }
+  // Longest first: at any position the first alternative that matches wins, so a secret containing
+  // another is replaced whole rather than leaving its remainder visible.
+  const alternatives = [...patterns].sort((a, b) => b[1] - a[1]).map(([pattern]) => pattern);
+  // A lookahead matches at every position, overlapping matches included; their spans are merged below.
+  const matcher = alternatives.length > 0 ? new RegExp(`(?=(${alternatives.join('|')}))`, 'g') : undefined;
+  const active = exact.size > 0;
+
+  const redactString = (text: string): string => {
+    if (!active) return text;
+    if (exact.has(text)) return REDACTED;
+    if (!matcher) return text;
+    let out = '';
+    let copied = 0;
+    let spanStart = -1;
+    let spanEnd = -1;
+    for (const match of text.matchAll(matcher)) {
+      const start = match.index;
+      const end = start + (match[1]?.length ?? 0);
+      if (spanStart >= 0 && start <= spanEnd) {
+        spanEnd = Math.max(spanEnd, end);
+        continue;
+      }
+      if (spanStart >= 0) {
+        out += text.slice(copied, spanStart) + REDACTED;
+        copied = spanEnd;
+      }
+      spanStart = start;
+      spanEnd = end;
+    }
+    if (spanStart < 0) return text;
+    return out + text.slice(copied, spanStart) + REDACTED + text.slice(spanEnd);
+  };
+
+  const redactError = (err: unknown): string => oneLine(redactString(errorMessage(err, 0)));
+
+  const copy = (value: unknown, depth: number, ancestors: Set<object>): unknown => {
+    if (typeof value === 'string') return redactString(value);
+    if (typeof value !== 'object' || value === null) return value;
+    if (value instanceof Error) return redactError(value);
+    if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+    // Only ancestors count: the same object reached twice by different paths is shared, not a cycle.
+    if (ancestors.has(value)) return CIRCULAR;
+    if (depth >= MAX_DEPTH) return TOO_DEEP;
+    ancestors.add(value);
+    try {
+      const next = depth + 1;
+      if (Array.isArray(value)) return value.map((item: unknown) => copy(item, next, ancestors));
+      if (value instanceof Map)
+        return [...value].map(([key, item]) => [copy(key, next, ancestors), copy(item, next, ancestors)]);
+      if (value instanceof Set) return [...value].map((item: unknown) => copy(item, next, ancestors));
+      const toJSON = (value as { toJSON?: unknown }).toJSON;
+      // Class instances (URL, Buffer, ...) are copied as JSON.stringify would see them.
+      if (typeof toJSON === 'function') return copy(toJSON.call(value) as unknown, next, ancestors);
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value))
+        setOwn(out, redactString(key), copy(item, next, ancestors));
+      return out;
+    } catch {
+      // A throwing getter or toJSON must not turn redaction into a crash on an error path.
+      return UNREADABLE;
+    } finally {
+      ancestors.delete(value);
+    }
+  };
+
+  return {
+    active,
+    string: redactString,
+    value: <T>(value: T): T => copy(value, 0, new Set()) as T,
+    error: redactError,
+  };
+}
+
+/** Regex sources for a secret and its encodings, each with the length of the text it matches. */
+function encodings(secret: string): Array<[string, number]> {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const uri = encodeURIComponent(secret);
+  // What URLSearchParams and HTML forms write: spaces as '+', a few more characters escaped.
+  const form = new URLSearchParams({ v: secret }).toString().slice(2);
+  const base64 = toBase64(secret);
+  const base64url = base64.replace(/\+/g, '-').replace(/\//g, '_');
+  const forms = new Set([secret, json, uri, form, base64, base64url]);
+  return [...forms].map((text) => [percentInsensitive(escapeRegExp(text)), text.length]);
+}
+
+function toBase64(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/=+$/, '');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+// Percent-escapes are as often written in lower case (%2f) as in upper; both are the same secret.
+function percentInsensitive(source: string): string {
+  return source.replace(
+    /%([0-9A-F])([0-9A-F])/g,
+    (_, hi: string, lo: string) => `%${hexDigit(hi)}${hexDigit(lo)}`,
+  );
+}
+
+function hexDigit(digit: string): string {
+  return /[A-F]/.test(digit) ? `[${digit}${digit.toLowerCase()}]` : digit;
+}
+
+function errorMessage(err: unknown, depth: number): string {
+  if (err instanceof AggregateError && Array.isArray(err.errors) && depth < 3) {
+    const inner = (err.errors as unknown[]).map((item) => errorMessage(item, depth + 1)).filter(Boolean);
+    if (inner.length > 0) return err.message ? `${err.message}: ${inner.join('; ')}` : inner.join('; ');
+  }
+  if (err instanceof Error) return err.message || err.name;
+  // Errors from another realm, or objects thrown as errors, still carry a message worth showing.
+  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string')
+    return (err as { message: string }).message;
+  try {
+    return String(err);
+  } catch {
+    return 'unknown error';
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+
+// Assignment would set the prototype for a "__proto__" key instead of copying it.
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}

@@ -1,0 +1,303 @@
+import type { TraceEvent } from './types.js';
+
+/** How {@link renderTrace} writes a trace: aligned text, one JSON event per line, or a Markdown report. */
+export type TraceFormat = 'text' | 'jsonl' | 'markdown';
+
+/** Options of {@link renderTrace}. */
+export interface RenderTraceOptions {
+  /** Defaults to `text`. */
+  format?: TraceFormat;
+  /** Text only: ANSI colours on outcomes (green pass, red failures, dim skips). Defaults to false. */
+  color?: boolean;
+}
+
+/** Renders a run's trace for people (`text`, `markdown`) or machines (`jsonl`); always ends with a newline. */
+export function renderTrace(trace: readonly TraceEvent[], options: RenderTraceOptions = {}): string {
+  const format = options.format ?? 'text';
+  if (format === 'jsonl') return trace.map((event) => `${JSON.stringify(event)}\n`).join('');
+  if (format === 'markdown') return renderMarkdown(trace);
+  return renderText(trace, options.color === true);
+}
+
+/** Time since the run's first event: `+02:05.300` under an hour, `+1:02:03.004` beyond. */
+export function formatOffset(ms: number): string {
+  return offsetText(ms, false);
+}
+
+// A trace that runs past an hour shows hours on every line, so the columns stay aligned.
+function offsetText(ms: number, withHours: boolean): string {
+  if (!Number.isFinite(ms)) return '+??:??.???';
+  const sign = ms < 0 ? '-' : '+';
+  const total = Math.round(Math.abs(ms));
+  const hours = Math.floor(total / 3_600_000);
+  const minutes = Math.floor(total / 60_000) % 60;
+  const seconds = Math.floor(total / 1000) % 60;
+  const clock = `${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(total % 1000, 3)}`;
+  return hours > 0 || withHours ? `${sign}${hours}:${clock}` : `${sign}${clock}`;
+}
+
+/** Offsets from the first event, padded to one width. */
+function offsetsOf(rows: readonly Row[], t0: number): string[] {
+  const withHours = rows.some((row) => Math.abs(row.at - t0) >= 3_600_000);
+  const texts = rows.map((row) => offsetText(row.at - t0, withHours));
+  const width = Math.max(0, ...texts.map((text) => text.length));
+  return texts.map((text) => text.padStart(width));
+}
+
+/** A duration for people: `0ms`, `1.5s`, `2m`, `2m 5.3s`, `1h 2m 3s` (tenths of seconds under an hour). */
+export function formatClockDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  if (ms < 0) return `-${formatClockDuration(-ms)}`;
+  const rounded = Math.round(ms);
+  if (rounded < 1000) return `${rounded}ms`;
+  const tenths = Math.round(rounded / 100);
+  const parts: string[] = [];
+  if (tenths >= 36_000) {
+    const seconds = Math.round(rounded / 1000);
+    parts.push(`${Math.floor(seconds / 3600)}h`, `${Math.floor(seconds / 60) % 60}m`, `${seconds % 60}s`);
+  } else {
+    const rest = tenths % 600;
+    parts.push(`${Math.floor(tenths / 600)}m`, `${rest % 10 === 0 ? rest / 10 : (rest / 10).toFixed(1)}s`);
+  }
+  const shown = parts.filter((part) => !/^0(?:\.0)?[hms]$/.test(part));
+  return shown.join(' ');
+}
+
+type Tone = 'good' | 'bad' | 'dim' | 'warn';
+
+/** One rendered row: the same rows feed the text lines and the Markdown table. */
+interface Row {
+  at: number;
+  label: string;
+  /** Events inside a step (attempts, retries) are indented under it in text. */
+  nested?: boolean;
+  step?: string;
+  /** Short status words (`#1 fail 5ms`), outcome words already painted for text. */
+  detail?: string;
+  /** Colours the label (warning and error logs). */
+  labelTone?: Tone;
+  /** Free text (errors, messages), set apart from the status words. */
+  note?: string;
+}
+
+const LABEL_WIDTH = 9;
+const MAX_INPUT_CHARS = 40;
+const MAX_INPUTS_CHARS = 60;
+
+function renderText(trace: readonly TraceEvent[], color: boolean): string {
+  const first = trace[0];
+  if (!first) return '(empty trace)\n';
+  const paint = color ? paintOutcome : (text: string) => text;
+  const rows = rowsOf(trace, paint);
+  const offsets = offsetsOf(rows, first.at);
+  const lines = rows.map((row, i) => {
+    let label = `${row.nested ? '  ' : ''}${row.label}`.padEnd(LABEL_WIDTH);
+    if (color && row.labelTone)
+      label = label.replace(row.label, `${ANSI[row.labelTone]}${row.label}${RESET}`);
+    const head = [row.step, row.detail].filter(Boolean).join(' ');
+    const note = row.note ? (head ? `  ${oneLine(row.note)}` : oneLine(row.note)) : '';
+    return `${offsets[i] ?? ''}  ${label} ${head}${note}`.trimEnd();
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+function renderMarkdown(trace: readonly TraceEvent[]): string {
+  const first = trace[0];
+  if (!first) return '## Run (no events)\n\nThe trace is empty.\n';
+  const start = trace.find((event) => event.type === 'run.start');
+  const resume = trace.find((event) => event.type === 'run.resume');
+  const end = trace.findLast((event) => event.type === 'run.end');
+  const last = trace[trace.length - 1] ?? first;
+  const runId = start?.runId ?? resume?.runId ?? 'unknown';
+  const summary = [
+    start ? `- Playbook: ${cell(start.playbook)} (${start.mode})` : undefined,
+    `- Started: ${isoTime(start?.at ?? first.at)}`,
+    end
+      ? `- Duration: ${formatClockDuration(end.durationMs)}`
+      : `- Duration so far: ${formatClockDuration(last.at - first.at)}`,
+  ].filter((line) => line !== undefined);
+  const rows = rowsOf(trace, (text) => text);
+  const offsets = offsetsOf(rows, first.at);
+  const lines = rows.map((row, i) => {
+    const detail = [row.detail, row.note].filter(Boolean).join(' — ');
+    return `| ${offsets[i] ?? ''} | ${cell(row.step ?? '')} | ${row.label} | ${cell(detail)} |`;
+  });
+  const heading = `## Run ${oneLine(runId)} — ${oneLine(end?.outcome ?? 'running')}`;
+  const table = ['| time | step | event | detail |', '| --- | --- | --- | --- |', ...lines];
+  return `${heading}\n\n${summary.join('\n')}\n\n${table.join('\n')}\n`;
+}
+
+type Paint = (outcome: string) => string;
+
+function rowsOf(trace: readonly TraceEvent[], paint: Paint): Row[] {
+  const t0 = trace[0]?.at ?? 0;
+  return trace.flatMap((event) => describe(event, t0, paint));
+}
+
+function describe(event: TraceEvent, t0: number, paint: Paint): Row[] {
+  const at = event.at;
+  switch (event.type) {
+    case 'run.start': {
+      const inputs = summarizeInputs(event.inputs);
+      const detail = `${event.playbook} (${event.mode}) run ${event.runId}`;
+      const deadline = `deadline ${formatClockDuration(event.deadline - event.at)}`;
+      return [
+        {
+          at,
+          label: 'run',
+          detail,
+          note: [inputs && `inputs: ${inputs}`, deadline].filter(Boolean).join('  '),
+        },
+      ];
+    }
+    case 'run.resume':
+      return [{ at, label: 'resume', detail: `run ${event.runId}` }];
+    case 'step.start':
+      return [
+        {
+          at,
+          label: 'step',
+          step: event.step,
+          detail: [event.action, event.visit > 1 ? `(visit ${event.visit})` : ''].filter(Boolean).join(' '),
+        },
+      ];
+    case 'attempt.start':
+      // attempt.end carries everything worth showing about an attempt.
+      return [];
+    case 'attempt.end': {
+      const rows: Row[] = [
+        {
+          at,
+          label: 'attempt',
+          nested: true,
+          step: event.step,
+          detail: `#${event.attempt} ${paint(event.outcome)} ${formatClockDuration(event.durationMs)}`,
+          note: event.error,
+        },
+      ];
+      if (event.retryInMs !== undefined)
+        rows.push({
+          at,
+          label: 'retry',
+          nested: true,
+          step: event.step,
+          detail: `in ${formatClockDuration(event.retryInMs)}`,
+        });
+      return rows;
+    }
+    case 'plan': {
+      const changes = (event.changes ?? []).map((c) => `${c.resource}: ${c.change}`).join('; ');
+      return [
+        {
+          at,
+          label: 'would',
+          step: event.step,
+          note: changes ? `${event.summary} (${changes})` : event.summary,
+        },
+      ];
+    }
+    case 'step.end': {
+      const plural = event.attempts === 1 ? '' : 's';
+      const attempts = event.attempts > 0 ? ` after ${event.attempts} attempt${plural}` : '';
+      const uncertain = event.uncertain ? ' (uncertain)' : '';
+      return [
+        {
+          at,
+          label: 'result',
+          step: event.step,
+          detail: `${paint(event.outcome)}${attempts} in ${formatClockDuration(event.durationMs)}${uncertain}`,
+          note: event.error,
+        },
+      ];
+    }
+    case 'wait.start':
+      return [
+        {
+          at,
+          label: 'wait',
+          step: event.step,
+          detail: `until ${formatOffset(event.until - t0)} (${formatClockDuration(event.durationMs)})`,
+        },
+      ];
+    case 'wait.end':
+      return [{ at, label: 'wake', step: event.step }];
+    case 'decision':
+      return [{ at, label: 'decision', step: event.step, note: event.message }];
+    case 'log': {
+      const fields = event.fields ? summarizeInputs(event.fields) : '';
+      const note = fields ? `${event.message}  ${fields}` : event.message;
+      const labelTone = event.level === 'error' ? 'bad' : event.level === 'warn' ? 'warn' : undefined;
+      return [{ at, label: event.level, step: event.step, note, labelTone }];
+    }
+    case 'run.end':
+      return [
+        {
+          at,
+          label: 'end',
+          detail: `${paint(event.outcome)} in ${formatClockDuration(event.durationMs)}`,
+        },
+      ];
+    default: {
+      // A trace written by a newer engine may hold event types this renderer does not know yet.
+      const unknown = event as { type?: unknown };
+      return [{ at, label: String(unknown.type), note: JSON.stringify(event) }];
+    }
+  }
+}
+
+function summarizeInputs(inputs: Record<string, unknown>): string {
+  const text = Object.entries(inputs)
+    .map(([key, value]) => `${key}=${truncate(inputText(value), MAX_INPUT_CHARS)}`)
+    .join(' ');
+  return truncate(text, MAX_INPUTS_CHARS);
+}
+
+function inputText(value: unknown): string {
+  if (typeof value === 'string' && /^[^\s"=]+$/.test(value)) return value;
+  return JSON.stringify(value) ?? String(value);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+const ANSI: Record<Tone, string> = { good: '\x1b[32m', bad: '\x1b[31m', dim: '\x1b[2m', warn: '\x1b[33m' };
+const RESET = '\x1b[0m';
+const TONES: Record<string, Tone> = {
+  pass: 'good',
+  healthy: 'good',
+  recovered: 'good',
+  fail: 'bad',
+  error: 'bad',
+  timeout: 'bad',
+  timed_out: 'bad',
+  failed: 'bad',
+  unrecovered: 'bad',
+  skipped: 'dim',
+  cancelled: 'warn',
+};
+
+function paintOutcome(outcome: string): string {
+  const tone = TONES[outcome];
+  return tone ? `${ANSI[tone]}${outcome}${RESET}` : outcome;
+}
+
+function cell(text: string): string {
+  return oneLine(text)
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/<(?=[A-Za-z/!?])/g, '&lt;');
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+function isoTime(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}

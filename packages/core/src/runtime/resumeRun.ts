@@ -1,0 +1,111 @@
+import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js';
+import { toActionRegistry } from '../actions/registry.js';
+import type { Clock, Logger } from '../actions/types.js';
+import type { RunContext } from '../compile/buildMachine.js';
+import { compilePlaybook } from '../compile/compilePlaybook.js';
+import { FirstlineError } from '../errors.js';
+import { playbookFromData } from '../load/loadPlaybook.js';
+import { systemClock } from './clock.js';
+import { executeRun } from './executeRun.js';
+import { createRedactor } from './redact.js';
+import { seededRandom } from './retry.js';
+import { envSecretResolver, resolveSecrets } from './secrets.js';
+import type { SecretResolvers } from './secrets.js';
+import type { RunResult, RunStore, StepRecord, TraceListener } from './types.js';
+
+/** Options for {@link resumeRun}. */
+export interface ResumeOptions {
+  /** Where the run was kept. */
+  store: RunStore;
+  /** The actions the playbook names (the same ids as when it started). */
+  actions?: ActionRegistry | Iterable<AnyActionDefinition>;
+  /** The resumed run's clock; waits are re-armed from their absolute deadlines on it. */
+  clock?: Clock;
+  signal?: AbortSignal;
+  onEvent?: TraceListener;
+  secrets?: SecretResolvers;
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+  random?: () => number;
+  /** When given, the stored run must have been started from a document with this content hash. */
+  expectHash?: string;
+}
+
+const silent: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+/**
+ * Resumes a run that stopped part-way (a crashed process, a Lambda that ran out of time) from its
+ * last stored snapshot. Waits are re-armed from their absolute deadlines; a remediation the journal
+ * shows as finished is not run again, and one that was started but never recorded as finished is
+ * reported as uncertain and re-checked, never blindly repeated (unless the action is idempotent).
+ * A run that already ended returns its stored result without running anything.
+ */
+export async function resumeRun(runId: string, options: ResumeOptions): Promise<RunResult> {
+  const record = await options.store.load(runId);
+  if (!record) throw new FirstlineError('E_RUN_NOT_FOUND', `no run ${runId} in the store`);
+  if (options.expectHash !== undefined && options.expectHash !== record.playbook.hash)
+    throw new FirstlineError(
+      'E_RUN_CONFLICT',
+      `run ${runId} was started from another version of ${record.playbook.name} (hash ${record.playbook.hash.slice(0, 12)}, expected ${options.expectHash.slice(0, 12)})`,
+    );
+  const clock = options.clock ?? systemClock;
+  const context = (record.snapshot as { context?: RunContext } | undefined)?.context;
+  if (record.status === 'done')
+    return storedResult(record.runId, record.outcome ?? 'failed', context, record.trace);
+
+  const loaded = playbookFromData(record.playbook.data, record.playbook.file);
+  if (loaded.hash !== record.playbook.hash)
+    throw new FirstlineError(
+      'E_RUN_CONFLICT',
+      `run ${runId}: the stored playbook does not match its hash; the record was changed`,
+    );
+  const registry = toActionRegistry(options.actions);
+  const compiled = compilePlaybook(loaded, { actions: registry });
+  const secrets = await resolveSecrets(compiled.document.secrets, {
+    resolvers: { env: envSecretResolver(options.env), ...options.secrets },
+    ...(options.signal && { signal: options.signal }),
+  });
+  if (!record.snapshot) {
+    // Stopped before its first step was stored: nothing ran, so it starts over with the same id.
+    throw new FirstlineError('E_RUN_CONFLICT', `run ${runId} stopped before its first step; start it again`);
+  }
+  return executeRun({
+    compiled,
+    record,
+    registry,
+    clock,
+    secrets,
+    redactor: createRedactor(Object.values(secrets)),
+    random: options.random ?? (record.mode === 'simulate' ? seededRandom(`${runId}:resume`) : Math.random),
+    logger: options.logger ?? silent,
+    store: options.store,
+    ...(options.onEvent && { onEvent: options.onEvent }),
+    ...(options.signal && { signal: options.signal }),
+  });
+}
+
+function storedResult(
+  runId: string,
+  outcome: string,
+  context: RunContext | undefined,
+  trace: RunResult['trace'],
+): RunResult {
+  const steps: Record<string, StepRecord> = context?.steps ?? {};
+  const start = trace[0]?.at ?? 0;
+  const end = trace.at(-1)?.at ?? start;
+  return {
+    runId,
+    outcome,
+    output: Object.fromEntries(
+      Object.values(steps).flatMap((s) => (s.output !== undefined ? [[s.id, s.output]] : [])),
+    ),
+    steps,
+    trace,
+    durationMs: end - start,
+  };
+}

@@ -1,0 +1,95 @@
+import type { Clock } from '../actions/types.js';
+import type { RetrySettings } from '../compile/ir.js';
+import { isFirstlineError } from '../errors.js';
+import type { ActionError, RetryAdvice } from '../errors.js';
+import type { StepOutcome } from '../format/types.js';
+
+/** How a failed attempt is classified for `retry.on`. */
+export type FailureKind = NonNullable<RetryAdvice['kind']> | 'fail';
+
+/** The kind and retryability of what an action threw; errors that are not ActionErrors count as retryable `error`. */
+export function classify(error: unknown): { kind: FailureKind; retryable: boolean; afterMs?: number } {
+  if (isFirstlineError(error) && error.code === 'E_ACTION_FAILED') {
+    const retry = (error as ActionError).retry;
+    return {
+      kind: retry.kind ?? 'error',
+      retryable: retry.retryable,
+      ...(retry.afterMs !== undefined && { afterMs: retry.afterMs }),
+    };
+  }
+  return { kind: 'error', retryable: true };
+}
+
+/**
+ * Whether an attempt that ended this way is tried again under `retry.on`. `error` in the list means
+ * any error; an error the action marked not retryable (access denied, no such instance) never is.
+ */
+export function shouldRetry(
+  settings: RetrySettings,
+  outcome: StepOutcome,
+  failure: { kind: FailureKind; retryable: boolean } | undefined,
+): boolean {
+  if (outcome === 'pass' || outcome === 'skipped') return false;
+  if (outcome === 'fail') return settings.on.includes('fail');
+  if (outcome === 'timeout') return settings.on.includes('timeout') || settings.on.includes('error');
+  if (!failure || !failure.retryable) return false;
+  return settings.on.includes('error') || settings.on.includes(failure.kind);
+}
+
+/**
+ * The pause before attempt `attempt + 1`: constant, linear or exponential from `delay`, capped at
+ * `maxDelay`, with full jitter drawn from `random` (seeded in simulations); a Retry-After the remote
+ * side sent wins when it is longer.
+ */
+export function retryDelay(
+  settings: RetrySettings,
+  attempt: number,
+  random: () => number,
+  afterMs?: number,
+): number {
+  const base =
+    settings.backoff === 'constant'
+      ? settings.delayMs
+      : settings.backoff === 'linear'
+        ? settings.delayMs * attempt
+        : settings.delayMs * 2 ** (attempt - 1);
+  const capped = Math.min(base, settings.maxDelayMs);
+  const jittered = settings.jitter === 'full' ? Math.floor(random() * capped) : capped;
+  return afterMs !== undefined ? Math.max(jittered, Math.min(afterMs, settings.maxDelayMs)) : jittered;
+}
+
+/** A small seeded generator (mulberry32): the same seed gives the same jitter, run after run. */
+export function seededRandom(seed: string): () => number {
+  let state = 0;
+  for (let i = 0; i < seed.length; i++)
+    state = (Math.imul(state ^ seed.charCodeAt(i), 2654435761) >>> 0) ^ (state >>> 13);
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Resolves after `ms` of the clock's time; rejects with the signal's reason when it aborts first. */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const onAbort = () => {
+      clock.clearTimeout(handle);
+      reject(signal!.reason as Error);
+    };
+    const handle = clock.setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

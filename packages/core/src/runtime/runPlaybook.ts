@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { toActionRegistry } from '../actions/registry.js';
+import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js';
+import type { Clock, Logger } from '../actions/types.js';
+import { compilePlaybook, isCompiledPlaybook } from '../compile/compilePlaybook.js';
+import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
+import type { RunContext } from '../compile/buildMachine.js';
+import type { IRNode } from '../compile/ir.js';
+import { hashData } from '../load/hash.js';
+import type { LoadedPlaybook } from '../load/loadPlaybook.js';
+import { createVirtualClock, systemClock } from './clock.js';
+import { executeRun } from './executeRun.js';
+import { prepareInputs } from './inputs.js';
+import type { ScriptedOutcomes } from './modes.js';
+import { createScript } from './modes.js';
+import { createRedactor } from './redact.js';
+import { seededRandom } from './retry.js';
+import { envSecretResolver, resolveSecrets } from './secrets.js';
+import type { SecretResolvers } from './secrets.js';
+import type { RunMode, RunRecord, RunResult, RunStore, TraceListener } from './types.js';
+
+/** Options for {@link runPlaybook}. */
+export interface RunOptions {
+  /** The playbook's inputs; validated against `inputs:` (defaults applied) before anything runs. */
+  input?: Record<string, unknown>;
+  /** The event that started the run (an alarm, an SNS message); `trigger` in expressions. */
+  trigger?: unknown;
+  /** The actions the playbook names; needed unless a compiled playbook is passed (its registry is reused). */
+  actions?: ActionRegistry | Iterable<AnyActionDefinition>;
+  /** `live` (default), `shadow` (probes only; the rest is planned) or `simulate` (scripted, virtual time). */
+  mode?: RunMode;
+  /** The run's time source. Simulations default to a virtual clock; a virtual clock is driven to completion. */
+  clock?: Clock;
+  /** Cancels the run: the running action's signal aborts and the run ends `cancelled`. */
+  signal?: AbortSignal;
+  /** Keeps the snapshot, deadlines and journal after every step, so the run can be resumed. */
+  store?: RunStore;
+  /** Receives every trace event as it happens. */
+  onEvent?: TraceListener;
+  /** The run's id; defaults to a random UUID (a stable hash in simulations). */
+  runId?: string;
+  /** How `secrets:` references are resolved; environment variables are built in. */
+  secrets?: SecretResolvers;
+  /** Environment the built-in env resolver reads (default `process.env`). */
+  env?: Record<string, string | undefined>;
+  /** Where action log lines go besides the trace (secret values redacted). */
+  logger?: Logger;
+  /** Jitter source; defaults to a generator seeded by the run id in simulations, Math.random otherwise. */
+  random?: () => number;
+  /** Simulation: scripted outcomes per step id. */
+  outcomes?: ScriptedOutcomes;
+}
+
+/** A playbook in any of the forms the run functions take. */
+export type RunnablePlaybook = CompiledPlaybook | LoadedPlaybook | object;
+
+const silent: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+/**
+ * Runs a playbook to its outcome. Inputs and secrets are checked first (a bad input throws
+ * InputInvalid, nothing runs). After that the run always ends with an outcome: a crashing action, a
+ * hanging one, the run's deadline or a cancellation become step outcomes and run outcomes, never a
+ * rejection. Secret values are redacted from the trace, the logs, the outputs and every error message.
+ *
+ * @example
+ * const result = await runPlaybook(await loadPlaybook('ec2.yaml'), { input, actions, store: createFileStore('.runs') });
+ * console.log(result.outcome, renderTrace(result.trace));
+ */
+export async function runPlaybook(playbook: RunnablePlaybook, options: RunOptions = {}): Promise<RunResult> {
+  const mode = options.mode ?? 'live';
+  const compiled = isCompiledPlaybook(playbook)
+    ? playbook
+    : compilePlaybook(playbook, { actions: options.actions });
+  const registry = options.actions ? toActionRegistry(options.actions) : compiled.registry;
+  const inputs = prepareInputs(compiled.document, options.input);
+  const runId =
+    options.runId ??
+    (mode === 'simulate'
+      ? `sim-${hashData({ h: compiled.hash, inputs, t: options.trigger ?? null }).slice(0, 12)}`
+      : randomUUID());
+  const secrets =
+    mode === 'simulate' && !options.secrets && !options.env
+      ? Object.fromEntries(
+          Object.keys(compiled.document.secrets ?? {}).map((name) => [name, `<secret ${name}>`]),
+        )
+      : await resolveSecrets(compiled.document.secrets, {
+          resolvers: { env: envSecretResolver(options.env), ...options.secrets },
+          ...(options.signal && { signal: options.signal }),
+        });
+  const clock = options.clock ?? (mode === 'simulate' ? createVirtualClock() : systemClock);
+  const startedAt = clock.now();
+  const context: RunContext = {
+    inputs,
+    trigger: options.trigger ?? null,
+    run: { id: runId, startedAt, mode, playbook: compiled.name, deadline: startedAt + compiled.ir.timeoutMs },
+    steps: {},
+    visits: {},
+    round: 0,
+    remediated: false,
+    ...('outcome' in compiled.ir.start && { outcome: compiled.ir.start.outcome }),
+  };
+  const record: RunRecord = {
+    version: 1,
+    runId,
+    status: 'running',
+    mode,
+    playbook: {
+      name: compiled.name,
+      hash: compiled.hash,
+      data: compiled.document,
+      ...(compiled.file !== undefined && { file: compiled.file }),
+    },
+    inputs,
+    ...(options.trigger !== undefined && { trigger: options.trigger }),
+    deadlines: { run: context.run.deadline },
+    journal: [],
+    trace: [],
+    createdAt: startedAt,
+    updatedAt: startedAt,
+  };
+  const redactor = createRedactor(Object.values(secrets));
+  return executeRun({
+    compiled,
+    record,
+    context,
+    registry,
+    clock,
+    secrets,
+    redactor,
+    random: options.random ?? (mode === 'simulate' ? seededRandom(runId) : Math.random),
+    logger: options.logger ?? silent,
+    ...(options.store && { store: options.store }),
+    ...(options.onEvent && { onEvent: options.onEvent }),
+    ...(options.signal && { signal: options.signal }),
+    ...(mode === 'simulate' && {
+      script: createScript(options.outcomes, new Set([...compiled.ir.nodes.values()].flatMap(stepIdsOf))),
+      calls: new Map<string, unknown[]>(),
+    }),
+  });
+}
+
+function stepIdsOf(node: IRNode): string[] {
+  if (node.kind === 'parallel') return [node.id, ...node.steps.map((s) => s.id)];
+  if (node.kind === 'judge') return [];
+  return [node.id];
+}

@@ -1,0 +1,74 @@
+import type { ActionContext, Clock, Logger } from '../actions/types.js';
+import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js';
+import type { PlaybookIR } from '../compile/ir.js';
+import type { Redactor } from './redact.js';
+import type { JournalEntry, RunMode, StepRecord, TraceEvent } from './types.js';
+import type { StepOutcome } from '../format/types.js';
+
+/** How one attempt of an action is carried out: really, planned, or from a script. Modes swap this. */
+export type Invoke = (
+  def: AnyActionDefinition,
+  input: unknown,
+  ctx: ActionContext,
+  services: RunServices,
+) => Promise<InvokeResult>;
+
+/** What an invoke returned: an output to judge with `expect`, or an outcome forced by a script or plan. */
+export type InvokeResult = { output: unknown; forced?: StepOutcome; plan?: string };
+
+/** What every step actor of one run shares: the run's clock, trace, journal, secrets and actions. */
+export interface RunServices {
+  runId: string;
+  mode: RunMode;
+  ir: PlaybookIR;
+  playbookName: string;
+  registry: ActionRegistry;
+  clock: Clock;
+  /** Deterministic in simulations (seeded), Math.random otherwise; used for jitter. */
+  random: () => number;
+  secrets: Readonly<Record<string, string>>;
+  redactor: Redactor;
+  logger: Logger;
+  /** Appends a (redacted) event to the trace and streams it. */
+  emit(event: DistributiveOmit<TraceEvent, 'seq' | 'at'>): void;
+  /** Journal entries recorded so far (from the store on resume). */
+  journal: JournalEntry[];
+  /** Records a side effect and resolves once it is stored: the write-ahead log of remediations. */
+  record(entry: JournalEntry): Promise<void>;
+  /** True once the run's deadline passed: a step cut short then ends as `timeout`, not `error`. */
+  timedOut: boolean;
+  /** Simulation: the inputs each action received, per action id. */
+  calls?: Map<string, unknown[]>;
+  /** Simulation: scripted outcomes, consumed one per attempt. */
+  script?: ScriptPlayer;
+}
+
+/** Hands out scripted outcomes per step, one per attempt, the last one repeating. */
+export interface ScriptPlayer {
+  next(stepId: string): unknown;
+}
+
+/** `Omit` that keeps a union a union. */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** What a step actor resolves with: the step's record, plus the records of steps it ran inside it. */
+export interface StepResult {
+  outcome: StepOutcome;
+  records: StepRecord[];
+  /** True when a remediation passed in this step: a general-form run that falls off its end then recovered. */
+  remediated?: boolean;
+}
+
+// The compiled machine is shared by every run of a playbook; what differs per run is found through
+// the actor system the run's actor created.
+const bySystem = new WeakMap<object, RunServices>();
+
+/** Binds a run's services to its actor system. */
+export function bindServices(system: object, services: RunServices): void {
+  bySystem.set(system, services);
+}
+
+/** The services of the run an actor belongs to, or undefined outside a run (path enumeration). */
+export function servicesOf(system: object | undefined): RunServices | undefined {
+  return system ? bySystem.get(system) : undefined;
+}

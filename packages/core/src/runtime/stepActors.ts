@@ -1,0 +1,245 @@
+import { fromPromise } from 'xstate';
+import type { AnyActorLogic } from 'xstate';
+import { BUILTIN_ACTORS } from '../compile/buildMachine.js';
+import type { StepInput } from '../compile/buildMachine.js';
+import type { ActionNode, ParallelNode, PlaybookIR, PollNode, WaitNode } from '../compile/ir.js';
+import { formatDuration } from '../format/duration.js';
+import { FirstlineError } from '../errors.js';
+import { evaluateExpression, truthy } from './evaluate.js';
+import { executeActionStep, StepStopped, stoppedOutcome } from './executeStep.js';
+import { sleep } from './retry.js';
+import { servicesOf } from './services.js';
+import type { Invoke, RunServices, StepResult } from './services.js';
+import type { StepRecord } from './types.js';
+
+type Args = { input: StepInput; signal: AbortSignal; system: object };
+
+function services(system: object): RunServices {
+  const found = servicesOf(system);
+  // Only a machine started outside runPlaybook gets here: say so instead of stalling.
+  if (!found)
+    throw new FirstlineError(
+      'E_SIMULATION',
+      'a Firstline machine must be run with runPlaybook or simulatePlaybook',
+    );
+  return found;
+}
+
+function nodeOf<K extends string>(s: RunServices, key: string, kind: K) {
+  const node = s.ir.nodes.get(key);
+  if (!node || node.kind !== kind)
+    throw new FirstlineError('E_SIMULATION', `no ${kind} node ${key} in this playbook`);
+  return node as Extract<typeof node, { kind: K }>;
+}
+
+/**
+ * The actors a compiled playbook invokes: one per action id (all sharing the step executor, differing
+ * only in how an attempt is carried out) and the built-in wait, poll and parallel actors.
+ * `invoke` is what modes swap: live calls `run`, shadow calls `plan`, simulation reads a script.
+ */
+export function createStepActors(ir: PlaybookIR, invoke: Invoke): Record<string, AnyActorLogic> {
+  const actors: Record<string, AnyActorLogic> = {};
+  const actionStep = fromPromise<StepResult, StepInput>(async ({ input, signal, system }: Args) => {
+    const s = services(system);
+    const node = nodeOf(s, input.node, 'action');
+    const record = await executeActionStep(s, node, input, signal, invoke);
+    return { outcome: record.outcome, records: [record], remediated: remediated(s, node, record) };
+  });
+  for (const node of ir.nodes.values()) {
+    if (node.kind === 'action') actors[node.action] = actionStep;
+  }
+  actors[BUILTIN_ACTORS.wait] = fromPromise<StepResult, StepInput>(({ input, signal, system }: Args) =>
+    waitStep(services(system), input, signal),
+  );
+  actors[BUILTIN_ACTORS.poll] = fromPromise<StepResult, StepInput>(({ input, signal, system }: Args) =>
+    pollStep(services(system), input, signal, invoke),
+  );
+  actors[BUILTIN_ACTORS.parallel] = fromPromise<StepResult, StepInput>(({ input, signal, system }: Args) =>
+    parallelStep(services(system), input, signal, invoke),
+  );
+  return actors;
+}
+
+function remediated(s: RunServices, node: ActionNode, record: StepRecord): boolean {
+  return record.outcome === 'pass' && s.registry.get(node.action)?.kind === 'remediation';
+}
+
+async function waitStep(s: RunServices, input: StepInput, signal: AbortSignal): Promise<StepResult> {
+  const node: WaitNode = nodeOf(s, input.node, 'wait');
+  const startedAt = s.clock.now();
+  const until = input.until ?? startedAt + node.ms;
+  s.emit({ type: 'wait.start', step: node.id, until, durationMs: Math.max(0, until - startedAt) });
+  const base = { id: node.id, attempts: 1, visits: input.visit, startedAt };
+  try {
+    // The deadline is absolute: a run resumed half-way through a 2-minute wait waits only what is left.
+    await sleep(s.clock, until - startedAt, signal);
+  } catch {
+    const outcome = stoppedOutcome(s, signal);
+    return {
+      outcome,
+      records: [{ ...base, outcome, endedAt: s.clock.now(), error: 'stopped while waiting' }],
+    };
+  }
+  s.emit({ type: 'wait.end', step: node.id });
+  return { outcome: 'pass', records: [{ ...base, outcome: 'pass', endedAt: s.clock.now() }] };
+}
+
+async function pollStep(
+  s: RunServices,
+  input: StepInput,
+  signal: AbortSignal,
+  invoke: Invoke,
+): Promise<StepResult> {
+  const node: PollNode = nodeOf(s, input.node, 'poll');
+  const startedAt = s.clock.now();
+  const until = input.until ?? startedAt + node.timeoutMs;
+  s.emit({ type: 'wait.start', step: node.id, until, durationMs: Math.max(0, until - startedAt) });
+  const records: StepRecord[] = [];
+  let polls = 0;
+  for (;;) {
+    polls++;
+    const probeInput: StepInput = {
+      ...input,
+      visit: (input.scope.steps[node.probe.id]?.visits ?? 0) + 1,
+      scope: {
+        ...input.scope,
+        steps: { ...input.scope.steps, ...Object.fromEntries(records.map((r) => [r.id, r])) },
+      },
+    };
+    const probe = await executeActionStep(s, node.probe, probeInput, signal, invoke);
+    records.splice(0, records.length, probe);
+    if (signal.aborted) break;
+    let met = false;
+    if (probe.outcome === 'pass') {
+      try {
+        met = truthy(
+          await evaluateExpression(
+            node.until,
+            { ...probeInput.scope, secrets: s.secrets, name: s.playbookName, output: probe.output },
+            s.clock,
+          ),
+        );
+      } catch (error) {
+        const message = `step ${node.id}: ${s.redactor.error(error)}`;
+        return done('error', message);
+      }
+    }
+    if (met) return done('pass');
+    const left = until - s.clock.now();
+    if (left <= 0) break;
+    try {
+      await sleep(s.clock, Math.min(node.everyMs, left), signal);
+    } catch {
+      break;
+    }
+  }
+  if (signal.aborted) {
+    const outcome = stoppedOutcome(s, signal);
+    return done(outcome, 'stopped while polling');
+  }
+  return done(
+    'timeout',
+    `${node.until} did not hold within ${formatDuration(node.timeoutMs)} (${polls} polls)`,
+  );
+
+  function done(outcome: StepRecord['outcome'], error?: string): StepResult {
+    s.emit({ type: 'wait.end', step: node.id });
+    const record: StepRecord = {
+      id: node.id,
+      outcome,
+      attempts: polls,
+      visits: input.visit,
+      startedAt,
+      endedAt: s.clock.now(),
+      ...(error !== undefined && { error }),
+    };
+    s.emit({
+      type: 'step.end',
+      step: node.id,
+      outcome,
+      attempts: polls,
+      durationMs: record.endedAt - startedAt,
+      ...(error !== undefined && { error }),
+    });
+    return { outcome, records: [record, ...records] };
+  }
+}
+
+async function parallelStep(
+  s: RunServices,
+  input: StepInput,
+  signal: AbortSignal,
+  invoke: Invoke,
+): Promise<StepResult> {
+  const node: ParallelNode = nodeOf(s, input.node, 'parallel');
+  const startedAt = s.clock.now();
+  s.emit({ type: 'step.start', step: node.id, visit: input.visit });
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  const timer =
+    node.timeoutMs !== undefined
+      ? s.clock.setTimeout(() => controller.abort(new StepStopped('group timeout')), node.timeoutMs)
+      : undefined;
+  const total = node.steps.length;
+  let passed = 0;
+  let failed = 0;
+  let decided: 'pass' | 'fail' | undefined;
+  const records = await Promise.all(
+    node.steps.map(async (step) => {
+      const visit = (input.scope.steps[step.id]?.visits ?? 0) + 1;
+      const record = await executeActionStep(
+        s,
+        step,
+        { ...input, node: step.key, visit },
+        controller.signal,
+        invoke,
+      );
+      // A check stopped because the group was decided or timed out counts neither way.
+      if (controller.signal.aborted) return record;
+      if (record.outcome === 'pass') passed++;
+      else failed++;
+      // Decide as soon as the quorum is settled either way, and stop the checks still running.
+      if (!decided && passed >= node.need) decided = 'pass';
+      else if (!decided && failed > total - node.need) decided = 'fail';
+      if (decided && !controller.signal.aborted) controller.abort(new StepStopped('not needed'));
+      return record;
+    }),
+  );
+  s.clock.clearTimeout(timer);
+  signal.removeEventListener('abort', onAbort);
+  const reason: unknown = controller.signal.reason;
+  const stopped = stoppedOutcome(s, signal);
+  const outcome =
+    decided ??
+    (reason instanceof StepStopped && reason.why === 'group timeout'
+      ? 'timeout'
+      : stopped === 'timeout'
+        ? 'timeout'
+        : 'fail');
+  const quorum = typeof node.quorum === 'string' ? node.quorum : `at least ${node.quorum.atLeast}`;
+  const error =
+    outcome === 'pass' ? undefined : `${passed} of ${total} passed; quorum ${quorum} needs ${node.need}`;
+  const record: StepRecord = {
+    id: node.id,
+    outcome,
+    attempts: 1,
+    visits: input.visit,
+    startedAt,
+    endedAt: s.clock.now(),
+    ...(error !== undefined && { error }),
+  };
+  s.emit({
+    type: 'step.end',
+    step: node.id,
+    outcome,
+    attempts: 1,
+    durationMs: record.endedAt - startedAt,
+    ...(error !== undefined && { error }),
+  });
+  return {
+    outcome,
+    records: [record, ...records],
+    remediated: node.steps.some((st, i) => remediated(s, st, records[i]!)),
+  };
+}

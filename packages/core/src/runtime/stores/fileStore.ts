@@ -1,0 +1,167 @@
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FirstlineError } from '../../errors.js';
+import type { RunRecord, RunStore } from '../types.js';
+
+// Ids become file names: this alphabet cannot name another directory or escape this one.
+const RUN_ID = /^[A-Za-z0-9._-]{1,200}$/;
+
+// How many records `list` reads at a time when filtering by status.
+const LIST_BATCH = 64;
+
+// Shared by every store in the process, so two stores on one directory never pick the same temp name.
+let tempCounter = 0;
+
+function checkRunId(runId: unknown): string {
+  if (typeof runId !== 'string' || !RUN_ID.test(runId) || runId === '.' || runId === '..') {
+    throw new FirstlineError(
+      'E_STORE',
+      `invalid run id ${JSON.stringify(runId)}: use 1 to 200 of A-Z a-z 0-9 . _ - (and not "." or "..")`,
+    );
+  }
+  return runId;
+}
+
+function errorCode(error: unknown): unknown {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/**
+ * A {@link RunStore} keeping one JSON file per run, `<dir>/<runId>.json`, so runs survive the process.
+ * Each save goes to a temp file that is flushed to disk and then renamed over the record, so a crash
+ * leaves the old record or the new one; saves and deletes of one run apply in call order.
+ */
+export function createFileStore(dir: string): RunStore {
+  const pathOf = (runId: string) => join(dir, `${runId}.json`);
+  // The last queued write per run: a later save waits for earlier ones, so an older write never wins.
+  const queues = new Map<string, Promise<void>>();
+  let dirReady: Promise<unknown> | undefined;
+
+  // Made on the first save, not at creation: a store that is only read never creates directories.
+  const ensureDir = () =>
+    (dirReady ??= mkdir(dir, { recursive: true }).catch((error: unknown) => {
+      dirReady = undefined;
+      throw new FirstlineError('E_STORE', `cannot create the run directory ${dir}`, { cause: error });
+    }));
+
+  const enqueue = (runId: string, task: () => Promise<void>): Promise<void> => {
+    const previous = queues.get(runId) ?? Promise.resolve();
+    // A failed write does not block later ones; its caller already gets the failure.
+    const current = previous.then(task, task);
+    queues.set(runId, current);
+    const forget = () => {
+      if (queues.get(runId) === current) queues.delete(runId);
+    };
+    void current.then(forget, forget);
+    return current;
+  };
+
+  const writeAtomically = async (runId: string, text: string, retry = true): Promise<void> => {
+    await ensureDir();
+    const temp = join(dir, `${runId}.${process.pid}.${tempCounter++}.tmp`);
+    let handle;
+    try {
+      handle = await open(temp, 'wx');
+    } catch (error) {
+      // The directory was removed after we made it: make it again, once.
+      if (retry && errorCode(error) === 'ENOENT') {
+        dirReady = undefined;
+        return writeAtomically(runId, text, false);
+      }
+      throw new FirstlineError('E_STORE', `cannot write run ${runId} in ${dir}`, { cause: error });
+    }
+    try {
+      try {
+        await handle.writeFile(text, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, pathOf(runId));
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => {});
+      throw new FirstlineError('E_STORE', `cannot write run ${runId} to ${pathOf(runId)}`, { cause: error });
+    }
+  };
+
+  const load = async (runId: string): Promise<RunRecord | undefined> => {
+    const file = pathOf(checkRunId(runId));
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return undefined;
+      throw new FirstlineError('E_STORE', `cannot read ${file}`, { cause: error });
+    }
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch (error) {
+      throw new FirstlineError('E_STORE', `${file} is not valid JSON: the run record is corrupt`, {
+        cause: error,
+      });
+    }
+    const shape = record as Partial<RunRecord> | null;
+    if (typeof shape !== 'object' || shape === null || shape.version !== 1 || shape.runId !== runId) {
+      throw new FirstlineError('E_STORE', `${file} does not hold a version 1 record of run ${runId}`);
+    }
+    return record as RunRecord;
+  };
+
+  return {
+    save(record) {
+      let runId: string;
+      let text: string;
+      try {
+        runId = checkRunId(record.runId);
+        // Serialized now: the caller may change the record while the write waits its turn.
+        text = JSON.stringify(record);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      return enqueue(runId, () => writeAtomically(runId, text));
+    },
+    load,
+    async list(filter) {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT') return [];
+        throw new FirstlineError('E_STORE', `cannot list runs in ${dir}`, { cause: error });
+      }
+      // Temp files of a crashed writer and anything not named like a record are not runs.
+      const ids = names
+        .filter((name) => name.endsWith('.json'))
+        .map((name) => name.slice(0, -'.json'.length))
+        .filter((runId) => RUN_ID.test(runId) && runId !== '.' && runId !== '..')
+        .sort();
+      const status = filter?.status;
+      if (status === undefined) return ids;
+      const matching: string[] = [];
+      // In batches: thousands of runs read at once would run out of file descriptors.
+      for (let start = 0; start < ids.length; start += LIST_BATCH) {
+        const batch = ids.slice(start, start + LIST_BATCH);
+        const records = await Promise.all(batch.map(load));
+        batch.forEach((runId, i) => {
+          if (records[i]?.status === status) matching.push(runId);
+        });
+      }
+      return matching;
+    },
+    delete(runId) {
+      try {
+        checkRunId(runId);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      return enqueue(runId, async () => {
+        try {
+          await rm(pathOf(runId), { force: true });
+        } catch (error) {
+          throw new FirstlineError('E_STORE', `cannot delete ${pathOf(runId)}`, { cause: error });
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,197 @@
+import type { Clock } from '../actions/types.js';
+import type { StepOutcome } from '../format/types.js';
+
+/** How a run treats side effects: for real, planned only (probes still real), or not at all (scripted). */
+export type RunMode = 'live' | 'shadow' | 'simulate';
+
+/** A clock whose time moves only when told to: simulations and tests run hours of waits in milliseconds. */
+export interface VirtualClock extends Clock {
+  /** True: this clock's time is virtual. */
+  readonly virtual: true;
+  /** Number of timers not yet fired. */
+  pending(): number;
+  /** When the earliest pending timer is due, or undefined when none is. */
+  nextDue(): number | undefined;
+  /** Moves time to the earliest pending timer and fires every timer due then; false when none was pending. */
+  advanceToNext(): boolean;
+  /** Moves time forward by `ms`, firing every timer that falls due on the way, in order. */
+  advance(ms: number): void;
+}
+
+/** What `steps.<id>` holds about a step that ran: the scope expressions read, and the run's report. */
+export interface StepRecord {
+  /** The step's `id:` (notifications without one get `notify-<outcome>-<n>`). */
+  id: string;
+  /** The action it ran, for action steps. */
+  action?: string;
+  /** How the step ended. */
+  outcome: StepOutcome;
+  /** The action's output (secret values redacted). */
+  output?: unknown;
+  /** Attempts made in its last visit, retries included. */
+  attempts: number;
+  /** How many times the step was entered in this run. */
+  visits: number;
+  /** Why it did not pass: the error message (redacted), the unmet `expect`, the skip reason. */
+  error?: string;
+  /** When its last visit started and ended (clock milliseconds). */
+  startedAt: number;
+  endedAt: number;
+  /**
+   * True when a resumed run found this side effect started but never recorded as finished: it was not
+   * repeated, and its result is unknown (the run re-checks instead).
+   */
+  uncertain?: boolean;
+  /** Shadow mode: what a remediation or notification would have done. */
+  plan?: string;
+}
+
+/** Fields every trace event carries. */
+interface TraceBase {
+  /** Position in the run's trace, from 0. */
+  seq: number;
+  /** Clock time of the event (milliseconds since the epoch, virtual in simulations). */
+  at: number;
+}
+
+/** One entry of a run's timeline. Secret values are redacted before an event is stored or streamed. */
+export type TraceEvent = TraceBase &
+  (
+    | {
+        type: 'run.start';
+        runId: string;
+        playbook: string;
+        hash: string;
+        mode: RunMode;
+        inputs: Record<string, unknown>;
+        deadline: number;
+      }
+    | { type: 'run.resume'; runId: string }
+    | { type: 'step.start'; step: string; action?: string; visit: number }
+    | { type: 'attempt.start'; step: string; action: string; attempt: number; input: unknown }
+    | {
+        type: 'attempt.end';
+        step: string;
+        action: string;
+        attempt: number;
+        outcome: StepOutcome;
+        durationMs: number;
+        error?: string;
+        /** Set when another attempt follows, after this many milliseconds. */
+        retryInMs?: number;
+      }
+    | {
+        type: 'plan';
+        step: string;
+        action: string;
+        summary: string;
+        changes?: Array<{ resource: string; change: string }>;
+      }
+    | {
+        type: 'step.end';
+        step: string;
+        outcome: StepOutcome;
+        attempts: number;
+        durationMs: number;
+        error?: string;
+        uncertain?: boolean;
+      }
+    | { type: 'wait.start'; step: string; until: number; durationMs: number }
+    | { type: 'wait.end'; step: string }
+    | { type: 'decision'; step?: string; message: string }
+    | {
+        type: 'log';
+        level: 'debug' | 'info' | 'warn' | 'error';
+        step?: string;
+        message: string;
+        fields?: Record<string, unknown>;
+      }
+    | { type: 'run.end'; outcome: string; durationMs: number }
+  );
+
+/** The type names of {@link TraceEvent}. */
+export type TraceEventType = TraceEvent['type'];
+
+/** One side effect as the journal knows it: written before the action runs and again when it ends. */
+export interface JournalEntry {
+  /** `runId:stepId:visit:attempt`, the action's `idempotencyKey`. */
+  key: string;
+  step: string;
+  action: string;
+  visit: number;
+  attempt: number;
+  /** `started` is written (and stored) before the call; `done` after it, with what it returned. */
+  status: 'started' | 'done';
+  /** For `done`: how the attempt ended. */
+  outcome?: StepOutcome;
+  /** For `done`: the output (redacted). */
+  output?: unknown;
+  /** For `done` with an error: the message (redacted). */
+  error?: string;
+  at: number;
+}
+
+/** Everything stored about one run: enough to resume it in another process. Holds no secret values. */
+export interface RunRecord {
+  /** Layout version of this record. */
+  version: 1;
+  runId: string;
+  /** `running` until the run has an outcome. */
+  status: 'running' | 'done';
+  mode: RunMode;
+  playbook: {
+    name: string;
+    /** Content hash of the document; a resume refuses a record made from another document. */
+    hash: string;
+    /** The playbook's data, so a resume needs nothing but the store. */
+    data: unknown;
+    file?: string;
+  };
+  /** The validated inputs, defaults applied. */
+  inputs: Record<string, unknown>;
+  trigger?: unknown;
+  /** The machine's persisted snapshot, taken after every step. */
+  snapshot?: unknown;
+  /** Absolute deadlines (clock ms): the whole run, and the wait in progress if any. */
+  deadlines: { run: number; wake?: number };
+  journal: JournalEntry[];
+  /** The redacted timeline so far. */
+  trace: TraceEvent[];
+  createdAt: number;
+  updatedAt: number;
+  /** Set when `status` is `done`. */
+  outcome?: string;
+}
+
+/** Where runs are kept between steps, so a crashed or timed-out host can resume them. */
+export interface RunStore {
+  /** Writes the whole record, atomically: a reader sees the old record or the new one, never a mix. */
+  save(record: RunRecord): Promise<void>;
+  /** The stored record, or undefined when there is none. */
+  load(runId: string): Promise<RunRecord | undefined>;
+  /** Ids of stored runs, optionally only those still running. */
+  list(filter?: { status?: RunRecord['status'] }): Promise<string[]>;
+  /** Forgets a run. */
+  delete(runId: string): Promise<void>;
+}
+
+/** Streams trace events as they happen. */
+export type TraceListener = (event: TraceEvent) => void;
+
+/** The result of a run, live, shadow or simulated. Secret values are redacted everywhere in it. */
+export interface RunResult {
+  runId: string;
+  /** How the run ended: healthy, recovered, unrecovered, failed, timed_out, cancelled, skipped or an `end:` value. */
+  outcome: string;
+  /** Each action step's last output, by step id. */
+  output: Record<string, unknown>;
+  /** What each step that ran did, by step id. */
+  steps: Record<string, StepRecord>;
+  /** The timeline. */
+  trace: TraceEvent[];
+  /** Clock time from start to outcome (virtual in simulations). */
+  durationMs: number;
+}
+
+/** Keeps an outcome's type narrow where it is one of a step's. */
+export type { StepOutcome };
