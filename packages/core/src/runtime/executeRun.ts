@@ -85,7 +85,11 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
     ...(setup.calls && { calls: setup.calls }),
     ...(setup.script && { script: setup.script }),
     emit(partial) {
-      const event: TraceEvent = redactor.value({ ...partial, seq: trace.length, at: clock.now() } satisfies TraceEvent);
+      const event: TraceEvent = redactor.value({
+        ...partial,
+        seq: trace.length,
+        at: clock.now(),
+      } satisfies TraceEvent);
       trace.push(event);
       setup.onEvent?.(event);
     },

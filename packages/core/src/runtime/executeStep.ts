@@ -19,6 +19,10 @@ export class StepStopped extends Error {
 
 class AttemptTimeout extends Error {}
 
+// Aborting a finished attempt's signal tells lingering work to stop; one shared reason avoids
+// building an Error (and its stack) on every attempt.
+const FINISHED = new StepStopped('not needed');
+
 /** The scope expressions of a step read: the run's context plus secrets and the playbook name. */
 export function scopeOf(services: RunServices, input: StepInput, output?: unknown): Record<string, unknown> {
   const scope: Record<string, unknown> = {
@@ -252,9 +256,11 @@ async function attemptOnce(
   stop.catch(() => undefined);
   let work: Promise<Awaited<ReturnType<Invoke>>> | undefined;
   try {
-    work = Promise.resolve().then(() =>
-      invoke(def, actionInput, { ...outer, signal: controller.signal }, services),
-    );
+    work = Promise.resolve().then(() => {
+      // A step stopped before its attempt began (cancelled, run timed out) must not start a side effect.
+      controller.signal.throwIfAborted();
+      return invoke(def, actionInput, { ...outer, signal: controller.signal }, services);
+    });
     work.catch(() => undefined);
     const done = await Promise.race([work, stop]);
     if (done.plan !== undefined)
@@ -307,7 +313,7 @@ async function attemptOnce(
   } finally {
     clock.clearTimeout(timer);
     parent.removeEventListener('abort', onParentAbort);
-    if (!controller.signal.aborted) controller.abort(new StepStopped('not needed'));
+    if (!controller.signal.aborted) controller.abort(FINISHED);
   }
 }
 

@@ -83,15 +83,16 @@ export async function runPlaybook(playbook: RunnablePlaybook, options: RunOption
     (mode === 'simulate'
       ? `sim-${hashData({ h: compiled.hash, inputs, t: options.trigger ?? null }).slice(0, 12)}`
       : randomUUID());
-  const secrets =
-    mode === 'simulate' && !options.secrets && !options.env
-      ? Object.fromEntries(
-          Object.keys(compiled.document.secrets ?? {}).map((name) => [name, `<secret ${name}>`]),
-        )
-      : await resolveSecrets(compiled.document.secrets, {
-          resolvers: { env: envSecretResolver(options.env), ...options.secrets },
-          ...(options.signal && { signal: options.signal }),
-        });
+  const simulated = mode === 'simulate' && !options.secrets && !options.env;
+  const secrets = simulated
+    ? Object.fromEntries(
+        Object.keys(compiled.document.secrets ?? {}).map((name) => [name, `<secret ${name}>`]),
+      )
+    : await resolveSecrets(compiled.document.secrets, {
+        resolvers: { env: envSecretResolver(options.env), ...options.secrets },
+        // Already cancelled: the run still starts, and ends `cancelled` (notifying) instead of throwing.
+        ...(options.signal && !options.signal.aborted && { signal: options.signal }),
+      });
   const clock = options.clock ?? (mode === 'simulate' ? createVirtualClock() : systemClock);
   const startedAt = clock.now();
   const context: RunContext = {
@@ -123,7 +124,8 @@ export async function runPlaybook(playbook: RunnablePlaybook, options: RunOption
     createdAt: startedAt,
     updatedAt: startedAt,
   };
-  const redactor = createRedactor(Object.values(secrets));
+  // Simulation placeholders are not secret: redacting them would only hide what the script did.
+  const redactor = createRedactor(simulated ? [] : Object.values(secrets));
   return executeRun({
     compiled,
     record,

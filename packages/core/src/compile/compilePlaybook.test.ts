@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { parsePlaybook } from '../load/loadPlaybook.js';
+import { createActionRegistry } from '../actions/registry.js';
+import { fakeAction, playbookYaml } from '../../test/support.js';
+import { compilePlaybook, isCompiledPlaybook } from './compilePlaybook.js';
+import { DONE } from './ir.js';
+import type { ActionNode, JudgeNode, WaitNode } from './ir.js';
+
+const actions = [
+  fakeAction('test.http.check', 'probe'),
+  fakeAction('test.ec2.reboot', 'remediation'),
+  fakeAction('test.chat.post', 'notify'),
+];
+
+const firstLine = playbookYaml(`defaults:
+  timeout: 20s
+  retry: { attempts: 3, delay: 2s, backoff: linear, on: [throttled] }
+checks:
+  - id: url
+    action: test.http.check
+    with: { url: "{{ inputs.url }}" }
+  - id: api
+    action: test.http.check
+    timeout: 5s
+    retry: { attempts: 1 }
+remediate:
+  - id: reboot
+    action: test.ec2.reboot
+recheck: { rounds: 2, after: 2m }
+notify:
+  recovered:
+    - action: test.chat.post
+    - id: second
+      action: test.chat.post
+inputs:
+  url: { type: string }
+`);
+
+const general = playbookYaml(`steps:
+  - id: probe
+    action: test.http.check
+    on: { fail: fix, error: broken }
+  - id: ok
+    end: healthy
+  - id: fix
+    action: test.ec2.reboot
+  - id: again
+    goto: probe
+    maxVisits: 2
+  - id: broken
+    end: needs_human
+`);
+
+describe('compilePlaybook', () => {
+  it('returns the same compiled machine for the same document and registry', () => {
+    const registry = createActionRegistry(actions);
+    const a = compilePlaybook(parsePlaybook(firstLine), { actions: registry });
+    const b = compilePlaybook(parsePlaybook(firstLine), { actions: registry });
+    expect(a).toBe(b);
+    expect(isCompiledPlaybook(a)).toBe(true);
+    expect(isCompiledPlaybook({})).toBe(false);
+    const other = compilePlaybook(parsePlaybook(firstLine.replace('name: test', 'name: other')), {
+      actions: registry,
+    });
+    expect(other).not.toBe(a);
+    expect(other.hash).not.toBe(a.hash);
+  });
+
+  it('throws PlaybookInvalid listing every problem, with positions', () => {
+    const broken = playbookYaml(`checks:
+  - id: url
+    action: test.nope
+    timeout: soon
+`);
+    let caught: unknown;
+    try {
+      compilePlaybook(parsePlaybook(broken, { file: 'broken.yaml' }), { actions });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: 'E_PLAYBOOK_INVALID', file: 'broken.yaml' });
+    const codes = (caught as { issues: Array<{ code: string; line: number }> }).issues.map((i) => i.code);
+    expect(codes).toContain('E_UNKNOWN_ACTION');
+    expect(codes.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('gives every step an invoke with an explicit id and its action as the actor', () => {
+    const compiled = compilePlaybook(parsePlaybook(firstLine), { actions });
+    const flow = compiled.machine.root.states.flow!.states;
+    expect(flow.url!.config.invoke).toMatchObject({ id: 'url', src: 'test.http.check' });
+    expect(flow.reboot!.config.invoke).toMatchObject({ id: 'reboot', src: 'test.ec2.reboot' });
+    expect(flow.__recheck_wait!.config.invoke).toMatchObject({ id: '__recheck_wait', src: 'firstline.wait' });
+    const notify = compiled.machine.root.states.notify!.states;
+    expect(Object.keys(notify)).toEqual(['__notify_recovered_0', 'second', DONE]);
+    expect(compiled.machineFor('simulate')).toBe(compiled.machineFor('simulate'));
+    expect(compiled.machineFor('simulate')).not.toBe(compiled.machine);
+    expect(compiled.machineFor('live')).toBe(compiled.machine);
+  });
+
+  it('lowers the first-line form to checks, judges, remediations and a recheck wait', () => {
+    const { ir } = compilePlaybook(parsePlaybook(firstLine), { actions });
+    expect(ir.form).toBe('first-line');
+    expect(ir.rounds).toBe(2);
+    expect(ir.start).toEqual({ node: 'url' });
+    const url = ir.nodes.get('url') as ActionNode;
+    expect(url.on.pass).toEqual({ node: 'api' });
+    expect(url.on.fail).toEqual({ node: '__checks_failed' });
+    expect(url.timeoutMs).toBe(20_000);
+    expect(url.retry).toMatchObject({ attempts: 3, delayMs: 2000, backoff: 'linear', on: ['throttled'] });
+    const api = ir.nodes.get('api') as ActionNode;
+    // Step settings override the defaults field by field.
+    expect(api.timeoutMs).toBe(5000);
+    expect(api.retry).toMatchObject({ attempts: 1, delayMs: 2000, backoff: 'linear' });
+    expect(api.on.pass).toEqual({ node: '__checks_passed' });
+    expect((ir.nodes.get('reboot') as ActionNode).on).toMatchObject({
+      pass: { node: '__recheck_wait' },
+      error: { outcome: 'unrecovered' },
+    });
+    expect((ir.nodes.get('__recheck_wait') as WaitNode).ms).toBe(120_000);
+    expect((ir.nodes.get('__checks_failed') as JudgeNode).rule).toBe('checks-failed');
+    expect(ir.notify.get('recovered')!.map((n) => n.id)).toEqual(['notify.recovered[0]', 'second']);
+  });
+
+  it('lowers the general form: routes, end outcomes, bounded gotos and the fall-off judge', () => {
+    const { ir, machine } = compilePlaybook(parsePlaybook(general), { actions });
+    expect(ir.form).toBe('general');
+    const probe = ir.nodes.get('probe') as ActionNode;
+    expect(probe.on).toMatchObject({
+      pass: { outcome: 'healthy' },
+      fail: { node: 'fix' },
+      error: { outcome: 'needs_human' },
+      timeout: { outcome: 'failed' },
+    });
+    expect(ir.nodes.get('again')).toMatchObject({
+      kind: 'goto',
+      maxVisits: 2,
+      exhausted: { outcome: 'needs_human' },
+    });
+    expect(ir.nodes.has('ok')).toBe(false);
+    expect(Object.keys(machine.root.states.flow!.states)).toContain('__gate_again');
+  });
+});
