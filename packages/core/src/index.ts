@@ -65,6 +65,13 @@ export type {
 export { compilePlaybook, isCompiledPlaybook } from './compile/compilePlaybook.js';
 export type { CompiledPlaybook, CompileOptions } from './compile/compilePlaybook.js';
 export { buildIR } from './compile/ir.js';
+export { describePath, enumeratePaths } from './compile/enumeratePaths.js';
+export type {
+  EnumeratePathsOptions,
+  OutcomePath,
+  PathEnumeration,
+  PathStep,
+} from './compile/enumeratePaths.js';
 export type {
   ActionNode,
   GotoNode,

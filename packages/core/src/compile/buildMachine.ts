@@ -3,7 +3,7 @@ import type { AnyActorLogic, AnyStateMachine } from 'xstate';
 import type { StepOutcome } from '../format/types.js';
 import { servicesOf } from '../runtime/services.js';
 import type { StepResult } from '../runtime/services.js';
-import type { RunMode, StepRecord } from '../runtime/types.js';
+import type { RunMode, StepRecord, TraceEvent } from '../runtime/types.js';
 import type { IRNode, PlaybookIR, Target } from './ir.js';
 
 /** The run's state as the machine keeps it: serializable, free of secret values, persisted after every step. */
@@ -52,6 +52,15 @@ export const BUILTIN_ACTORS = {
 } as const;
 
 const stateId = (key: string) => `s:${key}`;
+
+/** When the latest `step.start` of a step happened, from the trace so far. */
+function lastStart(trace: readonly TraceEvent[], step: string): number | undefined {
+  for (let i = trace.length - 1; i >= 0; i--) {
+    const event = trace[i]!;
+    if (event.type === 'step.start' && event.step === step) return event.at;
+  }
+  return undefined;
+}
 
 /**
  * Builds the XState machine for an IR: one state per node, every step an `invoke` with an explicit id of
@@ -105,8 +114,10 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
           scope: { inputs: context.inputs, trigger: context.trigger, run: context.run, steps: context.steps },
         };
         if (node.kind === 'wait' || node.kind === 'poll') {
-          const clock = servicesOf(self.system)?.clock;
-          input.until = (clock?.now() ?? 0) + (node.kind === 'wait' ? node.ms : node.timeoutMs);
+          // A first step gets its input while the actor is created, before the run's services are
+          // bound to it: the run's start time is then the current time.
+          const now = servicesOf(self.system)?.clock.now() ?? context.run.startedAt;
+          input.until = now + (node.kind === 'wait' ? node.ms : node.timeoutMs);
         }
         return input;
       },
@@ -315,11 +326,37 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
         outcome: params.outcome,
         run: { ...context.run, outcome: params.outcome },
       })),
-      stopped: ({ self }, params: { outcome: string }) => {
+      // The step cut short by the deadline or a cancel never reports back: record it here, so the
+      // result and the notifications (`steps.<id>`) say which step was running.
+      stopped: assign(({ context, self }, params: { outcome: string }) => {
         const services = servicesOf(self.system);
         const why = params.outcome === 'timed_out' ? 'the run reached its deadline' : 'the run was cancelled';
         services?.emit({ type: 'decision', message: `${why}: ${params.outcome}` });
-      },
+        const value = (self.getSnapshot() as { value?: unknown }).value as { flow?: unknown } | undefined;
+        const node = typeof value?.flow === 'string' ? ir.nodes.get(value.flow) : undefined;
+        if (!node || node.kind === 'goto' || node.kind === 'judge') return {};
+        const now = services?.clock.now() ?? 0;
+        const started = services ? lastStart(services.trace, node.id) : undefined;
+        const record: StepRecord = {
+          id: node.id,
+          ...(node.kind === 'action' && { action: node.action }),
+          outcome: params.outcome === 'timed_out' ? 'timeout' : 'error',
+          attempts: context.steps[node.id]?.attempts ?? 1,
+          visits: context.visits[node.id] ?? 1,
+          error: `interrupted: ${why}`,
+          startedAt: started ?? now,
+          endedAt: now,
+        };
+        services?.emit({
+          type: 'step.end',
+          step: node.id,
+          outcome: record.outcome,
+          attempts: record.attempts,
+          durationMs: record.endedAt - record.startedAt,
+          error: record.error!,
+        });
+        return { steps: { ...context.steps, [node.id]: record } };
+      }),
       decide: ({ context, self }, params: { message: string; rounds?: number }) => {
         const round = params.rounds !== undefined ? ` (round ${context.round + 1} of ${params.rounds})` : '';
         servicesOf(self.system)?.emit({ type: 'decision', message: `${params.message}${round}` });

@@ -81,20 +81,19 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
     redactor,
     logger: setup.logger,
     journal: record.journal,
+    trace,
     timedOut: false,
     ...(setup.calls && { calls: setup.calls }),
     ...(setup.script && { script: setup.script }),
     emit(partial) {
-      const event: TraceEvent = redactor.value({
-        ...partial,
-        seq: trace.length,
-        at: clock.now(),
-      } satisfies TraceEvent);
+      // Events are built from plain data here; only secret values need taking out.
+      const raw: TraceEvent = { ...partial, seq: trace.length, at: clock.now() } satisfies TraceEvent;
+      const event = redactor.active ? redactor.value(raw) : raw;
       trace.push(event);
       setup.onEvent?.(event);
     },
     async record(entry) {
-      record.journal.push(redactor.value(entry));
+      record.journal.push(redactor.active ? redactor.value(entry) : entry);
       // Write-ahead: the entry is stored before the side effect starts, or the step fails.
       if (store) await save();
     },
@@ -148,7 +147,9 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
       deadline: record.deadlines.run,
     });
   if (store && !resumed) {
-    record.snapshot = undefined;
+    // The initial snapshot is stored before anything runs: a host killed at any point after this
+    // can be resumed (restoring it starts the first step again; its journal guards side effects).
+    record.snapshot = actor.getPersistedSnapshot();
     await save();
   }
 
@@ -181,6 +182,9 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   if (crash !== undefined)
     services.emit({ type: 'log', level: 'error', message: `the run crashed: ${redactor.error(crash)}` });
   services.emit({ type: 'run.end', outcome, durationMs: clock.now() - runStart });
+  // The final snapshot (every step's last record) goes with `done`, in the same write: resuming a
+  // finished run answers from it, and no earlier write can pair it with `running`.
+  if (store) record.snapshot = actor.getPersistedSnapshot();
   record.status = 'done';
   record.outcome = outcome;
   record.deadlines.wake = undefined;

@@ -79,15 +79,17 @@ export async function executeActionStep(
       endedAt,
       ...extra,
     };
-    services.emit({
-      type: 'step.end',
-      step: node.id,
-      outcome,
-      attempts,
-      durationMs: endedAt - startedAt,
-      ...(record.error !== undefined && { error: record.error }),
-      ...(record.uncertain && { uncertain: true }),
-    });
+    // A step the run itself stopped (deadline, cancel) is reported by the machine as it stops it.
+    if (!stoppedByRun(signal))
+      services.emit({
+        type: 'step.end',
+        step: node.id,
+        outcome,
+        attempts,
+        durationMs: endedAt - startedAt,
+        ...(record.error !== undefined && { error: record.error }),
+        ...(record.uncertain && { uncertain: true }),
+      });
     return record;
   };
   services.emit({ type: 'step.start', step: node.id, action: node.action, visit: input.visit });
@@ -140,6 +142,9 @@ export async function executeActionStep(
   let last: { outcome: StepOutcome; output?: unknown; error?: string; plan?: string } = { outcome: 'error' };
   let attempt = first;
   for (; ; attempt++) {
+    // A run stopped while this step was getting ready must not start a side effect now.
+    if (signal.aborted)
+      return finish(stoppedOutcome(services, signal), attempt - 1, { error: 'stopped before it ran' });
     const key = `${services.runId}:${node.id}:${input.visit}:${attempt}`;
     const journal = (entry: Partial<JournalEntry> & Pick<JournalEntry, 'status'>) =>
       sideEffect
@@ -160,7 +165,8 @@ export async function executeActionStep(
       step: node.id,
       action: node.action,
       attempt,
-      input: services.redactor.value(actionInput),
+      // Copied: the action may change its input object while it runs.
+      input: structuredCloneSafe(actionInput),
     });
     const ctx: ActionContext = {
       signal,
@@ -212,6 +218,11 @@ export async function executeActionStep(
     ...(last.error !== undefined && { error: last.error }),
     ...(last.plan !== undefined && { plan: last.plan }),
   });
+}
+
+/** True when the run (its deadline or a cancel), not a group's quorum or timeout, stopped the step. */
+export function stoppedByRun(signal: AbortSignal): boolean {
+  return signal.aborted && !(signal.reason instanceof StepStopped);
 }
 
 /** How a step stopped from outside is reported. */
@@ -269,6 +280,7 @@ async function attemptOnce(
         step: node.id,
         action: def.id,
         summary: services.redactor.string(done.plan),
+        ...(done.changes && { changes: done.changes }),
       });
     if (done.forced)
       return {
@@ -330,4 +342,9 @@ function lastJournaled(
       best = entry;
   }
   return best;
+}
+
+/** A copy of rendered input for the trace (plain JSON data by construction). */
+function structuredCloneSafe(value: unknown): unknown {
+  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
 }

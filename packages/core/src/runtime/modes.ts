@@ -22,6 +22,7 @@ export const shadowInvoke: Invoke = async (def, input, ctx) => {
     output: { plan: summary, ...(plan.changes && { changes: plan.changes }) },
     forced: 'pass',
     plan: summary,
+    ...(plan.changes && { changes: plan.changes }),
   };
 };
 
@@ -44,7 +45,10 @@ export function createScript(
   for (const [step, value] of Object.entries(outcomes ?? {})) {
     if (!stepIds.has(step)) {
       const known = [...stepIds].filter((id) => !id.startsWith('notify.')).join(', ');
-      throw new FirstlineError('E_SIMULATION', `outcomes.${step}: no step has this id (steps: ${known})`);
+      throw new FirstlineError(
+        'E_SIMULATION',
+        `outcomes.${step}: no step with this id runs an action (steps that do: ${known})`,
+      );
     }
     const list = Array.isArray(value) ? (value as readonly ScriptedOutcome[]) : [value as ScriptedOutcome];
     if (list.length === 0) throw new FirstlineError('E_SIMULATION', `outcomes.${step}: the list is empty`);

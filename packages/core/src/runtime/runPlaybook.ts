@@ -146,8 +146,10 @@ export async function runPlaybook(playbook: RunnablePlaybook, options: RunOption
   });
 }
 
+/** The steps a script may give outcomes to: those that run an action (waits, gotos and groups do not). */
 function stepIdsOf(node: IRNode): string[] {
-  if (node.kind === 'parallel') return [node.id, ...node.steps.map((s) => s.id)];
-  if (node.kind === 'judge') return [];
-  return [node.id];
+  if (node.kind === 'action') return [node.id];
+  if (node.kind === 'parallel') return node.steps.map((s) => s.id);
+  if (node.kind === 'poll') return [node.probe.id];
+  return [];
 }

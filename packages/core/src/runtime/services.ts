@@ -14,7 +14,13 @@ export type Invoke = (
 ) => Promise<InvokeResult>;
 
 /** What an invoke returned: an output to judge with `expect`, or an outcome forced by a script or plan. */
-export type InvokeResult = { output: unknown; forced?: StepOutcome; plan?: string };
+export type InvokeResult = {
+  output: unknown;
+  forced?: StepOutcome;
+  plan?: string;
+  /** Shadow mode: the resources the plan would change, for the trace's `plan` event. */
+  changes?: Array<{ resource: string; change: string }>;
+};
 
 /** What every step actor of one run shares: the run's clock, trace, journal, secrets and actions. */
 export interface RunServices {
@@ -31,6 +37,8 @@ export interface RunServices {
   logger: Logger;
   /** Appends a (redacted) event to the trace and streams it. */
   emit(event: DistributiveOmit<TraceEvent, 'seq' | 'at'>): void;
+  /** The run's trace so far (already redacted). */
+  trace: readonly TraceEvent[];
   /** Journal entries recorded so far (from the store on resume). */
   journal: JournalEntry[];
   /** Records a side effect and resolves once it is stored: the write-ahead log of remediations. */

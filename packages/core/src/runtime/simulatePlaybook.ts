@@ -61,7 +61,7 @@ const standInCache = new WeakMap<object, ActionRegistry>();
  * A registry with a stand-in for every action the playbook names: accepts any input, never runs.
  * Its kind follows where the action is used, so shadow-style reporting and `remediated` still work.
  */
-function standIns(playbook: LoadedPlaybook | object): ActionRegistry {
+export function standIns(playbook: LoadedPlaybook | object): ActionRegistry {
   const cached = standInCache.get(playbook);
   if (cached) return cached;
   const loaded =

@@ -6,7 +6,7 @@ import type { ActionNode, ParallelNode, PlaybookIR, PollNode, WaitNode } from '.
 import { formatDuration } from '../format/duration.js';
 import { FirstlineError } from '../errors.js';
 import { evaluateExpression, truthy } from './evaluate.js';
-import { executeActionStep, StepStopped, stoppedOutcome } from './executeStep.js';
+import { executeActionStep, StepStopped, stoppedByRun, stoppedOutcome } from './executeStep.js';
 import { sleep } from './retry.js';
 import { servicesOf } from './services.js';
 import type { Invoke, RunServices, StepResult } from './services.js';
@@ -68,6 +68,7 @@ async function waitStep(s: RunServices, input: StepInput, signal: AbortSignal): 
   const node: WaitNode = nodeOf(s, input.node, 'wait');
   const startedAt = s.clock.now();
   const until = input.until ?? startedAt + node.ms;
+  s.emit({ type: 'step.start', step: node.id, visit: input.visit });
   s.emit({ type: 'wait.start', step: node.id, until, durationMs: Math.max(0, until - startedAt) });
   const base = { id: node.id, attempts: 1, visits: input.visit, startedAt };
   try {
@@ -81,6 +82,13 @@ async function waitStep(s: RunServices, input: StepInput, signal: AbortSignal): 
     };
   }
   s.emit({ type: 'wait.end', step: node.id });
+  s.emit({
+    type: 'step.end',
+    step: node.id,
+    outcome: 'pass',
+    attempts: 1,
+    durationMs: s.clock.now() - startedAt,
+  });
   return { outcome: 'pass', records: [{ ...base, outcome: 'pass', endedAt: s.clock.now() }] };
 }
 
@@ -93,6 +101,7 @@ async function pollStep(
   const node: PollNode = nodeOf(s, input.node, 'poll');
   const startedAt = s.clock.now();
   const until = input.until ?? startedAt + node.timeoutMs;
+  s.emit({ type: 'step.start', step: node.id, visit: input.visit });
   s.emit({ type: 'wait.start', step: node.id, until, durationMs: Math.max(0, until - startedAt) });
   const records: StepRecord[] = [];
   let polls = 0;
@@ -143,7 +152,6 @@ async function pollStep(
   );
 
   function done(outcome: StepRecord['outcome'], error?: string): StepResult {
-    s.emit({ type: 'wait.end', step: node.id });
     const record: StepRecord = {
       id: node.id,
       outcome,
@@ -153,6 +161,8 @@ async function pollStep(
       endedAt: s.clock.now(),
       ...(error !== undefined && { error }),
     };
+    if (stoppedByRun(signal)) return { outcome, records: [record, ...records] };
+    s.emit({ type: 'wait.end', step: node.id });
     s.emit({
       type: 'step.end',
       step: node.id,
@@ -229,14 +239,15 @@ async function parallelStep(
     endedAt: s.clock.now(),
     ...(error !== undefined && { error }),
   };
-  s.emit({
-    type: 'step.end',
-    step: node.id,
-    outcome,
-    attempts: 1,
-    durationMs: record.endedAt - startedAt,
-    ...(error !== undefined && { error }),
-  });
+  if (!stoppedByRun(signal))
+    s.emit({
+      type: 'step.end',
+      step: node.id,
+      outcome,
+      attempts: 1,
+      durationMs: record.endedAt - startedAt,
+      ...(error !== undefined && { error }),
+    });
   return {
     outcome,
     records: [record, ...records],

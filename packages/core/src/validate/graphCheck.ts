@@ -44,7 +44,9 @@ export function checkGraph(model: PlaybookModel, issues: IssueCollector): void {
       !step.data.next &&
       !asRecord(step.data.on)?.pass;
     const following = model.flow[i + 1]?.id;
-    if (fallsThrough && following) out.push({ to: following });
+    // A step whose maxVisits is used up is skipped onto the next step: how a bounded goto loop ends.
+    const exhausts = step.data.maxVisits !== undefined;
+    if ((fallsThrough || exhausts) && following) out.push({ to: following });
     edges.set(step.id, out);
   });
   // `wait: { step }` names the probe it polls: not an edge (the run does not go there), but it must exist.
