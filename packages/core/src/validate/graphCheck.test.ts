@@ -217,3 +217,25 @@ describe('loops', () => {
     ]);
   });
 });
+
+describe('bounded loops', () => {
+  it('counts the fall-through of an exhausted maxVisits step as a way to reach the next step', () => {
+    const steps = `  - id: probe
+    action: test.probe.get
+    on: { pass: done, fail: fix }
+  - id: fix
+    action: test.box.reboot
+  - id: again
+    goto: probe
+    maxVisits: 2
+  - id: give-up
+    end: unrecovered
+  - id: done
+    end: recovered
+`;
+    expect(check(steps).map((i) => `${i.code} ${i.message}`)).toEqual([]);
+    // Without the bound the loop is unbounded, and nothing but the exhausted goto leads to give-up.
+    const codes = check(steps.replace('    maxVisits: 2\n', '')).map((i) => i.code);
+    expect(codes).toEqual(expect.arrayContaining(['E_UNBOUNDED_LOOP', 'E_UNREACHABLE_STEP']));
+  });
+});
