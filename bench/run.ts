@@ -1,13 +1,16 @@
 // `pnpm bench`: measures Firstline against baselines run in the same process, prints a table and
 // writes bench/results.json. Figures, not assertions: BENCHMARKS.md records them with this command.
+// Times the built package (bench/core.ts), so `pnpm bench` builds first.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
-import { createActionRegistry, parsePlaybook, playbookSchema, validatePlaybook } from '@firstline/core';
 import { pendingActions } from '../examples/src/pending-actions.js';
+import { core } from './core.js';
+import { measureCompile, measureOverhead, measureParallel, measureSimulation, median } from './engine.js';
 
+const { compilePlaybook, createActionRegistry, parsePlaybook, playbookSchema, validatePlaybook } = core;
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const playbookPath = here('../examples/playbooks/ec2-first-line.yaml');
 const text = readFileSync(playbookPath, 'utf8');
@@ -25,31 +28,21 @@ function timeIt(fn: () => unknown, batch = 200, rounds = 15): number {
   return median(samples);
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** Phases of a fresh process, in ms since it began: Node booted, imports done, work done. */
-interface Phases {
-  booted: number;
-  imported: number;
-  done: number;
-}
+/** Phases of a fresh process, in ms since it began (Node booted, imports done, …, work done). */
+type Phases = Record<string, number>;
 
 /** Median of each phase over `runs` fresh processes, plus the median wall time seen from outside. */
-function spawnMedian(script: string, args: string[], runs = 15): Phases & { wallMs: number } {
+function spawnMedian(args: string[], runs = 11): Phases & { wallMs: number } {
   const samples: Phases[] = [];
   const wall: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
-    samples.push(
-      JSON.parse(execFileSync(process.execPath, [script, ...args], { encoding: 'utf8' })) as Phases,
-    );
+    samples.push(JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as Phases);
     wall.push(performance.now() - start);
   }
-  const phase = (key: keyof Phases) => median(samples.map((s) => s[key]));
-  return { booted: phase('booted'), imported: phase('imported'), done: phase('done'), wallMs: median(wall) };
+  const out: Phases = {};
+  for (const key of Object.keys(samples[0]!)) out[key] = median(samples.map((s) => s[key]!));
+  return { ...out, wallMs: median(wall) };
 }
 
 // 1. Load: parsePlaybook (YAML + source map + limits + hash) against yaml's own parse.
@@ -63,7 +56,14 @@ const bare = ajv.compile(playbookSchema);
 const validateMs = timeIt(() => validatePlaybook(loaded, { actions }));
 const ajvMs = timeIt(() => bare(loaded.data));
 
-// 3. Cold start in a fresh process: import + load + registry + validate, against importing yaml and parsing.
+// 3. Engine, in this process: per-step overhead, simulated runs, compile time by size, a parallel group.
+const overhead = await measureOverhead();
+const simulation = await measureSimulation(compilePlaybook(loaded, { actions }));
+const compileMs = measureCompile([10, 50, 200]);
+const parallel = await measureParallel();
+
+// 4. Fresh processes: cold starts (check; compile with stand-in actions, and with the real input
+// schemas), their baselines, and the memory of 1,000 waiting runs.
 mkdirSync(here('tmp'), { recursive: true });
 const specsPath = here('tmp/actions.json');
 writeFileSync(
@@ -78,9 +78,22 @@ writeFileSync(
     })),
   ),
 );
-const cold = spawnMedian(here('coldstart-child.mjs'), [playbookPath, specsPath]);
-const coldBaseline = spawnMedian(here('baseline-child.mjs'), [playbookPath]);
+const child = here('coldstart-child.mjs');
+const cold = spawnMedian([child, playbookPath, specsPath, 'check']);
+const coldBaseline = spawnMedian([here('baseline-child.mjs'), playbookPath]);
+const engineCold = spawnMedian([child, playbookPath, specsPath, 'compile'], 11);
+const engineColdSchemas = spawnMedian([child, playbookPath, specsPath, 'compile', 'schemas'], 5);
+const bareNode = spawnMedian(
+  ['-e', 'process.stdout.write(JSON.stringify({ booted: performance.now() }))'],
+  11,
+);
+const memory = JSON.parse(
+  execFileSync(process.execPath, ['--expose-gc', here('memory-child.mjs'), playbookPath, specsPath, '1000'], {
+    encoding: 'utf8',
+  }),
+) as { runs: number; bytesPerRun: number; heapBefore: number; heapAfterCancel: number; timersLeft: number };
 
+const MB = 1024 * 1024;
 const results = {
   node: process.version,
   playbook: 'examples/playbooks/ec2-first-line.yaml',
@@ -89,45 +102,112 @@ const results = {
   validateMs: round(validateMs),
   validateVsBareAjv: round(validateMs / ajvMs),
   checksPerSec: Math.round(1000 / (loadMs + validateMs)),
-  coldStartMs: round(cold.done),
-  coldStartWallMs: round(cold.wallMs),
-  coldStartVsBaseline: round(cold.done / coldBaseline.done),
-  baselineColdStartMs: round(coldBaseline.done),
+  // Engine figures (DESIGN.md targets in BENCHMARKS.md).
+  overheadVsXState: round(overhead.firstlineUs / overhead.xstateUs),
+  overheadVsPlainAsync: round(overhead.firstlineUs / overhead.plainUs),
+  overhead: mapValues(overhead, round),
+  simulatedRunsPerSec: Math.round(simulation.recoveredPerSec),
+  simulatedHealthyRunsPerSec: Math.round(simulation.healthyPerSec),
+  simulation: mapValues(simulation, round),
+  compileMs10: round(compileMs[10]!),
+  compileMs50: round(compileMs[50]!),
+  compileMs200: round(compileMs[200]!),
+  coldStartMs: round(engineCold.done!),
+  coldStartWallMs: round(engineCold.wallMs),
+  coldStartVsBareNode: round(engineCold.done! / bareNode.booted!),
+  bareNodeStartMs: round(bareNode.booted!),
   coldStartPhases: {
-    nodeBootMs: round(cold.booted),
-    importMs: round(cold.imported - cold.booted),
-    loadAndValidateMs: round(cold.done - cold.imported),
+    nodeBootMs: round(engineCold.booted!),
+    importMs: round(engineCold.imported! - engineCold.booted!),
+    loadMs: round(engineCold.parsed! - engineCold.imported!),
+    validateAndCompileMs: round(engineCold.done! - engineCold.parsed!),
+  },
+  coldStartWithSchemasMs: round(engineColdSchemas.done!),
+  parallelGroupMs: round(parallel.parallelMs),
+  sequentialChecksMs: round(parallel.sequentialMs),
+  parallelVsSlowest: round(parallel.parallelMs / parallel.checkMs),
+  parallelVsSum: round(parallel.parallelMs / parallel.sequentialMs),
+  bytesPerWaitingRun: Math.round(memory.bytesPerRun),
+  waitingRunsMB: round((memory.bytesPerRun * memory.runs) / MB),
+  memory,
+  // Cold start of the validator alone (load + registry + validate), as measured since the foundation.
+  validateColdStartMs: round(cold.done!),
+  validateColdStartWallMs: round(cold.wallMs),
+  validateColdStartVsBaseline: round(cold.done! / coldBaseline.done!),
+  baselineColdStartMs: round(coldBaseline.done!),
+  validateColdStartPhases: {
+    nodeBootMs: round(cold.booted!),
+    importMs: round(cold.imported! - cold.booted!),
+    loadAndValidateMs: round(cold.done! - cold.imported!),
   },
   baselinePhases: {
-    nodeBootMs: round(coldBaseline.booted),
-    importMs: round(coldBaseline.imported - coldBaseline.booted),
-    parseMs: round(coldBaseline.done - coldBaseline.imported),
+    nodeBootMs: round(coldBaseline.booted!),
+    importMs: round(coldBaseline.imported! - coldBaseline.booted!),
+    parseMs: round(coldBaseline.done! - coldBaseline.imported!),
   },
 };
 writeFileSync(here('results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
-const rows: Array<[string, string, string]> = [
-  ['load (parsePlaybook)', `${results.loadMs} ms`, `${results.loadVsYamlParse}× yaml.parse`],
+const r = results;
+const o = r.overhead;
+const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+const rows: Array<[string, string, string, string]> = [
+  ['load (parsePlaybook)', `${r.loadMs} ms`, `${r.loadVsYamlParse}× yaml.parse`, ''],
+  ['validate (all checks)', `${r.validateMs} ms`, `${r.validateVsBareAjv}× bare ajv schema check`, ''],
+  ['load + validate', `${r.checksPerSec}/s`, '', ''],
   [
-    'validate (all checks)',
-    `${results.validateMs} ms`,
-    `${results.validateVsBareAjv}× bare ajv schema check`,
+    `per step, ${o.steps} steps (µs)`,
+    `${o.firstlineUs}`,
+    `${r.overheadVsXState}× xstate by hand (${o.xstateUs}); plain async ${o.plainUs}`,
+    `≤ 1.3×: ${met(r.overheadVsXState <= 1.3)}`,
   ],
-  ['load + validate', `${results.checksPerSec}/s`, ''],
+  ['  one more step (µs)', `${o.firstlineMarginalUs}`, `xstate by hand ${o.xstateMarginalUs}`, ''],
+  [
+    'simulated runs/s, recovered (2m wait)',
+    `${r.simulatedRunsPerSec}/s`,
+    `healthy ${r.simulatedHealthyRunsPerSec}/s; xstate, ${r.simulation.steps} steps by hand ${Math.round(r.simulation.xstateSameStepsPerSec)}/s`,
+    `≥ 5,000/s: ${met(r.simulatedRunsPerSec >= 5000)}`,
+  ],
+  ['compile 10 / 50 / 200 steps', `${r.compileMs10} / ${r.compileMs50} / ${r.compileMs200} ms`, '', ''],
+  [
+    'cold start (import+load+validate+compile)',
+    `${r.coldStartMs} ms`,
+    `${r.coldStartVsBareNode}× bare node (${r.bareNodeStartMs} ms); real schemas ${r.coldStartWithSchemasMs} ms`,
+    `< 80 ms: ${met(r.coldStartMs < 80)}`,
+  ],
+  [
+    '  node boot / import / load / compile',
+    `${r.coldStartPhases.nodeBootMs} / ${r.coldStartPhases.importMs} / ${r.coldStartPhases.loadMs} / ${r.coldStartPhases.validateAndCompileMs} ms`,
+    '',
+    '',
+  ],
+  [
+    `parallel group, ${parallel.checks} × ${parallel.checkMs} ms`,
+    `${r.parallelGroupMs} ms`,
+    `${r.parallelVsSlowest}× slowest; in order ${r.sequentialChecksMs} ms (${r.parallelVsSum}×)`,
+    `≈ slowest: ${met(r.parallelVsSlowest < 1.5)}`,
+  ],
+  [
+    `${memory.runs} waiting runs`,
+    `${r.waitingRunsMB} MB`,
+    `${r.bytesPerWaitingRun} B/run`,
+    `< 25 MB: ${met(r.waitingRunsMB < 25)}`,
+  ],
   [
     'cold start (import+load+validate)',
-    `${results.coldStartMs} ms`,
-    `${results.coldStartVsBaseline}× node+yaml parse (${results.baselineColdStartMs} ms)`,
-  ],
-  [
-    '  node boot / import / work',
-    `${results.coldStartPhases.nodeBootMs} / ${results.coldStartPhases.importMs} / ${results.coldStartPhases.loadAndValidateMs} ms`,
-    `baseline ${results.baselinePhases.nodeBootMs} / ${results.baselinePhases.importMs} / ${results.baselinePhases.parseMs} ms`,
+    `${r.validateColdStartMs} ms`,
+    `${r.validateColdStartVsBaseline}× node+yaml parse (${r.baselineColdStartMs} ms)`,
+    '',
   ],
 ];
-for (const [name, value, ratio] of rows) console.log(`${name.padEnd(36)} ${value.padStart(24)}  ${ratio}`);
+for (const [name, value, baseline, target] of rows)
+  console.log(`${name.padEnd(42)} ${value.padStart(24)}  ${baseline}${target ? `  [${target}]` : ''}`);
 console.log('\nwrote bench/results.json');
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+function mapValues<T extends Record<string, number>>(obj: T, fn: (n: number) => number): T {
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, fn(v)])) as T;
 }
