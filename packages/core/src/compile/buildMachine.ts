@@ -103,14 +103,15 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
   };
   const invoke = (node: IRNode, src: string, on: Partial<Record<StepOutcome, Target>>) => ({
     id: stateId(node.key),
-    entry: [{ type: 'visit', params: { id: node.id } }],
+    // Visits are counted when the step reports back (`record`), which saves an assign per step; the
+    // visit in progress is the count so far plus one.
     invoke: {
       id: node.key,
       src,
       input: ({ context, self }: { context: RunContext; self: { system?: object } }): StepInput => {
         const input: StepInput = {
           node: node.key,
-          visit: context.visits[node.id] ?? 1,
+          visit: (context.visits[node.id] ?? 0) + 1,
           scope: { inputs: context.inputs, trigger: context.trigger, run: context.run, steps: context.steps },
         };
         if (node.kind === 'wait' || node.kind === 'poll') {
@@ -281,8 +282,12 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
       record: assign(({ context, event }) => {
         const result = (event as unknown as { output: StepResult }).output;
         const steps = { ...context.steps };
-        for (const record of result.records) steps[record.id] = record;
-        return { steps, remediated: context.remediated || result.remediated === true };
+        const visits = { ...context.visits };
+        for (const record of result.records) {
+          steps[record.id] = record;
+          visits[record.id] = record.visits;
+        }
+        return { steps, visits, remediated: context.remediated || result.remediated === true };
       }),
       crashed: assign(({ context, event, self }, params: { id: string }) => {
         const services = servicesOf(self.system);
@@ -300,12 +305,15 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
           id: params.id,
           outcome: 'error',
           attempts: 0,
-          visits: context.visits[params.id] ?? 1,
+          visits: (context.visits[params.id] ?? 0) + 1,
           error: `internal error: ${message}`,
           startedAt: now,
           endedAt: now,
         };
-        return { steps: { ...context.steps, [params.id]: record } };
+        return {
+          steps: { ...context.steps, [params.id]: record },
+          visits: { ...context.visits, [params.id]: record.visits },
+        };
       }),
       skipExhausted: assign(({ context, self }, params: { id: string; max: number }) => {
         const services = servicesOf(self.system);
@@ -342,7 +350,7 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
           ...(node.kind === 'action' && { action: node.action }),
           outcome: params.outcome === 'timed_out' ? 'timeout' : 'error',
           attempts: context.steps[node.id]?.attempts ?? 1,
-          visits: context.visits[node.id] ?? 1,
+          visits: (context.visits[node.id] ?? 0) + 1,
           error: `interrupted: ${why}`,
           startedAt: started ?? now,
           endedAt: now,

@@ -93,7 +93,7 @@ export function enumeratePaths(
     const node = key === undefined ? undefined : ir.nodes.get(key);
     if (snapshot.status !== 'active' || !node) return [];
     const type = `${DONE_PREFIX}${node.key}`;
-    const visit = (snapshot.context as RunContext).visits[node.id] ?? 1;
+    const visit = ((snapshot.context as RunContext).visits[node.id] ?? 0) + 1;
     const possible = possibleOutcomes(node);
     const found: DoneEvent[] = [];
     for (const transition of stateNodeOf(machine, node.key).transitions.get(type) ?? []) {

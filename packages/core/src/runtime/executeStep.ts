@@ -19,10 +19,6 @@ export class StepStopped extends Error {
 
 class AttemptTimeout extends Error {}
 
-// Aborting a finished attempt's signal tells lingering work to stop; one shared reason avoids
-// building an Error (and its stack) on every attempt.
-const FINISHED = new StepStopped('not needed');
-
 /** The scope expressions of a step read: the run's context plus secrets and the playbook name. */
 export function scopeOf(services: RunServices, input: StepInput, output?: unknown): Record<string, unknown> {
   const scope: Record<string, unknown> = {
@@ -165,8 +161,7 @@ export async function executeActionStep(
       step: node.id,
       action: node.action,
       attempt,
-      // Copied: the action may change its input object while it runs.
-      input: structuredCloneSafe(actionInput),
+      input: actionInput,
     });
     const ctx: ActionContext = {
       signal,
@@ -253,26 +248,30 @@ async function attemptOnce(
   const { clock } = services;
   const controller = new AbortController();
   const parent = outer.signal;
-  const onParentAbort = () => controller.abort(parent.reason);
-  if (parent.aborted) onParentAbort();
-  else parent.addEventListener('abort', onParentAbort, { once: true });
-  let timer: unknown;
-  const stop = new Promise<never>((_, reject) => {
-    timer = clock.setTimeout(() => controller.abort(new AttemptTimeout()), node.timeoutMs);
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), {
-      once: true,
-    });
-  });
+  // One promise settles the race from outside: the attempt's timeout or the step being stopped.
+  // Rejecting it directly (not through a listener on the controller) keeps an attempt cheap.
+  let rejectStop!: (reason: unknown) => void;
+  const stop = new Promise<never>((_, reject) => (rejectStop = reject));
   // Whatever the action does after it lost the race, it must never surface as an unhandled rejection.
   stop.catch(() => undefined);
-  let work: Promise<Awaited<ReturnType<Invoke>>> | undefined;
+  const abort = (reason: unknown) => {
+    if (!controller.signal.aborted) controller.abort(reason);
+    rejectStop(reason);
+  };
+  const onParentAbort = () => abort(parent.reason);
+  if (parent.aborted) onParentAbort();
+  else parent.addEventListener('abort', onParentAbort, { once: true });
+  const timer = clock.setTimeout(() => abort(new AttemptTimeout()), node.timeoutMs);
+  let work: Promise<Awaited<ReturnType<Invoke>>>;
   try {
-    work = Promise.resolve().then(() => {
-      // A step stopped before its attempt began (cancelled, run timed out) must not start a side effect.
-      controller.signal.throwIfAborted();
-      return invoke(def, actionInput, { ...outer, signal: controller.signal }, services);
-    });
-    work.catch(() => undefined);
+    // A step stopped before its attempt began (cancelled, run timed out) must not start a side effect.
+    controller.signal.throwIfAborted();
+    work = invoke(def, actionInput, { ...outer, signal: controller.signal }, services);
+  } catch (error) {
+    work = Promise.reject(error);
+  }
+  work.catch(() => undefined);
+  try {
     const done = await Promise.race([work, stop]);
     if (done.plan !== undefined)
       services.emit({
@@ -325,7 +324,6 @@ async function attemptOnce(
   } finally {
     clock.clearTimeout(timer);
     parent.removeEventListener('abort', onParentAbort);
-    if (!controller.signal.aborted) controller.abort(FINISHED);
   }
 }
 
@@ -342,9 +340,4 @@ function lastJournaled(
       best = entry;
   }
   return best;
-}
-
-/** A copy of rendered input for the trace (plain JSON data by construction). */
-function structuredCloneSafe(value: unknown): unknown {
-  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
 }

@@ -140,10 +140,19 @@ export async function runPlaybook(playbook: RunnablePlaybook, options: RunOption
     ...(options.onEvent && { onEvent: options.onEvent }),
     ...(options.signal && { signal: options.signal }),
     ...(mode === 'simulate' && {
-      script: createScript(options.outcomes, new Set([...compiled.ir.nodes.values()].flatMap(stepIdsOf))),
+      script: createScript(options.outcomes, scriptableSteps(compiled)),
       calls: new Map<string, unknown[]>(),
     }),
   });
+}
+
+const scriptable = new WeakMap<CompiledPlaybook, ReadonlySet<string>>();
+
+/** Per compiled playbook, once: simulations of one playbook run thousands of times in a test suite. */
+function scriptableSteps(compiled: CompiledPlaybook): ReadonlySet<string> {
+  let ids = scriptable.get(compiled);
+  if (!ids) scriptable.set(compiled, (ids = new Set([...compiled.ir.nodes.values()].flatMap(stepIdsOf))));
+  return ids;
 }
 
 /** The steps a script may give outcomes to: those that run an action (waits, gotos and groups do not). */
