@@ -268,7 +268,7 @@ async function attemptOnce(
     controller.signal.throwIfAborted();
     work = invoke(def, actionInput, { ...outer, signal: controller.signal }, services);
   } catch (error) {
-    work = Promise.reject(error);
+    work = Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
   work.catch(() => undefined);
   try {
