@@ -30,6 +30,7 @@ export type {
 
 export { hashData } from './load/hash.js';
 export {
+  isLoadedPlaybook,
   loadPlaybook,
   parsePlaybook,
   playbookFromData,
@@ -89,6 +90,7 @@ export type { MachineOutput, RunContext, RunEvent, StepInput } from './compile/b
 
 export { runPlaybook } from './runtime/runPlaybook.js';
 export type { RunnablePlaybook, RunOptions } from './runtime/runPlaybook.js';
+export type { HostOptions } from './runtime/hostOptions.js';
 export { simulatePlaybook } from './runtime/simulatePlaybook.js';
 export type { SimulateOptions, SimulationResult } from './runtime/simulatePlaybook.js';
 export { resumeRun } from './runtime/resumeRun.js';

@@ -3,9 +3,8 @@ import { toActionRegistry } from '../actions/registry.js';
 import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js';
 import { PlaybookInvalid } from '../errors.js';
 import type { Playbook } from '../format/playbook.generated.js';
-import { playbookFromData } from '../load/loadPlaybook.js';
+import { isLoadedPlaybook, playbookFromData } from '../load/loadPlaybook.js';
 import type { LoadedPlaybook } from '../load/loadPlaybook.js';
-import { SourceMap } from '../load/sourceMap.js';
 import { liveInvoke, scriptedInvoke, shadowInvoke } from '../runtime/modes.js';
 import { createStepActors } from '../runtime/stepActors.js';
 import type { RunMode } from '../runtime/types.js';
@@ -64,7 +63,7 @@ export function compilePlaybook(
   playbook: LoadedPlaybook | object,
   options: CompileOptions = {},
 ): CompiledPlaybook {
-  const loaded = isLoaded(playbook) ? playbook : playbookFromData(playbook);
+  const loaded = isLoadedPlaybook(playbook) ? playbook : playbookFromData(playbook);
   const registry = toActionRegistry(options.actions);
   let byHash = cache.get(registry);
   const hit = byHash?.get(loaded.hash);
@@ -103,8 +102,4 @@ export function compilePlaybook(
   if (byHash.size >= CACHE_LIMIT) byHash.delete(byHash.keys().next().value!);
   byHash.set(loaded.hash, compiled);
   return compiled;
-}
-
-function isLoaded(value: object): value is LoadedPlaybook {
-  return 'sourceMap' in value && (value as LoadedPlaybook).sourceMap instanceof SourceMap && 'data' in value;
 }

@@ -231,3 +231,8 @@ function displayName(source: PlaybookSource): string | undefined {
   if (source instanceof URL) return fileURLToPath(source);
   return source.file;
 }
+
+/** True for a playbook {@link loadPlaybook} or {@link parsePlaybook} returned (as opposed to plain data). */
+export function isLoadedPlaybook(value: object): value is LoadedPlaybook {
+  return 'sourceMap' in value && (value as LoadedPlaybook).sourceMap instanceof SourceMap && 'data' in value;
+}

@@ -286,6 +286,8 @@ async function attemptOnce(
         outcome: done.forced,
         output: done.output,
         ...(done.plan !== undefined && { plan: done.plan }),
+        // Only a script forces a failure: say so, or the timeline shows a failure with no reason.
+        ...(done.forced !== 'pass' && { error: `scripted ${done.forced}` }),
       };
     if (node.expect === undefined) return { outcome: 'pass', output: done.output };
     let ok: boolean;

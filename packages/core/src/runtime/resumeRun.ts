@@ -1,6 +1,5 @@
 import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js';
 import { toActionRegistry } from '../actions/registry.js';
-import type { Clock, Logger } from '../actions/types.js';
 import type { RunContext } from '../compile/buildMachine.js';
 import { compilePlaybook } from '../compile/compilePlaybook.js';
 import { FirstlineError } from '../errors.js';
@@ -9,34 +8,19 @@ import { systemClock } from './clock.js';
 import { executeRun } from './executeRun.js';
 import { createRedactor } from './redact.js';
 import { seededRandom } from './retry.js';
-import { envSecretResolver, resolveSecrets } from './secrets.js';
-import type { SecretResolvers } from './secrets.js';
-import type { RunResult, RunStore, StepRecord, TraceListener } from './types.js';
+import { resolveRunSecrets, silentLogger } from './hostOptions.js';
+import type { HostOptions } from './hostOptions.js';
+import type { RunResult, RunStore, StepRecord } from './types.js';
 
-/** Options for {@link resumeRun}. */
-export interface ResumeOptions {
+/** Options for {@link resumeRun}: where the run was kept, its actions, and the host's services. */
+export interface ResumeOptions extends HostOptions {
   /** Where the run was kept. */
   store: RunStore;
   /** The actions the playbook names (the same ids as when it started). */
   actions?: ActionRegistry | Iterable<AnyActionDefinition>;
-  /** The resumed run's clock; waits are re-armed from their absolute deadlines on it. */
-  clock?: Clock;
-  signal?: AbortSignal;
-  onEvent?: TraceListener;
-  secrets?: SecretResolvers;
-  env?: Record<string, string | undefined>;
-  logger?: Logger;
-  random?: () => number;
   /** When given, the stored run must have been started from a document with this content hash. */
   expectHash?: string;
 }
-
-const silent: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
 
 /**
  * Resumes a run that stopped part-way (a crashed process, a Lambda that ran out of time) from its
@@ -66,10 +50,7 @@ export async function resumeRun(runId: string, options: ResumeOptions): Promise<
     );
   const registry = toActionRegistry(options.actions);
   const compiled = compilePlaybook(loaded, { actions: registry });
-  const secrets = await resolveSecrets(compiled.document.secrets, {
-    resolvers: { env: envSecretResolver(options.env), ...options.secrets },
-    ...(options.signal && { signal: options.signal }),
-  });
+  const secrets = await resolveRunSecrets(compiled.document.secrets, options);
   if (!record.snapshot) {
     // Stopped before its first step was stored: nothing ran, so it starts over with the same id.
     throw new FirstlineError('E_RUN_CONFLICT', `run ${runId} stopped before its first step; start it again`);
@@ -82,7 +63,7 @@ export async function resumeRun(runId: string, options: ResumeOptions): Promise<
     secrets,
     redactor: createRedactor(Object.values(secrets)),
     random: options.random ?? (record.mode === 'simulate' ? seededRandom(`${runId}:resume`) : Math.random),
-    logger: options.logger ?? silent,
+    logger: options.logger ?? silentLogger,
     store: options.store,
     ...(options.onEvent && { onEvent: options.onEvent }),
     ...(options.signal && { signal: options.signal }),

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { toActionRegistry } from '../actions/registry.js';
 import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js';
-import type { Clock, Logger } from '../actions/types.js';
 import { compilePlaybook, isCompiledPlaybook } from '../compile/compilePlaybook.js';
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import type { RunContext } from '../compile/buildMachine.js';
@@ -15,12 +14,12 @@ import type { ScriptedOutcomes } from './modes.js';
 import { createScript } from './modes.js';
 import { createRedactor } from './redact.js';
 import { seededRandom } from './retry.js';
-import { envSecretResolver, resolveSecrets } from './secrets.js';
-import type { SecretResolvers } from './secrets.js';
-import type { RunMode, RunRecord, RunResult, RunStore, TraceListener } from './types.js';
+import { resolveRunSecrets, silentLogger } from './hostOptions.js';
+import type { HostOptions } from './hostOptions.js';
+import type { RunMode, RunRecord, RunResult, RunStore } from './types.js';
 
 /** Options for {@link runPlaybook}. */
-export interface RunOptions {
+export interface RunOptions extends HostOptions {
   /** The playbook's inputs; validated against `inputs:` (defaults applied) before anything runs. */
   input?: Record<string, unknown>;
   /** The event that started the run (an alarm, an SNS message); `trigger` in expressions. */
@@ -29,37 +28,16 @@ export interface RunOptions {
   actions?: ActionRegistry | Iterable<AnyActionDefinition>;
   /** `live` (default), `shadow` (probes only; the rest is planned) or `simulate` (scripted, virtual time). */
   mode?: RunMode;
-  /** The run's time source. Simulations default to a virtual clock; a virtual clock is driven to completion. */
-  clock?: Clock;
-  /** Cancels the run: the running action's signal aborts and the run ends `cancelled`. */
-  signal?: AbortSignal;
   /** Keeps the snapshot, deadlines and journal after every step, so the run can be resumed. */
   store?: RunStore;
-  /** Receives every trace event as it happens. */
-  onEvent?: TraceListener;
   /** The run's id; defaults to a random UUID (a stable hash in simulations). */
   runId?: string;
-  /** How `secrets:` references are resolved; environment variables are built in. */
-  secrets?: SecretResolvers;
-  /** Environment the built-in env resolver reads (default `process.env`). */
-  env?: Record<string, string | undefined>;
-  /** Where action log lines go besides the trace (secret values redacted). */
-  logger?: Logger;
-  /** Jitter source; defaults to a generator seeded by the run id in simulations, Math.random otherwise. */
-  random?: () => number;
   /** Simulation: scripted outcomes per step id. */
   outcomes?: ScriptedOutcomes;
 }
 
 /** A playbook in any of the forms the run functions take. */
 export type RunnablePlaybook = CompiledPlaybook | LoadedPlaybook | object;
-
-const silent: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
 
 /**
  * Runs a playbook to its outcome. Inputs and secrets are checked first (a bad input throws
@@ -88,11 +66,7 @@ export async function runPlaybook(playbook: RunnablePlaybook, options: RunOption
     ? Object.fromEntries(
         Object.keys(compiled.document.secrets ?? {}).map((name) => [name, `<secret ${name}>`]),
       )
-    : await resolveSecrets(compiled.document.secrets, {
-        resolvers: { env: envSecretResolver(options.env), ...options.secrets },
-        // Already cancelled: the run still starts, and ends `cancelled` (notifying) instead of throwing.
-        ...(options.signal && !options.signal.aborted && { signal: options.signal }),
-      });
+    : await resolveRunSecrets(compiled.document.secrets, options);
   const clock = options.clock ?? (mode === 'simulate' ? createVirtualClock() : systemClock);
   const startedAt = clock.now();
   const context: RunContext = {
@@ -135,7 +109,7 @@ export async function runPlaybook(playbook: RunnablePlaybook, options: RunOption
     secrets,
     redactor,
     random: options.random ?? (mode === 'simulate' ? seededRandom(runId) : Math.random),
-    logger: options.logger ?? silent,
+    logger: options.logger ?? silentLogger,
     ...(options.store && { store: options.store }),
     ...(options.onEvent && { onEvent: options.onEvent }),
     ...(options.signal && { signal: options.signal }),

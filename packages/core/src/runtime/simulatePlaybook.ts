@@ -4,9 +4,8 @@ import type { ActionKind } from '../actions/types.js';
 import { compilePlaybook, isCompiledPlaybook } from '../compile/compilePlaybook.js';
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import { FirstlineError } from '../errors.js';
-import { playbookFromData } from '../load/loadPlaybook.js';
+import { isLoadedPlaybook, playbookFromData } from '../load/loadPlaybook.js';
 import type { LoadedPlaybook } from '../load/loadPlaybook.js';
-import { SourceMap } from '../load/sourceMap.js';
 import { readModel } from '../validate/model.js';
 import type { ScriptedOutcomes } from './modes.js';
 import { runPlaybook } from './runPlaybook.js';
@@ -64,10 +63,7 @@ const standInCache = new WeakMap<object, ActionRegistry>();
 export function standIns(playbook: LoadedPlaybook | object): ActionRegistry {
   const cached = standInCache.get(playbook);
   if (cached) return cached;
-  const loaded =
-    'sourceMap' in playbook && playbook.sourceMap instanceof SourceMap
-      ? playbook
-      : playbookFromData(playbook);
+  const loaded = isLoadedPlaybook(playbook) ? playbook : playbookFromData(playbook);
   const builtins = toActionRegistry(undefined);
   const kinds = new Map<string, ActionKind>();
   for (const step of readModel(loaded.data).all) {

@@ -1,8 +1,7 @@
 import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js';
 import { toActionRegistry } from '../actions/registry.js';
-import { playbookFromData, tryLoadPlaybook } from '../load/loadPlaybook.js';
+import { isLoadedPlaybook, playbookFromData, tryLoadPlaybook } from '../load/loadPlaybook.js';
 import type { LoadedPlaybook, LoadOptions, PlaybookSource } from '../load/loadPlaybook.js';
-import { SourceMap } from '../load/sourceMap.js';
 import { checkActions } from './actionCheck.js';
 import { IssueCollector } from './context.js';
 import { checkExpressions } from './expressionCheck.js';
@@ -37,7 +36,7 @@ export function validatePlaybook(
   playbook: LoadedPlaybook | object,
   options: ValidateOptions = {},
 ): ValidationResult {
-  const loaded = isLoaded(playbook) ? playbook : playbookFromData(playbook);
+  const loaded = isLoadedPlaybook(playbook) ? playbook : playbookFromData(playbook);
   const registry = toActionRegistry(options.actions);
   const issues = new IssueCollector(loaded);
   checkSchema(loaded.data, issues);
@@ -71,10 +70,6 @@ export async function checkPlaybook(
   if (!loaded.ok) return { ok: false, issues: loaded.issues };
   const result = validatePlaybook(loaded.playbook, options);
   return { ...result, playbook: loaded.playbook };
-}
-
-function isLoaded(value: object): value is LoadedPlaybook {
-  return 'sourceMap' in value && (value as LoadedPlaybook).sourceMap instanceof SourceMap && 'data' in value;
 }
 
 export type { Issue };

@@ -1,0 +1,43 @@
+import type { Clock, Logger } from '../actions/types.js';
+import type { SecretRef } from '../format/playbook.generated.js';
+import { envSecretResolver, resolveSecrets } from './secrets.js';
+import type { SecretResolvers } from './secrets.js';
+import type { TraceListener } from './types.js';
+
+/** What the host gives a run, whether it starts one or resumes one. */
+export interface HostOptions {
+  /** The run's time source. Simulations default to a virtual clock; a virtual clock is driven to completion. */
+  clock?: Clock;
+  /** Cancels the run: the running action's signal aborts and the run ends `cancelled`. */
+  signal?: AbortSignal;
+  /** Receives every trace event as it happens. */
+  onEvent?: TraceListener;
+  /** How `secrets:` references are resolved; environment variables are built in. */
+  secrets?: SecretResolvers;
+  /** Environment the built-in env resolver reads (default `process.env`). */
+  env?: Record<string, string | undefined>;
+  /** Where action log lines go besides the trace (secret values redacted). */
+  logger?: Logger;
+  /** Jitter source; defaults to a generator seeded by the run id in simulations, Math.random otherwise. */
+  random?: () => number;
+}
+
+/** The logger used when the host gives none: the trace has every line anyway. */
+export const silentLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+/** Resolves a playbook's secrets with the host's resolvers, the env resolver built in. */
+export function resolveRunSecrets(
+  specs: Record<string, SecretRef> | undefined,
+  options: HostOptions,
+): Promise<Record<string, string>> {
+  return resolveSecrets(specs, {
+    resolvers: { env: envSecretResolver(options.env), ...options.secrets },
+    // Already cancelled: the run still starts, and ends `cancelled` (notifying) instead of throwing.
+    ...(options.signal && !options.signal.aborted && { signal: options.signal }),
+  });
+}
