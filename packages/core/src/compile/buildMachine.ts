@@ -1,10 +1,9 @@
-import { assign, setup } from 'xstate';
 import type { AnyActorLogic, AnyStateMachine } from 'xstate';
 import type { StepOutcome } from '../format/types.js';
 import { servicesOf } from '../runtime/services.js';
-import type { StepResult } from '../runtime/services.js';
-import type { RunMode, StepRecord, TraceEvent } from '../runtime/types.js';
+import type { RunMode, StepRecord } from '../runtime/types.js';
 import type { IRNode, PlaybookIR, Target } from './ir.js';
+import { machineSetup } from './machineImplementations.js';
 
 /** The run's state as the machine keeps it: serializable, free of secret values, persisted after every step. */
 export interface RunContext {
@@ -52,15 +51,6 @@ export const BUILTIN_ACTORS = {
 } as const;
 
 const stateId = (key: string) => `s:${key}`;
-
-/** When the latest `step.start` of a step happened, from the trace so far. */
-function lastStart(trace: readonly TraceEvent[], step: string): number | undefined {
-  for (let i = trace.length - 1; i >= 0; i--) {
-    const event = trace[i]!;
-    if (event.type === 'step.start' && event.step === step) return event.at;
-  }
-  return undefined;
-}
 
 /**
  * Builds the XState machine for an IR: one state per node, every step an `invoke` with an explicit id of
@@ -258,120 +248,7 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
     // `steps` whose first step is an `end:`: the context's outcome is set when the run is created.
     config.initial = 'notify';
   }
-  return setup({
-    types: {
-      context: {} as RunContext,
-      events: {} as RunEvent,
-      input: {} as RunContext,
-      output: {} as MachineOutput,
-    },
-    actors,
-    guards: {
-      outcomeIn: ({ event }, params: { outcomes: StepOutcome[] }) =>
-        params.outcomes.includes((event as unknown as { output: StepResult }).output.outcome),
-      exhausted: ({ context }, params: { id: string; max: number }) =>
-        (context.visits[params.id] ?? 0) >= params.max,
-      firstRound: ({ context }) => context.round === 0,
-      mayRemediate: ({ context }, params: { rounds: number }) => context.round < params.rounds,
-      remediated: ({ context }) => context.remediated,
-    },
-    actions: {
-      visit: assign(({ context }, params: { id: string }) => ({
-        visits: { ...context.visits, [params.id]: (context.visits[params.id] ?? 0) + 1 },
-      })),
-      record: assign(({ context, event }) => {
-        const result = (event as unknown as { output: StepResult }).output;
-        const steps = { ...context.steps };
-        const visits = { ...context.visits };
-        for (const record of result.records) {
-          steps[record.id] = record;
-          visits[record.id] = record.visits;
-        }
-        return { steps, visits, remediated: context.remediated || result.remediated === true };
-      }),
-      crashed: assign(({ context, event, self }, params: { id: string }) => {
-        const services = servicesOf(self.system);
-        const message = services?.redactor.error((event as { error?: unknown }).error) ?? 'the step crashed';
-        const now = services?.clock.now() ?? 0;
-        services?.emit({
-          type: 'step.end',
-          step: params.id,
-          outcome: 'error',
-          attempts: 0,
-          durationMs: 0,
-          error: message,
-        });
-        const record: StepRecord = {
-          id: params.id,
-          outcome: 'error',
-          attempts: 0,
-          visits: (context.visits[params.id] ?? 0) + 1,
-          error: `internal error: ${message}`,
-          startedAt: now,
-          endedAt: now,
-        };
-        return {
-          steps: { ...context.steps, [params.id]: record },
-          visits: { ...context.visits, [params.id]: record.visits },
-        };
-      }),
-      skipExhausted: assign(({ context, self }, params: { id: string; max: number }) => {
-        const services = servicesOf(self.system);
-        const now = services?.clock.now() ?? 0;
-        const error = `maxVisits ${params.max} reached: skipped, the run goes on with the next step`;
-        services?.emit({ type: 'decision', step: params.id, message: `${params.id}: ${error}` });
-        const previous = context.steps[params.id];
-        const record: StepRecord = {
-          ...(previous ?? { id: params.id, attempts: 0, startedAt: now }),
-          outcome: 'skipped',
-          visits: context.visits[params.id] ?? 0,
-          error,
-          endedAt: now,
-        };
-        return { steps: { ...context.steps, [params.id]: record } };
-      }),
-      setOutcome: assign(({ context }, params: { outcome: string }) => ({
-        outcome: params.outcome,
-        run: { ...context.run, outcome: params.outcome },
-      })),
-      // The step cut short by the deadline or a cancel never reports back: record it here, so the
-      // result and the notifications (`steps.<id>`) say which step was running.
-      stopped: assign(({ context, self }, params: { outcome: string }) => {
-        const services = servicesOf(self.system);
-        const why = params.outcome === 'timed_out' ? 'the run reached its deadline' : 'the run was cancelled';
-        services?.emit({ type: 'decision', message: `${why}: ${params.outcome}` });
-        const value = (self.getSnapshot() as { value?: unknown }).value as { flow?: unknown } | undefined;
-        const node = typeof value?.flow === 'string' ? ir.nodes.get(value.flow) : undefined;
-        if (!node || node.kind === 'goto' || node.kind === 'judge') return {};
-        const now = services?.clock.now() ?? 0;
-        const started = services ? lastStart(services.trace, node.id) : undefined;
-        const record: StepRecord = {
-          id: node.id,
-          ...(node.kind === 'action' && { action: node.action }),
-          outcome: params.outcome === 'timed_out' ? 'timeout' : 'error',
-          attempts: context.steps[node.id]?.attempts ?? 1,
-          visits: (context.visits[node.id] ?? 0) + 1,
-          error: `interrupted: ${why}`,
-          startedAt: started ?? now,
-          endedAt: now,
-        };
-        services?.emit({
-          type: 'step.end',
-          step: node.id,
-          outcome: record.outcome,
-          attempts: record.attempts,
-          durationMs: record.endedAt - record.startedAt,
-          error: record.error!,
-        });
-        return { steps: { ...context.steps, [node.id]: record } };
-      }),
-      decide: ({ context, self }, params: { message: string; rounds?: number }) => {
-        const round = params.rounds !== undefined ? ` (round ${context.round + 1} of ${params.rounds})` : '';
-        servicesOf(self.system)?.emit({ type: 'decision', message: `${params.message}${round}` });
-      },
-      nextRound: assign(({ context }) => ({ round: context.round + 1 })),
-    },
-    // The config is built from data, so its shape is only known at run time.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  }).createMachine(config as any);
+  // The config is built from data, so its shape is only known at run time.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return machineSetup(ir, actors).createMachine(config as any);
 }

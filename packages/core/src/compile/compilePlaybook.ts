@@ -10,7 +10,7 @@ import { createStepActors } from '../runtime/stepActors.js';
 import type { RunMode } from '../runtime/types.js';
 import { validatePlaybook } from '../validate/validatePlaybook.js';
 import { buildMachine } from './buildMachine.js';
-import { buildIR } from './ir.js';
+import { buildIR } from './buildIR.js';
 import type { PlaybookIR } from './ir.js';
 
 const brand = Symbol.for('firstline.compiled');

@@ -6,7 +6,8 @@ import type { ActionNode, ParallelNode, PlaybookIR, PollNode, WaitNode } from '.
 import { formatDuration } from '../format/duration.js';
 import { FirstlineError } from '../errors.js';
 import { evaluateExpression, truthy } from './evaluate.js';
-import { executeActionStep, StepStopped, stoppedByRun, stoppedOutcome } from './executeStep.js';
+import { StepStopped, stoppedByRun, stoppedOutcome } from './attempt.js';
+import { executeActionStep } from './executeStep.js';
 import { sleep } from './retry.js';
 import { servicesOf } from './services.js';
 import type { Invoke, RunServices, StepResult } from './services.js';
