@@ -64,27 +64,43 @@ export async function attemptOnce(
   input: StepInput,
 ): Promise<AttemptResult> {
   const { clock } = services;
-  const controller = new AbortController();
   const parent = outer.signal;
+  // The action's signal is made when the action first reads it: an AbortController costs more than
+  // a whole step of an action that never looks at it. Once made, it reflects any abort so far.
+  let controller: AbortController | undefined;
+  let abortedWith: { reason: unknown } | undefined;
+  const signalOf = () => {
+    if (!controller) {
+      controller = new AbortController();
+      if (abortedWith) controller.abort(abortedWith.reason);
+    }
+    return controller.signal;
+  };
   // One promise settles the race from outside: the attempt's timeout or the step being stopped.
-  // Rejecting it directly (not through a listener on the controller) keeps an attempt cheap.
   let rejectStop!: (reason: unknown) => void;
   const stop = new Promise<never>((_, reject) => (rejectStop = reject));
   // Whatever the action does after it lost the race, it must never surface as an unhandled rejection.
   stop.catch(() => undefined);
   const abort = (reason: unknown) => {
-    if (!controller.signal.aborted) controller.abort(reason);
+    if (abortedWith) return;
+    abortedWith = { reason };
+    controller?.abort(reason);
     rejectStop(reason);
   };
   const onParentAbort = () => abort(parent.reason);
   if (parent.aborted) onParentAbort();
   else parent.addEventListener('abort', onParentAbort, { once: true });
   const timer = clock.setTimeout(() => abort(new AttemptTimeout()), node.timeoutMs);
+  const ctx: ActionContext = Object.defineProperty({ ...outer }, 'signal', {
+    get: signalOf,
+    enumerable: true,
+    configurable: true,
+  });
   let work: Promise<Awaited<ReturnType<Invoke>>>;
   try {
     // A step stopped before its attempt began (cancelled, run timed out) must not start a side effect.
-    controller.signal.throwIfAborted();
-    work = invoke(def, actionInput, { ...outer, signal: controller.signal }, services);
+    if (abortedWith) throw abortedWith.reason;
+    work = invoke(def, actionInput, ctx, services);
   } catch (error) {
     work = Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }

@@ -161,7 +161,7 @@ export async function executeActionStep(
     await journal({
       status: 'done',
       outcome: result.outcome,
-      output: services.redactor.value(result.output),
+      output: clean(services, result.output),
       ...(result.error !== undefined && { error: result.error }),
     });
     const retry = attempt < node.retry.attempts && shouldRetry(node.retry, result.outcome, result.failure);
@@ -188,7 +188,7 @@ export async function executeActionStep(
     }
   }
   return finish(last.outcome, attempt, {
-    ...(last.output !== undefined && { output: services.redactor.value(last.output) }),
+    ...(last.output !== undefined && { output: clean(services, last.output) }),
     ...(last.error !== undefined && { error: last.error }),
     ...(last.plan !== undefined && { plan: last.plan }),
   });
@@ -207,4 +207,9 @@ function lastJournaled(
       best = entry;
   }
   return best;
+}
+
+/** A value with secret values taken out; as it is when there are no secrets to take out. */
+function clean<T>(services: RunServices, value: T): T {
+  return services.redactor.active ? services.redactor.value(value) : value;
 }
