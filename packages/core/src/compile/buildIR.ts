@@ -71,7 +71,8 @@ export function buildIR(doc: Playbook): PlaybookIR {
     id,
     place,
     action: step.action,
-    with: step.with ?? {},
+    // The IR owns its copy: the runtime freezes static inputs, and the caller's document stays theirs.
+    with: structuredClone(step.with ?? {}),
     ...(step.when !== undefined && { when: step.when }),
     ...('expect' in step && step.expect !== undefined && { expect: step.expect }),
     ...('idempotent' in step && step.idempotent !== undefined && { idempotent: step.idempotent }),

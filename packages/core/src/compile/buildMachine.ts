@@ -219,35 +219,32 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
       : startKey
     : undefined;
 
+  // One flat level of states: XState's cost per transition grows with the depth of the states it
+  // leaves and enters, so the run's phases are not nested. Steps that wait on an actor handle the
+  // run's deadline and cancellation; notifications handle only a second cancel.
+  const running = { 'RUN.TIMEOUT': stopTo('timed_out'), 'RUN.CANCEL': stopTo('cancelled') };
+  const notifying = { 'RUN.CANCEL': { target: `#${stateId('__done')}` } };
+  const states: Record<string, unknown> = {};
+  for (const [key, state] of Object.entries(flow)) {
+    const config = state as { invoke?: unknown };
+    states[key] = config.invoke ? { ...config, on: running } : config;
+  }
+  for (const [key, state] of Object.entries(notify)) {
+    const config = state as { invoke?: unknown };
+    states[key] = config.invoke ? { ...config, on: notifying } : config;
+  }
+  states.__done = { id: stateId('__done'), type: 'final' };
   const config = {
     id: 'playbook',
     context: ({ input }: { input: RunContext }) => input,
-    initial: startState ? 'flow' : 'notify',
-    states: {
-      flow: {
-        initial: startState ?? '__none',
-        states: startState ? flow : { __none: {} },
-        on: { 'RUN.TIMEOUT': stopTo('timed_out'), 'RUN.CANCEL': stopTo('cancelled') },
-      },
-      notify: {
-        // A run whose playbook ends at once (the general form starting at `end:`) still notifies.
-        initial: Object.keys(notify)[0] ?? '__done',
-        states: { ...notify, __done: { id: stateId('__done'), type: 'final' } },
-        onDone: { target: 'done' },
-        // Notifications bound themselves with their own timeouts; a second cancel stops them.
-        on: { 'RUN.CANCEL': { target: 'done' } },
-      },
-      done: { type: 'final' },
-    },
+    // A general-form playbook whose first step is `end:` starts done, its outcome already set.
+    initial: startState ?? '__done',
+    states,
     output: ({ context }: { context: RunContext }): MachineOutput => ({
       outcome: context.outcome ?? 'failed',
       steps: context.steps,
     }),
   };
-  if (!startState && 'outcome' in ir.start) {
-    // `steps` whose first step is an `end:`: the context's outcome is set when the run is created.
-    config.initial = 'notify';
-  }
   // The config is built from data, so its shape is only known at run time.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return machineSetup(ir, actors).createMachine(config as any);

@@ -108,8 +108,8 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
         const services = servicesOf(self.system);
         const why = params.outcome === 'timed_out' ? 'the run reached its deadline' : 'the run was cancelled';
         services?.emit({ type: 'decision', message: `${why}: ${params.outcome}` });
-        const value = (self.getSnapshot() as { value?: unknown }).value as { flow?: unknown } | undefined;
-        const node = typeof value?.flow === 'string' ? ir.nodes.get(value.flow) : undefined;
+        const value = (self.getSnapshot() as { value?: unknown }).value;
+        const node = typeof value === 'string' ? ir.nodes.get(value) : undefined;
         if (!node || node.kind === 'goto' || node.kind === 'judge') return {};
         const now = services?.clock.now() ?? 0;
         const started = services ? lastStart(services.trace, node.id) : undefined;

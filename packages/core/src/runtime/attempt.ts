@@ -44,6 +44,55 @@ export function stoppedOutcome(services: RunServices, signal: AbortSignal): Step
   return why === 'not needed' ? 'skipped' : 'error';
 }
 
+/**
+ * One attempt's context and race, in one object: the action's `ctx` (its signal made only when the
+ * action reads it: an AbortController costs more than a whole step of an action that never looks at
+ * it) and the promise that settles the race from outside (the attempt's timeout or the step stopped).
+ */
+class AttemptRace implements ActionContext {
+  readonly runId: string;
+  readonly stepId: string;
+  readonly attempt: number;
+  readonly idempotencyKey: string;
+  readonly clock: ActionContext['clock'];
+  readonly logger: ActionContext['logger'];
+  readonly secrets: ActionContext['secrets'];
+  readonly stop: Promise<never>;
+  abortedWith: { reason: unknown } | undefined;
+  private controller: AbortController | undefined;
+  private rejectStop!: (reason: unknown) => void;
+
+  constructor(outer: ActionContext) {
+    this.runId = outer.runId;
+    this.stepId = outer.stepId;
+    this.attempt = outer.attempt;
+    this.idempotencyKey = outer.idempotencyKey;
+    this.clock = outer.clock;
+    this.logger = outer.logger;
+    this.secrets = outer.secrets;
+    this.stop = new Promise<never>((_, reject) => (this.rejectStop = reject));
+    // Whatever the action does after it lost the race, it must never surface as an unhandled rejection.
+    this.stop.catch(() => undefined);
+  }
+
+  /** Aborted on the attempt's timeout and when the step is stopped; reflects an abort made before it was read. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortedWith) this.controller.abort(this.abortedWith.reason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Ends the race (once) and aborts the action's signal if it was read. */
+  abort(reason: unknown): void {
+    if (this.abortedWith) return;
+    this.abortedWith = { reason };
+    this.controller?.abort(reason);
+    this.rejectStop(reason);
+  }
+}
+
 /** How one attempt ended, and whether a retry may help. */
 export interface AttemptResult {
   outcome: StepOutcome;
@@ -65,41 +114,17 @@ export async function attemptOnce(
 ): Promise<AttemptResult> {
   const { clock } = services;
   const parent = outer.signal;
-  // The action's signal is made when the action first reads it: an AbortController costs more than
-  // a whole step of an action that never looks at it. Once made, it reflects any abort so far.
-  let controller: AbortController | undefined;
-  let abortedWith: { reason: unknown } | undefined;
-  const signalOf = () => {
-    if (!controller) {
-      controller = new AbortController();
-      if (abortedWith) controller.abort(abortedWith.reason);
-    }
-    return controller.signal;
-  };
-  // One promise settles the race from outside: the attempt's timeout or the step being stopped.
-  let rejectStop!: (reason: unknown) => void;
-  const stop = new Promise<never>((_, reject) => (rejectStop = reject));
-  // Whatever the action does after it lost the race, it must never surface as an unhandled rejection.
-  stop.catch(() => undefined);
-  const abort = (reason: unknown) => {
-    if (abortedWith) return;
-    abortedWith = { reason };
-    controller?.abort(reason);
-    rejectStop(reason);
-  };
-  const onParentAbort = () => abort(parent.reason);
+  const race = new AttemptRace(outer);
+  const onParentAbort = () => race.abort(parent.reason);
   if (parent.aborted) onParentAbort();
   else parent.addEventListener('abort', onParentAbort, { once: true });
-  const timer = clock.setTimeout(() => abort(new AttemptTimeout()), node.timeoutMs);
-  const ctx: ActionContext = Object.defineProperty({ ...outer }, 'signal', {
-    get: signalOf,
-    enumerable: true,
-    configurable: true,
-  });
+  const timer = clock.setTimeout(() => race.abort(new AttemptTimeout()), node.timeoutMs);
+  const { stop } = race;
+  const ctx: ActionContext = race;
   let work: Promise<Awaited<ReturnType<Invoke>>>;
   try {
     // A step stopped before its attempt began (cancelled, run timed out) must not start a side effect.
-    if (abortedWith) throw abortedWith.reason;
+    if (race.abortedWith) throw race.abortedWith.reason;
     work = invoke(def, actionInput, ctx, services);
   } catch (error) {
     work = Promise.reject(error instanceof Error ? error : new Error(String(error)));

@@ -78,7 +78,9 @@ export async function executeActionStep(
     ) {
       return finish('skipped', 0, { error: `when: ${node.when} is false` });
     }
-    actionInput = await renderTemplates(node.with, scopeOf(services, input), clock);
+    actionInput = hasTemplates(node.with)
+      ? await renderTemplates(node.with, scopeOf(services, input), clock)
+      : node.with;
   } catch (error) {
     return finish('error', 0, { error: `step ${node.id}: ${services.redactor.error(error)}` });
   }
@@ -212,4 +214,25 @@ function lastJournaled(
 /** A value with secret values taken out; as it is when there are no secrets to take out. */
 function clean<T>(services: RunServices, value: T): T {
   return services.redactor.active ? services.redactor.value(value) : value;
+}
+
+// A `with:` without a `{{` is the same for every run: it is used as it is, frozen, so no action can
+// change what the next run (or the trace) sees.
+const staticInputs = new WeakMap<object, boolean>();
+
+/** True when a `with:` holds a template; a static one is deep-frozen on first sight. */
+function hasTemplates(value: Record<string, unknown>): boolean {
+  let templated = staticInputs.get(value);
+  if (templated === undefined) {
+    templated = JSON.stringify(value).includes('{{');
+    if (!templated) deepFreeze(value);
+    staticInputs.set(value, templated);
+  }
+  return templated;
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const item of Object.values(value)) deepFreeze(item);
 }

@@ -217,7 +217,7 @@ describe('resumeRun', () => {
   it('reuses a remediation journaled as done instead of calling it again', async () => {
     const first = await firstRun();
     const crashed = first.pick('with a finished reboot', rebootDoneButRunning);
-    expect(crashed.snapshot).toMatchObject({ value: { flow: 'reboot' } });
+    expect(crashed.snapshot).toMatchObject({ value: 'reboot' });
     const r = await resumeFrom(crashed, crashed.updatedAt, { healthy: true });
     expect(r.state.reboots).toEqual([]);
     expect(r.result.steps.reboot).toMatchObject({ outcome: 'pass', output: { rebooted: true } });
