@@ -23,6 +23,19 @@ function compiled(source: string): jsonata.Expression {
   return expression;
 }
 
+const templates = new Map<string, ReturnType<typeof parseTemplate>>();
+
+/** {@link parseTemplate}, remembered: the same strings are rendered on every run. */
+function parsedTemplate(value: string): ReturnType<typeof parseTemplate> {
+  let parsed = templates.get(value);
+  if (!parsed) {
+    parsed = parseTemplate(value);
+    if (templates.size > 5_000) templates.clear();
+    templates.set(value, parsed);
+  }
+  return parsed;
+}
+
 /** JSONata's error objects are plain objects with a code and a message. */
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
@@ -101,7 +114,7 @@ function unwrap(value: unknown): unknown {
 export async function renderTemplates(value: unknown, scope: object, clock: Clock): Promise<unknown> {
   if (typeof value === 'string') {
     if (!value.includes('{{')) return value;
-    const { parts, error } = parseTemplate(value);
+    const { parts, error } = parsedTemplate(value);
     if (error) throw new FirstlineError('E_EXPRESSION', `template "${value}": ${error.message}`);
     const only = parts.length === 1 ? parts[0] : undefined;
     if (only?.kind === 'expr') return evaluateExpression(only.source, scope, clock);
@@ -120,12 +133,16 @@ export async function renderTemplates(value: unknown, scope: object, clock: Cloc
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      Object.defineProperty(out, key, {
-        value: await renderTemplates(item, scope, clock),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const rendered = await renderTemplates(item, scope, clock);
+      // `__proto__` from YAML is data, not the prototype.
+      if (key === '__proto__')
+        Object.defineProperty(out, key, {
+          value: rendered,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else out[key] = rendered;
     }
     return out;
   }

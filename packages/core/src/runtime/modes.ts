@@ -82,7 +82,7 @@ export const scriptedInvoke: Invoke = (def, input, ctx, services) => {
   const calls = services.calls;
   if (calls) {
     const list = calls.get(def.id) ?? [];
-    list.push(services.redactor.value(input));
+    list.push(services.redactor.active ? services.redactor.value(input) : input);
     calls.set(def.id, list);
   }
   const scripted = services.script?.next(ctx.stepId);

@@ -5,7 +5,6 @@ import { compilePlaybook, isCompiledPlaybook } from '../compile/compilePlaybook.
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import type { RunContext } from '../compile/buildMachine.js';
 import type { IRNode } from '../compile/ir.js';
-import { hashData } from '../load/hash.js';
 import type { LoadedPlaybook } from '../load/loadPlaybook.js';
 import { createVirtualClock, systemClock } from './clock.js';
 import { executeRun } from './executeRun.js';
@@ -58,9 +57,7 @@ export async function runPlaybook(playbook: RunnablePlaybook, options: RunOption
   const inputs = prepareInputs(compiled.document, options.input);
   const runId =
     options.runId ??
-    (mode === 'simulate'
-      ? `sim-${hashData({ h: compiled.hash, inputs, t: options.trigger ?? null }).slice(0, 12)}`
-      : randomUUID());
+    (mode === 'simulate' ? `sim-${stableId(compiled.hash, inputs, options.trigger)}` : randomUUID());
   const simulated = mode === 'simulate' && !options.secrets && !options.env;
   const secrets = simulated
     ? Object.fromEntries(
@@ -135,4 +132,20 @@ function stepIdsOf(node: IRNode): string[] {
   if (node.kind === 'parallel') return node.steps.map((s) => s.id);
   if (node.kind === 'poll') return [node.probe.id];
   return [];
+}
+
+/**
+ * A simulation's run id: the same playbook, inputs and trigger always give the same id (FNV-1a over
+ * their JSON), so a simulated trace is identical run after run. Not a security hash: it only names runs.
+ */
+function stableId(hash: string, inputs: unknown, trigger: unknown): string {
+  const text = `${hash}\u0000${JSON.stringify(inputs)}\u0000${JSON.stringify(trigger ?? null)}`;
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x811c9dc5) ^ (b >>> 15);
+  }
+  return ((a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0')).slice(0, 12);
 }
