@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Clock, Logger } from '../actions/types.js';
+import { FirstlineError } from '../errors.js';
 import type { SecretRef } from '../format/playbook.generated.js';
 import { envSecretResolver, resolveSecrets } from './secrets.js';
 import type { SecretResolvers } from './secrets.js';
-import type { TraceListener } from './types.js';
+import type { RunStore, TraceListener } from './types.js';
 
 /** What the host gives a run, whether it starts one or resumes one. */
 export interface HostOptions {
@@ -40,4 +43,27 @@ export function resolveRunSecrets(
     // Already cancelled: the run still starts, and ends `cancelled` (notifying) instead of throwing.
     ...(options.signal && !options.signal.aborted && { signal: options.signal }),
   });
+}
+
+/**
+ * Runs `fn` holding the run's lease in the store, so one host at a time runs or resumes a run, and
+ * gives it back however `fn` ends. Throws E_RUN_CONFLICT while another live host holds it.
+ */
+export async function withLease<T>(
+  store: RunStore | undefined,
+  runId: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  if (!store?.acquire) return fn();
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  if (!(await store.acquire(runId, owner)))
+    throw new FirstlineError(
+      'E_RUN_CONFLICT',
+      `run ${runId} is being run or resumed elsewhere right now (its lease is held); not running it twice`,
+    );
+  try {
+    return await fn();
+  } finally {
+    await store.release?.(runId, owner).catch(() => undefined);
+  }
 }

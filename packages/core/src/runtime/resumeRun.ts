@@ -8,7 +8,7 @@ import { systemClock } from './clock.js';
 import { executeRun } from './executeRun.js';
 import { createRedactor } from './redact.js';
 import { seededRandom } from './retry.js';
-import { resolveRunSecrets, silentLogger } from './hostOptions.js';
+import { resolveRunSecrets, silentLogger, withLease } from './hostOptions.js';
 import type { HostOptions } from './hostOptions.js';
 import type { RunResult, RunStore, StepRecord } from './types.js';
 
@@ -29,7 +29,12 @@ export interface ResumeOptions extends HostOptions {
  * reported as uncertain and re-checked, never blindly repeated (unless the action is idempotent).
  * A run that already ended returns its stored result without running anything.
  */
-export async function resumeRun(runId: string, options: ResumeOptions): Promise<RunResult> {
+export function resumeRun(runId: string, options: ResumeOptions): Promise<RunResult> {
+  // Under the run's lease: two hosts resuming one run would both find its reboot not yet journaled.
+  return withLease(options.store, runId, () => resumeHeld(runId, options));
+}
+
+async function resumeHeld(runId: string, options: ResumeOptions): Promise<RunResult> {
   const record = await options.store.load(runId);
   if (!record) throw new FirstlineError('E_RUN_NOT_FOUND', `no run ${runId} in the store`);
   if (options.expectHash !== undefined && options.expectHash !== record.playbook.hash)
@@ -52,8 +57,12 @@ export async function resumeRun(runId: string, options: ResumeOptions): Promise<
   const compiled = compilePlaybook(loaded, { actions: registry });
   const secrets = await resolveRunSecrets(compiled.document.secrets, options);
   if (!record.snapshot) {
-    // Stopped before its first step was stored: nothing ran, so it starts over with the same id.
-    throw new FirstlineError('E_RUN_CONFLICT', `run ${runId} stopped before its first step; start it again`);
+    // Every run stores its initial snapshot before its first step; a record without one was not
+    // written by a run, and nothing in it says where to go on.
+    throw new FirstlineError(
+      'E_RUN_CONFLICT',
+      `run ${runId} has no stored snapshot to resume from; delete it and start it again`,
+    );
   }
   return executeRun({
     compiled,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { toActionRegistry } from '../actions/registry.js';
 import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js';
+import { FirstlineError } from '../errors.js';
 import { compilePlaybook, isCompiledPlaybook } from '../compile/compilePlaybook.js';
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import type { RunContext } from '../compile/buildMachine.js';
@@ -13,7 +14,7 @@ import type { ScriptedOutcomes } from './modes.js';
 import { createScript } from './modes.js';
 import { createRedactor } from './redact.js';
 import { seededRandom } from './retry.js';
-import { resolveRunSecrets, silentLogger } from './hostOptions.js';
+import { resolveRunSecrets, silentLogger, withLease } from './hostOptions.js';
 import type { HostOptions } from './hostOptions.js';
 import type { RunMode, RunRecord, RunResult, RunStore } from './types.js';
 
@@ -97,23 +98,33 @@ export async function runPlaybook(playbook: RunnablePlaybook, options: RunOption
   };
   // Simulation placeholders are not secret: redacting them would only hide what the script did.
   const redactor = createRedactor(simulated ? [] : Object.values(secrets));
-  return executeRun({
-    compiled,
-    record,
-    context,
-    registry,
-    clock,
-    secrets,
-    redactor,
-    random: options.random ?? (mode === 'simulate' ? seededRandom(runId) : Math.random),
-    logger: options.logger ?? silentLogger,
-    ...(options.store && { store: options.store }),
-    ...(options.onEvent && { onEvent: options.onEvent }),
-    ...(options.signal && { signal: options.signal }),
-    ...(mode === 'simulate' && {
-      script: createScript(options.outcomes, scriptableSteps(compiled)),
-      calls: new Map<string, unknown[]>(),
-    }),
+  const store = options.store;
+  return withLease(store, runId, async () => {
+    // A run id names one run: starting it again would overwrite its journal, the record that stops a
+    // second reboot. A run that exists is resumed (resumeRun), not started.
+    if (store && (await store.load(runId)))
+      throw new FirstlineError(
+        'E_RUN_CONFLICT',
+        `run ${runId} already exists in the store; resume it with resumeRun`,
+      );
+    return executeRun({
+      compiled,
+      record,
+      context,
+      registry,
+      clock,
+      secrets,
+      redactor,
+      random: options.random ?? (mode === 'simulate' ? seededRandom(runId) : Math.random),
+      logger: options.logger ?? silentLogger,
+      ...(options.store && { store: options.store }),
+      ...(options.onEvent && { onEvent: options.onEvent }),
+      ...(options.signal && { signal: options.signal }),
+      ...(mode === 'simulate' && {
+        script: createScript(options.outcomes, scriptableSteps(compiled)),
+        calls: new Map<string, unknown[]>(),
+      }),
+    });
   });
 }
 

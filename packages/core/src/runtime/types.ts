@@ -173,6 +173,14 @@ export interface RunStore {
   list(filter?: { status?: RunRecord['status'] }): Promise<string[]>;
   /** Forgets a run. */
   delete(runId: string): Promise<void>;
+  /**
+   * Takes the run's lease for `owner`, so one host at a time runs or resumes a run: two hosts resuming
+   * the same run would both find its reboot not yet journaled. Resolves false while another owner that
+   * is still alive holds it. A store that cannot lease leaves it out (and then nothing prevents that).
+   */
+  acquire?(runId: string, owner: string): Promise<boolean>;
+  /** Gives the lease back, if `owner` holds it. */
+  release?(runId: string, owner: string): Promise<void>;
 }
 
 /** Streams trace events as they happen. */

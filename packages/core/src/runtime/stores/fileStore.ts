@@ -2,6 +2,7 @@ import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FirstlineError } from '../../errors.js';
 import type { RunRecord, RunStore } from '../types.js';
+import { createFileLeases } from './fileLease.js';
 
 // Ids become file names: this alphabet cannot name another directory or escape this one.
 const RUN_ID = /^[A-Za-z0-9._-]{1,200}$/;
@@ -33,6 +34,7 @@ function errorCode(error: unknown): unknown {
  */
 export function createFileStore(dir: string): RunStore {
   const pathOf = (runId: string) => join(dir, `${runId}.json`);
+  const leases = createFileLeases(dir);
   // The last queued write per run: a later save waits for earlier ones, so an older write never wins.
   const queues = new Map<string, Promise<void>>();
   let dirReady: Promise<unknown> | undefined;
@@ -149,6 +151,8 @@ export function createFileStore(dir: string): RunStore {
       }
       return matching;
     },
+    acquire: (runId, owner) => Promise.resolve().then(() => leases.acquire(checkRunId(runId), owner)),
+    release: (runId, owner) => Promise.resolve().then(() => leases.release(checkRunId(runId), owner)),
     delete(runId) {
       try {
         checkRunId(runId);

@@ -15,6 +15,7 @@ function settle<T>(fn: () => T): Promise<T> {
  */
 export function createMemoryStore(): RunStore {
   const records = new Map<string, RunRecord>();
+  const leases = new Map<string, string>();
   return {
     save: (record) => settle(() => void records.set(record.runId, structuredClone(record))),
     load: (runId) =>
@@ -31,5 +32,16 @@ export function createMemoryStore(): RunStore {
         return ids.sort();
       }),
     delete: (runId) => settle(() => void records.delete(runId)),
+    acquire: (runId, owner) =>
+      settle(() => {
+        const holder = leases.get(runId);
+        if (holder !== undefined && holder !== owner) return false;
+        leases.set(runId, owner);
+        return true;
+      }),
+    release: (runId, owner) =>
+      settle(() => {
+        if (leases.get(runId) === owner) leases.delete(runId);
+      }),
   };
 }
