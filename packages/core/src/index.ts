@@ -12,6 +12,8 @@ export {
   parseDuration,
 } from './format/duration.js';
 export {
+  EXPRESSION_STACK_LIMIT,
+  EXPRESSION_TIME_LIMIT_MS,
   RUN_FIELDS,
   SCOPE_ROOTS,
   STEP_FIELDS,
@@ -106,7 +108,6 @@ export type { Redactor } from './runtime/redact.js';
 export { envSecretResolver, resolveSecrets } from './runtime/secrets.js';
 export type { SecretResolver, SecretResolvers } from './runtime/secrets.js';
 export { prepareInputs } from './runtime/inputs.js';
-export { EXPRESSION_TIME_LIMIT_MS } from './runtime/evaluate.js';
 export type {
   JournalEntry,
   RunMode,

@@ -150,14 +150,25 @@ interface AstNode {
 
 const compiled = new Map<string, jsonata.Expression>();
 
-/** Compiles a JSONata expression (after {@link normalizeExpression}), caching by source; throws on bad syntax. */
+/** Longest an expression may evaluate before it is stopped (JSONata checks it between steps). */
+export const EXPRESSION_TIME_LIMIT_MS = 1000;
+/** Deepest an expression may recurse before it is stopped. */
+export const EXPRESSION_STACK_LIMIT = 300;
+
+/**
+ * Compiles a JSONata expression (after {@link normalizeExpression}), caching by source; throws on bad
+ * syntax. Its evaluations are stopped after {@link EXPRESSION_TIME_LIMIT_MS} or
+ * {@link EXPRESSION_STACK_LIMIT} levels: a playbook's expression can never hang a run.
+ */
 export function compileExpression(source: string): jsonata.Expression {
-  const normalized = normalizeExpression(source);
-  let expression = compiled.get(normalized);
+  let expression = compiled.get(source);
   if (!expression) {
-    expression = jsonata(normalized);
+    expression = jsonata(normalizeExpression(source), {
+      timeout: EXPRESSION_TIME_LIMIT_MS,
+      stack: EXPRESSION_STACK_LIMIT,
+    });
     if (compiled.size > 5_000) compiled.clear();
-    compiled.set(normalized, expression);
+    compiled.set(source, expression);
   }
   return expression;
 }

@@ -1,27 +1,6 @@
-import jsonata from 'jsonata';
 import type { Clock } from '../actions/types.js';
 import { FirstlineError } from '../errors.js';
-import { normalizeExpression, parseTemplate } from '../format/expressions.js';
-
-/** Longest an expression may evaluate before it is stopped (JSONata checks it between steps). */
-export const EXPRESSION_TIME_LIMIT_MS = 1000;
-/** Deepest an expression may recurse. */
-const EXPRESSION_STACK_LIMIT = 300;
-
-const cache = new Map<string, jsonata.Expression>();
-
-function compiled(source: string): jsonata.Expression {
-  let expression = cache.get(source);
-  if (!expression) {
-    expression = jsonata(normalizeExpression(source), {
-      timeout: EXPRESSION_TIME_LIMIT_MS,
-      stack: EXPRESSION_STACK_LIMIT,
-    });
-    if (cache.size > 5_000) cache.clear();
-    cache.set(source, expression);
-  }
-  return expression;
-}
+import { compileExpression, normalizeExpression, parseTemplate } from '../format/expressions.js';
 
 const templates = new Map<string, ReturnType<typeof parseTemplate>>();
 
@@ -57,7 +36,7 @@ export async function evaluateExpression(source: string, scope: object, clock: C
   }
   try {
     const now = clock.now();
-    const result: unknown = await compiled(source).evaluate(scope, {
+    const result: unknown = await compileExpression(source).evaluate(scope, {
       now: () => new Date(now).toISOString(),
       millis: () => now,
     });

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineAction } from '../actions/defineAction.js';
+import { createRebootFixture, rebootPlaybookText } from '../../test/fixtures/reboot.js';
 import { parsePlaybook } from '../load/loadPlaybook.js';
 import { createVirtualClock } from './clock.js';
 import { resumeRun } from './resumeRun.js';
@@ -73,42 +73,8 @@ describe('file store leases', () => {
   });
 });
 
-const PLAYBOOK = `firstline: 1
-name: lease
-checks:
-  - id: health
-    action: test.check
-    expect: output.healthy
-remediate:
-  - id: reboot
-    action: test.reboot
-recheck: { rounds: 1, after: 2m }
-`;
-
-function fixture() {
-  const state = { healthy: false, reboots: 0 };
-  const actions = [
-    defineAction<unknown, { healthy: boolean }>({
-      id: 'test.check',
-      kind: 'probe',
-      description: 'Fake check.',
-      input: { type: 'object' },
-      run: () => Promise.resolve({ healthy: state.healthy }),
-    }),
-    defineAction<unknown, object>({
-      id: 'test.reboot',
-      kind: 'remediation',
-      description: 'Fake reboot.',
-      input: { type: 'object' },
-      run: () => {
-        state.reboots++;
-        state.healthy = true;
-        return Promise.resolve({});
-      },
-    }),
-  ];
-  return { state, actions };
-}
+const PLAYBOOK = rebootPlaybookText('', 'lease');
+const fixture = createRebootFixture;
 
 /** A record of the run stopped in its recheck wait: what a crashed host leaves behind. */
 async function crashedInWait(store: RunStore): Promise<RunRecord> {
@@ -146,7 +112,7 @@ describe.each(stores)('with the %s store', (_name, make) => {
       message: expect.stringContaining('being run or resumed elsewhere') as unknown,
     });
     expect(results.some((r) => r.status === 'fulfilled' && r.value.outcome === 'recovered')).toBe(true);
-    expect(a.state.reboots + b.state.reboots).toBe(0);
+    expect([...a.state.reboots, ...b.state.reboots]).toEqual([]);
     // The lease is back: a later resume answers from the finished record.
     expect((await resumeRun('run-a', { store, actions: a.actions })).outcome).toBe('recovered');
   });
@@ -161,6 +127,6 @@ describe.each(stores)('with the %s store', (_name, make) => {
       code: 'E_RUN_CONFLICT',
       message: expect.stringContaining('resume it') as unknown,
     });
-    expect(state.reboots).toBe(0);
+    expect(state.reboots).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineAction } from '../actions/defineAction.js';
+import { createRebootFixture, rebootPlaybookText } from '../../test/fixtures/reboot.js';
 import { parsePlaybook } from '../load/loadPlaybook.js';
 import { createVirtualClock } from './clock.js';
 import { resumeRun } from './resumeRun.js';
@@ -14,46 +14,8 @@ const T0 = Date.UTC(2026, 2, 1);
 const RUN = 'run-1';
 const REBOOT_KEY = `${RUN}:reboot:1:1`;
 
-const playbookText = (rebootExtra = '') => `firstline: 1
-name: resume-unit
-checks:
-  - id: health
-    action: test.check
-    expect: output.healthy
-remediate:
-  - id: reboot
-    action: test.reboot${rebootExtra}
-recheck: { rounds: 1, after: 2m }
-`;
-
-function fixture(options: { healthy?: boolean; idempotent?: boolean } = {}) {
-  const state = { healthy: options.healthy ?? false, checks: 0, reboots: [] as string[] };
-  const actions = [
-    defineAction<unknown, { healthy: boolean }>({
-      id: 'test.check',
-      kind: 'probe',
-      description: 'Fake check.',
-      input: { type: 'object' },
-      run: () => {
-        state.checks++;
-        return Promise.resolve({ healthy: state.healthy });
-      },
-    }),
-    defineAction<unknown, { rebooted: boolean }>({
-      id: 'test.reboot',
-      kind: 'remediation',
-      description: 'Fake reboot.',
-      input: { type: 'object' },
-      ...(options.idempotent !== undefined && { idempotent: options.idempotent }),
-      run: (_input, ctx) => {
-        state.reboots.push(ctx.idempotencyKey);
-        state.healthy = true;
-        return Promise.resolve({ rebooted: true });
-      },
-    }),
-  ];
-  return { state, actions };
-}
+const playbookText = (rebootExtra = '') => rebootPlaybookText(rebootExtra, 'resume-unit');
+const fixture = createRebootFixture;
 
 /** Runs the playbook once to its end, keeping a copy of every record it wrote. */
 async function firstRun(text = playbookText()) {

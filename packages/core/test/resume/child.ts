@@ -13,6 +13,7 @@ import {
   runPlaybook,
 } from '../../src/index.js';
 import type { ActionContext, AnyActionDefinition, LoadedPlaybook, RunStore } from '../../src/index.js';
+import { rebootPlaybookText } from '../fixtures/reboot.js';
 
 /** The instant every child run's virtual clock starts at. */
 export const START_AT = Date.UTC(2026, 2, 1, 9, 0, 0);
@@ -24,17 +25,7 @@ export const RUN_ID = 'resume-run-1';
 export const RECHECK_MS = 120_000;
 
 /** One check, one remediation, one recheck 2 minutes later: healthy, recovered or unrecovered. */
-export const FIXTURE_YAML = `firstline: 1
-name: resume-fixture
-checks:
-  - id: health
-    action: test.check
-    expect: output.healthy
-remediate:
-  - id: reboot
-    action: test.reboot
-recheck: { rounds: 1, after: 2m }
-`;
+export const FIXTURE_YAML = rebootPlaybookText();
 
 /** The fixture playbook, parsed. */
 export function fixturePlaybook(): LoadedPlaybook {
