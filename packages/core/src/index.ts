@@ -65,7 +65,7 @@ export type {
   Plan,
 } from './actions/types.js';
 
-export { compilePlaybook, isCompiledPlaybook } from './compile/compilePlaybook.js';
+export { compiledOf, compilePlaybook, isCompiledPlaybook } from './compile/compilePlaybook.js';
 export type { CompiledPlaybook, CompileOptions } from './compile/compilePlaybook.js';
 export { buildIR } from './compile/buildIR.js';
 export { describePath, enumeratePaths } from './compile/enumeratePaths.js';

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parsePlaybook } from '../load/loadPlaybook.js';
 import { createActionRegistry } from '../actions/registry.js';
 import { fakeAction, playbookYaml } from '../../test/support.js';
-import { compilePlaybook, isCompiledPlaybook } from './compilePlaybook.js';
+import { compiledOf, compilePlaybook, isCompiledPlaybook } from './compilePlaybook.js';
+import { createVirtualClock } from '../runtime/clock.js';
+import { runPlaybook } from '../runtime/runPlaybook.js';
 import { DONE } from './ir.js';
 import type { ActionNode, JudgeNode, WaitNode } from './ir.js';
 
@@ -99,6 +101,19 @@ describe('compilePlaybook', () => {
     expect(compiled.machineFor('simulate')).toBe(compiled.machineFor('simulate'));
     expect(compiled.machineFor('simulate')).not.toBe(compiled.machine);
     expect(compiled.machineFor('live')).toBe(compiled.machine);
+    // Each machine leads back to its compiled playbook, so run functions take the machine itself.
+    expect(compiledOf(compiled.machine)).toBe(compiled);
+    expect(compiledOf(compiled.machineFor('shadow'))).toBe(compiled);
+    expect(compiledOf({})).toBeUndefined();
+  });
+
+  it('runs a compiled machine passed as it is', async () => {
+    const compiled = compilePlaybook(parsePlaybook(firstLine), { actions });
+    const result = await runPlaybook(compiled.machine, {
+      input: { url: 'https://app.example.com/health' },
+      clock: createVirtualClock(),
+    });
+    expect(result.outcome).toBe('healthy');
   });
 
   it('lowers the first-line form to checks, judges, remediations and a recheck wait', () => {

@@ -46,6 +46,15 @@ export interface CompileOptions {
 const cache = new WeakMap<ActionRegistry, Map<string, CompiledPlaybook>>();
 const CACHE_LIMIT = 500;
 
+// A compiled playbook's machines lead back to it, so run functions also take `compiled.machine`.
+const byMachine = new WeakMap<object, CompiledPlaybook>();
+
+/** The compiled playbook `value` is, or whose machine it is; undefined for anything else. */
+export function compiledOf(value: unknown): CompiledPlaybook | undefined {
+  if (isCompiledPlaybook(value)) return value;
+  return typeof value === 'object' && value !== null ? byMachine.get(value) : undefined;
+}
+
 /** True for what {@link compilePlaybook} returns. */
 export function isCompiledPlaybook(value: unknown): value is CompiledPlaybook {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
@@ -94,10 +103,12 @@ export function compilePlaybook(
         const invoke = mode === 'shadow' ? shadowInvoke : scriptedInvoke;
         variant = machine.provide({ actors: createStepActors(ir, invoke) });
         variants.set(mode, variant);
+        byMachine.set(variant, compiled);
       }
       return variant;
     },
   };
+  byMachine.set(machine, compiled);
   if (!byHash) cache.set(registry, (byHash = new Map<string, CompiledPlaybook>()));
   if (byHash.size >= CACHE_LIMIT) byHash.delete(byHash.keys().next().value!);
   byHash.set(loaded.hash, compiled);

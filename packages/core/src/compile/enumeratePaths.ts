@@ -7,7 +7,7 @@ import type { StepResult } from '../runtime/services.js';
 import { standIns } from '../runtime/simulatePlaybook.js';
 import type { StepRecord } from '../runtime/types.js';
 import type { RunContext } from './buildMachine.js';
-import { compilePlaybook, isCompiledPlaybook } from './compilePlaybook.js';
+import { compiledOf, compilePlaybook } from './compilePlaybook.js';
 import type { CompiledPlaybook } from './compilePlaybook.js';
 import type { IRNode } from './ir.js';
 
@@ -62,9 +62,8 @@ export function enumeratePaths(
   playbook: CompiledPlaybook | LoadedPlaybook | object,
   options: EnumeratePathsOptions = {},
 ): PathEnumeration {
-  const compiled = isCompiledPlaybook(playbook)
-    ? playbook
-    : compilePlaybook(playbook, { actions: options.actions ?? standIns(playbook) });
+  const compiled =
+    compiledOf(playbook) ?? compilePlaybook(playbook, { actions: options.actions ?? standIns(playbook) });
   const { ir, machine, registry } = compiled;
   const maxPaths = options.maxPaths ?? 10_000;
   const maxStates = options.maxStates ?? 50_000;

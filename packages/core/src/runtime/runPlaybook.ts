@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { toActionRegistry } from '../actions/registry.js';
 import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js';
 import { FirstlineError } from '../errors.js';
-import { compilePlaybook, isCompiledPlaybook } from '../compile/compilePlaybook.js';
+import { compiledOf, compilePlaybook } from '../compile/compilePlaybook.js';
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import type { RunContext } from '../compile/buildMachine.js';
 import type { IRNode } from '../compile/ir.js';
@@ -36,7 +36,7 @@ export interface RunOptions extends HostOptions {
   outcomes?: ScriptedOutcomes;
 }
 
-/** A playbook in any of the forms the run functions take. */
+/** A playbook in any of the forms the run functions take: compiled (or its machine), loaded, or plain data. */
 export type RunnablePlaybook = CompiledPlaybook | LoadedPlaybook | object;
 
 /**
@@ -51,9 +51,7 @@ export type RunnablePlaybook = CompiledPlaybook | LoadedPlaybook | object;
  */
 export async function runPlaybook(playbook: RunnablePlaybook, options: RunOptions = {}): Promise<RunResult> {
   const mode = options.mode ?? 'live';
-  const compiled = isCompiledPlaybook(playbook)
-    ? playbook
-    : compilePlaybook(playbook, { actions: options.actions });
+  const compiled = compiledOf(playbook) ?? compilePlaybook(playbook, { actions: options.actions });
   const registry = options.actions ? toActionRegistry(options.actions) : compiled.registry;
   const inputs = prepareInputs(compiled.document, options.input);
   const runId =

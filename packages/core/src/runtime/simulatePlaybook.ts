@@ -1,7 +1,7 @@
 import { createActionRegistry, toActionRegistry } from '../actions/registry.js';
 import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js';
 import type { ActionKind } from '../actions/types.js';
-import { compilePlaybook, isCompiledPlaybook } from '../compile/compilePlaybook.js';
+import { compiledOf, compilePlaybook } from '../compile/compilePlaybook.js';
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import { FirstlineError } from '../errors.js';
 import { isLoadedPlaybook, playbookFromData } from '../load/loadPlaybook.js';
@@ -43,10 +43,9 @@ export async function simulatePlaybook(
   playbook: RunnablePlaybook,
   options: SimulateOptions = {},
 ): Promise<SimulationResult> {
-  const actions = options.actions ?? (isCompiledPlaybook(playbook) ? playbook.registry : standIns(playbook));
-  const compiled: CompiledPlaybook = isCompiledPlaybook(playbook)
-    ? playbook
-    : compilePlaybook(playbook, { actions });
+  const given = compiledOf(playbook);
+  const actions = options.actions ?? given?.registry ?? standIns(playbook);
+  const compiled: CompiledPlaybook = given ?? compilePlaybook(playbook, { actions });
   const result = await runPlaybook(compiled, { ...options, actions, mode: 'simulate' });
   const calls =
     (result as RunResult & { calls?: Map<string, unknown[]> }).calls ?? new Map<string, unknown[]>();
