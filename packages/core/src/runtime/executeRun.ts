@@ -56,6 +56,7 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   const mode = record.mode;
   let saving: Promise<void> = Promise.resolve();
   let storeError: unknown;
+  let listenerFailed: unknown;
   // Store writes are real I/O: a virtual clock must not jump ahead while one is in flight.
   let busy = 0;
   const save = (): Promise<void> => {
@@ -93,7 +94,14 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
       raw.at = clock.now();
       const event = redactor.active ? redactor.value(raw) : raw;
       trace.push(event);
-      setup.onEvent?.(event);
+      if (setup.onEvent) {
+        // A listener that throws is the host's bug; it must not fail the step that happened to emit.
+        try {
+          setup.onEvent(event);
+        } catch (error) {
+          listenerFailed ??= error;
+        }
+      }
     },
     async record(entry) {
       record.journal.push(redactor.active ? redactor.value(entry) : entry);
@@ -184,6 +192,12 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   const steps: Record<string, StepRecord> = output?.steps ?? context.steps;
   if (crash !== undefined)
     services.emit({ type: 'log', level: 'error', message: `the run crashed: ${redactor.error(crash)}` });
+  if (listenerFailed !== undefined)
+    services.emit({
+      type: 'log',
+      level: 'warn',
+      message: `the onEvent listener threw (events after it were still recorded): ${redactor.error(listenerFailed)}`,
+    });
   services.emit({ type: 'run.end', outcome, durationMs: clock.now() - runStart });
   // The final snapshot (every step's last record) goes with `done`, in the same write: resuming a
   // finished run answers from it, and no earlier write can pair it with `running`.

@@ -278,6 +278,31 @@ describe('crashing actions', () => {
     },
   );
 
+  it('an onEvent listener that throws fails neither a step nor the run, and the trace says so', async () => {
+    const check = createFakeAction('test.target.next', 'probe');
+    let seen = 0;
+    const { result } = await runVirtual(
+      { firstline: 1, name: 'listener', steps: [{ id: 'only', action: 'test.target.next' }] },
+      {
+        actions: [check.action],
+        onEvent: () => {
+          seen++;
+          throw new Error('listener bug');
+        },
+      },
+    );
+    expect(result.outcome).toBe('healthy');
+    expect(result.steps.only?.outcome).toBe('pass');
+    expect(seen).toBe(result.trace.length);
+    expect(result.trace).toContainEqual(
+      expect.objectContaining({
+        type: 'log',
+        level: 'warn',
+        message: expect.stringContaining('listener bug') as unknown,
+      }),
+    );
+  });
+
   it('an action that rejects long after its timeout leaves nothing unhandled', async () => {
     const late = probe((_input, ctx) => {
       return new Promise((_resolve, reject) => {
