@@ -15,7 +15,11 @@ export function stepLogger(services: RunServices, step: string): Logger {
     (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: Record<string, unknown>) => {
       const clean = services.redactor.string(message);
       const cleanFields = fields && services.redactor.value(fields);
-      services.logger[level](clean, { step, ...cleanFields });
+      try {
+        services.logger[level](clean, { step, ...cleanFields });
+      } catch {
+        // The host's log sink failing is not the action's failure; the trace below still has the line.
+      }
       services.emit({
         type: 'log',
         level,

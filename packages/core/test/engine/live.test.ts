@@ -303,6 +303,31 @@ describe('crashing actions', () => {
     );
   });
 
+  it('a logger that throws does not fail the action that logged; the trace keeps the line', async () => {
+    const chatty = probe((_input, ctx) => {
+      ctx.logger.info('checked the target');
+      return Promise.resolve({ ok: true });
+    });
+    const { result } = await runVirtual(
+      { firstline: 1, name: 'logger', steps: [{ id: 'talk', action: PROBE }] },
+      {
+        actions: [chatty.action],
+        logger: {
+          debug: () => undefined,
+          info: () => {
+            throw new Error('log sink down');
+          },
+          warn: () => undefined,
+          error: () => undefined,
+        },
+      },
+    );
+    expect(result.steps.talk?.outcome).toBe('pass');
+    expect(result.trace).toContainEqual(
+      expect.objectContaining({ type: 'log', step: 'talk', message: 'checked the target' }),
+    );
+  });
+
   it('an action that rejects long after its timeout leaves nothing unhandled', async () => {
     const late = probe((_input, ctx) => {
       return new Promise((_resolve, reject) => {
