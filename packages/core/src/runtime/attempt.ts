@@ -23,9 +23,9 @@ export function scopeOf(services: RunServices, input: StepInput, output?: unknow
   return scope;
 }
 
-/** Why a step's signal was aborted from outside: the reason decides how the step is reported. */
+/** Why a parallel group stopped one of its steps (quorum settled, or the group timed out); the run's own stops carry other reasons. */
 export class StepStopped extends Error {
-  constructor(readonly why: 'cancelled' | 'timed_out' | 'not needed' | 'group timeout') {
+  constructor(readonly why: 'not needed' | 'group timeout') {
     super(`step stopped: ${why}`);
   }
 }
@@ -39,8 +39,9 @@ export function stoppedByRun(signal: AbortSignal): boolean {
 
 /** How a step stopped from outside is reported. */
 export function stoppedOutcome(services: RunServices, signal: AbortSignal): StepOutcome {
-  const why = signal.reason instanceof StepStopped ? signal.reason.why : 'cancelled';
-  if (services.timedOut || why === 'timed_out' || why === 'group timeout') return 'timeout';
+  // Any other reason is the run's own stop: its deadline (then `timedOut` is set) or a cancel.
+  const why = signal.reason instanceof StepStopped ? signal.reason.why : undefined;
+  if (services.timedOut || why === 'group timeout') return 'timeout';
   return why === 'not needed' ? 'skipped' : 'error';
 }
 
