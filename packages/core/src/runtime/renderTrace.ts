@@ -1,7 +1,8 @@
+import { renderHtml } from './renderTraceHtml.js';
 import type { TraceEvent } from './types.js';
 
-/** How {@link renderTrace} writes a trace: aligned text, one JSON event per line, or a Markdown report. */
-export type TraceFormat = 'text' | 'jsonl' | 'markdown';
+/** How {@link renderTrace} writes a trace: aligned text, one JSON event per line, or a Markdown or HTML report. */
+export type TraceFormat = 'text' | 'jsonl' | 'markdown' | 'html';
 
 /** Options of {@link renderTrace}. */
 export interface RenderTraceOptions {
@@ -11,11 +12,12 @@ export interface RenderTraceOptions {
   color?: boolean;
 }
 
-/** Renders a run's trace for people (`text`, `markdown`) or machines (`jsonl`); always ends with a newline. */
+/** Renders a run's trace for people (`text`, `markdown`, `html`) or machines (`jsonl`); always ends with a newline. */
 export function renderTrace(trace: readonly TraceEvent[], options: RenderTraceOptions = {}): string {
   const format = options.format ?? 'text';
   if (format === 'jsonl') return trace.map((event) => `${JSON.stringify(event)}\n`).join('');
   if (format === 'markdown') return renderMarkdown(trace);
+  if (format === 'html') return renderHtml(trace);
   return renderText(trace, options.color === true);
 }
 
@@ -101,30 +103,66 @@ function renderText(trace: readonly TraceEvent[], color: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
-function renderMarkdown(trace: readonly TraceEvent[]): string {
+/** What a report says of a run above its timeline. */
+export interface RunSummary {
+  runId: string;
+  outcome: string;
+  playbook?: string;
+  mode?: string;
+  started: string;
+  duration: string;
+}
+
+/** The run's summary and its timeline rows (offset, step, event, detail), as the reports show them. */
+export function traceTable(trace: readonly TraceEvent[]): {
+  summary: RunSummary;
+  rows: Array<{ offset: string; step: string; label: string; detail: string }>;
+} {
   const first = trace[0];
-  if (!first) return '## Run (no events)\n\nThe trace is empty.\n';
   const start = trace.find((event) => event.type === 'run.start');
   const resume = trace.find((event) => event.type === 'run.resume');
   const end = trace.findLast((event) => event.type === 'run.end');
-  const last = trace[trace.length - 1] ?? first;
-  const runId = start?.runId ?? resume?.runId ?? 'unknown';
-  const summary = [
-    start ? `- Playbook: ${cell(start.playbook)} (${start.mode})` : undefined,
-    `- Started: ${isoTime(start?.at ?? first.at)}`,
-    end
-      ? `- Duration: ${formatClockDuration(end.durationMs)}`
-      : `- Duration so far: ${formatClockDuration(last.at - first.at)}`,
-  ].filter((line) => line !== undefined);
+  const t0 = first?.at ?? 0;
+  const last = trace[trace.length - 1];
+  const summary: RunSummary = {
+    runId: start?.runId ?? resume?.runId ?? 'unknown',
+    outcome: end?.outcome ?? 'running',
+    ...(start && { playbook: start.playbook, mode: start.mode }),
+    started: isoTime(start?.at ?? t0),
+    duration: end
+      ? formatClockDuration(end.durationMs)
+      : `${formatClockDuration((last?.at ?? t0) - t0)} so far`,
+  };
   const rows = rowsOf(trace, (text) => text);
-  const offsets = offsetsOf(rows, first.at);
-  const lines = rows.map((row, i) => {
-    const detail = [row.detail, row.note].filter(Boolean).join(' — ');
-    return `| ${offsets[i] ?? ''} | ${cell(row.step ?? '')} | ${row.label} | ${cell(detail)} |`;
-  });
-  const heading = `## Run ${oneLine(runId)} — ${oneLine(end?.outcome ?? 'running')}`;
-  const table = ['| time | step | event | detail |', '| --- | --- | --- | --- |', ...lines];
-  return `${heading}\n\n${summary.join('\n')}\n\n${table.join('\n')}\n`;
+  const offsets = offsetsOf(rows, t0);
+  return {
+    summary,
+    rows: rows.map((row, i) => ({
+      offset: offsets[i] ?? '',
+      step: row.step ?? '',
+      label: row.label,
+      detail: oneLine([row.detail, row.note].filter(Boolean).join(' — ')),
+    })),
+  };
+}
+
+function renderMarkdown(trace: readonly TraceEvent[]): string {
+  if (trace.length === 0) return '## Run (no events)\n\nThe trace is empty.\n';
+  const { summary, rows } = traceTable(trace);
+  const lines = [
+    summary.playbook !== undefined ? `- Playbook: ${cell(summary.playbook)} (${summary.mode})` : undefined,
+    `- Started: ${summary.started}`,
+    summary.duration.endsWith('so far')
+      ? `- Duration so far: ${summary.duration.replace(/ so far$/, '')}`
+      : `- Duration: ${summary.duration}`,
+  ].filter((line) => line !== undefined);
+  const table = [
+    '| time | step | event | detail |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((row) => `| ${row.offset} | ${cell(row.step)} | ${row.label} | ${cell(row.detail)} |`),
+  ];
+  const heading = `## Run ${oneLine(summary.runId)} — ${oneLine(summary.outcome)}`;
+  return `${heading}\n\n${lines.join('\n')}\n\n${table.join('\n')}\n`;
 }
 
 type Paint = (outcome: string) => string;
