@@ -1,4 +1,4 @@
-import { renderHtml } from './renderTraceHtml.js';
+import { renderHtml, renderMarkdown } from './traceReports.js';
 import type { TraceEvent } from './types.js';
 
 /** How {@link renderTrace} writes a trace: aligned text, one JSON event per line, or a Markdown or HTML report. */
@@ -144,25 +144,6 @@ export function traceTable(trace: readonly TraceEvent[]): {
       detail: oneLine([row.detail, row.note].filter(Boolean).join(' — ')),
     })),
   };
-}
-
-function renderMarkdown(trace: readonly TraceEvent[]): string {
-  if (trace.length === 0) return '## Run (no events)\n\nThe trace is empty.\n';
-  const { summary, rows } = traceTable(trace);
-  const lines = [
-    summary.playbook !== undefined ? `- Playbook: ${cell(summary.playbook)} (${summary.mode})` : undefined,
-    `- Started: ${summary.started}`,
-    summary.duration.endsWith('so far')
-      ? `- Duration so far: ${summary.duration.replace(/ so far$/, '')}`
-      : `- Duration: ${summary.duration}`,
-  ].filter((line) => line !== undefined);
-  const table = [
-    '| time | step | event | detail |',
-    '| --- | --- | --- | --- |',
-    ...rows.map((row) => `| ${row.offset} | ${cell(row.step)} | ${row.label} | ${cell(row.detail)} |`),
-  ];
-  const heading = `## Run ${oneLine(summary.runId)} — ${oneLine(summary.outcome)}`;
-  return `${heading}\n\n${lines.join('\n')}\n\n${table.join('\n')}\n`;
 }
 
 type Paint = (outcome: string) => string;
@@ -320,14 +301,8 @@ function paintOutcome(outcome: string): string {
   return tone ? `${ANSI[tone]}${outcome}${RESET}` : outcome;
 }
 
-function cell(text: string): string {
-  return oneLine(text)
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/<(?=[A-Za-z/!?])/g, '&lt;');
-}
-
-function oneLine(text: string): string {
+/** Text on one line: line breaks and the spaces around them become one space. */
+export function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ');
 }
 

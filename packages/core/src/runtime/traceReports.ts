@@ -1,5 +1,7 @@
-import { traceTable } from './renderTrace.js';
+import { oneLine, traceTable } from './renderTrace.js';
 import type { TraceEvent } from './types.js';
+
+// The two reports of a run: Markdown for tickets and post-incident notes, HTML to open in a browser.
 
 const GOOD = new Set(['pass', 'healthy', 'recovered']);
 const BAD = new Set(['fail', 'error', 'timeout', 'failed', 'unrecovered', 'timed_out']);
@@ -53,4 +55,31 @@ export function renderHtml(trace: readonly TraceEvent[]): string {
 ${body}
 </tbody></table></body></html>
 `;
+}
+
+/** A Markdown report: heading with the outcome, the summary, and the timeline as a table. */
+export function renderMarkdown(trace: readonly TraceEvent[]): string {
+  if (trace.length === 0) return '## Run (no events)\n\nThe trace is empty.\n';
+  const { summary, rows } = traceTable(trace);
+  const lines = [
+    summary.playbook !== undefined ? `- Playbook: ${cell(summary.playbook)} (${summary.mode})` : undefined,
+    `- Started: ${summary.started}`,
+    summary.duration.endsWith('so far')
+      ? `- Duration so far: ${summary.duration.replace(/ so far$/, '')}`
+      : `- Duration: ${summary.duration}`,
+  ].filter((line) => line !== undefined);
+  const table = [
+    '| time | step | event | detail |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((row) => `| ${row.offset} | ${cell(row.step)} | ${row.label} | ${cell(row.detail)} |`),
+  ];
+  const heading = `## Run ${oneLine(summary.runId)} — ${oneLine(summary.outcome)}`;
+  return `${heading}\n\n${lines.join('\n')}\n\n${table.join('\n')}\n`;
+}
+
+function cell(text: string): string {
+  return oneLine(text)
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/<(?=[A-Za-z/!?])/g, '&lt;');
 }
