@@ -46,31 +46,17 @@ export async function executeActionStep(
   const { clock } = services;
   const startedAt = clock.now();
   const def = services.registry.get(node.action);
-  const finish = (outcome: StepOutcome, attempts: number, extra: Partial<StepRecord> = {}): StepRecord => {
-    const endedAt = clock.now();
-    const record: StepRecord = {
+  const finish = (outcome: StepOutcome, attempts: number, extra: Partial<StepRecord> = {}): StepRecord =>
+    endStep(services, signal, {
       id: node.id,
       action: node.action,
       outcome,
       attempts,
       visits: input.visit,
       startedAt,
-      endedAt,
+      endedAt: clock.now(),
       ...extra,
-    };
-    // A step the run itself stopped (deadline, cancel) is reported by the machine as it stops it.
-    if (!stoppedByRun(signal))
-      services.emit({
-        type: 'step.end',
-        step: node.id,
-        outcome,
-        attempts,
-        durationMs: endedAt - startedAt,
-        ...(record.error !== undefined && { error: record.error }),
-        ...(record.uncertain && { uncertain: true }),
-      });
-    return record;
-  };
+    });
   services.emit({ type: 'step.start', step: node.id, action: node.action, visit: input.visit });
   if (!def) return finish('error', 0, { error: `action ${node.action} is not registered` });
 
@@ -198,6 +184,24 @@ export async function executeActionStep(
     ...(last.error !== undefined && { error: last.error }),
     ...(last.plan !== undefined && { plan: last.plan }),
   });
+}
+
+/**
+ * Reports a step's end in the trace and returns its record. A step the run itself stopped (deadline,
+ * cancel) is reported by the machine as it stops it, so it is not reported twice.
+ */
+export function endStep(services: RunServices, signal: AbortSignal, record: StepRecord): StepRecord {
+  if (!stoppedByRun(signal))
+    services.emit({
+      type: 'step.end',
+      step: record.id,
+      outcome: record.outcome,
+      attempts: record.attempts,
+      durationMs: record.endedAt - record.startedAt,
+      ...(record.error !== undefined && { error: record.error }),
+      ...(record.uncertain && { uncertain: true }),
+    });
+  return record;
 }
 
 /** The latest journal entry of a step's visit: `done` wins over `started` for the same attempt. */

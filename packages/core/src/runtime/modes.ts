@@ -10,8 +10,8 @@ export const liveInvoke: Invoke = async (def, input, ctx) => ({
  * Shadow mode: probes really run, so the run follows the branches the real world decides; remediations
  * and notifications only say what they would do (their `plan`, or a sentence naming the call).
  */
-export const shadowInvoke: Invoke = async (def, input, ctx) => {
-  if (def.kind === 'probe') return liveInvoke(def, input, ctx, undefined as never);
+export const shadowInvoke: Invoke = async (def, input, ctx, services) => {
+  if (def.kind === 'probe') return liveInvoke(def, input, ctx, services);
   const plan = def.plan ? await def.plan(input, ctx) : { summary: `would call ${def.id}` };
   const summary = plan.summary.startsWith('would') ? plan.summary : `would ${plan.summary}`;
   if (plan.preflight && !plan.preflight.ok)

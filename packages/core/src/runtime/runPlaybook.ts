@@ -9,6 +9,7 @@ import type { IRNode } from '../compile/ir.js';
 import type { LoadedPlaybook } from '../load/loadPlaybook.js';
 import { createVirtualClock, systemClock } from './clock.js';
 import { executeRun } from './executeRun.js';
+import type { RunExecution } from './executeRun.js';
 import { prepareInputs } from './inputs.js';
 import type { ScriptedOutcomes } from './modes.js';
 import { createScript } from './modes.js';
@@ -50,6 +51,13 @@ export type RunnablePlaybook = CompiledPlaybook | LoadedPlaybook | object;
  * console.log(result.outcome, renderTrace(result.trace));
  */
 export async function runPlaybook(playbook: RunnablePlaybook, options: RunOptions = {}): Promise<RunResult> {
+  // A simulation's `calls` are simulatePlaybook's to show; a plain RunResult does not carry them.
+  const { calls: _calls, ...result } = await startRun(playbook, options);
+  return result;
+}
+
+/** {@link runPlaybook}, also returning what a simulation recorded; simulatePlaybook builds on it. */
+export async function startRun(playbook: RunnablePlaybook, options: RunOptions): Promise<RunExecution> {
   const mode = options.mode ?? 'live';
   const compiled = compiledOf(playbook) ?? compilePlaybook(playbook, { actions: options.actions });
   const registry = options.actions ? toActionRegistry(options.actions) : compiled.registry;

@@ -8,7 +8,7 @@ import { isLoadedPlaybook, playbookFromData } from '../load/loadPlaybook.js';
 import type { LoadedPlaybook } from '../load/loadPlaybook.js';
 import { readModel } from '../validate/model.js';
 import type { ScriptedOutcomes } from './modes.js';
-import { runPlaybook } from './runPlaybook.js';
+import { startRun } from './runPlaybook.js';
 import type { RunnablePlaybook, RunOptions } from './runPlaybook.js';
 import type { RunResult } from './types.js';
 
@@ -46,11 +46,8 @@ export async function simulatePlaybook(
   const given = compiledOf(playbook);
   const actions = options.actions ?? given?.registry ?? standIns(playbook);
   const compiled: CompiledPlaybook = given ?? compilePlaybook(playbook, { actions });
-  const result = await runPlaybook(compiled, { ...options, actions, mode: 'simulate' });
-  const calls =
-    (result as RunResult & { calls?: Map<string, unknown[]> }).calls ?? new Map<string, unknown[]>();
-  const { calls: _omit, ...rest } = result as RunResult & { calls?: unknown };
-  return { ...rest, calls: (actionId) => [...(calls.get(actionId) ?? [])] };
+  const { calls, ...result } = await startRun(compiled, { ...options, actions, mode: 'simulate' });
+  return { ...result, calls: (actionId) => [...(calls?.get(actionId) ?? [])] };
 }
 
 const standInCache = new WeakMap<object, ActionRegistry>();

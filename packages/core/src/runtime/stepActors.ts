@@ -7,7 +7,7 @@ import { formatDuration } from '../format/duration.js';
 import { FirstlineError } from '../errors.js';
 import { evaluateExpression, truthy } from './evaluate.js';
 import { StepStopped, stoppedByRun, stoppedOutcome } from './attempt.js';
-import { executeActionStep } from './executeStep.js';
+import { endStep, executeActionStep } from './executeStep.js';
 import { sleep } from './retry.js';
 import { servicesOf } from './services.js';
 import type { Invoke, RunServices, StepResult } from './services.js';
@@ -68,9 +68,7 @@ function remediated(s: RunServices, node: ActionNode, record: StepRecord): boole
 async function waitStep(s: RunServices, input: StepInput, signal: AbortSignal): Promise<StepResult> {
   const node: WaitNode = nodeOf(s, input.node, 'wait');
   const startedAt = s.clock.now();
-  const until = input.until ?? startedAt + node.ms;
-  s.emit({ type: 'step.start', step: node.id, visit: input.visit });
-  s.emit({ type: 'wait.start', step: node.id, until, durationMs: Math.max(0, until - startedAt) });
+  const until = startWait(s, node.id, input, startedAt + node.ms);
   const base = { id: node.id, attempts: 1, visits: input.visit, startedAt };
   try {
     // The deadline is absolute: a run resumed half-way through a 2-minute wait waits only what is left.
@@ -83,14 +81,19 @@ async function waitStep(s: RunServices, input: StepInput, signal: AbortSignal): 
     };
   }
   s.emit({ type: 'wait.end', step: node.id });
-  s.emit({
-    type: 'step.end',
-    step: node.id,
+  return {
     outcome: 'pass',
-    attempts: 1,
-    durationMs: s.clock.now() - startedAt,
-  });
-  return { outcome: 'pass', records: [{ ...base, outcome: 'pass', endedAt: s.clock.now() }] };
+    records: [endStep(s, signal, { ...base, outcome: 'pass', endedAt: s.clock.now() })],
+  };
+}
+
+/** Starts a wait or a poll in the trace; its deadline is the one fixed when the step began, if any. */
+function startWait(s: RunServices, step: string, input: StepInput, fallback: number): number {
+  const until = input.until ?? fallback;
+  const now = s.clock.now();
+  s.emit({ type: 'step.start', step, visit: input.visit });
+  s.emit({ type: 'wait.start', step, until, durationMs: Math.max(0, until - now) });
+  return until;
 }
 
 async function pollStep(
@@ -101,9 +104,7 @@ async function pollStep(
 ): Promise<StepResult> {
   const node: PollNode = nodeOf(s, input.node, 'poll');
   const startedAt = s.clock.now();
-  const until = input.until ?? startedAt + node.timeoutMs;
-  s.emit({ type: 'step.start', step: node.id, visit: input.visit });
-  s.emit({ type: 'wait.start', step: node.id, until, durationMs: Math.max(0, until - startedAt) });
+  const until = startWait(s, node.id, input, startedAt + node.timeoutMs);
   const records: StepRecord[] = [];
   let polls = 0;
   for (;;) {
@@ -153,23 +154,14 @@ async function pollStep(
   );
 
   function done(outcome: StepRecord['outcome'], error?: string): StepResult {
-    const record: StepRecord = {
+    if (!stoppedByRun(signal)) s.emit({ type: 'wait.end', step: node.id });
+    const record = endStep(s, signal, {
       id: node.id,
       outcome,
       attempts: polls,
       visits: input.visit,
       startedAt,
       endedAt: s.clock.now(),
-      ...(error !== undefined && { error }),
-    };
-    if (stoppedByRun(signal)) return { outcome, records: [record, ...records] };
-    s.emit({ type: 'wait.end', step: node.id });
-    s.emit({
-      type: 'step.end',
-      step: node.id,
-      outcome,
-      attempts: polls,
-      durationMs: record.endedAt - startedAt,
       ...(error !== undefined && { error }),
     });
     return { outcome, records: [record, ...records] };
@@ -220,18 +212,14 @@ async function parallelStep(
   s.clock.clearTimeout(timer);
   signal.removeEventListener('abort', onAbort);
   const reason: unknown = controller.signal.reason;
-  const stopped = stoppedOutcome(s, signal);
-  const outcome =
-    decided ??
-    (reason instanceof StepStopped && reason.why === 'group timeout'
-      ? 'timeout'
-      : stopped === 'timeout'
-        ? 'timeout'
-        : 'fail');
+  const timedOut =
+    (reason instanceof StepStopped && reason.why === 'group timeout') ||
+    stoppedOutcome(s, signal) === 'timeout';
+  const outcome = decided ?? (timedOut ? 'timeout' : 'fail');
   const quorum = typeof node.quorum === 'string' ? node.quorum : `at least ${node.quorum.atLeast}`;
   const error =
     outcome === 'pass' ? undefined : `${passed} of ${total} passed; quorum ${quorum} needs ${node.need}`;
-  const record: StepRecord = {
+  const record = endStep(s, signal, {
     id: node.id,
     outcome,
     attempts: 1,
@@ -239,16 +227,7 @@ async function parallelStep(
     startedAt,
     endedAt: s.clock.now(),
     ...(error !== undefined && { error }),
-  };
-  if (!stoppedByRun(signal))
-    s.emit({
-      type: 'step.end',
-      step: node.id,
-      outcome,
-      attempts: 1,
-      durationMs: record.endedAt - startedAt,
-      ...(error !== undefined && { error }),
-    });
+  });
   return {
     outcome,
     records: [record, ...records],
