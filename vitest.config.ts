@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -10,6 +11,10 @@ export default defineConfig({
   resolve: {
     alias: {
       '@firstline/core': src('core'),
+      '@firstline/actions-aws': src('actions-aws'),
+      '@firstline/actions-net': src('actions-net'),
+      '@firstline/notifiers': src('notifiers'),
+      '@firstline/cli': src('cli'),
     },
   },
   test: {
@@ -20,6 +25,16 @@ export default defineConfig({
         extends: true,
         test: { name: 'core', root: 'packages/core', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
       },
+      ...['actions-aws', 'actions-net', 'notifiers', 'cli'].map((name) => ({
+        extends: true as const,
+        test: {
+          name,
+          root: `packages/${name}`,
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          // A package's own global setup (moto_server, sshd…) lives at test/globalSetup.ts when it needs one.
+          globalSetup: existsSync(`packages/${name}/test/globalSetup.ts`) ? ['test/globalSetup.ts'] : [],
+        },
+      })),
       {
         extends: true,
         test: { name: 'examples', root: 'examples', include: ['test/**/*.test.ts'] },
