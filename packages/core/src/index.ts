@@ -51,6 +51,7 @@ export { checkPlaybook, validatePlaybook } from './validate/validatePlaybook.js'
 export type { CheckResult, ValidateOptions } from './validate/validatePlaybook.js';
 
 export { defineAction } from './actions/defineAction.js';
+export { describeCall } from './actions/describeCall.js';
 export { createActionRegistry } from './actions/registry.js';
 export type { ActionRegistry, ActionRegistryOptions, AnyActionDefinition } from './actions/registry.js';
 export { coreActions, coreFail, coreLog } from './actions/builtins.js';

@@ -84,4 +84,9 @@ export interface ActionDefinition<I = unknown, O = unknown> {
   plan?(input: I, ctx: ActionContext): Promise<Plan>;
   /** Least-privilege IAM statements for this call. */
   permissions?(input: I): IamStatement[];
+  /**
+   * What a call would do, in a few words, from its input alone ("reboot i-0abc1234"): pure, no I/O.
+   * Simulations and `firstline simulate` show it for remediations and notifications, which they never call.
+   */
+  describe?(input: I): string;
 }

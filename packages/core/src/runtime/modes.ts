@@ -1,4 +1,5 @@
 import { ActionError, FirstlineError } from '../errors.js';
+import { describeCall } from '../actions/describeCall.js';
 import type { Invoke, ScriptPlayer } from './services.js';
 
 /** Live mode: the action really runs. */
@@ -12,7 +13,9 @@ export const liveInvoke: Invoke = async (def, input, ctx) => ({
  */
 export const shadowInvoke: Invoke = async (def, input, ctx, services) => {
   if (def.kind === 'probe') return liveInvoke(def, input, ctx, services);
-  const plan = def.plan ? await def.plan(input, ctx) : { summary: `would call ${def.id}` };
+  const plan = def.plan
+    ? await def.plan(input, ctx)
+    : { summary: `would ${describeCall(def, input) ?? `call ${def.id}`}` };
   const summary = plan.summary.startsWith('would') ? plan.summary : `would ${plan.summary}`;
   if (plan.preflight && !plan.preflight.ok)
     throw new ActionError(def.id, `preflight refused: ${plan.preflight.detail ?? 'not allowed'}`, {

@@ -1,0 +1,253 @@
+import { ActionError, defineAction } from '@firstline/core';
+import type { ActionContext, ActionDefinition } from '@firstline/core';
+import { networkFailure } from '../shared/failure.js';
+import { duration, httpUrl, latencyMs, statusCode, stringMap } from '../shared/schemas.js';
+import { durationMs, round } from '../shared/time.js';
+import { retryAfterMs, safeUrl } from './httpUtil.js';
+import { sendRequest } from './sendRequest.js';
+import type { RawResponse, RequestTimings } from './sendRequest.js';
+import { bodyMatcher, statusMatcher } from './statusMatcher.js';
+import type { ExpectStatus } from './statusMatcher.js';
+
+const ID = 'http.check';
+const EXCERPT_CHARS = 1024;
+const MAX_BODY = 1_048_576;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** Input of `http.check`. */
+export interface HttpCheckInput {
+  url: string;
+  method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+  headers?: Record<string, string>;
+  body?: string;
+  expectStatus?: ExpectStatus;
+  expectBody?: string;
+  maxLatency?: string;
+  insecure?: boolean;
+  ca?: string;
+  maxRedirects?: number;
+}
+
+/** Output of `http.check`. */
+export interface HttpCheckOutput {
+  status: number;
+  latencyMs: number;
+  url: string;
+  redirects: number;
+  timings: RequestTimings;
+  headers: Record<string, string>;
+  bodyBytes: number;
+  bodyExcerpt: string;
+}
+
+/** Options of {@link createHttpCheck}. */
+export interface HttpCheckOptions {
+  /** Sent as User-Agent unless the input sets one. */
+  userAgent?: string;
+}
+
+const timingsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: "The last request's phases, each its own duration in ms (absent when it did not happen).",
+  properties: {
+    dnsMs: { type: 'number', description: 'Name resolution.' },
+    connectMs: { type: 'number', description: 'TCP connect.' },
+    tlsMs: { type: 'number', description: 'TLS handshake.' },
+    firstByteMs: {
+      type: 'number',
+      description: 'From the connection being ready to the first response byte.',
+    },
+  },
+};
+
+/** Builds `http.check`: one HTTP request judged by status (2xx by default), body and latency. */
+export function createHttpCheck(
+  options: HttpCheckOptions = {},
+): ActionDefinition<HttpCheckInput, HttpCheckOutput> {
+  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  return defineAction<HttpCheckInput, HttpCheckOutput>({
+    id: ID,
+    kind: 'probe',
+    description:
+      'Sends an HTTP request; passes when the status (2xx by default), body and latency are as expected.',
+    idempotent: true,
+    input: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      properties: {
+        url: httpUrl,
+        method: { enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], default: 'GET' },
+        headers: stringMap,
+        body: { type: 'string' },
+        expectStatus: {
+          description: 'A status, a list of them, or a range: 200, [200, 204], "200-299", "2xx".',
+          oneOf: [
+            statusCode,
+            { type: 'array', minItems: 1, uniqueItems: true, items: statusCode },
+            { type: 'string', pattern: '^([1-5][0-9]{2}-[1-5][0-9]{2}|[1-5]xx)$' },
+          ],
+        },
+        expectBody: { type: 'string', minLength: 1, description: 'A substring, or /a regex/ with flags.' },
+        maxLatency: duration,
+        insecure: {
+          type: 'boolean',
+          default: false,
+          description: 'Skip TLS verification: must be explicit.',
+        },
+        ca: {
+          type: 'string',
+          minLength: 1,
+          description: 'PEM CA certificates trusted instead of the system ones.',
+        },
+        maxRedirects: { type: 'integer', minimum: 0, maximum: 20, default: 5 },
+      },
+    },
+    output: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['status', 'latencyMs'],
+      properties: {
+        status: statusCode,
+        latencyMs: { ...latencyMs, description: 'Whole time, redirects and body included.' },
+        url: { type: 'string', description: 'The URL answered, after redirects.' },
+        redirects: { type: 'integer', minimum: 0 },
+        timings: timingsSchema,
+        headers: { ...stringMap, description: 'Response headers, lower-case names (set-cookie left out).' },
+        bodyBytes: { type: 'integer', minimum: 0 },
+        bodyExcerpt: { type: 'string', description: `The first ${EXCERPT_CHARS} characters of the body.` },
+      },
+    },
+    run: (input, ctx) => check(input, ctx, userAgent),
+  });
+}
+
+/** The User-Agent probes send by default. */
+export const DEFAULT_USER_AGENT = 'firstline-actions-net/0.1';
+
+async function check(input: HttpCheckInput, ctx: ActionContext, userAgent: string): Promise<HttpCheckOutput> {
+  const expectStatus = statusMatcher(input.expectStatus);
+  const maxRedirects = input.maxRedirects ?? 5;
+  let url = new URL(input.url);
+  let method: string = input.method ?? 'GET';
+  let body = input.body;
+  let headers = withUserAgent(input.headers ?? {}, userAgent);
+  const started = performance.now();
+  const visited = new Set<string>();
+  let redirects = 0;
+  let res: RawResponse;
+  for (;;) {
+    visited.add(url.href);
+    try {
+      res = await sendRequest({
+        url,
+        method,
+        headers,
+        ...(body !== undefined && { body }),
+        ...(input.insecure !== undefined && { insecure: input.insecure }),
+        ...(input.ca !== undefined && { ca: input.ca }),
+        signal: ctx.signal,
+        maxBody: MAX_BODY,
+      });
+    } catch (error) {
+      throw networkFailure(ID, `${method} ${safeUrl(url)}`, error, ctx.signal);
+    }
+    const location = res.headers.location;
+    if (!REDIRECTS.has(res.status) || maxRedirects === 0 || location === undefined) break;
+    const next = new URL(location, url);
+    if (next.protocol !== 'http:' && next.protocol !== 'https:')
+      throw fail(`${safeUrl(url)} redirected to a ${next.protocol} URL, which is not HTTP`, false);
+    if (visited.has(next.href))
+      throw fail(`redirect loop: ${safeUrl(url)} redirected (${res.status}) back to ${safeUrl(next)}`, false);
+    if (++redirects > maxRedirects)
+      throw fail(`more than ${maxRedirects} redirects (the last: ${safeUrl(url)} → ${safeUrl(next)})`, false);
+    if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+      method = method === 'HEAD' ? 'HEAD' : 'GET';
+      body = undefined;
+      headers = without(headers, ['content-type', 'content-length']);
+    }
+    // Credentials meant for one origin must not follow a redirect to another (as browsers and curl do).
+    if (next.origin !== url.origin)
+      headers = without(headers, ['authorization', 'cookie', 'proxy-authorization']);
+    url = next;
+  }
+  const latency = round(performance.now() - started);
+  const text = res.body.toString('utf8');
+  const output: HttpCheckOutput = {
+    status: res.status,
+    latencyMs: latency,
+    url: safeUrl(url),
+    redirects,
+    timings: res.timings,
+    headers: flatHeaders(res.headers),
+    bodyBytes: res.bodyBytes,
+    bodyExcerpt: text.slice(0, EXCERPT_CHARS),
+  };
+  const what = `${method} ${safeUrl(url)}`;
+  if (!expectStatus(res.status))
+    throw statusFailure(what, res, expectStatus.description, text, ctx.clock.now());
+  if (input.expectBody !== undefined && !bodyMatcher(input.expectBody)(text))
+    throw fail(
+      `${what}: the body (${res.bodyBytes} bytes) does not match ${input.expectBody}: ${quote(text)}`,
+      true,
+    );
+  const maxLatency = durationMs(input.maxLatency, Infinity);
+  if (latency > maxLatency)
+    throw new ActionError(ID, `${what} took ${latency} ms, more than maxLatency ${input.maxLatency}`, {
+      retryable: true,
+      kind: 'timeout',
+    });
+  ctx.logger.debug(`${what} answered ${res.status} in ${latency} ms`, { timings: res.timings });
+  return output;
+}
+
+function statusFailure(
+  what: string,
+  res: RawResponse,
+  expected: string,
+  text: string,
+  now: number,
+): ActionError {
+  const message = `${what} answered HTTP ${res.status}, expected ${expected}: ${quote(text)}`;
+  if (res.status === 429) {
+    const afterMs = retryAfterMs(res.headers['retry-after'], now);
+    return new ActionError(ID, message, {
+      retryable: true,
+      kind: 'throttled',
+      ...(afterMs !== undefined && { afterMs }),
+    });
+  }
+  if (res.status >= 500) return new ActionError(ID, message, { retryable: true, kind: '5xx' });
+  if (res.status === 408) return new ActionError(ID, message, { retryable: true, kind: 'timeout' });
+  // Other 4xx (auth, not found, bad request) do not change on a retry; 1xx-3xx mismatches might.
+  return fail(message, res.status < 400);
+}
+
+function fail(message: string, retryable: boolean): ActionError {
+  return new ActionError(ID, message, { retryable, kind: 'error' });
+}
+
+function quote(text: string): string {
+  if (text.length === 0) return 'empty body';
+  const short = text.replace(/\s+/g, ' ').trim();
+  return `body "${short.length > 160 ? `${short.slice(0, 160)}…` : short}"`;
+}
+
+function withUserAgent(headers: Record<string, string>, userAgent: string): Record<string, string> {
+  const has = Object.keys(headers).some((name) => name.toLowerCase() === 'user-agent');
+  return has ? { ...headers } : { ...headers, 'user-agent': userAgent };
+}
+
+function without(headers: Record<string, string>, names: string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !names.includes(name.toLowerCase())));
+}
+
+function flatHeaders(headers: RawResponse['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || name === 'set-cookie') continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}

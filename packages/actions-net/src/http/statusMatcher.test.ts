@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { bodyMatcher, statusMatcher } from './statusMatcher.js';
+
+describe('statusMatcher', () => {
+  it('defaults to 2xx', () => {
+    const match = statusMatcher(undefined);
+    expect([200, 204, 299].every(match)).toBe(true);
+    expect([199, 301, 500].some(match)).toBe(false);
+    expect(match.description).toBe('2xx');
+  });
+
+  it('takes a code, a list and ranges', () => {
+    expect(statusMatcher(204)(204)).toBe(true);
+    expect(statusMatcher(204)(200)).toBe(false);
+    expect(statusMatcher([200, 301]).description).toBe('200 or 301');
+    expect(statusMatcher([200, 301])(301)).toBe(true);
+    expect(statusMatcher('300-399')(302)).toBe(true);
+    expect(statusMatcher('300-399')(400)).toBe(false);
+    expect(statusMatcher('5xx')(503)).toBe(true);
+    expect(() => statusMatcher('399-300')).toThrow('is empty');
+  });
+});
+
+describe('bodyMatcher', () => {
+  it('matches substrings, and /regex/flags', () => {
+    expect(bodyMatcher('"ok"')('{"status":"ok"}')).toBe(true);
+    expect(bodyMatcher('/STATUS":\\s*"ok/i')('{"status": "ok"}')).toBe(true);
+    expect(bodyMatcher('/^ok$/')('not ok')).toBe(false);
+    expect(bodyMatcher('/a/b')('/a/b')).toBe(true); // "b" is not a regex flag: a substring
+  });
+});

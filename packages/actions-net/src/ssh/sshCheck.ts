@@ -1,0 +1,57 @@
+import { defineAction } from '@firstline/core';
+import type { ActionDefinition } from '@firstline/core';
+import { latencyMs } from '../shared/schemas.js';
+import { sshConnection } from './sshSchema.js';
+import { sshConnect } from './sshConnect.js';
+import type { SshConnectionInput, SshOptions } from './sshConnect.js';
+
+/** Output of `ssh.check`. */
+export interface SshCheckOutput {
+  latencyMs: number;
+  hostKeyFingerprint: string;
+  hostKeyType: string;
+  serverVersion?: string;
+}
+
+/** Builds `ssh.check`: logs in over SSH (host key verified) and disconnects. */
+export function createSshCheck(
+  options: SshOptions = {},
+): ActionDefinition<SshConnectionInput, SshCheckOutput> {
+  return defineAction<SshConnectionInput, SshCheckOutput>({
+    id: 'ssh.check',
+    kind: 'probe',
+    description:
+      'Connects and authenticates over SSH, verifying the host key; passes when the login succeeds.',
+    idempotent: true,
+    input: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['host', 'user'],
+      properties: sshConnection,
+    },
+    output: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['latencyMs'],
+      properties: {
+        latencyMs: {
+          ...latencyMs,
+          description: 'Until logged in: connect, key exchange and authentication.',
+        },
+        hostKeyFingerprint: { type: 'string' },
+        hostKeyType: { type: 'string' },
+        serverVersion: { type: 'string' },
+      },
+    },
+    async run(input, ctx) {
+      const session = await sshConnect('ssh.check', input, ctx, options);
+      session.client.end();
+      return {
+        latencyMs: session.latencyMs,
+        hostKeyFingerprint: session.hostKeyFingerprint,
+        hostKeyType: session.hostKeyType,
+        ...(session.serverVersion !== undefined && { serverVersion: session.serverVersion }),
+      };
+    },
+  });
+}

@@ -1,0 +1,108 @@
+import net from 'node:net';
+import { ActionError, defineAction } from '@firstline/core';
+import type { ActionContext, ActionDefinition } from '@firstline/core';
+import { networkFailure } from '../shared/failure.js';
+import { duration, latencyMs, port } from '../shared/schemas.js';
+import { durationMs, round } from '../shared/time.js';
+
+const ID = 'tcp.check';
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/** Input of `tcp.check`. */
+export interface TcpCheckInput {
+  host: string;
+  port: number;
+  connectTimeout?: string;
+}
+
+/** Output of `tcp.check`. */
+export interface TcpCheckOutput {
+  latencyMs: number;
+  address: string;
+  dnsMs?: number;
+}
+
+/** Builds `tcp.check`: whether a TCP port accepts a connection within the connect timeout, and how fast. */
+export function createTcpCheck(): ActionDefinition<TcpCheckInput, TcpCheckOutput> {
+  return defineAction<TcpCheckInput, TcpCheckOutput>({
+    id: ID,
+    kind: 'probe',
+    description: 'Opens a TCP connection; passes when it is accepted within the connect timeout.',
+    idempotent: true,
+    input: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['host', 'port'],
+      properties: {
+        host: { type: 'string', minLength: 1 },
+        port,
+        connectTimeout: { ...duration, description: 'Default 10s.' },
+      },
+    },
+    output: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['latencyMs'],
+      properties: {
+        latencyMs: {
+          ...latencyMs,
+          description: 'Until the connection was accepted, name resolution included.',
+        },
+        address: { type: 'string', description: 'The address:port connected to.' },
+        dnsMs: { type: 'number', description: 'Name resolution (absent for an IP address).' },
+      },
+    },
+    run: (input, ctx) => connect(input, ctx),
+  });
+}
+
+function connect(input: TcpCheckInput, ctx: ActionContext): Promise<TcpCheckOutput> {
+  const target = `${input.host}:${input.port}`;
+  const timeoutMs = durationMs(input.connectTimeout, DEFAULT_CONNECT_TIMEOUT_MS);
+  const start = performance.now();
+  return new Promise<TcpCheckOutput>((resolve, reject) => {
+    if (ctx.signal.aborted) {
+      reject(networkFailure(ID, target, ctx.signal.reason, ctx.signal));
+      return;
+    }
+    let lookedUp: number | undefined;
+    const socket = net.connect({ host: input.host, port: input.port });
+    // The connect timeout is about a real socket, so it runs on a real timer, not the run's clock.
+    const timer = setTimeout(() => {
+      finish();
+      reject(
+        new ActionError(ID, `${target}: no connection within ${input.connectTimeout ?? '10s'} (ETIMEDOUT)`, {
+          retryable: true,
+          kind: 'timeout',
+        }),
+      );
+    }, timeoutMs);
+    const onAbort = () => {
+      finish();
+      reject(networkFailure(ID, target, ctx.signal.reason, ctx.signal));
+    };
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const finish = () => {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onAbort);
+      socket.removeAllListeners();
+      socket.on('error', () => undefined);
+      socket.destroy();
+    };
+    socket.once('lookup', () => (lookedUp = performance.now()));
+    socket.once('connect', () => {
+      const end = performance.now();
+      const address = `${socket.remoteAddress ?? input.host}:${socket.remotePort ?? input.port}`;
+      finish();
+      resolve({
+        latencyMs: round(end - start),
+        address,
+        ...(lookedUp !== undefined && { dnsMs: round(lookedUp - start) }),
+      });
+    });
+    socket.once('error', (error) => {
+      finish();
+      reject(networkFailure(ID, target, error, ctx.signal));
+    });
+  });
+}
