@@ -1,0 +1,284 @@
+import { defineAction } from '@firstline/core';
+import type { ActionContext, ActionDefinition, JSONSchema } from '@firstline/core';
+import { logRetries, planOf } from '../shared/actionSupport.js';
+import { baseUrlSchema, credentialSchema, stringList } from '../shared/schemas.js';
+import { preview } from '../shared/text.js';
+import { createGithubClient } from './createGithubClient.js';
+import type { GithubClient, GithubOptions } from './createGithubClient.js';
+
+/** Where a step sends its GitHub request, overriding the factory's defaults. */
+export interface GithubTarget {
+  /** `owner/name`. */
+  repo: string;
+  token?: string;
+  baseUrl?: string;
+}
+
+/** Input of `github.createIssue`. */
+export interface GithubCreateIssueInput extends GithubTarget {
+  title: string;
+  body?: string;
+  labels?: string[];
+  assignees?: string[];
+  /** Return the open issue with the same title (and labels) instead of opening another. */
+  dedupe?: boolean;
+}
+
+/** Input of `github.findIssue`. */
+export interface GithubFindIssueInput extends GithubTarget {
+  title?: string;
+  labels?: string[];
+  state?: 'open' | 'closed' | 'all';
+}
+
+/** Input of `github.comment`. */
+export interface GithubCommentInput extends GithubTarget {
+  number: number;
+  body: string;
+}
+
+/** Input of `github.reopenIssue` and `github.closeIssue`. */
+export interface GithubStateInput extends GithubTarget {
+  number: number;
+  /** Posted on the issue first, saying why. */
+  comment?: string;
+  /** Closing only: `completed` (default) or `not_planned`. */
+  reason?: 'completed' | 'not_planned';
+}
+
+const repo = { type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$', description: 'owner/name' };
+const auth = {
+  token: credentialSchema('A GitHub token, from secrets: (default: the one given to github()).'),
+  baseUrl: baseUrlSchema('GitHub Enterprise API URL (https://<host>/api/v3).'),
+} satisfies Record<string, JSONSchema>;
+const number = { type: 'integer', minimum: 1 };
+const markdown = { type: 'string', minLength: 1, maxLength: 65_536 };
+const issueOutput = { number: { type: 'integer', minimum: 1 }, url: { type: 'string' } };
+const issueResult: JSONSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['number', 'url'],
+  properties: issueOutput,
+};
+const NO_TOKEN = 'no GitHub token: give github({ token }) or the step a token from secrets:';
+
+/**
+ * The GitHub actions: `github.createIssue` (with `dedupe`), `github.findIssue` (a probe),
+ * `github.comment`, `github.reopenIssue`, `github.closeIssue`, sharing one client.
+ *
+ * @example
+ * const actions = github({ token: process.env.GITHUB_TOKEN, baseUrl: 'https://ghe.example.com/api/v3' });
+ */
+export function github(options: GithubOptions & { client?: GithubClient } = {}): ActionDefinition[] {
+  const client = options.client ?? createGithubClient(options);
+  const call = (input: GithubTarget, ctx: ActionContext, actionId: string) => ({
+    ...(input.token !== undefined && { token: input.token }),
+    ...(input.baseUrl !== undefined && { baseUrl: input.baseUrl }),
+    signal: ctx.signal,
+    actionId,
+    onRetry: logRetries(ctx, `GitHub ${actionId}`),
+  });
+  const missing = (input: GithubTarget) =>
+    input.token === undefined && options.token === undefined ? NO_TOKEN : undefined;
+
+  const createIssue = defineAction<GithubCreateIssueInput, { number: number; url: string; created: boolean }>(
+    {
+      id: 'github.createIssue',
+      kind: 'notify',
+      description:
+        'Opens a GitHub issue; with dedupe, returns an open issue of the same title instead of opening another.',
+      input: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['repo', 'title'],
+        properties: {
+          repo,
+          title: { type: 'string', minLength: 1, maxLength: 256 },
+          body: { type: 'string', maxLength: 65_536 },
+          labels: stringList,
+          assignees: stringList,
+          dedupe: { type: 'boolean', default: false },
+          ...auth,
+        },
+      },
+      output: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['number', 'url', 'created'],
+        properties: {
+          ...issueOutput,
+          created: { type: 'boolean', description: 'False when dedupe found one.' },
+        },
+      },
+      async run(input, ctx) {
+        const target = call(input, ctx, 'github.createIssue');
+        if (input.dedupe) {
+          const open = await client.findIssue(
+            input.repo,
+            { title: input.title, labels: input.labels ?? [] },
+            target,
+          );
+          if (open) {
+            ctx.logger.info(
+              `found open issue ${input.repo}#${open.number} with this title; not opening another`,
+            );
+            return { number: open.number, url: open.url, created: false };
+          }
+        }
+        const issue = await client.createIssue(
+          input.repo,
+          {
+            title: input.title,
+            ...(input.body !== undefined && { body: input.body }),
+            ...(input.labels && { labels: input.labels }),
+            ...(input.assignees && { assignees: input.assignees }),
+          },
+          target,
+        );
+        return { number: issue.number, url: issue.url, created: true };
+      },
+      describe: (input) => `open an issue in ${input.repo}: ${preview(input.title)}`,
+      plan(input) {
+        const unless = input.dedupe ? ' (unless an open issue has this title)' : '';
+        return Promise.resolve(
+          planOf(
+            `would open an issue in ${input.repo}${unless}: ${preview(input.title)}`,
+            `github:${input.repo}`,
+            'open an issue',
+            missing(input),
+          ),
+        );
+      },
+    },
+  );
+
+  const findIssue = defineAction<
+    GithubFindIssueInput,
+    { found: boolean; number?: number; url?: string; state?: string; title?: string }
+  >({
+    id: 'github.findIssue',
+    kind: 'probe',
+    description: 'Finds the newest GitHub issue with a title and/or labels (open ones unless told).',
+    idempotent: true,
+    input: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['repo'],
+      anyOf: [{ required: ['title'] }, { required: ['labels'] }],
+      properties: {
+        repo,
+        title: { type: 'string', minLength: 1, maxLength: 256, description: 'Matched exactly.' },
+        labels: { ...stringList, minItems: 1, description: 'Issues carrying all of them.' },
+        state: { enum: ['open', 'closed', 'all'], default: 'open' },
+        ...auth,
+      },
+    },
+    output: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['found'],
+      properties: {
+        found: { type: 'boolean' },
+        ...issueOutput,
+        state: { enum: ['open', 'closed'] },
+        title: { type: 'string' },
+      },
+    },
+    async run(input, ctx) {
+      const issue = await client.findIssue(
+        input.repo,
+        {
+          ...(input.title !== undefined && { title: input.title }),
+          ...(input.labels && { labels: input.labels }),
+          ...(input.state && { state: input.state }),
+        },
+        call(input, ctx, 'github.findIssue'),
+      );
+      if (!issue) return { found: false };
+      return { found: true, number: issue.number, url: issue.url, state: issue.state, title: issue.title };
+    },
+  });
+
+  const comment = defineAction<GithubCommentInput, { id: number; url: string }>({
+    id: 'github.comment',
+    kind: 'notify',
+    description: 'Comments on a GitHub issue (progress, what the run found, a run report).',
+    input: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['repo', 'number', 'body'],
+      properties: { repo, number, body: markdown, ...auth },
+    },
+    output: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'url'],
+      properties: { id: { type: 'integer' }, url: { type: 'string' } },
+    },
+    run: (input, ctx) =>
+      client.comment(input.repo, input.number, input.body, call(input, ctx, 'github.comment')),
+    plan(input) {
+      return Promise.resolve(
+        planOf(
+          `would comment on ${input.repo}#${input.number}: ${preview(input.body)}`,
+          `github:${input.repo}#${input.number}`,
+          'comment',
+          missing(input),
+        ),
+      );
+    },
+  });
+
+  const stateAction = (state: 'open' | 'closed') => {
+    const id = state === 'open' ? 'github.reopenIssue' : 'github.closeIssue';
+    const verb = state === 'open' ? 'reopen' : 'close';
+    return defineAction<GithubStateInput, { number: number; url: string }>({
+      id,
+      kind: 'notify',
+      description:
+        state === 'open'
+          ? 'Reopens a GitHub issue, with an optional comment saying why.'
+          : 'Closes a GitHub issue (completed or not planned), with an optional comment saying why.',
+      idempotent: true,
+      input: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['repo', 'number'],
+        properties: {
+          repo,
+          number,
+          comment: markdown,
+          ...(state === 'closed' && { reason: { enum: ['completed', 'not_planned'], default: 'completed' } }),
+          ...auth,
+        },
+      },
+      output: issueResult,
+      async run(input, ctx) {
+        const target = call(input, ctx, id);
+        // Closing: the comment first, so it reads as the reason. Reopening: after, below the reopen event.
+        if (input.comment !== undefined && state === 'closed')
+          await client.comment(input.repo, input.number, input.comment, target);
+        const reason = state === 'closed' ? (input.reason ?? 'completed') : undefined;
+        const issue = await client.setState(input.repo, input.number, state, reason, target);
+        if (input.comment !== undefined && state === 'open')
+          await client.comment(input.repo, input.number, input.comment, target);
+        return { number: issue.number, url: issue.url };
+      },
+      describe: (input) => `${verb} ${input.repo}#${input.number}`,
+      plan(input) {
+        const why = state === 'closed' ? ` (${input.reason ?? 'completed'})` : '';
+        const said = input.comment !== undefined ? `, commenting: ${preview(input.comment)}` : '';
+        return Promise.resolve(
+          planOf(
+            `would ${verb} ${input.repo}#${input.number}${why}${said}`,
+            `github:${input.repo}#${input.number}`,
+            verb,
+            missing(input),
+          ),
+        );
+      },
+    });
+  };
+
+  return [createIssue, findIssue, comment, stateAction('open'), stateAction('closed')] as ActionDefinition[];
+}

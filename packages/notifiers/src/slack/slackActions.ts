@@ -1,0 +1,246 @@
+import { ActionError, defineAction } from '@firstline/core';
+import type { ActionContext, ActionDefinition, JSONSchema } from '@firstline/core';
+import { logRetries, planOf } from '../shared/actionSupport.js';
+import { baseUrlSchema, credentialSchema, SECURE_URL_PATTERN } from '../shared/schemas.js';
+import { preview } from '../shared/text.js';
+import { createSlackClient } from './createSlackClient.js';
+import type { SlackClient, SlackOptions } from './createSlackClient.js';
+
+/** Input of `slack.post`. */
+export interface SlackPostInput {
+  token?: string;
+  webhookUrl?: string;
+  baseUrl?: string;
+  channel?: string;
+  text: string;
+  blocks?: unknown[];
+  threadTs?: string;
+  broadcast?: boolean;
+  unfurl?: boolean;
+}
+
+/** Input of `slack.reply`: a post in the thread of `threadTs`. */
+export type SlackReplyInput = Omit<SlackPostInput, 'webhookUrl' | 'channel' | 'threadTs'> & {
+  channel: string;
+  threadTs: string;
+};
+
+/** Input of `slack.update`: new text and blocks for the message `ts`. */
+export type SlackUpdateInput = Pick<SlackPostInput, 'token' | 'baseUrl' | 'text' | 'blocks'> & {
+  channel: string;
+  ts: string;
+};
+
+/** Output of the Slack actions: where the message is (a webhook tells neither). */
+export interface SlackPostOutput {
+  ts?: string;
+  channel?: string;
+  via: 'api' | 'webhook';
+}
+
+const TS_PATTERN = '^[0-9]+\\.[0-9]+$';
+const common = {
+  token: credentialSchema('Bot token, from secrets: (default: the one given to slack()).'),
+  baseUrl: baseUrlSchema(
+    'Slack Web API URL (default: the one given to slack(), else https://slack.com/api/).',
+  ),
+  text: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 40_000,
+    description: 'The message, and the fallback of blocks.',
+  },
+  blocks: {
+    type: 'array',
+    maxItems: 50,
+    items: { type: 'object', required: ['type'] },
+    description: 'Block Kit blocks.',
+  },
+  unfurl: { type: 'boolean', default: false, description: 'Unfurl links and media in the text.' },
+} satisfies Record<string, JSONSchema>;
+const channel = { type: 'string', minLength: 1, description: 'Channel id or #name.' };
+const threadTs = { type: 'string', pattern: TS_PATTERN, description: 'Reply in this thread.' };
+const broadcast = { type: 'boolean', default: false, description: 'Also show the reply in the channel.' };
+const output: JSONSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['via'],
+  properties: {
+    ts: { type: 'string', description: 'The message ts (absent for webhooks, which do not say).' },
+    channel: { type: 'string', description: 'The channel id.' },
+    via: { enum: ['api', 'webhook'] },
+  },
+};
+
+const NO_TOKEN = 'no Slack bot token: give slack({ token }) or the step a token from secrets:';
+
+/**
+ * The Slack actions (`slack.post`, `slack.reply`, `slack.update`), sharing one client. A step's `token`,
+ * `baseUrl` and `webhookUrl` override the factory's. Slack has no idempotency key: a retried post after
+ * a 5xx or a lost connection can show twice; the engine's journal keeps a resumed run from re-posting.
+ *
+ * @example
+ * const actions = slack({ token: process.env.SLACK_TOKEN });
+ */
+export function slack(options: SlackOptions & { client?: SlackClient } = {}): ActionDefinition[] {
+  const client = options.client ?? createSlackClient(options);
+  const call = (input: { token?: string; baseUrl?: string }, ctx: ActionContext, actionId: string) => ({
+    ...(input.token !== undefined && { token: input.token }),
+    ...(input.baseUrl !== undefined && { baseUrl: input.baseUrl }),
+    signal: ctx.signal,
+    actionId,
+    onRetry: logRetries(ctx, `Slack ${actionId}`),
+  });
+  const hasToken = (input: { token?: string }) => input.token !== undefined || options.token !== undefined;
+  // A step's webhook, or a token, wins; a channel with the factory's token uses the Web API; else the factory's webhook.
+  const viaWebhook = (input: SlackPostInput) =>
+    input.webhookUrl !== undefined ||
+    (input.token === undefined &&
+      !(input.channel !== undefined && options.token !== undefined) &&
+      options.webhookUrl !== undefined);
+
+  const post = defineAction<SlackPostInput, SlackPostOutput>({
+    id: 'slack.post',
+    kind: 'notify',
+    description: 'Posts a message to Slack (chat.postMessage with a bot token, or an incoming webhook).',
+    input: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['text'],
+      // A webhook posts to its own channel; the Web API needs one named. Not `anyOf` channel/webhookUrl
+      // here: the webhook may be the factory's, which the schema cannot see (run() says what is missing).
+      not: { required: ['token', 'webhookUrl'] },
+      properties: {
+        ...common,
+        webhookUrl: {
+          type: 'string',
+          pattern: SECURE_URL_PATTERN,
+          description: 'Incoming webhook URL, from secrets: (default: the one given to slack()).',
+        },
+        channel,
+        threadTs,
+        broadcast,
+      },
+    },
+    output,
+    async run(input, ctx) {
+      const message = messageOf(input);
+      if (viaWebhook(input)) {
+        await client.postWebhook(message, {
+          ...(input.webhookUrl !== undefined && { webhookUrl: input.webhookUrl }),
+          signal: ctx.signal,
+          actionId: 'slack.post',
+          onRetry: logRetries(ctx, 'Slack incoming webhook'),
+        });
+        return { via: 'webhook' };
+      }
+      if (input.channel === undefined)
+        throw new ActionError(
+          'slack.post',
+          'no channel and no incoming webhook: give the step a channel (with a bot token) or a webhookUrl',
+          { retryable: false },
+        );
+      const posted = await client.postMessage(
+        { ...message, channel: input.channel },
+        call(input, ctx, 'slack.post'),
+      );
+      return { ...posted, via: 'api' };
+    },
+    describe: (input) =>
+      `post to ${viaWebhook(input) ? 'the Slack incoming webhook' : (input.channel ?? '(no channel)')}: ${preview(input.text)}`,
+    plan(input) {
+      const where = viaWebhook(input)
+        ? 'the Slack incoming webhook'
+        : `${input.channel ?? '(no channel)'}${input.threadTs ? ` (thread ${input.threadTs})` : ''}`;
+      const missing = viaWebhook(input) ? undefined : hasToken(input) ? undefined : NO_TOKEN;
+      return Promise.resolve(
+        planOf(`would post to ${where}: ${preview(input.text)}`, `slack:${where}`, 'post a message', missing),
+      );
+    },
+  });
+
+  const reply = defineAction<SlackReplyInput, SlackPostOutput>({
+    id: 'slack.reply',
+    kind: 'notify',
+    description: 'Replies in the thread of an earlier Slack post (chat.postMessage with thread_ts).',
+    input: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['channel', 'threadTs', 'text'],
+      properties: { ...common, channel, threadTs, broadcast },
+    },
+    output,
+    async run(input, ctx) {
+      const posted = await client.postMessage(
+        { ...messageOf(input), channel: input.channel, threadTs: input.threadTs },
+        call(input, ctx, 'slack.reply'),
+      );
+      return { ...posted, via: 'api' };
+    },
+    plan(input) {
+      const where = `${input.channel} (thread ${input.threadTs})`;
+      return Promise.resolve(
+        planOf(
+          `would reply in ${where}: ${preview(input.text)}`,
+          `slack:${input.channel}`,
+          `reply in thread ${input.threadTs}`,
+          hasToken(input) ? undefined : NO_TOKEN,
+        ),
+      );
+    },
+  });
+
+  const update = defineAction<SlackUpdateInput, SlackPostOutput>({
+    id: 'slack.update',
+    kind: 'notify',
+    description: 'Replaces the text and blocks of an earlier Slack post (chat.update).',
+    input: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['channel', 'ts', 'text'],
+      properties: {
+        token: common.token,
+        baseUrl: common.baseUrl,
+        text: common.text,
+        blocks: common.blocks,
+        channel,
+        ts: { type: 'string', pattern: TS_PATTERN, description: 'The ts of the message to update.' },
+      },
+    },
+    output,
+    async run(input, ctx) {
+      const updated = await client.updateMessage(
+        {
+          channel: input.channel,
+          ts: input.ts,
+          text: input.text,
+          ...(input.blocks && { blocks: input.blocks }),
+        },
+        call(input, ctx, 'slack.update'),
+      );
+      return { ...updated, via: 'api' };
+    },
+    plan(input) {
+      return Promise.resolve(
+        planOf(
+          `would update message ${input.ts} in ${input.channel}: ${preview(input.text)}`,
+          `slack:${input.channel}`,
+          `update message ${input.ts}`,
+          hasToken(input) ? undefined : NO_TOKEN,
+        ),
+      );
+    },
+  });
+
+  return [post, reply, update] as ActionDefinition[];
+}
+
+function messageOf(input: Omit<SlackPostInput, 'channel'>) {
+  return {
+    text: input.text,
+    ...(input.blocks && { blocks: input.blocks }),
+    ...(input.threadTs && { threadTs: input.threadTs }),
+    ...(input.broadcast && { broadcast: true }),
+    ...(input.unfurl !== undefined && { unfurl: input.unfurl }),
+  };
+}
