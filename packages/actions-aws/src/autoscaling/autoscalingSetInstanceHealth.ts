@@ -1,0 +1,142 @@
+import { DescribeAutoScalingInstancesCommand, SetInstanceHealthCommand } from '@aws-sdk/client-auto-scaling';
+import type { AutoScalingInstanceDetails } from '@aws-sdk/client-auto-scaling';
+import { ActionError, defineAction } from '@firstline/core';
+import type { ActionContext, ActionDefinition } from '@firstline/core';
+import { callAws } from '../clients/callAws.js';
+import type { AwsClients } from '../clients/createAwsClients.js';
+import { allow, arnScope } from '../iam/arn.js';
+import { instanceIdSchema, regionSchema } from '../schemas.js';
+
+/** Input of `aws.autoscaling.setInstanceHealth`. */
+export interface AutoscalingSetInstanceHealthInput {
+  instanceId: string;
+  healthStatus: 'Healthy' | 'Unhealthy';
+  /** Leave an instance inside its group's health check grace period alone (default true, as AWS). */
+  shouldRespectGracePeriod?: boolean;
+  region?: string;
+}
+
+/** Output of `aws.autoscaling.setInstanceHealth`. */
+export interface AutoscalingSetInstanceHealthOutput {
+  instanceId: string;
+  healthStatus: 'Healthy' | 'Unhealthy';
+  /** The group that will replace it. */
+  autoScalingGroupName?: string;
+}
+
+const ID = 'aws.autoscaling.setInstanceHealth';
+
+/**
+ * `aws.autoscaling.setInstanceHealth`: SetInstanceHealth, so an Unhealthy instance is replaced now
+ * rather than when the group's own checks notice. Looks the instance up first, so "not in any group"
+ * is a clear error and the output names the group.
+ */
+export function autoscalingSetInstanceHealthAction(
+  aws: AwsClients,
+): ActionDefinition<AutoscalingSetInstanceHealthInput, AutoscalingSetInstanceHealthOutput> {
+  return defineAction<AutoscalingSetInstanceHealthInput, AutoscalingSetInstanceHealthOutput>({
+    id: ID,
+    kind: 'remediation',
+    description: 'Sets the health status of an instance in its Auto Scaling group (SetInstanceHealth).',
+    idempotent: true,
+    input: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['instanceId', 'healthStatus'],
+      properties: {
+        instanceId: instanceIdSchema,
+        healthStatus: { enum: ['Healthy', 'Unhealthy'] },
+        shouldRespectGracePeriod: {
+          type: 'boolean',
+          default: true,
+          description:
+            "Leave an instance inside the group's health check grace period alone (AWS's default).",
+        },
+        region: regionSchema,
+      },
+    },
+    output: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['instanceId', 'healthStatus'],
+      properties: {
+        instanceId: { type: 'string' },
+        healthStatus: { enum: ['Healthy', 'Unhealthy'] },
+        autoScalingGroupName: { type: 'string' },
+      },
+    },
+    async run(input, ctx) {
+      const region = aws.requireRegion(ID, input.region);
+      const member = await findMember(aws, region, input.instanceId, ctx);
+      if (!member)
+        throw new ActionError(ID, `${input.instanceId} is not in any Auto Scaling group in ${region}`, {
+          retryable: false,
+        });
+      const autoScaling = aws.autoScaling(region);
+      await callAws(ID, 'autoscaling:SetInstanceHealth', () =>
+        autoScaling.send(
+          new SetInstanceHealthCommand({
+            InstanceId: input.instanceId,
+            HealthStatus: input.healthStatus,
+            ShouldRespectGracePeriod: input.shouldRespectGracePeriod ?? true,
+          }),
+          { abortSignal: ctx.signal },
+        ),
+      );
+      return {
+        instanceId: input.instanceId,
+        healthStatus: input.healthStatus,
+        ...(member.AutoScalingGroupName && { autoScalingGroupName: member.AutoScalingGroupName }),
+      };
+    },
+    describe: (input) => `mark ${input.instanceId} ${input.healthStatus} in its Auto Scaling group`,
+    async plan(input, ctx) {
+      // SetInstanceHealth has no DryRun; the lookup proves the instance is in a group and shows its state.
+      const region = aws.requireRegion(ID, input.region);
+      const member = await findMember(aws, region, input.instanceId, ctx);
+      const preflight = member
+        ? {
+            ok: true,
+            detail: `in group ${member.AutoScalingGroupName ?? '?'}, now ${member.HealthStatus ?? '?'} and ${member.LifecycleState ?? '?'}`,
+          }
+        : { ok: false, detail: `${input.instanceId} is not in any Auto Scaling group in ${region}` };
+      const replace = input.healthStatus === 'Unhealthy' ? ' (its group replaces it)' : '';
+      return {
+        summary: `would mark ${input.instanceId} ${input.healthStatus}${replace} (${preflight.detail})`,
+        changes: [
+          {
+            resource: `${input.instanceId} in ${member?.AutoScalingGroupName ?? 'no group'} (${region})`,
+            change: `health → ${input.healthStatus}`,
+          },
+        ],
+        preflight,
+      };
+    },
+    permissions: (input) => {
+      const { partition, region, account } = arnScope(aws, input.region);
+      return [
+        // The group is only known at run time: any group, in the step's region and account.
+        allow(
+          ['autoscaling:SetInstanceHealth'],
+          `arn:${partition}:autoscaling:${region}:${account}:autoScalingGroup:*:autoScalingGroupName/*`,
+        ),
+        allow(['autoscaling:DescribeAutoScalingInstances'], '*'),
+      ];
+    },
+  });
+}
+
+async function findMember(
+  aws: AwsClients,
+  region: string,
+  instanceId: string,
+  ctx: ActionContext,
+): Promise<AutoScalingInstanceDetails | undefined> {
+  const autoScaling = aws.autoScaling(region);
+  const out = await callAws(ID, 'autoscaling:DescribeAutoScalingInstances', () =>
+    autoScaling.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [instanceId] }), {
+      abortSignal: ctx.signal,
+    }),
+  );
+  return out.AutoScalingInstances?.find((i) => i.InstanceId === instanceId);
+}

@@ -1,0 +1,137 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import type { EC2ClientConfig } from '@aws-sdk/client-ec2';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { ActionError } from '@firstline/core';
+
+/** Credentials for the AWS clients: fixed keys or a provider; the SDK's default chain when absent. */
+export type AwsCredentials = NonNullable<EC2ClientConfig['credentials']>;
+
+/** A pre-built client used for every region, or a function building the client for a region. */
+export type ClientOverride<C> = C | ((region: string) => C);
+
+/** Pre-built clients to use instead of building them (tests, or a Lambda sharing its own). */
+export interface AwsClientOverrides {
+  /** EC2 (instances, status checks, state changes). */
+  ec2?: ClientOverride<EC2Client>;
+  /** Route 53 (health checks); a global service, always called in us-east-1. */
+  route53?: ClientOverride<Route53Client>;
+  /** Systems Manager (Run Command, Automation, Parameter Store). */
+  ssm?: ClientOverride<SSMClient>;
+  /** CloudWatch (alarms, metrics). */
+  cloudWatch?: ClientOverride<CloudWatchClient>;
+  /** EC2 Auto Scaling. */
+  autoScaling?: ClientOverride<AutoScalingClient>;
+  /** Secrets Manager (secret references). */
+  secretsManager?: ClientOverride<SecretsManagerClient>;
+}
+
+/** How the AWS actions and secret resolvers reach AWS. Everything is optional: the SDK's defaults apply. */
+export interface AwsOptions {
+  /** Default region when a step gives none; then AWS_REGION, then AWS_DEFAULT_REGION. */
+  region?: string;
+  /** Credentials; the SDK's default provider chain (environment, SSO, instance/Lambda role…) when absent. */
+  credentials?: AwsCredentials;
+  /** Endpoint for every service (moto, LocalStack, a VPC endpoint). */
+  endpoint?: string;
+  /** Attempts per API call, retries included (SDK default 3). Tests against moto use 1. */
+  maxAttempts?: number;
+  /** The SDK's retry mode; `adaptive` (the default here) also rate-limits the client when AWS throttles. */
+  retryMode?: 'adaptive' | 'standard' | 'legacy';
+  /** Account id used in the ARNs of `permissions()`; `*` when absent. */
+  accountId?: string;
+  /** Clients to use instead of building them. */
+  clients?: AwsClientOverrides;
+  /** Where AWS_REGION / AWS_DEFAULT_REGION are read (default `process.env`, read at call time). */
+  env?: Record<string, string | undefined>;
+}
+
+/** The AWS clients of one factory call: built lazily, once per (service, region), then reused. */
+export interface AwsClients {
+  /** The options the clients were made from. */
+  readonly options: AwsOptions;
+  /** The region a call uses: the step's, then the options', then the environment's; undefined when none. */
+  regionOf(explicit?: string): string | undefined;
+  /** Like {@link AwsClients.regionOf}, but throws a clear, non-retryable ActionError for `actionId` when there is none. */
+  requireRegion(actionId: string, explicit?: string): string;
+  /** The EC2 client for `region`. */
+  ec2(region: string): EC2Client;
+  /** The Route 53 client (us-east-1: Route 53's control plane is global). */
+  route53(): Route53Client;
+  /** The SSM client for `region`. */
+  ssm(region: string): SSMClient;
+  /** The CloudWatch client for `region`. */
+  cloudWatch(region: string): CloudWatchClient;
+  /** The Auto Scaling client for `region`. */
+  autoScaling(region: string): AutoScalingClient;
+  /** The Secrets Manager client for `region`. */
+  secretsManager(region: string): SecretsManagerClient;
+}
+
+/** The region Route 53's API lives in. */
+export const ROUTE53_REGION = 'us-east-1';
+
+interface BaseConfig {
+  region: string;
+  credentials?: AwsCredentials;
+  endpoint?: string;
+  maxAttempts?: number;
+  retryMode: string;
+}
+
+/**
+ * Makes the client cache one factory call shares. Clients are created on first use, so a playbook
+ * that only reads alarms never loads credentials for EC2, and a warm Lambda reuses every connection.
+ */
+export function createAwsClients(options: AwsOptions = {}): AwsClients {
+  const cache = new Map<string, unknown>();
+  const regionOf = (explicit?: string): string | undefined => {
+    const env = options.env ?? process.env;
+    return explicit || options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+  };
+
+  function client<C>(service: keyof AwsClientOverrides, region: string, build: (config: BaseConfig) => C): C {
+    const key = `${service}:${region}`;
+    const cached = cache.get(key) as C | undefined;
+    if (cached) return cached;
+    const override = options.clients?.[service] as ClientOverride<C> | undefined;
+    const made =
+      override === undefined
+        ? build({
+            region,
+            retryMode: options.retryMode ?? 'adaptive',
+            ...(options.credentials && { credentials: options.credentials }),
+            ...(options.endpoint && { endpoint: options.endpoint }),
+            ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
+          })
+        : typeof override === 'function'
+          ? (override as (region: string) => C)(region)
+          : override;
+    cache.set(key, made);
+    return made;
+  }
+
+  return {
+    options,
+    regionOf,
+    requireRegion(actionId, explicit) {
+      const region = regionOf(explicit);
+      if (region) return region;
+      throw new ActionError(
+        actionId,
+        'no AWS region: set `region` in the step, pass awsActions({ region }), or set AWS_REGION',
+        { retryable: false },
+      );
+    },
+    ec2: (region) => client('ec2', region, (config) => new EC2Client(config)),
+    route53: () => client('route53', ROUTE53_REGION, (config) => new Route53Client(config)),
+    ssm: (region) => client('ssm', region, (config) => new SSMClient(config)),
+    cloudWatch: (region) => client('cloudWatch', region, (config) => new CloudWatchClient(config)),
+    autoScaling: (region) => client('autoScaling', region, (config) => new AutoScalingClient(config)),
+    secretsManager: (region) =>
+      client('secretsManager', region, (config) => new SecretsManagerClient(config)),
+  };
+}

@@ -1,0 +1,94 @@
+import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { defineAction } from '@firstline/core';
+import type { ActionDefinition } from '@firstline/core';
+import { callAws } from '../clients/callAws.js';
+import type { AwsClients } from '../clients/createAwsClients.js';
+import { allow, arnScope } from '../iam/arn.js';
+import { regionSchema } from '../schemas.js';
+import { alarmArn, describeAlarm } from './describeAlarm.js';
+import type { AlarmStateValue } from './describeAlarm.js';
+
+/** Input of `aws.cloudwatch.setAlarmState`. */
+export interface CloudwatchSetAlarmStateInput {
+  alarmName: string;
+  state: AlarmStateValue;
+  /** Why; shown in the alarm's history (default names the run and step). */
+  reason?: string;
+  /** Machine-readable detail, stored as the alarm's StateReasonData JSON. */
+  reasonData?: Record<string, unknown>;
+  region?: string;
+}
+
+/** Output of `aws.cloudwatch.setAlarmState`. */
+export interface CloudwatchSetAlarmStateOutput {
+  alarmName: string;
+  state: AlarmStateValue;
+}
+
+const ID = 'aws.cloudwatch.setAlarmState';
+
+/**
+ * `aws.cloudwatch.setAlarmState`: SetAlarmState, e.g. back to OK after a fix so the alarm can fire
+ * again, or to ALARM to test its actions. CloudWatch re-evaluates the alarm at its next period.
+ */
+export function cloudwatchSetAlarmStateAction(
+  aws: AwsClients,
+): ActionDefinition<CloudwatchSetAlarmStateInput, CloudwatchSetAlarmStateOutput> {
+  return defineAction<CloudwatchSetAlarmStateInput, CloudwatchSetAlarmStateOutput>({
+    id: ID,
+    kind: 'remediation',
+    description:
+      'Sets a CloudWatch alarm to OK, ALARM or INSUFFICIENT_DATA until its next evaluation (SetAlarmState).',
+    idempotent: true,
+    input: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['alarmName', 'state'],
+      properties: {
+        alarmName: { type: 'string', minLength: 1, maxLength: 255 },
+        state: { enum: ['OK', 'ALARM', 'INSUFFICIENT_DATA'] },
+        reason: { type: 'string', minLength: 1, maxLength: 1023 },
+        reasonData: { type: 'object' },
+        region: regionSchema,
+      },
+    },
+    output: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['alarmName', 'state'],
+      properties: { alarmName: { type: 'string' }, state: { enum: ['OK', 'ALARM', 'INSUFFICIENT_DATA'] } },
+    },
+    async run(input, ctx) {
+      const cloudWatch = aws.cloudWatch(aws.requireRegion(ID, input.region));
+      await callAws(ID, 'cloudwatch:SetAlarmState', () =>
+        cloudWatch.send(
+          new SetAlarmStateCommand({
+            AlarmName: input.alarmName,
+            StateValue: input.state,
+            StateReason: input.reason ?? `set by firstline run ${ctx.runId}, step ${ctx.stepId}`,
+            ...(input.reasonData && { StateReasonData: JSON.stringify(input.reasonData) }),
+          }),
+          { abortSignal: ctx.signal },
+        ),
+      );
+      return { alarmName: input.alarmName, state: input.state };
+    },
+    describe: (input) => `set alarm ${input.alarmName} to ${input.state}`,
+    async plan(input, ctx) {
+      // SetAlarmState has no DryRun; finding the alarm at least proves the name and region are right.
+      const region = aws.requireRegion(ID, input.region);
+      const alarm = await describeAlarm(aws, ID, region, input.alarmName, ctx);
+      const preflight = alarm
+        ? { ok: true, detail: `alarm found, now ${alarm.StateValue ?? 'unknown'}` }
+        : { ok: false, detail: `no alarm named "${input.alarmName}" in ${region}` };
+      return {
+        summary: `would set alarm ${input.alarmName} to ${input.state} (${preflight.detail})`,
+        changes: [{ resource: `alarm ${input.alarmName} (${region})`, change: `state → ${input.state}` }],
+        preflight,
+      };
+    },
+    permissions: (input) => [
+      allow(['cloudwatch:SetAlarmState'], alarmArn(arnScope(aws, input.region), input.alarmName)),
+    ],
+  });
+}

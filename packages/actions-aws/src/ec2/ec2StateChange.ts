@@ -1,0 +1,191 @@
+import { RebootInstancesCommand, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import type { InstanceStateChange } from '@aws-sdk/client-ec2';
+import { defineAction } from '@firstline/core';
+import type { ActionContext, ActionDefinition, JSONSchema, Plan } from '@firstline/core';
+import { callAws } from '../clients/callAws.js';
+import type { AwsClients } from '../clients/createAwsClients.js';
+import { allow, arnScope, instanceArn } from '../iam/arn.js';
+import { instanceIdsSchema, regionSchema, stateChangeSchema } from '../schemas.js';
+import type { InstanceStateName } from './ec2Describe.js';
+import { dryRunPreflight, withPreflight } from './dryRunPreflight.js';
+
+/** Input of `aws.ec2.reboot` and `aws.ec2.start`. */
+export interface Ec2InstancesInput {
+  instanceIds: string[];
+  region?: string;
+}
+
+/** Input of `aws.ec2.stop`. */
+export interface Ec2StopInput extends Ec2InstancesInput {
+  /** Stop without letting the OS shut down cleanly (a hung instance). */
+  force?: boolean;
+  /** Hibernate instead of stop (the instance must be enabled for it). */
+  hibernate?: boolean;
+}
+
+/** Output of `aws.ec2.reboot`. */
+export interface Ec2RebootOutput {
+  rebooted: string[];
+}
+
+/** Output of `aws.ec2.stop` and `aws.ec2.start`: each instance's state before and after the call. */
+export interface Ec2StateChangeOutput {
+  instances: Array<{ instanceId: string; previousState: InstanceStateName; currentState: InstanceStateName }>;
+}
+
+interface Verb<I extends Ec2InstancesInput, O> {
+  id: string;
+  verb: 'reboot' | 'stop' | 'start';
+  operation: string;
+  description: string;
+  idempotent: boolean;
+  extraInput?: Record<string, JSONSchema>;
+  output: JSONSchema;
+  send(aws: AwsClients, input: I, ctx: ActionContext, dryRun: boolean): Promise<O>;
+}
+
+const instancesInput = (extra: Record<string, JSONSchema> = {}): JSONSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['instanceIds'],
+  properties: { instanceIds: instanceIdsSchema(50), ...extra, region: regionSchema },
+});
+
+// Reboot, stop and start differ only in their command: one builder keeps their preflight, plan and
+// permissions identical.
+function stateChangeAction<I extends Ec2InstancesInput, O>(
+  aws: AwsClients,
+  verb: Verb<I, O>,
+): ActionDefinition<I, O> {
+  return defineAction<I, O>({
+    id: verb.id,
+    kind: 'remediation',
+    description: verb.description,
+    idempotent: verb.idempotent,
+    input: instancesInput(verb.extraInput),
+    output: verb.output,
+    run: (input, ctx) => verb.send(aws, input, ctx, false),
+    describe: (input) => `${verb.verb} ${input.instanceIds.join(', ')}`,
+    async plan(input, ctx): Promise<Plan> {
+      const region = aws.requireRegion(verb.id, input.region);
+      const preflight = await dryRunPreflight(verb.id, verb.operation, () =>
+        verb.send(aws, input, ctx, true),
+      );
+      return {
+        summary: withPreflight(`would ${verb.verb} ${input.instanceIds.join(', ')}`, preflight),
+        changes: input.instanceIds.map((id) => ({ resource: `${id} (${region})`, change: verb.verb })),
+        preflight,
+      };
+    },
+    permissions: (input) => {
+      const scope = arnScope(aws, input.region);
+      return [
+        allow(
+          [verb.operation],
+          input.instanceIds.map((id) => instanceArn(scope, id)),
+        ),
+      ];
+    },
+  });
+}
+
+const REBOOT = 'aws.ec2.reboot';
+const STOP = 'aws.ec2.stop';
+const START = 'aws.ec2.start';
+
+/** `aws.ec2.reboot`: RebootInstances; `plan()` preflights it with DryRun. */
+export function ec2RebootAction(aws: AwsClients): ActionDefinition<Ec2InstancesInput, Ec2RebootOutput> {
+  return stateChangeAction<Ec2InstancesInput, Ec2RebootOutput>(aws, {
+    id: REBOOT,
+    verb: 'reboot',
+    operation: 'ec2:RebootInstances',
+    description: 'Reboots EC2 instances (RebootInstances); a reboot request takes no client token.',
+    idempotent: false,
+    output: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['rebooted'],
+      properties: { rebooted: { type: 'array', items: { type: 'string' } } },
+    },
+    async send(aws, input, ctx, dryRun) {
+      const ec2 = aws.ec2(aws.requireRegion(REBOOT, input.region));
+      await callAws(REBOOT, 'ec2:RebootInstances', () =>
+        ec2.send(new RebootInstancesCommand({ InstanceIds: input.instanceIds, DryRun: dryRun }), {
+          abortSignal: ctx.signal,
+        }),
+      );
+      return { rebooted: input.instanceIds };
+    },
+  });
+}
+
+const stateChangeOutput: JSONSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['instances'],
+  properties: { instances: { type: 'array', items: stateChangeSchema } },
+};
+
+/** `aws.ec2.stop`: StopInstances (optionally forced or hibernating); `plan()` preflights it with DryRun. */
+export function ec2StopAction(aws: AwsClients): ActionDefinition<Ec2StopInput, Ec2StateChangeOutput> {
+  return stateChangeAction<Ec2StopInput, Ec2StateChangeOutput>(aws, {
+    id: STOP,
+    verb: 'stop',
+    operation: 'ec2:StopInstances',
+    description: 'Stops EC2 instances (StopInstances); stopping a stopped instance is harmless.',
+    idempotent: true,
+    extraInput: {
+      force: {
+        type: 'boolean',
+        default: false,
+        description: 'Skip the clean OS shutdown (a hung instance).',
+      },
+      hibernate: { type: 'boolean', default: false },
+    },
+    output: stateChangeOutput,
+    async send(aws, input, ctx, dryRun) {
+      const ec2 = aws.ec2(aws.requireRegion(STOP, input.region));
+      const out = await callAws(STOP, 'ec2:StopInstances', () =>
+        ec2.send(
+          new StopInstancesCommand({
+            InstanceIds: input.instanceIds,
+            DryRun: dryRun,
+            ...(input.force && { Force: true }),
+            ...(input.hibernate && { Hibernate: true }),
+          }),
+          { abortSignal: ctx.signal },
+        ),
+      );
+      return { instances: stateChanges(out.StoppingInstances) };
+    },
+  });
+}
+
+/** `aws.ec2.start`: StartInstances; `plan()` preflights it with DryRun. */
+export function ec2StartAction(aws: AwsClients): ActionDefinition<Ec2InstancesInput, Ec2StateChangeOutput> {
+  return stateChangeAction<Ec2InstancesInput, Ec2StateChangeOutput>(aws, {
+    id: START,
+    verb: 'start',
+    operation: 'ec2:StartInstances',
+    description: 'Starts EC2 instances (StartInstances); starting a running instance is harmless.',
+    idempotent: true,
+    output: stateChangeOutput,
+    async send(aws, input, ctx, dryRun) {
+      const ec2 = aws.ec2(aws.requireRegion(START, input.region));
+      const out = await callAws(START, 'ec2:StartInstances', () =>
+        ec2.send(new StartInstancesCommand({ InstanceIds: input.instanceIds, DryRun: dryRun }), {
+          abortSignal: ctx.signal,
+        }),
+      );
+      return { instances: stateChanges(out.StartingInstances) };
+    },
+  });
+}
+
+function stateChanges(changes: InstanceStateChange[] | undefined): Ec2StateChangeOutput['instances'] {
+  return (changes ?? []).map((c) => ({
+    instanceId: c.InstanceId ?? '',
+    previousState: c.PreviousState?.Name ?? 'pending',
+    currentState: c.CurrentState?.Name ?? 'pending',
+  }));
+}

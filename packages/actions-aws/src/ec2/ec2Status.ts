@@ -1,0 +1,135 @@
+import { DescribeInstanceStatusCommand } from '@aws-sdk/client-ec2';
+import type { InstanceStatus } from '@aws-sdk/client-ec2';
+import { ActionError, defineAction } from '@firstline/core';
+import type { ActionDefinition } from '@firstline/core';
+import { callAws } from '../clients/callAws.js';
+import type { AwsClients } from '../clients/createAwsClients.js';
+import { allow } from '../iam/arn.js';
+import { instanceIdSchema, instanceStateSchema, reachabilitySchema, regionSchema } from '../schemas.js';
+import type { InstanceStateName } from './ec2Describe.js';
+
+/** A reachability check's status. */
+export type Reachability = 'ok' | 'impaired' | 'initializing' | 'insufficient-data' | 'not-applicable';
+
+/** Input of `aws.ec2.status`. */
+export interface Ec2StatusInput {
+  instanceId: string;
+  /** Throw (the step fails) when the instance is not running or impaired (default); false: report it in `healthy`. */
+  failWhenUnhealthy?: boolean;
+  region?: string;
+}
+
+/** Output of `aws.ec2.status`. */
+export interface Ec2StatusOutput {
+  instanceId: string;
+  state: InstanceStateName;
+  systemStatus: Reachability;
+  instanceStatus: Reachability;
+  /** Running, and neither reachability check impaired. */
+  healthy: boolean;
+  events?: Array<{ code: string; description?: string; notBefore?: string }>;
+}
+
+const ID = 'aws.ec2.status';
+
+/**
+ * `aws.ec2.status`: state plus system and instance reachability (DescribeInstanceStatus). Fails when
+ * the instance is not running or a check is impaired; `initializing` (a fresh boot) is not a failure.
+ */
+export function ec2StatusAction(aws: AwsClients): ActionDefinition<Ec2StatusInput, Ec2StatusOutput> {
+  return defineAction<Ec2StatusInput, Ec2StatusOutput>({
+    id: ID,
+    kind: 'probe',
+    description:
+      'Reads DescribeInstanceStatus for one instance; fails when it is not running or a reachability check is impaired.',
+    idempotent: true,
+    input: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['instanceId'],
+      properties: {
+        instanceId: instanceIdSchema,
+        failWhenUnhealthy: {
+          type: 'boolean',
+          default: true,
+          description: 'false: never fail on an unhealthy instance, report it in output.healthy instead.',
+        },
+        region: regionSchema,
+      },
+    },
+    output: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['instanceId', 'state', 'systemStatus', 'instanceStatus', 'healthy'],
+      properties: {
+        instanceId: { type: 'string' },
+        state: instanceStateSchema,
+        systemStatus: reachabilitySchema,
+        instanceStatus: reachabilitySchema,
+        healthy: { type: 'boolean' },
+        events: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              code: { type: 'string' },
+              description: { type: 'string' },
+              notBefore: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+    async run(input, ctx) {
+      const ec2 = aws.ec2(aws.requireRegion(ID, input.region));
+      const out = await callAws(ID, 'ec2:DescribeInstanceStatus', () =>
+        ec2.send(
+          // IncludeAllInstances: a stopped instance is reported as stopped, not left out.
+          new DescribeInstanceStatusCommand({ InstanceIds: [input.instanceId], IncludeAllInstances: true }),
+          { abortSignal: ctx.signal },
+        ),
+      );
+      const status = out.InstanceStatuses?.find((s) => s.InstanceId === input.instanceId);
+      if (!status)
+        throw new ActionError(
+          ID,
+          `ec2:DescribeInstanceStatus returned no status for ${input.instanceId} (terminated and gone?)`,
+          { retryable: false },
+        );
+      const output = statusOutput(input.instanceId, status);
+      if (!output.healthy && input.failWhenUnhealthy !== false)
+        // Retryable as kind `error`: a step retrying on `error` may see the instance recover.
+        throw new ActionError(ID, `${input.instanceId} is unhealthy: ${describeStatus(output)}`, {
+          retryable: true,
+          kind: 'error',
+        });
+      return output;
+    },
+    permissions: () => [allow(['ec2:DescribeInstanceStatus'], '*')],
+  });
+}
+
+/** DescribeInstanceStatus's answer for one instance as plain JSON, with the verdict in `healthy`. */
+export function statusOutput(instanceId: string, status: InstanceStatus): Ec2StatusOutput {
+  const state = status.InstanceState?.Name ?? 'pending';
+  const systemStatus = status.SystemStatus?.Status ?? 'not-applicable';
+  const instanceStatus = status.InstanceStatus?.Status ?? 'not-applicable';
+  const events = (status.Events ?? []).map((e) => ({
+    code: e.Code ?? 'unknown',
+    ...(e.Description && { description: e.Description }),
+    ...(e.NotBefore && { notBefore: new Date(e.NotBefore).toISOString() }),
+  }));
+  return {
+    instanceId,
+    state,
+    systemStatus,
+    instanceStatus,
+    healthy: state === 'running' && systemStatus !== 'impaired' && instanceStatus !== 'impaired',
+    ...(events.length > 0 && { events }),
+  };
+}
+
+function describeStatus(s: Ec2StatusOutput): string {
+  const events = s.events?.length ? `; scheduled events: ${s.events.map((e) => e.code).join(', ')}` : '';
+  return `state ${s.state}, system status ${s.systemStatus}, instance status ${s.instanceStatus}${events}`;
+}

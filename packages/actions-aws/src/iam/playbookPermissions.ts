@@ -1,0 +1,106 @@
+import type { AnyActionDefinition, IamStatement } from '@firstline/core';
+import { isLoadedPlaybook } from '@firstline/core';
+import { partitionOf } from './arn.js';
+
+/** Where `playbookPermissions` writes ARNs for secrets: the region and account (default `*`). */
+export interface PermissionScope {
+  region?: string;
+  accountId?: string;
+}
+
+/**
+ * The least-privilege IAM statements a playbook needs: the union of `permissions(with)` of every
+ * action step it names (templated values such as `{{ inputs.instanceId }}` become `*`), plus reading
+ * its `ssm:` and `secretsManager:` secrets. Statements with the same resources are merged. For the
+ * policy of a Lambda or Step Functions role (issue 8's CDK example).
+ *
+ * @example
+ * const policy = { Version: '2012-10-17', Statement: playbookPermissions(awsActions(), await loadPlaybook('ec2.yaml')) };
+ */
+export function playbookPermissions(
+  actions: Iterable<AnyActionDefinition>,
+  playbook: object,
+  scope: PermissionScope = {},
+): IamStatement[] {
+  const byId = new Map<string, AnyActionDefinition>();
+  for (const action of actions) byId.set(action.id, action);
+  const document = (isLoadedPlaybook(playbook) ? playbook.data : playbook) as Record<string, unknown>;
+  const statements: IamStatement[] = [];
+  for (const step of actionSteps(document)) {
+    const definition = byId.get(step.action);
+    const input = wildcardTemplates(step.with ?? {});
+    if (definition?.permissions) statements.push(...definition.permissions(input));
+  }
+  statements.push(...secretPermissions(document.secrets, scope));
+  return mergeStatements(statements);
+}
+
+/** The statements for reading a playbook's `secrets:` references from SSM and Secrets Manager. */
+export function secretPermissions(secrets: unknown, scope: PermissionScope = {}): IamStatement[] {
+  const out: IamStatement[] = [];
+  const account = scope.accountId ?? '*';
+  for (const ref of Object.values(isObject(secrets) ? secrets : {})) {
+    if (!isObject(ref)) continue;
+    const region = typeof ref.region === 'string' ? ref.region : (scope.region ?? '*');
+    const partition = partitionOf(region);
+    if (typeof ref.ssm === 'string') {
+      const name = ref.ssm.startsWith('/') ? ref.ssm : `/${ref.ssm}`;
+      const arn = ref.ssm.startsWith('arn:')
+        ? ref.ssm
+        : `arn:${partition}:ssm:${region}:${account}:parameter${name}`;
+      // SecureString values are decrypted with their KMS key; kms:Decrypt is needed for a customer key.
+      out.push({ Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: arn });
+    } else if (typeof ref.secretsManager === 'string') {
+      const id = ref.secretsManager;
+      // Secret ARNs end in a random 6-character suffix the playbook does not know.
+      const arn = id.startsWith('arn:')
+        ? id
+        : `arn:${partition}:secretsmanager:${region}:${account}:secret:${id}-??????`;
+      out.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: arn });
+    }
+  }
+  return out;
+}
+
+/** Merges statements with the same resources and conditions, and drops duplicates; the result is sorted. */
+export function mergeStatements(statements: IamStatement[]): IamStatement[] {
+  const merged = new Map<string, IamStatement>();
+  for (const s of statements) {
+    const resources = Array.isArray(s.Resource) ? [...s.Resource].sort() : [s.Resource];
+    const key = JSON.stringify([resources, s.Condition ?? null]);
+    const existing = merged.get(key);
+    if (existing) existing.Action = [...new Set([...existing.Action, ...s.Action])].sort();
+    else
+      merged.set(key, {
+        Effect: 'Allow',
+        Action: [...new Set(s.Action)].sort(),
+        Resource: resources.length === 1 ? resources[0]! : resources,
+        ...(s.Condition && { Condition: s.Condition }),
+      });
+  }
+  return [...merged.values()].sort((a, b) => a.Action.join().localeCompare(b.Action.join()));
+}
+
+// Every object with a string `action` is an action step, wherever the playbook's form nests it
+// (checks, parallel groups, remediate, notify, steps).
+function actionSteps(node: unknown, found: Array<{ action: string; with?: unknown }> = []) {
+  if (Array.isArray(node)) for (const item of node) actionSteps(item, found);
+  else if (isObject(node)) {
+    if (typeof node.action === 'string') found.push({ action: node.action, with: node.with });
+    for (const [key, value] of Object.entries(node)) if (key !== 'with') actionSteps(value, found);
+  }
+  return found;
+}
+
+function wildcardTemplates(value: unknown): unknown {
+  if (typeof value === 'string')
+    return value.includes('{{') ? value.replace(/\{\{[\s\S]*?\}\}/g, '*') : value;
+  if (Array.isArray(value)) return value.map(wildcardTemplates);
+  if (isObject(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wildcardTemplates(v)]));
+  return value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

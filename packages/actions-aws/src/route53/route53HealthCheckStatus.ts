@@ -1,0 +1,119 @@
+import { GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
+import { ActionError, defineAction } from '@firstline/core';
+import type { ActionDefinition } from '@firstline/core';
+import { callAws } from '../clients/callAws.js';
+import type { AwsClients } from '../clients/createAwsClients.js';
+import { allow, partitionOf } from '../iam/arn.js';
+
+/** Input of `aws.route53.healthCheckStatus`. */
+export interface Route53HealthCheckStatusInput {
+  healthCheckId: string;
+  /** Share of checkers that must report healthy, exclusive (default 0.18, Route 53's own rule). */
+  threshold?: number;
+  /** Throw (the step fails) when unhealthy (default); false: report it in `healthy`. */
+  failWhenUnhealthy?: boolean;
+}
+
+/** Output of `aws.route53.healthCheckStatus`. */
+export interface Route53HealthCheckStatusOutput {
+  healthy: boolean;
+  healthyCheckers: number;
+  checkers: number;
+  observations?: Array<{ region: string; status: string; checkedAt?: string }>;
+}
+
+const ID = 'aws.route53.healthCheckStatus';
+
+/**
+ * `aws.route53.healthCheckStatus`: the latest observation of each Route 53 checker; healthy when more
+ * than `threshold` of them report success, as Route 53 decides. Route 53 is global: always us-east-1.
+ */
+export function route53HealthCheckStatusAction(
+  aws: AwsClients,
+): ActionDefinition<Route53HealthCheckStatusInput, Route53HealthCheckStatusOutput> {
+  return defineAction<Route53HealthCheckStatusInput, Route53HealthCheckStatusOutput>({
+    id: ID,
+    kind: 'probe',
+    description:
+      "Reads a Route 53 health check's latest observations; passes when more than `threshold` of the checkers report healthy.",
+    idempotent: true,
+    input: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['healthCheckId'],
+      properties: {
+        healthCheckId: { type: 'string', minLength: 1, maxLength: 64 },
+        threshold: {
+          type: 'number',
+          minimum: 0,
+          exclusiveMaximum: 1,
+          default: 0.18,
+          description: 'Share of checkers that must report healthy; 0.18 is what Route 53 itself uses.',
+        },
+        failWhenUnhealthy: {
+          type: 'boolean',
+          default: true,
+          description: 'false: never fail on an unhealthy endpoint, report it in output.healthy instead.',
+        },
+      },
+    },
+    output: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['healthy', 'healthyCheckers', 'checkers'],
+      properties: {
+        healthy: { type: 'boolean' },
+        healthyCheckers: { type: 'integer', minimum: 0 },
+        checkers: { type: 'integer', minimum: 0 },
+        observations: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              region: { type: 'string' },
+              status: { type: 'string' },
+              checkedAt: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+    async run(input, ctx) {
+      const route53 = aws.route53();
+      const out = await callAws(ID, 'route53:GetHealthCheckStatus', () =>
+        route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: input.healthCheckId }), {
+          abortSignal: ctx.signal,
+        }),
+      );
+      const observations = (out.HealthCheckObservations ?? []).map((o) => ({
+        region: o.Region ?? o.IPAddress ?? 'unknown',
+        status: o.StatusReport?.Status ?? '',
+        ...(o.StatusReport?.CheckedTime && { checkedAt: new Date(o.StatusReport.CheckedTime).toISOString() }),
+      }));
+      // Route 53 prefixes every checker's report with "Success" or "Failure".
+      const healthyCheckers = observations.filter((o) => o.status.startsWith('Success')).length;
+      const checkers = observations.length;
+      const threshold = input.threshold ?? 0.18;
+      const healthy = checkers > 0 && healthyCheckers / checkers > threshold;
+      const output = { healthy, healthyCheckers, checkers, observations };
+      if (!healthy && input.failWhenUnhealthy !== false) {
+        const failing = observations.find((o) => !o.status.startsWith('Success'));
+        const sample = failing ? `; e.g. ${failing.region}: ${failing.status}` : '';
+        throw new ActionError(
+          ID,
+          checkers === 0
+            ? `health check ${input.healthCheckId} has no observations yet`
+            : `health check ${input.healthCheckId} is unhealthy: ${healthyCheckers} of ${checkers} checkers report healthy (need more than ${Math.round(threshold * 100)}%)${sample}`,
+          { retryable: true, kind: 'error' },
+        );
+      }
+      return output;
+    },
+    permissions: (input) => [
+      allow(
+        ['route53:GetHealthCheckStatus'],
+        `arn:${partitionOf(aws.regionOf())}:route53:::healthcheck/${input.healthCheckId}`,
+      ),
+    ],
+  });
+}

@@ -1,0 +1,46 @@
+import type { JSONSchema } from '@firstline/core';
+
+// The JSON Schema pieces the AWS actions share. They started as the stand-ins the example playbooks
+// were written against (examples/src/pending), so a playbook valid then is valid now.
+
+/** A duration string, as the playbook format writes them: 500ms, 20s, 3m, 1h, 1m30s. */
+export const durationSchema: JSONSchema = { type: 'string', pattern: '^([0-9]+(ms|s|m|h))+$' };
+
+/** An AWS region code (us-east-1, eu-west-3, us-gov-west-1); when absent: the factory's, then the environment's. */
+export const regionSchema: JSONSchema = {
+  type: 'string',
+  pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$',
+  description: 'AWS region; defaults to the one given to awsActions(), then AWS_REGION.',
+};
+
+/** An EC2 instance id. */
+export const instanceIdSchema: JSONSchema = { type: 'string', pattern: '^i-[0-9a-f]{8,17}$' };
+
+/** A list of distinct EC2 instance ids, at most `max` of them. */
+export function instanceIdsSchema(max: number): JSONSchema {
+  return { type: 'array', minItems: 1, maxItems: max, uniqueItems: true, items: instanceIdSchema };
+}
+
+/** A map of string labels or values (tags, CloudWatch dimensions). */
+export const stringMapSchema: JSONSchema = { type: 'object', additionalProperties: { type: 'string' } };
+
+/** The states an EC2 instance can be in. */
+export const instanceStateSchema: JSONSchema = {
+  enum: ['pending', 'running', 'shutting-down', 'terminated', 'stopping', 'stopped'],
+};
+
+/** A reachability check's status, as DescribeInstanceStatus reports it. */
+export const reachabilitySchema: JSONSchema = {
+  enum: ['ok', 'impaired', 'initializing', 'insufficient-data', 'not-applicable'],
+};
+
+/** The state of an EC2 instance, before and after a state change. */
+export const stateChangeSchema: JSONSchema = {
+  type: 'object',
+  required: ['instanceId', 'previousState', 'currentState'],
+  properties: {
+    instanceId: { type: 'string' },
+    previousState: instanceStateSchema,
+    currentState: instanceStateSchema,
+  },
+};

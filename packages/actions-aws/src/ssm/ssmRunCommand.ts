@@ -1,0 +1,198 @@
+import { GetCommandInvocationCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
+import type { GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
+import { ActionError, defineAction, parseDuration } from '@firstline/core';
+import type { ActionContext, ActionDefinition } from '@firstline/core';
+import { callAws } from '../clients/callAws.js';
+import type { AwsClients } from '../clients/createAwsClients.js';
+import { classifyAwsError } from '../clients/toActionError.js';
+import { pause } from '../clock.js';
+import { allow, arnScope, instanceArn } from '../iam/arn.js';
+import { durationSchema, instanceIdSchema, regionSchema } from '../schemas.js';
+
+/** Input of `aws.ssm.runCommand`. */
+export interface SsmRunCommandInput {
+  instanceId: string;
+  /** Shell commands, run in order by `AWS-RunShellScript` (one string: one command). */
+  commands: string | string[];
+  workingDirectory?: string;
+  /** How long the script may run on the instance (default 10m). */
+  executionTimeout?: string;
+  /** Exit codes that count as success (default [0]). */
+  allowExitCodes?: number[];
+  comment?: string;
+  /** Pause between GetCommandInvocation polls (default 2s). */
+  interval?: string;
+  region?: string;
+}
+
+/** Output of `aws.ssm.runCommand`. */
+export interface SsmRunCommandOutput {
+  commandId: string;
+  instanceId: string;
+  /** Success, Failed, TimedOut, Cancelled… */
+  status: string;
+  statusDetails?: string;
+  /** The script's exit code; -1 when SSM has none (delivery timed out, cancelled). */
+  exitCode: number;
+  /** Standard output (SSM keeps the first 24,000 characters). */
+  stdout: string;
+  stderr: string;
+}
+
+const ID = 'aws.ssm.runCommand';
+const DOCUMENT = 'AWS-RunShellScript';
+const TERMINAL = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
+
+/**
+ * `aws.ssm.runCommand`: SendCommand with AWS-RunShellScript on one instance, then polls
+ * GetCommandInvocation on the run's clock until the script ends. Fails unless it ends with an allowed
+ * exit code. SendCommand takes no client token, so a retried step runs the script again: make the
+ * script safe to repeat, or do not retry the step.
+ */
+export function ssmRunCommandAction(
+  aws: AwsClients,
+): ActionDefinition<SsmRunCommandInput, SsmRunCommandOutput> {
+  return defineAction<SsmRunCommandInput, SsmRunCommandOutput>({
+    id: ID,
+    kind: 'remediation',
+    description:
+      'Runs shell commands on an instance with SSM Run Command (AWS-RunShellScript) and waits for the result; fails on a non-zero exit code.',
+    idempotent: false,
+    input: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['instanceId', 'commands'],
+      properties: {
+        instanceId: instanceIdSchema,
+        commands: {
+          oneOf: [
+            { type: 'string', minLength: 1 },
+            { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+          ],
+        },
+        workingDirectory: { type: 'string', minLength: 1 },
+        executionTimeout: { ...durationSchema, default: '10m' },
+        allowExitCodes: { type: 'array', minItems: 1, items: { type: 'integer' }, default: [0] },
+        comment: { type: 'string', maxLength: 100 },
+        interval: { ...durationSchema, default: '2s' },
+        region: regionSchema,
+      },
+    },
+    output: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['commandId', 'instanceId', 'status', 'exitCode', 'stdout', 'stderr'],
+      properties: {
+        commandId: { type: 'string' },
+        instanceId: { type: 'string' },
+        status: { type: 'string' },
+        statusDetails: { type: 'string' },
+        exitCode: { type: 'integer' },
+        stdout: { type: 'string' },
+        stderr: { type: 'string' },
+      },
+    },
+    async run(input, ctx) {
+      const ssm = aws.ssm(aws.requireRegion(ID, input.region));
+      const executionSeconds = Math.ceil(seconds(input.executionTimeout, 600));
+      const sent = await callAws(ID, 'ssm:SendCommand', () =>
+        ssm.send(
+          new SendCommandCommand({
+            DocumentName: DOCUMENT,
+            InstanceIds: [input.instanceId],
+            Parameters: {
+              commands: Array.isArray(input.commands) ? input.commands : [input.commands],
+              executionTimeout: [String(executionSeconds)],
+              ...(input.workingDirectory && { workingDirectory: [input.workingDirectory] }),
+            },
+            Comment: (input.comment ?? `firstline ${ctx.runId} ${ctx.stepId}`).slice(0, 100),
+          }),
+          { abortSignal: ctx.signal },
+        ),
+      );
+      const commandId = sent.Command?.CommandId;
+      if (!commandId)
+        throw new ActionError(ID, 'ssm:SendCommand returned no CommandId', { retryable: false });
+      ctx.logger.info('command sent', { commandId, instanceId: input.instanceId });
+      const invocation = await waitForInvocation(aws, input, commandId, ctx);
+      const output: SsmRunCommandOutput = {
+        commandId,
+        instanceId: input.instanceId,
+        status: invocation.Status ?? 'Unknown',
+        ...(invocation.StatusDetails && { statusDetails: invocation.StatusDetails }),
+        exitCode: invocation.ResponseCode ?? -1,
+        stdout: invocation.StandardOutputContent ?? '',
+        stderr: invocation.StandardErrorContent ?? '',
+      };
+      const allowed = input.allowExitCodes ?? [0];
+      const ok =
+        allowed.includes(output.exitCode) && (output.status === 'Success' || output.status === 'Failed');
+      if (!ok) throw new ActionError(ID, failureMessage(output), { retryable: false });
+      return output;
+    },
+    describe: (input) => `run ${DOCUMENT} on ${input.instanceId}`,
+    plan(input) {
+      const count = Array.isArray(input.commands) ? input.commands.length : 1;
+      const region = aws.requireRegion(ID, input.region);
+      return Promise.resolve({
+        summary: `would run ${count} shell command${count === 1 ? '' : 's'} on ${input.instanceId} with ${DOCUMENT} (SendCommand takes no client token: a retry runs them again)`,
+        changes: [{ resource: `${input.instanceId} (${region})`, change: `run ${DOCUMENT}` }],
+      });
+    },
+    permissions: (input) => {
+      const scope = arnScope(aws, input.region);
+      return [
+        allow(
+          ['ssm:SendCommand'],
+          [
+            `arn:${scope.partition}:ssm:${scope.region}::document/${DOCUMENT}`,
+            instanceArn(scope, input.instanceId),
+          ],
+        ),
+        // GetCommandInvocation has no resource-level permissions.
+        allow(['ssm:GetCommandInvocation'], '*'),
+      ];
+    },
+  });
+}
+
+async function waitForInvocation(
+  aws: AwsClients,
+  input: SsmRunCommandInput,
+  commandId: string,
+  ctx: ActionContext,
+): Promise<GetCommandInvocationCommandOutput> {
+  const ssm = aws.ssm(aws.requireRegion(ID, input.region));
+  const intervalMs = Math.max(1, seconds(input.interval, 2) * 1000);
+  for (;;) {
+    try {
+      const invocation = await callAws(ID, 'ssm:GetCommandInvocation', () =>
+        ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: input.instanceId }), {
+          abortSignal: ctx.signal,
+        }),
+      );
+      if (TERMINAL.has(invocation.Status ?? '')) return invocation;
+      ctx.logger.debug('command still running', { commandId, status: invocation.Status });
+    } catch (error) {
+      // For a moment after SendCommand the invocation does not exist yet.
+      if (classifyAwsError((error as { cause?: unknown }).cause ?? error).code !== 'InvocationDoesNotExist')
+        throw error;
+    }
+    await pause(ctx.clock, intervalMs, ctx.signal);
+  }
+}
+
+function failureMessage(o: SsmRunCommandOutput): string {
+  const tail = o.stderr.trim().slice(-300);
+  const code = o.exitCode >= 0 ? ` with exit code ${o.exitCode}` : '';
+  const details = o.statusDetails && o.statusDetails !== o.status ? ` (${o.statusDetails})` : '';
+  return `command ${o.commandId} on ${o.instanceId} ended ${o.status}${details}${code}${tail ? `; stderr: ${tail}` : ''}`;
+}
+
+function seconds(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const ms = parseDuration(text);
+  if (ms === undefined)
+    throw new ActionError(ID, `"${text}" is not a duration (20s, 5m)`, { retryable: false });
+  return ms / 1000;
+}

@@ -1,0 +1,235 @@
+import { GetAutomationExecutionCommand, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
+import type { AutomationExecution } from '@aws-sdk/client-ssm';
+import { ActionError, defineAction, parseDuration } from '@firstline/core';
+import type { ActionContext, ActionDefinition, IamStatement } from '@firstline/core';
+import { callAws } from '../clients/callAws.js';
+import type { AwsClients } from '../clients/createAwsClients.js';
+import { pause } from '../clock.js';
+import { allow, arnScope } from '../iam/arn.js';
+import type { ArnScope } from '../iam/arn.js';
+import { durationSchema, regionSchema } from '../schemas.js';
+import { clientTokenFor } from './clientToken.js';
+
+/** Input of `aws.ssm.startAutomation`. */
+export interface SsmStartAutomationInput {
+  /** Runbook name or ARN: AWSSupport-StartEC2RescueWorkflow, AWS-RestartEC2Instance… */
+  document: string;
+  documentVersion?: string;
+  /** Runbook parameters; SSM takes every value as a list of strings. */
+  parameters?: Record<string, string[]>;
+  /** Wait for a terminal status (default) or return once started. */
+  wait?: boolean;
+  /** Stop waiting after this long (default: only the step's timeout bounds the wait). */
+  timeout?: string;
+  /** Pause between GetAutomationExecution polls (default 10s). */
+  interval?: string;
+  region?: string;
+}
+
+/** Output of `aws.ssm.startAutomation`. */
+export interface SsmStartAutomationOutput {
+  executionId: string;
+  /** Success, or where it stopped (Failed, TimedOut, Cancelled…); InProgress when not waited for. */
+  status: string;
+  outputs?: Record<string, string[]>;
+}
+
+const ID = 'aws.ssm.startAutomation';
+const SUCCESS = new Set(['Success', 'CompletedWithSuccess']);
+const FAILURE = new Set([
+  'Failed',
+  'TimedOut',
+  'Cancelled',
+  'Rejected',
+  'ChangeCalendarOverrideRejected',
+  'CompletedWithFailure',
+  'Exited',
+]);
+
+/**
+ * `aws.ssm.startAutomation`: StartAutomationExecution with a client token derived from the step's
+ * idempotency key (a resumed run re-attaches to its execution), then polls GetAutomationExecution on
+ * the run's clock until a terminal status. Fails unless the runbook succeeds.
+ */
+export function ssmStartAutomationAction(
+  aws: AwsClients,
+): ActionDefinition<SsmStartAutomationInput, SsmStartAutomationOutput> {
+  return defineAction<SsmStartAutomationInput, SsmStartAutomationOutput>({
+    id: ID,
+    kind: 'remediation',
+    description:
+      "Starts an SSM Automation runbook and waits for it to finish (bounded by the step's timeout); fails unless it succeeds.",
+    idempotent: true,
+    input: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['document'],
+      properties: {
+        document: {
+          type: 'string',
+          pattern: '^([a-zA-Z0-9_.-]{3,128}|arn:aws[a-z-]*:ssm:.+)$',
+          description: 'Runbook name or ARN, e.g. AWSSupport-StartEC2RescueWorkflow.',
+        },
+        documentVersion: { type: 'string', pattern: '^(\\$DEFAULT|\\$LATEST|[0-9]+)$' },
+        parameters: {
+          type: 'object',
+          description: 'Runbook parameters; SSM takes every value as a list of strings.',
+          additionalProperties: { type: 'array', items: { type: 'string' } },
+        },
+        wait: {
+          type: 'boolean',
+          default: true,
+          description: 'Wait for a terminal status (default) or return once started.',
+        },
+        timeout: {
+          ...durationSchema,
+          description: "Stop waiting after this long; keep it below the step's timeout.",
+        },
+        interval: { ...durationSchema, default: '10s' },
+        region: regionSchema,
+      },
+    },
+    output: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['executionId', 'status'],
+      properties: {
+        executionId: { type: 'string' },
+        status: {
+          type: 'string',
+          description: 'Success, or the status it stopped in (Failed, TimedOut, Cancelled…).',
+        },
+        outputs: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+      },
+    },
+    async run(input, ctx) {
+      const ssm = aws.ssm(aws.requireRegion(ID, input.region));
+      const started = await callAws(ID, 'ssm:StartAutomationExecution', () =>
+        ssm.send(
+          new StartAutomationExecutionCommand({
+            DocumentName: input.document,
+            ...(input.documentVersion && { DocumentVersion: input.documentVersion }),
+            ...(input.parameters && { Parameters: input.parameters }),
+            ClientToken: clientTokenFor(ctx.idempotencyKey),
+          }),
+          { abortSignal: ctx.signal },
+        ),
+      );
+      const executionId = started.AutomationExecutionId;
+      if (!executionId)
+        throw new ActionError(ID, 'ssm:StartAutomationExecution returned no execution id', {
+          retryable: false,
+        });
+      ctx.logger.info('automation started', { executionId, document: input.document });
+      if (input.wait === false) {
+        const execution = await getExecution(aws, input, executionId, ctx);
+        return resultOf(executionId, execution);
+      }
+      return waitForExecution(aws, input, executionId, ctx);
+    },
+    describe: (input) => `start automation ${input.document}`,
+    plan(input) {
+      const region = aws.requireRegion(ID, input.region);
+      const target = Object.entries(input.parameters ?? {})
+        .filter(([key]) => /instanceid/i.test(key))
+        .flatMap(([, values]) => values);
+      const on = target.length ? ` on ${target.join(', ')}` : '';
+      return Promise.resolve({
+        summary: `would start automation ${input.document}${on} (client token from the step's idempotency key)`,
+        changes: [{ resource: `automation ${input.document} (${region})`, change: `start execution${on}` }],
+      });
+    },
+    permissions: (input) => automationPermissions(arnScope(aws, input.region), input),
+  });
+}
+
+async function waitForExecution(
+  aws: AwsClients,
+  input: SsmStartAutomationInput,
+  executionId: string,
+  ctx: ActionContext,
+): Promise<SsmStartAutomationOutput> {
+  const { clock } = ctx;
+  const intervalMs = Math.max(1, durationMs(input.interval) ?? 10_000);
+  const timeoutMs = durationMs(input.timeout);
+  const deadline = timeoutMs === undefined ? undefined : clock.now() + timeoutMs;
+  for (;;) {
+    const execution = await getExecution(aws, input, executionId, ctx);
+    const status = execution.AutomationExecutionStatus ?? 'Unknown';
+    if (SUCCESS.has(status)) return resultOf(executionId, execution);
+    if (FAILURE.has(status)) {
+      const why = execution.FailureMessage ? `: ${oneLine(execution.FailureMessage)}` : '';
+      throw new ActionError(ID, `automation ${input.document} (${executionId}) ended ${status}${why}`, {
+        retryable: false,
+      });
+    }
+    const left = deadline === undefined ? intervalMs : deadline - clock.now();
+    if (left <= 0)
+      // Left running on purpose: stopping a rescue half-way can leave the instance worse off.
+      throw new ActionError(
+        ID,
+        `automation ${input.document} (${executionId}) still ${status} after ${input.timeout}; it keeps running`,
+        { retryable: false, kind: 'timeout' },
+      );
+    await pause(clock, Math.min(intervalMs, left), ctx.signal);
+  }
+}
+
+async function getExecution(
+  aws: AwsClients,
+  input: SsmStartAutomationInput,
+  executionId: string,
+  ctx: ActionContext,
+): Promise<AutomationExecution> {
+  const ssm = aws.ssm(aws.requireRegion(ID, input.region));
+  const out = await callAws(ID, 'ssm:GetAutomationExecution', () =>
+    ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: executionId }), {
+      abortSignal: ctx.signal,
+    }),
+  );
+  if (!out.AutomationExecution)
+    throw new ActionError(ID, `ssm:GetAutomationExecution returned nothing for ${executionId}`, {
+      retryable: true,
+      kind: '5xx',
+    });
+  return out.AutomationExecution;
+}
+
+function resultOf(executionId: string, execution: AutomationExecution): SsmStartAutomationOutput {
+  const outputs = execution.Outputs && Object.keys(execution.Outputs).length ? execution.Outputs : undefined;
+  return {
+    executionId,
+    status: execution.AutomationExecutionStatus ?? 'Unknown',
+    ...(outputs && { outputs }),
+  };
+}
+
+/** The IAM statements a runbook start needs: the definition, reading the execution, and passing its role. */
+function automationPermissions(scope: ArnScope, input: SsmStartAutomationInput): IamStatement[] {
+  const { partition, region, account } = scope;
+  // An ARN names a shared runbook in another account: its automation-definition lives there.
+  const shared = /^arn:[^:]+:ssm:([^:]*):([^:]*):document\/(.+)$/.exec(input.document);
+  const definition = shared
+    ? `arn:${partition}:ssm:${shared[1] || region}:${shared[2] || account}:automation-definition/${shared[3]}:*`
+    : `arn:${partition}:ssm:${region}:${account}:automation-definition/${input.document}:*`;
+  const statements = [
+    allow(['ssm:StartAutomationExecution'], definition),
+    allow(['ssm:GetAutomationExecution'], `arn:${partition}:ssm:${region}:${account}:automation-execution/*`),
+  ];
+  const role = input.parameters?.AutomationAssumeRole?.[0];
+  if (role) statements.push(allow(['iam:PassRole'], role));
+  return statements;
+}
+
+function durationMs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (ms === undefined)
+    throw new ActionError(ID, `"${text}" is not a duration (20s, 5m)`, { retryable: false });
+  return ms;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 400 ? `${flat.slice(0, 397)}...` : flat;
+}

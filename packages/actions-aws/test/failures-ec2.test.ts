@@ -1,0 +1,264 @@
+import { DescribeInstanceStatusCommand, RebootInstancesCommand } from '@aws-sdk/client-ec2';
+import { GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
+import { createVirtualClock, runPlaybook } from '@firstline/core';
+import { describe, expect, it } from 'vitest';
+import { awsError, fakeContext, mocked, virtual } from './mocks.js';
+import { runStep } from './support.js';
+
+// EC2 and Route 53 failure paths moto cannot produce (it never reports impairment, throttling or
+// denials, and Route 53 is always healthy there), with aws-sdk-client-mock standing in for AWS. Runs
+// use a virtual clock, so polls and retry delays cost no real time.
+
+describe('EC2 failures (mock EC2)', () => {
+  const impaired = {
+    InstanceId: 'i-0abc1234def567890',
+    InstanceState: { Code: 16, Name: 'running' as const },
+    SystemStatus: { Status: 'impaired' as const },
+    InstanceStatus: { Status: 'ok' as const },
+    Events: [
+      {
+        Code: 'system-reboot' as const,
+        Description: 'scheduled reboot',
+        NotBefore: new Date(Date.UTC(2024, 4, 2)),
+      },
+    ],
+  };
+
+  it('aws.ec2.status fails when a reachability check is impaired (mock EC2)', async () => {
+    const { actions, ec2 } = mocked();
+    ec2.on(DescribeInstanceStatusCommand).resolves({ InstanceStatuses: [impaired] });
+    const result = await runStep(actions, 'aws.ec2.status', { instanceId: impaired.InstanceId }, virtual());
+    expect(result.steps.step?.outcome).toBe('error');
+    expect(result.steps.step?.error).toBe(
+      'aws.ec2.status: i-0abc1234def567890 is unhealthy: state running, system status impaired, instance status ok; scheduled events: system-reboot',
+    );
+    expect(ec2.commandCalls(DescribeInstanceStatusCommand)[0]?.args[0].input).toEqual({
+      InstanceIds: [impaired.InstanceId],
+      IncludeAllInstances: true,
+    });
+  });
+
+  it('aws.ec2.status passes while the checks are initializing, reporting them (mock EC2)', async () => {
+    const { actions, ec2 } = mocked();
+    ec2.on(DescribeInstanceStatusCommand).resolves({
+      InstanceStatuses: [
+        {
+          ...impaired,
+          SystemStatus: { Status: 'initializing' },
+          InstanceStatus: { Status: 'initializing' },
+          Events: [],
+        },
+      ],
+    });
+    const result = await runStep(actions, 'aws.ec2.status', { instanceId: impaired.InstanceId }, virtual());
+    expect(result.output.step).toEqual({
+      instanceId: impaired.InstanceId,
+      state: 'running',
+      systemStatus: 'initializing',
+      instanceStatus: 'initializing',
+      healthy: true,
+    });
+  });
+
+  it('throttling is retryable as `throttled` and the retry succeeds (mock EC2)', async () => {
+    const { actions, ec2 } = mocked();
+    ec2
+      .on(RebootInstancesCommand)
+      .rejectsOnce(awsError('RequestLimitExceeded', 503, 'Request limit exceeded.'))
+      .resolves({});
+    const result = await runPlaybook(
+      {
+        firstline: 1,
+        name: 'throttled',
+        steps: [
+          {
+            id: 'reboot',
+            action: 'aws.ec2.reboot',
+            with: { instanceIds: ['i-0abc1234def567890'] },
+            retry: { attempts: 3, delay: '5s', on: ['throttled'] },
+          },
+        ],
+      },
+      { actions, ...virtual() },
+    );
+    expect(result.steps.reboot).toMatchObject({ outcome: 'pass', attempts: 2 });
+    const failed = result.trace.find((e) => e.type === 'attempt.end' && e.outcome === 'error');
+    expect(failed).toMatchObject({
+      error:
+        'aws.ec2.reboot: ec2:RebootInstances failed: RequestLimitExceeded: Request limit exceeded. [HTTP 503]',
+    });
+    expect(ec2.commandCalls(RebootInstancesCommand)).toHaveLength(2);
+  });
+
+  it('access denied is not retried, names the code and the permission (mock EC2)', async () => {
+    const { actions, ec2 } = mocked();
+    ec2
+      .on(RebootInstancesCommand)
+      .rejects(awsError('UnauthorizedOperation', 403, 'You are not authorized to perform this operation.'));
+    const result = await runPlaybook(
+      {
+        firstline: 1,
+        name: 'denied',
+        steps: [
+          {
+            id: 'reboot',
+            action: 'aws.ec2.reboot',
+            with: { instanceIds: ['i-0abc1234def567890'] },
+            retry: { attempts: 3, delay: '1s', on: ['error'] },
+          },
+        ],
+      },
+      { actions, ...virtual() },
+    );
+    expect(result.steps.reboot).toMatchObject({ outcome: 'error', attempts: 1 });
+    expect(result.steps.reboot?.error).toBe(
+      "aws.ec2.reboot: ec2:RebootInstances failed: UnauthorizedOperation: You are not authorized to perform this operation. [HTTP 403] (the caller needs IAM permission ec2:RebootInstances; see the action's permissions())",
+    );
+  });
+
+  it('a 5xx is retryable as `5xx` (mock EC2)', async () => {
+    const { actions, ec2 } = mocked();
+    ec2.on(RebootInstancesCommand).rejectsOnce(awsError('InternalError', 500)).resolves({});
+    const result = await runPlaybook(
+      {
+        firstline: 1,
+        name: 'five-hundred',
+        steps: [
+          {
+            id: 'reboot',
+            action: 'aws.ec2.reboot',
+            with: { instanceIds: ['i-0abc1234def567890'] },
+            retry: { attempts: 2, delay: '1s', on: ['5xx'] },
+          },
+        ],
+      },
+      { actions, ...virtual() },
+    );
+    expect(result.steps.reboot).toMatchObject({ outcome: 'pass', attempts: 2 });
+  });
+
+  it('plan() reports a denied DryRun and shadow mode refuses the step (mock EC2)', async () => {
+    const { actions, ec2 } = mocked();
+    ec2
+      .on(RebootInstancesCommand, { DryRun: true })
+      .rejects(awsError('UnauthorizedOperation', 403, 'Not authorized.'));
+    const reboot = actions.find((a) => a.id === 'aws.ec2.reboot')!;
+    const plan = await reboot.plan!({ instanceIds: ['i-0abc1234def567890'] }, fakeContext());
+    expect(plan).toEqual({
+      summary: 'would reboot i-0abc1234def567890 (denied: UnauthorizedOperation: Not authorized.)',
+      changes: [{ resource: 'i-0abc1234def567890 (us-east-1)', change: 'reboot' }],
+      preflight: { ok: false, detail: 'denied: UnauthorizedOperation: Not authorized.' },
+    });
+    const result = await runStep(
+      actions,
+      'aws.ec2.reboot',
+      { instanceIds: ['i-0abc1234def567890'] },
+      {
+        mode: 'shadow',
+        ...virtual(),
+      },
+    );
+    expect(result.steps.step?.error).toContain('preflight refused: denied: UnauthorizedOperation');
+    // Only the DryRun call was made.
+    expect(ec2.commandCalls(RebootInstancesCommand).map((c) => c.args[0].input.DryRun)).toEqual([true, true]);
+  });
+
+  it('plan() reports an unknown instance as a failed preflight (mock EC2)', async () => {
+    const { actions, ec2 } = mocked();
+    ec2
+      .on(RebootInstancesCommand)
+      .rejects(
+        awsError('InvalidInstanceID.NotFound', 400, "The instance ID 'i-0abc1234def567890' does not exist"),
+      );
+    const plan = await actions.find((a) => a.id === 'aws.ec2.reboot')!.plan!(
+      { instanceIds: ['i-0abc1234def567890'] },
+      fakeContext(),
+    );
+    expect(plan.preflight).toEqual({
+      ok: false,
+      detail: "InvalidInstanceID.NotFound: The instance ID 'i-0abc1234def567890' does not exist",
+    });
+  });
+
+  it('aws.ec2.waitFor times out on the run clock after its own timeout (mock EC2)', async () => {
+    const { actions, ec2 } = mocked();
+    ec2.on(DescribeInstanceStatusCommand).resolves({
+      InstanceStatuses: [
+        { ...impaired, SystemStatus: { Status: 'ok' }, InstanceStatus: { Status: 'initializing' } },
+      ],
+    });
+    const result = await runStep(
+      actions,
+      'aws.ec2.waitFor',
+      { instanceIds: [impaired.InstanceId], state: 'status-ok', timeout: '2m', interval: '15s' },
+      { timeout: '5m', ...virtual() },
+    );
+    expect(result.steps.step?.error).toBe(
+      'aws.ec2.waitFor: not status-ok after 2m (9 polls): i-0abc1234def567890 is running (system ok, instance initializing)',
+    );
+    expect(result.durationMs).toBe(120_000);
+    expect(ec2.commandCalls(DescribeInstanceStatusCommand)).toHaveLength(9);
+  });
+
+  it("aws.ec2.waitFor stops polling when the step's timeout aborts it (mock EC2)", async () => {
+    const { actions, ec2 } = mocked();
+    ec2.on(DescribeInstanceStatusCommand).resolves({
+      InstanceStatuses: [
+        { ...impaired, SystemStatus: { Status: 'ok' }, InstanceStatus: { Status: 'initializing' } },
+      ],
+    });
+    const clock = createVirtualClock();
+    const result = await runStep(
+      actions,
+      'aws.ec2.waitFor',
+      { instanceIds: [impaired.InstanceId], state: 'status-ok', timeout: '10m', interval: '15s' },
+      { timeout: '1m', clock },
+    );
+    expect(result.steps.step?.outcome).toBe('timeout');
+    expect(result.durationMs).toBe(60_000);
+    // Polls at 0, 15, 30 and 45 s; none after the abort at 60 s, and no timer left behind.
+    expect(ec2.commandCalls(DescribeInstanceStatusCommand)).toHaveLength(4);
+    expect(clock.pending()).toBe(0);
+  });
+});
+
+describe('Route 53 health (mock Route 53)', () => {
+  const observations = (healthy: number, total: number) => ({
+    HealthCheckObservations: Array.from({ length: total }, (_, i) => ({
+      Region: `region-${i}` as const,
+      IPAddress: `198.51.100.${i}`,
+      StatusReport: {
+        Status: i < healthy ? 'Success: HTTP Status Code 200, OK' : 'Failure: Connection timed out.',
+        CheckedTime: new Date(Date.UTC(2024, 4, 1, 12)),
+      },
+    })),
+  });
+
+  it('fails when too few checkers agree the endpoint is healthy (mock Route 53)', async () => {
+    const { actions, route53 } = mocked();
+    route53.on(GetHealthCheckStatusCommand).resolves(observations(2, 16) as never);
+    const result = await runStep(
+      actions,
+      'aws.route53.healthCheckStatus',
+      { healthCheckId: 'hc-1' },
+      virtual(),
+    );
+    expect(result.steps.step?.error).toBe(
+      'aws.route53.healthCheckStatus: health check hc-1 is unhealthy: 2 of 16 checkers report healthy (need more than 18%); e.g. region-2: Failure: Connection timed out.',
+    );
+  });
+
+  it('passes above the threshold, and the threshold is configurable (mock Route 53)', async () => {
+    const { actions, route53 } = mocked();
+    route53.on(GetHealthCheckStatusCommand).resolves(observations(3, 16) as never);
+    const ok = await runStep(actions, 'aws.route53.healthCheckStatus', { healthCheckId: 'hc-1' }, virtual());
+    expect(ok.output.step).toMatchObject({ healthy: true, healthyCheckers: 3, checkers: 16 });
+    const strict = await runStep(
+      actions,
+      'aws.route53.healthCheckStatus',
+      { healthCheckId: 'hc-1', threshold: 0.5, failWhenUnhealthy: false },
+      virtual(),
+    );
+    expect(strict.output.step).toMatchObject({ healthy: false, healthyCheckers: 3 });
+  });
+});
