@@ -103,6 +103,8 @@ export { createVirtualClock, driveVirtualClock, systemClock, VIRTUAL_CLOCK_START
 export { createMemoryStore } from './runtime/stores/memoryStore.js';
 export { createFileStore } from './runtime/stores/fileStore.js';
 export { renderTrace, formatClockDuration, formatOffset, traceTable } from './runtime/renderTrace.js';
+export { compactInput, runChanges } from './runtime/runChanges.js';
+export type { ActionInfo, ActionLookup, RunChange } from './runtime/runChanges.js';
 export type { RenderTraceOptions, RunSummary, TraceFormat } from './runtime/renderTrace.js';
 export { createRedactor, REDACTED } from './runtime/redact.js';
 export type { Redactor } from './runtime/redact.js';

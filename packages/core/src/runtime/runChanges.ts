@@ -1,0 +1,72 @@
+import { describeCall } from '../actions/describeCall.js';
+import type { AnyActionDefinition } from '../actions/registry.js';
+import type { TraceEvent } from './types.js';
+
+/** One change a run made, or (simulated, shadow) would have made. */
+export interface RunChange {
+  /** Milliseconds from the run's first event. */
+  at: number;
+  step: string;
+  action: string;
+  kind: 'remediation' | 'notify';
+  /** In a few words: the action's shadow plan, else its `describe`, else `action key=value …`. */
+  summary: string;
+}
+
+/** What {@link runChanges} needs of an action: its id and kind, and its `describe` when it has one. */
+export type ActionInfo = Pick<AnyActionDefinition, 'id' | 'kind'> &
+  Partial<Pick<AnyActionDefinition, 'describe'>>;
+
+/** Where {@link runChanges} learns what an action is: a registry, or any list of definitions. */
+export type ActionLookup = { get(id: string): ActionInfo | undefined } | Iterable<ActionInfo>;
+
+/**
+ * The remediations and notifications a run reached, in order, one per attempt that ended in `pass`
+ * (a failed attempt changed nothing, as far as the run knows). Read from the trace alone, so it works
+ * on a stored run record as well as a fresh result; what a post-incident report lists under "what changed".
+ */
+export function runChanges(trace: readonly TraceEvent[], actions: ActionLookup): RunChange[] {
+  const lookup = toLookup(actions);
+  const t0 = trace[0]?.at ?? 0;
+  const inputs = new Map<string, unknown>();
+  // In shadow mode the action's own plan() said what it would do (EC2 DryRun included): that wins.
+  const plans = new Map<string, string>();
+  const changes: RunChange[] = [];
+  for (const event of trace) {
+    if (event.type === 'attempt.start') inputs.set(`${event.step}#${event.attempt}`, event.input);
+    if (event.type === 'plan') plans.set(event.step, event.summary.replace(/^would /, ''));
+    if (event.type !== 'attempt.end' || event.outcome !== 'pass') continue;
+    const def = lookup(event.action);
+    if (def?.kind !== 'remediation' && def?.kind !== 'notify') continue;
+    const input = inputs.get(`${event.step}#${event.attempt}`);
+    changes.push({
+      at: event.at - t0,
+      step: event.step,
+      action: event.action,
+      kind: def.kind,
+      summary:
+        plans.get(event.step) ?? describeCall(def, input) ?? `${event.action} ${compactInput(input)}`.trim(),
+    });
+    plans.delete(event.step);
+  }
+  return changes;
+}
+
+/** `key=value` pairs, values as compact JSON, long ones cut: an action's input as one line, not a dump. */
+export function compactInput(input: unknown): string {
+  if (typeof input !== 'object' || input === null)
+    return input === undefined ? '' : cut(JSON.stringify(input));
+  return Object.entries(input)
+    .map(([key, value]) => `${key}=${cut(typeof value === 'string' ? value : JSON.stringify(value))}`)
+    .join(' ');
+}
+
+function cut(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function toLookup(actions: ActionLookup): (id: string) => ActionInfo | undefined {
+  if ('get' in actions && typeof actions.get === 'function') return (id) => actions.get(id);
+  const byId = new Map([...(actions as Iterable<ActionInfo>)].map((a) => [a.id, a]));
+  return (id) => byId.get(id);
+}
