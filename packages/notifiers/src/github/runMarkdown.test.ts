@@ -23,7 +23,7 @@ describe('runMarkdown', () => {
     expect(text).toContain(
       '### Decisions\n\n- a check failed: remediate (round 1 of 1)\n- every check passed after remediation: recovered',
     );
-    expect(text).toContain('### What changed\n\n- reboot (aws.ec2.reboot) in 0ms');
+    expect(text).toContain('### What changed\n\n- reboot: aws.ec2.reboot instanceIds=["i-0abc1234"]');
     expect(text.indexOf('### What changed')).toBeLessThan(text.indexOf('### Timeline'));
   });
 

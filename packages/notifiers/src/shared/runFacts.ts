@@ -1,8 +1,8 @@
-import { formatClockDuration, traceTable } from '@firstline/core';
-import type { RunResult, StepRecord } from '@firstline/core';
+import { formatClockDuration, runChanges, traceTable } from '@firstline/core';
+import type { ActionInfo, RunResult, StepRecord } from '@firstline/core';
 
-/** Which actions a run used, by id and kind, so a summary can tell remediations (what changed) apart. */
-export type ActionKinds = Iterable<{ id: string; kind: string }>;
+/** Which actions a run used (the definitions, or just id and kind), so a summary can tell remediations apart. */
+export type ActionKinds = Iterable<ActionInfo>;
 
 /** What the run summaries say of one step. */
 export interface StepFact {
@@ -35,8 +35,6 @@ export interface RunFacts {
 /** Reads the facts of a run; `actions` (the definitions it ran with) mark which steps changed something. */
 export function runFacts(result: RunResult, actions?: ActionKinds): RunFacts {
   const { summary } = traceTable(result.trace);
-  const kinds = new Map<string, string>();
-  for (const action of actions ?? []) kinds.set(action.id, action.kind);
   // A step's record holds its last visit; the timeline's order is that of first visits.
   const firstSeen = new Map<string, number>();
   result.trace.forEach((event, index) => {
@@ -46,12 +44,10 @@ export function runFacts(result: RunResult, actions?: ActionKinds): RunFacts {
   const steps = Object.values(result.steps)
     .sort((a, b) => order(a) - order(b) || a.startedAt - b.startedAt)
     .map(factOf);
-  const shadow = summary.mode === 'shadow';
-  const changed = shadow
-    ? steps.filter((step) => step.plan).map((step) => `${step.id}: ${step.plan}`)
-    : steps
-        .filter((step) => step.action && kinds.get(step.action) === 'remediation' && step.outcome === 'pass')
-        .map((step) => `${step.id} (${step.action}) in ${formatClockDuration(step.durationMs)}`);
+  // One reading of "what changed" for every report (the CLI's too): core's, from the trace.
+  const changed = runChanges(result.trace, [...(actions ?? [])])
+    .filter((change) => change.kind === 'remediation' || summary.mode === 'shadow')
+    .map((change) => `${change.step}: ${change.summary}`);
   const decisions = result.trace.flatMap((event) =>
     event.type === 'decision' ? [{ ...(event.step && { step: event.step }), message: event.message }] : [],
   );

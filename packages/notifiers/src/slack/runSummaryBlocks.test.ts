@@ -30,7 +30,7 @@ describe('runSummaryBlocks', () => {
     });
     expect(blocks[3]).toEqual({
       type: 'section',
-      text: { type: 'mrkdwn', text: '*What changed*\n• reboot (aws.ec2.reboot) in 0ms' },
+      text: { type: 'mrkdwn', text: '*What changed*\n• reboot: aws.ec2.reboot instanceIds=["i-0abc1234"]' },
     });
     expect(blocks[4]).toEqual({
       type: 'context',
@@ -63,7 +63,7 @@ describe('runSummaryBlocks', () => {
   it('has a plain-text fallback, and both together for posting', async () => {
     const result = await sampleRun();
     expect(runSummaryText(result, { actions: sampleActions })).toBe(
-      `first-line: recovered in 2m (run ${result.runId}, simulate). Steps: url pass, reboot pass, recheck pass, tell pass. Changed: reboot (aws.ec2.reboot) in 0ms.`,
+      `first-line: recovered in 2m (run ${result.runId}, simulate). Steps: url pass, reboot pass, recheck pass, tell pass. Changed: reboot: aws.ec2.reboot instanceIds=["i-0abc1234"].`,
     );
     const message = runSummaryMessage(result);
     expect(message.text).toContain('first-line: recovered');
