@@ -1,4 +1,14 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig(packageBuild({ tsconfig: 'tsconfig.build.json' }));
+export default defineConfig([
+  packageBuild({ tsconfig: 'tsconfig.build.json' }),
+  // The executable: ESM only, with its shebang kept, no types (nothing imports it).
+  packageBuild({
+    entry: ['src/bin.ts'],
+    format: ['esm'],
+    dts: false,
+    clean: false,
+    tsconfig: 'tsconfig.build.json',
+  }),
+]);

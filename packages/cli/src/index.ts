@@ -1,3 +1,43 @@
-// @firstline/cli: The firstline command: validate, simulate, run and test remediation playbooks.
-// Nothing is exported yet; see the open issues for what lands here.
-export {};
+// @firstline/cli: the `firstline` command as a library. Every command is a function over a CliContext,
+// and runCli runs a whole command line, so a Lambda, a service or a test can do what the CLI does.
+export { runCli } from './runCli.js';
+export type { RunCliOptions } from './runCli.js';
+export { createProgram, VERSION } from './program.js';
+export type { ProgramResult } from './program.js';
+export { EXIT, UsageError } from './context.js';
+export type { CliContext } from './context.js';
+export { colorEnabled, createCapturingIo, paletteFor, processIo } from './io.js';
+export type { CliIo, Palette } from './io.js';
+export { installedActions } from './installedActions.js';
+export type { Installed } from './installedActions.js';
+export { validateCommand, expandTargets } from './commands/validate.js';
+export type { FileValidation, ValidateFlags } from './commands/validate.js';
+export { simulateCommand } from './commands/simulate.js';
+export type { SimulateFlags } from './commands/simulate.js';
+export { resumeCommand, runCommand } from './commands/run.js';
+export type { RunFlags, RunHost, StoreFlags } from './commands/run.js';
+export { readReportSource, renderReport, reportCommand } from './commands/report.js';
+export type { ReportFlags, ReportSource } from './commands/report.js';
+export { pathsCommand } from './commands/paths.js';
+export type { PathsFlags } from './commands/paths.js';
+export { schemaCommand } from './commands/schema.js';
+export { graphCommand, GRAPH_FORMATS } from './commands/graph.js';
+export type { GraphOptions } from './commands/graph.js';
+export { toMermaid } from './graph/toMermaid.js';
+export { toDot } from './graph/toDot.js';
+export { toGraphJson } from './graph/toGraphJson.js';
+export { playbookGraph } from './graph/playbookGraph.js';
+export type { GraphEdge, GraphNode, GraphNodeKind, PlaybookGraph } from './graph/playbookGraph.js';
+export { testCommand } from './commands/test.js';
+export type { TestOptions } from './commands/test.js';
+export { isScenarioInvalid, ScenarioInvalid } from './scenarios/ScenarioInvalid.js';
+export type { ScenarioProblem } from './scenarios/ScenarioInvalid.js';
+export { runScenarioSuite } from './scenarios/runScenarioSuite.js';
+export type { ScenarioReport, TestReport } from './scenarios/runScenarioSuite.js';
+export { readOutcomes, readRunInputs, OUTCOME_KEYWORDS } from './options/runInputs.js';
+export type { RunInputFlags } from './options/runInputs.js';
+export { DataFileInvalid, readDataFile } from './options/readData.js';
+export { GOOD_OUTCOMES, renderOutcome, renderRunReport } from './render/simulation.js';
+export type { RunReportOptions } from './render/simulation.js';
+export { createProgress } from './render/progress.js';
+export type { Progress, ProgressOptions } from './render/progress.js';

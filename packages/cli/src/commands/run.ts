@@ -1,0 +1,140 @@
+import { resolve } from 'node:path';
+import { createActionRegistry, createFileStore, resumeRun, runPlaybook } from '@firstline/core';
+import type { Clock, RunResult, RunStore, SecretResolvers } from '@firstline/core';
+import { EXIT } from '../context.js';
+import type { CliContext } from '../context.js';
+import { paletteFor } from '../io.js';
+import { displayPath, openPlaybook } from '../openPlaybook.js';
+import { readRunInputs } from '../options/runInputs.js';
+import type { RunInputFlags } from '../options/runInputs.js';
+import { createProgress } from '../render/progress.js';
+import { GOOD_OUTCOMES, renderOutcome } from '../render/simulation.js';
+import { declaredInputs } from './simulate.js';
+
+/** Options shared by `firstline run` and `firstline resume`. */
+export interface StoreFlags {
+  /** Where run records are kept (default `$FIRSTLINE_STORE`, else `.firstline/runs`). */
+  store?: string;
+  /** Custom `end:` outcomes that count as good for the exit code. */
+  good?: string[];
+  /** The result object as JSON instead of the timeline. */
+  json?: boolean;
+}
+
+/** Options of `firstline run`. */
+export interface RunFlags extends RunInputFlags, StoreFlags {
+  /** Probes for real; remediations and notifications only say what they would do. */
+  shadow?: boolean;
+}
+
+/** Host services a real run needs besides actions; injectable so tests need no AWS. */
+export interface RunHost {
+  /** Resolvers for `ssm:` and `secretsManager:` secret references. */
+  secrets?: SecretResolvers;
+  /** The runs' clock (default the system clock); tests give a virtual one so waits take no time. */
+  clock?: Clock;
+}
+
+/**
+ * `firstline run <playbook>`: a real run (or `--shadow`: probes real, changes planned) with the
+ * installed actions, shown live, recorded in the store so `resume` and `report` can find it. Ctrl-C
+ * cancels: the running action is aborted and the run is recorded as `cancelled`.
+ */
+export async function runCommand(
+  path: string,
+  flags: RunFlags,
+  ctx: CliContext,
+  host: RunHost = {},
+): Promise<number> {
+  const { io } = ctx;
+  const opened = await openPlaybook(path, ctx);
+  const inputs = await readRunInputs(flags, declaredInputs(opened.loaded.data), io.cwd);
+  const store = storeFor(flags, ctx);
+  const mode = flags.shadow ? 'shadow' : 'live';
+  const palette = paletteFor(io);
+  if (!flags.json) {
+    io.out(
+      `${palette.bold(mode === 'shadow' ? 'shadow run' : 'run')}  ${opened.compiled.name}  ${palette.dim(opened.shown)}\n`,
+    );
+    if (mode === 'shadow')
+      io.out(`${palette.dim('probes run for real; remediations and notifications are only planned')}\n`);
+    io.out('\n');
+  }
+  const progress = flags.json ? undefined : createProgress(io);
+  let result: RunResult;
+  try {
+    result = await runPlaybook(opened.compiled, {
+      input: inputs.input,
+      ...(inputs.trigger !== undefined && { trigger: inputs.trigger }),
+      mode,
+      store: store.store,
+      env: io.env,
+      ...(io.signal && { signal: io.signal }),
+      ...(progress && { onEvent: progress.onEvent }),
+      ...(host.secrets && { secrets: host.secrets }),
+      ...(host.clock && { clock: host.clock }),
+    });
+  } finally {
+    progress?.stop();
+  }
+  return finish(result, flags, ctx, { verb: mode === 'shadow' ? 'would' : 'did', store: store.shown });
+}
+
+/** `firstline resume <runId>`: continues an interrupted run from its stored snapshot. */
+export async function resumeCommand(
+  runId: string,
+  flags: StoreFlags,
+  ctx: CliContext,
+  host: RunHost = {},
+): Promise<number> {
+  const { io } = ctx;
+  const store = storeFor(flags, ctx);
+  const record = await store.store.load(runId);
+  const progress = flags.json ? undefined : createProgress(io);
+  if (!flags.json && record) {
+    io.out(`${paletteFor(io).bold('resume')}  ${record.playbook.name}  run ${runId}\n\n`);
+  }
+  let result: RunResult;
+  try {
+    result = await resumeRun(runId, {
+      store: store.store,
+      actions: ctx.actions,
+      env: io.env,
+      ...(io.signal && { signal: io.signal }),
+      ...(progress && { onEvent: progress.onEvent }),
+      ...(host.secrets && { secrets: host.secrets }),
+      ...(host.clock && { clock: host.clock }),
+    });
+  } finally {
+    progress?.stop();
+  }
+  const verb = record?.mode === 'live' ? 'did' : 'would';
+  return finish(result, flags, ctx, { verb, store: store.shown });
+}
+
+function finish(
+  result: RunResult,
+  flags: StoreFlags,
+  ctx: CliContext,
+  how: { verb: 'would' | 'did'; store: string },
+): number {
+  const { io } = ctx;
+  const good = [...GOOD_OUTCOMES, ...(flags.good ?? [])];
+  const exit = good.includes(result.outcome) ? EXIT.ok : EXIT.bad;
+  if (flags.json) {
+    io.out(`${JSON.stringify(result, null, 2)}\n`);
+    return exit;
+  }
+  const palette = paletteFor(io);
+  const actions = createActionRegistry(ctx.actions);
+  // The timeline was shown live; what follows it is what changed and the outcome.
+  io.out(`\n${renderOutcome(result, { palette, color: io.color, actions, good, verb: how.verb })}`);
+  const record = `${how.store}/${result.runId}.json`;
+  io.out(`${palette.dim(`run record: ${record}  (firstline report ${record})`)}\n`);
+  return exit;
+}
+
+function storeFor(flags: StoreFlags, ctx: CliContext): { store: RunStore; shown: string } {
+  const dir = resolve(ctx.io.cwd, flags.store ?? ctx.io.env.FIRSTLINE_STORE ?? '.firstline/runs');
+  return { store: createFileStore(dir), shown: displayPath(dir, ctx.io.cwd) };
+}

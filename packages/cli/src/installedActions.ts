@@ -1,0 +1,51 @@
+import type { AnyActionDefinition } from '@firstline/core';
+import type { RunHost } from './commands/run.js';
+
+/** The actions and host services of the installed Firstline packages, as the CLI uses them. */
+export interface Installed {
+  /** Every AWS, network and notifier action (core's built-ins are always added by core). */
+  actions: AnyActionDefinition[];
+  /** Secret resolvers for `ssm:` and `secretsManager:` references. */
+  host: RunHost;
+}
+
+/**
+ * Loads the action packages. Configuration comes from the environment the way their own SDKs read
+ * it (AWS region and credentials from the standard chain; SLACK_TOKEN, OPSGENIE_API_KEY,
+ * OPSGENIE_REGION, GITHUB_TOKEN and GITHUB_API_URL as the notifiers' defaults); clients are created
+ * on first use, so a `validate` or `simulate` never touches the network.
+ */
+export async function installedActions(env: Record<string, string | undefined>): Promise<Installed> {
+  const [aws, net, notifiers] = await Promise.all([
+    import('@firstline/actions-aws'),
+    import('@firstline/actions-net'),
+    import('@firstline/notifiers'),
+  ]);
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  return {
+    actions: [
+      ...aws.awsActions(region ? { region } : {}),
+      ...net.netActions(),
+      // Default credentials for steps that give none, from the conventional variables; a step's own
+      // `token:`/`apiKey:` (from `secrets:`) wins. The notifiers scrub these from every error they raise.
+      ...notifiers.notifiers({
+        slack: definedOnly({ token: env.SLACK_TOKEN }),
+        opsgenie: {
+          ...definedOnly({ apiKey: env.OPSGENIE_API_KEY }),
+          ...(env.OPSGENIE_REGION === 'eu' && { region: 'eu' as const }),
+        },
+        github: definedOnly({ token: env.GITHUB_TOKEN, baseUrl: env.GITHUB_API_URL }),
+      }),
+    ],
+    host: { secrets: aws.awsSecretResolvers(region ? { region } : {}) },
+  };
+}
+
+/** The object without its undefined values (empty strings count as unset, as in the env resolver). */
+function definedOnly<T extends Record<string, string | undefined>>(
+  values: T,
+): Partial<Record<keyof T, string>> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== '')) as Partial<
+    Record<keyof T, string>
+  >;
+}

@@ -1,0 +1,35 @@
+import { relative, resolve } from 'node:path';
+import { compilePlaybook, loadPlaybook, PlaybookInvalid, validatePlaybook } from '@firstline/core';
+import type { CompiledPlaybook, LoadedPlaybook } from '@firstline/core';
+import type { CliContext } from './context.js';
+import { paletteFor } from './io.js';
+import { issueLine } from './render/issues.js';
+
+/** A playbook the CLI can run: loaded, validated against the installed actions, compiled. */
+export interface OpenedPlaybook {
+  /** The path as the user should see it (relative to the working directory when inside it). */
+  shown: string;
+  loaded: LoadedPlaybook;
+  compiled: CompiledPlaybook;
+}
+
+/**
+ * Loads, validates and compiles a playbook file. Every error issue is thrown at once as a
+ * {@link PlaybookInvalid}; warnings are printed to stderr and the playbook is still returned.
+ */
+export async function openPlaybook(path: string, ctx: CliContext): Promise<OpenedPlaybook> {
+  const file = resolve(ctx.io.cwd, path);
+  const shown = displayPath(file, ctx.io.cwd);
+  const loaded = await loadPlaybook(file, { file: shown });
+  const { ok, issues } = validatePlaybook(loaded, { actions: ctx.actions });
+  if (!ok) throw new PlaybookInvalid(issues, shown);
+  const palette = paletteFor(ctx.io);
+  for (const issue of issues) ctx.io.err(`${issueLine(issue, shown, palette)}\n`);
+  return { shown, loaded, compiled: compilePlaybook(loaded, { actions: ctx.actions }) };
+}
+
+/** A path relative to `cwd` when it lies inside it, else absolute: short, and still clickable. */
+export function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel === '' || rel.startsWith('..') ? file : rel;
+}

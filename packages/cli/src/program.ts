@@ -1,0 +1,220 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { CommanderError } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
+import { graphCommand } from './commands/graph.js';
+import { pathsCommand } from './commands/paths.js';
+import { reportCommand } from './commands/report.js';
+import type { ReportFlags } from './commands/report.js';
+import { resumeCommand, runCommand } from './commands/run.js';
+import type { RunFlags, RunHost, StoreFlags } from './commands/run.js';
+import { schemaCommand } from './commands/schema.js';
+import { simulateCommand } from './commands/simulate.js';
+import type { SimulateFlags } from './commands/simulate.js';
+import { testCommand } from './commands/test.js';
+import { validateCommand } from './commands/validate.js';
+import type { ValidateFlags } from './commands/validate.js';
+import { EXIT } from './context.js';
+import type { CliContext } from './context.js';
+
+/** The version `firstline --version` prints: this package's. */
+export const VERSION: string = packageJson.version;
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const collectList = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== ''),
+];
+
+function percent(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0 || number > 100)
+    throw new InvalidArgumentError('expected a percentage from 0 to 100.');
+  return number;
+}
+
+/** How a command ended: set by its action, read by runCli. */
+export interface ProgramResult {
+  exit: number;
+}
+
+/**
+ * The `firstline` command line, built with commander: every command a thin call into a command
+ * function (and those into package APIs), `--help` with an example on each, usage errors exit 2.
+ */
+export function createProgram(ctx: CliContext, result: ProgramResult, host: RunHost = {}): Command {
+  const { io } = ctx;
+  const program = new Command('firstline');
+  program
+    .description('Validate, simulate, run and test first-line incident remediation playbooks.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .option('--debug', 'show stack traces with errors')
+    .helpOption('-h, --help', 'show help')
+    .configureOutput({
+      writeOut: (text) => io.out(text),
+      writeErr: (text) => io.err(text),
+    })
+    .exitOverride()
+    .showHelpAfterError('(see firstline <command> --help)')
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 success, 1 the run's outcome was not good (or a scenario failed), 2 invalid playbook, input or usage.
+
+Example:
+  $ firstline validate playbooks/
+  $ firstline simulate playbooks/ec2-first-line.yaml --input instanceId=i-0abc1234 --outcome url=fail,pass`,
+    );
+
+  const inputOptions = (command: Command) =>
+    command
+      .option('-i, --input <name=value>', 'a playbook input (repeatable)', collect)
+      .option('--input-file <file>', 'playbook inputs from a JSON or YAML file (--input wins)')
+      .option('--trigger <file>', 'the triggering event (JSON or YAML), `trigger` in expressions');
+
+  program
+    .command('validate')
+    .description('check playbooks and print every issue as file:line:col  CODE  message')
+    .argument('<files...>', 'playbook files, directories or globs')
+    .option('--json', 'print the issues as JSON')
+    .addHelpText('after', '\nExample:\n  $ firstline validate "playbooks/**/*.yaml" --json')
+    .action(async (files: string[], flags: ValidateFlags) => {
+      result.exit = await validateCommand(files, flags, ctx);
+    });
+
+  inputOptions(
+    program
+      .command('simulate')
+      .description('run a playbook with scripted outcomes on a virtual clock; nothing is called')
+      .argument('<playbook>', 'the playbook file'),
+  )
+    .option(
+      '-o, --outcome <step=outcomes>',
+      'scripted outcomes of a step, one per attempt: url=fail,pass (repeatable)',
+      collect,
+    )
+    .option('--good <outcomes>', 'custom end outcomes that count as good (comma-separated)', collectList)
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Outcomes: pass, fail, error, timeout, throttled, 5xx, network, or a JSON output judged by the step's expect.
+Unscripted steps pass. Exit 0 when the outcome is healthy or recovered (or --good), 1 otherwise.
+
+Example:
+  $ firstline simulate ec2-first-line.yaml -i instanceId=i-0abc1234 -i url=https://app.example.com/health \\
+      -i healthCheckId=hc-1 --outcome url=fail,pass`,
+    )
+    .action(async (file: string, flags: SimulateFlags) => {
+      result.exit = await simulateCommand(file, flags, ctx);
+    });
+
+  inputOptions(
+    program
+      .command('run')
+      .description('run a playbook for real with the installed actions (or --shadow: plan changes only)')
+      .argument('<playbook>', 'the playbook file'),
+  )
+    .option('--shadow', 'run probes for real; remediations and notifications only say what they would do')
+    .option('--store <dir>', 'where run records are kept (default $FIRSTLINE_STORE or .firstline/runs)')
+    .option('--good <outcomes>', 'custom end outcomes that count as good (comma-separated)', collectList)
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+AWS credentials come from the standard AWS chain; secrets from the playbook's secrets: references.
+Ctrl-C cancels the run cleanly and records it as cancelled.
+
+Example:
+  $ firstline run ec2-first-line.yaml --shadow -i instanceId=i-0abc1234 -i url=https://app.example.com/health`,
+    )
+    .action(async (file: string, flags: RunFlags) => {
+      result.exit = await runCommand(file, flags, ctx, host);
+    });
+
+  program
+    .command('resume')
+    .description('continue an interrupted run from its stored snapshot')
+    .argument('<runId>', 'the run id (its record is <store>/<runId>.json)')
+    .option('--store <dir>', 'where run records are kept (default $FIRSTLINE_STORE or .firstline/runs)')
+    .option('--good <outcomes>', 'custom end outcomes that count as good (comma-separated)', collectList)
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ firstline resume 0b7c9a52-8d1e-4f0e-9c1a-5d2b3e4f6a7b --store .firstline/runs',
+    )
+    .action(async (runId: string, flags: StoreFlags) => {
+      result.exit = await resumeCommand(runId, flags, ctx, host);
+    });
+
+  program
+    .command('test')
+    .description('run *.scenarios.yaml files as simulations and report path coverage')
+    .argument('[paths...]', 'scenario files, directories or globs (default: .)')
+    .option('--min-coverage <percent>', 'fail when path coverage is below this', percent)
+    .option('--json', 'print the results as JSON')
+    .addHelpText('after', '\nExample:\n  $ firstline test examples/ --min-coverage 80')
+    .action(async (paths: string[], flags: { json?: boolean; minCoverage?: number }) => {
+      result.exit = await testCommand(paths.length > 0 ? paths : ['.'], flags, ctx);
+    });
+
+  program
+    .command('graph')
+    .description('draw the compiled machine: Mermaid stateDiagram-v2, DOT or JSON')
+    .argument('<playbook>', 'the playbook file')
+    .addOption(
+      new Option('--format <format>', 'diagram format')
+        .choices(['mermaid', 'dot', 'json'])
+        .default('mermaid'),
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ firstline graph ec2-first-line.yaml --format dot | dot -Tsvg > ec2.svg',
+    )
+    .action(async (file: string, flags: { format: 'mermaid' | 'dot' | 'json' }) => {
+      result.exit = await graphCommand(file, flags, ctx);
+    });
+
+  program
+    .command('paths')
+    .description('list every outcome path through a playbook, one per line')
+    .argument('<playbook>', 'the playbook file')
+    .option('--json', 'print the paths as JSON')
+    .addHelpText('after', '\nExample:\n  $ firstline paths ec2-first-line.yaml')
+    .action(async (file: string, flags: { json?: boolean }) => {
+      result.exit = await pathsCommand(file, flags, ctx);
+    });
+
+  program
+    .command('report')
+    .description('a post-incident report (Markdown or self-contained HTML) from a run record')
+    .argument('<run.json>', "a run record (<store>/<runId>.json) or a run's --json output")
+    .addOption(new Option('--format <format>', 'report format').choices(['md', 'html']).default('md'))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ firstline report .firstline/runs/<runId>.json --format html --output incident.html',
+    )
+    .action(async (file: string, flags: ReportFlags) => {
+      result.exit = await reportCommand(file, flags, ctx);
+    });
+
+  program
+    .command('schema')
+    .description('print the playbook JSON Schema (for editors and CI)')
+    .addHelpText('after', '\nExample:\n  $ firstline schema > firstline.schema.json')
+    .action(() => {
+      result.exit = schemaCommand(ctx);
+    });
+
+  return program;
+}
+
+/** Exit code for a commander error: 0 for --help and --version, 2 for every usage mistake. */
+export function exitForCommanderError(error: CommanderError): number {
+  const done = ['commander.helpDisplayed', 'commander.help', 'commander.version'];
+  return done.includes(error.code) ? EXIT.ok : EXIT.usage;
+}

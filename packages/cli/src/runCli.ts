@@ -1,0 +1,48 @@
+import type { AnyActionDefinition } from '@firstline/core';
+import { CommanderError } from 'commander';
+import { installedActions } from './installedActions.js';
+import type { RunHost } from './commands/run.js';
+import type { CliContext } from './context.js';
+import { processIo } from './io.js';
+import type { CliIo } from './io.js';
+import { createProgram, exitForCommanderError } from './program.js';
+import { reportError } from './render/errors.js';
+
+/** Options of {@link runCli}: everything the process would otherwise provide. */
+export interface RunCliOptions {
+  /** Output and terminal facts (default: the process's). */
+  io?: CliIo;
+  /** The actions playbooks may name (default: the installed AWS, network and notifier actions). */
+  actions?: readonly AnyActionDefinition[];
+  /** Services real runs use (secret resolvers); defaults come from the installed packages. */
+  host?: RunHost;
+}
+
+/**
+ * Runs the `firstline` command line on `argv` (without `node` and the script) and resolves to its
+ * exit code; never throws and never exits the process, so tests and other programs can embed it.
+ *
+ * @example
+ * const code = await runCli(['validate', 'playbooks/'], { io: createCapturingIo() });
+ */
+export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<number> {
+  const io = options.io ?? processIo();
+  const debug = argv.includes('--debug');
+  const ctx: CliContext = { io, actions: [], debug };
+  try {
+    const defaults =
+      options.actions === undefined || options.host === undefined
+        ? await installedActions(io.env)
+        : undefined;
+    ctx.actions = options.actions ?? defaults?.actions ?? [];
+    const result = { exit: 0 };
+    await createProgram(ctx, result, options.host ?? defaults?.host ?? {}).parseAsync([...argv], {
+      from: 'user',
+    });
+    return result.exit;
+  } catch (error) {
+    // commander has already printed its message (and the help hint) through io.err.
+    if (error instanceof CommanderError) return exitForCommanderError(error);
+    return reportError(error, ctx);
+  }
+}

@@ -1,0 +1,162 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES } from './support.js';
+
+// The built `firstline` bin as a real subprocess: exit codes, colours by NO_COLOR / FORCE_COLOR,
+// plain output when piped, and Ctrl-C on a live run. `pnpm test` builds before it tests.
+
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const EXAMPLES = fileURLToPath(new URL('../../../examples/playbooks/', import.meta.url));
+// eslint-disable-next-line no-control-regex -- an ANSI escape is exactly what is looked for
+const ANSI = /\u001b\[/;
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns the bin with a clean environment (no TTY: stdout is a pipe). */
+function firstline(
+  args: string[],
+  env: Record<string, string> = {},
+  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
+) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: FIXTURES,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AWS_REGION: 'us-east-1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    onStdout?.(stdout, child);
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise<Exit>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+beforeAll(() => {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run pnpm build first (pnpm test does)`);
+});
+
+describe('the firstline bin (subprocess)', () => {
+  it('--version exits 0 and prints the version', async () => {
+    const result = await firstline(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('an invalid playbook exits 2; piped output has no colour, FORCE_COLOR adds it, NO_COLOR wins', async () => {
+    const piped = await firstline(['validate', 'broken.yaml']);
+    expect(piped.code).toBe(2);
+    expect(piped.stdout).toContain('broken.yaml:5:13  E_UNKNOWN_ACTION');
+    expect(piped.stdout).not.toMatch(ANSI);
+    expect(piped.stdout).not.toContain(' | '); // no caret excerpt when piped
+    const forced = await firstline(['validate', 'broken.yaml'], { FORCE_COLOR: '1' });
+    expect(forced.stdout).toMatch(ANSI);
+    const both = await firstline(['validate', 'broken.yaml'], { FORCE_COLOR: '1', NO_COLOR: '1' });
+    expect(both.stdout).not.toMatch(ANSI);
+  });
+
+  it('a usage error exits 2 with a hint and no stack trace', async () => {
+    const result = await firstline(['simulate', 'web-first-line.yaml', '--bogus']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("error: unknown option '--bogus'");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('simulates the example first-line playbook with the installed actions: plain lines, exit 0 / 1', async () => {
+    const args = [
+      ...['simulate', join(EXAMPLES, 'ec2-first-line.yaml'), '-i', 'instanceId=i-0abc1234'],
+      ...['-i', 'url=https://app.example.com/health', '-i', 'healthCheckId=hc-1'],
+    ];
+    const recovered = await firstline([...args, '--outcome', 'url=fail,pass']);
+    expect(recovered.stderr).toBe('');
+    expect(recovered.code).toBe(0);
+    expect(recovered.stdout).toContain('outcome  recovered in 2m');
+    expect(recovered.stdout).not.toMatch(ANSI);
+    const unrecovered = await firstline([...args, '--outcome', 'url=fail']);
+    expect(unrecovered.code).toBe(1);
+    expect(unrecovered.stdout).toContain('outcome  unrecovered');
+  });
+});
+
+describe('Ctrl-C on a live run (subprocess)', () => {
+  let store: string;
+  const server = createServer(() => {
+    // Never answers: the HTTP check hangs until it is cancelled.
+  });
+  let closedConnections = 0;
+  server.on('connection', (socket) => socket.on('close', () => closedConnections++));
+
+  beforeAll(async () => {
+    store = await mkdtemp(join(tmpdir(), 'firstline-bin-'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await rm(store, { recursive: true, force: true });
+  });
+
+  it('aborts the slow action in flight, records the run as cancelled and exits 1', async () => {
+    const { port } = server.address() as AddressInfo;
+    const url = `http://127.0.0.1:${port}/health`;
+    let sent = false;
+    const result = await firstline(
+      ['run', 'slow-http.yaml', '-i', `url=${url}`, '--store', store],
+      {},
+      (out, child) => {
+        // Interrupt once the check is under way (its attempt line is printed when it starts).
+        if (!sent && out.includes('step      probe http.check')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    );
+    expect(sent).toBe(true);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('SIGINT: cancelling the run');
+    expect(result.stdout).toContain('cancelled');
+    expect(closedConnections).toBeGreaterThanOrEqual(1); // the request was aborted, not left hanging
+    const [file] = await readdir(store);
+    const record = JSON.parse(await readFile(join(store, file!), 'utf8')) as {
+      status: string;
+      outcome: string;
+    };
+    expect(record).toMatchObject({ status: 'done', outcome: 'cancelled' });
+  });
+
+  it('a wait is cancelled the same way: the run ends at once, not after its 10 minutes', async () => {
+    const waitStore = await mkdtemp(join(tmpdir(), 'firstline-bin-'));
+    try {
+      let sent = false;
+      const result = await firstline(['run', 'long-wait.yaml', '--store', waitStore], {}, (out, child) => {
+        if (!sent && out.includes('wait      settle until')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/outcome {2}cancelled/);
+      const [file] = await readdir(waitStore);
+      const record = JSON.parse(await readFile(join(waitStore, file!), 'utf8')) as { outcome: string };
+      expect(record.outcome).toBe('cancelled');
+    } finally {
+      await rm(waitStore, { recursive: true, force: true });
+    }
+  });
+});
