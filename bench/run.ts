@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
-import { pendingActions } from '../examples/src/pending-actions.js';
+import { exampleActions } from '../examples/src/actions.js';
 import { core } from './core.js';
 import { measureCompile, measureOverhead, measureParallel, measureSimulation, median } from './engine.js';
 
@@ -14,7 +14,7 @@ const { compilePlaybook, createActionRegistry, parsePlaybook, playbookSchema, va
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const playbookPath = here('../examples/playbooks/ec2-first-line.yaml');
 const text = readFileSync(playbookPath, 'utf8');
-const actions = createActionRegistry(pendingActions);
+const actions = createActionRegistry(exampleActions);
 
 /** Median milliseconds per call of `fn`, over `rounds` rounds of `batch` calls, after a warm-up. */
 function timeIt(fn: () => unknown, batch = 200, rounds = 15): number {
@@ -69,7 +69,7 @@ const specsPath = here('tmp/actions.json');
 writeFileSync(
   specsPath,
   JSON.stringify(
-    pendingActions.map(({ id, kind, description, input, output }) => ({
+    exampleActions.map(({ id, kind, description, input, output }) => ({
       id,
       kind,
       description,
