@@ -37,6 +37,11 @@ export default defineConfig({
       })),
       {
         extends: true,
+        // Checks across every package (API docs), kept out of any one package's suite.
+        test: { name: 'repo', root: '.', include: ['test/**/*.test.ts'] },
+      },
+      {
+        extends: true,
         test: { name: 'examples', root: 'examples', include: ['test/**/*.test.ts'] },
       },
     ],

@@ -104,6 +104,7 @@ export interface AttemptResult {
   stopped?: StepOutcome;
 }
 
+/** Runs one attempt of an action step: the call raced against its timeout and the run's stop, then `expect`. */
 export async function attemptOnce(
   services: RunServices,
   def: AnyActionDefinition,
