@@ -1,7 +1,7 @@
 import { ActionError, defineAction } from '@firstline/core';
 import type { ActionContext, ActionDefinition } from '@firstline/core';
 import { networkFailure } from '../shared/failure.js';
-import { duration, httpUrl, latencyMs, statusCode, stringMap } from '../shared/schemas.js';
+import { duration, httpUrl, latencyMs, statusCode, stringMap, tlsOptions } from '../shared/schemas.js';
 import { durationMs, round } from '../shared/time.js';
 import { retryAfterMs, safeUrl } from './httpUtil.js';
 import { sendRequest } from './sendRequest.js';
@@ -91,16 +91,7 @@ export function createHttpCheck(
         },
         expectBody: { type: 'string', minLength: 1, description: 'A substring, or /a regex/ with flags.' },
         maxLatency: duration,
-        insecure: {
-          type: 'boolean',
-          default: false,
-          description: 'Skip TLS verification: must be explicit.',
-        },
-        ca: {
-          type: 'string',
-          minLength: 1,
-          description: 'PEM CA certificates trusted instead of the system ones.',
-        },
+        ...tlsOptions,
         maxRedirects: { type: 'integer', minimum: 0, maximum: 20, default: 5 },
       },
     },

@@ -3,7 +3,7 @@ import type { ActionContext, ActionDefinition } from '@firstline/core';
 import { retryAfterMs, safeUrl } from '../http/httpUtil.js';
 import { sendRequest } from '../http/sendRequest.js';
 import { networkFailure } from '../shared/failure.js';
-import { duration, httpUrl, latencyMs, stringMap } from '../shared/schemas.js';
+import { duration, httpUrl, latencyMs, stringMap, tlsOptions } from '../shared/schemas.js';
 import { durationMs, stopwatch } from '../shared/time.js';
 import { pickSeries, reduceSamples, REDUCERS, sampleValue } from './reduce.js';
 import type { ReducedSeries, Reducer } from './reduce.js';
@@ -101,16 +101,7 @@ export function createPrometheusQuery(
         username: { type: 'string' },
         password: { type: 'string', description: 'Basic auth password, from secrets:.' },
         headers: stringMap,
-        insecure: {
-          type: 'boolean',
-          default: false,
-          description: 'Skip TLS verification: must be explicit.',
-        },
-        ca: {
-          type: 'string',
-          minLength: 1,
-          description: 'PEM CA certificates trusted instead of the system ones.',
-        },
+        ...tlsOptions,
       },
     },
     output: {

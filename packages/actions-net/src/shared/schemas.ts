@@ -20,3 +20,13 @@ export const stringMap: JSONSchema = { type: 'object', additionalProperties: { t
 
 /** A latency in milliseconds. */
 export const latencyMs: JSONSchema = { type: 'number', minimum: 0 };
+
+/** TLS settings of the HTTPS probes: verification is on unless `insecure: true` says otherwise. */
+export const tlsOptions: Record<string, JSONSchema> = {
+  insecure: { type: 'boolean', default: false, description: 'Skip TLS verification: must be explicit.' },
+  ca: {
+    type: 'string',
+    minLength: 1,
+    description: 'PEM CA certificates trusted instead of the system ones.',
+  },
+};

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { createActionRegistry, createFileStore, resumeRun, runPlaybook } from '@firstline/core';
-import type { Clock, RunResult, RunStore, SecretResolvers } from '@firstline/core';
+import type { Clock, HostOptions, RunResult, RunStore, SecretResolvers } from '@firstline/core';
 import { EXIT } from '../context.js';
 import type { CliContext } from '../context.js';
 import { paletteFor } from '../io.js';
@@ -60,23 +60,15 @@ export async function runCommand(
       io.out(`${palette.dim('probes run for real; remediations and notifications are only planned')}\n`);
     io.out('\n');
   }
-  const progress = flags.json ? undefined : createProgress(io);
-  let result: RunResult;
-  try {
-    result = await runPlaybook(opened.compiled, {
+  const result = await withProgress(flags, ctx, host, (hostOptions) =>
+    runPlaybook(opened.compiled, {
+      ...hostOptions,
       input: inputs.input,
       ...(inputs.trigger !== undefined && { trigger: inputs.trigger }),
       mode,
       store: store.store,
-      env: io.env,
-      ...(io.signal && { signal: io.signal }),
-      ...(progress && { onEvent: progress.onEvent }),
-      ...(host.secrets && { secrets: host.secrets }),
-      ...(host.clock && { clock: host.clock }),
-    });
-  } finally {
-    progress?.stop();
-  }
+    }),
+  );
   return finish(result, flags, ctx, { verb: mode === 'shadow' ? 'would' : 'did', store: store.shown });
 }
 
@@ -90,15 +82,30 @@ export async function resumeCommand(
   const { io } = ctx;
   const store = storeFor(flags, ctx);
   const record = await store.store.load(runId);
-  const progress = flags.json ? undefined : createProgress(io);
   if (!flags.json && record) {
     io.out(`${paletteFor(io).bold('resume')}  ${record.playbook.name}  run ${runId}\n\n`);
   }
-  let result: RunResult;
+  const result = await withProgress(flags, ctx, host, (hostOptions) =>
+    resumeRun(runId, { ...hostOptions, store: store.store, actions: ctx.actions }),
+  );
+  const verb = record?.mode === 'live' ? 'did' : 'would';
+  return finish(result, flags, ctx, { verb, store: store.shown });
+}
+
+/**
+ * Runs `start` with what every real run gets from the CLI (environment, Ctrl-C signal, secret resolvers,
+ * clock) and, unless `--json`, the live progress view, stopped however the run ends.
+ */
+async function withProgress(
+  flags: StoreFlags,
+  ctx: CliContext,
+  host: RunHost,
+  start: (options: HostOptions) => Promise<RunResult>,
+): Promise<RunResult> {
+  const { io } = ctx;
+  const progress = flags.json ? undefined : createProgress(io);
   try {
-    result = await resumeRun(runId, {
-      store: store.store,
-      actions: ctx.actions,
+    return await start({
       env: io.env,
       ...(io.signal && { signal: io.signal }),
       ...(progress && { onEvent: progress.onEvent }),
@@ -108,8 +115,6 @@ export async function resumeCommand(
   } finally {
     progress?.stop();
   }
-  const verb = record?.mode === 'live' ? 'did' : 'would';
-  return finish(result, flags, ctx, { verb, store: store.shown });
 }
 
 function finish(
