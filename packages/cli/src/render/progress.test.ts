@@ -5,6 +5,7 @@ import { createProgress } from './progress.js';
 
 const start: TraceEvent = {
   type: 'run.start',
+  seq: 0,
   at: 0,
   runId: 'run-1',
   playbook: 'web',
@@ -15,9 +16,17 @@ const start: TraceEvent = {
 };
 /** What a TTY line rewrite starts with: carriage return, erase line. */
 const CLEAR = '\r\u001b[K';
-const stepStart: TraceEvent = { type: 'step.start', at: 0, step: 'health', action: 'http.check', visit: 1 };
+const stepStart: TraceEvent = {
+  type: 'step.start',
+  seq: 1,
+  at: 0,
+  step: 'health',
+  action: 'http.check',
+  visit: 1,
+};
 const wait: TraceEvent = {
   type: 'wait.start',
+  seq: 3,
   at: 5_000,
   step: 'recheck',
   until: 125_000,
@@ -46,13 +55,13 @@ describe('createProgress', () => {
     now += 1_500;
     progress.onEvent({
       type: 'step.end',
+      seq: 2,
       at: 1_500,
       step: 'health',
-      action: 'http.check',
       outcome: 'pass',
       attempts: 1,
       durationMs: 1_500,
-    } as TraceEvent);
+    });
     // The spinner line is cleared before the step's end is printed.
     expect(io.stdout()).toContain(`${CLEAR}+00:01.500  result`);
     progress.onEvent(wait);
