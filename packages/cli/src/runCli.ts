@@ -28,17 +28,20 @@ export interface RunCliOptions {
 export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<number> {
   const io = options.io ?? processIo();
   const debug = argv.includes('--debug');
-  const ctx: CliContext = { io, actions: [], debug };
+  const ctx: CliContext = { io, actions: options.actions ?? [], debug };
+  const host: RunHost = { ...options.host };
   try {
-    const defaults =
-      options.actions === undefined || options.host === undefined
-        ? await installedActions(io.env)
-        : undefined;
-    ctx.actions = options.actions ?? defaults?.actions ?? [];
     const result = { exit: 0 };
-    await createProgram(ctx, result, options.host ?? defaults?.host ?? {}).parseAsync([...argv], {
-      from: 'user',
+    const program = createProgram(ctx, result, host);
+    // The action packages (the AWS SDK among them) load only for commands that use them: `--help`,
+    // `--version` and `schema` start in the time of node itself.
+    program.hook('preAction', async (_program, command) => {
+      if (command.name() === 'schema' || (options.actions && options.host)) return;
+      const installed = await installedActions(io.env);
+      if (!options.actions) ctx.actions = installed.actions;
+      if (!options.host) Object.assign(host, installed.host);
     });
+    await program.parseAsync([...argv], { from: 'user' });
     return result.exit;
   } catch (error) {
     // commander has already printed its message (and the help hint) through io.err.

@@ -2,7 +2,6 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { renderTrace } from '@firstline/core';
 import type { ActionInfo, ActionLookup, RunResult, TraceEvent } from '@firstline/core';
-import { runMarkdown } from '@firstline/notifiers';
 import { EXIT } from '../context.js';
 import type { CliContext } from '../context.js';
 import { DataFileInvalid, readDataFile } from '../options/readData.js';
@@ -29,7 +28,7 @@ export interface ReportSource {
  */
 export async function reportCommand(path: string, flags: ReportFlags, ctx: CliContext): Promise<number> {
   const source = readReportSource(await readDataFile(path, ctx.io.cwd, 'object'), path);
-  const report = renderReport(source, flags.format ?? 'md', ctx.actions);
+  const report = await renderReport(source, flags.format ?? 'md', ctx.actions);
   if (flags.output) {
     await writeFile(resolve(ctx.io.cwd, flags.output), report);
     ctx.io.err(`wrote ${flags.output}\n`);
@@ -69,12 +68,14 @@ export function readReportSource(data: unknown, file: string): ReportSource {
  * The report text. Markdown is the notifiers' `runMarkdown` (the same body a GitHub issue gets: trigger,
  * decisions, what changed, timeline); HTML is core's self-contained page with the trigger added.
  */
-export function renderReport(
+export async function renderReport(
   source: ReportSource,
   format: 'md' | 'html',
   actions: ActionLookup = [],
-): string {
+): Promise<string> {
   if (format === 'md') {
+    // Loaded here, not at start-up: the notifiers bring Octokit and the Slack SDK with them.
+    const { runMarkdown } = await import('@firstline/notifiers');
     return runMarkdown(asResult(source), {
       actions: [...toList(actions)],
       ...(source.trigger !== undefined && { trigger: source.trigger }),
