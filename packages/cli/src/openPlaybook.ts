@@ -1,5 +1,5 @@
 import { relative, resolve } from 'node:path';
-import { compilePlaybook, loadPlaybook, PlaybookInvalid, validatePlaybook } from '@firstline/core';
+import { compilePlaybook, loadPlaybook } from '@firstline/core';
 import type { CompiledPlaybook, LoadedPlaybook } from '@firstline/core';
 import type { CliContext } from './context.js';
 import { paletteFor } from './io.js';
@@ -14,18 +14,18 @@ export interface OpenedPlaybook {
 }
 
 /**
- * Loads, validates and compiles a playbook file. Every error issue is thrown at once as a
- * {@link PlaybookInvalid}; warnings are printed to stderr and the playbook is still returned.
+ * Loads, validates and compiles a playbook file. Every error issue is thrown at once as core's
+ * `PlaybookInvalid`; warnings are printed to stderr and the playbook is still returned.
  */
 export async function openPlaybook(path: string, ctx: CliContext): Promise<OpenedPlaybook> {
   const file = resolve(ctx.io.cwd, path);
   const shown = displayPath(file, ctx.io.cwd);
   const loaded = await loadPlaybook(file, { file: shown });
-  const { ok, issues } = validatePlaybook(loaded, { actions: ctx.actions });
-  if (!ok) throw new PlaybookInvalid(issues, shown);
+  // Compiling validates (throwing PlaybookInvalid with every error); its warnings are printed here.
+  const compiled = compilePlaybook(loaded, { actions: ctx.actions });
   const palette = paletteFor(ctx.io);
-  for (const issue of issues) ctx.io.err(`${issueLine(issue, shown, palette)}\n`);
-  return { shown, loaded, compiled: compilePlaybook(loaded, { actions: ctx.actions }) };
+  for (const issue of compiled.warnings) ctx.io.err(`${issueLine(issue, shown, palette)}\n`);
+  return { shown, loaded, compiled };
 }
 
 /** A path relative to `cwd` when it lies inside it, else absolute: short, and still clickable. */

@@ -12,6 +12,7 @@ import { validatePlaybook } from '../validate/validatePlaybook.js';
 import { buildMachine } from './buildMachine.js';
 import { buildIR } from './buildIR.js';
 import type { PlaybookIR } from './ir.js';
+import type { Issue } from '../validate/issues.js';
 
 const brand = Symbol.for('firstline.compiled');
 
@@ -29,6 +30,8 @@ export interface CompiledPlaybook {
   readonly ir: PlaybookIR;
   /** The actions it was validated against; runs use them unless given others. */
   readonly registry: ActionRegistry;
+  /** The validation warnings it compiled with (remediate without recheck, …), for tools to show. */
+  readonly warnings: readonly Issue[];
   /** The live machine (actions really run). */
   readonly machine: AnyStateMachine;
   /** The machine for a mode: shadow and simulate swap the step actors with `machine.provide()`. */
@@ -96,6 +99,7 @@ export function compilePlaybook(
     ...(loaded.file !== undefined && { file: loaded.file }),
     ir,
     registry,
+    warnings: result.issues.filter((i) => i.severity === 'warning'),
     machine,
     machineFor(mode) {
       let variant = variants.get(mode);
