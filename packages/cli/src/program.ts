@@ -5,7 +5,7 @@ import { graphCommand } from './commands/graph.js';
 import { pathsCommand } from './commands/paths.js';
 import { reportCommand } from './commands/report.js';
 import type { ReportFlags } from './commands/report.js';
-import { resumeCommand, runCommand } from './commands/run.js';
+import { resumeCommand, resumeDueCommand, runCommand } from './commands/run.js';
 import type { RunFlags, RunHost, StoreFlags } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { simulateCommand } from './commands/simulate.js';
@@ -13,7 +13,7 @@ import type { SimulateFlags } from './commands/simulate.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 import type { ValidateFlags } from './commands/validate.js';
-import { EXIT } from './context.js';
+import { EXIT, UsageError } from './context.js';
 import type { CliContext } from './context.js';
 
 /** The version `firstline --version` prints: this package's. */
@@ -137,17 +137,21 @@ Example:
 
   program
     .command('resume')
-    .description('continue an interrupted run from its stored snapshot')
-    .argument('<runId>', 'the run id (its record is <store>/<runId>.json)')
+    .description('continue an interrupted run from its stored snapshot, or every run that is due (--due)')
+    .argument('[runId]', 'the run id (its record is <store>/<runId>.json)')
+    .option('--due', 'resume every stored run whose wait is over or that was interrupted mid-step')
     .option('--store <dir>', 'where run records are kept (default $FIRSTLINE_STORE or .firstline/runs)')
     .option('--good <outcomes>', 'custom end outcomes that count as good (comma-separated)', collectList)
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
-      '\nExample:\n  $ firstline resume 0b7c9a52-8d1e-4f0e-9c1a-5d2b3e4f6a7b --store .firstline/runs',
+      '\nExample:\n  $ firstline resume 0b7c9a52-8d1e-4f0e-9c1a-5d2b3e4f6a7b --store .firstline/runs\n  $ firstline resume --due   # e.g. from cron every minute',
     )
-    .action(async (runId: string, flags: StoreFlags) => {
-      result.exit = await resumeCommand(runId, flags, ctx, host);
+    .action(async (runId: string | undefined, flags: StoreFlags & { due?: boolean }) => {
+      if (flags.due && runId !== undefined) throw new UsageError('give a run id or --due, not both');
+      if (flags.due) result.exit = await resumeDueCommand(flags, ctx, host);
+      else if (runId !== undefined) result.exit = await resumeCommand(runId, flags, ctx, host);
+      else throw new UsageError('which run? give its id, or --due to resume every run that is due');
     });
 
   program

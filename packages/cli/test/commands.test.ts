@@ -2,7 +2,14 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, FIXTURES } from './support.js';
+import {
+  createFileStore,
+  createVirtualClock,
+  loadPlaybook,
+  runPlaybook,
+  VIRTUAL_CLOCK_START,
+} from '@firstline/core';
+import { cli, fakeActions, FIXTURES } from './support.js';
 import type { FakeWorld } from './support.js';
 
 // Every command in-process: argument arrays in, stdout / stderr / exit code out, with fake actions
@@ -303,6 +310,34 @@ describe('firstline run, resume and report', () => {
     const missing = await cli(['resume', 'no-such-run', '--store', store]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('E_RUN_NOT_FOUND');
+  });
+
+  it('resume --due finishes a run suspended in its wait; without a run id or --due it is exit 2', async () => {
+    const world: FakeWorld = { statuses: [500, 200], calls: [] };
+    // A host that had to hand the run back 2 minutes ago, in the middle of its 1-minute recheck wait.
+    const startAt = VIRTUAL_CLOCK_START - 120_000;
+    const suspended = await runPlaybook(await loadPlaybook(join(FIXTURES, 'web-first-line.yaml')), {
+      actions: fakeActions(world),
+      store: createFileStore(store),
+      input: { host: 'web-1' },
+      env: { CHAT_TOKEN: 'fake-chat-token-123' },
+      clock: createVirtualClock({ startAt }),
+      suspendBefore: startAt + 1_000,
+    });
+    expect(suspended.outcome).toBe('suspended');
+    // The resuming process has its own view of the world: the service answers 200 now.
+    const after: FakeWorld = { statuses: [200], calls: [] };
+    const due = await cli(['resume', '--due', '--store', store], { world: after });
+    expect(due.code).toBe(0);
+    expect(due.stdout).toContain(`resumed  ${suspended.runId}  recovered`);
+    expect(due.stdout).toContain('1 resumed, 0 busy, 0 failed');
+    expect(world.calls.map((c) => c.action)).toEqual(['test.web.check', 'test.host.restart']);
+    // No second restart: the resumed run only waited out the rest of its recheck and checked again.
+    expect(after.calls.map((c) => c.action)).toEqual(['test.web.check', 'test.chat.post']);
+    expect((await cli(['resume', '--due', '--store', store])).stdout).toContain('0 resumed');
+    const neither = await cli(['resume', '--store', store]);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain('--due');
   });
 
   it('report: the Markdown post-incident report of a simulated run, trigger and changes included (golden)', async () => {

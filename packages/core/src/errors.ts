@@ -13,7 +13,10 @@ export type FirstlineErrorCode =
   | 'E_SIMULATION'
   | 'E_RUN_NOT_FOUND'
   | 'E_RUN_CONFLICT'
-  | 'E_STORE';
+  | 'E_RUN_BUSY'
+  | 'E_STORE'
+  | 'E_STORE_CONFLICT'
+  | 'E_LOCK_KEY';
 
 // A brand survives two installed copies of @firstline/core, where `instanceof` would not.
 const brand = Symbol.for('firstline.error');

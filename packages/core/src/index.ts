@@ -69,7 +69,7 @@ export type {
 export { compiledOf, compilePlaybook, isCompiledPlaybook } from './compile/compilePlaybook.js';
 export type { CompiledPlaybook, CompileOptions } from './compile/compilePlaybook.js';
 export { buildIR } from './compile/buildIR.js';
-export { describePath, enumeratePaths } from './compile/enumeratePaths.js';
+export { BUDGET_SPENT, describePath, enumeratePaths } from './compile/enumeratePaths.js';
 export type {
   EnumeratePathsOptions,
   OutcomePath,
@@ -86,6 +86,8 @@ export type {
   PlaybookIR,
   PollNode,
   RetrySettings,
+  BudgetSettings,
+  LockSettings,
   Target,
   WaitNode,
 } from './compile/ir.js';
@@ -98,6 +100,9 @@ export { simulatePlaybook } from './runtime/simulatePlaybook.js';
 export type { SimulateOptions, SimulationResult } from './runtime/simulatePlaybook.js';
 export { resumeRun } from './runtime/resumeRun.js';
 export type { ResumeOptions } from './runtime/resumeRun.js';
+export { resumeDue } from './runtime/resumeDue.js';
+export type { ResumeDueOptions, ResumeDueResult } from './runtime/resumeDue.js';
+export { LOCK_POLL_MS } from './runtime/safety.js';
 export type { ScriptedOutcome, ScriptedOutcomes } from './runtime/modes.js';
 export { createVirtualClock, driveVirtualClock, systemClock, VIRTUAL_CLOCK_START } from './runtime/clock.js';
 export { createMemoryStore } from './runtime/stores/memoryStore.js';
@@ -112,11 +117,15 @@ export { envSecretResolver, resolveSecrets } from './runtime/secrets.js';
 export type { SecretResolver, SecretResolvers } from './runtime/secrets.js';
 export { prepareInputs } from './runtime/inputs.js';
 export type {
+  BudgetResult,
+  BudgetUse,
   JournalEntry,
+  LockResult,
   RunMode,
   RunRecord,
   RunResult,
   RunStore,
+  SkipReason,
   StepRecord,
   TraceEvent,
   TraceEventType,

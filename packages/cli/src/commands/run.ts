@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createActionRegistry, createFileStore, resumeRun, runPlaybook } from '@firstline/core';
+import { createActionRegistry, createFileStore, resumeDue, resumeRun, runPlaybook } from '@firstline/core';
 import type { Clock, HostOptions, RunResult, RunStore, SecretResolvers } from '@firstline/core';
 import { EXIT } from '../context.js';
 import type { CliContext } from '../context.js';
@@ -90,6 +90,46 @@ export async function resumeCommand(
   );
   const verb = record?.mode === 'live' ? 'did' : 'would';
   return finish(result, flags, ctx, { verb, store: store.shown });
+}
+
+/**
+ * `firstline resume --due`: resumes every stored run whose wait is over, or that was interrupted mid-step
+ * (the file store's leases leave runs another live process holds to it). One line per run; exit 1 when
+ * a run did not end well or could not be resumed.
+ */
+export async function resumeDueCommand(
+  flags: StoreFlags,
+  ctx: CliContext,
+  host: RunHost = {},
+): Promise<number> {
+  const { io } = ctx;
+  const store = storeFor(flags, ctx);
+  const due = await resumeDue({
+    store: store.store,
+    actions: ctx.actions,
+    env: io.env,
+    ...(io.signal && { signal: io.signal }),
+    ...(host.secrets && { secrets: host.secrets }),
+    ...(host.clock && { clock: host.clock }),
+  });
+  const good = [...GOOD_OUTCOMES, ...(flags.good ?? [])];
+  const bad = due.failed.length > 0 || due.resumed.some((r) => !good.includes(r.outcome));
+  if (flags.json) {
+    io.out(`${JSON.stringify(due, null, 2)}\n`);
+    return bad ? EXIT.bad : EXIT.ok;
+  }
+  const palette = paletteFor(io);
+  for (const run of due.resumed)
+    io.out(
+      `${palette.bold('resumed')}  ${run.runId}  ${good.includes(run.outcome) ? palette.green(run.outcome) : palette.red(run.outcome)}\n`,
+    );
+  for (const runId of due.busy)
+    io.out(`${palette.dim('busy')}     ${runId}  ${palette.dim('another process holds it')}\n`);
+  for (const failure of due.failed) io.out(`${palette.red('failed')}   ${failure.runId}  ${failure.error}\n`);
+  io.out(
+    `${due.resumed.length} resumed, ${due.busy.length} busy, ${due.failed.length} failed  ${palette.dim(`(store ${store.shown})`)}\n`,
+  );
+  return bad ? EXIT.bad : EXIT.ok;
 }
 
 /**

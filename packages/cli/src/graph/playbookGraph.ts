@@ -123,6 +123,9 @@ export function playbookGraph(compiled: CompiledPlaybook): PlaybookGraph {
             'timeout',
             ...(node.when ? ['skipped' as const] : []),
           ]);
+        // A remediation a budget counts may be refused: the run then ends skipped (and escalates).
+        if (node.place !== 'notify' && ir.budgets.some((b) => b.actions.includes(node.action)))
+          edges.push({ from: id, to: outcomeNode('skipped'), label: 'budget spent', outcomes: ['skipped'] });
         break;
       case 'wait':
         byOutcome(id, node.on, ['pass']);

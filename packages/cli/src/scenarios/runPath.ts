@@ -1,3 +1,4 @@
+import { BUDGET_SPENT } from '@firstline/core';
 import type { OutcomePath, PathStep, PlaybookIR, TraceEvent } from '@firstline/core';
 import { playbookFacts } from './playbookFacts.js';
 
@@ -57,7 +58,12 @@ export function matchPath(
       path.outcome === outcome &&
       path.steps.length === steps.length &&
       path.steps.every(
-        (s, i) => s.step === steps[i]!.step && s.outcome.split('|').includes(steps[i]!.outcome),
+        (s, i) =>
+          s.step === steps[i]!.step &&
+          // A remediation a budget refused ran as `skipped`; its path names why.
+          (s.outcome === BUDGET_SPENT
+            ? steps[i]!.outcome === 'skipped'
+            : s.outcome.split('|').includes(steps[i]!.outcome)),
       ),
   );
 }

@@ -87,6 +87,7 @@ describe('every playbook is drawn whole, with outcomes on its edges', () => {
         expect(edge.label).toMatch(
           /^(first round|after remediation|remediate \(up to \d+ rounds?\)|no rounds left|nothing remediates|next round|after a remediation|no remediation)$/,
         );
+      else if (edge.label === 'budget spent') expect(edge.to).toBe('outcome:skipped');
       else if (edge.outcomes) {
         expect(edge.outcomes.every((o) => stepOutcomes.includes(o))).toBe(true);
         expect(edge.label).toBe(edge.outcomes.join('|'));

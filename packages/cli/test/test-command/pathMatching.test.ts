@@ -1,6 +1,13 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { compilePlaybook, enumeratePaths, loadPlaybook, simulatePlaybook } from '@firstline/core';
+import {
+  BUDGET_SPENT,
+  compilePlaybook,
+  createMemoryStore,
+  enumeratePaths,
+  loadPlaybook,
+  simulatePlaybook,
+} from '@firstline/core';
 import type {
   ActionNode,
   CompiledPlaybook,
@@ -37,6 +44,7 @@ function scriptFor(compiled: CompiledPlaybook, path: OutcomePath, seed: number) 
   const push = (step: string, outcome: ScriptedOutcome, n: number) =>
     (lists[step] ??= []).push(...Array<ScriptedOutcome>(n).fill(outcome));
   for (const [i, { step, outcome }] of path.steps.entries()) {
+    if (outcome === BUDGET_SPENT) continue; // refused by the store: nothing runs
     const options = outcome.split('|').filter((o) => o !== 'skipped') as Array<
       Exclude<StepOutcome, 'skipped'>
     >;
@@ -67,9 +75,14 @@ describe('a run is matched to the enumerated path it took', () => {
     expect(paths.length).toBeGreaterThan(1);
     for (const [index, path] of paths.entries()) {
       for (const seed of [0, 1]) {
+        // A path through a spent budget needs a store whose budgets refuse.
+        const refusing = path.steps.some((s) => s.outcome === BUDGET_SPENT);
         const run = await simulatePlaybook(compiled, {
           input: inputsFor(compiled),
           outcomes: scriptFor(compiled, path, seed),
+          ...(refusing && {
+            store: { ...createMemoryStore(), spend: () => Promise.resolve({ allowed: false, uses: [] }) },
+          }),
         });
         const steps = pathOfRun(compiled.ir, run.trace);
         const taken = describeRun(steps, run.outcome);

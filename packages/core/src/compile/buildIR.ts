@@ -34,6 +34,8 @@ const NO_RETRY: RetrySettings = {
 };
 
 /** A duration of a valid playbook: the validator has already rejected anything unparsable. */
+/** How long a run queues for a held lock when `queueFor` is not set. */
+const DEFAULT_QUEUE_FOR_MS = 15 * 60_000;
 const ms = (value: string): number => parseDuration(value) ?? 0;
 const dur = (value: string | undefined, fallback: number): number =>
   value === undefined ? fallback : ms(value);
@@ -101,11 +103,26 @@ export function buildIR(doc: Playbook): PlaybookIR {
     );
   }
 
+  const timeoutMs = dur(doc.timeout, DEFAULT_RUN_TIMEOUT_MS);
   const base = {
     name: doc.name,
     nodes,
     notify,
-    timeoutMs: dur(doc.timeout, DEFAULT_RUN_TIMEOUT_MS),
+    timeoutMs,
+    ...(doc.lock && {
+      lock: {
+        key: doc.lock.key,
+        ttlMs: dur(doc.lock.ttl, timeoutMs),
+        whenLocked: doc.lock.whenLocked ?? 'skip',
+        queueForMs: dur(doc.lock.queueFor, DEFAULT_QUEUE_FOR_MS),
+      },
+    }),
+    budgets: (doc.budgets ?? []).map((b) => ({
+      key: b.key,
+      actions: b.actions,
+      max: b.max,
+      windowMs: dur(b.per, 0),
+    })),
   };
   if (doc.steps) return { ...base, form: 'general', rounds: 0, start: lowerGeneral(doc.steps, add, action) };
 

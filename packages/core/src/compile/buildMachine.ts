@@ -91,6 +91,13 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
       };
     });
   };
+  // A remediation a budget counts may be refused: the run then ends `skipped` (its notifications escalate).
+  const budgeted = new Set(ir.budgets.flatMap((b) => b.actions));
+  const halt = (node: IRNode) => {
+    if (node.kind !== 'action' || !budgeted.has(node.action)) return [];
+    const t = targetOf({ outcome: 'skipped' });
+    return [{ guard: { type: 'halted' }, target: t.target, actions: [{ type: 'record' }, ...t.actions] }];
+  };
   const invoke = (node: IRNode, src: string, on: Partial<Record<StepOutcome, Target>>) => ({
     id: stateId(node.key),
     // Visits are counted when the step reports back (`record`), which saves an assign per step; the
@@ -112,7 +119,7 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
         }
         return input;
       },
-      onDone: byTarget(on),
+      onDone: [...halt(node), ...byTarget(on)],
       onError: {
         target: targetOf({ outcome: 'failed' }).target,
         actions: [{ type: 'crashed', params: { id: node.id } }, ...targetOf({ outcome: 'failed' }).actions],

@@ -12,6 +12,9 @@ import type { CompiledPlaybook } from './compilePlaybook.js';
 import type { IRNode } from './ir.js';
 
 /** One step decided on a path: its id and the outcome that led on (outcomes with one target joined by `|`). */
+/** The outcome label of a path step whose remediation a budget refused (the run then ends `skipped`). */
+export const BUDGET_SPENT = 'budget spent';
+
 export interface PathStep {
   step: string;
   outcome: string;
@@ -96,6 +99,22 @@ export function enumeratePaths(
     const possible = possibleOutcomes(node);
     const found: DoneEvent[] = [];
     for (const transition of stateNodeOf(machine, node.key).transitions.get(type) ?? []) {
+      if ((transition.guard as { type?: string } | undefined)?.type === 'halted') {
+        // A budget that refuses the remediation: its own path, ending `skipped`.
+        const record: StepRecord = {
+          id: node.id,
+          outcome: 'skipped',
+          attempts: 0,
+          visits: visit,
+          startedAt: 0,
+          endedAt: 0,
+        };
+        ours.add(record);
+        const event: DoneEvent = { type, output: { outcome: 'skipped', records: [record], halt: true } };
+        labels.set(event, BUDGET_SPENT);
+        found.push(event);
+        continue;
+      }
       const outcomes = guardOutcomes(transition).filter((o) => possible.has(o));
       for (const group of splitByRemediation(node, outcomes, isRemediation)) {
         const record: StepRecord = {

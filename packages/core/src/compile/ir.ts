@@ -107,4 +107,26 @@ export interface PlaybookIR {
   remediateStart?: string;
   /** First-line form: the first check. */
   checksStart?: string;
+  /** `lock:` with defaults applied: one active run per resource. */
+  lock?: LockSettings;
+  /** `budgets:` with durations in milliseconds. */
+  budgets: BudgetSettings[];
+}
+
+/** A playbook's `lock:`, defaults applied. */
+export interface LockSettings {
+  /** The resource, a template over inputs, trigger and run. */
+  key: string;
+  ttlMs: number;
+  whenLocked: 'skip' | 'queue';
+  queueForMs: number;
+}
+
+/** One of a playbook's `budgets:`. */
+export interface BudgetSettings {
+  /** What the budget counts per, a template over inputs, trigger and run. */
+  key: string;
+  actions: readonly string[];
+  max: number;
+  windowMs: number;
 }

@@ -41,6 +41,7 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
       firstRound: ({ context }) => context.round === 0,
       mayRemediate: ({ context }, params: { rounds: number }) => context.round < params.rounds,
       remediated: ({ context }) => context.remediated,
+      halted: ({ event }) => (event as unknown as { output: StepResult }).output.halt === true,
     },
     // Record step results, count visits, set the outcome, and trace decisions.
     actions: {

@@ -13,6 +13,22 @@ export type SecretRef = EnvSecretRef | SsmSecretRef | SecretsManagerSecretRef;
  */
 export type Duration = string;
 /**
+ * A duration: a whole number and a unit (ms, s, m, h), optionally combined: 500ms, 20s, 3m, 1h, 1m30s.
+ */
+export type Duration1 = string;
+/**
+ * A duration: a whole number and a unit (ms, s, m, h), optionally combined: 500ms, 20s, 3m, 1h, 1m30s.
+ */
+export type Duration2 = string;
+/**
+ * A registered action, named family.service.verb (aws.ec2.reboot, slack.post).
+ */
+export type ActionId = string;
+/**
+ * A duration: a whole number and a unit (ms, s, m, h), optionally combined: 500ms, 20s, 3m, 1h, 1m30s.
+ */
+export type Duration3 = string;
+/**
  * The probes that decide whether the target is healthy: a list run in order, or a parallel group with a quorum.
  */
 export type Checks = [ActionStep, ...ActionStep[]] | ParallelChecks;
@@ -20,10 +36,6 @@ export type Checks = [ActionStep, ...ActionStep[]] | ParallelChecks;
  * An id: a letter, then letters, digits, '_' or '-' (at most 64 characters).
  */
 export type Identifier = string;
-/**
- * A registered action, named family.service.verb (aws.ec2.reboot, slack.post).
- */
-export type ActionId = string;
 /**
  * A JSONata expression over inputs, secrets, steps, trigger and run (and output where the step's result is judged).
  */
@@ -84,6 +96,13 @@ export interface Playbook {
   };
   timeout?: Duration;
   defaults?: StepDefaults;
+  lock?: Lock;
+  /**
+   * Remediation budgets: at most `max` uses of the listed remediations per key per window; past that the step is not run, the run ends `skipped` and `notify.skipped` escalates.
+   *
+   * @minItems 1
+   */
+  budgets?: [Budget, ...Budget[]];
   checks?: Checks;
   /**
    * Remediations run in order when a check fails.
@@ -192,6 +211,41 @@ export interface RetryPolicy {
     'error' | 'throttled' | 'timeout' | '5xx' | 'network' | 'fail',
     ...('error' | 'throttled' | 'timeout' | '5xx' | 'network' | 'fail')[],
   ];
+}
+/**
+ * One active run per resource: the run takes the lock on `key` before its first step and frees it when it ends. Locks are shared by every playbook using the same store.
+ */
+export interface Lock {
+  /**
+   * The resource, usually a template such as "{{ inputs.instanceId }}" (reads inputs, trigger and run).
+   */
+  key: string;
+  ttl?: Duration1;
+  /**
+   * What a run does when another run holds the lock: end `skipped` at once (default), or queue for it.
+   */
+  whenLocked?: 'skip' | 'queue';
+  queueFor?: Duration2;
+}
+/**
+ * At most `max` runs of the listed remediation actions per `key` within `per`; the next one escalates instead (the run ends `skipped`).
+ */
+export interface Budget {
+  /**
+   * What the budget counts per, usually a template such as "{{ inputs.instanceId }}".
+   */
+  key: string;
+  /**
+   * The remediation actions that spend the budget.
+   *
+   * @minItems 1
+   */
+  actions: [ActionId, ...ActionId[]];
+  /**
+   * Uses allowed in the window.
+   */
+  max: number;
+  per: Duration3;
 }
 /**
  * Runs an action: a probe, a remediation or a notification. `expect` decides pass/fail from `output` (false → the step fails); `when` runs the step only when true (otherwise it is skipped).

@@ -5,6 +5,8 @@ import type { MachineOutput, RunContext, StepInput } from '../compile/buildMachi
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import { FirstlineError } from '../errors.js';
 import { driveVirtualClock } from './clock.js';
+import { skipMessage, takeLock } from './safety.js';
+import type { RunBudget } from './safety.js';
 import type { Redactor } from './redact.js';
 import { bindServices } from './services.js';
 import type { RunServices, ScriptPlayer } from './services.js';
@@ -12,6 +14,7 @@ import type {
   RunRecord,
   RunResult,
   RunStore,
+  SkipReason,
   StepRecord,
   TraceEvent,
   TraceListener,
@@ -35,6 +38,14 @@ export interface RunSetup {
   signal?: AbortSignal;
   script?: ScriptPlayer;
   calls?: Map<string, unknown[]>;
+  /** The resource lock's key, rendered (a playbook with `lock:`, a store that locks, not shadow mode). */
+  lockKey?: string;
+  /** The playbook's budgets, keys rendered. */
+  budgets?: RunBudget[];
+  /** See HostOptions.suspendBefore. */
+  suspendBefore?: number;
+  /** See HostOptions.suspend. */
+  suspend?: AbortSignal;
 }
 
 /** What a simulation adds to a run's result: the inputs each action would have received. */
@@ -59,6 +70,12 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   let listenerFailed: unknown;
   // Store writes are real I/O: a virtual clock must not jump ahead while one is in flight.
   let busy = 0;
+  const io = <T>(work: () => Promise<T>): Promise<T> => {
+    busy++;
+    return work().finally(() => busy--);
+  };
+  // Suspending hands the run back stored: only with a store, or the run would be lost.
+  const canSuspend = store !== undefined && mode !== 'simulate';
   const save = (): Promise<void> => {
     if (!store) return Promise.resolve();
     record.updatedAt = clock.now();
@@ -108,6 +125,9 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
       // Write-ahead: the entry is stored before the side effect starts, or the step fails.
       if (store) await save();
     },
+    claim: (key) => (store?.claim ? io(() => store.claim!(record.runId, key)) : Promise.resolve(true)),
+    budgets: mode === 'shadow' ? [] : (setup.budgets ?? []),
+    ...(store?.spend && mode !== 'shadow' && { spend: (key, use) => io(() => store.spend!(key, use)) }),
   };
 
   const machine = compiled.machineFor(mode);
@@ -119,27 +139,42 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   let settled = false;
   let output: MachineOutput | undefined;
   let crash: unknown;
-  const finished = new Promise<void>((resolve) => {
-    actor.subscribe({
-      next(snapshot) {
-        if (snapshot.status === 'done') {
-          output = snapshot.output as MachineOutput;
-          settled = true;
-          resolve();
-          return;
-        }
-        if (!store) return;
-        record.snapshot = actor.getPersistedSnapshot();
-        record.deadlines.wake = waitingUntil(record.snapshot);
-        void save();
-      },
-      // A crash inside the machine itself (not an action: those are outcomes) must still end the run.
-      error(error) {
-        crash = error;
+  let suspended: RunExecution['suspended'];
+  let resolveFinished!: () => void;
+  const finished = new Promise<void>((resolve) => (resolveFinished = resolve));
+  // The run stops where it is, stored as `running`: a wait that ends after the host must hand the run
+  // back, or the host's suspend signal. The snapshot is the one of the step in progress: restoring it
+  // starts that step again (a wait re-arms its absolute deadline; an action consults the journal).
+  const suspendRun = (reason: 'wait' | 'signal', wakeAt?: number) => {
+    if (settled) return;
+    settled = true;
+    suspended = { reason, ...(wakeAt !== undefined && { wakeAt }) };
+    resolveFinished();
+  };
+  actor.subscribe({
+    next(snapshot) {
+      // Stopping a suspended actor must not overwrite the snapshot it was suspended at.
+      if (suspended) return;
+      if (snapshot.status === 'done') {
+        output = snapshot.output as MachineOutput;
         settled = true;
-        resolve();
-      },
-    });
+        resolveFinished();
+        return;
+      }
+      if (!store) return;
+      record.snapshot = actor.getPersistedSnapshot();
+      record.deadlines.wake = waitingUntil(record.snapshot);
+      void save();
+      const wake = record.deadlines.wake;
+      if (canSuspend && setup.suspendBefore !== undefined && wake !== undefined && wake > setup.suspendBefore)
+        suspendRun('wait', wake);
+    },
+    // A crash inside the machine itself (not an action: those are outcomes) must still end the run.
+    error(error) {
+      crash = error;
+      settled = true;
+      resolveFinished();
+    },
   });
 
   const runStart =
@@ -164,15 +199,44 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
     await save();
   }
 
+  const lockSettings = compiled.ir.lock;
+  // The host asked for the run back before it got going (a service shutting down): stored, not skipped.
+  const suspendedEarly = () => canSuspend && setup.suspend?.aborted === true;
+  if (setup.lockKey !== undefined && lockSettings && store?.lock && mode !== 'shadow') {
+    if (suspendedEarly()) return suspendBeforeStart();
+    let lockDone = false;
+    const stops = [setup.signal, canSuspend ? setup.suspend : undefined].filter((s) => s !== undefined);
+    const taking = takeLock({
+      store: store as RunStore & Required<Pick<RunStore, 'lock'>>,
+      settings: lockSettings,
+      key: setup.lockKey,
+      runId: record.runId,
+      clock,
+      decide: (message) => services.emit({ type: 'decision', message }),
+      ...(stops.length > 0 && { signal: AbortSignal.any(stops) }),
+      ...(canSuspend && setup.suspendBefore !== undefined && { until: setup.suspendBefore }),
+      busy: (delta) => (busy += delta),
+    }).finally(() => (lockDone = true));
+    if (isVirtual(clock)) await driveVirtualClock(clock, () => lockDone, { busy: () => busy > 0 });
+    const taken = await taking;
+    if (!taken.ok) return suspendedEarly() ? suspendBeforeStart() : skippedRun(taken.skip);
+    record.lock = { key: setup.lockKey, expiresAt: taken.expiresAt };
+  }
+
   const onTimeout = () => {
     services.timedOut = true;
     actor.send({ type: 'RUN.TIMEOUT' });
   };
   const deadlineTimer = clock.setTimeout(onTimeout, Math.max(0, record.deadlines.run - clock.now()));
   const onAbort = () => actor.send({ type: 'RUN.CANCEL' });
+  const onSuspend = () => suspendRun('signal');
   actor.start();
   if (setup.signal?.aborted) onAbort();
   else setup.signal?.addEventListener('abort', onAbort, { once: true });
+  if (canSuspend && setup.suspend) {
+    if (setup.suspend.aborted) onSuspend();
+    else setup.suspend.addEventListener('abort', onSuspend, { once: true });
+  }
 
   try {
     if (isVirtual(clock)) {
@@ -184,12 +248,21 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   } finally {
     clock.clearTimeout(deadlineTimer);
     setup.signal?.removeEventListener('abort', onAbort);
+    setup.suspend?.removeEventListener('abort', onSuspend);
+    if (suspended) record.snapshot = actor.getPersistedSnapshot();
     actor.stop();
   }
 
   const context = actor.getSnapshot().context as RunContext;
-  const outcome = crash !== undefined ? 'failed' : (output?.outcome ?? context.outcome ?? 'failed');
   const steps: Record<string, StepRecord> = output?.steps ?? context.steps;
+  if (suspended) {
+    // Not over: stored as `running`, its lock kept, for resumeDue (or resumeRun) to go on with.
+    services.emit({ type: 'run.suspend', ...suspended });
+    await saving;
+    await save();
+    return resultOf('suspended', steps, { suspended });
+  }
+  const outcome = crash !== undefined ? 'failed' : (output?.outcome ?? context.outcome ?? 'failed');
   if (crash !== undefined)
     services.emit({ type: 'log', level: 'error', message: `the run crashed: ${redactor.error(crash)}` });
   if (listenerFailed !== undefined)
@@ -198,34 +271,73 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
       level: 'warn',
       message: `the onEvent listener threw (events after it were still recorded): ${redactor.error(listenerFailed)}`,
     });
-  services.emit({ type: 'run.end', outcome, durationMs: clock.now() - runStart });
   // The final snapshot (every step's last record) goes with `done`, in the same write: resuming a
   // finished run answers from it, and no earlier write can pair it with `running`.
   if (store) record.snapshot = actor.getPersistedSnapshot();
-  record.status = 'done';
-  record.outcome = outcome;
-  record.deadlines.wake = undefined;
-  if (store) {
-    await saving;
-    await save().catch(() => undefined);
-    if (storeError !== undefined)
-      services.emit({
-        type: 'log',
-        level: 'warn',
-        message: `the run store failed: ${redactor.error(storeError)}`,
-      });
+  if (services.skip) record.skipped = services.skip;
+  return finishRun(outcome, steps);
+
+  /** Ends the run: the last events, `done` stored, the resource lock freed, the result. */
+  async function finishRun(outcome: string, steps: Record<string, StepRecord>): Promise<RunExecution> {
+    services.emit({ type: 'run.end', outcome, durationMs: clock.now() - runStart });
+    record.status = 'done';
+    record.outcome = outcome;
+    record.deadlines.wake = undefined;
+    if (store) {
+      await saving;
+      await save().catch(() => undefined);
+      if (record.lock && store.unlock && !(record.skipped?.reason === 'lock'))
+        await io(() => store.unlock!(record.lock!.key, record.runId)).catch((error: unknown) => {
+          storeError ??= error;
+        });
+      if (storeError !== undefined)
+        services.emit({
+          type: 'log',
+          level: 'warn',
+          message: `the run store failed: ${redactor.error(storeError)}`,
+        });
+    }
+    return resultOf(outcome, steps, record.skipped ? { skipped: record.skipped } : {});
   }
-  return {
-    runId: record.runId,
-    outcome,
-    output: Object.fromEntries(
-      Object.values(steps).flatMap((s) => (s.output !== undefined ? [[s.id, s.output]] : [])),
-    ),
-    steps,
-    trace,
-    durationMs: clock.now() - runStart,
-    ...(setup.calls && { calls: setup.calls }),
-  };
+
+  /** Stored as it is, resumable, before any step ran (or went on) in this host. */
+  async function suspendBeforeStart(): Promise<RunExecution> {
+    const early = { reason: 'signal' as const };
+    services.emit({ type: 'run.suspend', ...early });
+    await saving;
+    await save();
+    const steps = (record.snapshot as { context?: RunContext } | undefined)?.context?.steps ?? {};
+    return resultOf('suspended', steps, { suspended: early });
+  }
+
+  /** Another run holds the resource: this one ends `skipped` before any step, without notifications. */
+  function skippedRun(skip: SkipReason): Promise<RunExecution> {
+    services.emit({ type: 'decision', message: skipMessage(skip, clock) });
+    record.skipped = skip;
+    return finishRun(
+      'skipped',
+      resumed ? ((record.snapshot as { context?: RunContext })?.context?.steps ?? {}) : {},
+    );
+  }
+
+  function resultOf(
+    outcome: string,
+    steps: Record<string, StepRecord>,
+    extra: Partial<RunResult>,
+  ): RunExecution {
+    return {
+      runId: record.runId,
+      outcome,
+      output: Object.fromEntries(
+        Object.values(steps).flatMap((s) => (s.output !== undefined ? [[s.id, s.output]] : [])),
+      ),
+      steps,
+      trace,
+      durationMs: clock.now() - runStart,
+      ...extra,
+      ...(setup.calls && { calls: setup.calls }),
+    };
+  }
 }
 
 /** The absolute deadline of the wait in progress, read from the persisted snapshot's running child. */

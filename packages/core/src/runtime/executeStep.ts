@@ -6,6 +6,7 @@ import type { StepOutcome } from '../format/types.js';
 import { evaluateExpression, renderTemplates, truthy } from './evaluate.js';
 import { attemptOnce, scopeOf, stoppedByRun, stoppedOutcome } from './attempt.js';
 import { retryDelay, shouldRetry, sleep } from './retry.js';
+import { skipMessage } from './safety.js';
 import type { Invoke, RunServices } from './services.js';
 import type { JournalEntry, StepRecord } from './types.js';
 
@@ -83,8 +84,9 @@ export async function executeActionStep(
   const sideEffect = def.kind !== 'probe' && services.mode !== 'shadow';
   const idempotent = node.idempotent ?? def.idempotent ?? false;
   let first = 1;
+  let prior: JournalEntry | undefined;
   if (sideEffect) {
-    const prior = lastJournaled(services.journal, node.id, input.visit);
+    prior = lastJournaled(services.journal, node.id, input.visit);
     if (prior?.status === 'done' && prior.outcome === 'pass') {
       services.emit({
         type: 'decision',
@@ -103,6 +105,8 @@ export async function executeActionStep(
       return finish(prior?.outcome ?? 'error', prior?.attempt ?? 0, {
         ...(prior?.error !== undefined && { error: prior.error }),
       });
+    const refused = await spendBudgets(services, node, input.visit);
+    if (refused) return finish('skipped', 0, { error: refused });
   }
 
   const logger = stepLogger(services, node.id);
@@ -125,6 +129,13 @@ export async function executeActionStep(
             ...entry,
           })
         : Promise.resolve();
+    // Claimed once across hosts before it starts: a second host (a duplicate delivery, a resume racing
+    // a slow host) finds the claim and does not start the same side effect again.
+    if (sideEffect && !(idempotent && attempt === first && prior) && !(await services.claim(key))) {
+      const error = `${node.action} was already started for this step by another host; not started again (the run re-checks instead)`;
+      services.emit({ type: 'decision', step: node.id, message: `${node.id}: ${error}` });
+      return finish('pass', attempt, { uncertain: true, error });
+    }
     await journal({ status: 'started' });
     const attemptStart = clock.now();
     services.emit({
@@ -184,6 +195,43 @@ export async function executeActionStep(
     ...(last.error !== undefined && { error: last.error }),
     ...(last.plan !== undefined && { plan: last.plan }),
   });
+}
+
+/**
+ * Spends one use of every budget that counts this step's action (once per visit: retries and resumes
+ * spend the same use). Returns why the step must not run when one is spent, after recording that the
+ * run escalates; undefined when it may run.
+ */
+async function spendBudgets(
+  services: RunServices,
+  node: ActionNode,
+  visit: number,
+): Promise<string | undefined> {
+  if (!services.spend) return undefined;
+  for (const budget of services.budgets) {
+    if (!budget.actions.includes(node.action)) continue;
+    const use = {
+      id: `${services.runId}:${node.id}:${visit}`,
+      at: services.clock.now(),
+      max: budget.max,
+      windowMs: budget.windowMs,
+    };
+    const result = await services.spend(budget.key, use);
+    if (result.allowed) continue;
+    services.skip = {
+      reason: 'budget',
+      key: budget.key,
+      step: node.id,
+      action: node.action,
+      max: budget.max,
+      windowMs: budget.windowMs,
+      uses: result.uses,
+    };
+    const message = skipMessage(services.skip, services.clock);
+    services.emit({ type: 'decision', step: node.id, message });
+    return message;
+  }
+  return undefined;
 }
 
 /**

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Clock, Logger } from '../actions/types.js';
+import type { RunContext } from '../compile/buildMachine.js';
+import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import { FirstlineError } from '../errors.js';
+import { renderBudgets, renderKey } from './safety.js';
+import type { RunBudget } from './safety.js';
 import type { SecretRef } from '../format/playbook.generated.js';
 import { envSecretResolver, resolveSecrets } from './secrets.js';
 import type { SecretResolvers } from './secrets.js';
@@ -23,6 +27,17 @@ export interface HostOptions {
   logger?: Logger;
   /** Jitter source; defaults to a generator seeded by the run id in simulations, Math.random otherwise. */
   random?: () => number;
+  /**
+   * Clock time (ms) by which the host must get the run back (a Lambda's end, less a margin): a wait that
+   * would end later stops the run there, stored and resumable, with outcome `suspended`. Needs a store.
+   */
+  suspendBefore?: number;
+  /**
+   * Stops the run where it is, stored and resumable (a service shutting down), with outcome `suspended`;
+   * unlike `signal` it does not end the run. A step cut short is re-checked on resume, never blindly
+   * repeated. Needs a store.
+   */
+  suspend?: AbortSignal;
 }
 
 /** The logger used when the host gives none: the trace has every line anyway. */
@@ -47,7 +62,7 @@ export function resolveRunSecrets(
 
 /**
  * Runs `fn` holding the run's lease in the store, so one host at a time runs or resumes a run, and
- * gives it back however `fn` ends. Throws E_RUN_CONFLICT while another live host holds it.
+ * gives it back however `fn` ends. Throws E_RUN_BUSY while another live host holds it.
  */
 export async function withLease<T>(
   store: RunStore | undefined,
@@ -58,7 +73,7 @@ export async function withLease<T>(
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   if (!(await store.acquire(runId, owner)))
     throw new FirstlineError(
-      'E_RUN_CONFLICT',
+      'E_RUN_BUSY',
       `run ${runId} is being run or resumed elsewhere right now (its lease is held); not running it twice`,
     );
   try {
@@ -66,4 +81,26 @@ export async function withLease<T>(
   } finally {
     await store.release?.(runId, owner).catch(() => undefined);
   }
+}
+
+/** The host's suspension settings, as executeRun takes them. */
+export function suspensionOf(options: HostOptions): { suspendBefore?: number; suspend?: AbortSignal } {
+  return {
+    ...(options.suspendBefore !== undefined && { suspendBefore: options.suspendBefore }),
+    ...(options.suspend && { suspend: options.suspend }),
+  };
+}
+
+/** The lock key and budget keys of a run, rendered from its context before any step runs. */
+export async function renderSafety(
+  compiled: CompiledPlaybook,
+  context: RunContext,
+  clock: Clock,
+): Promise<{ lockKey?: string; budgets: RunBudget[] }> {
+  const scope = { inputs: context.inputs, trigger: context.trigger, run: context.run, name: compiled.name };
+  const lock = compiled.ir.lock;
+  return {
+    ...(lock && { lockKey: await renderKey(lock.key, scope, clock, 'lock.key') }),
+    budgets: await renderBudgets(compiled.ir.budgets, scope, clock),
+  };
 }

@@ -108,7 +108,7 @@ describe.each(stores)('with the %s store', (_name, make) => {
     const refused = results.filter((r) => r.status === 'rejected');
     expect(refused).toHaveLength(1);
     expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({
-      code: 'E_RUN_CONFLICT',
+      code: 'E_RUN_BUSY',
       message: expect.stringContaining('being run or resumed elsewhere') as unknown,
     });
     expect(results.some((r) => r.status === 'fulfilled' && r.value.outcome === 'recovered')).toBe(true);

@@ -248,6 +248,17 @@ function describe(event: TraceEvent, t0: number, paint: Paint): Row[] {
       const labelTone = event.level === 'error' ? 'bad' : event.level === 'warn' ? 'warn' : undefined;
       return [{ at, label: event.level, step: event.step, note, labelTone }];
     }
+    case 'run.suspend':
+      return [
+        {
+          at,
+          label: 'suspend',
+          detail:
+            event.wakeAt !== undefined
+              ? `stored until ${formatOffset(event.wakeAt - t0)}; resumeDue() goes on from here`
+              : 'stored where it is; resumeDue() goes on from here',
+        },
+      ];
     case 'run.end':
       return [
         {

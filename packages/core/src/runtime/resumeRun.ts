@@ -8,7 +8,7 @@ import { systemClock } from './clock.js';
 import { executeRun } from './executeRun.js';
 import { createRedactor } from './redact.js';
 import { seededRandom } from './retry.js';
-import { resolveRunSecrets, silentLogger, withLease } from './hostOptions.js';
+import { renderSafety, resolveRunSecrets, silentLogger, suspensionOf, withLease } from './hostOptions.js';
 import type { HostOptions } from './hostOptions.js';
 import type { RunResult, RunStore, StepRecord } from './types.js';
 
@@ -64,7 +64,12 @@ async function resumeHeld(runId: string, options: ResumeOptions): Promise<RunRes
       `run ${runId} has no stored snapshot to resume from; delete it and start it again`,
     );
   }
+  const safety = context ? await renderSafety(compiled, context, clock) : {};
   return executeRun({
+    ...safety,
+    // The lock the run took when it started is the one it renews, even if inputs render otherwise now.
+    ...(record.lock && { lockKey: record.lock.key }),
+    ...suspensionOf(options),
     compiled,
     record,
     registry,

@@ -15,7 +15,7 @@ import type { ScriptedOutcomes } from './modes.js';
 import { createScript } from './modes.js';
 import { createRedactor } from './redact.js';
 import { seededRandom } from './retry.js';
-import { resolveRunSecrets, silentLogger, withLease } from './hostOptions.js';
+import { renderSafety, resolveRunSecrets, silentLogger, suspensionOf, withLease } from './hostOptions.js';
 import type { HostOptions } from './hostOptions.js';
 import type { RunMode, RunRecord, RunResult, RunStore } from './types.js';
 
@@ -102,6 +102,7 @@ export async function startRun(playbook: RunnablePlaybook, options: RunOptions):
     createdAt: startedAt,
     updatedAt: startedAt,
   };
+  const safety = await renderSafety(compiled, context, clock);
   // Simulation placeholders are not secret: redacting them would only hide what the script did.
   const redactor = createRedactor(simulated ? [] : Object.values(secrets));
   const store = options.store;
@@ -126,6 +127,8 @@ export async function startRun(playbook: RunnablePlaybook, options: RunOptions):
       ...(options.store && { store: options.store }),
       ...(options.onEvent && { onEvent: options.onEvent }),
       ...(options.signal && { signal: options.signal }),
+      ...suspensionOf(options),
+      ...safety,
       ...(mode === 'simulate' && {
         script: createScript(options.outcomes, scriptableSteps(compiled)),
         calls: new Map<string, unknown[]>(),

@@ -2,7 +2,16 @@ import type { ActionContext, Clock, Logger } from '../actions/types.js';
 import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js';
 import type { PlaybookIR } from '../compile/ir.js';
 import type { Redactor } from './redact.js';
-import type { JournalEntry, RunMode, StepRecord, TraceEvent } from './types.js';
+import type { RunBudget } from './safety.js';
+import type {
+  BudgetResult,
+  BudgetUse,
+  JournalEntry,
+  RunMode,
+  SkipReason,
+  StepRecord,
+  TraceEvent,
+} from './types.js';
 import type { StepOutcome } from '../format/types.js';
 
 /** How one attempt of an action is carried out: really, planned, or from a script. Modes swap this. */
@@ -43,6 +52,17 @@ export interface RunServices {
   journal: JournalEntry[];
   /** Records a side effect and resolves once it is stored: the write-ahead log of remediations. */
   record(entry: JournalEntry): Promise<void>;
+  /**
+   * Claims a side effect's journal key in the store before it starts, once across hosts: false when
+   * another host already did (the step then does not start it). True without a claiming store.
+   */
+  claim(key: string): Promise<boolean>;
+  /** The playbook's budgets for this run (keys rendered); empty in shadow mode. */
+  budgets: readonly RunBudget[];
+  /** Spends a budget use in the store; absent when the store keeps no budgets. */
+  spend?(key: string, use: BudgetUse): Promise<BudgetResult>;
+  /** Set when a budget refused a remediation: the run ends `skipped` and escalates. */
+  skip?: SkipReason;
   /** True once the run's deadline passed: a step cut short then ends as `timeout`, not `error`. */
   timedOut: boolean;
   /** Simulation: the inputs each action received, per action id. */
@@ -65,6 +85,8 @@ export interface StepResult {
   records: StepRecord[];
   /** True when a remediation passed in this step: a general-form run that falls off its end then recovered. */
   remediated?: boolean;
+  /** True when a budget refused the step's remediation: the run ends `skipped` (and escalates). */
+  halt?: boolean;
 }
 
 // The compiled machine is shared by every run of a playbook; what differs per run is found through

@@ -44,7 +44,14 @@ export function createStepActors(ir: PlaybookIR, invoke: Invoke): Record<string,
     const s = services(system);
     const node = nodeOf(s, input.node, 'action');
     const record = await executeActionStep(s, node, input, signal, invoke);
-    return { outcome: record.outcome, records: [record], remediated: remediated(s, node, record) };
+    return {
+      outcome: record.outcome,
+      records: [record],
+      remediated: remediated(s, node, record),
+      ...(record.outcome === 'skipped' &&
+        s.skip?.reason === 'budget' &&
+        s.skip.step === node.id && { halt: true }),
+    };
   });
   for (const node of ir.nodes.values()) {
     if (node.kind === 'action') actors[node.action] = actionStep;

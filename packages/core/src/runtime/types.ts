@@ -106,6 +106,7 @@ export type TraceEvent = TraceBase &
         message: string;
         fields?: Record<string, unknown>;
       }
+    | { type: 'run.suspend'; reason: 'wait' | 'signal'; wakeAt?: number }
     | { type: 'run.end'; outcome: string; durationMs: number }
   );
 
@@ -161,6 +162,10 @@ export interface RunRecord {
   updatedAt: number;
   /** Set when `status` is `done`. */
   outcome?: string;
+  /** The resource lock the run holds (owner: the run id), freed when it ends; a resume renews it. */
+  lock?: { key: string; expiresAt: number };
+  /** Set when a lock or a budget made the run end `skipped`. */
+  skipped?: SkipReason;
 }
 
 /** Where runs are kept between steps, so a crashed or timed-out host can resume them. */
@@ -181,6 +186,49 @@ export interface RunStore {
   acquire?(runId: string, owner: string): Promise<boolean>;
   /** Gives the lease back, if `owner` holds it. */
   release?(runId: string, owner: string): Promise<void>;
+  /**
+   * Records a side effect as started, once across every host sharing the store (a conditional write):
+   * false when `key` (a journal key, `runId:step:visit:attempt`) was already claimed, and then the
+   * caller must not start it. A store without it relies on the run's lease alone.
+   */
+  claim?(runId: string, key: string): Promise<boolean>;
+  /**
+   * Takes the lock on a resource (`key`, e.g. an instance id) for `owner` (a run id) until `expiresAt`
+   * (clock ms), or renews it when `owner` already holds it. A lock whose `expiresAt` is at or before
+   * `now` is free: a crashed run's lock lapses on its own. Atomic across hosts sharing the store.
+   */
+  lock?(key: string, owner: string, expiresAt: number, now: number): Promise<LockResult>;
+  /** Frees a resource lock, if `owner` holds it. */
+  unlock?(key: string, owner: string): Promise<void>;
+  /**
+   * Spends one use of a remediation budget, atomically: allowed when fewer than `use.max` uses fall in
+   * the window `(use.at - use.windowMs, use.at]`, and then the use is recorded. Spending a `use.id`
+   * already recorded is allowed again without counting twice (a resumed run replays its spend).
+   */
+  spend?(key: string, use: BudgetUse): Promise<BudgetResult>;
+}
+
+/** What {@link RunStore.lock} answers: taken (or renewed), or held by another owner until when. */
+export type LockResult = { acquired: true } | { acquired: false; holder: string; expiresAt: number };
+
+/** One use of a remediation budget, as {@link RunStore.spend} records it. */
+export interface BudgetUse {
+  /** Names the use, so spending it again (a resumed run) does not count twice: `runId:step:visit`. */
+  id: string;
+  /** When it is spent (clock ms). */
+  at: number;
+  /** Uses allowed in the window. */
+  max: number;
+  /** The window's length in milliseconds, ending at `at`. */
+  windowMs: number;
+}
+
+/** What {@link RunStore.spend} answers. */
+export interface BudgetResult {
+  /** True when the use was recorded (or had been already). */
+  allowed: boolean;
+  /** Times (clock ms) of the uses inside the window, oldest first, this one included when allowed. */
+  uses: number[];
 }
 
 /** Streams trace events as they happen. */
@@ -199,7 +247,31 @@ export interface RunResult {
   trace: TraceEvent[];
   /** Clock time from start to outcome (virtual in simulations). */
   durationMs: number;
+  /**
+   * Set when the outcome is `suspended`: the run is not over. It was stored (status `running`) because
+   * its next wait ends after the host's `suspendBefore`, or the host's `suspend` signal fired; a later
+   * {@link resumeDue} (or resumeRun) goes on from there.
+   */
+  suspended?: {
+    reason: 'wait' | 'signal';
+    /** When its wait ends (clock ms), for a wait. */ wakeAt?: number;
+  };
+  /** Set when the outcome is `skipped`: which lock or budget said no. */
+  skipped?: SkipReason;
 }
+
+/** Why a run was `skipped`: another run holds the resource's lock, or a remediation budget is spent. */
+export type SkipReason =
+  | { reason: 'lock'; key: string; holder: string; expiresAt: number }
+  | {
+      reason: 'budget';
+      key: string;
+      step: string;
+      action: string;
+      max: number;
+      windowMs: number;
+      uses: number[];
+    };
 
 /** Keeps an outcome's type narrow where it is one of a step's. */
 export type { StepOutcome };

@@ -17,6 +17,8 @@ import { didYouMean } from './suggest.js';
 interface Scope {
   /** `output` is in scope (expect, until). */
   output: boolean;
+  /** Rendered before any step runs (lock and budget keys): only inputs, trigger, run and name. */
+  beforeSteps?: boolean;
 }
 
 /**
@@ -51,6 +53,17 @@ export function checkExpressions(
     }
     const until = asString(asRecord(step.data.wait)?.until);
     if (until !== undefined) check(until, [...step.path, 'wait', 'until'], { output: true }, 0);
+  }
+  const keyed: Array<[unknown, PathSegment[]]> = [[asRecord(model.root.lock)?.key, ['lock', 'key']]];
+  const budgets = Array.isArray(model.root.budgets) ? (model.root.budgets as unknown[]) : [];
+  budgets.forEach((budget, i) => keyed.push([asRecord(budget)?.key, ['budgets', i, 'key']]));
+  for (const [key, path] of keyed) {
+    if (typeof key !== 'string') continue;
+    const template = parseTemplate(key);
+    if (template.error)
+      issues.report('E_TEMPLATE', path, template.error.message, { inner: template.error.offset });
+    for (const part of template.parts)
+      if (part.kind === 'expr') check(part.source, path, { output: false, beforeSteps: true }, part.offset);
   }
 }
 
@@ -89,6 +102,15 @@ function checkReference(
 ): void {
   const at = { inner: inner + ref.offset };
   const [first, second, third] = ref.path;
+  if (scope.beforeSteps && (ref.root === 'steps' || ref.root === 'secrets')) {
+    issues.report(
+      'E_UNKNOWN_REFERENCE',
+      path,
+      `${ref.root} is not in scope here: a lock or budget key is rendered before any step runs, from inputs, trigger and run`,
+      at,
+    );
+    return;
+  }
   switch (ref.root) {
     case 'inputs':
     case 'secrets': {

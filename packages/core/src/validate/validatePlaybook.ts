@@ -9,6 +9,7 @@ import { checkGraph } from './graphCheck.js';
 import { sortIssues } from './issues.js';
 import type { Issue, ValidationResult } from './issues.js';
 import { readModel } from './model.js';
+import { checkSafety } from './safetyCheck.js';
 import { checkSchema } from './schemaCheck.js';
 import { checkInlineSecrets } from './secretCheck.js';
 import { checkSettings } from './settingsCheck.js';
@@ -47,6 +48,7 @@ export function validatePlaybook(
   checkGraph(model, issues);
   checkActions(model, registry, issues);
   checkExpressions(model, registry, issues);
+  checkSafety(model, registry, issues);
   checkInlineSecrets(model.root, issues);
   const sorted = sortIssues(issues.issues);
   return { ok: !sorted.some((i) => i.severity === 'error'), issues: sorted };

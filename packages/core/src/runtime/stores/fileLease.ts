@@ -22,54 +22,90 @@ function processAlive(pid: number): boolean {
   }
 }
 
+// Only a lease of a process that died on this host can be judged dead; another host's is respected.
+const isStale = (held: LeaseFile) => held.host === hostname() && !processAlive(held.pid);
+
+const sameLease = (a: LeaseFile, b: LeaseFile) => a.owner === b.owner && a.pid === b.pid && a.host === b.host;
+
 /**
- * Leases for the file store: `<dir>/<runId>.lock`, created complete and atomically (written to a temp
+ * Leases for the file store: `<dir>/<name>.lock`, created complete and atomically (written to a temp
  * file, then hard-linked into place, which fails when the lock exists). A lock left by a process that
  * died on this host is taken over; one held by a live process, or by another host, is respected.
+ * Names must be safe file names (run ids, hex digests).
  */
 export function createFileLeases(dir: string) {
-  const lockOf = (runId: string) => join(dir, `${runId}.lock`);
+  const lockOf = (name: string) => join(dir, `${name}.lock`);
+  // `~` is in no run id or digest, so a guard never shares a name with a lease.
+  const guardOf = (name: string) => `${name}~takeover`;
 
-  const read = async (runId: string): Promise<LeaseFile | undefined> => {
+  /** The lease file, `undefined` when there is none, or `'unreadable'` (being written by other means). */
+  const read = async (name: string): Promise<LeaseFile | undefined | 'unreadable'> => {
+    let text: string;
     try {
-      return JSON.parse(await readFile(lockOf(runId), 'utf8')) as LeaseFile;
+      text = await readFile(lockOf(name), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      return 'unreadable';
+    }
+    try {
+      return JSON.parse(text) as LeaseFile;
     } catch {
-      return undefined;
+      return 'unreadable';
     }
   };
 
-  const tryCreate = async (runId: string, owner: string): Promise<boolean> => {
+  const tryCreate = async (name: string, owner: string): Promise<boolean> => {
     await mkdir(dir, { recursive: true });
-    const temp = join(dir, `${runId}.${process.pid}.${leaseCounter++}.lock.tmp`);
+    const temp = join(dir, `${name}.${process.pid}.${leaseCounter++}.lock.tmp`);
     const lease: LeaseFile = { owner, pid: process.pid, host: hostname() };
     await writeFile(temp, JSON.stringify(lease), { flag: 'wx' });
     try {
-      await link(temp, lockOf(runId));
+      await link(temp, lockOf(name));
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw new FirstlineError('E_STORE', `cannot take the lease of run ${runId} in ${dir}`, {
-        cause: error,
-      });
+      throw new FirstlineError('E_STORE', `cannot take the lease ${lockOf(name)}`, { cause: error });
     } finally {
       await rm(temp, { force: true });
     }
   };
 
+  // Two processes finding the same dead lease must not both remove it: the second would remove the
+  // fresh lease the first just made. So a takeover holds a guard lease and removes the dead lease only
+  // if it is still the very one judged dead. A guard left by a process that died mid-takeover is cleared.
+  const takeOver = async (name: string, dead: LeaseFile): Promise<void> => {
+    const guard = guardOf(name);
+    if (!(await tryCreate(guard, `takeover:${process.pid}:${leaseCounter++}`))) {
+      const holder = await read(guard);
+      if (typeof holder === 'object' && isStale(holder)) await rm(lockOf(guard), { force: true });
+      return;
+    }
+    try {
+      const current = await read(name);
+      if (typeof current === 'object' && sameLease(current, dead)) await rm(lockOf(name), { force: true });
+    } finally {
+      await rm(lockOf(guard), { force: true });
+    }
+  };
+
   return {
-    async acquire(runId: string, owner: string): Promise<boolean> {
-      for (let tries = 0; tries < 2; tries++) {
-        if (await tryCreate(runId, owner)) return true;
-        const held = await read(runId);
-        if (held?.owner === owner) return true;
-        const stale = held !== undefined && held.host === hostname() && !processAlive(held.pid);
-        if (!stale) return false;
-        await rm(lockOf(runId), { force: true });
+    /** Takes the lease for `owner`; true when it now holds it (or held it already). */
+    async acquire(name: string, owner: string): Promise<boolean> {
+      for (let tries = 0; tries < 3; tries++) {
+        if (await tryCreate(name, owner)) return true;
+        const held = await read(name);
+        if (held === undefined) continue; // released meanwhile: try again
+        if (held === 'unreadable') return false;
+        if (held.owner === owner) return true;
+        if (!isStale(held)) return false;
+        await takeOver(name, held);
       }
       return false;
     },
-    async release(runId: string, owner: string): Promise<void> {
-      if ((await read(runId))?.owner === owner) await rm(lockOf(runId), { force: true });
+    /** Gives the lease back, if `owner` holds it. */
+    async release(name: string, owner: string): Promise<void> {
+      const held = await read(name);
+      if (typeof held === 'object' && held.owner === owner) await rm(lockOf(name), { force: true });
     },
   };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { FirstlineError } from '../../errors.js';
 import type { RunRecord, RunStore } from '../types.js';
 import { createFileLeases } from './fileLease.js';
+import { createFileSafety } from './fileSafety.js';
 
 // Ids become file names: this alphabet cannot name another directory or escape this one.
 const RUN_ID = /^[A-Za-z0-9._-]{1,200}$/;
@@ -30,11 +31,14 @@ function errorCode(error: unknown): unknown {
 /**
  * A {@link RunStore} keeping one JSON file per run, `<dir>/<runId>.json`, so runs survive the process.
  * Each save goes to a temp file that is flushed to disk and then renamed over the record, so a crash
- * leaves the old record or the new one; saves and deletes of one run apply in call order.
+ * leaves the old record or the new one; saves and deletes of one run apply in call order. Claims,
+ * resource locks and budgets live beside the records (`claims/`, `locks/`, `budgets/`) and hold across
+ * every process sharing the directory on one host.
  */
 export function createFileStore(dir: string): RunStore {
   const pathOf = (runId: string) => join(dir, `${runId}.json`);
   const leases = createFileLeases(dir);
+  const safety = createFileSafety(dir);
   // The last queued write per run: a later save waits for earlier ones, so an older write never wins.
   const queues = new Map<string, Promise<void>>();
   let dirReady: Promise<unknown> | undefined;
@@ -121,7 +125,12 @@ export function createFileStore(dir: string): RunStore {
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
-      return enqueue(runId, () => writeAtomically(runId, text));
+      const done = record.status === 'done';
+      return enqueue(runId, async () => {
+        await writeAtomically(runId, text);
+        // A finished run starts nothing more: its claims are only clutter now.
+        if (done) await safety.forgetRun(runId);
+      });
     },
     load,
     async list(filter) {
@@ -153,6 +162,10 @@ export function createFileStore(dir: string): RunStore {
     },
     acquire: (runId, owner) => Promise.resolve().then(() => leases.acquire(checkRunId(runId), owner)),
     release: (runId, owner) => Promise.resolve().then(() => leases.release(checkRunId(runId), owner)),
+    claim: (runId, key) => Promise.resolve().then(() => safety.claim(checkRunId(runId), key)),
+    lock: (key, owner, expiresAt, now) => safety.lock(key, owner, expiresAt, now),
+    unlock: (key, owner) => safety.unlock(key, owner),
+    spend: (key, use) => Promise.resolve().then(() => safety.spend(key, use)),
     delete(runId) {
       try {
         checkRunId(runId);
@@ -165,6 +178,8 @@ export function createFileStore(dir: string): RunStore {
         } catch (error) {
           throw new FirstlineError('E_STORE', `cannot delete ${pathOf(runId)}`, { cause: error });
         }
+        // After the record: were the record to stay, its claims must too, or a resume could repeat a reboot.
+        await safety.forgetRun(runId);
       });
     },
   };

@@ -1,4 +1,6 @@
 import type { RunRecord, RunStore } from '../types.js';
+import { applySpend, checkBudgetUse } from './budget.js';
+import type { BudgetState } from './budget.js';
 
 // Runs `fn` now, turning a throw into a rejection so callers see one failure path, as with the file store.
 function settle<T>(fn: () => T): Promise<T> {
@@ -10,14 +12,23 @@ function settle<T>(fn: () => T): Promise<T> {
 }
 
 /**
- * A {@link RunStore} in this process's memory, for tests and simulations. It keeps copies: changing a
- * record after saving it, or a record returned by `load`, does not change what is stored.
+ * A {@link RunStore} in this process's memory, for tests, simulations and single-process hosts. It
+ * keeps copies: changing a record after saving it, or a record returned by `load`, does not change
+ * what is stored. Its locks, budgets and claims hold for every run sharing this store object.
  */
 export function createMemoryStore(): RunStore {
   const records = new Map<string, RunRecord>();
   const leases = new Map<string, string>();
+  const claims = new Map<string, Set<string>>();
+  const locks = new Map<string, { owner: string; expiresAt: number }>();
+  const budgets = new Map<string, BudgetState>();
   return {
-    save: (record) => settle(() => void records.set(record.runId, structuredClone(record))),
+    save: (record) =>
+      settle(() => {
+        records.set(record.runId, structuredClone(record));
+        // A finished run starts nothing more: its claims are only clutter now.
+        if (record.status === 'done') claims.delete(record.runId);
+      }),
     load: (runId) =>
       settle(() => {
         const record = records.get(runId);
@@ -31,7 +42,12 @@ export function createMemoryStore(): RunStore {
         }
         return ids.sort();
       }),
-    delete: (runId) => settle(() => void records.delete(runId)),
+    // Its claims go too: a run started again under this id must be able to act.
+    delete: (runId) =>
+      settle(() => {
+        records.delete(runId);
+        claims.delete(runId);
+      }),
     acquire: (runId, owner) =>
       settle(() => {
         const holder = leases.get(runId);
@@ -42,6 +58,33 @@ export function createMemoryStore(): RunStore {
     release: (runId, owner) =>
       settle(() => {
         if (leases.get(runId) === owner) leases.delete(runId);
+      }),
+    claim: (runId, key) =>
+      settle(() => {
+        const claimed = claims.get(runId) ?? new Set<string>();
+        claims.set(runId, claimed);
+        if (claimed.has(key)) return false;
+        claimed.add(key);
+        return true;
+      }),
+    lock: (key, owner, expiresAt, now) =>
+      settle(() => {
+        const held = locks.get(key);
+        if (held && held.owner !== owner && held.expiresAt > now)
+          return { acquired: false as const, holder: held.owner, expiresAt: held.expiresAt };
+        locks.set(key, { owner, expiresAt });
+        return { acquired: true as const };
+      }),
+    unlock: (key, owner) =>
+      settle(() => {
+        if (locks.get(key)?.owner === owner) locks.delete(key);
+      }),
+    spend: (key, use) =>
+      settle(() => {
+        checkBudgetUse(key, use);
+        const { result, next } = applySpend(budgets.get(key), use);
+        if (next) budgets.set(key, next);
+        return result;
       }),
   };
 }

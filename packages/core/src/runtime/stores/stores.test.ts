@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeRunStore } from '../../../test/storeContract.js';
 import { isFirstlineError } from '../../errors.js';
 import type { RunRecord, RunStore } from '../types.js';
 import { createFileStore } from './fileStore.js';
@@ -42,6 +43,16 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
+});
+
+describeRunStore('the memory store', () => Promise.resolve({ store: createMemoryStore() }));
+describeRunStore('the file store', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'firstline-contract-'));
+  // A directory that does not exist yet: the store must create what it needs on first use.
+  return {
+    store: createFileStore(join(root, 'runs')),
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
 });
 
 describe.each([
