@@ -73,15 +73,14 @@ export {
 } from './secrets/awsSecretResolvers.js';
 export type { AwsSecretResolverOptions } from './secrets/awsSecretResolvers.js';
 
-export { parseAlarmEvent, parseAlarmEvents } from './triggers/parseAlarmEvent.js';
+export { parseAlarmEvent, parseAlarmEvents, regionCodeOf } from './triggers/index.js';
 export type {
   AlarmEventSource,
   AlarmInputs,
   AlarmState,
   AlarmTrigger,
   ParsedAlarmEvent,
-} from './triggers/parseAlarmEvent.js';
-export { regionCodeOf } from './triggers/regionCodes.js';
+} from './triggers/index.js';
 
 export { mergeStatements, playbookPermissions, secretPermissions } from './iam/playbookPermissions.js';
 export type { PermissionScope } from './iam/playbookPermissions.js';
