@@ -107,6 +107,8 @@ export type { ScriptedOutcome, ScriptedOutcomes } from './runtime/modes.js';
 export { createVirtualClock, driveVirtualClock, systemClock, VIRTUAL_CLOCK_START } from './runtime/clock.js';
 export { createMemoryStore } from './runtime/stores/memoryStore.js';
 export { createFileStore } from './runtime/stores/fileStore.js';
+export { applySpend, checkBudgetUse } from './runtime/stores/budget.js';
+export type { BudgetState } from './runtime/stores/budget.js';
 export { renderTrace, formatClockDuration, formatOffset, traceTable } from './runtime/renderTrace.js';
 export { compactInput, runChanges } from './runtime/runChanges.js';
 export type { ActionInfo, ActionLookup, RunChange } from './runtime/runChanges.js';

@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { FirstlineError } from '@firstline/core';
+import type { RunRecord, RunStore } from '@firstline/core';
+import { isConditionFailed, STORE_CONFLICT, storeError } from './awsError.js';
+import { runIdOf, runPk } from './keys.js';
+import type { StoreContext } from './keys.js';
+import { decodeRecord, encodeRecord } from './recordCodec.js';
+import { RUN_STORE_STATUS_INDEX } from './tableSchema.js';
+
+/** How many runs' revisions a store remembers; a save of a run forgotten since fails safe (a conflict). */
+const REVISIONS_KEPT = 10_000;
+
+type Item = Record<string, AttributeValue>;
+
+/**
+ * Run records as DynamoDB items (`pk=run#<id>`, `sk=record`), gzipped, written with optimistic
+ * concurrency: each save is conditional on the revision this store last loaded or saved, so a writer
+ * holding a stale record fails with E_STORE_CONFLICT instead of overwriting a newer one.
+ */
+export function createDynamoRecords(ctx: StoreContext): Pick<RunStore, 'save' | 'load' | 'list' | 'delete'> {
+  const { table, client } = ctx;
+  const revisions = new Map<string, number>();
+  const queues = new Map<string, Promise<void>>();
+
+  const remember = (runId: string, revision: number | undefined) => {
+    revisions.delete(runId);
+    if (revision === undefined) return;
+    revisions.set(runId, revision);
+    if (revisions.size > REVISIONS_KEPT) revisions.delete(revisions.keys().next().value!);
+  };
+
+  // Saves and deletes of one run apply in call order: the second would otherwise race the first's revision.
+  const enqueue = (runId: string, task: () => Promise<void>): Promise<void> => {
+    const current = (queues.get(runId) ?? Promise.resolve()).then(task, task);
+    queues.set(runId, current);
+    const forget = () => {
+      if (queues.get(runId) === current) queues.delete(runId);
+    };
+    void current.then(forget, forget);
+    return current;
+  };
+
+  const write = async (record: RunRecord, pk: string, json: string): Promise<void> => {
+    const data = await encodeRecord(record, json);
+    const expected = revisions.get(record.runId);
+    const revision = (expected ?? 0) + 1;
+    // Names this write, so a retry of it that finds its own work done (the SDK retries after a lost response) succeeds.
+    const writer = randomUUID();
+    const item: Item = {
+      pk: { S: pk },
+      sk: { S: 'record' },
+      runId: { S: record.runId },
+      status: { S: record.status },
+      wake: { N: String(record.status === 'running' ? (record.deadlines.wake ?? 0) : 0) },
+      revision: { N: String(revision) },
+      writer: { S: writer },
+      data: { B: data },
+      jsonBytes: { N: String(Buffer.byteLength(json)) },
+      playbook: { S: record.playbook.name },
+      updatedAt: { N: String(record.updatedAt) },
+      ...(record.outcome !== undefined && { outcome: { S: record.outcome } }),
+    };
+    try {
+      await client.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: item,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...(expected === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: '#revision = :expected',
+                ExpressionAttributeNames: { '#revision': 'revision' },
+                ExpressionAttributeValues: { ':expected': { N: String(expected) } },
+              }),
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw storeError('PutItem', table, error);
+      const old = error.Item as Item | undefined;
+      if (old?.writer?.S !== writer) {
+        remember(record.runId, undefined);
+        const found = old?.revision?.N;
+        const what =
+          found === undefined
+            ? 'deleted'
+            : `changed by another writer (it is at revision ${found}; this store ${expected === undefined ? 'never loaded it' : `expected ${expected}`})`;
+        throw new FirstlineError(
+          STORE_CONFLICT,
+          `run ${record.runId} in DynamoDB table ${table} was ${what}: not overwriting it; load the run again`,
+          { cause: error },
+        );
+      }
+    }
+    remember(record.runId, revision);
+  };
+
+  const pages = async function* (query: () => QueryCommand | ScanCommand, operation: string) {
+    let start: Item | undefined;
+    do {
+      const command = query();
+      command.input.ExclusiveStartKey = start;
+      let page;
+      try {
+        page = await client.send(command);
+      } catch (error) {
+        throw storeError(operation, table, error);
+      }
+      yield page.Items ?? [];
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+  };
+
+  return {
+    save(record) {
+      let pk: string;
+      let json: string;
+      try {
+        pk = runPk(record.runId);
+        // Serialized now: the caller may change the record while the write waits its turn.
+        json = JSON.stringify(record);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      return enqueue(record.runId, () => write(record, pk, json));
+    },
+    async load(runId) {
+      const pk = runPk(runId);
+      let item: Item | undefined;
+      try {
+        item = (
+          await client.send(
+            new GetItemCommand({
+              TableName: table,
+              Key: { pk: { S: pk }, sk: { S: 'record' } },
+              ConsistentRead: true,
+            }),
+          )
+        ).Item;
+      } catch (error) {
+        throw storeError('GetItem', table, error);
+      }
+      if (!item) {
+        remember(runId, undefined);
+        return undefined;
+      }
+      const record = await decodeRecord(item.data?.B, runId, table);
+      remember(runId, Number(item.revision?.N ?? 0));
+      return record;
+    },
+    // With a status: a Query of the status index (eventually consistent, keys only). Without one: a
+    // Scan of the whole table, locks and budgets included, which is read-costly on a big table.
+    async list(filter) {
+      const ids: string[] = [];
+      const limit = ctx.pageSize === undefined ? {} : { Limit: ctx.pageSize };
+      const status = filter?.status;
+      const source =
+        status === undefined
+          ? pages(
+              () =>
+                new ScanCommand({
+                  TableName: table,
+                  FilterExpression: 'sk = :record',
+                  ProjectionExpression: 'pk',
+                  ExpressionAttributeValues: { ':record': { S: 'record' } },
+                  ...limit,
+                }),
+              'Scan',
+            )
+          : pages(
+              () =>
+                new QueryCommand({
+                  TableName: table,
+                  IndexName: RUN_STORE_STATUS_INDEX,
+                  KeyConditionExpression: '#status = :status',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':status': { S: status } },
+                  ...limit,
+                }),
+              'Query',
+            );
+      for await (const items of source)
+        for (const item of items) if (item.pk?.S?.startsWith('run#')) ids.push(runIdOf(item.pk.S));
+      return ids.sort();
+    },
+    delete(runId) {
+      let pk: string;
+      try {
+        pk = runPk(runId);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      return enqueue(runId, async () => {
+        const remove = async (sk: string) => {
+          try {
+            await client.send(
+              new DeleteItemCommand({ TableName: table, Key: { pk: { S: pk }, sk: { S: sk } } }),
+            );
+          } catch (error) {
+            throw storeError('DeleteItem', table, error);
+          }
+        };
+        // The record first: were it to stay while its claims went, a resume could repeat a reboot.
+        await remove('record');
+        remember(runId, undefined);
+        const query = () =>
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk',
+            ProjectionExpression: 'sk',
+            ExpressionAttributeValues: { ':pk': { S: pk } },
+            ConsistentRead: true,
+          });
+        for await (const items of pages(query, 'Query'))
+          await Promise.all(items.map((item) => remove(item.sk?.S ?? 'record')));
+      });
+    },
+  };
+}
