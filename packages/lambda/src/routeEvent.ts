@@ -1,0 +1,102 @@
+import type { AlarmTrigger, ParsedAlarmEvent } from '@firstline/actions-aws/triggers';
+import type { Route } from './types.js';
+
+/** Where {@link routeEvent} sends an alarm: a playbook and its inputs, or nowhere and why. */
+export type RouteDecision =
+  | {
+      playbook: string;
+      /** The route that matched; absent when the only playbook took the alarm by default. */
+      route?: Route;
+      /** What the alarm offers (instanceId, region, alarmName…): pass those the playbook declares. */
+      offered: Record<string, unknown>;
+      /** The route's own inputs (`route.inputs(alarm)`): always passed. */
+      inputs: Record<string, unknown>;
+    }
+  | { ignored: 'state' | 'unrouted'; reason: string };
+
+const globs = new Map<string, RegExp>();
+
+/** A glob (`*` = any run of characters, everything else literal) as an anchored RegExp, cached. */
+function globToRegExp(glob: string): RegExp {
+  let re = globs.get(glob);
+  if (!re) {
+    const source = glob
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
+    re = new RegExp(`^${source}$`, 's');
+    if (globs.size < 1000) globs.set(glob, re);
+  }
+  return re;
+}
+
+function matches(pattern: string | RegExp | undefined, value: string | undefined): boolean {
+  if (pattern === undefined) return true;
+  if (value === undefined) return false;
+  // search() ignores lastIndex, so a /g or /y pattern given by the caller matches every time.
+  return typeof pattern === 'string' ? globToRegExp(pattern).test(value) : value.search(pattern) >= 0;
+}
+
+/**
+ * True when `route` takes `alarm`: its alarm-name pattern, namespace and metric (those given) all
+ * match. Namespace and metric come from the alarm's metric (the first one of a metric math alarm).
+ *
+ * @example
+ * matchRoute({ playbook: 'reboot', alarm: 'cpu-*', namespace: 'AWS/EC2' }, parsed.trigger); // true
+ */
+export function matchRoute(route: Route, alarm: AlarmTrigger): boolean {
+  return (
+    matches(route.alarm, alarm.alarmName) &&
+    matches(route.namespace, alarm.namespace) &&
+    matches(route.metric, alarm.metricName)
+  );
+}
+
+/**
+ * Decides what an alarm starts, without running anything: only an ALARM state starts a run; the first
+ * matching route names the playbook; with no routes at all, a single playbook takes every alarm.
+ * Routes that exist but do not match leave the alarm unrouted (never a fallback guess).
+ *
+ * @example
+ * const decision = routeEvent(parseAlarmEvent(event)!, routes, ['ec2-first-line']);
+ * if ('ignored' in decision) console.log(decision.reason);
+ */
+export function routeEvent(
+  alarm: ParsedAlarmEvent,
+  routes: readonly Route[] | undefined,
+  playbooks: readonly string[],
+): RouteDecision {
+  const { trigger } = alarm;
+  if (trigger.state !== 'ALARM')
+    return {
+      ignored: 'state',
+      reason: `alarm ${trigger.alarmName} went to ${trigger.state}: only ALARM starts a run`,
+    };
+  const offered = Object.fromEntries(Object.entries(alarm.inputs).filter(([, value]) => value !== undefined));
+  if (routes === undefined || routes.length === 0) {
+    if (playbooks.length === 1) return { playbook: playbooks[0]!, offered, inputs: {} };
+    return {
+      ignored: 'unrouted',
+      reason: `alarm ${trigger.alarmName}: ${playbooks.length} playbooks and no routes, so none is chosen`,
+    };
+  }
+  const route = routes.find((r) => matchRoute(r, trigger));
+  if (!route)
+    return {
+      ignored: 'unrouted',
+      reason: `no route matches alarm ${trigger.alarmName} (namespace ${trigger.namespace ?? 'none'}, metric ${trigger.metricName ?? 'none'})`,
+    };
+  return { playbook: route.playbook, route, offered, inputs: route.inputs?.(trigger) ?? {} };
+}
+
+/** The run's inputs: what the alarm offers that the playbook declares, then the route's own inputs. */
+export function inputsFor(
+  decision: Extract<RouteDecision, { playbook: string }>,
+  declared: readonly string[],
+): Record<string, unknown> {
+  const fromAlarm = declared.filter((name) => Object.hasOwn(decision.offered, name));
+  return {
+    ...Object.fromEntries(fromAlarm.map((name) => [name, decision.offered[name]])),
+    ...decision.inputs,
+  };
+}
