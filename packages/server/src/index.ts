@@ -1,0 +1,21 @@
+// @firstline/server: a small node:http service that starts Firstline runs from Alertmanager webhooks,
+// CloudWatch alarms over SNS HTTP(S) subscriptions and authenticated direct POSTs.
+export { serve } from './serve.js';
+export type { FirstlineServer, ServeOptions } from './serve.js';
+export { createRequestHandler } from './createRequestHandler.js';
+export type { HandlerOptions, RequestHandler, SnsOptions } from './createRequestHandler.js';
+export type { AuthOption } from './http/checkBearer.js';
+export type { HttpErrorCode } from './http/httpError.js';
+export { isAlarmRoute, matchesPattern } from './routes/serverRoute.js';
+export type { AlarmRoute, AlertmanagerRoute, Pattern, ServerRoute } from './routes/serverRoute.js';
+export { parseAlertmanagerPayload } from './alertmanager/alertmanagerPayload.js';
+export type { AlertmanagerAlert, AlertmanagerPayload } from './alertmanager/alertmanagerPayload.js';
+export { alertRunId } from './alertmanager/alertmanagerEndpoint.js';
+export type { AlertmanagerTrigger } from './alertmanager/alertmanagerEndpoint.js';
+export { alarmRunId } from './sns/snsEndpoint.js';
+export { canonicalString, createSnsVerifier, SNS_HOST } from './sns/createSnsVerifier.js';
+export type { SnsMessage, SnsVerifierOptions } from './sns/createSnsVerifier.js';
+/** The trigger an SNS alarm notification becomes: the same shape the Lambda handler gives a run. */
+export type { AlarmTrigger } from '@firstline/actions-aws/triggers';
+export type { RunStatus } from './runs/runStatus.js';
+export type { AcceptedRun } from './runs/createRunService.js';
