@@ -11,10 +11,16 @@ export default defineConfig({
   resolve: {
     alias: {
       '@firstline/core': src('core'),
+      '@firstline/actions-aws/triggers': fileURLToPath(
+        new URL('./packages/actions-aws/src/triggers/index.ts', import.meta.url),
+      ),
       '@firstline/actions-aws': src('actions-aws'),
       '@firstline/actions-net': src('actions-net'),
       '@firstline/notifiers': src('notifiers'),
       '@firstline/cli': src('cli'),
+      '@firstline/store-dynamodb': src('store-dynamodb'),
+      '@firstline/lambda': src('lambda'),
+      '@firstline/server': src('server'),
     },
   },
   test: {
@@ -25,16 +31,18 @@ export default defineConfig({
         extends: true,
         test: { name: 'core', root: 'packages/core', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
       },
-      ...['actions-aws', 'actions-net', 'notifiers', 'cli'].map((name) => ({
-        extends: true as const,
-        test: {
-          name,
-          root: `packages/${name}`,
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          // A package's own global setup (moto_server, sshd…) lives at test/globalSetup.ts when it needs one.
-          globalSetup: existsSync(`packages/${name}/test/globalSetup.ts`) ? ['test/globalSetup.ts'] : [],
-        },
-      })),
+      ...['actions-aws', 'actions-net', 'notifiers', 'cli', 'store-dynamodb', 'lambda', 'server'].map(
+        (name) => ({
+          extends: true as const,
+          test: {
+            name,
+            root: `packages/${name}`,
+            include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+            // A package's own global setup (moto_server, sshd…) lives at test/globalSetup.ts when it needs one.
+            globalSetup: existsSync(`packages/${name}/test/globalSetup.ts`) ? ['test/globalSetup.ts'] : [],
+          },
+        }),
+      ),
       {
         extends: true,
         // Checks across every package (API docs), kept out of any one package's suite.

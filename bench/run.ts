@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { exampleActions } from '../examples/src/actions.js';
+import { measureLambdaStart } from '../packages/lambda/bench/coldWarm.js';
 import { core } from './core.js';
 import { measureCompile, measureOverhead, measureParallel, measureSimulation, median } from './engine.js';
 
@@ -94,6 +95,9 @@ const memory = JSON.parse(
 ) as { runs: number; bytesPerRun: number; heapBefore: number; heapAfterCancel: number; timersLeft: number };
 
 const MB = 1024 * 1024;
+// 7. The Lambda handler: a fresh container's first invocation, then warm ones (built package).
+const lambda = await measureLambdaStart();
+
 const results = {
   node: process.version,
   playbook: 'examples/playbooks/ec2-first-line.yaml',
@@ -128,6 +132,7 @@ const results = {
   parallelVsSlowest: round(parallel.parallelMs / parallel.checkMs),
   parallelVsSum: round(parallel.parallelMs / parallel.sequentialMs),
   bytesPerWaitingRun: Math.round(memory.bytesPerRun),
+  lambda,
   waitingRunsMB: round((memory.bytesPerRun * memory.runs) / MB),
   memory,
   // Cold start of the validator alone (load + registry + validate), as measured since the foundation.
@@ -193,6 +198,13 @@ const rows: Array<[string, string, string, string]> = [
     `${r.bytesPerWaitingRun} B/run`,
     `< 25 MB: ${met(r.waitingRunsMB < 25)}`,
   ],
+  [
+    'Lambda cold start (import+first invoke)',
+    `${r.lambda.coldMs} ms`,
+    `${round(r.lambda.coldMs / r.lambda.baselineColdMs)}× bare node (${r.lambda.baselineColdMs} ms); import ${r.lambda.importMs} ms, first invocation ${r.lambda.firstInvocationMs} ms`,
+    '',
+  ],
+  ['Lambda warm invocation', `${r.lambda.warmMs} ms`, 'median of 50 in one process', ''],
   [
     'cold start (import+load+validate)',
     `${r.validateColdStartMs} ms`,

@@ -7,7 +7,16 @@ import { describe, expect, it } from 'vitest';
 // of each source file: every exported declaration, a superset of the public API (index.ts only
 // re-exports), and fast, since nothing is type-checked (the AWS SDK's types would take seconds).
 const packages = fileURLToPath(new URL('../packages/', import.meta.url));
-const PACKAGES = ['core', 'actions-aws', 'actions-net', 'notifiers', 'cli'];
+const PACKAGES = [
+  'core',
+  'actions-aws',
+  'actions-net',
+  'notifiers',
+  'cli',
+  'store-dynamodb',
+  'lambda',
+  'server',
+];
 
 async function sourceFiles(pkg: string): Promise<string[]> {
   const src = `${packages}${pkg}/src/`;

@@ -16,7 +16,9 @@ export type FirstlineErrorCode =
   | 'E_RUN_BUSY'
   | 'E_STORE'
   | 'E_STORE_CONFLICT'
-  | 'E_LOCK_KEY';
+  | 'E_LOCK_KEY'
+  | 'E_EVENT_UNKNOWN'
+  | 'E_HANDLER_CONFIG';
 
 // A brand survives two installed copies of @firstline/core, where `instanceof` would not.
 const brand = Symbol.for('firstline.error');

@@ -35,6 +35,8 @@ export interface Scenario {
   input?: Record<string, unknown>;
   outcomes?: ScriptedOutcomes;
   trigger?: unknown;
+  /** Every remediation budget of the playbook is already spent: budgeted remediations are refused. */
+  budgetsSpent?: boolean;
   expect: ScenarioExpect;
   /** Where the scenario starts in the file. */
   line: number;
@@ -58,7 +60,7 @@ export interface ScenarioFile {
 export const MAX_SCENARIO_FILE_BYTES = 2 * 1024 * 1024;
 
 const FILE_KEYS = ['playbook', 'scenarios'];
-const SCENARIO_KEYS = ['name', 'input', 'outcomes', 'trigger', 'expect'];
+const SCENARIO_KEYS = ['name', 'input', 'outcomes', 'trigger', 'budgetsSpent', 'expect'];
 
 /**
  * Reads and checks a `*.scenarios.yaml` file. Throws {@link ScenarioInvalid} listing every problem
@@ -150,7 +152,7 @@ export function parseScenarioFile(text: string, display: string, path: string): 
     if (!isRecord(item)) {
       report(
         at,
-        'a scenario is a mapping with `name:`, `expect:` and optionally `input:`, `outcomes:`, `trigger:`',
+        'a scenario is a mapping with `name:`, `expect:` and optionally `input:`, `outcomes:`, `trigger:`, `budgetsSpent:`',
       );
       continue;
     }
@@ -168,6 +170,8 @@ export function parseScenarioFile(text: string, display: string, path: string): 
     if (item.input !== undefined && !isRecord(item.input))
       report([...at, 'input'], "`input:` must be a mapping of the playbook's inputs");
     if (item.outcomes !== undefined) checkOutcomes(item.outcomes, [...at, 'outcomes'], report);
+    if (item.budgetsSpent !== undefined && typeof item.budgetsSpent !== 'boolean')
+      report([...at, 'budgetsSpent'], '`budgetsSpent:` must be true or false');
     const expect = checkExpect(item.expect, at, report, unknownKeys);
     const where = locate(at);
     scenarios.push({
@@ -176,6 +180,7 @@ export function parseScenarioFile(text: string, display: string, path: string): 
       ...(isRecord(item.input) && { input: item.input }),
       ...(isRecord(item.outcomes) && { outcomes: item.outcomes as ScriptedOutcomes }),
       ...(item.trigger !== undefined && { trigger: item.trigger }),
+      ...(item.budgetsSpent === true && { budgetsSpent: true }),
       expect,
       ...where,
     });

@@ -1,5 +1,5 @@
-import { isFirstlineError, simulatePlaybook } from '@firstline/core';
-import type { CompiledPlaybook, PathStep } from '@firstline/core';
+import { createMemoryStore, isFirstlineError, simulatePlaybook } from '@firstline/core';
+import type { CompiledPlaybook, PathStep, RunStore } from '@firstline/core';
 import type { ExpectedStep, Scenario, ScenarioFile } from './loadScenarioFile.js';
 import { endStepsOf, playbookFacts } from './playbookFacts.js';
 import { pathOfRun } from './runPath.js';
@@ -41,6 +41,11 @@ export interface ScenarioResult {
   error?: string;
 }
 
+/** A memory store in which every remediation budget is already spent: budgeted remediations are refused. */
+export function spentBudgetsStore(): RunStore {
+  return { ...createMemoryStore(), spend: () => Promise.resolve({ allowed: false, uses: [] }) };
+}
+
 /**
  * Runs one scenario as a simulation (scripted outcomes, virtual time, no action really called) and
  * compares the run with its `expect:`. A script core rejects (E_SIMULATION) or inputs it refuses
@@ -64,6 +69,8 @@ export async function runScenario(
       input: scenario.input ?? {},
       ...(scenario.outcomes && { outcomes: scenario.outcomes }),
       ...(scenario.trigger !== undefined && { trigger: scenario.trigger }),
+      // A store whose budgets are all spent: the escalation path, without staging earlier runs.
+      ...(scenario.budgetsSpent && { store: spentBudgetsStore() }),
     });
   } catch (error) {
     if (isFirstlineError(error) && (error.code === 'E_SIMULATION' || error.code === 'E_INPUT_INVALID')) {

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import {
   BUDGET_SPENT,
   compilePlaybook,
-  createMemoryStore,
   enumeratePaths,
   loadPlaybook,
   simulatePlaybook,
@@ -18,6 +17,7 @@ import type {
 } from '@firstline/core';
 import { describe, expect, it } from 'vitest';
 import { describeRun, matchPath, pathOfRun } from '../../src/scenarios/runPath.js';
+import { spentBudgetsStore } from '../../src/scenarios/runScenario.js';
 import { EXAMPLES, FIXTURES, FIXTURE_ACTIONS, fakeActionsFor } from './support.js';
 
 // The coverage report is only right if the path read from a run's trace is exactly the path
@@ -80,9 +80,7 @@ describe('a run is matched to the enumerated path it took', () => {
         const run = await simulatePlaybook(compiled, {
           input: inputsFor(compiled),
           outcomes: scriptFor(compiled, path, seed),
-          ...(refusing && {
-            store: { ...createMemoryStore(), spend: () => Promise.resolve({ allowed: false, uses: [] }) },
-          }),
+          ...(refusing && { store: spentBudgetsStore() }),
         });
         const steps = pathOfRun(compiled.ir, run.trace);
         const taken = describeRun(steps, run.outcome);

@@ -152,7 +152,7 @@ describe('firstline test: bad scenario files exit 2 with every problem at file:l
       'invalid/shape.scenarios.yaml:10:19  E_SCENARIO_INVALID  "url:broken" is not a path step: write a step id, optionally with its outcome (`url:fail`, `url:fail|error`; outcomes: pass, fail, error, timeout, skipped)',
       'invalid/shape.scenarios.yaml:11:5  E_SCENARIO_INVALID  missing `name:`; every scenario needs one to be reported by',
       'invalid/shape.scenarios.yaml:13:5  E_SCENARIO_INVALID  missing `expect:`; say what the run must do (`outcome:`, `calls:`, `path:`)',
-      'invalid/shape.scenarios.yaml:15:5  E_SCENARIO_INVALID  unknown key "outcome" in a scenario (allowed: name, input, outcomes, trigger, expect); did you mean "outcomes"?',
+      'invalid/shape.scenarios.yaml:15:5  E_SCENARIO_INVALID  unknown key "outcome" in a scenario (allowed: name, input, outcomes, trigger, budgetsSpent, expect); did you mean "outcomes"?',
       '22 problems in 6 files; no scenario was run',
     ]);
     expect(stderr).not.toMatch(/\n\s+at /); // no stack trace

@@ -11,10 +11,10 @@ import { compiledOf, compilePlaybook } from './compilePlaybook.js';
 import type { CompiledPlaybook } from './compilePlaybook.js';
 import type { IRNode } from './ir.js';
 
-/** One step decided on a path: its id and the outcome that led on (outcomes with one target joined by `|`). */
 /** The outcome label of a path step whose remediation a budget refused (the run then ends `skipped`). */
 export const BUDGET_SPENT = 'budget spent';
 
+/** One step decided on a path: its id and the outcome that led on (outcomes with one target joined by `|`). */
 export interface PathStep {
   step: string;
   outcome: string;

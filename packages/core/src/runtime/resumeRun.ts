@@ -44,8 +44,10 @@ async function resumeHeld(runId: string, options: ResumeOptions): Promise<RunRes
     );
   const clock = options.clock ?? systemClock;
   const context = (record.snapshot as { context?: RunContext } | undefined)?.context;
-  if (record.status === 'done')
-    return storedResult(record.runId, record.outcome ?? 'failed', context, record.trace);
+  if (record.status === 'done') {
+    const stored = storedResult(record.runId, record.outcome ?? 'failed', context, record.trace);
+    return record.skipped ? { ...stored, skipped: record.skipped } : stored;
+  }
 
   const loaded = playbookFromData(record.playbook.data, record.playbook.file);
   if (loaded.hash !== record.playbook.hash)

@@ -1,0 +1,422 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isDeepStrictEqual as isEqual } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { awsActions, playbookPermissions } from '@firstline/actions-aws';
+import { parsePlaybook } from '@firstline/core';
+import type { IamStatement } from '@firstline/core';
+import { runStoreTableSchema, RUN_STORE_TTL_ATTRIBUTE } from '@firstline/store-dynamodb';
+import { bindInputs } from '../cdk/bindInputs.js';
+
+// The CDK example, synthesized by the real `cdk` CLI, offline: the account and region are given, so
+// nothing is looked up, and no credentials exist. The template is then read as CloudFormation sees it.
+
+const cdkDir = fileURLToPath(new URL('../cdk/', import.meta.url));
+const cdkBin = fileURLToPath(new URL('../node_modules/.bin/cdk', import.meta.url));
+const playbookFile = fileURLToPath(new URL('../playbooks/ec2-first-line.yaml', import.meta.url));
+const ACCOUNT = '111111111111';
+const REGION = 'eu-west-1';
+const INSTANCE = 'i-0abc1234def567890';
+const STACK = `Firstline-ec2-first-line-${REGION}`;
+const context = {
+  account: ACCOUNT,
+  region: REGION,
+  instanceId: INSTANCE,
+  url: 'https://app.example.com/health',
+  healthCheckId: 'hc-1',
+  secretName: 'firstline/notifiers',
+};
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: string[], env: Record<string, string>, cwd = cdkDir): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The end of a process's stderr, each line cut short: a minified bundle's lines are megabytes long. */
+function tail(text: string): string {
+  return text
+    .split('\n')
+    .slice(-30)
+    .map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line))
+    .join('\n');
+}
+
+/** An environment with no AWS credentials, no instance metadata to ask, and no network calls from the CLI. */
+function offlineEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    CDK_DISABLE_VERSION_CHECK: '1',
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(out, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(out, 'no-aws-credentials'),
+    ...extra,
+  };
+}
+
+type Json = Record<string, unknown>;
+interface Resource {
+  Type: string;
+  Properties: Json;
+  Metadata?: Json;
+}
+
+let out: string;
+let resources: Record<string, Resource>;
+
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), 'firstline-cdk-'));
+  const args = Object.entries(context).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+  const synth = await run(cdkBin, ['synth', '--quiet', '--no-notices', '-o', out, ...args], offlineEnv());
+  if (synth.code !== 0) throw new Error(`cdk synth exited ${synth.code}:\n${tail(synth.stderr)}`);
+  const template = JSON.parse(await readFile(join(out, `${STACK}.template.json`), 'utf8')) as {
+    Resources: Record<string, Resource>;
+  };
+  resources = template.Resources;
+}, 120_000);
+
+afterAll(async () => {
+  if (out) await rm(out, { recursive: true, force: true });
+});
+
+function ofType(type: string): Array<[string, Resource]> {
+  return Object.entries(resources).filter(([, r]) => r.Type === type);
+}
+
+function only(type: string): [string, Resource] {
+  const found = ofType(type);
+  expect(found, type).toHaveLength(1);
+  return found[0]!;
+}
+
+const list = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+const ref = (id: string) => ({ Ref: id });
+const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+
+describe('cdk synth of examples/cdk (offline)', () => {
+  test('the function: Node 24 on arm64, 5-minute timeout, its own log group and dead-letter queue', () => {
+    const [, fn] = only('AWS::Lambda::Function');
+    const [tableId] = only('AWS::DynamoDB::Table');
+    const [alarmId] = only('AWS::CloudWatch::Alarm');
+    const [logsId] = only('AWS::Logs::LogGroup');
+    const [queueId] = only('AWS::SQS::Queue');
+    const [roleId] = only('AWS::IAM::Role');
+    expect(fn.Properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Handler: 'index.handler',
+      Architectures: ['arm64'],
+      Timeout: 300,
+      Role: arnOf(roleId),
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: ref(logsId) },
+      DeadLetterConfig: { TargetArn: arnOf(queueId) },
+      Environment: {
+        Variables: {
+          FIRSTLINE_TABLE: ref(tableId),
+          FIRSTLINE_PLAYBOOK: 'ec2-first-line',
+          FIRSTLINE_ALARM: ref(alarmId),
+          FIRSTLINE_INPUTS: JSON.stringify({ url: context.url, healthCheckId: context.healthCheckId }),
+          FIRSTLINE_SECRET: 'firstline/notifiers',
+        },
+      },
+    });
+    expect(only('AWS::Logs::LogGroup')[1].Properties.RetentionInDays).toBe(30);
+    expect(only('AWS::Lambda::EventInvokeConfig')[1].Properties.MaximumRetryAttempts).toBe(2);
+  });
+
+  test("the table is store-dynamodb's schema: keys, GSI and TTL attribute", () => {
+    const [, table] = only('AWS::DynamoDB::Table');
+    const schema = runStoreTableSchema('any');
+    expect(table.Properties.BillingMode).toBe(schema.BillingMode);
+    expect(table.Properties.KeySchema).toEqual(schema.KeySchema);
+    expect(sortBy(list(table.Properties.AttributeDefinitions as Json[]), 'AttributeName')).toEqual(
+      sortBy(list(schema.AttributeDefinitions as unknown as Json[]), 'AttributeName'),
+    );
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual(schema.GlobalSecondaryIndexes);
+    expect(table.Properties.TimeToLiveSpecification).toEqual({
+      AttributeName: RUN_STORE_TTL_ATTRIBUTE,
+      Enabled: true,
+    });
+  });
+
+  test('the alarm watches the instance given as context', () => {
+    const [, alarm] = only('AWS::CloudWatch::Alarm');
+    expect(alarm.Properties).toMatchObject({
+      AlarmName: `firstline-ec2-first-line-${INSTANCE}-cpu`,
+      Namespace: 'AWS/EC2',
+      MetricName: 'CPUUtilization',
+      Dimensions: [{ Name: 'InstanceId', Value: INSTANCE }],
+      Statistic: 'Average',
+      Period: 300,
+      Threshold: 90,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 2,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test("one rule sends the alarm's ALARM state changes to the function, one resumes waiting runs every minute", () => {
+    const [fnId] = only('AWS::Lambda::Function');
+    const [alarmId] = only('AWS::CloudWatch::Alarm');
+    const [queueId] = only('AWS::SQS::Queue');
+    const rules = ofType('AWS::Events::Rule').map(([id, r]) => [id, r.Properties] as const);
+    expect(rules).toHaveLength(2);
+    const [alarmRuleId, alarmRule] = rules.find(([, p]) => p.EventPattern)!;
+    const [resumeRuleId, resumeRule] = rules.find(([, p]) => p.ScheduleExpression)!;
+    expect(alarmRule.EventPattern).toEqual({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      resources: [arnOf(alarmId)],
+      detail: { state: { value: ['ALARM'] } },
+    });
+    expect(alarmRule.Targets).toEqual([
+      expect.objectContaining({ Arn: arnOf(fnId), DeadLetterConfig: { Arn: arnOf(queueId) } }),
+    ]);
+    expect(resumeRule.ScheduleExpression).toBe('rate(1 minute)');
+    const [target] = list(resumeRule.Targets as Json[]);
+    expect(target).toMatchObject({ Arn: arnOf(fnId) });
+    expect(JSON.parse(target!.Input as string)).toEqual({ firstline: 'resumeDue' });
+    // Each rule may invoke the function, and nothing else may.
+    const permissions = ofType('AWS::Lambda::Permission').map(([, p]) => p.Properties);
+    expect(permissions).toHaveLength(2);
+    for (const p of permissions) expect(p).toMatchObject({ Principal: 'events.amazonaws.com' });
+    expect(permissions.map((p) => p.SourceArn)).toEqual(
+      expect.arrayContaining([arnOf(alarmRuleId), arnOf(resumeRuleId)]),
+    );
+  });
+
+  test("the role holds the playbook's permissions(), the table's grants, its logs, its secret and dead letters: nothing more", () => {
+    const [roleId, role] = only('AWS::IAM::Role');
+    const [tableId] = only('AWS::DynamoDB::Table');
+    const [logsId] = only('AWS::Logs::LogGroup');
+    const [queueId] = only('AWS::SQS::Queue');
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+      ],
+    });
+    const [, policy] = only('AWS::IAM::Policy');
+    expect(policy.Properties.Roles).toEqual([ref(roleId)]);
+    const statements = list((policy.Properties.PolicyDocument as { Statement: IamStatement[] }).Statement);
+
+    const playbook = parsePlaybook(readFileSync(playbookFile), { file: playbookFile });
+    const fixed = {
+      instanceId: INSTANCE,
+      region: REGION,
+      url: context.url,
+      healthCheckId: context.healthCheckId,
+    };
+    const expected = playbookPermissions(
+      awsActions({ region: REGION, accountId: ACCOUNT }),
+      bindInputs(playbook.data as object, fixed),
+      { region: REGION, accountId: ACCOUNT },
+    );
+    // The playbook's reboot is allowed on this instance only, its health check read on this one only.
+    expect(expected).toContainEqual(
+      expect.objectContaining({ Resource: `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/${INSTANCE}` }),
+    );
+    expect(expected).toContainEqual(
+      expect.objectContaining({ Resource: 'arn:aws:route53:::healthcheck/hc-1' }),
+    );
+
+    // grantReadWriteData: every statement on the table and its indexes only, with dynamodb: actions.
+    const tableResources = normalize({
+      Effect: 'Allow',
+      Action: [],
+      Resource: [arnOf(tableId), { 'Fn::Join': ['', [arnOf(tableId), '/index/*']] }],
+    }).Resource;
+    const onTable = statements.filter((s) => isEqual(normalize(s).Resource, tableResources));
+    const tableActions = onTable.flatMap((s) => list(s.Action));
+    expect(tableActions.every((a) => a.startsWith('dynamodb:'))).toBe(true);
+    // What dynamoRunStore calls (its README's list).
+    expect(tableActions).toEqual(
+      expect.arrayContaining(
+        ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'Scan'].map((a) => `dynamodb:${a}`),
+      ),
+    );
+
+    const grants = [
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arnOf(logsId) },
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              `:secretsmanager:${REGION}:${ACCOUNT}:secret:firstline/notifiers-??????`,
+            ],
+          ],
+        },
+      },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: arnOf(queueId) },
+    ];
+    // Exactly: the playbook's statements, the table's, the grants; nothing missing, nothing else.
+    const rest = statements.filter((s) => !onTable.includes(s)).map(normalize);
+    expect(rest).toEqual(expect.arrayContaining([...expected, ...grants].map(normalize)));
+    expect(rest).toHaveLength(expected.length + grants.length);
+
+    for (const statement of statements) {
+      expect(statement.Effect).toBe('Allow');
+      // No wildcard actions at all.
+      for (const action of list(statement.Action)) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+      // A resource of `*` only where permissions() itself gives one (APIs without resource-level permissions).
+      if (list(statement.Resource).includes('*'))
+        expect(expected.filter((s) => s.Resource === '*').map(normalize)).toContainEqual(
+          normalize(statement),
+        );
+    }
+  });
+
+  test('CloudFormation Validate, run by the synth, finds nothing (not even a deprecated runtime)', async () => {
+    const report = JSON.parse(await readFile(join(out, 'validation-report.json'), 'utf8')) as {
+      pluginReports: Array<{
+        conclusion: string;
+        violations: Array<{ ruleName: string; description: string }>;
+      }>;
+    };
+    const violations = report.pluginReports.flatMap((r) =>
+      r.violations.map((v) => `${v.ruleName}: ${v.description}`),
+    );
+    expect(violations).toEqual([]);
+    for (const plugin of report.pluginReports) expect(plugin.conclusion).toBe('success');
+  });
+
+  test('the bundle holds the handler and, beside it, the playbook', async () => {
+    const dir = assetDir();
+    const files = await readdir(dir, { recursive: true });
+    expect(files).toEqual(
+      expect.arrayContaining(['index.mjs', 'index.mjs.map', join('playbooks', 'ec2-first-line.yaml')]),
+    );
+    expect(await readFile(join(dir, 'playbooks', 'ec2-first-line.yaml'), 'utf8')).toBe(
+      await readFile(playbookFile, 'utf8'),
+    );
+  });
+});
+
+describe('the bundled handler, started in a fresh node process (nothing reaches AWS)', () => {
+  // Events that never touch the store or an AWS API: the bundle loads, builds everything at module
+  // scope, routes alarm events, and compiles the bundled playbook against the bundled actions.
+  const script = `
+    const { handler } = await import(process.env.BUNDLE);
+    const context = { getRemainingTimeInMillis: () => 290_000, awsRequestId: 'smoke-1' };
+    const settle = (p) => p.then((value) => ({ value }), (error) => ({ error: { code: error.code, message: error.message } }));
+    const events = JSON.parse(process.env.EVENTS);
+    const results = [];
+    for (const event of events) results.push(await settle(handler(event, context)));
+    (await import('node:fs')).writeFileSync(process.env.RESULTS, JSON.stringify(results));
+  `;
+
+  test('routes alarm events, refuses unknown ones, and checks direct inputs against the bundled playbook', async () => {
+    const sample = JSON.parse(
+      await readFile(
+        fileURLToPath(
+          new URL('../../packages/actions-aws/test/fixtures/eventbridge-alarm.json', import.meta.url),
+        ),
+        'utf8',
+      ),
+    ) as { detail: { alarmName: string; state: { value: string } } };
+    const ok = structuredClone(sample);
+    ok.detail.state.value = 'OK';
+    const events = [
+      ok,
+      sample, // ALARM, but not this stack's alarm
+      { hello: 'world' },
+      {
+        playbook: 'ec2-first-line',
+        input: { instanceId: 'not-an-instance', url: context.url, healthCheckId: 'hc-1' },
+      },
+    ];
+    const resultsFile = join(out, 'smoke-results.json');
+    const result = await run(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      offlineEnv({
+        BUNDLE: pathToFileURL(join(assetDir(), 'index.mjs')).href,
+        EVENTS: JSON.stringify(events),
+        RESULTS: resultsFile,
+        FIRSTLINE_TABLE: 'firstline-smoke',
+        FIRSTLINE_PLAYBOOK: 'ec2-first-line',
+        FIRSTLINE_ALARM: `firstline-ec2-first-line-${INSTANCE}-cpu`,
+        FIRSTLINE_INPUTS: JSON.stringify({ url: context.url, healthCheckId: 'hc-1' }),
+        AWS_REGION: REGION,
+        AWS_ACCESS_KEY_ID: 'fake-access-key',
+        AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
+        // Were anything to call AWS, it would meet a closed port, not the internet.
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      }),
+    );
+    expect(result.stderr).not.toMatch(/Dynamic require|Cannot find (module|package)/);
+    expect(result.code, tail(result.stderr)).toBe(0);
+    const [okState, unrouted, unknown, badInput] = JSON.parse(await readFile(resultsFile, 'utf8')) as Array<{
+      value?: { runs: unknown[]; ignored: Array<{ kind: string }> };
+      error?: { code: string; message: string };
+    }>;
+    expect(okState!.value).toMatchObject({ runs: [], ignored: [{ kind: 'state' }] });
+    expect(unrouted!.value).toMatchObject({ runs: [], ignored: [{ kind: 'unrouted' }] });
+    expect(unknown!.error?.code).toBe('E_EVENT_UNKNOWN');
+    expect(badInput!.error?.code).toBe('E_INPUT_INVALID');
+    expect(badInput!.error?.message).toContain('instanceId');
+  }, 30_000);
+});
+
+describe('bindInputs', () => {
+  test('fills plain input references the deployment fixes, and leaves every other template alone', () => {
+    const data = {
+      with: { instanceIds: ['{{ inputs.instanceId }}'], url: '{{inputs.url}}/health', n: 3 },
+      note: "{{ inputs.instanceId & '-x' }} {{ inputs.other }} {{ steps.a.output }}",
+    };
+    expect(bindInputs(data, { instanceId: 'i-1', url: 'https://a' })).toEqual({
+      with: { instanceIds: ['i-1'], url: 'https://a/health', n: 3 },
+      note: "{{ inputs.instanceId & '-x' }} {{ inputs.other }} {{ steps.a.output }}",
+    });
+    expect(bindInputs('{{ inputs.toString }}', {})).toBe('{{ inputs.toString }}');
+  });
+});
+
+/** The function's asset directory in the cloud assembly. */
+function assetDir(): string {
+  const [, fn] = only('AWS::Lambda::Function');
+  const path = fn.Metadata?.['aws:asset:path'];
+  expect(typeof path).toBe('string');
+  return join(out, path as string);
+}
+
+function normalize(statement: {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}): Json {
+  return {
+    Effect: statement.Effect,
+    Action: [...list(statement.Action)].sort(),
+    Resource: list(statement.Resource),
+    Condition: statement.Condition,
+  };
+}
+
+function sortBy<T extends Json>(items: T[], key: string): T[] {
+  return [...items].sort((a, b) => String(a[key]).localeCompare(String(b[key])));
+}
