@@ -23,16 +23,19 @@ const action = (id: string, kind: ActionKind): AnyActionDefinition => ({
 const act = (id: string, extra: Record<string, unknown> = {}) => ({ id, action: 't.probe', ...extra });
 
 describe('enumeratePaths', () => {
-  it('lists the 16 paths of the ec2 first-line example', async () => {
+  it('lists the 19 paths of the ec2 first-line example', async () => {
     const { paths, truncated } = enumeratePaths(await loadPlaybook(EC2));
     // Round 0: all three checks pass → healthy (1). Otherwise one of the 3 checks fails first
     // (url, route53 or cpu, each `fail|error|timeout`), and the reboot either fails → unrecovered (1)
     // or passes → wait → round 1, where all pass → recovered (1) or one of the 3 fails → unrecovered (3).
-    // 1 + 3 × (1 + 1 + 3) = 16: healthy 1, recovered 3, unrecovered 12.
+    // Its reboot budget may also be spent → skipped (1 per failing check).
+    // 1 + 3 × (1 + 1 + 1 + 3) = 19: healthy 1, recovered 3, skipped 3, unrecovered 12.
     expect(truncated).toBe(false);
-    expect(paths).toHaveLength(16);
-    expect(new Set(paths.map((p) => p.outcome))).toEqual(new Set(['healthy', 'recovered', 'unrecovered']));
-    expect(countBy(paths)).toEqual({ healthy: 1, recovered: 3, unrecovered: 12 });
+    expect(paths).toHaveLength(19);
+    expect(new Set(paths.map((p) => p.outcome))).toEqual(
+      new Set(['healthy', 'recovered', 'unrecovered', 'skipped']),
+    );
+    expect(countBy(paths)).toEqual({ healthy: 1, recovered: 3, skipped: 3, unrecovered: 12 });
     const lines = paths.map(describePath);
     expect(lines[0]).toBe('url:pass → route53:pass → cpu:pass ⇒ healthy');
     expect(lines).toContain(
@@ -44,7 +47,8 @@ describe('enumeratePaths', () => {
     expect(lines).toContain(
       'url:pass → route53:pass → cpu:fail|error|timeout → reboot:pass → recheck:pass → url:pass → route53:fail|error|timeout ⇒ unrecovered',
     );
-    expect(new Set(lines).size).toBe(16);
+    expect(lines).toContain('url:fail|error|timeout → reboot:budget spent ⇒ skipped');
+    expect(new Set(lines).size).toBe(19);
     // Notifications (slack.post, opsgenie.createAlert) never appear as steps.
     expect(paths.flatMap((p) => p.steps.map((s) => s.step))).not.toContain('notify.recovered[0]');
   });
@@ -65,7 +69,7 @@ describe('enumeratePaths', () => {
     const capped = enumeratePaths(loaded, { maxPaths: 5 });
     expect(capped.truncated).toBe(true);
     expect(capped.paths).toHaveLength(5);
-    expect(enumeratePaths(loaded, { maxPaths: 16 }).truncated).toBe(false);
+    expect(enumeratePaths(loaded, { maxPaths: 19 }).truncated).toBe(false);
   });
 
   it('follows on: routes, end: steps and when: skips in the general form', () => {

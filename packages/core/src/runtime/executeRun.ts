@@ -125,7 +125,7 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
       // Write-ahead: the entry is stored before the side effect starts, or the step fails.
       if (store) await save();
     },
-    claim: (key) => (store?.claim ? io(() => store.claim!(record.runId, key)) : Promise.resolve(true)),
+    ...(store?.claim && { claim: (key: string) => io(() => store.claim!(record.runId, key)) }),
     budgets: mode === 'shadow' ? [] : (setup.budgets ?? []),
     ...(store?.spend && mode !== 'shadow' && { spend: (key, use) => io(() => store.spend!(key, use)) }),
   };

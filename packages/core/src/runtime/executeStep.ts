@@ -105,7 +105,11 @@ export async function executeActionStep(
       return finish(prior?.outcome ?? 'error', prior?.attempt ?? 0, {
         ...(prior?.error !== undefined && { error: prior.error }),
       });
-    const refused = await spendBudgets(services, node, input.visit);
+    // Only a store that keeps budgets, and a playbook that has them, costs a call here.
+    const refused =
+      services.spend && services.budgets.length > 0
+        ? await spendBudgets(services, node, input.visit)
+        : undefined;
     if (refused) return finish('skipped', 0, { error: refused });
   }
 
@@ -131,7 +135,12 @@ export async function executeActionStep(
         : Promise.resolve();
     // Claimed once across hosts before it starts: a second host (a duplicate delivery, a resume racing
     // a slow host) finds the claim and does not start the same side effect again.
-    if (sideEffect && !(idempotent && attempt === first && prior) && !(await services.claim(key))) {
+    if (
+      sideEffect &&
+      services.claim &&
+      !(idempotent && attempt === first && prior) &&
+      !(await services.claim(key))
+    ) {
       const error = `${node.action} was already started for this step by another host; not started again (the run re-checks instead)`;
       services.emit({ type: 'decision', step: node.id, message: `${node.id}: ${error}` });
       return finish('pass', attempt, { uncertain: true, error });

@@ -54,9 +54,9 @@ export interface RunServices {
   record(entry: JournalEntry): Promise<void>;
   /**
    * Claims a side effect's journal key in the store before it starts, once across hosts: false when
-   * another host already did (the step then does not start it). True without a claiming store.
+   * another host already did (the step then does not start it). Absent without a claiming store.
    */
-  claim(key: string): Promise<boolean>;
+  claim?(key: string): Promise<boolean>;
   /** The playbook's budgets for this run (keys rendered); empty in shadow mode. */
   budgets: readonly RunBudget[];
   /** Spends a budget use in the store; absent when the store keeps no budgets. */
