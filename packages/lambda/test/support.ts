@@ -2,8 +2,7 @@
 // samples), Lambda contexts, a clock that can be moved forward, events for a given instance, and
 // actions that count or record their calls.
 import { readFileSync } from 'node:fs';
-import { defineAction } from '@firstline/core';
-import type { ActionDefinition, AnyActionDefinition, Clock, Logger } from '@firstline/core';
+import type { AnyActionDefinition, Clock, Logger } from '@firstline/core';
 
 type Json = Record<string, unknown>;
 
@@ -89,23 +88,7 @@ export function countCalls(
 }
 
 /** A notify action that records each input (the stand-in for Slack and OpsGenie, which moto has not). */
-export function recordingNotify(id = 'test.notify.record'): {
-  action: ActionDefinition;
-  received: unknown[];
-} {
-  const received: unknown[] = [];
-  const action = defineAction<unknown, { delivered: true }>({
-    id,
-    kind: 'notify',
-    description: 'Records what it would have sent.',
-    input: { type: 'object' },
-    run: (input) => {
-      received.push(input);
-      return Promise.resolve({ delivered: true });
-    },
-  });
-  return { action, received };
-}
+export { recordingNotify } from '../../actions-aws/test/support.js';
 
 /** A logger that keeps every line, for asserting what the handler logged. */
 export function recordingLogger(): Logger & {

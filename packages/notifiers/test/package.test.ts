@@ -34,12 +34,15 @@ describe('the example playbooks (examples/playbooks)', () => {
     const real = notifiers();
     const ids = new Set(real.map((a) => a.id));
     const named = [...text.matchAll(/action:\s*['"]?([a-z][\w.]+)/g)].map((m) => m[1]!);
+    // A budget counts remediations only: the actions a budget names are stood in for as remediations.
+    const budgets = (playbook.data as { budgets?: Array<{ actions: string[] }> }).budgets ?? [];
+    const budgeted = new Set(budgets.flatMap((b) => b.actions));
     const others: ActionDefinition[] = [...new Set(named)]
       .filter((id) => !ids.has(id))
       .map((id) =>
         defineAction({
           id,
-          kind: 'probe',
+          kind: budgeted.has(id) ? 'remediation' : 'probe',
           description: `Stand-in ${id}.`,
           input: { type: 'object' },
           run: () => Promise.resolve({}),
