@@ -91,7 +91,7 @@ function firstLine(name = 'first-line') {
   };
 }
 
-const env = { FIRSTLINE_TEST_TOKEN: 'xoxb-very-secret-token' };
+const env = { FIRSTLINE_TEST_TOKEN: 'fake-secret-token-123' };
 
 describe('direct invocations', () => {
   it('runs the named playbook; invoking again with the same runId returns that run, not a second one', async () => {
@@ -174,10 +174,10 @@ describe('alarm events', () => {
       },
     });
     expect(reboots).toHaveLength(1);
-    expect(notify.received).toEqual([{ text: 'recovered i-0bbb2222', auth: 'xoxb-very-secret-token' }]);
+    expect(notify.received).toEqual([{ text: 'recovered i-0bbb2222', auth: 'fake-secret-token-123' }]);
     // The result is plain JSON and holds no secret value, though a notification used one.
     expect(JSON.parse(JSON.stringify(resumed))).toEqual(resumed);
-    expect(JSON.stringify(resumed)).not.toContain('xoxb');
+    expect(JSON.stringify(resumed)).not.toContain('fake-secret-token-123');
   });
 
   it('OK and unrouted alarms are ignored with a logged reason; the invocation succeeds', async () => {
