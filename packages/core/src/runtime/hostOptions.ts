@@ -91,16 +91,22 @@ export function suspensionOf(options: HostOptions): { suspendBefore?: number; su
   };
 }
 
-/** The lock key and budget keys of a run, rendered from its context before any step runs. */
+/**
+ * The lock key and budget keys of a run, rendered from its context before any step runs; only those the
+ * store can enforce (a run without such a store, e.g. a plain simulation, renders none).
+ */
 export async function renderSafety(
   compiled: CompiledPlaybook,
   context: RunContext,
   clock: Clock,
+  store: RunStore | undefined,
 ): Promise<{ lockKey?: string; budgets: RunBudget[] }> {
+  const lock = store?.lock ? compiled.ir.lock : undefined;
+  const budgets = store?.spend ? compiled.ir.budgets : [];
+  if (!lock && budgets.length === 0) return { budgets: [] };
   const scope = { inputs: context.inputs, trigger: context.trigger, run: context.run, name: compiled.name };
-  const lock = compiled.ir.lock;
   return {
     ...(lock && { lockKey: await renderKey(lock.key, scope, clock, 'lock.key') }),
-    budgets: await renderBudgets(compiled.ir.budgets, scope, clock),
+    budgets: await renderBudgets(budgets, scope, clock),
   };
 }

@@ -66,7 +66,7 @@ async function resumeHeld(runId: string, options: ResumeOptions): Promise<RunRes
       `run ${runId} has no stored snapshot to resume from; delete it and start it again`,
     );
   }
-  const safety = context ? await renderSafety(compiled, context, clock) : {};
+  const safety = context ? await renderSafety(compiled, context, clock, options.store) : {};
   return executeRun({
     ...safety,
     // The lock the run took when it started is the one it renews, even if inputs render otherwise now.

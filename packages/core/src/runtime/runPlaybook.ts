@@ -102,7 +102,7 @@ export async function startRun(playbook: RunnablePlaybook, options: RunOptions):
     createdAt: startedAt,
     updatedAt: startedAt,
   };
-  const safety = await renderSafety(compiled, context, clock);
+  const safety = await renderSafety(compiled, context, clock, options.store);
   // Simulation placeholders are not secret: redacting them would only hide what the script did.
   const redactor = createRedactor(simulated ? [] : Object.values(secrets));
   const store = options.store;
