@@ -104,14 +104,7 @@ export async function resumeDueCommand(
 ): Promise<number> {
   const { io } = ctx;
   const store = storeFor(flags, ctx);
-  const due = await resumeDue({
-    store: store.store,
-    actions: ctx.actions,
-    env: io.env,
-    ...(io.signal && { signal: io.signal }),
-    ...(host.secrets && { secrets: host.secrets }),
-    ...(host.clock && { clock: host.clock }),
-  });
+  const due = await resumeDue({ ...hostOptions(ctx, host), store: store.store, actions: ctx.actions });
   const good = [...GOOD_OUTCOMES, ...(flags.good ?? [])];
   const bad = due.failed.length > 0 || due.resumed.some((r) => !good.includes(r.outcome));
   if (flags.json) {
@@ -145,16 +138,21 @@ async function withProgress(
   const { io } = ctx;
   const progress = flags.json ? undefined : createProgress(io);
   try {
-    return await start({
-      env: io.env,
-      ...(io.signal && { signal: io.signal }),
-      ...(progress && { onEvent: progress.onEvent }),
-      ...(host.secrets && { secrets: host.secrets }),
-      ...(host.clock && { clock: host.clock }),
-    });
+    return await start({ ...hostOptions(ctx, host), ...(progress && { onEvent: progress.onEvent }) });
   } finally {
     progress?.stop();
   }
+}
+
+/** What every real run gets from the CLI: the environment, the Ctrl-C signal, secret resolvers, the clock. */
+function hostOptions(ctx: CliContext, host: RunHost): HostOptions {
+  const { io } = ctx;
+  return {
+    env: io.env,
+    ...(io.signal && { signal: io.signal }),
+    ...(host.secrets && { secrets: host.secrets }),
+    ...(host.clock && { clock: host.clock }),
+  };
 }
 
 function finish(

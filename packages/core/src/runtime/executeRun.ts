@@ -255,13 +255,7 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
 
   const context = actor.getSnapshot().context as RunContext;
   const steps: Record<string, StepRecord> = output?.steps ?? context.steps;
-  if (suspended) {
-    // Not over: stored as `running`, its lock kept, for resumeDue (or resumeRun) to go on with.
-    services.emit({ type: 'run.suspend', ...suspended });
-    await saving;
-    await save();
-    return resultOf('suspended', steps, { suspended });
-  }
+  if (suspended) return handBack(suspended, steps);
   const outcome = crash !== undefined ? 'failed' : (output?.outcome ?? context.outcome ?? 'failed');
   if (crash !== undefined)
     services.emit({ type: 'log', level: 'error', message: `the run crashed: ${redactor.error(crash)}` });
@@ -300,24 +294,32 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
     return resultOf(outcome, steps, record.skipped ? { skipped: record.skipped } : {});
   }
 
-  /** Stored as it is, resumable, before any step ran (or went on) in this host. */
-  async function suspendBeforeStart(): Promise<RunExecution> {
-    const early = { reason: 'signal' as const };
-    services.emit({ type: 'run.suspend', ...early });
+  /** Not over: stored as `running`, its lock kept, for resumeDue (or resumeRun) to go on with. */
+  async function handBack(
+    how: NonNullable<RunExecution['suspended']>,
+    steps: Record<string, StepRecord>,
+  ): Promise<RunExecution> {
+    services.emit({ type: 'run.suspend', ...how });
     await saving;
     await save();
-    const steps = (record.snapshot as { context?: RunContext } | undefined)?.context?.steps ?? {};
-    return resultOf('suspended', steps, { suspended: early });
+    return resultOf('suspended', steps, { suspended: how });
+  }
+
+  /** Handed back before any step ran (or went on) in this host: a service shutting down. */
+  function suspendBeforeStart(): Promise<RunExecution> {
+    return handBack({ reason: 'signal' }, storedSteps());
+  }
+
+  /** The steps the stored snapshot has recorded: none for a new run. */
+  function storedSteps(): Record<string, StepRecord> {
+    return (record.snapshot as { context?: RunContext } | undefined)?.context?.steps ?? {};
   }
 
   /** Another run holds the resource: this one ends `skipped` before any step, without notifications. */
   function skippedRun(skip: SkipReason): Promise<RunExecution> {
     services.emit({ type: 'decision', message: skipMessage(skip, clock) });
     record.skipped = skip;
-    return finishRun(
-      'skipped',
-      resumed ? ((record.snapshot as { context?: RunContext })?.context?.steps ?? {}) : {},
-    );
+    return finishRun('skipped', storedSteps());
   }
 
   function resultOf(

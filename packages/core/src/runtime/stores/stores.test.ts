@@ -2,28 +2,15 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeRunStore } from '../../../test/storeContract.js';
+import { describeRunStore, makeRecord as contractRecord } from '../../../test/storeContract.js';
 import { isFirstlineError } from '../../errors.js';
 import type { RunRecord, RunStore } from '../types.js';
 import { createFileStore } from './fileStore.js';
 import { createMemoryStore } from './memoryStore.js';
 
-function makeRecord(runId: string, overrides: Partial<RunRecord> = {}): RunRecord {
-  return {
-    version: 1,
-    runId,
-    status: 'running',
-    mode: 'simulate',
-    playbook: { name: 'restart-web', hash: 'sha256-fake-hash', data: { name: 'restart-web', steps: [] } },
-    inputs: { instance: 'i-0fake0001' },
-    deadlines: { run: 3_600_000 },
-    journal: [],
-    trace: [],
-    createdAt: 1_000,
-    updatedAt: 1_000,
-    ...overrides,
-  };
-}
+// The contract suite's record, as a simulated run with this file's inputs.
+const makeRecord = (runId: string, overrides: Partial<RunRecord> = {}): RunRecord =>
+  contractRecord(runId, { mode: 'simulate', inputs: { instance: 'i-0fake0001' }, ...overrides });
 
 // Returns the error a promise rejects with, failing the test if it resolves.
 async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
