@@ -69,15 +69,30 @@ export interface RetryAdvice {
   kind?: 'throttled' | 'timeout' | '5xx' | 'network' | 'error';
 }
 
+/** Options of an {@link ActionError}: its cause, and whether it is the target's verdict. */
+export interface ActionErrorOptions extends ErrorOptions {
+  /**
+   * True when the target answered and its answer is bad (HTTP 5xx or refused at the target, a health
+   * check reporting Failure, an impaired instance): the step's outcome is `fail`. False or absent when
+   * the check itself could not be done (credentials, AccessDenied, a missing resource, throttled past
+   * retries, bad input, an unreadable answer): the outcome is `error`, which never remediates by default.
+   */
+  verdict?: boolean;
+}
+
 /** An action's failure, naming the action and saying whether retrying can help. */
 export class ActionError extends FirstlineError {
+  /** See {@link ActionErrorOptions.verdict}: `fail` when true, `error` otherwise. */
+  readonly verdict: boolean;
+
   constructor(
     readonly actionId: string,
     message: string,
     readonly retry: RetryAdvice = { retryable: false },
-    options?: ErrorOptions,
+    options?: ActionErrorOptions,
   ) {
     super('E_ACTION_FAILED', `${actionId}: ${message}`, options);
+    this.verdict = options?.verdict === true;
   }
 }
 

@@ -24,7 +24,7 @@ function context(logger: Logger): ActionContext {
     runId: 'run-1',
     stepId: 'say',
     attempt: 1,
-    idempotencyKey: 'run-1:say:1:1',
+    idempotencyKey: 'run-1:say:1',
     clock: { now: () => 0, setTimeout: () => undefined, clearTimeout: () => undefined },
     logger,
     secrets: {},

@@ -36,7 +36,11 @@ export interface ActionContext {
   stepId: string;
   /** 1 for the first attempt, 2 for the first retry, … */
   attempt: number;
-  /** `runId:stepId:visit:attempt`: stable across a crash and resume; pass it as a client token where the API takes one. */
+  /**
+   * `runId:stepId:visit`: the same for every attempt of one step visit and across a crash and resume, so
+   * a retry after an ambiguous failure sends the same client token and the remote side de-duplicates it.
+   * Pass it as a client token where the API takes one.
+   */
   idempotencyKey: string;
   /** The run's clock (virtual in simulations). */
   clock: Clock;

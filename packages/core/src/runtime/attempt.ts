@@ -6,7 +6,7 @@ import { formatDuration } from '../format/duration.js';
 import type { StepOutcome } from '../format/types.js';
 import { evaluateExpression, truthy } from './evaluate.js';
 import { classify } from './retry.js';
-import type { FailureKind } from './retry.js';
+import type { Failure } from './retry.js';
 import type { Invoke, RunServices } from './services.js';
 
 // One attempt of an action step: the action raced against its timeout and the step being stopped,
@@ -100,7 +100,7 @@ export interface AttemptResult {
   output?: unknown;
   error?: string;
   plan?: string;
-  failure?: { kind: FailureKind; retryable: boolean; afterMs?: number };
+  failure?: Failure;
   stopped?: StepOutcome;
 }
 
@@ -183,7 +183,9 @@ export async function attemptOnce(
         error: `no answer within ${formatDuration(node.timeoutMs)}`,
         failure: { kind: 'timeout', retryable: true },
       };
-    return { outcome: 'error', error: services.redactor.error(error), failure: classify(error) };
+    const failure = classify(error);
+    // The target's own bad answer is a verdict (`fail`); anything else means the check could not be done.
+    return { outcome: failure.verdict ? 'fail' : 'error', error: services.redactor.error(error), failure };
   } finally {
     clock.clearTimeout(timer);
     parent.removeEventListener('abort', onParentAbort);

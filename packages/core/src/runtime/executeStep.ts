@@ -159,7 +159,9 @@ export async function executeActionStep(
       runId: services.runId,
       stepId: node.id,
       attempt,
-      idempotencyKey: key,
+      // One key per visit, not per attempt: a retry after an ambiguous failure sends the same client
+      // token, so the remote side de-duplicates it. The journal keeps its per-attempt key.
+      idempotencyKey: `${services.runId}:${node.id}:${input.visit}`,
       clock,
       logger,
       secrets: services.secrets,

@@ -13,6 +13,8 @@ import type { RunRecord, RunStore, TraceEvent } from './types.js';
 const T0 = Date.UTC(2026, 2, 1);
 const RUN = 'run-1';
 const REBOOT_KEY = `${RUN}:reboot:1:1`;
+/** The idempotency key the action sees: one per visit, shared by its attempts. */
+const REBOOT_TOKEN = `${RUN}:reboot:1`;
 
 const playbookText = (rebootExtra = '') => rebootPlaybookText(rebootExtra, 'resume-unit');
 const fixture = createRebootFixture;
@@ -170,7 +172,7 @@ describe('resumeRun', () => {
     const first = await firstRun(text);
     const crashed = first.pick('with a started reboot', rebootStartedOnly);
     const r = await resumeFrom(crashed, crashed.updatedAt, { idempotent });
-    expect(r.state.reboots).toEqual([REBOOT_KEY]);
+    expect(r.state.reboots).toEqual([REBOOT_TOKEN]);
     expect(r.result.steps.reboot?.uncertain).toBeUndefined();
     expect(r.result.outcome).toBe('recovered');
     expect(r.stored?.journal.at(-1)).toMatchObject({ key: REBOOT_KEY, status: 'done', outcome: 'pass' });

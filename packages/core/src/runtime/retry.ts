@@ -7,14 +7,25 @@ import type { StepOutcome } from '../format/types.js';
 /** How a failed attempt is classified for `retry.on`. */
 export type FailureKind = NonNullable<RetryAdvice['kind']> | 'fail';
 
+/** How a thrown failure is classified: its retry kind, whether a retry may help, and whether it is a verdict. */
+export interface Failure {
+  kind: FailureKind;
+  retryable: boolean;
+  afterMs?: number;
+  /** The target's own bad answer (the attempt's outcome is `fail`), not a check that could not run. */
+  verdict?: boolean;
+}
+
 /** The kind and retryability of what an action threw; errors that are not ActionErrors count as retryable `error`. */
-export function classify(error: unknown): { kind: FailureKind; retryable: boolean; afterMs?: number } {
+export function classify(error: unknown): Failure {
   if (isFirstlineError(error) && error.code === 'E_ACTION_FAILED') {
-    const retry = (error as ActionError).retry;
+    const { retry, verdict } = error as ActionError;
     return {
       kind: retry.kind ?? 'error',
       retryable: retry.retryable,
       ...(retry.afterMs !== undefined && { afterMs: retry.afterMs }),
+      // Read as a plain field so an ActionError of another installed copy of core counts too.
+      ...(verdict === true && { verdict: true }),
     };
   }
   return { kind: 'error', retryable: true };
@@ -30,7 +41,12 @@ export function shouldRetry(
   failure: { kind: FailureKind; retryable: boolean } | undefined,
 ): boolean {
   if (outcome === 'pass' || outcome === 'skipped') return false;
-  if (outcome === 'fail') return settings.on.includes('fail');
+  // A verdict (`fail`) is retried under `fail`, or under its own kind (a 5xx the target answered).
+  if (outcome === 'fail')
+    return (
+      settings.on.includes('fail') ||
+      (!!failure && failure.kind !== 'fail' && failure.retryable && settings.on.includes(failure.kind))
+    );
   if (outcome === 'timeout') return settings.on.includes('timeout') || settings.on.includes('error');
   if (!failure || !failure.retryable) return false;
   return settings.on.includes('error') || settings.on.includes(failure.kind);

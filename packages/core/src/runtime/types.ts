@@ -115,7 +115,7 @@ export type TraceEventType = TraceEvent['type'];
 
 /** One side effect as the journal knows it: written before the action runs and again when it ends. */
 export interface JournalEntry {
-  /** `runId:stepId:visit:attempt`, the action's `idempotencyKey`. */
+  /** `runId:stepId:visit:attempt`: one per attempt (the action's `idempotencyKey` is the same without `:attempt`). */
   key: string;
   step: string;
   action: string;

@@ -47,8 +47,9 @@ describe('retry backoff in live mode', () => {
     expect(delays(result)).toEqual([10_000, 10_000, 10_000, undefined]);
     expect(starts(result)).toEqual([0, 10_000, 20_000, 30_000]);
     expect(fake.contexts.map((c) => c.attempt)).toEqual([1, 2, 3, 4]);
+    // One key per visit: every retry sends the same client token.
     expect(fake.contexts.map((c) => c.idempotencyKey)).toEqual(
-      [1, 2, 3, 4].map((n) => `${result.runId}:probe:1:${n}`),
+      [1, 2, 3, 4].map(() => `${result.runId}:probe:1`),
     );
     expect(result.steps.probe).toMatchObject({ outcome: 'pass', attempts: 4 });
     expect(result.outcome).toBe('healthy');

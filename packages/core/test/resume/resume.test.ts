@@ -29,6 +29,8 @@ const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 // The resuming host comes up a while after the crash: a wait in progress then has less time left.
 const RESTART_MS = 30_000;
 const REBOOT_KEY = `${RUN_ID}:reboot:1:1`;
+/** The reboot's idempotency key as the action sees it: one per visit, the same for every attempt. */
+const REBOOT_TOKEN = `${RUN_ID}:reboot:1`;
 const KILL_POINT_TYPES = new Set(['step.end', 'wait.start', 'decision']);
 
 interface ChildRun {
@@ -140,7 +142,7 @@ function expectCommon(label: string, dir: string, child: ChildRun, resumed: Resu
   expect(result.trace.slice(0, n), label).toEqual(stored.trace);
   expect(result.trace[n], label).toMatchObject({ type: 'run.resume', runId: RUN_ID, seq: n });
   expect(streamed, label).toEqual(result.trace.slice(n));
-  expect(rebootCalls(dir), label).toEqual([REBOOT_KEY]);
+  expect(rebootCalls(dir), label).toEqual([REBOOT_TOKEN]);
   expect(after, label).toMatchObject({ status: 'done', outcome: result.outcome });
 }
 
@@ -151,7 +153,7 @@ const rebootAttempts = (events: TraceEvent[]) =>
 describe('a run killed in another process and resumed here', () => {
   test('the uninterrupted reference run recovers with one reboot', () => {
     expect(reference.outcome).toBe('recovered');
-    expect(rebootCalls(referenceDir)).toEqual([REBOOT_KEY]);
+    expect(rebootCalls(referenceDir)).toEqual([REBOOT_TOKEN]);
     expect(reference.trace.filter((e) => KILL_POINT_TYPES.has(e.type)).map((e) => e.type)).toEqual([
       'step.end',
       'decision',
@@ -272,7 +274,7 @@ describe('resumeRun on stored runs', () => {
     expect(result.trace).toEqual(reference.trace);
     expect(result.steps).toEqual(reference.steps);
     expect(result.durationMs).toBe(reference.durationMs);
-    expect(rebootCalls(referenceDir)).toEqual([REBOOT_KEY]);
+    expect(rebootCalls(referenceDir)).toEqual([REBOOT_TOKEN]);
     expect(await load(referenceDir)).toEqual(before);
   });
 

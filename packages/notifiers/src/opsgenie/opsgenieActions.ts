@@ -232,10 +232,8 @@ export function opsgenie(options: OpsgenieOptions & { client?: OpsgenieClient } 
 
 /** The alias of an alert whose step named none: stable across the step's retries and a resumed run. */
 function defaultAlias(ctx: ActionContext): string {
-  // idempotencyKey is runId:stepId:visit:attempt; without the attempt, retries share it.
-  const key = ctx.idempotencyKey;
-  const cut = key.lastIndexOf(':');
-  return `firstline:${cut > 0 ? key.slice(0, cut) : key}`.slice(0, 512);
+  // idempotencyKey is runId:stepId:visit: every retry of the step shares it.
+  return `firstline:${ctx.idempotencyKey}`.slice(0, 512);
 }
 
 function bodyOf(input: { note?: string; source?: string; user?: string }) {
