@@ -69,13 +69,13 @@ export type {
 export { compiledOf, compilePlaybook, isCompiledPlaybook } from './compile/compilePlaybook.js';
 export type { CompiledPlaybook, CompileOptions } from './compile/compilePlaybook.js';
 export { buildIR } from './compile/buildIR.js';
-export { BUDGET_SPENT, describePath, enumeratePaths } from './compile/enumeratePaths.js';
+export { BUDGET_SPENT, describePath, enumeratePaths } from './analysis/enumeratePaths.js';
 export type {
   EnumeratePathsOptions,
   OutcomePath,
   PathEnumeration,
   PathStep,
-} from './compile/enumeratePaths.js';
+} from './analysis/enumeratePaths.js';
 export type {
   ActionNode,
   GotoNode,

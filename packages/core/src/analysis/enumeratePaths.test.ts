@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnyActionDefinition } from '../actions/registry.js';
 import type { ActionKind } from '../actions/types.js';
 import { loadPlaybook } from '../load/loadPlaybook.js';
-import { compilePlaybook } from './compilePlaybook.js';
+import { compilePlaybook } from '../compile/compilePlaybook.js';
 import { describePath, enumeratePaths } from './enumeratePaths.js';
 import type { OutcomePath } from './enumeratePaths.js';
 

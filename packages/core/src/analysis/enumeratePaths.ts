@@ -6,10 +6,10 @@ import type { LoadedPlaybook } from '../load/loadPlaybook.js';
 import type { StepResult } from '../runtime/services.js';
 import { standIns } from '../runtime/simulatePlaybook.js';
 import type { StepRecord } from '../runtime/types.js';
-import type { RunContext } from './buildMachine.js';
-import { compiledOf, compilePlaybook } from './compilePlaybook.js';
-import type { CompiledPlaybook } from './compilePlaybook.js';
-import type { IRNode } from './ir.js';
+import type { RunContext } from '../compile/buildMachine.js';
+import { compiledOf, compilePlaybook } from '../compile/compilePlaybook.js';
+import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
+import type { IRNode } from '../compile/ir.js';
 
 /** The outcome label of a path step whose remediation a budget refused (the run then ends `skipped`). */
 export const BUDGET_SPENT = 'budget spent';
