@@ -54,7 +54,11 @@ export async function executeActionStep(
   services.steps.start(node.id, input.visit, node.action);
   const def = services.registry.get(node.action);
   if (!def) return finish('error', 0, { error: `action ${node.action} is not registered` });
-  const prepared = await prepareInput(services, node, def, input);
+  // Most steps have no `when:` and no template: their input is ready without a turn of the event loop.
+  const prepared =
+    node.when === undefined && !hasTemplates(node.with)
+      ? checkInput(services, def, node.with)
+      : await prepareInput(services, node, def, input);
   if ('skip' in prepared) return finish('skipped', 0, { error: prepared.skip });
   if ('error' in prepared) return finish('error', 0, { error: prepared.error });
 
@@ -124,6 +128,15 @@ async function prepareInput(
   } catch (error) {
     return { error: `step ${node.id}: ${services.redactor.error(error)}` };
   }
+  return checkInput(services, def, value);
+}
+
+/** The input checked against the action's schema. */
+function checkInput(
+  services: RunServices,
+  def: AnyActionDefinition,
+  value: unknown,
+): { value: unknown } | { error: string } {
   const problems = services.registry.checkInput(def.id, value);
   if (problems.length === 0) return { value };
   const list = problems.map((p) => `${p.instancePath || '(input)'} ${p.message ?? ''}`.trim()).join('; ');

@@ -48,7 +48,7 @@ describe('stand-ins declare their kind', () => {
 });
 
 describe('a compiled playbook and the actions it runs with', () => {
-  const reboot = (schema: object) =>
+  const reboot = (schema: Record<string, unknown>) =>
     defineAction({
       id: 'acme.reboot',
       kind: 'remediation',
