@@ -122,6 +122,7 @@ export type {
   BudgetResult,
   BudgetUse,
   JournalEntry,
+  LeaseHolder,
   LockResult,
   RunMode,
   RunRecord,
