@@ -271,6 +271,11 @@ export interface RunResult {
   };
   /** Set when the outcome is `skipped`: which lock or budget said no. */
   skipped?: SkipReason;
+  /**
+   * Set when resumeRun (or cancelRun) found the run already over: nothing was run, this is its stored
+   * result, and `endedAt` is when it ended (clock ms, wall-clock time for a live run).
+   */
+  alreadyEnded?: { outcome: string; endedAt: number };
 }
 
 /** Why a run was `skipped`: another run holds the resource's lock, or a remediation budget is spent. */
