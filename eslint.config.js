@@ -20,6 +20,26 @@ export default tseslint.config(
     },
   },
   {
+    // The pipeline reads one way: load → validate → compile → run. The compiler builds machines from
+    // data and may name the runtime's types, never its code; the runtime depends on the compiler.
+    files: ['packages/core/src/{load,validate,compile,format}/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../runtime/*', '../analysis/*'],
+              allowTypeImports: true,
+              message: 'load, validate and compile do not depend on the runtime: pass what they need in.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {

@@ -91,7 +91,7 @@ export type {
   Target,
   WaitNode,
 } from './compile/ir.js';
-export type { MachineOutput, RunContext, RunEvent, StepInput } from './compile/buildMachine.js';
+export type { MachineOutput, RunContext, RunEvent, StepInput } from './runtime/types.js';
 
 export { runPlaybook } from './runtime/runPlaybook.js';
 export type { RunnablePlaybook, RunOptions } from './runtime/runPlaybook.js';

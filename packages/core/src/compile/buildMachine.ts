@@ -1,47 +1,9 @@
 import type { AnyActorLogic, AnyStateMachine } from 'xstate';
 import type { StepOutcome } from '../format/types.js';
-import { servicesOf } from '../runtime/services.js';
-import type { RunMode, StepRecord } from '../runtime/types.js';
+import type { MachineOutput, RunContext, StepInput } from '../runtime/types.js';
+import { portOf } from './machinePort.js';
 import type { IRNode, PlaybookIR, Target } from './ir.js';
 import { machineSetup } from './machineImplementations.js';
-
-/** The run's state as the machine keeps it: serializable, free of secret values, persisted after every step. */
-export interface RunContext {
-  inputs: Record<string, unknown>;
-  trigger: unknown;
-  run: {
-    id: string;
-    startedAt: number;
-    mode: RunMode;
-    playbook: string;
-    deadline: number;
-    outcome?: string;
-  };
-  steps: Record<string, StepRecord>;
-  visits: Record<string, number>;
-  /** First-line form: 0 for the first pass of the checks, then one more per recheck. */
-  round: number;
-  remediated: boolean;
-  outcome?: string;
-}
-
-/** Events the host sends a run: its deadline passed, or it was cancelled. */
-export type RunEvent = { type: 'RUN.TIMEOUT' } | { type: 'RUN.CANCEL' };
-
-/** What a finished run's machine outputs. */
-export interface MachineOutput {
-  outcome: string;
-  steps: Record<string, StepRecord>;
-}
-
-/** What an invoked step actor receives: which node, which visit, and the scope its expressions read. */
-export interface StepInput {
-  node: string;
-  visit: number;
-  scope: Pick<RunContext, 'inputs' | 'trigger' | 'run' | 'steps'>;
-  /** Absolute deadline (clock ms) of a wait or a poll, fixed when the step starts so a resume keeps it. */
-  until?: number;
-}
 
 /** The ids the machine gives its built-in actors; every action id is an actor of its own. */
 export const BUILTIN_ACTORS = {
@@ -114,7 +76,7 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
         if (node.kind === 'wait' || node.kind === 'poll') {
           // A first step gets its input while the actor is created, before the run's services are
           // bound to it: the run's start time is then the current time.
-          const now = servicesOf(self.system)?.clock.now() ?? context.run.startedAt;
+          const now = portOf(self.system)?.now() ?? context.run.startedAt;
           input.until = now + (node.kind === 'wait' ? node.ms : node.timeoutMs);
         }
         return input;

@@ -1,3 +1,5 @@
+import { machineFor } from '../runtime/machines.js';
+import { modeStrategy } from '../runtime/modes.js';
 import { describe, expect, it } from 'vitest';
 import { parsePlaybook } from '../load/loadPlaybook.js';
 import { createActionRegistry } from '../actions/registry.js';
@@ -98,12 +100,14 @@ describe('compilePlaybook', () => {
       'second',
       DONE,
     ]);
-    expect(compiled.machineFor('simulate')).toBe(compiled.machineFor('simulate'));
-    expect(compiled.machineFor('simulate')).not.toBe(compiled.machine);
-    expect(compiled.machineFor('live')).toBe(compiled.machine);
+    // The runtime provides each mode's step actors once; the compiled machine alone refuses to run.
+    const simulate = machineFor(compiled, modeStrategy('simulate'));
+    expect(machineFor(compiled, modeStrategy('simulate'))).toBe(simulate);
+    expect(simulate).not.toBe(compiled.machine);
+    expect(machineFor(compiled, modeStrategy('live'))).not.toBe(simulate);
     // Each machine leads back to its compiled playbook, so run functions take the machine itself.
     expect(compiledOf(compiled.machine)).toBe(compiled);
-    expect(compiledOf(compiled.machineFor('shadow'))).toBe(compiled);
+    expect(compiledOf(machineFor(compiled, modeStrategy('shadow')))).toBe(compiled);
     expect(compiledOf({})).toBeUndefined();
   });
 

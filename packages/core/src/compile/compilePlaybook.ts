@@ -1,15 +1,13 @@
-import type { AnyStateMachine } from 'xstate';
+import { fromPromise } from 'xstate';
+import type { AnyActorLogic, AnyStateMachine } from 'xstate';
 import { toActionRegistry } from '../actions/registry.js';
 import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js';
-import { PlaybookInvalid } from '../errors.js';
+import { FirstlineError, PlaybookInvalid } from '../errors.js';
 import type { Playbook } from '../format/playbook.generated.js';
 import { isLoadedPlaybook, playbookFromData } from '../load/loadPlaybook.js';
 import type { LoadedPlaybook } from '../load/loadPlaybook.js';
-import { liveInvoke, scriptedInvoke, shadowInvoke } from '../runtime/modes.js';
-import { createStepActors } from '../runtime/stepActors.js';
-import type { RunMode } from '../runtime/types.js';
 import { validatePlaybook } from '../validate/validatePlaybook.js';
-import { buildMachine } from './buildMachine.js';
+import { BUILTIN_ACTORS, buildMachine } from './buildMachine.js';
 import { buildIR } from './buildIR.js';
 import type { PlaybookIR } from './ir.js';
 import type { Issue } from '../validate/issues.js';
@@ -32,10 +30,13 @@ export interface CompiledPlaybook {
   readonly registry: ActionRegistry;
   /** The validation warnings it compiled with (remediate without recheck, …), for tools to show. */
   readonly warnings: readonly Issue[];
-  /** The live machine (actions really run). */
+  /**
+   * The machine: its states and transitions. Its steps are carried out by the runtime, which gives each
+   * mode its step actors with `machine.provide()`; started on its own, it refuses to run.
+   */
   readonly machine: AnyStateMachine;
-  /** The machine for a mode: shadow and simulate swap the step actors with `machine.provide()`. */
-  machineFor(mode: RunMode): AnyStateMachine;
+  /** The machines the runtime made from this one, one per mode (kept here, so they live as long as it does). */
+  readonly variants: Map<string, AnyStateMachine>;
 }
 
 /** Options for {@link compilePlaybook}. */
@@ -89,8 +90,7 @@ export function compilePlaybook(
     );
   const document = loaded.data as Playbook;
   const ir = buildIR(document);
-  const machine = buildMachine(ir, createStepActors(ir, liveInvoke));
-  const variants = new Map<RunMode, AnyStateMachine>([['live', machine]]);
+  const machine = buildMachine(ir, unprovidedActors(ir));
   const compiled: CompiledPlaybook = {
     [brand]: true,
     name: document.name,
@@ -101,20 +101,38 @@ export function compilePlaybook(
     registry,
     warnings: result.issues.filter((i) => i.severity === 'warning'),
     machine,
-    machineFor(mode) {
-      let variant = variants.get(mode);
-      if (!variant) {
-        const invoke = mode === 'shadow' ? shadowInvoke : scriptedInvoke;
-        variant = machine.provide({ actors: createStepActors(ir, invoke) });
-        variants.set(mode, variant);
-        byMachine.set(variant, compiled);
-      }
-      return variant;
-    },
+    variants: new Map(),
   };
   byMachine.set(machine, compiled);
   if (!byHash) cache.set(registry, (byHash = new Map<string, CompiledPlaybook>()));
   if (byHash.size >= CACHE_LIMIT) byHash.delete(byHash.keys().next().value!);
   byHash.set(loaded.hash, compiled);
   return compiled;
+}
+
+/**
+ * The step actors of a machine nobody provided implementations for: each refuses, naming how to run a
+ * playbook. (XState would otherwise stall silently on an actor it cannot find.)
+ */
+function unprovidedActors(ir: PlaybookIR): Record<string, AnyActorLogic> {
+  const refuse = fromPromise<never>(() =>
+    Promise.reject(
+      new FirstlineError(
+        'E_SIMULATION',
+        'a Firstline machine must be run with runPlaybook or simulatePlaybook',
+      ),
+    ),
+  );
+  const actors: Record<string, AnyActorLogic> = {
+    [BUILTIN_ACTORS.wait]: refuse,
+    [BUILTIN_ACTORS.poll]: refuse,
+    [BUILTIN_ACTORS.parallel]: refuse,
+  };
+  for (const node of ir.nodes.values()) if (node.kind === 'action') actors[node.action] = refuse;
+  return actors;
+}
+
+/** Registers a machine made from a compiled playbook's, so {@link compiledOf} finds the playbook from it. */
+export function registerVariant(compiled: CompiledPlaybook, variant: AnyStateMachine): void {
+  byMachine.set(variant, compiled);
 }

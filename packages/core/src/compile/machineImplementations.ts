@@ -1,23 +1,12 @@
 import { assign, setup } from 'xstate';
 import type { AnyActorLogic } from 'xstate';
 import type { StepOutcome } from '../format/types.js';
-import { servicesOf } from '../runtime/services.js';
-import type { StepResult } from '../runtime/services.js';
-import type { StepRecord, TraceEvent } from '../runtime/types.js';
-import type { MachineOutput, RunContext, RunEvent } from './buildMachine.js';
+import type { MachineOutput, RunContext, RunEvent, StepRecord, StepResult } from '../runtime/types.js';
 import type { PlaybookIR } from './ir.js';
+import { portOf } from './machinePort.js';
 
 // The guards and actions every compiled machine shares. They are parameterised (XState `params`)
 // by the node they act for, so the machine's config stays plain data built from the IR.
-
-/** When the latest `step.start` of a step happened, from the trace so far. */
-function lastStart(trace: readonly TraceEvent[], step: string): number | undefined {
-  for (let i = trace.length - 1; i >= 0; i--) {
-    const event = trace[i]!;
-    if (event.type === 'step.start' && event.step === step) return event.at;
-  }
-  return undefined;
-}
 
 /**
  * XState's `setup` for a compiled playbook: the run's types, the step actors, and the guards and actions
@@ -59,36 +48,27 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
         return { steps, visits, remediated: context.remediated || result.remediated === true };
       }),
       crashed: assign(({ context, event, self }, params: { id: string }) => {
-        const services = servicesOf(self.system);
-        const message = services?.redactor.error((event as { error?: unknown }).error) ?? 'the step crashed';
-        const now = services?.clock.now() ?? 0;
-        services?.emit({
-          type: 'step.end',
-          step: params.id,
-          outcome: 'error',
-          attempts: 0,
-          durationMs: 0,
-          error: message,
-        });
-        const record: StepRecord = {
+        const port = portOf(self.system);
+        const message = port?.describeError((event as { error?: unknown }).error) ?? 'the step crashed';
+        const ended = {
           id: params.id,
-          outcome: 'error',
+          outcome: 'error' as const,
           attempts: 0,
           visits: (context.visits[params.id] ?? 0) + 1,
           error: `internal error: ${message}`,
-          startedAt: now,
-          endedAt: now,
         };
+        const now = port?.now() ?? 0;
+        const record: StepRecord = port?.endStep(ended) ?? { ...ended, startedAt: now, endedAt: now };
         return {
           steps: { ...context.steps, [params.id]: record },
           visits: { ...context.visits, [params.id]: record.visits },
         };
       }),
       skipExhausted: assign(({ context, self }, params: { id: string; max: number }) => {
-        const services = servicesOf(self.system);
-        const now = services?.clock.now() ?? 0;
+        const port = portOf(self.system);
+        const now = port?.now() ?? 0;
         const error = `maxVisits ${params.max} reached: skipped, the run goes on with the next step`;
-        services?.emit({ type: 'decision', step: params.id, message: `${params.id}: ${error}` });
+        port?.decide(`${params.id}: ${error}`, params.id);
         const previous = context.steps[params.id];
         const record: StepRecord = {
           ...(previous ?? { id: params.id, attempts: 0, startedAt: now }),
@@ -106,37 +86,25 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
       // The step cut short by the deadline or a cancel never reports back: record it here, so the
       // result and the notifications (`steps.<id>`) say which step was running.
       stopped: assign(({ context, self }, params: { outcome: string }) => {
-        const services = servicesOf(self.system);
+        const port = portOf(self.system);
         const why = params.outcome === 'timed_out' ? 'the run reached its deadline' : 'the run was cancelled';
-        services?.emit({ type: 'decision', message: `${why}: ${params.outcome}` });
+        port?.decide(`${why}: ${params.outcome}`);
         const value = (self.getSnapshot() as { value?: unknown }).value;
         const node = typeof value === 'string' ? ir.nodes.get(value) : undefined;
-        if (!node || node.kind === 'goto' || node.kind === 'judge') return {};
-        const now = services?.clock.now() ?? 0;
-        const started = services ? lastStart(services.trace, node.id) : undefined;
-        const record: StepRecord = {
+        if (!node || node.kind === 'goto' || node.kind === 'judge' || !port) return {};
+        const record = port.endStep({
           id: node.id,
           ...(node.kind === 'action' && { action: node.action }),
           outcome: params.outcome === 'timed_out' ? 'timeout' : 'error',
           attempts: context.steps[node.id]?.attempts ?? 1,
           visits: (context.visits[node.id] ?? 0) + 1,
           error: `interrupted: ${why}`,
-          startedAt: started ?? now,
-          endedAt: now,
-        };
-        services?.emit({
-          type: 'step.end',
-          step: node.id,
-          outcome: record.outcome,
-          attempts: record.attempts,
-          durationMs: record.endedAt - record.startedAt,
-          error: record.error!,
         });
         return { steps: { ...context.steps, [node.id]: record } };
       }),
       decide: ({ context, self }, params: { message: string; rounds?: number }) => {
         const round = params.rounds !== undefined ? ` (round ${context.round + 1} of ${params.rounds})` : '';
-        servicesOf(self.system)?.emit({ type: 'decision', message: `${params.message}${round}` });
+        portOf(self.system)?.decide(`${params.message}${round}`);
       },
       nextRound: assign(({ context }) => ({ round: context.round + 1 })),
     },

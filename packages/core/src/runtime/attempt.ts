@@ -1,7 +1,7 @@
 import type { ActionContext } from '../actions/types.js';
 import type { AnyActionDefinition } from '../actions/registry.js';
 import type { ActionNode } from '../compile/ir.js';
-import type { StepInput } from '../compile/buildMachine.js';
+import type { StepInput } from './types.js';
 import { formatDuration } from '../format/duration.js';
 import type { StepOutcome } from '../format/types.js';
 import { evaluateExpression, truthy } from './evaluate.js';

@@ -1,10 +1,12 @@
 import type { ActionContext, Logger } from '../actions/types.js';
 import type { ActionNode } from '../compile/ir.js';
-import type { StepInput } from '../compile/buildMachine.js';
+import type { StepInput } from './types.js';
 import { formatDuration } from '../format/duration.js';
 import type { StepOutcome } from '../format/types.js';
 import { evaluateExpression, renderTemplates, truthy } from './evaluate.js';
-import { attemptOnce, scopeOf, stoppedByRun, stoppedOutcome } from './attempt.js';
+import { attemptOnce, scopeOf, stoppedOutcome } from './attempt.js';
+import type { AttemptResult } from './attempt.js';
+import type { AnyActionDefinition } from '../actions/registry.js';
 import { retryDelay, shouldRetry, sleep } from './retry.js';
 import { skipMessage } from './safety.js';
 import type { Invoke, RunServices } from './services.js';
@@ -44,160 +46,51 @@ export async function executeActionStep(
   signal: AbortSignal,
   invoke: Invoke,
 ): Promise<StepRecord> {
-  const { clock } = services;
-  const startedAt = clock.now();
+  const finish: Finish = (outcome, attempts, extra = {}) =>
+    services.steps.end(
+      { id: node.id, action: node.action, outcome, attempts, visits: input.visit, ...extra },
+      signal,
+    );
+  services.steps.start(node.id, input.visit, node.action);
   const def = services.registry.get(node.action);
-  const finish = (outcome: StepOutcome, attempts: number, extra: Partial<StepRecord> = {}): StepRecord =>
-    endStep(services, signal, {
-      id: node.id,
-      action: node.action,
-      outcome,
-      attempts,
-      visits: input.visit,
-      startedAt,
-      endedAt: clock.now(),
-      ...extra,
-    });
-  services.emit({ type: 'step.start', step: node.id, action: node.action, visit: input.visit });
   if (!def) return finish('error', 0, { error: `action ${node.action} is not registered` });
+  const prepared = await prepareInput(services, node, def, input);
+  if ('skip' in prepared) return finish('skipped', 0, { error: prepared.skip });
+  if ('error' in prepared) return finish('error', 0, { error: prepared.error });
 
-  let actionInput: unknown;
-  try {
-    if (
-      node.when !== undefined &&
-      !truthy(await evaluateExpression(node.when, scopeOf(services, input), clock))
-    ) {
-      return finish('skipped', 0, { error: `when: ${node.when} is false` });
-    }
-    actionInput = hasTemplates(node.with)
-      ? await renderTemplates(node.with, scopeOf(services, input), clock)
-      : node.with;
-  } catch (error) {
-    return finish('error', 0, { error: `step ${node.id}: ${services.redactor.error(error)}` });
-  }
-  const problems = services.registry.checkInput(def.id, actionInput);
-  if (problems.length > 0) {
-    const list = problems.map((p) => `${p.instancePath || '(input)'} ${p.message ?? ''}`.trim()).join('; ');
-    return finish('error', 0, { error: services.redactor.string(`input does not match ${def.id}: ${list}`) });
-  }
-
-  const sideEffect = def.kind !== 'probe' && services.mode !== 'shadow';
+  const sideEffect = def.kind !== 'probe' && services.strategy.journalsSideEffects;
   const idempotent = node.idempotent ?? def.idempotent ?? false;
-  let first = 1;
-  let prior: JournalEntry | undefined;
-  if (sideEffect) {
-    prior = lastJournaled(services.journal, node.id, input.visit);
-    if (prior?.status === 'done' && prior.outcome === 'pass') {
-      services.emit({
-        type: 'decision',
-        step: node.id,
-        message: `${node.id}: finished before the run was interrupted; not repeated`,
-      });
-      return finish('pass', prior.attempt, { output: prior.output });
-    }
-    if (prior?.status === 'started' && !idempotent) {
-      const error = `${node.action} was started before the run was interrupted and its result is unknown; not repeated (the run re-checks instead)`;
-      services.emit({ type: 'decision', step: node.id, message: `${node.id}: ${error}` });
-      return finish('pass', prior.attempt, { uncertain: true, error });
-    }
-    if (prior) first = prior.status === 'started' ? prior.attempt : prior.attempt + 1;
-    if (first > node.retry.attempts)
-      return finish(prior?.outcome ?? 'error', prior?.attempt ?? 0, {
-        ...(prior?.error !== undefined && { error: prior.error }),
-      });
-    // Only a store that keeps budgets, and a playbook that has them, costs a call here.
-    const refused =
-      services.spend && services.budgets.length > 0
-        ? await spendBudgets(services, node, input.visit)
-        : undefined;
-    if (refused) return finish('skipped', 0, { error: refused });
-  }
-
-  const logger = stepLogger(services, node.id);
-  let last: { outcome: StepOutcome; output?: unknown; error?: string; plan?: string } = { outcome: 'error' };
-  let attempt = first;
+  const resume = sideEffect ? await resumePoint(services, node, input.visit, idempotent) : { first: 1 };
+  if ('done' in resume) return finish(resume.done.outcome, resume.done.attempts, resume.done.extra);
+  const step: AttemptStep = {
+    services,
+    node,
+    def,
+    input,
+    signal,
+    invoke,
+    actionInput: prepared.value,
+    sideEffect,
+    // An idempotent step re-running its own interrupted attempt may take its claim again.
+    reclaim: idempotent && resume.prior !== undefined,
+    first: resume.first,
+    logger: stepLogger(services, node.id),
+  };
+  let last: AttemptResult = { outcome: 'error' };
+  let attempt = resume.first;
   for (; ; attempt++) {
     // A run stopped while this step was getting ready must not start a side effect now.
     if (signal.aborted)
       return finish(stoppedOutcome(services, signal), attempt - 1, { error: 'stopped before it ran' });
-    const key = `${services.runId}:${node.id}:${input.visit}:${attempt}`;
-    const journal = (entry: Partial<JournalEntry> & Pick<JournalEntry, 'status'>) =>
-      sideEffect
-        ? services.record({
-            key,
-            step: node.id,
-            action: node.action,
-            visit: input.visit,
-            attempt,
-            at: clock.now(),
-            ...entry,
-          })
-        : Promise.resolve();
-    // Claimed once across hosts before it starts: a second host (a duplicate delivery, a resume racing
-    // a slow host) finds the claim and does not start the same side effect again.
-    if (
-      sideEffect &&
-      services.claim &&
-      !(idempotent && attempt === first && prior) &&
-      !(await services.claim(key))
-    ) {
-      const error = `${node.action} was already started for this step by another host; not started again (the run re-checks instead)`;
-      services.emit({ type: 'decision', step: node.id, message: `${node.id}: ${error}` });
-      return finish('pass', attempt, { uncertain: true, error });
-    }
-    await journal({ status: 'started' });
-    const attemptStart = clock.now();
-    services.emit({
-      type: 'attempt.start',
-      step: node.id,
-      action: node.action,
-      attempt,
-      input: actionInput,
-    });
-    const ctx: ActionContext = {
-      signal,
-      runId: services.runId,
-      stepId: node.id,
-      attempt,
-      // One key per visit, not per attempt: a retry after an ambiguous failure sends the same client
-      // token, so the remote side de-duplicates it. The journal keeps its per-attempt key.
-      idempotencyKey: `${services.runId}:${node.id}:${input.visit}`,
-      clock,
-      logger,
-      secrets: services.secrets,
-    };
-    const result = await attemptOnce(services, def, actionInput, ctx, node, invoke, input);
-    if (result.stopped) {
-      // No `done` entry: a side effect cut short may or may not have happened.
-      return finish(result.stopped, attempt, { error: result.error ?? 'stopped' });
-    }
-    last = result;
-    await journal({
-      status: 'done',
-      outcome: result.outcome,
-      output: clean(services, result.output),
-      ...(result.error !== undefined && { error: result.error }),
-    });
-    const retry = attempt < node.retry.attempts && shouldRetry(node.retry, result.outcome, result.failure);
-    const delay = retry
-      ? retryDelay(node.retry, attempt, services.random, result.failure?.afterMs)
-      : undefined;
-    services.emit({
-      type: 'attempt.end',
-      step: node.id,
-      action: node.action,
-      attempt,
-      outcome: result.outcome,
-      durationMs: clock.now() - attemptStart,
-      ...(result.error !== undefined && { error: result.error }),
-      ...(delay !== undefined && { retryInMs: delay }),
-    });
-    if (delay === undefined) break;
+    const ran = await runAttempt(step, attempt);
+    if ('done' in ran) return finish(ran.done.outcome, ran.done.attempts, ran.done.extra);
+    last = ran.result;
+    if (ran.delay === undefined) break;
     try {
-      await sleep(clock, delay, signal);
+      await sleep(services.clock, ran.delay, signal);
     } catch {
       return finish(stoppedOutcome(services, signal), attempt, {
-        error: `stopped while waiting ${formatDuration(delay)} to retry`,
+        error: `stopped while waiting ${formatDuration(ran.delay)} to retry`,
       });
     }
   }
@@ -206,6 +99,175 @@ export async function executeActionStep(
     ...(last.error !== undefined && { error: last.error }),
     ...(last.plan !== undefined && { plan: last.plan }),
   });
+}
+
+type Finish = (outcome: StepOutcome, attempts: number, extra?: Partial<StepRecord>) => StepRecord;
+
+/** How a step ends early, without (more) attempts. */
+interface EarlyEnd {
+  done: { outcome: StepOutcome; attempts: number; extra?: Partial<StepRecord> };
+}
+
+/** `when:`, then the templates rendered and the input checked against the action's schema. */
+async function prepareInput(
+  services: RunServices,
+  node: ActionNode,
+  def: AnyActionDefinition,
+  input: StepInput,
+): Promise<{ value: unknown } | { skip: string } | { error: string }> {
+  let value: unknown;
+  try {
+    const scope = scopeOf(services, input);
+    if (node.when !== undefined && !truthy(await evaluateExpression(node.when, scope, services.clock)))
+      return { skip: `when: ${node.when} is false` };
+    value = hasTemplates(node.with) ? await renderTemplates(node.with, scope, services.clock) : node.with;
+  } catch (error) {
+    return { error: `step ${node.id}: ${services.redactor.error(error)}` };
+  }
+  const problems = services.registry.checkInput(def.id, value);
+  if (problems.length === 0) return { value };
+  const list = problems.map((p) => `${p.instancePath || '(input)'} ${p.message ?? ''}`.trim()).join('; ');
+  return { error: services.redactor.string(`input does not match ${def.id}: ${list}`) };
+}
+
+/**
+ * Where a side effect's visit goes on, from its journal: done before (not repeated), started but never
+ * finished (uncertain, not repeated unless idempotent), or the attempt to start with; and its budget.
+ */
+async function resumePoint(
+  services: RunServices,
+  node: ActionNode,
+  visit: number,
+  idempotent: boolean,
+): Promise<EarlyEnd | { first: number; prior?: JournalEntry }> {
+  const prior = lastJournaled(services.journal, node.id, visit);
+  if (prior?.status === 'done' && prior.outcome === 'pass') {
+    services.decide(`${node.id}: finished before the run was interrupted; not repeated`, node.id);
+    return { done: { outcome: 'pass', attempts: prior.attempt, extra: { output: prior.output } } };
+  }
+  if (prior?.status === 'started' && !idempotent) {
+    const error = `${node.action} was started before the run was interrupted and its result is unknown; not repeated (the run re-checks instead)`;
+    services.decide(`${node.id}: ${error}`, node.id);
+    return { done: { outcome: 'pass', attempts: prior.attempt, extra: { uncertain: true, error } } };
+  }
+  const first = !prior ? 1 : prior.status === 'started' ? prior.attempt : prior.attempt + 1;
+  if (first > node.retry.attempts)
+    return {
+      done: {
+        outcome: prior?.outcome ?? 'error',
+        attempts: prior?.attempt ?? 0,
+        extra: prior?.error !== undefined ? { error: prior.error } : {},
+      },
+    };
+  // Only a store that keeps budgets, and a playbook that has them, costs a call here.
+  const refused =
+    services.spend && services.budgets.length > 0 ? await spendBudgets(services, node, visit) : undefined;
+  if (refused) return { done: { outcome: 'skipped', attempts: 0, extra: { error: refused } } };
+  return { first, ...(prior && { prior }) };
+}
+
+/** What every attempt of one step visit shares. */
+interface AttemptStep {
+  services: RunServices;
+  node: ActionNode;
+  def: AnyActionDefinition;
+  input: StepInput;
+  signal: AbortSignal;
+  invoke: Invoke;
+  actionInput: unknown;
+  sideEffect: boolean;
+  reclaim: boolean;
+  first: number;
+  logger: Logger;
+}
+
+/**
+ * One attempt, journaled around its side effect: claimed across hosts, `started` stored before it runs
+ * and `done` after, all inside one side-effect bracket so a hand-back waits for it. Returns its result
+ * and the retry delay, if it is to be retried.
+ */
+async function runAttempt(
+  step: AttemptStep,
+  attempt: number,
+): Promise<EarlyEnd | { result: AttemptResult; delay?: number }> {
+  const { services, node, input, sideEffect } = step;
+  const { clock } = services;
+  const key = `${services.runId}:${node.id}:${input.visit}:${attempt}`;
+  const journal = (entry: Partial<JournalEntry> & Pick<JournalEntry, 'status'>) =>
+    services.record({
+      key,
+      step: node.id,
+      action: node.action,
+      visit: input.visit,
+      attempt,
+      at: clock.now(),
+      ...entry,
+    });
+  const ended = sideEffect ? services.sideEffect() : undefined;
+  let result: AttemptResult;
+  const attemptStart = clock.now();
+  try {
+    // Claimed once across hosts before it starts: a second host (a duplicate delivery, a resume racing
+    // a slow host) finds the claim and does not start the same side effect again.
+    if (
+      sideEffect &&
+      services.claim &&
+      !(step.reclaim && attempt === step.first) &&
+      !(await services.claim(key))
+    ) {
+      const error = `${node.action} was already started for this step by another host; not started again (the run re-checks instead)`;
+      services.decide(`${node.id}: ${error}`, node.id);
+      return { done: { outcome: 'pass', attempts: attempt, extra: { uncertain: true, error } } };
+    }
+    if (sideEffect) await journal({ status: 'started' });
+    services.emit({
+      type: 'attempt.start',
+      step: node.id,
+      action: node.action,
+      attempt,
+      input: step.actionInput,
+    });
+    const ctx: ActionContext = {
+      signal: step.signal,
+      runId: services.runId,
+      stepId: node.id,
+      attempt,
+      // One key per visit, not per attempt: a retry after an ambiguous failure sends the same client
+      // token, so the remote side de-duplicates it. The journal keeps its per-attempt key.
+      idempotencyKey: `${services.runId}:${node.id}:${input.visit}`,
+      clock,
+      logger: step.logger,
+      secrets: services.secrets,
+    };
+    result = await attemptOnce(services, step.def, step.actionInput, ctx, node, step.invoke, input);
+    // No `done` entry for a side effect cut short: it may or may not have happened.
+    if (result.stopped)
+      return {
+        done: { outcome: result.stopped, attempts: attempt, extra: { error: result.error ?? 'stopped' } },
+      };
+    if (sideEffect)
+      await journal({
+        status: 'done',
+        outcome: result.outcome,
+        output: clean(services, result.output),
+        ...(result.error !== undefined && { error: result.error }),
+      });
+  } finally {
+    ended?.();
+  }
+  const retry = attempt < node.retry.attempts && shouldRetry(node.retry, result.outcome, result.failure);
+  const delay = retry ? retryDelay(node.retry, attempt, services.random, result.failure?.afterMs) : undefined;
+  services.emit({
+    type: 'attempt.end',
+    step: node.id,
+    action: node.action,
+    attempt,
+    outcome: result.outcome,
+    durationMs: clock.now() - attemptStart,
+    ...(result.error !== undefined && { error: result.error }),
+    ...(delay !== undefined && { retryInMs: delay }),
+  });
+  return { result, ...(delay !== undefined && { delay }) };
 }
 
 /**
@@ -239,28 +301,10 @@ async function spendBudgets(
       uses: result.uses,
     };
     const message = skipMessage(services.skip, services.clock);
-    services.emit({ type: 'decision', step: node.id, message });
+    services.decide(message, node.id);
     return message;
   }
   return undefined;
-}
-
-/**
- * Reports a step's end in the trace and returns its record. A step the run itself stopped (deadline,
- * cancel) is reported by the machine as it stops it, so it is not reported twice.
- */
-export function endStep(services: RunServices, signal: AbortSignal, record: StepRecord): StepRecord {
-  if (!stoppedByRun(signal))
-    services.emit({
-      type: 'step.end',
-      step: record.id,
-      outcome: record.outcome,
-      attempts: record.attempts,
-      durationMs: record.endedAt - record.startedAt,
-      ...(record.error !== undefined && { error: record.error }),
-      ...(record.uncertain && { uncertain: true }),
-    });
-  return record;
 }
 
 /** The latest journal entry of a step's visit: `done` wins over `started` for the same attempt. */

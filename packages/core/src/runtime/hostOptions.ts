@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Clock, Logger } from '../actions/types.js';
-import type { RunContext } from '../compile/buildMachine.js';
+import type { RunContext } from './types.js';
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import { FirstlineError } from '../errors.js';
 import { renderBudgets, renderKey } from './safety.js';
@@ -33,11 +33,18 @@ export interface HostOptions {
    */
   suspendBefore?: number;
   /**
-   * Stops the run where it is, stored and resumable (a service shutting down), with outcome `suspended`;
-   * unlike `signal` it does not end the run. A step cut short is re-checked on resume, never blindly
-   * repeated. Needs a store.
+   * Hands the run back, stored and resumable (a service shutting down, SIGTERM), with outcome
+   * `suspended`; unlike `signal` it does not end the run. It takes effect at the next safe point: at
+   * once during a probe or a wait (restarted on resume), after a remediation or notification in flight
+   * has ended (up to `suspendGraceMs`). Needs a store.
    */
   suspend?: AbortSignal;
+  /**
+   * How long a hand-back waits for a side effect in flight to end (default 10 s). Past it the run is
+   * handed back anyway; the side effect is then known as started, not finished, and a resume does not
+   * repeat it (it re-checks instead).
+   */
+  suspendGraceMs?: number;
 }
 
 /** The logger used when the host gives none: the trace has every line anyway. */
@@ -94,10 +101,13 @@ function holderText(holder: LeaseHolder | undefined): string {
 }
 
 /** The host's suspension settings, as executeRun takes them. */
-export function suspensionOf(options: HostOptions): { suspendBefore?: number; suspend?: AbortSignal } {
+export function suspensionOf(
+  options: HostOptions,
+): Pick<HostOptions, 'suspendBefore' | 'suspend' | 'suspendGraceMs'> {
   return {
     ...(options.suspendBefore !== undefined && { suspendBefore: options.suspendBefore }),
     ...(options.suspend && { suspend: options.suspend }),
+    ...(options.suspendGraceMs !== undefined && { suspendGraceMs: options.suspendGraceMs }),
   };
 }
 

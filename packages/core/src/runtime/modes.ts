@@ -1,6 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../actions/types.js';
 import { ActionError, FirstlineError } from '../errors.js';
 import { describeCall } from '../actions/describeCall.js';
+import { createVirtualClock, systemClock } from './clock.js';
+import { seededRandom } from './retry.js';
 import type { Invoke, ScriptPlayer } from './services.js';
+import type { RunMode } from './types.js';
+
+/**
+ * Everything a run's mode decides, in one place: how an attempt is carried out, whether side effects
+ * are journaled, locks and budgets apply and a run can be handed back, and the defaults for the clock,
+ * jitter, run ids and secrets. Nothing else in the runtime asks which mode a run is in.
+ */
+export interface ModeStrategy {
+  readonly mode: RunMode;
+  /** How one attempt of an action is carried out. */
+  readonly invoke: Invoke;
+  /** Remediations and notifications are journaled, claimed and budgeted (not in shadow mode: nothing happens). */
+  readonly journalsSideEffects: boolean;
+  /** The resource lock and the budgets apply (not in shadow mode, which must never block a real run). */
+  readonly enforcesSafety: boolean;
+  /** A run can be handed back to a store and resumed later (not a simulation). */
+  readonly handsBack: boolean;
+  /** Secret references become placeholders unless the host gives resolvers (simulations need no real secrets). */
+  readonly placeholderSecrets: boolean;
+  /** Outcomes come from a script, and calls are recorded. */
+  readonly scripted: boolean;
+  /** The clock a run uses when the host gives none. */
+  defaultClock(): Clock;
+  /** The jitter source when the host gives none; `seed` names the run (and whether it is resumed). */
+  defaultRandom(seed: string): () => number;
+  /** A new run's id when the host gives none; `stable` is a hash of the playbook, inputs and trigger. */
+  runId(stable: () => string): string;
+}
+
+const real = {
+  defaultClock: () => systemClock,
+  defaultRandom: () => Math.random,
+  runId: () => randomUUID(),
+  placeholderSecrets: false,
+  scripted: false,
+  handsBack: true,
+};
 
 /** Live mode: the action really runs. */
 export const liveInvoke: Invoke = async (def, input, ctx) => ({
@@ -101,3 +142,33 @@ export const scriptedInvoke: Invoke = (def, input, ctx, services) => {
   const kind = scripted === 'error' ? 'error' : (scripted as 'throttled' | '5xx' | 'network');
   return Promise.reject(new ActionError(def.id, `scripted ${kind}`, { retryable: true, kind }));
 };
+
+const MODES: Record<RunMode, ModeStrategy> = {
+  live: { ...real, mode: 'live', invoke: liveInvoke, journalsSideEffects: true, enforcesSafety: true },
+  shadow: {
+    ...real,
+    mode: 'shadow',
+    invoke: shadowInvoke,
+    journalsSideEffects: false,
+    enforcesSafety: false,
+  },
+  simulate: {
+    mode: 'simulate',
+    invoke: scriptedInvoke,
+    journalsSideEffects: true,
+    enforcesSafety: true,
+    handsBack: false,
+    placeholderSecrets: true,
+    scripted: true,
+    defaultClock: () => createVirtualClock(),
+    defaultRandom: (seed) => seededRandom(seed),
+    runId: (stable) => `sim-${stable()}`,
+  },
+};
+
+/** The strategy of a mode; an unknown mode (a record written by something else) is refused. */
+export function modeStrategy(mode: RunMode): ModeStrategy {
+  const strategy = (MODES as Partial<Record<string, ModeStrategy>>)[mode];
+  if (!strategy) throw new FirstlineError('E_RUN_CONFLICT', `unknown run mode ${JSON.stringify(mode)}`);
+  return strategy;
+}

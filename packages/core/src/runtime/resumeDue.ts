@@ -1,3 +1,4 @@
+import { modeStrategy } from './modes.js';
 import { isFirstlineError } from '../errors.js';
 import { systemClock } from './clock.js';
 import { resumeRun } from './resumeRun.js';
@@ -41,7 +42,7 @@ export async function resumeDue(options: ResumeDueOptions): Promise<ResumeDueRes
       due =
         record !== undefined &&
         record.status === 'running' &&
-        record.mode !== 'simulate' &&
+        modeStrategy(record.mode).handsBack &&
         (record.deadlines.wake === undefined || record.deadlines.wake <= clock.now());
     } catch (error) {
       result.failed.push({ runId, error: messageOf(error) });

@@ -1,13 +1,13 @@
 import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js';
 import { toActionRegistry } from '../actions/registry.js';
-import type { RunContext } from '../compile/buildMachine.js';
+import type { RunContext } from './types.js';
 import { compilePlaybook } from '../compile/compilePlaybook.js';
 import { FirstlineError } from '../errors.js';
 import { playbookFromData } from '../load/loadPlaybook.js';
 import { systemClock } from './clock.js';
 import { executeRun } from './executeRun.js';
 import { createRedactor } from './redact.js';
-import { seededRandom } from './retry.js';
+import { modeStrategy } from './modes.js';
 import { renderSafety, resolveRunSecrets, silentLogger, suspensionOf, withLease } from './hostOptions.js';
 import type { HostOptions } from './hostOptions.js';
 import type { RunResult, RunStore, StepRecord } from './types.js';
@@ -74,6 +74,7 @@ async function resumeHeld(runId: string, options: ResumeOptions): Promise<RunRes
     );
   }
   const safety = context ? await renderSafety(compiled, context, clock, options.store) : {};
+  const strategy = modeStrategy(record.mode);
   return executeRun({
     ...safety,
     // The lock the run took when it started is the one it renews, even if inputs render otherwise now.
@@ -81,11 +82,12 @@ async function resumeHeld(runId: string, options: ResumeOptions): Promise<RunRes
     ...suspensionOf(options),
     compiled,
     record,
+    strategy,
     registry,
     clock,
     secrets,
     redactor: createRedactor(Object.values(secrets)),
-    random: options.random ?? (record.mode === 'simulate' ? seededRandom(`${runId}:resume`) : Math.random),
+    random: options.random ?? strategy.defaultRandom(`${runId}:resume`),
     logger: options.logger ?? silentLogger,
     store: options.store,
     ...(options.onEvent && { onEvent: options.onEvent }),

@@ -1,20 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { toActionRegistry } from '../actions/registry.js';
 import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js';
 import { FirstlineError } from '../errors.js';
 import { compiledOf, compilePlaybook } from '../compile/compilePlaybook.js';
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
-import type { RunContext } from '../compile/buildMachine.js';
+import type { RunContext } from './types.js';
 import type { IRNode } from '../compile/ir.js';
 import type { LoadedPlaybook } from '../load/loadPlaybook.js';
-import { createVirtualClock, systemClock } from './clock.js';
 import { executeRun } from './executeRun.js';
 import type { RunExecution } from './executeRun.js';
 import { prepareInputs } from './inputs.js';
 import type { ScriptedOutcomes } from './modes.js';
-import { createScript } from './modes.js';
+import { createScript, modeStrategy } from './modes.js';
 import { createRedactor } from './redact.js';
-import { seededRandom } from './retry.js';
+import { playbookFromData } from '../load/loadPlaybook.js';
 import { renderSafety, resolveRunSecrets, silentLogger, suspensionOf, withLease } from './hostOptions.js';
 import type { HostOptions } from './hostOptions.js';
 import type { RunMode, RunRecord, RunResult, RunStore } from './types.js';
@@ -58,20 +56,19 @@ export async function runPlaybook(playbook: RunnablePlaybook, options: RunOption
 
 /** {@link runPlaybook}, also returning what a simulation recorded; simulatePlaybook builds on it. */
 export async function startRun(playbook: RunnablePlaybook, options: RunOptions): Promise<RunExecution> {
-  const mode = options.mode ?? 'live';
-  const compiled = compiledOf(playbook) ?? compilePlaybook(playbook, { actions: options.actions });
-  const registry = options.actions ? toActionRegistry(options.actions) : compiled.registry;
+  const strategy = modeStrategy(options.mode ?? 'live');
+  const mode = strategy.mode;
+  const compiled = compiledFor(playbook, options.actions);
+  const registry = compiled.registry;
   const inputs = prepareInputs(compiled.document, options.input);
-  const runId =
-    options.runId ??
-    (mode === 'simulate' ? `sim-${stableId(compiled.hash, inputs, options.trigger)}` : randomUUID());
-  const simulated = mode === 'simulate' && !options.secrets && !options.env;
-  const secrets = simulated
+  const runId = options.runId ?? strategy.runId(() => stableId(compiled.hash, inputs, options.trigger));
+  const placeholders = strategy.placeholderSecrets && !options.secrets && !options.env;
+  const secrets = placeholders
     ? Object.fromEntries(
         Object.keys(compiled.document.secrets ?? {}).map((name) => [name, `<secret ${name}>`]),
       )
     : await resolveRunSecrets(compiled.document.secrets, options);
-  const clock = options.clock ?? (mode === 'simulate' ? createVirtualClock() : systemClock);
+  const clock = options.clock ?? strategy.defaultClock();
   const startedAt = clock.now();
   const context: RunContext = {
     inputs,
@@ -104,7 +101,7 @@ export async function startRun(playbook: RunnablePlaybook, options: RunOptions):
   };
   const safety = await renderSafety(compiled, context, clock, options.store);
   // Simulation placeholders are not secret: redacting them would only hide what the script did.
-  const redactor = createRedactor(simulated ? [] : Object.values(secrets));
+  const redactor = createRedactor(placeholders ? [] : Object.values(secrets));
   const store = options.store;
   return withLease(store, runId, async () => {
     // A run id names one run: starting it again would overwrite its journal, the record that stops a
@@ -117,24 +114,58 @@ export async function startRun(playbook: RunnablePlaybook, options: RunOptions):
     return executeRun({
       compiled,
       record,
+      strategy,
       context,
       registry,
       clock,
       secrets,
       redactor,
-      random: options.random ?? (mode === 'simulate' ? seededRandom(runId) : Math.random),
+      random: options.random ?? strategy.defaultRandom(runId),
       logger: options.logger ?? silentLogger,
       ...(options.store && { store: options.store }),
       ...(options.onEvent && { onEvent: options.onEvent }),
       ...(options.signal && { signal: options.signal }),
       ...suspensionOf(options),
       ...safety,
-      ...(mode === 'simulate' && {
+      ...(strategy.scripted && {
         script: createScript(options.outcomes, scriptableSteps(compiled)),
         calls: new Map<string, unknown[]>(),
       }),
     });
   });
+}
+
+/**
+ * The compiled playbook a run uses. A compiled playbook run with other actions than it was validated
+ * against is compiled again with them (validated anew: an input valid for one definition may not be for
+ * another), unless every action it names is the very same definition in both.
+ */
+export function compiledFor(
+  playbook: RunnablePlaybook,
+  actions: ActionRegistry | Iterable<AnyActionDefinition> | undefined,
+): CompiledPlaybook {
+  const given = compiledOf(playbook);
+  if (!given) return compilePlaybook(playbook, { actions });
+  if (!actions) return given;
+  const registry = toActionRegistry(actions);
+  if (registry === given.registry || sameActions(given, registry)) return given;
+  return compilePlaybook(playbookFromData(given.document, given.file), { actions: registry });
+}
+
+/** True when every action the playbook names resolves to the same definition in `registry`. */
+function sameActions(compiled: CompiledPlaybook, registry: ActionRegistry): boolean {
+  for (const node of compiled.ir.nodes.values()) {
+    const ids =
+      node.kind === 'action'
+        ? [node.action]
+        : node.kind === 'parallel'
+          ? node.steps.map((s) => s.action)
+          : node.kind === 'poll'
+            ? [node.probe.action]
+            : [];
+    for (const id of ids) if (registry.get(id) !== compiled.registry.get(id)) return false;
+  }
+  return true;
 }
 
 const scriptable = new WeakMap<CompiledPlaybook, ReadonlySet<string>>();

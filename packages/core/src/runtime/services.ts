@@ -3,16 +3,12 @@ import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js
 import type { PlaybookIR } from '../compile/ir.js';
 import type { Redactor } from './redact.js';
 import type { RunBudget } from './safety.js';
-import type {
-  BudgetResult,
-  BudgetUse,
-  JournalEntry,
-  RunMode,
-  SkipReason,
-  StepRecord,
-  TraceEvent,
-} from './types.js';
+import type { BudgetResult, BudgetUse, JournalEntry, SkipReason, TraceEvent } from './types.js';
 import type { StepOutcome } from '../format/types.js';
+import { attachPort, portOf } from '../compile/machinePort.js';
+import type { MachinePort } from '../compile/machinePort.js';
+import type { ModeStrategy } from './modes.js';
+import type { StepRecorder } from './stepRecorder.js';
 
 /** How one attempt of an action is carried out: really, planned, or from a script. Modes swap this. */
 export type Invoke = (
@@ -32,9 +28,10 @@ export type InvokeResult = {
 };
 
 /** What every step actor of one run shares: the run's clock, trace, journal, secrets and actions. */
-export interface RunServices {
+export interface RunServices extends MachinePort {
   runId: string;
-  mode: RunMode;
+  /** What the run's mode means for side effects, locks, budgets and suspension. */
+  strategy: ModeStrategy;
   ir: PlaybookIR;
   playbookName: string;
   registry: ActionRegistry;
@@ -46,12 +43,17 @@ export interface RunServices {
   logger: Logger;
   /** Appends a (redacted) event to the trace and streams it. */
   emit(event: DistributiveOmit<TraceEvent, 'seq' | 'at'>): void;
-  /** The run's trace so far (already redacted). */
-  trace: readonly TraceEvent[];
+  /** Reports step starts and ends: the one place `step.start` and `step.end` are emitted. */
+  steps: StepRecorder;
   /** Journal entries recorded so far (from the store on resume). */
   journal: JournalEntry[];
   /** Records a side effect and resolves once it is stored: the write-ahead log of remediations. */
   record(entry: JournalEntry): Promise<void>;
+  /**
+   * Brackets a side effect in flight: a hand-back asked for meanwhile waits until it has ended, so a run
+   * is never suspended half-way through a remediation. Returns the function that marks its end.
+   */
+  sideEffect(): () => void;
   /**
    * Claims a side effect's journal key in the store before it starts, once across hosts: false when
    * another host already did (the step then does not start it). Absent without a claiming store.
@@ -79,26 +81,12 @@ export interface ScriptPlayer {
 /** `Omit` that keeps a union a union. */
 export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** What a step actor resolves with: the step's record, plus the records of steps it ran inside it. */
-export interface StepResult {
-  outcome: StepOutcome;
-  records: StepRecord[];
-  /** True when a remediation passed in this step: a general-form run that falls off its end then recovered. */
-  remediated?: boolean;
-  /** True when a budget refused the step's remediation: the run ends `skipped` (and escalates). */
-  halt?: boolean;
-}
-
-// The compiled machine is shared by every run of a playbook; what differs per run is found through
-// the actor system the run's actor created.
-const bySystem = new WeakMap<object, RunServices>();
-
-/** Binds a run's services to its actor system. */
+/** Binds a run's services to the actor system its machine runs in (they are its machine port too). */
 export function bindServices(system: object, services: RunServices): void {
-  bySystem.set(system, services);
+  attachPort(system, services);
 }
 
 /** The services of the run an actor belongs to, or undefined outside a run (path enumeration). */
 export function servicesOf(system: object | undefined): RunServices | undefined {
-  return system ? bySystem.get(system) : undefined;
+  return portOf(system) as RunServices | undefined;
 }

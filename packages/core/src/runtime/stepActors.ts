@@ -1,16 +1,17 @@
 import { fromPromise } from 'xstate';
 import type { AnyActorLogic } from 'xstate';
 import { BUILTIN_ACTORS } from '../compile/buildMachine.js';
-import type { StepInput } from '../compile/buildMachine.js';
+import type { StepInput } from './types.js';
 import type { ActionNode, ParallelNode, PlaybookIR, PollNode, WaitNode } from '../compile/ir.js';
 import { formatDuration } from '../format/duration.js';
 import { FirstlineError } from '../errors.js';
 import { evaluateExpression, truthy } from './evaluate.js';
 import { StepStopped, stoppedByRun, stoppedOutcome } from './attempt.js';
-import { endStep, executeActionStep } from './executeStep.js';
+import { executeActionStep } from './executeStep.js';
 import { sleep } from './retry.js';
 import { servicesOf } from './services.js';
-import type { Invoke, RunServices, StepResult } from './services.js';
+import type { Invoke, RunServices } from './services.js';
+import type { StepResult } from './types.js';
 import type { StepRecord } from './types.js';
 
 type Args = { input: StepInput; signal: AbortSignal; system: object };
@@ -76,7 +77,7 @@ async function waitStep(s: RunServices, input: StepInput, signal: AbortSignal): 
   const node: WaitNode = nodeOf(s, input.node, 'wait');
   const startedAt = s.clock.now();
   const until = startWait(s, node.id, input, startedAt + node.ms);
-  const base = { id: node.id, attempts: 1, visits: input.visit, startedAt };
+  const base = { id: node.id, attempts: 1, visits: input.visit };
   try {
     // The deadline is absolute: a run resumed half-way through a 2-minute wait waits only what is left.
     await sleep(s.clock, until - startedAt, signal);
@@ -84,21 +85,17 @@ async function waitStep(s: RunServices, input: StepInput, signal: AbortSignal): 
     const outcome = stoppedOutcome(s, signal);
     return {
       outcome,
-      records: [{ ...base, outcome, endedAt: s.clock.now(), error: 'stopped while waiting' }],
+      records: [s.steps.end({ ...base, outcome, error: 'stopped while waiting' }, signal)],
     };
   }
   s.emit({ type: 'wait.end', step: node.id });
-  return {
-    outcome: 'pass',
-    records: [endStep(s, signal, { ...base, outcome: 'pass', endedAt: s.clock.now() })],
-  };
+  return { outcome: 'pass', records: [s.steps.end({ ...base, outcome: 'pass' }, signal)] };
 }
 
 /** Starts a wait or a poll in the trace; its deadline is the one fixed when the step began, if any. */
 function startWait(s: RunServices, step: string, input: StepInput, fallback: number): number {
   const until = input.until ?? fallback;
-  const now = s.clock.now();
-  s.emit({ type: 'step.start', step, visit: input.visit });
+  const now = s.steps.start(step, input.visit);
   s.emit({ type: 'wait.start', step, until, durationMs: Math.max(0, until - now) });
   return until;
 }
@@ -162,15 +159,10 @@ async function pollStep(
 
   function done(outcome: StepRecord['outcome'], error?: string): StepResult {
     if (!stoppedByRun(signal)) s.emit({ type: 'wait.end', step: node.id });
-    const record = endStep(s, signal, {
-      id: node.id,
-      outcome,
-      attempts: polls,
-      visits: input.visit,
-      startedAt,
-      endedAt: s.clock.now(),
-      ...(error !== undefined && { error }),
-    });
+    const record = s.steps.end(
+      { id: node.id, outcome, attempts: polls, visits: input.visit, ...(error !== undefined && { error }) },
+      signal,
+    );
     return { outcome, records: [record, ...records] };
   }
 }
@@ -182,8 +174,7 @@ async function parallelStep(
   invoke: Invoke,
 ): Promise<StepResult> {
   const node: ParallelNode = nodeOf(s, input.node, 'parallel');
-  const startedAt = s.clock.now();
-  s.emit({ type: 'step.start', step: node.id, visit: input.visit });
+  s.steps.start(node.id, input.visit);
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
@@ -226,15 +217,10 @@ async function parallelStep(
   const quorum = typeof node.quorum === 'string' ? node.quorum : `at least ${node.quorum.atLeast}`;
   const error =
     outcome === 'pass' ? undefined : `${passed} of ${total} passed; quorum ${quorum} needs ${node.need}`;
-  const record = endStep(s, signal, {
-    id: node.id,
-    outcome,
-    attempts: 1,
-    visits: input.visit,
-    startedAt,
-    endedAt: s.clock.now(),
-    ...(error !== undefined && { error }),
-  });
+  const record = s.steps.end(
+    { id: node.id, outcome, attempts: 1, visits: input.visit, ...(error !== undefined && { error }) },
+    signal,
+  );
   return {
     outcome,
     records: [record, ...records],

@@ -46,6 +46,54 @@ export interface StepRecord {
   plan?: string;
 }
 
+/** The run's state as the machine keeps it: serializable, free of secret values, persisted after every step. */
+export interface RunContext {
+  inputs: Record<string, unknown>;
+  trigger: unknown;
+  run: {
+    id: string;
+    startedAt: number;
+    mode: RunMode;
+    playbook: string;
+    deadline: number;
+    outcome?: string;
+  };
+  steps: Record<string, StepRecord>;
+  visits: Record<string, number>;
+  /** First-line form: 0 for the first pass of the checks, then one more per recheck. */
+  round: number;
+  remediated: boolean;
+  outcome?: string;
+}
+
+/** Events the host sends a run: its deadline passed, or it was cancelled. */
+export type RunEvent = { type: 'RUN.TIMEOUT' } | { type: 'RUN.CANCEL' };
+
+/** What a finished run's machine outputs. */
+export interface MachineOutput {
+  outcome: string;
+  steps: Record<string, StepRecord>;
+}
+
+/** What an invoked step actor receives: which node, which visit, and the scope its expressions read. */
+export interface StepInput {
+  node: string;
+  visit: number;
+  scope: Pick<RunContext, 'inputs' | 'trigger' | 'run' | 'steps'>;
+  /** Absolute deadline (clock ms) of a wait or a poll, fixed when the step starts so a resume keeps it. */
+  until?: number;
+}
+
+/** What a step actor resolves with: the step's record, plus the records of steps it ran inside it. */
+export interface StepResult {
+  outcome: StepOutcome;
+  records: StepRecord[];
+  /** True when a remediation passed in this step: a general-form run that falls off its end then recovered. */
+  remediated?: boolean;
+  /** True when a budget refused the step's remediation: the run ends `skipped` (and escalates). */
+  halt?: boolean;
+}
+
 /** Fields every trace event carries. */
 interface TraceBase {
   /** Position in the run's trace, from 0. */

@@ -358,7 +358,7 @@ describe('suspension and resumeDue', () => {
     ).not.toBe('skipped');
   });
 
-  it('suspends on the host signal and resumes a run interrupted mid-step without repeating its reboot', async () => {
+  it('suspends on the host signal past its grace period and resumes a run interrupted mid-step without repeating its reboot', async () => {
     const store = createMemoryStore();
     const fixture = fleet();
     const { actions, reboots } = fixture;
@@ -369,6 +369,7 @@ describe('suspension and resumeDue', () => {
       store,
       runId: 'run-s',
       suspend: suspend.signal,
+      suspendGraceMs: 0,
       input: { instanceId: 'i-1' },
     });
     await waitFor(() => reboots.length === 1);
@@ -387,6 +388,53 @@ describe('suspension and resumeDue', () => {
     // The reboot was started and never recorded as finished: not repeated, the run re-checks.
     expect(fresh.reboots).toEqual([]);
     expect(due.resumed[0]!.steps.reboot).toMatchObject({ uncertain: true });
+  });
+
+  it('hands back at the next safe point: a reboot in flight ends and is journaled first, and is not repeated', async () => {
+    const store = createMemoryStore();
+    const fixture = fleet();
+    const { actions, reboots } = fixture;
+    const release = fixture.holdReboots();
+    const suspend = new AbortController();
+    const events: string[] = [];
+    const running = runPlaybook(playbook(''), {
+      actions,
+      store,
+      runId: 'run-safe',
+      suspend: suspend.signal,
+      input: { instanceId: 'i-1' },
+      onEvent: (e) => events.push(e.type),
+    });
+    await waitFor(() => reboots.length === 1);
+    suspend.abort(); // SIGTERM while the reboot is in flight: the run waits for it
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).not.toContain('run.suspend');
+    release();
+    const result = await running;
+    expect(result).toMatchObject({ outcome: 'suspended', suspended: { reason: 'signal' } });
+    const stored = (await store.load('run-safe'))!;
+    expect(stored.status).toBe('running');
+    // The reboot's end was journaled before the run was handed back.
+    expect(stored.journal.filter((e) => e.step === 'reboot').map((e) => e.status)).toEqual([
+      'started',
+      'done',
+    ]);
+
+    const fresh = fleet();
+    const due = await resumeDue({
+      store,
+      actions: fresh.actions,
+      clock: createVirtualClock({ startAt: Date.now() }),
+    });
+    expect(due.resumed).toHaveLength(1);
+    expect(fresh.reboots).toEqual([]);
+    expect(due.resumed[0]!.steps.reboot).toMatchObject({ outcome: 'pass' });
+    expect(due.resumed[0]!.steps.reboot?.uncertain).toBeUndefined();
+    expect(
+      due.resumed[0]!.trace.some(
+        (e) => e.type === 'decision' && e.message.includes('finished before the run was interrupted'),
+      ),
+    ).toBe(true);
   });
 
   it('leaves a run another host holds to it, and reports a run it cannot resume', async () => {

@@ -1,0 +1,168 @@
+import type { AnyActor } from 'xstate';
+import type { Clock } from '../../actions/types.js';
+import { FirstlineError } from '../../errors.js';
+import { driveVirtualClock } from '../clock.js';
+import type { MachineOutput, RunRecord, StepInput, VirtualClock } from '../types.js';
+import type { RecordWriter } from './recordWriter.js';
+
+/** How a run's actor stopped: its output, a crash of the machine itself, or handed back to the store. */
+export interface Settlement {
+  output?: MachineOutput;
+  crash?: unknown;
+  suspended?: { reason: 'wait' | 'signal'; wakeAt?: number };
+}
+
+/** What the lifecycle of one run needs. */
+export interface LifecycleOptions {
+  actor: AnyActor;
+  record: RunRecord;
+  clock: Clock;
+  writer: RecordWriter;
+  /** The snapshot is stored after every step (there is a store). */
+  persists: boolean;
+  /** The run may be handed back (a store, and a mode that hands back). */
+  canSuspend: boolean;
+  /** See HostOptions.suspendBefore. */
+  suspendBefore?: number;
+  /** See HostOptions.suspend. */
+  suspend?: AbortSignal;
+  /** See HostOptions.suspendGraceMs. */
+  suspendGraceMs: number;
+  /** See HostOptions.signal. */
+  signal?: AbortSignal;
+  /** Called when the run's deadline passes, before the machine is told. */
+  onDeadline(): void;
+}
+
+/** Deadline, cancellation and hand-back of one run's actor, and the wait for it to settle. */
+export interface RunLifecycle {
+  /**
+   * Brackets a side effect in flight; returns the function that marks its end. A hand-back asked for
+   * meanwhile takes effect when the last one ends, so a run is never suspended half-way through one.
+   */
+  sideEffect(): () => void;
+  /** Starts the actor with its deadline, cancel and hand-back armed; resolves once the run settled. */
+  run(): Promise<Settlement>;
+}
+
+const isVirtual = (clock: Clock): clock is VirtualClock => (clock as Partial<VirtualClock>).virtual === true;
+
+/** Arms a run's lifecycle around its actor; the actor is started by {@link RunLifecycle.run}. */
+export function createLifecycle(options: LifecycleOptions): RunLifecycle {
+  const { actor, record, clock, writer } = options;
+  const settlement: Settlement = {};
+  let settled = false;
+  let inFlight = 0;
+  let handBackAsked = false;
+  let graceTimer: unknown;
+  let resolveSettled!: () => void;
+  const finished = new Promise<void>((resolve) => (resolveSettled = resolve));
+  const settle = () => {
+    settled = true;
+    resolveSettled();
+  };
+  // The run stops where it is, stored as `running`. The snapshot is that of the step in progress:
+  // restoring it starts that step again (a wait re-arms its absolute deadline; an action consults the
+  // journal). On a signal the actor stops at once, so nothing starts after the snapshot was taken.
+  const suspendRun = (reason: 'wait' | 'signal', wakeAt?: number) => {
+    if (settled) return;
+    if (graceTimer !== undefined) clock.clearTimeout(graceTimer);
+    settlement.suspended = { reason, ...(wakeAt !== undefined && { wakeAt }) };
+    if (reason === 'signal') {
+      record.snapshot = actor.getPersistedSnapshot();
+      actor.stop();
+    }
+    settle();
+  };
+  // A side effect in flight gets the grace period to end (its journal then says how it ended); past it
+  // the run is handed back anyway, and a resume finds the side effect started, not finished: it is not
+  // repeated, the run re-checks instead.
+  const onSuspend = () => {
+    handBackAsked = true;
+    if (inFlight === 0) suspendRun('signal');
+    else graceTimer = clock.setTimeout(() => suspendRun('signal'), options.suspendGraceMs);
+  };
+
+  actor.subscribe({
+    next(snapshot: { status: string; output?: unknown }) {
+      // Stopping a suspended actor must not overwrite the snapshot it was suspended at.
+      if (settlement.suspended) return;
+      if (snapshot.status === 'done') {
+        settlement.output = snapshot.output as MachineOutput;
+        settle();
+        return;
+      }
+      if (!options.persists) return;
+      record.snapshot = actor.getPersistedSnapshot();
+      record.deadlines.wake = waitingUntil(record.snapshot);
+      void writer.save();
+      const wake = record.deadlines.wake;
+      if (
+        options.canSuspend &&
+        options.suspendBefore !== undefined &&
+        wake !== undefined &&
+        wake > options.suspendBefore
+      )
+        suspendRun('wait', wake);
+    },
+    // A crash inside the machine itself (not an action: those are outcomes) must still end the run.
+    error(error) {
+      settlement.crash = error;
+      settle();
+    },
+  });
+
+  return {
+    sideEffect() {
+      inFlight++;
+      return () => {
+        inFlight--;
+        if (handBackAsked && inFlight === 0) suspendRun('signal');
+      };
+    },
+    async run() {
+      const onTimeout = () => {
+        options.onDeadline();
+        actor.send({ type: 'RUN.TIMEOUT' });
+      };
+      const deadlineTimer = clock.setTimeout(onTimeout, Math.max(0, record.deadlines.run - clock.now()));
+      const onAbort = () => actor.send({ type: 'RUN.CANCEL' });
+      const suspend = options.canSuspend ? options.suspend : undefined;
+      actor.start();
+      if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (suspend?.aborted) onSuspend();
+      else suspend?.addEventListener('abort', onSuspend, { once: true });
+      try {
+        if (isVirtual(clock)) {
+          await driveVirtualClock(clock, () => settled, { busy: () => writer.busy() });
+          if (!settled)
+            throw new FirstlineError(
+              'E_SIMULATION',
+              'the run is stuck: nothing is running and no timer is due',
+            );
+        }
+        await finished;
+      } finally {
+        clock.clearTimeout(deadlineTimer);
+        if (graceTimer !== undefined) clock.clearTimeout(graceTimer);
+        options.signal?.removeEventListener('abort', onAbort);
+        suspend?.removeEventListener('abort', onSuspend);
+        if (settlement.suspended?.reason === 'wait') record.snapshot = actor.getPersistedSnapshot();
+        actor.stop();
+      }
+      return settlement;
+    },
+  };
+}
+
+/** The absolute deadline of the wait in progress, read from the persisted snapshot's running child. */
+function waitingUntil(snapshot: unknown): number | undefined {
+  const children =
+    (snapshot as { children?: Record<string, { snapshot?: { input?: StepInput } }> }).children ?? {};
+  for (const child of Object.values(children)) {
+    const until = child.snapshot?.input?.until;
+    if (typeof until === 'number') return until;
+  }
+  return undefined;
+}
