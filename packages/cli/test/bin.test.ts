@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,55 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FIXTURES } from './support.js';
+import { firstline, requireBuiltBin } from './subprocess.js';
 
 // The built `firstline` bin as a real subprocess: exit codes, colours by NO_COLOR / FORCE_COLOR,
 // plain output when piped, and Ctrl-C on a live run (a first hands it back, a second cancels it).
-// `pnpm test` builds before it tests.
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const EXAMPLES = fileURLToPath(new URL('../../../examples/playbooks/', import.meta.url));
 // eslint-disable-next-line no-control-regex -- an ANSI escape is exactly what is looked for
 const ANSI = /\u001b\[/;
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Spawns the bin with a clean environment (no TTY: stdout is a pipe). */
-function firstline(
-  args: string[],
-  env: Record<string, string> = {},
-  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
-  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
-) {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: FIXTURES,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AWS_REGION: 'us-east-1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    onStdout?.(stdout, child);
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    onStderr?.(stderr, child);
-  });
-  return new Promise<Exit>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
-
-beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run pnpm build first (pnpm test does)`);
-});
+beforeAll(requireBuiltBin);
 
 describe('the firstline bin (subprocess)', () => {
   it('--version exits 0 and prints the version', async () => {
