@@ -1,9 +1,10 @@
 // A run cancelled after its remediation changed something must still tell people: `notify.cancelled`
 // when the playbook has it, else the `unrecovered` notifications. Simulations on a virtual clock: the
-// cancel lands half-way through the 10-minute recheck wait, in virtual time.
+// cancel lands half-way through the 10-minute recheck wait, in virtual time. And a cancel that comes
+// while a hand-back waits for a side effect in flight (SIGTERM, then Ctrl-C) wins over the hand-back.
 import { describe, expect, it } from 'vitest';
-import { createVirtualClock, simulatePlaybook } from '@firstline/core';
-import { eventsOf, yamlPlaybook } from './support.js';
+import { createMemoryStore, createVirtualClock, runPlaybook, simulatePlaybook } from '@firstline/core';
+import { createFakeAction, eventsOf, hang, yamlPlaybook } from './support.js';
 
 const BASE = `checks:
   - id: url
@@ -83,5 +84,34 @@ describe('a run cancelled after a remediation', () => {
     expect(result.calls('test.ec2.reboot')).toEqual([]);
     expect(result.calls('test.pager.alert')).toEqual([]);
     expect(decisions(result.trace)).toEqual(['the run was cancelled: cancelled']);
+  });
+});
+
+describe('a cancel while a hand-back waits for a side effect in flight', () => {
+  it('wins: the run ends cancelled and every cancelled notification goes out', async () => {
+    const suspend = new AbortController();
+    const cancel = new AbortController();
+    const check = createFakeAction('test.http.check', 'probe', () => Promise.resolve({ ok: false }));
+    // The host asks for the run back 1 s into the reboot (a SIGTERM), then cancels 1 s later (Ctrl-C).
+    const reboot = createFakeAction('test.ec2.reboot', 'remediation', (_input, ctx) => {
+      ctx.clock.setTimeout(() => suspend.abort(), 1_000);
+      ctx.clock.setTimeout(() => cancel.abort(), 2_000);
+      return hang(ctx.signal);
+    });
+    const chat = createFakeAction('test.chat.post', 'notify');
+    const pager = createFakeAction('test.pager.alert', 'notify');
+    const body = `${BASE}${CANCELLED}    - id: stopped-too\n      action: test.chat.post\n      with: { text: 'cancelled, twice' }\n`;
+    const result = await runPlaybook(yamlPlaybook(body, 'cancel-in-grace'), {
+      actions: [check.action, reboot.action, chat.action, pager.action],
+      store: createMemoryStore(),
+      clock: createVirtualClock(),
+      suspend: suspend.signal,
+      signal: cancel.signal,
+    });
+    expect(result.outcome).toBe('cancelled');
+    expect(result.suspended).toBeUndefined();
+    expect(reboot.contexts[0]!.signal.aborted).toBe(true);
+    expect(chat.inputs).toEqual([{ text: 'cancelled' }, { text: 'cancelled, twice' }]);
+    expect(eventsOf(result.trace, 'run.suspend')).toEqual([]);
   });
 });
