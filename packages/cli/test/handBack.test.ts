@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createVirtualClock, VIRTUAL_CLOCK_START } from '@firstline/core';
 import type { RunRecord } from '@firstline/core';
@@ -114,5 +116,18 @@ describe('a run handed back', () => {
     const missing = await cli(['cancel', 'no-such-run', '--store', store]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`E_RUN_NOT_FOUND  no run no-such-run in ${store}`);
+  });
+});
+
+describe('the help of run and resume', () => {
+  it('says what SIGTERM and Ctrl-C do, the exit code, and links the durability page, which is in this repository', async () => {
+    const repo = fileURLToPath(new URL('../../../', import.meta.url));
+    for (const command of ['run', 'resume']) {
+      const { stdout } = await cli([command, '--help']);
+      expect(stdout, command).toMatch(/SIGTERM .*Ctrl-C hands the run back/);
+      expect(stdout, command).toContain('See docs/concepts/durability.md');
+      expect(existsSync(join(repo, 'docs/concepts/durability.md'))).toBe(true);
+    }
+    expect((await cli(['--help'])).stdout).toContain('3 the run was handed back');
   });
 });

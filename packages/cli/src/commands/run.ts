@@ -12,6 +12,12 @@ import { renderAlreadyEnded, renderHandedBack } from '../render/runState.js';
 import { GOOD_OUTCOMES, renderOutcome } from '../render/simulation.js';
 import { declaredInputs } from './simulate.js';
 
+/**
+ * How long a hand-back waits for a remediation or notification in flight: `docker stop` kills 10 s
+ * after its SIGTERM, so half of that is left to store the run and exit.
+ */
+export const HAND_BACK_GRACE_MS = 5_000;
+
 /** Options shared by `firstline run` and `firstline resume`. */
 export interface StoreFlags {
   /** Where run records are kept (default `$FIRSTLINE_STORE`, else `.firstline/runs`). */
@@ -175,7 +181,7 @@ export function hostOptions(ctx: CliContext, host: RunHost): HostOptions {
   return {
     env: io.env,
     ...(io.signal && { signal: io.signal }),
-    ...(io.suspend && { suspend: io.suspend }),
+    ...(io.suspend && { suspend: io.suspend, suspendGraceMs: HAND_BACK_GRACE_MS }),
     ...(host.secrets && { secrets: host.secrets }),
     ...(host.clock && { clock: host.clock }),
   };
