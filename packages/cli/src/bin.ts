@@ -1,16 +1,36 @@
 #!/usr/bin/env node
-// The `firstline` executable: the process around runCli. Ctrl-C (or SIGTERM) aborts the signal the
-// commands get, so a live run is cancelled cleanly and recorded; a second Ctrl-C exits at once.
+// The `firstline` executable: the process around runCli. For `run` and `resume`, SIGTERM (every deploy
+// of a container sends one) and a first Ctrl-C hand the run back: it is stored as it is and exits 3,
+// for `firstline resume` to finish. A second Ctrl-C cancels it instead (its notifications still go
+// out); a third exits at once. Other commands have nothing to hand back and stop at once.
 import { processIo } from './io.js';
 import { runCli } from './runCli.js';
 
-const controller = new AbortController();
-let interrupted = false;
+const argv = process.argv.slice(2);
+const command = argv.find((arg) => !arg.startsWith('-'));
+const holdsRuns = command === 'run' || command === 'resume';
+
+const handBack = new AbortController();
+const cancel = new AbortController();
+const say = (text: string) => void process.stderr.write(`\nfirstline: ${text}\n`);
+// The conventional exit code of a process ended by a signal: 128 + its number.
+const exitNow = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : 143);
+
 const onSignal = (signal: NodeJS.Signals) => {
-  if (interrupted) process.exit(130);
-  interrupted = true;
-  process.stderr.write(`\nfirstline: ${signal}: cancelling the run (again to exit at once)\n`);
-  controller.abort(new Error(`cancelled by ${signal}`));
+  if (!holdsRuns) exitNow(signal);
+  if (!handBack.signal.aborted) {
+    say(
+      `${signal}: handing the run back: it will be stored and can be finished with \`firstline resume --due\`` +
+        ` (Ctrl-C again cancels it instead)`,
+    );
+    handBack.abort(new Error(`handed back on ${signal}`));
+  } else if (signal !== 'SIGINT') {
+    // An orchestrator repeating its SIGTERM wants the same thing: the hand-back is under way.
+    say(`${signal}: already handing the run back`);
+  } else if (!cancel.signal.aborted) {
+    say('SIGINT: cancelling the run; its notifications still go out (Ctrl-C again exits at once)');
+    cancel.abort(new Error('cancelled by SIGINT'));
+  } else exitNow(signal);
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
@@ -20,4 +40,4 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = await runCli(process.argv.slice(2), { io: processIo(controller.signal) });
+process.exitCode = await runCli(argv, { io: processIo(cancel.signal, handBack.signal) });

@@ -23,5 +23,8 @@ export class UsageError extends Error {
   }
 }
 
-/** The CLI's exit codes: 0 good, 1 the run's outcome was not good (or a test failed), 2 bad input or usage. */
-export const EXIT = { ok: 0, bad: 1, usage: 2 } as const;
+/**
+ * The CLI's exit codes: 0 good, 1 the run's outcome was not good (or a test failed), 2 bad input or
+ * usage, 3 the run was handed back (SIGTERM, Ctrl-C): stored, not over, for `firstline resume`.
+ */
+export const EXIT = { ok: 0, bad: 1, usage: 2, handedBack: 3 } as const;

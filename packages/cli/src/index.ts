@@ -15,6 +15,8 @@ export type { FileValidation, ValidateFlags } from './commands/validate.js';
 export { simulateCommand } from './commands/simulate.js';
 export type { SimulateFlags } from './commands/simulate.js';
 export { resumeCommand, runCommand } from './commands/run.js';
+export { cancelCommand } from './commands/cancel.js';
+export type { CancelFlags } from './commands/cancel.js';
 export type { RunFlags, RunHost, StoreFlags } from './commands/run.js';
 export { readReportSource, renderReport, reportCommand } from './commands/report.js';
 export type { ReportFlags, ReportSource } from './commands/report.js';

@@ -14,8 +14,13 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Relative paths resolve against this. */
   cwd: string;
-  /** Aborted on Ctrl-C (SIGINT/SIGTERM) by the bin; a live run is then cancelled and recorded. */
+  /** Aborted by the bin on a second Ctrl-C: a live run is then cancelled (its notifications go out). */
   signal?: AbortSignal;
+  /**
+   * Aborted by the bin on SIGTERM or a first Ctrl-C: a live run is handed back, stored as it is, for
+   * `firstline resume` to finish (see docs/concepts/durability.md).
+   */
+  suspend?: AbortSignal;
 }
 
 /** The colours the CLI uses; each is the identity when colours are off. */
@@ -69,8 +74,11 @@ export function colorEnabled(isTTY: boolean, env: Record<string, string | undefi
   return isTTY && env.TERM !== 'dumb';
 }
 
-/** The real process's io: stdout/stderr, the process environment and working directory. */
-export function processIo(signal?: AbortSignal): CliIo {
+/**
+ * The real process's io: stdout/stderr, the process environment and working directory; `signal`
+ * cancels a live run, `suspend` hands it back.
+ */
+export function processIo(signal?: AbortSignal, suspend?: AbortSignal): CliIo {
   const isTTY = process.stdout.isTTY === true;
   return {
     out: (text) => void process.stdout.write(text),
@@ -80,6 +88,7 @@ export function processIo(signal?: AbortSignal): CliIo {
     env: process.env,
     cwd: process.cwd(),
     ...(signal && { signal }),
+    ...(suspend && { suspend }),
   };
 }
 

@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
+import { cancelCommand } from './commands/cancel.js';
+import type { CancelFlags } from './commands/cancel.js';
 import { graphCommand } from './commands/graph.js';
 import { pathsCommand } from './commands/paths.js';
 import { reportCommand } from './commands/report.js';
@@ -62,7 +64,8 @@ export function createProgram(ctx: CliContext, result: ProgramResult, host: RunH
     .addHelpText(
       'after',
       `
-Exit codes: 0 success, 1 the run's outcome was not good (or a scenario failed), 2 invalid playbook, input or usage.
+Exit codes: 0 success, 1 the run's outcome was not good (or a scenario failed), 2 invalid playbook, input or usage,
+3 the run was handed back (SIGTERM or Ctrl-C): stored, not over; finish it with firstline resume.
 
 Example:
   $ firstline validate playbooks/
@@ -126,7 +129,10 @@ Example:
       'after',
       `
 AWS credentials come from the standard AWS chain; secrets from the playbook's secrets: references.
-Ctrl-C cancels the run cleanly and records it as cancelled.
+SIGTERM (a container's stop, a deploy) or Ctrl-C hands the run back: it is stored in the store as it is
+and the command exits 3; firstline resume --due (e.g. from cron) finishes it, no remediation repeated.
+Ctrl-C a second time cancels it instead: it ends cancelled and its notifications still go out.
+The store must outlive the process (a volume in a container). See docs/concepts/durability.md.
 
 Example:
   $ firstline run ec2-first-line.yaml --shadow -i instanceId=i-0abc1234 -i url=https://app.example.com/health`,
@@ -145,13 +151,39 @@ Example:
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
-      '\nExample:\n  $ firstline resume 0b7c9a52-8d1e-4f0e-9c1a-5d2b3e4f6a7b --store .firstline/runs\n  $ firstline resume --due   # e.g. from cron every minute',
+      `
+A run that had already ended is not run again: its outcome and when it ended are printed, exit 1.
+SIGTERM or Ctrl-C hands the run back again (exit 3), a second Ctrl-C cancels it. See docs/concepts/durability.md.
+
+Example:
+  $ firstline resume 0b7c9a52-8d1e-4f0e-9c1a-5d2b3e4f6a7b --store .firstline/runs
+  $ firstline resume --due   # e.g. from cron every minute`,
     )
     .action(async (runId: string | undefined, flags: StoreFlags & { due?: boolean }) => {
       if (flags.due && runId !== undefined) throw new UsageError('give a run id or --due, not both');
       if (flags.due) result.exit = await resumeDueCommand(flags, ctx, host);
       else if (runId !== undefined) result.exit = await resumeCommand(runId, flags, ctx, host);
       else throw new UsageError('which run? give its id, or --due to resume every run that is due');
+    });
+
+  program
+    .command('cancel')
+    .description('cancel a stored run that is not over (handed back, or left by a crashed process)')
+    .argument('<runId>', 'the run id (its record is <store>/<runId>.json)')
+    .option('--store <dir>', 'where run records are kept (default $FIRSTLINE_STORE or .firstline/runs)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Nothing more runs but the run's notifications (notify.cancelled, or the unrecovered ones once a
+remediation passed); it ends cancelled and its lock is freed. Exit 0 when cancelled; 1 when it had
+already ended or a live process holds it (cancel it there); 2 for an unknown run id.
+
+Example:
+  $ firstline cancel 0b7c9a52-8d1e-4f0e-9c1a-5d2b3e4f6a7b --store .firstline/runs`,
+    )
+    .action(async (runId: string, flags: CancelFlags) => {
+      result.exit = await cancelCommand(runId, flags, ctx, host);
     });
 
   program

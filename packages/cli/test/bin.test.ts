@@ -1,56 +1,20 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES } from './support.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { firstline, requireBuiltBin } from './subprocess.js';
 
 // The built `firstline` bin as a real subprocess: exit codes, colours by NO_COLOR / FORCE_COLOR,
-// plain output when piped, and Ctrl-C on a live run. `pnpm test` builds before it tests.
+// plain output when piped, and Ctrl-C on a live run (a first hands it back, a second cancels it).
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const EXAMPLES = fileURLToPath(new URL('../../../examples/playbooks/', import.meta.url));
 // eslint-disable-next-line no-control-regex -- an ANSI escape is exactly what is looked for
 const ANSI = /\u001b\[/;
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Spawns the bin with a clean environment (no TTY: stdout is a pipe). */
-function firstline(
-  args: string[],
-  env: Record<string, string> = {},
-  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
-) {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: FIXTURES,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AWS_REGION: 'us-east-1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    onStdout?.(stdout, child);
-  });
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise<Exit>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
-
-beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run pnpm build first (pnpm test does)`);
-});
+beforeAll(requireBuiltBin);
 
 describe('the firstline bin (subprocess)', () => {
   it('--version exits 0 and prints the version', async () => {
@@ -96,31 +60,44 @@ describe('the firstline bin (subprocess)', () => {
 
 describe('Ctrl-C on a live run (subprocess)', () => {
   let store: string;
-  const server = createServer(() => {
-    // Never answers: the HTTP check hangs until it is cancelled.
-  });
+  // Never answers: an HTTP check (or a Slack post) to it hangs until it is aborted.
+  const server = createServer(() => undefined);
   let closedConnections = 0;
   server.on('connection', (socket) => socket.on('close', () => closedConnections++));
+  const url = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   beforeAll(async () => {
-    store = await mkdtemp(join(tmpdir(), 'firstline-bin-'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  beforeEach(async () => {
+    store = await mkdtemp(join(tmpdir(), 'firstline-bin-'));
+  });
+  afterEach(async () => {
+    await rm(store, { recursive: true, force: true });
   });
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
-    await rm(store, { recursive: true, force: true });
   });
 
-  it('aborts the slow action in flight, records the run as cancelled and exits 1', async () => {
-    const { port } = server.address() as AddressInfo;
-    const url = `http://127.0.0.1:${port}/health`;
+  /** The one run record in the store. */
+  const onlyRecord = async () => {
+    const [file] = (await readdir(store)).filter((name) => name.endsWith('.json'));
+    return JSON.parse(await readFile(join(store, file!), 'utf8')) as {
+      status: string;
+      outcome?: string;
+      deadlines: { wake?: number };
+      trace: Array<{ type: string; reason?: string }>;
+    };
+  };
+
+  it('a first Ctrl-C during a probe hands the run back at once: the request aborted, stored running, exit 3', async () => {
     let sent = false;
     const result = await firstline(
-      ['run', 'slow-http.yaml', '-i', `url=${url}`, '--store', store],
+      ['run', 'slow-http.yaml', '-i', `url=${url()}/health`, '--store', store],
       {},
       (out, child) => {
-        // Interrupt once the check is under way (its attempt line is printed when it starts).
+        // Interrupt once the check is under way (its step line is printed when it starts).
         if (!sent && out.includes('step      probe http.check')) {
           sent = true;
           child.kill('SIGINT');
@@ -128,35 +105,58 @@ describe('Ctrl-C on a live run (subprocess)', () => {
       },
     );
     expect(sent).toBe(true);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('SIGINT: cancelling the run');
-    expect(result.stdout).toContain('cancelled');
+    expect(result.stderr).toContain(
+      'SIGINT: handing the run back: it will be stored and can be finished with `firstline resume --due`',
+    );
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain('handed back  run ');
     expect(closedConnections).toBeGreaterThanOrEqual(1); // the request was aborted, not left hanging
-    const [file] = await readdir(store);
-    const record = JSON.parse(await readFile(join(store, file!), 'utf8')) as {
-      status: string;
-      outcome: string;
-    };
-    expect(record).toMatchObject({ status: 'done', outcome: 'cancelled' });
+    const record = await onlyRecord();
+    expect(record.status).toBe('running');
+    expect(record.trace.at(-1)).toMatchObject({ type: 'run.suspend', reason: 'signal' });
   });
 
-  it('a wait is cancelled the same way: the run ends at once, not after its 10 minutes', async () => {
-    const waitStore = await mkdtemp(join(tmpdir(), 'firstline-bin-'));
-    try {
-      let sent = false;
-      const result = await firstline(['run', 'long-wait.yaml', '--store', waitStore], {}, (out, child) => {
-        if (!sent && out.includes('wait      settle until')) {
-          sent = true;
-          child.kill('SIGINT');
+  it('a first Ctrl-C in a wait hands it back with its wake time: the run ends at once, not after 10 minutes', async () => {
+    let sent = false;
+    const result = await firstline(['run', 'long-wait.yaml', '--store', store], {}, (out, child) => {
+      if (!sent && out.includes('wait      settle until')) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/outcome {2}suspended in /);
+    expect(result.stdout).toMatch(/not over: its wait ends at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    const record = await onlyRecord();
+    expect(record.status).toBe('running');
+    expect(record.deadlines.wake).toEqual(expect.any(Number));
+  });
+
+  it('a second Ctrl-C while the hand-back waits for a notification in flight cancels the run, exit 1', async () => {
+    let first = false;
+    let second = false;
+    const child = firstline(
+      ['run', 'slow-notify.yaml', '-i', `url=${url()}/api/`, '--store', store],
+      { SLACK_TOKEN: 'fake-token-slack-123' },
+      (out, proc) => {
+        // The hand-back waits for the post in flight (up to 10 s): a second Ctrl-C meanwhile cancels.
+        if (!first && out.includes('step      tell slack.post')) {
+          first = true;
+          proc.kill('SIGINT');
         }
-      });
-      expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(/outcome {2}cancelled/);
-      const [file] = await readdir(waitStore);
-      const record = JSON.parse(await readFile(join(waitStore, file!), 'utf8')) as { outcome: string };
-      expect(record.outcome).toBe('cancelled');
-    } finally {
-      await rm(waitStore, { recursive: true, force: true });
-    }
+      },
+      (err, proc) => {
+        if (first && !second && err.includes('handing the run back')) {
+          second = true;
+          proc.kill('SIGINT');
+        }
+      },
+    );
+    const result = await child;
+    expect(second).toBe(true);
+    expect(result.stderr).toContain('SIGINT: cancelling the run; its notifications still go out');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/outcome {2}cancelled/);
+    expect(await onlyRecord()).toMatchObject({ status: 'done', outcome: 'cancelled' });
   });
 });

@@ -61,6 +61,7 @@ describe('firstline validate', () => {
       ['broken.yaml', false],
       ['long-wait.yaml', true],
       ['slow-http.yaml', false], // http.check is not among the fake actions these tests run with
+      ['slow-notify.yaml', false], // nor is slack.post
       ['web-first-line.yaml', true],
     ]);
     expect(report.files[0]!.issues).toHaveLength(4);
@@ -211,6 +212,7 @@ describe('usage', () => {
       'simulate',
       'run',
       'resume',
+      'cancel',
       'test',
       'graph',
       'paths',
@@ -300,13 +302,26 @@ describe('firstline run, resume and report', () => {
     expect(await readFile(join(store, file!), 'utf8')).not.toContain('fake-chat-token-123');
   });
 
-  it('resume of a finished run prints its stored result; an unknown run id is exit 2', async () => {
-    await cli(['run', 'web-first-line.yaml', '-i', 'host=web-1', '--store', store]);
+  it('resume of a finished run says it had ended, runs nothing, exit 1; an unknown run id is exit 2', async () => {
+    const world: FakeWorld = { statuses: [200], calls: [] };
+    await cli(['run', 'web-first-line.yaml', '-i', 'host=web-1', '--store', store], { world });
     const [file] = await readdir(store);
     const runId = file!.replace(/\.json$/, '');
-    const again = await cli(['resume', runId, '--store', store, '--json']);
-    expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ runId, outcome: 'healthy' });
+    const endedAt = VIRTUAL_CLOCK_START;
+    const later = createVirtualClock({ startAt: endedAt + 3 * 3_600_000 + 125_000 });
+    const again = await cli(['resume', runId, '--store', store], { world, clock: later });
+    expect(again.code).toBe(1);
+    expect(again.stdout).toBe(
+      `run ${runId} had already ended: outcome healthy at ${new Date(endedAt).toISOString().slice(0, 19).replace('T', ' ')} UTC (3h2m5s ago); nothing was run\n`,
+    );
+    const json = await cli(['resume', runId, '--store', store, '--json'], { world });
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      runId,
+      outcome: 'healthy',
+      alreadyEnded: { outcome: 'healthy', endedAt },
+    });
+    expect(world.calls).toHaveLength(1); // the first run's check, nothing since
     const missing = await cli(['resume', 'no-such-run', '--store', store]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('E_RUN_NOT_FOUND');

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { ActionError, createVirtualClock, defineAction } from '@firstline/core';
-import type { AnyActionDefinition } from '@firstline/core';
+import type { AnyActionDefinition, Clock } from '@firstline/core';
 import { createCapturingIo, runCli } from '@firstline/cli';
 import type { CliIo } from '@firstline/cli';
 
@@ -73,14 +73,15 @@ export function fakeActions(world: FakeWorld): AnyActionDefinition[] {
   ];
 }
 
-/** Runs the CLI in-process with the fake actions and no real AWS; returns exit code and output. */
+/** Runs the CLI in-process with the fake actions and no real AWS (a given clock, else a fresh virtual one). */
 export async function cli(
   argv: string[],
-  options: { io?: Partial<CliIo>; world?: FakeWorld } = {},
+  options: { io?: Partial<CliIo>; world?: FakeWorld; clock?: Clock } = {},
 ): Promise<{ code: number; stdout: string; stderr: string; world: FakeWorld }> {
   const world = options.world ?? { statuses: [200], calls: [] };
   const io = createCapturingIo({ cwd: FIXTURES, env: { CHAT_TOKEN: 'fake-chat-token-123' }, ...options.io });
   // A virtual clock: live runs' waits (the 1m recheck) pass at once, and timings are reproducible.
-  const code = await runCli(argv, { io, actions: fakeActions(world), host: { clock: createVirtualClock() } });
+  const clock = options.clock ?? createVirtualClock();
+  const code = await runCli(argv, { io, actions: fakeActions(world), host: { clock } });
   return { code, stdout: io.stdout(), stderr: io.stderr(), world };
 }

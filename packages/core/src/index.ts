@@ -98,7 +98,7 @@ export type { RunnablePlaybook, RunOptions } from './runtime/runPlaybook.js';
 export type { HostOptions } from './runtime/hostOptions.js';
 export { simulatePlaybook } from './runtime/simulatePlaybook.js';
 export type { SimulateOptions, SimulationResult } from './runtime/simulatePlaybook.js';
-export { resumeRun } from './runtime/resumeRun.js';
+export { cancelRun, resumeRun } from './runtime/resumeRun.js';
 export type { ResumeOptions } from './runtime/resumeRun.js';
 export { resumeDue } from './runtime/resumeDue.js';
 export type { ResumeDueOptions, ResumeDueResult } from './runtime/resumeDue.js';
@@ -122,6 +122,7 @@ export type {
   BudgetResult,
   BudgetUse,
   JournalEntry,
+  LeaseHolder,
   LockResult,
   RunMode,
   RunRecord,

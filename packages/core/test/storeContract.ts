@@ -38,7 +38,7 @@ const ODD_KEYS = [
 
 /** Requires the optional methods every shared store must have, so the tests read plainly. */
 function full(store: RunStore): Required<RunStore> {
-  for (const method of ['acquire', 'release', 'claim', 'lock', 'unlock', 'spend'] as const)
+  for (const method of ['acquire', 'release', 'leaseHolder', 'claim', 'lock', 'unlock', 'spend'] as const)
     expect(typeof store[method], `store.${method}`).toBe('function');
   return store as Required<RunStore>;
 }
@@ -129,6 +129,18 @@ export function describeRunStore(name: string, makeStore: () => Promise<StoreUnd
         expect(await store.acquire('run-a', 'host-2')).toBe(false);
         await store.release('run-a', 'host-1');
         expect(await store.acquire('run-a', 'host-2')).toBe(true);
+      });
+
+      it('say who holds them (and until when, if they lapse), and nothing once released', async () => {
+        expect(await store.leaseHolder('run-a')).toBeUndefined();
+        const before = Date.now();
+        await store.acquire('run-a', 'host-1');
+        const held = await store.leaseHolder('run-a');
+        expect(held?.owner).toBe('host-1');
+        if (held?.until !== undefined) expect(held.until).toBeGreaterThan(before);
+        expect(await store.leaseHolder('run-b')).toBeUndefined();
+        await store.release('run-a', 'host-1');
+        expect(await store.leaseHolder('run-a')).toBeUndefined();
       });
 
       it('go to exactly one of many hosts asking at once', async () => {

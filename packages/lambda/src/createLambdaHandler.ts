@@ -71,6 +71,9 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
       ...(options.onEvent && { onEvent: options.onEvent }),
       ...(budget.suspendBefore !== undefined && { suspendBefore: budget.suspendBefore }),
       ...(budget.suspend && { suspend: budget.suspend }),
+      // Core's default grace (10 s) is the whole default margin: a side effect in flight at the margin
+      // would leave no time to store the run before Lambda stops the invocation.
+      suspendGraceMs: Math.floor(marginMs / 2),
     };
     try {
       if (classified.kind === 'resume') return await resume(host);

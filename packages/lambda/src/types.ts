@@ -41,7 +41,10 @@ export interface LambdaHandlerOptions extends Pick<
   store: RunStore;
   /** First match wins. Without routes, a single playbook takes every alarm; with several, alarms are unrouted. */
   routes?: Route[];
-  /** Milliseconds kept free at the end of an invocation: runs suspend (stored) before it (default 10,000). */
+  /**
+   * Milliseconds kept free at the end of an invocation: runs suspend (stored) before it (default 10,000).
+   * A remediation or notification in flight then gets half of it to end; the other half stores the run.
+   */
   marginMs?: number;
   /** Called for each run that suspended on a wait: schedule an invocation at `at` (an EventBridge Scheduler one-shot). */
   scheduleWake?(wake: { runId: string; at: number }): Promise<void>;

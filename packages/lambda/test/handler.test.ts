@@ -327,6 +327,45 @@ describe('the end of an invocation', () => {
     expect(reboots).toEqual([]);
   });
 
+  it('a reboot in flight at the margin gets half of it; then the run is stored before Lambda stops, and not rebooted again', async () => {
+    const calls: string[] = [];
+    const slowReboot = defineAction<object, { rebooted: boolean }>({
+      id: 'test.slow.reboot',
+      kind: 'remediation',
+      description: 'A reboot call that does not come back (a hung API), until aborted.',
+      input: { type: 'object' },
+      run: (_input, ctx) => {
+        calls.push(ctx.idempotencyKey);
+        return new Promise((_resolve, reject) =>
+          ctx.signal.addEventListener('abort', () => reject(new Error('aborted'))),
+        );
+      },
+    });
+    const playbook = {
+      ...firstLine(),
+      remediate: [{ id: 'reboot', action: 'test.slow.reboot', with: {} }],
+    };
+    const { handler, store } = setup({ env, marginMs: 2_000, playbooks: { 'first-line': playbook } }, [
+      slowReboot,
+    ]);
+    // 3 s left and a 2 s margin: the hand-back is asked at 1 s, the reboot gets 1 s more, Lambda stops at 3 s.
+    const started = Date.now();
+    const result = await handler(eventBridgeAlarm('i-0abc0009', 'ev-g1'), lambdaContext(3_000));
+    const took = Date.now() - started;
+    expect(result.runs).toMatchObject([{ outcome: 'suspended', suspended: { reason: 'signal' } }]);
+    expect(took).toBeGreaterThanOrEqual(1_900);
+    expect(took).toBeLessThan(3_000);
+    const record = await store.load('first-line-eb-ev-g1');
+    expect(record?.status).toBe('running');
+    // Started, never known to have finished: a resume re-checks instead of rebooting again.
+    expect(record?.journal.filter((e) => e.step === 'reboot').map((e) => e.status)).toEqual(['started']);
+    const resumed = await handler(fixture('scheduled-event.json'), lambdaContext(30_000));
+    expect(resumed.resumed?.runs).toMatchObject([
+      { runId: 'first-line-eb-ev-g1', outcome: 'suspended', suspended: { reason: 'wait' } },
+    ]);
+    expect(calls).toHaveLength(1);
+  });
+
   it('one message delivered to two invocations at once runs once (the second is left for redelivery or replays)', async () => {
     const { handler, reboots } = setup({ env });
     const batch = { Records: [sqsRecord('m-twice', snsNotification('i-0abc0002', 'sns-twice'))] };

@@ -10,7 +10,9 @@ import { budgetPk, claimSk, lockPk, runPk, ttlSeconds } from './keys.js';
 import type { StoreContext } from './keys.js';
 
 type Item = Record<string, AttributeValue>;
-type Safety = Required<Pick<RunStore, 'acquire' | 'release' | 'claim' | 'lock' | 'unlock' | 'spend'>>;
+type Safety = Required<
+  Pick<RunStore, 'acquire' | 'release' | 'leaseHolder' | 'claim' | 'lock' | 'unlock' | 'spend'>
+>;
 
 // Takes a lost race's answer from a failed condition: the item as it was (ALL_OLD), no second read.
 const oldItem = (error: { Item?: Record<string, unknown> }) => error.Item as Item | undefined;
@@ -99,6 +101,13 @@ export function createDynamoSafety(ctx: StoreContext): Safety {
       );
     },
     release: async (runId, owner) => deleteOwned(runPk(runId), 'lease', owner),
+    // A lapsed lease item may linger until TTL deletes it: it holds nothing.
+    async leaseHolder(runId) {
+      const item = await get(runPk(runId), 'lease');
+      const owner = item?.owner?.S;
+      const until = Number(item?.until?.N);
+      return owner !== undefined && until > ctx.now() ? { owner, until } : undefined;
+    },
     async claim(runId, key) {
       const token = randomUUID();
       return put(

@@ -8,8 +8,15 @@ import { displayPath, openPlaybook } from '../openPlaybook.js';
 import { readRunInputs } from '../options/runInputs.js';
 import type { RunInputFlags } from '../options/runInputs.js';
 import { createProgress } from '../render/progress.js';
+import { renderAlreadyEnded, renderHandedBack } from '../render/runState.js';
 import { GOOD_OUTCOMES, renderOutcome } from '../render/simulation.js';
 import { declaredInputs } from './simulate.js';
+
+/**
+ * How long a hand-back waits for a remediation or notification in flight: `docker stop` kills 10 s
+ * after its SIGTERM, so half of that is left to store the run and exit.
+ */
+export const HAND_BACK_GRACE_MS = 5_000;
 
 /** Options shared by `firstline run` and `firstline resume`. */
 export interface StoreFlags {
@@ -37,8 +44,9 @@ export interface RunHost {
 
 /**
  * `firstline run <playbook>`: a real run (or `--shadow`: probes real, changes planned) with the
- * installed actions, shown live, recorded in the store so `resume` and `report` can find it. Ctrl-C
- * cancels: the running action is aborted and the run is recorded as `cancelled`.
+ * installed actions, shown live, recorded in the store so `resume` and `report` can find it. The io's
+ * `suspend` (SIGTERM, a first Ctrl-C) hands the run back, stored, exit 3; its `signal` (a second
+ * Ctrl-C) cancels it: the running action is aborted and the run is recorded as `cancelled`.
  */
 export async function runCommand(
   path: string,
@@ -69,10 +77,18 @@ export async function runCommand(
       store: store.store,
     }),
   );
-  return finish(result, flags, ctx, { verb: mode === 'shadow' ? 'would' : 'did', store: store.shown });
+  return finish(result, flags, ctx, {
+    verb: mode === 'shadow' ? 'would' : 'did',
+    store: store.shown,
+    now: nowOf(host),
+    ...(await storedWake(result, store.store)),
+  });
 }
 
-/** `firstline resume <runId>`: continues an interrupted run from its stored snapshot. */
+/**
+ * `firstline resume <runId>`: continues an interrupted or handed-back run from its stored snapshot. A
+ * run that had already ended is not run again: its outcome and when it ended are printed, exit 1.
+ */
 export async function resumeCommand(
   runId: string,
   flags: StoreFlags,
@@ -82,14 +98,19 @@ export async function resumeCommand(
   const { io } = ctx;
   const store = storeFor(flags, ctx);
   const record = await store.store.load(runId);
-  if (!flags.json && record) {
+  if (!flags.json && record?.status === 'running') {
     io.out(`${paletteFor(io).bold('resume')}  ${record.playbook.name}  run ${runId}\n\n`);
   }
   const result = await withProgress(flags, ctx, host, (hostOptions) =>
     resumeRun(runId, { ...hostOptions, store: store.store, actions: ctx.actions }),
   );
   const verb = record?.mode === 'live' ? 'did' : 'would';
-  return finish(result, flags, ctx, { verb, store: store.shown });
+  return finish(result, flags, ctx, {
+    verb,
+    store: store.shown,
+    now: nowOf(host),
+    ...(await storedWake(result, store.store)),
+  });
 }
 
 /**
@@ -106,10 +127,13 @@ export async function resumeDueCommand(
   const store = storeFor(flags, ctx);
   const due = await resumeDue({ ...hostOptions(ctx, host), store: store.store, actions: ctx.actions });
   const good = [...GOOD_OUTCOMES, ...(flags.good ?? [])];
-  const bad = due.failed.length > 0 || due.resumed.some((r) => !good.includes(r.outcome));
+  const handedBack = due.resumed.some((r) => r.outcome === 'suspended');
+  const bad =
+    due.failed.length > 0 || due.resumed.some((r) => r.outcome !== 'suspended' && !good.includes(r.outcome));
+  const exit = bad ? EXIT.bad : handedBack ? EXIT.handedBack : EXIT.ok;
   if (flags.json) {
     io.out(`${JSON.stringify(due, null, 2)}\n`);
-    return bad ? EXIT.bad : EXIT.ok;
+    return exit;
   }
   const palette = paletteFor(io);
   for (const run of due.resumed)
@@ -122,14 +146,18 @@ export async function resumeDueCommand(
   io.out(
     `${due.resumed.length} resumed, ${due.busy.length} busy, ${due.failed.length} failed  ${palette.dim(`(store ${store.shown})`)}\n`,
   );
-  return bad ? EXIT.bad : EXIT.ok;
+  if (handedBack)
+    io.out(
+      `${palette.dim(`handed back again (stored, not over): firstline resume --due --store ${store.shown}`)}\n`,
+    );
+  return exit;
 }
 
 /**
- * Runs `start` with what every real run gets from the CLI (environment, Ctrl-C signal, secret resolvers,
- * clock) and, unless `--json`, the live progress view, stopped however the run ends.
+ * Runs `start` with what every real run gets from the CLI (environment, cancel and hand-back signals,
+ * secret resolvers, clock) and, unless `--json`, the live progress view, stopped however the run ends.
  */
-async function withProgress(
+export async function withProgress(
   flags: StoreFlags,
   ctx: CliContext,
   host: RunHost,
@@ -144,40 +172,80 @@ async function withProgress(
   }
 }
 
-/** What every real run gets from the CLI: the environment, the Ctrl-C signal, secret resolvers, the clock. */
-function hostOptions(ctx: CliContext, host: RunHost): HostOptions {
+/**
+ * What every real run gets from the CLI: the environment, the cancel signal (a second Ctrl-C), the
+ * hand-back signal (SIGTERM, a first Ctrl-C), secret resolvers, the clock.
+ */
+export function hostOptions(ctx: CliContext, host: RunHost): HostOptions {
   const { io } = ctx;
   return {
     env: io.env,
     ...(io.signal && { signal: io.signal }),
+    ...(io.suspend && { suspend: io.suspend, suspendGraceMs: HAND_BACK_GRACE_MS }),
     ...(host.secrets && { secrets: host.secrets }),
     ...(host.clock && { clock: host.clock }),
   };
 }
 
-function finish(
+/**
+ * Prints a run's result (JSON, or what it changed and its outcome) and returns the exit code: 0 good,
+ * 1 not good or already ended before this command, 3 handed back (stored, not over).
+ */
+export function finish(
   result: RunResult,
   flags: StoreFlags,
   ctx: CliContext,
-  how: { verb: 'would' | 'did'; store: string },
+  how: { verb: 'would' | 'did'; store: string; now: number; wakeAt?: number },
 ): number {
   const { io } = ctx;
   const good = [...GOOD_OUTCOMES, ...(flags.good ?? [])];
-  const exit = good.includes(result.outcome) ? EXIT.ok : EXIT.bad;
+  const handedBack = result.outcome === 'suspended' && !result.alreadyEnded;
+  const exit =
+    result.alreadyEnded || !(handedBack || good.includes(result.outcome))
+      ? EXIT.bad
+      : handedBack
+        ? EXIT.handedBack
+        : EXIT.ok;
   if (flags.json) {
     io.out(`${JSON.stringify(result, null, 2)}\n`);
     return exit;
   }
   const palette = paletteFor(io);
+  if (result.alreadyEnded) {
+    io.out(renderAlreadyEnded(result, { palette, now: how.now, did: 'nothing was run' }));
+    return exit;
+  }
   const actions = createActionRegistry(ctx.actions);
   // The timeline was shown live; what follows it is what changed and the outcome.
   io.out(`\n${renderOutcome(result, { palette, color: io.color, actions, good, verb: how.verb })}`);
   const record = `${how.store}/${result.runId}.json`;
   io.out(`${palette.dim(`run record: ${record}  (firstline report ${record})`)}\n`);
+  if (handedBack)
+    io.out(
+      renderHandedBack(result, {
+        palette,
+        store: how.store,
+        now: how.now,
+        ...(how.wakeAt !== undefined && { wakeAt: how.wakeAt }),
+      }),
+    );
   return exit;
 }
 
-function storeFor(flags: StoreFlags, ctx: CliContext): { store: RunStore; shown: string } {
+/** The run store the flags name (`--store`, else `$FIRSTLINE_STORE`, else `.firstline/runs`), and how to show it. */
+export function storeFor(flags: StoreFlags, ctx: CliContext): { store: RunStore; shown: string } {
   const dir = resolve(ctx.io.cwd, flags.store ?? ctx.io.env.FIRSTLINE_STORE ?? '.firstline/runs');
   return { store: createFileStore(dir), shown: displayPath(dir, ctx.io.cwd) };
+}
+
+/** The time now on the runs' clock: "how long ago" must agree with the times the runs recorded. */
+export function nowOf(host: RunHost): number {
+  return host.clock?.now() ?? Date.now();
+}
+
+/** A handed-back run's stored wake time: a signal in the middle of a wait leaves it in the record only. */
+async function storedWake(result: RunResult, store: RunStore): Promise<{ wakeAt?: number }> {
+  if (result.outcome !== 'suspended' || result.suspended?.wakeAt !== undefined) return {};
+  const wake = (await store.load(result.runId).catch(() => undefined))?.deadlines.wake;
+  return wake !== undefined ? { wakeAt: wake } : {};
 }

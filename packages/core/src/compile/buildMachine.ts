@@ -181,6 +181,28 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
     const t = targetOf({ outcome });
     return { target: t.target, actions: [{ type: 'stopped', params: { outcome } }, ...t.actions] };
   };
+  // A run cancelled after a remediation changed something must still tell people: without
+  // `notify.cancelled`, the `unrecovered` notifications go out (the outcome stays `cancelled`).
+  function cancelTransitions(): unknown {
+    const cancelled = stopTo('cancelled');
+    if ((ir.notify.get('cancelled')?.length ?? 0) > 0) return cancelled;
+    const first = ir.notify.get('unrecovered')?.[0];
+    if (!first) return cancelled;
+    const message =
+      'cancelled after a remediation, and there is no notify.cancelled: the unrecovered notifications go out';
+    return [
+      {
+        guard: { type: 'remediated' },
+        target: `#${stateId(first.key)}`,
+        actions: [
+          { type: 'stopped', params: { outcome: 'cancelled' } },
+          { type: 'decide', params: { message } },
+          { type: 'setOutcome', params: { outcome: 'cancelled' } },
+        ],
+      },
+      cancelled,
+    ];
+  }
   const startKey = 'node' in ir.start ? ir.start.node : undefined;
   const startState = startKey
     ? ir.nodes.get(startKey)?.maxVisits !== undefined
@@ -191,7 +213,7 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
   // One flat level of states: XState's cost per transition grows with the depth of the states it
   // leaves and enters, so the run's phases are not nested. Steps that wait on an actor handle the
   // run's deadline and cancellation; notifications handle only a second cancel.
-  const running = { 'RUN.TIMEOUT': stopTo('timed_out'), 'RUN.CANCEL': stopTo('cancelled') };
+  const running = { 'RUN.TIMEOUT': stopTo('timed_out'), 'RUN.CANCEL': cancelTransitions() };
   const notifying = { 'RUN.CANCEL': { target: `#${stateId('__done')}` } };
   const states: Record<string, unknown> = {};
   for (const [key, state] of Object.entries(flow)) {

@@ -9,7 +9,7 @@ import type { RunBudget } from './safety.js';
 import type { SecretRef } from '../format/playbook.generated.js';
 import { envSecretResolver, resolveSecrets } from './secrets.js';
 import type { SecretResolvers } from './secrets.js';
-import type { RunStore, TraceListener } from './types.js';
+import type { LeaseHolder, RunStore, TraceListener } from './types.js';
 
 /** What the host gives a run, whether it starts one or resumes one. */
 export interface HostOptions {
@@ -78,16 +78,26 @@ export async function withLease<T>(
 ): Promise<T> {
   if (!store?.acquire) return fn();
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  if (!(await store.acquire(runId, owner)))
+  if (!(await store.acquire(runId, owner))) {
+    // Only for the message: a store that cannot say, or fails to, still refuses the same way.
+    const holder = await store.leaseHolder?.(runId).catch(() => undefined);
     throw new FirstlineError(
       'E_RUN_BUSY',
-      `run ${runId} is being run or resumed elsewhere right now (its lease is held); not running it twice`,
+      `run ${runId} is being run or resumed elsewhere right now (its lease is held${holderText(holder)}); not running it twice`,
     );
+  }
   try {
     return await fn();
   } finally {
     await store.release?.(runId, owner).catch(() => undefined);
   }
+}
+
+/** ` by <owner> until <time>`, as much of it as the store knows. */
+function holderText(holder: LeaseHolder | undefined): string {
+  if (!holder) return '';
+  const until = holder.until !== undefined ? ` until ${new Date(holder.until).toISOString()}` : '';
+  return ` by ${holder.owner}${until}`;
 }
 
 /** The host's suspension settings, as executeRun takes them. */

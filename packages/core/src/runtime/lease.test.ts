@@ -48,6 +48,8 @@ describe('file store leases', () => {
     const dir = await tempDir();
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
     await lock(dir, { owner: 'crashed', pid: Number(dead.stdout.toString()), host: hostname() });
+    // A dead holder holds nothing: it is not named as the holder either.
+    expect(await createFileStore(dir).leaseHolder!('run-a')).toBeUndefined();
     expect(await createFileStore(dir).acquire!('run-a', 'me')).toBe(true);
   });
 
@@ -55,8 +57,10 @@ describe('file store leases', () => {
     const dir = await tempDir();
     await lock(dir, { owner: 'alive', pid: process.pid, host: hostname() });
     expect(await createFileStore(dir).acquire!('run-a', 'me')).toBe(false);
+    expect(await createFileStore(dir).leaseHolder!('run-a')).toEqual({ owner: 'alive' });
     await lock(dir, { owner: 'elsewhere', pid: 1_000_000, host: `not-${hostname()}` });
     expect(await createFileStore(dir).acquire!('run-a', 'me')).toBe(false);
+    expect(await createFileStore(dir).leaseHolder!('run-a')).toEqual({ owner: 'elsewhere' });
   });
 
   it('leaves no lock or temp file behind once a run ends', async () => {
@@ -109,7 +113,10 @@ describe.each(stores)('with the %s store', (_name, make) => {
     expect(refused).toHaveLength(1);
     expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({
       code: 'E_RUN_BUSY',
-      message: expect.stringContaining('being run or resumed elsewhere') as unknown,
+      // Who holds it, from the store: this process (host:pid:tag), for as long as it lives.
+      message: expect.stringMatching(
+        new RegExp(`being run or resumed elsewhere right now \\(its lease is held by [^ ]+:${process.pid}:`),
+      ) as unknown,
     });
     expect(results.some((r) => r.status === 'fulfilled' && r.value.outcome === 'recovered')).toBe(true);
     expect([...a.state.reboots, ...b.state.reboots]).toEqual([]);

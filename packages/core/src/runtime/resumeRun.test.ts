@@ -71,7 +71,7 @@ async function resumeFrom(record: RunRecord, startAt: number, fixtureOptions = {
 }
 
 describe('resumeRun', () => {
-  it('returns a finished run as stored, steps and outputs included, without running anything', async () => {
+  it('returns a finished run as stored, with when it ended, steps and outputs included, without running anything', async () => {
     const first = await firstRun();
     expect(first.result.outcome).toBe('recovered');
     const f = fixture();
@@ -81,7 +81,10 @@ describe('resumeRun', () => {
       actions: f.actions,
       clock: createVirtualClock(),
     });
-    expect(result).toEqual({ ...first.result });
+    expect(result).toEqual({
+      ...first.result,
+      alreadyEnded: { outcome: 'recovered', endedAt: T0 + first.result.durationMs },
+    });
     expect(result.steps.health).toMatchObject({ outcome: 'pass', visits: 2 });
     expect(f.state).toMatchObject({ checks: 0, reboots: [] });
     expect(await first.store.load(RUN)).toEqual(before);

@@ -27,7 +27,7 @@ export interface ResumeOptions extends HostOptions {
  * last stored snapshot. Waits are re-armed from their absolute deadlines; a remediation the journal
  * shows as finished is not run again, and one that was started but never recorded as finished is
  * reported as uncertain and re-checked, never blindly repeated (unless the action is idempotent).
- * A run that already ended returns its stored result without running anything.
+ * A run that already ended returns its stored result, with `alreadyEnded`, without running anything.
  */
 export function resumeRun(runId: string, options: ResumeOptions): Promise<RunResult> {
   // Under the run's lease: two hosts resuming one run would both find its reboot not yet journaled.
@@ -45,8 +45,15 @@ async function resumeHeld(runId: string, options: ResumeOptions): Promise<RunRes
   const clock = options.clock ?? systemClock;
   const context = (record.snapshot as { context?: RunContext } | undefined)?.context;
   if (record.status === 'done') {
-    const stored = storedResult(record.runId, record.outcome ?? 'failed', context, record.trace);
-    return record.skipped ? { ...stored, skipped: record.skipped } : stored;
+    const outcome = record.outcome ?? 'failed';
+    const stored = storedResult(record.runId, outcome, context, record.trace);
+    // When it ended: its run.end event, else the final write (a record from before run.end existed).
+    const endedAt = record.trace.findLast((e) => e.type === 'run.end')?.at ?? record.updatedAt;
+    return {
+      ...stored,
+      ...(record.skipped && { skipped: record.skipped }),
+      alreadyEnded: { outcome, endedAt },
+    };
   }
 
   const loaded = playbookFromData(record.playbook.data, record.playbook.file);
@@ -86,6 +93,20 @@ async function resumeHeld(runId: string, options: ResumeOptions): Promise<RunRes
     ...(options.onEvent && { onEvent: options.onEvent }),
     ...(options.signal && { signal: options.signal }),
   });
+}
+
+/**
+ * Cancels a stored run that is not over, e.g. one handed back by a host that shut down: it is resumed
+ * already cancelled, so nothing more is run but its notifications (`notify.cancelled`, or the
+ * `unrecovered` ones once a remediation passed), and it ends `cancelled`, its resource lock freed.
+ * The same answers as resumeRun otherwise: E_RUN_NOT_FOUND, E_RUN_BUSY while a live host holds the
+ * run (cancel it there), and an ended run's stored result with `alreadyEnded`.
+ */
+export function cancelRun(runId: string, options: ResumeOptions): Promise<RunResult> {
+  // A cancel is not handed back: the host's suspension settings do not apply to it.
+  const { suspend: _suspend, suspendBefore: _before, signal, ...rest } = options;
+  const cancelled = AbortSignal.abort(new Error(`run ${runId} was cancelled`));
+  return resumeRun(runId, { ...rest, signal: signal ? AbortSignal.any([signal, cancelled]) : cancelled });
 }
 
 function storedResult(

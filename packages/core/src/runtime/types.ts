@@ -235,6 +235,11 @@ export interface RunStore {
   /** Gives the lease back, if `owner` holds it. */
   release?(runId: string, owner: string): Promise<void>;
   /**
+   * Who holds the run's lease right now, for messages ("held by …"): the `owner` given to acquire, and
+   * until when (wall-clock ms) when the lease lapses on its own; undefined when nobody live holds it.
+   */
+  leaseHolder?(runId: string): Promise<LeaseHolder | undefined>;
+  /**
    * Records a side effect as started, once across every host sharing the store (a conditional write):
    * false when `key` (a journal key, `runId:step:visit:attempt`) was already claimed, and then the
    * caller must not start it. A store without it relies on the run's lease alone.
@@ -254,6 +259,14 @@ export interface RunStore {
    * already recorded is allowed again without counting twice (a resumed run replays its spend).
    */
   spend?(key: string, use: BudgetUse): Promise<BudgetResult>;
+}
+
+/** Who holds a run's lease: see {@link RunStore.leaseHolder}. */
+export interface LeaseHolder {
+  /** The owner that took it (hosts name themselves `host:pid:tag`). */
+  owner: string;
+  /** When it lapses (wall-clock ms); absent when it lasts as long as the holding process. */
+  until?: number;
 }
 
 /** What {@link RunStore.lock} answers: taken (or renewed), or held by another owner until when. */
@@ -306,6 +319,11 @@ export interface RunResult {
   };
   /** Set when the outcome is `skipped`: which lock or budget said no. */
   skipped?: SkipReason;
+  /**
+   * Set when resumeRun (or cancelRun) found the run already over: nothing was run, this is its stored
+   * result, and `endedAt` is when it ended (clock ms, wall-clock time for a live run).
+   */
+  alreadyEnded?: { outcome: string; endedAt: number };
 }
 
 /** Why a run was `skipped`: another run holds the resource's lock, or a remediation budget is spent. */

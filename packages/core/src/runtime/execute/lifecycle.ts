@@ -78,6 +78,8 @@ export function createLifecycle(options: LifecycleOptions): RunLifecycle {
   // the run is handed back anyway, and a resume finds the side effect started, not finished: it is not
   // repeated, the run re-checks instead.
   const onSuspend = () => {
+    // Already cancelled: the run ends `cancelled`, it is not handed back half-way through that.
+    if (options.signal?.aborted) return;
     handBackAsked = true;
     if (inFlight === 0) suspendRun('signal');
     else graceTimer = clock.setTimeout(() => suspendRun('signal'), options.suspendGraceMs);
@@ -126,7 +128,13 @@ export function createLifecycle(options: LifecycleOptions): RunLifecycle {
         actor.send({ type: 'RUN.TIMEOUT' });
       };
       const deadlineTimer = clock.setTimeout(onTimeout, Math.max(0, record.deadlines.run - clock.now()));
-      const onAbort = () => actor.send({ type: 'RUN.CANCEL' });
+      const onAbort = () => {
+        // A cancel supersedes a hand-back still waiting for a side effect: the run ends `cancelled`
+        // with all its notifications, instead of being handed back after the first of them.
+        handBackAsked = false;
+        if (graceTimer !== undefined) clock.clearTimeout(graceTimer);
+        actor.send({ type: 'RUN.CANCEL' });
+      };
       const suspend = options.canSuspend ? options.suspend : undefined;
       actor.start();
       if (options.signal?.aborted) onAbort();

@@ -102,6 +102,11 @@ export function createFileLeases(dir: string) {
       }
       return false;
     },
+    /** Who holds the lease, if a live process does (held for as long as it lives: no expiry). */
+    async holder(name: string): Promise<{ owner: string } | undefined> {
+      const held = await read(name);
+      return typeof held === 'object' && !isStale(held) ? { owner: held.owner } : undefined;
+    },
     /** Gives the lease back, if `owner` holds it. */
     async release(name: string, owner: string): Promise<void> {
       const held = await read(name);

@@ -162,6 +162,7 @@ export function createFileStore(dir: string): RunStore {
     },
     acquire: (runId, owner) => Promise.resolve().then(() => leases.acquire(checkRunId(runId), owner)),
     release: (runId, owner) => Promise.resolve().then(() => leases.release(checkRunId(runId), owner)),
+    leaseHolder: (runId) => Promise.resolve().then(() => leases.holder(checkRunId(runId))),
     claim: (runId, key) => Promise.resolve().then(() => safety.claim(checkRunId(runId), key)),
     lock: (key, owner, expiresAt, now) => safety.lock(key, owner, expiresAt, now),
     unlock: (key, owner) => safety.unlock(key, owner),

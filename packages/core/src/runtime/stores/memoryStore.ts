@@ -55,6 +55,11 @@ export function createMemoryStore(): RunStore {
         leases.set(runId, owner);
         return true;
       }),
+    leaseHolder: (runId) =>
+      settle(() => {
+        const owner = leases.get(runId);
+        return owner === undefined ? undefined : { owner };
+      }),
     release: (runId, owner) =>
       settle(() => {
         if (leases.get(runId) === owner) leases.delete(runId);
