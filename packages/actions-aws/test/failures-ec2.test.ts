@@ -1,4 +1,8 @@
-import { DescribeInstanceStatusCommand, RebootInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstanceStatusCommand,
+  RebootInstancesCommand,
+  StopInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
 import { createVirtualClock, runPlaybook } from '@firstline/core';
 import { describe, expect, it } from 'vitest';
@@ -24,11 +28,11 @@ describe('EC2 failures (mock EC2)', () => {
     ],
   };
 
-  it('aws.ec2.status fails when a reachability check is impaired (mock EC2)', async () => {
+  it('aws.ec2.status fails (verdict) when a reachability check is impaired (mock EC2)', async () => {
     const { actions, ec2 } = mocked();
     ec2.on(DescribeInstanceStatusCommand).resolves({ InstanceStatuses: [impaired] });
     const result = await runStep(actions, 'aws.ec2.status', { instanceId: impaired.InstanceId }, virtual());
-    expect(result.steps.step?.outcome).toBe('error');
+    expect(result.steps.step?.outcome).toBe('fail');
     expect(result.steps.step?.error).toBe(
       'aws.ec2.status: i-0abc1234def567890 is unhealthy: state running, system status impaired, instance status ok; scheduled events: system-reboot',
     );
@@ -116,25 +120,53 @@ describe('EC2 failures (mock EC2)', () => {
     );
   });
 
-  it('a 5xx is retryable as `5xx` (mock EC2)', async () => {
+  const retried = (action: string, on: string[]) => ({
+    firstline: 1,
+    name: 'retried',
+    steps: [
+      {
+        id: 'step',
+        action,
+        with: { instanceIds: ['i-0abc1234def567890'] },
+        retry: { attempts: 2, delay: '1s', on },
+      },
+    ],
+  });
+
+  it('a 5xx on RebootInstances is never retried: AWS may have rebooted already (mock EC2)', async () => {
     const { actions, ec2 } = mocked();
     ec2.on(RebootInstancesCommand).rejectsOnce(awsError('InternalError', 500)).resolves({});
-    const result = await runPlaybook(
-      {
-        firstline: 1,
-        name: 'five-hundred',
-        steps: [
-          {
-            id: 'reboot',
-            action: 'aws.ec2.reboot',
-            with: { instanceIds: ['i-0abc1234def567890'] },
-            retry: { attempts: 2, delay: '1s', on: ['5xx'] },
-          },
-        ],
-      },
-      { actions, ...virtual() },
+    const result = await runPlaybook(retried('aws.ec2.reboot', ['5xx', 'error']), { actions, ...virtual() });
+    expect(result.steps.step).toMatchObject({ outcome: 'error', attempts: 1 });
+    expect(result.steps.step?.error).toBe(
+      'aws.ec2.reboot: ec2:RebootInstances failed: InternalError: InternalError (fake message) [HTTP 500]; AWS may have carried it out, so it is not retried: look before repeating it',
     );
-    expect(result.steps.reboot).toMatchObject({ outcome: 'pass', attempts: 2 });
+    expect(ec2.commandCalls(RebootInstancesCommand)).toHaveLength(1);
+  });
+
+  it('a refused connection on RebootInstances is retried: nothing was sent (mock EC2)', async () => {
+    const { actions, ec2 } = mocked();
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' });
+    ec2.on(RebootInstancesCommand).rejectsOnce(refused).resolves({});
+    const result = await runPlaybook(retried('aws.ec2.reboot', ['network']), { actions, ...virtual() });
+    expect(result.steps.step).toMatchObject({ outcome: 'pass', attempts: 2 });
+    expect(ec2.commandCalls(RebootInstancesCommand)).toHaveLength(2);
+  });
+
+  it('StopInstances is safe to repeat: one layer retries a 5xx, the SDK or the step (mock EC2)', async () => {
+    // Clients that retry by themselves (the SDK default): what reaches the step is final.
+    const sdk = mocked();
+    sdk.ec2.on(StopInstancesCommand).rejectsOnce(awsError('InternalError', 500)).resolves({});
+    const final = await runPlaybook(retried('aws.ec2.stop', ['5xx']), { actions: sdk.actions, ...virtual() });
+    expect(final.steps.step).toMatchObject({ outcome: 'error', attempts: 1 });
+    // Clients that make one attempt (maxAttempts: 1): the step's `retry:` is the retrying layer.
+    const step = mocked({ maxAttempts: 1 });
+    step.ec2.on(StopInstancesCommand).rejectsOnce(awsError('InternalError', 500)).resolves({});
+    const again = await runPlaybook(retried('aws.ec2.stop', ['5xx']), {
+      actions: step.actions,
+      ...virtual(),
+    });
+    expect(again.steps.step).toMatchObject({ outcome: 'pass', attempts: 2 });
   });
 
   it('plan() reports a denied DryRun and shadow mode refuses the step (mock EC2)', async () => {
@@ -234,7 +266,7 @@ describe('Route 53 health (mock Route 53)', () => {
     })),
   });
 
-  it('fails when too few checkers agree the endpoint is healthy (mock Route 53)', async () => {
+  it('fails (verdict) when too few checkers agree the endpoint is healthy (mock Route 53)', async () => {
     const { actions, route53 } = mocked();
     route53.on(GetHealthCheckStatusCommand).resolves(observations(2, 16) as never);
     const result = await runStep(
@@ -243,8 +275,38 @@ describe('Route 53 health (mock Route 53)', () => {
       { healthCheckId: 'hc-1' },
       virtual(),
     );
+    expect(result.steps.step?.outcome).toBe('fail');
     expect(result.steps.step?.error).toBe(
       'aws.route53.healthCheckStatus: health check hc-1 is unhealthy: 2 of 16 checkers report healthy (need more than 18%); e.g. region-2: Failure: Connection timed out.',
+    );
+  });
+
+  it('a health check reporting Failure takes `on: fail`; one without observations takes `on: error` (mock Route 53)', async () => {
+    const playbook = {
+      firstline: 1,
+      name: 'routed',
+      steps: [
+        {
+          id: 'health',
+          action: 'aws.route53.healthCheckStatus',
+          with: { healthCheckId: 'hc-1' },
+          on: { fail: 'unhealthy', error: 'unknown' },
+        },
+        { id: 'unhealthy', end: 'unhealthy' },
+        { id: 'unknown', end: 'could_not_check' },
+      ],
+    };
+    const failing = mocked();
+    failing.route53.on(GetHealthCheckStatusCommand).resolves(observations(0, 8) as never);
+    const unhealthy = await runPlaybook(playbook, { actions: failing.actions, ...virtual() });
+    expect(unhealthy.outcome).toBe('unhealthy');
+
+    const fresh = mocked();
+    fresh.route53.on(GetHealthCheckStatusCommand).resolves({ HealthCheckObservations: [] });
+    const unknown = await runPlaybook(playbook, { actions: fresh.actions, ...virtual() });
+    expect(unknown.outcome).toBe('could_not_check');
+    expect(unknown.steps.health?.error).toBe(
+      'aws.route53.healthCheckStatus: health check hc-1 has no observations yet',
     );
   });
 
