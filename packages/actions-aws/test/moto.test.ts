@@ -4,6 +4,7 @@ import { playbookSuite } from './moto/playbook.js';
 import { secretsSuite } from './moto/secrets.js';
 import { servicesSuite } from './moto/services.js';
 import { ssmSuite } from './moto/ssm.js';
+import { ssmAutomationSuite } from './moto/ssmAutomation.js';
 import { motoEndpoint, resetMoto } from './support.js';
 
 // Every test against the real moto_server the global setup started, in one file: vitest runs files in
@@ -20,5 +21,6 @@ describe.skipIf(!endpoint)('against a real moto_server', { timeout: 20_000 }, ()
   playbookSuite(url);
   servicesSuite(url);
   ssmSuite(url);
+  ssmAutomationSuite(url);
   secretsSuite(url);
 });
