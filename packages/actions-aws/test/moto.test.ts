@@ -1,5 +1,6 @@
 import { beforeEach, describe } from 'vitest';
 import { ec2Suite } from './moto/ec2.js';
+import { outcomesSuite } from './moto/outcomes.js';
 import { playbookSuite } from './moto/playbook.js';
 import { secretsSuite } from './moto/secrets.js';
 import { servicesSuite } from './moto/services.js';
@@ -20,6 +21,7 @@ describe.skipIf(!endpoint)('against a real moto_server', { timeout: 20_000 }, ()
   ec2Suite(url);
   playbookSuite(url);
   servicesSuite(url);
+  outcomesSuite(url);
   ssmSuite(url);
   ssmAutomationSuite(url);
   secretsSuite(url);
