@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineAction } from '@firstline/core';
 import { netActions } from '@firstline/actions-net';
 import { startDnsResponder } from './dnsResponder.js';
 import type { DnsResponder } from './dnsResponder.js';
@@ -256,78 +255,5 @@ describe('error: the check could not be done', () => {
     const { outcome, error } = await step(action, input, action === 'icmp.ping');
     expect(error).toMatch(message);
     expect(outcome).toBe('error');
-  });
-});
-
-describe('the first-line form and `on:` see the difference', () => {
-  const fixes: unknown[] = [];
-  const fix = defineAction({
-    id: 'test.fix',
-    kind: 'remediation',
-    description: 'Records that it ran.',
-    input: { type: 'object' },
-    run: (input) => (fixes.push(input), Promise.resolve({})),
-  });
-  const firstLine = (url: string) =>
-    runLive(
-      {
-        firstline: 1,
-        name: 'first-line-url',
-        checks: [{ id: 'url', action: 'http.check', with: { url } }],
-        remediate: [{ id: 'fix', action: 'test.fix', with: {} }],
-      },
-      [...actions(), fix],
-    );
-
-  it('a URL answering 503 ends the check `fail`', async () => {
-    const result = await firstLine(`${web.url}/status/503`);
-    expect(result.steps.url).toMatchObject({ outcome: 'fail', attempts: 1 });
-    expect(result.steps.url?.error).toBe(
-      `http.check: GET ${web.url}/status/503 answered HTTP 503, expected 2xx: body "status 503"`,
-    );
-  });
-
-  it('a URL refusing our credentials ends the check `error`', async () => {
-    const result = await firstLine(`${web.url}/status/401`);
-    expect(result.steps.url).toMatchObject({ outcome: 'error', attempts: 1 });
-  });
-
-  it('`on: { fail }` takes the 503, `on: { error }` the unresolvable name', async () => {
-    const routed = (url: string) =>
-      runLive(
-        {
-          firstline: 1,
-          name: 'routed',
-          steps: [
-            { id: 'url', action: 'http.check', with: { url }, on: { fail: 'down', error: 'unknown' } },
-            { id: 'down', end: 'down' },
-            { id: 'unknown', end: 'could_not_check' },
-          ],
-        },
-        actions(),
-      );
-    expect((await routed(`${web.url}/status/503`)).outcome).toBe('down');
-    expect((await routed(`http://${NO_SUCH_HOST}/`)).outcome).toBe('could_not_check');
-  });
-
-  it('`retry: { on: [5xx] }` retries the 503 verdict, `on: [error]` does not', async () => {
-    const retried = (on: string[]) =>
-      runLive(
-        {
-          firstline: 1,
-          name: 'retried',
-          steps: [
-            {
-              id: 'url',
-              action: 'http.check',
-              with: { url: `${web.url}/status/503` },
-              retry: { attempts: 2, delay: '1ms', on },
-            },
-          ],
-        },
-        actions(),
-      );
-    expect((await retried(['5xx'])).steps.url).toMatchObject({ outcome: 'fail', attempts: 2 });
-    expect((await retried(['error'])).steps.url).toMatchObject({ outcome: 'fail', attempts: 1 });
   });
 });
