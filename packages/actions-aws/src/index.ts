@@ -11,8 +11,8 @@ export type {
   ClientOverride,
 } from './clients/createAwsClients.js';
 export { callAws } from './clients/callAws.js';
-export { classifyAwsError, toActionError } from './clients/toActionError.js';
-export type { AwsFailure } from './clients/toActionError.js';
+export { classifyAwsError, toActionError, verdictError } from './clients/toActionError.js';
+export type { AwsFailure, CallPolicy } from './clients/toActionError.js';
 
 export { ec2DescribeAction } from './ec2/ec2Describe.js';
 export type {
@@ -45,6 +45,7 @@ export type { SsmRunCommandInput, SsmRunCommandOutput } from './ssm/ssmRunComman
 export { ssmStartAutomationAction } from './ssm/ssmStartAutomation.js';
 export type { SsmStartAutomationInput, SsmStartAutomationOutput } from './ssm/ssmStartAutomation.js';
 export { clientTokenFor } from './ssm/clientToken.js';
+export type { OnAbort } from './ssm/stopOnAbort.js';
 
 export { cloudwatchAlarmStateAction } from './cloudwatch/cloudwatchAlarmState.js';
 export type {

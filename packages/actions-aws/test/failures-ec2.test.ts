@@ -1,13 +1,16 @@
-import { DescribeInstanceStatusCommand, RebootInstancesCommand } from '@aws-sdk/client-ec2';
-import { GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
+import {
+  DescribeInstanceStatusCommand,
+  RebootInstancesCommand,
+  StopInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { createVirtualClock, runPlaybook } from '@firstline/core';
 import { describe, expect, it } from 'vitest';
 import { awsError, fakeContext, mocked, virtual } from './mocks.js';
 import { runStep } from './support.js';
 
-// EC2 and Route 53 failure paths moto cannot produce (it never reports impairment, throttling or
-// denials, and Route 53 is always healthy there), with aws-sdk-client-mock standing in for AWS. Runs
-// use a virtual clock, so polls and retry delays cost no real time.
+// EC2 failure paths moto cannot produce (it never reports impairment, throttling, denials or a 500),
+// with aws-sdk-client-mock standing in for AWS. Runs use a virtual clock, so polls and retry delays
+// cost no real time.
 
 describe('EC2 failures (mock EC2)', () => {
   const impaired = {
@@ -24,11 +27,11 @@ describe('EC2 failures (mock EC2)', () => {
     ],
   };
 
-  it('aws.ec2.status fails when a reachability check is impaired (mock EC2)', async () => {
+  it('aws.ec2.status fails (verdict) when a reachability check is impaired (mock EC2)', async () => {
     const { actions, ec2 } = mocked();
     ec2.on(DescribeInstanceStatusCommand).resolves({ InstanceStatuses: [impaired] });
     const result = await runStep(actions, 'aws.ec2.status', { instanceId: impaired.InstanceId }, virtual());
-    expect(result.steps.step?.outcome).toBe('error');
+    expect(result.steps.step?.outcome).toBe('fail');
     expect(result.steps.step?.error).toBe(
       'aws.ec2.status: i-0abc1234def567890 is unhealthy: state running, system status impaired, instance status ok; scheduled events: system-reboot',
     );
@@ -116,25 +119,53 @@ describe('EC2 failures (mock EC2)', () => {
     );
   });
 
-  it('a 5xx is retryable as `5xx` (mock EC2)', async () => {
+  const retried = (action: string, on: string[]) => ({
+    firstline: 1,
+    name: 'retried',
+    steps: [
+      {
+        id: 'step',
+        action,
+        with: { instanceIds: ['i-0abc1234def567890'] },
+        retry: { attempts: 2, delay: '1s', on },
+      },
+    ],
+  });
+
+  it('a 5xx on RebootInstances is never retried: AWS may have rebooted already (mock EC2)', async () => {
     const { actions, ec2 } = mocked();
     ec2.on(RebootInstancesCommand).rejectsOnce(awsError('InternalError', 500)).resolves({});
-    const result = await runPlaybook(
-      {
-        firstline: 1,
-        name: 'five-hundred',
-        steps: [
-          {
-            id: 'reboot',
-            action: 'aws.ec2.reboot',
-            with: { instanceIds: ['i-0abc1234def567890'] },
-            retry: { attempts: 2, delay: '1s', on: ['5xx'] },
-          },
-        ],
-      },
-      { actions, ...virtual() },
+    const result = await runPlaybook(retried('aws.ec2.reboot', ['5xx', 'error']), { actions, ...virtual() });
+    expect(result.steps.step).toMatchObject({ outcome: 'error', attempts: 1 });
+    expect(result.steps.step?.error).toBe(
+      'aws.ec2.reboot: ec2:RebootInstances failed: InternalError: InternalError (fake message) [HTTP 500]; AWS may have carried it out, so it is not retried: look before repeating it',
     );
-    expect(result.steps.reboot).toMatchObject({ outcome: 'pass', attempts: 2 });
+    expect(ec2.commandCalls(RebootInstancesCommand)).toHaveLength(1);
+  });
+
+  it('a refused connection on RebootInstances is retried: nothing was sent (mock EC2)', async () => {
+    const { actions, ec2 } = mocked();
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' });
+    ec2.on(RebootInstancesCommand).rejectsOnce(refused).resolves({});
+    const result = await runPlaybook(retried('aws.ec2.reboot', ['network']), { actions, ...virtual() });
+    expect(result.steps.step).toMatchObject({ outcome: 'pass', attempts: 2 });
+    expect(ec2.commandCalls(RebootInstancesCommand)).toHaveLength(2);
+  });
+
+  it('StopInstances is safe to repeat: one layer retries a 5xx, the SDK or the step (mock EC2)', async () => {
+    // Clients that retry by themselves (the SDK default): what reaches the step is final.
+    const sdk = mocked();
+    sdk.ec2.on(StopInstancesCommand).rejectsOnce(awsError('InternalError', 500)).resolves({});
+    const final = await runPlaybook(retried('aws.ec2.stop', ['5xx']), { actions: sdk.actions, ...virtual() });
+    expect(final.steps.step).toMatchObject({ outcome: 'error', attempts: 1 });
+    // Clients that make one attempt (maxAttempts: 1): the step's `retry:` is the retrying layer.
+    const step = mocked({ maxAttempts: 1 });
+    step.ec2.on(StopInstancesCommand).rejectsOnce(awsError('InternalError', 500)).resolves({});
+    const again = await runPlaybook(retried('aws.ec2.stop', ['5xx']), {
+      actions: step.actions,
+      ...virtual(),
+    });
+    expect(again.steps.step).toMatchObject({ outcome: 'pass', attempts: 2 });
   });
 
   it('plan() reports a denied DryRun and shadow mode refuses the step (mock EC2)', async () => {
@@ -196,6 +227,8 @@ describe('EC2 failures (mock EC2)', () => {
     expect(result.steps.step?.error).toBe(
       'aws.ec2.waitFor: not status-ok after 2m (9 polls): i-0abc1234def567890 is running (system ok, instance initializing)',
     );
+    // The instance did not get there in the time it was given: the verdict `fail`.
+    expect(result.steps.step?.outcome).toBe('fail');
     expect(result.durationMs).toBe(120_000);
     expect(ec2.commandCalls(DescribeInstanceStatusCommand)).toHaveLength(9);
   });
@@ -219,46 +252,5 @@ describe('EC2 failures (mock EC2)', () => {
     // Polls at 0, 15, 30 and 45 s; none after the abort at 60 s, and no timer left behind.
     expect(ec2.commandCalls(DescribeInstanceStatusCommand)).toHaveLength(4);
     expect(clock.pending()).toBe(0);
-  });
-});
-
-describe('Route 53 health (mock Route 53)', () => {
-  const observations = (healthy: number, total: number) => ({
-    HealthCheckObservations: Array.from({ length: total }, (_, i) => ({
-      Region: `region-${i}` as const,
-      IPAddress: `198.51.100.${i}`,
-      StatusReport: {
-        Status: i < healthy ? 'Success: HTTP Status Code 200, OK' : 'Failure: Connection timed out.',
-        CheckedTime: new Date(Date.UTC(2024, 4, 1, 12)),
-      },
-    })),
-  });
-
-  it('fails when too few checkers agree the endpoint is healthy (mock Route 53)', async () => {
-    const { actions, route53 } = mocked();
-    route53.on(GetHealthCheckStatusCommand).resolves(observations(2, 16) as never);
-    const result = await runStep(
-      actions,
-      'aws.route53.healthCheckStatus',
-      { healthCheckId: 'hc-1' },
-      virtual(),
-    );
-    expect(result.steps.step?.error).toBe(
-      'aws.route53.healthCheckStatus: health check hc-1 is unhealthy: 2 of 16 checkers report healthy (need more than 18%); e.g. region-2: Failure: Connection timed out.',
-    );
-  });
-
-  it('passes above the threshold, and the threshold is configurable (mock Route 53)', async () => {
-    const { actions, route53 } = mocked();
-    route53.on(GetHealthCheckStatusCommand).resolves(observations(3, 16) as never);
-    const ok = await runStep(actions, 'aws.route53.healthCheckStatus', { healthCheckId: 'hc-1' }, virtual());
-    expect(ok.output.step).toMatchObject({ healthy: true, healthyCheckers: 3, checkers: 16 });
-    const strict = await runStep(
-      actions,
-      'aws.route53.healthCheckStatus',
-      { healthCheckId: 'hc-1', threshold: 0.5, failWhenUnhealthy: false },
-      virtual(),
-    );
-    expect(strict.output.step).toMatchObject({ healthy: false, healthyCheckers: 3 });
   });
 });

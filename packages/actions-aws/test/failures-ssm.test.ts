@@ -42,6 +42,8 @@ describe('SSM Run Command and Automation (mock SSM)', () => {
     expect(result.steps.step?.error).toBe(
       'aws.ssm.runCommand: command cmd-1 on i-0abc1234def567890 ended Failed with exit code 2; stderr: Job for nginx.service failed because the control process exited with error code.',
     );
+    // The script ran on the target and failed: a verdict, `fail`, not `error`.
+    expect(result.steps.step?.outcome).toBe('fail');
     expect(result.durationMs).toBe(6_000);
     expect(ssm.commandCalls(GetCommandInvocationCommand)).toHaveLength(3);
   });
@@ -92,7 +94,8 @@ describe('SSM Run Command and Automation (mock SSM)', () => {
     const tokens = ssm.commandCalls(StartAutomationExecutionCommand).map((c) => c.args[0].input.ClientToken);
     expect(tokens[1]).toBe(tokens[0]);
     expect(tokens[2]).not.toBe(tokens[0]);
-    expect(tokens[0]).toBe(clientTokenFor('run-1:step:1:1'));
+    // One token per step visit (runId:stepId:visit), whatever the attempt.
+    expect(tokens[0]).toBe(clientTokenFor('run-1:step:1'));
   });
 
   it('startAutomation fails with the runbook failure message (mock SSM)', async () => {
@@ -114,6 +117,7 @@ describe('SSM Run Command and Automation (mock SSM)', () => {
     expect(result.steps.step?.error).toBe(
       'aws.ssm.startAutomation: automation AWS-RestartEC2Instance (exec-2) ended Failed: Step fails when it is Poll action status for completion. Instance i-0abc1234def567890 is not managed.',
     );
+    expect(result.steps.step?.outcome).toBe('fail');
   });
 
   it('startAutomation gives up after its timeout, leaving the execution running (mock SSM)', async () => {
@@ -129,8 +133,10 @@ describe('SSM Run Command and Automation (mock SSM)', () => {
       { timeout: '1h', ...virtual() },
     );
     expect(result.steps.step?.error).toBe(
-      'aws.ssm.startAutomation: automation AWS-RestartEC2Instance (exec-3) still InProgress after 30m; it keeps running',
+      'aws.ssm.startAutomation: automation AWS-RestartEC2Instance (exec-3) in us-east-1 still InProgress after 30m; it keeps running',
     );
+    // Not done in the time it was given: the remediation's verdict.
+    expect(result.steps.step?.outcome).toBe('fail');
     expect(result.durationMs).toBe(30 * 60_000);
   });
 

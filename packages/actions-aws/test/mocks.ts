@@ -7,17 +7,21 @@ import { createVirtualClock } from '@firstline/core';
 import type { ActionContext } from '@firstline/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { awsActions } from '../src/index.js';
+import type { AwsOptions } from '../src/index.js';
 
 /** The region of the mocked clients. */
 export const MOCK_REGION = 'us-east-1';
 
-/** awsActions() over mocked EC2, SSM and Route 53 clients, with the mocks to script and inspect. */
-export function mocked() {
+/**
+ * awsActions() over mocked EC2, SSM and Route 53 clients, with the mocks to script and inspect.
+ * `extra.maxAttempts: 1` says the clients make one attempt, so the step's `retry:` is the retrying layer.
+ */
+export function mocked(extra: AwsOptions = {}) {
   const ec2 = new EC2Client({ region: MOCK_REGION });
   const ssm = new SSMClient({ region: MOCK_REGION });
   const route53 = new Route53Client({ region: MOCK_REGION });
   const mocks = { ec2: mockClient(ec2), ssm: mockClient(ssm), route53: mockClient(route53) };
-  const actions = awsActions({ region: MOCK_REGION, clients: { ec2, ssm, route53 } });
+  const actions = awsActions({ region: MOCK_REGION, clients: { ec2, ssm, route53 }, ...extra });
   return { actions, ...mocks };
 }
 
@@ -48,7 +52,7 @@ export function fakeContext(): ActionContext {
     runId: 'run-1',
     stepId: 'step',
     attempt: 1,
-    idempotencyKey: 'run-1:step:1:1',
+    idempotencyKey: 'run-1:step:1',
     clock: createVirtualClock(),
     logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
     secrets: {},

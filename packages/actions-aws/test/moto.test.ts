@@ -1,9 +1,11 @@
 import { beforeEach, describe } from 'vitest';
 import { ec2Suite } from './moto/ec2.js';
+import { outcomesSuite } from './moto/outcomes.js';
 import { playbookSuite } from './moto/playbook.js';
 import { secretsSuite } from './moto/secrets.js';
 import { servicesSuite } from './moto/services.js';
 import { ssmSuite } from './moto/ssm.js';
+import { ssmAutomationSuite } from './moto/ssmAutomation.js';
 import { motoEndpoint, resetMoto } from './support.js';
 
 // Every test against the real moto_server the global setup started, in one file: vitest runs files in
@@ -19,6 +21,8 @@ describe.skipIf(!endpoint)('against a real moto_server', { timeout: 20_000 }, ()
   ec2Suite(url);
   playbookSuite(url);
   servicesSuite(url);
+  outcomesSuite(url);
   ssmSuite(url);
+  ssmAutomationSuite(url);
   secretsSuite(url);
 });

@@ -6,10 +6,10 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { createVirtualClock, defineAction, loadPlaybook, validatePlaybook } from '@firstline/core';
-import type { ActionContext, ActionDefinition, IamStatement } from '@firstline/core';
+import type { ActionContext, ActionDefinition, IamStatement, VirtualClock } from '@firstline/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsStub } from 'aws-sdk-client-mock';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AWS_ACTION_IDS, awsActions, playbookPermissions } from '../src/index.js';
 
 // permissions(input) of every action checked against the commands its run() really sends (captured
@@ -23,7 +23,7 @@ const INSTANCE = 'i-0abc1234def567890';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyStub = AwsStub<any, any, any>;
 
-function setup() {
+function setup(override: Record<string, unknown> = {}) {
   const clients = {
     ec2: new EC2Client({ region: REGION }),
     route53: new Route53Client({ region: REGION }),
@@ -66,6 +66,7 @@ function setup() {
       ],
     },
   };
+  Object.assign(answers, override);
   // Answer by command name, whatever the client.
   for (const [, stub] of stubs)
     stub.send.callsFake((command: { constructor: { name: string } }) =>
@@ -97,6 +98,7 @@ const inputs: Record<(typeof AWS_ACTION_IDS)[number], Record<string, unknown>> =
   'aws.ssm.startAutomation': {
     document: 'AWS-RestartEC2Instance',
     parameters: { InstanceId: [INSTANCE], AutomationAssumeRole: [`arn:aws:iam::${ACCOUNT}:role/automation`] },
+    onAbort: 'stop',
   },
   'aws.cloudwatch.alarmState': { alarmName: 'NetworkInAlarm' },
   'aws.cloudwatch.metric': { namespace: 'AWS/EC2', metric: 'CPUUtilization' },
@@ -122,6 +124,7 @@ function resourcesOf(action: string, input: Record<string, unknown>): string[] {
     case 'ssm:StartAutomationExecution':
       return [arn('ssm', `automation-definition/${String(input.DocumentName)}:$DEFAULT`)];
     case 'ssm:GetAutomationExecution':
+    case 'ssm:StopAutomationExecution':
       return [arn('ssm', `automation-execution/${String(input.AutomationExecutionId)}`)];
     case 'cloudwatch:DescribeAlarms':
       return (input.AlarmNames as string[]).map((name) => arn('cloudwatch', `alarm:${name}`));
@@ -159,14 +162,39 @@ function allows(statements: IamStatement[], action: string, resource: string): b
   );
 }
 
-function context(): ActionContext {
+// Calls made only when the step is stopped while the action waits (CancelCommand,
+// StopAutomationExecution): these actions run a second time, kept waiting by these answers, and stopped.
+const keptWaiting: Partial<Record<(typeof AWS_ACTION_IDS)[number], Record<string, unknown>>> = {
+  'aws.ssm.runCommand': { GetCommandInvocationCommand: { Status: 'InProgress' } },
+  'aws.ssm.startAutomation': {
+    GetAutomationExecutionCommand: { AutomationExecution: { AutomationExecutionStatus: 'InProgress' } },
+  },
+};
+
+/** What `id` sends when stopped mid-wait: run, wait for its first pause, abort, collect. */
+async function callsWhenStopped(id: (typeof AWS_ACTION_IDS)[number]) {
+  const { actions, sent } = setup(keptWaiting[id]);
+  const controller = new AbortController();
+  const ctx = context(controller.signal);
+  const clock = ctx.clock as VirtualClock;
+  const running = actions
+    .find((a) => a.id === id)!
+    .run(inputs[id], ctx)
+    .catch((e: unknown) => e);
+  await vi.waitFor(() => expect(clock.pending()).toBe(1));
+  controller.abort();
+  expect(await running).toBeInstanceOf(Error);
+  return sent();
+}
+
+function context(signal = new AbortController().signal): ActionContext {
   const silent = () => undefined;
   return {
-    signal: new AbortController().signal,
+    signal,
     runId: 'run-1',
     stepId: 'step',
     attempt: 1,
-    idempotencyKey: 'run-1:step:1:1',
+    idempotencyKey: 'run-1:step:1',
     clock: createVirtualClock(),
     logger: { debug: silent, info: silent, warn: silent, error: silent },
     secrets: {},
@@ -187,7 +215,7 @@ describe('permissions() match the commands each action sends (mock clients)', ()
       const { actions, sent } = setup();
       const action = actions.find((a) => a.id === id)!;
       await action.run(inputs[id], context());
-      const calls = sent();
+      const calls = [...sent(), ...(keptWaiting[id] ? await callsWhenStopped(id) : [])];
       expect(calls.length).toBeGreaterThan(0);
       const statements = action.permissions!(inputs[id]);
       for (const call of calls)
@@ -210,6 +238,19 @@ describe('permissions() match the commands each action sends (mock clients)', ()
       Action: ['iam:PassRole'],
       Resource: `arn:aws:iam::${ACCOUNT}:role/automation`,
     });
+  });
+
+  it('grants CancelCommand / StopAutomationExecution only where the step stops what it started', () => {
+    const { actions } = setup();
+    const granted = (id: string, input: Record<string, unknown>) =>
+      actions.find((a) => a.id === id)!.permissions!(input).flatMap((s) => s.Action);
+    const command = inputs['aws.ssm.runCommand'];
+    expect(granted('aws.ssm.runCommand', command)).toContain('ssm:CancelCommand');
+    expect(granted('aws.ssm.runCommand', { ...command, onAbort: 'leave' })).not.toContain(
+      'ssm:CancelCommand',
+    );
+    const { onAbort: _stop, ...automation } = inputs['aws.ssm.startAutomation'];
+    expect(granted('aws.ssm.startAutomation', automation)).not.toContain('ssm:StopAutomationExecution');
   });
 
   it('writes the partition and `*` when region and account are unknown', () => {

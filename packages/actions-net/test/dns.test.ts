@@ -92,7 +92,9 @@ describe('dns.check against a local DNS responder (dns-packet over UDP)', () => 
     expect(nodata.message).toContain('NODATA');
     const servfail = await failure({ name: 'broken.firstline.test' });
     expect(servfail.message).toContain('SERVFAIL');
-    expect(servfail.retry.retryable).toBe(true);
+    expect(servfail.retry).toEqual({ retryable: true, kind: '5xx' });
+    // Each is a finding about the name: the verdict `fail`.
+    expect([nx, nodata, servfail].map((e) => e.verdict)).toEqual([true, true, true]);
   });
 
   it('reports a resolver that does not answer as a timeout', async () => {
@@ -106,6 +108,8 @@ describe('dns.check against a local DNS responder (dns-packet over UDP)', () => 
       );
     expect(error.message).toMatch(/ETIMEOUT|ECONNREFUSED/);
     expect(error.retry.retryable).toBe(true);
+    // Nothing was learnt about the name: `error`, not a verdict.
+    expect(error.verdict).toBe(false);
   });
 });
 

@@ -109,6 +109,7 @@ describe('http.check against a local server', () => {
     expect(error.message).toContain(`GET ${server.url}/boom answered HTTP 500, expected 2xx`);
     expect(error.message).toContain('database connection pool exhausted');
     expect(error.retry).toEqual({ retryable: true, kind: '5xx' });
+    expect(error.verdict).toBe(true);
     expect((await failure({ url: `${server.url}/missing` })).retry.retryable).toBe(false);
   });
 
@@ -257,7 +258,7 @@ describe('http.check through the engine', () => {
     await expect.poll(() => aborted.length).toBe(before + 1);
   });
 
-  it('a failing check is an error step with the reason, and secrets stay out of the trace', async () => {
+  it('credentials refused are an error step with the reason, and secrets stay out of the trace', async () => {
     const result = await runLive(
       {
         firstline: 1,

@@ -221,5 +221,7 @@ describe('prometheus.query against a local server answering with Prometheus API 
     );
     expect(busy.message).toContain('unavailable: too many queries (HTTP 503)');
     expect(busy.retry).toEqual({ retryable: true, kind: '5xx' });
+    // Prometheus is the data source, not the target: its trouble is never a verdict.
+    expect([denied.verdict, busy.verdict]).toEqual([false, false]);
   });
 });

@@ -125,6 +125,8 @@ describe.skipIf(skip !== undefined)('ssh.check and ssh.exec against a real sshd'
       expect(error.message).toContain('authentication failed');
       expect(error.message).not.toContain(other.split('\n')[1]!);
       expect(error.retry.retryable).toBe(false);
+      // Our key refused: the check could not be done (`error`), nothing said about the host.
+      expect(error.verdict).toBe(false);
       const garbage = await failure(
         sshCheck.run(login({ privateKey: 'fake-key-not-pem-123' }), testContext()),
       );
@@ -142,6 +144,8 @@ describe.skipIf(skip !== undefined)('ssh.check and ssh.exec against a real sshd'
     const error = await failure(exec({ command: 'echo no such unit >&2; exit 3' }));
     expect(error.message).toContain('exited with 3 (allowed: 0); stderr: no such unit');
     expect(error.retry.retryable).toBe(false);
+    // The command ran on the target and failed: the remediation's verdict.
+    expect(error.verdict).toBe(true);
     expect((await exec({ command: 'exit 3', allowExitCodes: [0, 3] })).exitCode).toBe(3);
   });
 

@@ -48,7 +48,7 @@ export function testContext(overrides: Partial<ActionContext> = {}): ActionConte
     runId: 'test-run',
     stepId: 'test-step',
     attempt: 1,
-    idempotencyKey: 'test-run:test-step:1:1',
+    idempotencyKey: 'test-run:test-step:1',
     clock: systemClock,
     logger,
     secrets: {},

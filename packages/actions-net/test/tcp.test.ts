@@ -40,7 +40,7 @@ describe('tcp.check against local ports', () => {
     expect(output.dnsMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('fails on a closed port: connection refused, retryable', async () => {
+  it('fails on a closed port: connection refused, a verdict about the port, retryable', async () => {
     const error = await check.run({ host: '127.0.0.1', port: closedPort }, testContext()).then(
       () => expect.fail('expected a failure'),
       (e: unknown) => e as ActionError,
@@ -48,6 +48,7 @@ describe('tcp.check against local ports', () => {
     expect(error).toBeInstanceOf(ActionError);
     expect(error.message).toBe(`tcp.check: 127.0.0.1:${closedPort}: connection refused (ECONNREFUSED)`);
     expect(error.retry).toEqual({ retryable: true, kind: 'network' });
+    expect(error.verdict).toBe(true);
   });
 
   it('runs through the engine with expect over its output; a closed port fails the run', async () => {
@@ -65,7 +66,7 @@ describe('tcp.check against local ports', () => {
     });
     expect((await runLive(playbook(openPort), [check])).steps.port?.outcome).toBe('pass');
     const closed = await runLive(playbook(closedPort), [check]);
-    expect(closed.steps.port?.outcome).toBe('error');
+    expect(closed.steps.port?.outcome).toBe('fail');
     expect(closed.steps.port?.error).toContain('ECONNREFUSED');
   });
 });

@@ -80,9 +80,9 @@ describe('POST /alertmanager', () => {
 
     const run = await finished(runs[0]!.runId);
     expect(run).toMatchObject({ outcome: 'recovered', inputs: { url: target.url, instance: 'web-1:9100' } });
-    // http.check makes a 5xx an error (retryable), which the playbook routes to the restart too.
+    // A 5xx is the target's verdict: http.check ends `fail`, which the playbook routes to the restart.
     expect((run.steps as Record<string, { outcome: string; error: string }>).probe).toMatchObject({
-      outcome: 'error',
+      outcome: 'fail',
       error: expect.stringMatching(/503/) as unknown,
     });
     const types = (run.trace as Array<{ type: string; step?: string }>).map(

@@ -73,15 +73,19 @@ export function autoscalingSetInstanceHealthAction(
           retryable: false,
         });
       const autoScaling = aws.autoScaling(region);
-      await callAws(ID, 'autoscaling:SetInstanceHealth', () =>
-        autoScaling.send(
-          new SetInstanceHealthCommand({
-            InstanceId: input.instanceId,
-            HealthStatus: input.healthStatus,
-            ShouldRespectGracePeriod: input.shouldRespectGracePeriod ?? true,
-          }),
-          { abortSignal: ctx.signal },
-        ),
+      await callAws(
+        ID,
+        'autoscaling:SetInstanceHealth',
+        () =>
+          autoScaling.send(
+            new SetInstanceHealthCommand({
+              InstanceId: input.instanceId,
+              HealthStatus: input.healthStatus,
+              ShouldRespectGracePeriod: input.shouldRespectGracePeriod ?? true,
+            }),
+            { abortSignal: ctx.signal },
+          ),
+        aws.policy(),
       );
       return {
         instanceId: input.instanceId,
@@ -133,10 +137,14 @@ async function findMember(
   ctx: ActionContext,
 ): Promise<AutoScalingInstanceDetails | undefined> {
   const autoScaling = aws.autoScaling(region);
-  const out = await callAws(ID, 'autoscaling:DescribeAutoScalingInstances', () =>
-    autoScaling.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [instanceId] }), {
-      abortSignal: ctx.signal,
-    }),
+  const out = await callAws(
+    ID,
+    'autoscaling:DescribeAutoScalingInstances',
+    () =>
+      autoScaling.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [instanceId] }), {
+        abortSignal: ctx.signal,
+      }),
+    aws.policy(),
   );
   return out.AutoScalingInstances?.find((i) => i.InstanceId === instanceId);
 }

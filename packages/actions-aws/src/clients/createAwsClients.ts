@@ -6,6 +6,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { ActionError } from '@firstline/core';
+import type { CallPolicy } from './toActionError.js';
 
 /** Credentials for the AWS clients: fixed keys or a provider; the SDK's default chain when absent. */
 export type AwsCredentials = NonNullable<EC2ClientConfig['credentials']>;
@@ -37,7 +38,13 @@ export interface AwsOptions {
   credentials?: AwsCredentials;
   /** Endpoint for every service (moto, LocalStack, a VPC endpoint). */
   endpoint?: string;
-  /** Attempts per API call, retries included (SDK default 3). Tests against moto use 1. */
+  /**
+   * Attempts per API call, retries included (SDK default 3), for every call safe to repeat: the SDK is
+   * then the one layer that retries them, and a failure reaching a step is final for its `retry:`.
+   * 1 hands retrying to the steps' `retry:` instead (visible in the trace, on the run's clock). Calls
+   * that must not run twice (RebootInstances, SendCommand) always make one attempt. With `clients`,
+   * say here what the injected clients do.
+   */
   maxAttempts?: number;
   /** The SDK's retry mode; `adaptive` (the default here) also rate-limits the client when AWS throttles. */
   retryMode?: 'adaptive' | 'standard' | 'legacy';
@@ -57,12 +64,19 @@ export interface AwsClients {
   regionOf(explicit?: string): string | undefined;
   /** Like {@link AwsClients.regionOf}, but throws a clear, non-retryable ActionError for `actionId` when there is none. */
   requireRegion(actionId: string, explicit?: string): string;
-  /** The EC2 client for `region`. */
-  ec2(region: string): EC2Client;
+  /** True when the SDK retries calls safe to repeat (`maxAttempts` absent or above 1). */
+  readonly sdkRetries: boolean;
+  /**
+   * The retry policy of a call for `callAws`: the SDK's retries for calls safe to repeat; `'once'`
+   * for a call without a client token that must not run twice (sent with the `once` client).
+   */
+  policy(calls?: 'once'): CallPolicy;
+  /** The EC2 client for `region`; `once`: one that never retries (for RebootInstances). */
+  ec2(region: string, once?: 'once'): EC2Client;
   /** The Route 53 client (us-east-1: Route 53's control plane is global). */
   route53(): Route53Client;
-  /** The SSM client for `region`. */
-  ssm(region: string): SSMClient;
+  /** The SSM client for `region`; `once`: one that never retries (for SendCommand). */
+  ssm(region: string, once?: 'once'): SSMClient;
   /** The CloudWatch client for `region`. */
   cloudWatch(region: string): CloudWatchClient;
   /** The Auto Scaling client for `region`. */
@@ -93,8 +107,15 @@ export function createAwsClients(options: AwsOptions = {}): AwsClients {
     return explicit || options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
   };
 
-  function client<C>(service: keyof AwsClientOverrides, region: string, build: (config: BaseConfig) => C): C {
-    const key = `${service}:${region}`;
+  const sdkRetries = options.maxAttempts === undefined || options.maxAttempts > 1;
+
+  function client<C>(
+    service: keyof AwsClientOverrides,
+    region: string,
+    build: (config: BaseConfig) => C,
+    once?: 'once',
+  ): C {
+    const key = `${service}:${region}${once ? ':once' : ''}`;
     const cached = cache.get(key) as C | undefined;
     if (cached) return cached;
     const override = options.clients?.[service] as ClientOverride<C> | undefined;
@@ -106,6 +127,8 @@ export function createAwsClients(options: AwsOptions = {}): AwsClients {
             ...(options.credentials && { credentials: options.credentials }),
             ...(options.endpoint && { endpoint: options.endpoint }),
             ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
+            // A call that must not run twice gets no SDK retries: a 500 may mean it was done.
+            ...(once && { maxAttempts: 1 }),
           })
         : typeof override === 'function'
           ? (override as (region: string) => C)(region)
@@ -126,9 +149,11 @@ export function createAwsClients(options: AwsOptions = {}): AwsClients {
         { retryable: false },
       );
     },
-    ec2: (region) => client('ec2', region, (config) => new EC2Client(config)),
+    sdkRetries,
+    policy: (calls) => (calls === 'once' ? { once: true } : { sdkRetried: sdkRetries }),
+    ec2: (region, once) => client('ec2', region, (config) => new EC2Client(config), once),
     route53: () => client('route53', ROUTE53_REGION, (config) => new Route53Client(config)),
-    ssm: (region) => client('ssm', region, (config) => new SSMClient(config)),
+    ssm: (region, once) => client('ssm', region, (config) => new SSMClient(config), once),
     cloudWatch: (region) => client('cloudWatch', region, (config) => new CloudWatchClient(config)),
     autoScaling: (region) => client('autoScaling', region, (config) => new AutoScalingClient(config)),
     secretsManager: (region) =>

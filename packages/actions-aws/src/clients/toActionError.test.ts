@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { DescribeInstancesCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { classifyAwsError, toActionError } from './toActionError.js';
+import { classifyAwsError, toActionError, verdictError } from './toActionError.js';
 
 function serviceError(
   name: string,
@@ -109,5 +109,63 @@ describe('toActionError', () => {
   it('keeps an ActionError as it is', () => {
     const first = toActionError('aws.ec2.reboot', 'ec2:RebootInstances', serviceError('InternalError', 500));
     expect(toActionError('aws.ec2.reboot', 'ec2:RebootInstances', first)).toBe(first);
+  });
+
+  it('says credentials were refused rather than asking for a permission', () => {
+    const error = toActionError(
+      'aws.ec2.status',
+      'ec2:DescribeInstanceStatus',
+      serviceError('AuthFailure', 401, 'AWS was not able to validate the provided access credentials'),
+    );
+    expect(error.message).toBe(
+      'aws.ec2.status: ec2:DescribeInstanceStatus failed: AuthFailure: AWS was not able to validate the provided access credentials [HTTP 401] (the credentials were refused: missing, invalid or expired)',
+    );
+  });
+
+  it('an AWS API failure is never a verdict: the outcome is `error`', () => {
+    for (const code of ['NoSuchHealthCheck', 'AccessDenied', 'ThrottlingException', 'InternalError'])
+      expect(
+        toActionError('aws.x', 'x:Y', serviceError(code, code === 'InternalError' ? 500 : 400)).verdict,
+      ).toBe(false);
+    expect(verdictError('aws.x', 'impaired').verdict).toBe(true);
+    expect(verdictError('aws.x', 'impaired').retry).toEqual({ retryable: false, kind: 'error' });
+  });
+
+  it('what the SDK already retried is final for the step, with the attempts it made', () => {
+    const throttled = Object.assign(serviceError('ThrottlingException', 400, 'Rate exceeded'), {
+      $metadata: { httpStatusCode: 400, attempts: 3 },
+    });
+    const error = toActionError('aws.x', 'x:Y', throttled, { sdkRetried: true });
+    expect(error.retry).toEqual({ retryable: false, kind: 'throttled' });
+    expect(error.message).toBe(
+      'aws.x: x:Y failed: ThrottlingException: Rate exceeded [HTTP 400, 3 attempts]',
+    );
+    // Without SDK retries the step's `retry:` is the layer: the advice stands.
+    expect(toActionError('aws.x', 'x:Y', throttled).retry).toEqual({ retryable: true, kind: 'throttled' });
+  });
+
+  it('a call that must not run twice never retries what AWS may have done, only what it surely did not', () => {
+    const ambiguous = toActionError(
+      'aws.ec2.reboot',
+      'ec2:RebootInstances',
+      serviceError('InternalError', 500),
+      {
+        once: true,
+      },
+    );
+    expect(ambiguous.retry).toEqual({ retryable: false, kind: '5xx' });
+    expect(ambiguous.message).toContain('AWS may have carried it out, so it is not retried');
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    expect(toActionError('a', 'b:C', reset, { once: true }).retry.retryable).toBe(false);
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    expect(toActionError('a', 'b:C', refused, { once: true }).retry).toEqual({
+      retryable: true,
+      kind: 'network',
+    });
+    const throttled = serviceError('RequestLimitExceeded', 503);
+    expect(toActionError('a', 'b:C', throttled, { once: true }).retry).toMatchObject({
+      retryable: true,
+      kind: 'throttled',
+    });
   });
 });

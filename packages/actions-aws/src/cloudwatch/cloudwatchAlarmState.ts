@@ -22,7 +22,10 @@ export interface CloudwatchAlarmStateOutput {
 
 const ID = 'aws.cloudwatch.alarmState';
 
-/** `aws.cloudwatch.alarmState`: a metric or composite alarm's current state (DescribeAlarms); judge it with `expect`. */
+/**
+ * `aws.cloudwatch.alarmState`: a metric or composite alarm's current state (DescribeAlarms); judge it
+ * with `expect` (the probe never fails by itself). An alarm that does not exist is `error`.
+ */
 export function cloudwatchAlarmStateAction(
   aws: AwsClients,
 ): ActionDefinition<CloudwatchAlarmStateInput, CloudwatchAlarmStateOutput> {

@@ -36,8 +36,9 @@ const ID = 'aws.cloudwatch.metric';
 
 /**
  * `aws.cloudwatch.metric`: one statistic of a metric over a recent window (GetMetricData); the newest
- * datapoint is the value, judged by the step's `expect` ("output.value < 90"). The window defaults to
- * five periods because CloudWatch publishes with a delay (EC2 basic monitoring: every 5 minutes).
+ * datapoint is the value, judged by the step's `expect` ("output.value < 90"): the probe itself never
+ * fails, and an empty window is `value: null`. The window defaults to five periods because CloudWatch
+ * publishes with a delay (EC2 basic monitoring: every 5 minutes).
  */
 export function cloudwatchMetricAction(
   aws: AwsClients,
@@ -92,38 +93,51 @@ export function cloudwatchMetricAction(
           retryable: false,
         });
       const end = ctx.clock.now();
-      const out = await callAws(ID, 'cloudwatch:GetMetricData', () =>
-        cloudWatch.send(
-          new GetMetricDataCommand({
-            StartTime: new Date(end - windowMs),
-            EndTime: new Date(end),
-            ScanBy: 'TimestampDescending',
-            MetricDataQueries: [
-              {
-                Id: 'm0',
-                ReturnData: true,
-                MetricStat: {
-                  Metric: {
-                    Namespace: input.namespace,
-                    MetricName: input.metric,
-                    Dimensions: Object.entries(input.dimensions ?? {}).map(([Name, Value]) => ({
-                      Name,
-                      Value,
-                    })),
+      const out = await callAws(
+        ID,
+        'cloudwatch:GetMetricData',
+        () =>
+          cloudWatch.send(
+            new GetMetricDataCommand({
+              StartTime: new Date(end - windowMs),
+              EndTime: new Date(end),
+              ScanBy: 'TimestampDescending',
+              MetricDataQueries: [
+                {
+                  Id: 'm0',
+                  ReturnData: true,
+                  MetricStat: {
+                    Metric: {
+                      Namespace: input.namespace,
+                      MetricName: input.metric,
+                      Dimensions: Object.entries(input.dimensions ?? {}).map(([Name, Value]) => ({
+                        Name,
+                        Value,
+                      })),
+                    },
+                    Period: periodSeconds,
+                    Stat: input.stat ?? 'Average',
+                    ...(input.unit && { Unit: input.unit as StandardUnit }),
                   },
-                  Period: periodSeconds,
-                  Stat: input.stat ?? 'Average',
-                  ...(input.unit && { Unit: input.unit as StandardUnit }),
                 },
-              },
-            ],
-          }),
-          { abortSignal: ctx.signal },
-        ),
+              ],
+            }),
+            { abortSignal: ctx.signal },
+          ),
+        aws.policy(),
       );
       const result = out.MetricDataResults?.find((r) => r.Id === 'm0');
       for (const message of [...(out.Messages ?? []), ...(result?.Messages ?? [])])
         ctx.logger.warn('GetMetricData message', { code: message.Code, value: message.Value });
+      // Without its datapoints the answer is no reading at all, not a `null` for `expect` to judge.
+      if (result?.StatusCode === 'Forbidden' || result?.StatusCode === 'InternalError') {
+        const detail = result.Messages?.map((m) => m.Value ?? m.Code).join('; ');
+        throw new ActionError(
+          ID,
+          `cloudwatch:GetMetricData answered ${result.StatusCode} for ${input.namespace} ${input.metric}${detail ? `: ${detail}` : ''}`,
+          result.StatusCode === 'InternalError' ? { retryable: true, kind: '5xx' } : { retryable: false },
+        );
+      }
       // TimestampDescending puts the newest first; sort anyway, a mock or proxy may not honour it.
       const points = (result?.Timestamps ?? [])
         .map((t, i) => ({ at: new Date(t).getTime(), value: result?.Values?.[i] }))

@@ -60,16 +60,20 @@ export function cloudwatchSetAlarmStateAction(
     },
     async run(input, ctx) {
       const cloudWatch = aws.cloudWatch(aws.requireRegion(ID, input.region));
-      await callAws(ID, 'cloudwatch:SetAlarmState', () =>
-        cloudWatch.send(
-          new SetAlarmStateCommand({
-            AlarmName: input.alarmName,
-            StateValue: input.state,
-            StateReason: input.reason ?? `set by firstline run ${ctx.runId}, step ${ctx.stepId}`,
-            ...(input.reasonData && { StateReasonData: JSON.stringify(input.reasonData) }),
-          }),
-          { abortSignal: ctx.signal },
-        ),
+      await callAws(
+        ID,
+        'cloudwatch:SetAlarmState',
+        () =>
+          cloudWatch.send(
+            new SetAlarmStateCommand({
+              AlarmName: input.alarmName,
+              StateValue: input.state,
+              StateReason: input.reason ?? `set by firstline run ${ctx.runId}, step ${ctx.stepId}`,
+              ...(input.reasonData && { StateReasonData: JSON.stringify(input.reasonData) }),
+            }),
+            { abortSignal: ctx.signal },
+          ),
+        aws.policy(),
       );
       return { alarmName: input.alarmName, state: input.state };
     },

@@ -17,11 +17,15 @@ export async function describeAlarm(
   ctx: ActionContext,
 ): Promise<MetricAlarm | CompositeAlarm | undefined> {
   const cloudWatch = aws.cloudWatch(region);
-  const out = await callAws(actionId, 'cloudwatch:DescribeAlarms', () =>
-    cloudWatch.send(
-      new DescribeAlarmsCommand({ AlarmNames: [alarmName], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }),
-      { abortSignal: ctx.signal },
-    ),
+  const out = await callAws(
+    actionId,
+    'cloudwatch:DescribeAlarms',
+    () =>
+      cloudWatch.send(
+        new DescribeAlarmsCommand({ AlarmNames: [alarmName], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }),
+        { abortSignal: ctx.signal },
+      ),
+    aws.policy(),
   );
   return [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])].find((a) => a.AlarmName === alarmName);
 }

@@ -110,17 +110,21 @@ export function ec2DescribeAction(aws: AwsClients): ActionDefinition<Ec2Describe
       let truncated = false;
       let token: string | undefined;
       do {
-        const page = await callAws(ID, 'ec2:DescribeInstances', () =>
-          ec2.send(
-            new DescribeInstancesCommand({
-              ...(input.instanceIds && { InstanceIds: input.instanceIds }),
-              ...(filters.length > 0 && { Filters: filters }),
-              // EC2 refuses MaxResults together with InstanceIds.
-              ...(!input.instanceIds && { MaxResults: input.pageSize ?? 1000 }),
-              ...(token && { NextToken: token }),
-            }),
-            { abortSignal: ctx.signal },
-          ),
+        const page = await callAws(
+          ID,
+          'ec2:DescribeInstances',
+          () =>
+            ec2.send(
+              new DescribeInstancesCommand({
+                ...(input.instanceIds && { InstanceIds: input.instanceIds }),
+                ...(filters.length > 0 && { Filters: filters }),
+                // EC2 refuses MaxResults together with InstanceIds.
+                ...(!input.instanceIds && { MaxResults: input.pageSize ?? 1000 }),
+                ...(token && { NextToken: token }),
+              }),
+              { abortSignal: ctx.signal },
+            ),
+          aws.policy(),
         );
         for (const reservation of page.Reservations ?? [])
           for (const instance of reservation.Instances ?? []) {

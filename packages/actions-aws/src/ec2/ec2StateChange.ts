@@ -93,7 +93,11 @@ const REBOOT = 'aws.ec2.reboot';
 const STOP = 'aws.ec2.stop';
 const START = 'aws.ec2.start';
 
-/** `aws.ec2.reboot`: RebootInstances; `plan()` preflights it with DryRun. */
+/**
+ * `aws.ec2.reboot`: RebootInstances; `plan()` preflights it with DryRun. RebootInstances takes no
+ * client token, so it is sent at most once per attempt (no SDK retries) and a failure AWS may have
+ * acted on (5xx, timeout, connection lost) is never retried; throttling and refused connections are.
+ */
 export function ec2RebootAction(aws: AwsClients): ActionDefinition<Ec2InstancesInput, Ec2RebootOutput> {
   return stateChangeAction<Ec2InstancesInput, Ec2RebootOutput>(aws, {
     id: REBOOT,
@@ -108,11 +112,15 @@ export function ec2RebootAction(aws: AwsClients): ActionDefinition<Ec2InstancesI
       properties: { rebooted: { type: 'array', items: { type: 'string' } } },
     },
     async send(aws, input, ctx, dryRun) {
-      const ec2 = aws.ec2(aws.requireRegion(REBOOT, input.region));
-      await callAws(REBOOT, 'ec2:RebootInstances', () =>
-        ec2.send(new RebootInstancesCommand({ InstanceIds: input.instanceIds, DryRun: dryRun }), {
-          abortSignal: ctx.signal,
-        }),
+      const ec2 = aws.ec2(aws.requireRegion(REBOOT, input.region), 'once');
+      await callAws(
+        REBOOT,
+        'ec2:RebootInstances',
+        () =>
+          ec2.send(new RebootInstancesCommand({ InstanceIds: input.instanceIds, DryRun: dryRun }), {
+            abortSignal: ctx.signal,
+          }),
+        aws.policy('once'),
       );
       return { rebooted: input.instanceIds };
     },
@@ -145,16 +153,20 @@ export function ec2StopAction(aws: AwsClients): ActionDefinition<Ec2StopInput, E
     output: stateChangeOutput,
     async send(aws, input, ctx, dryRun) {
       const ec2 = aws.ec2(aws.requireRegion(STOP, input.region));
-      const out = await callAws(STOP, 'ec2:StopInstances', () =>
-        ec2.send(
-          new StopInstancesCommand({
-            InstanceIds: input.instanceIds,
-            DryRun: dryRun,
-            ...(input.force && { Force: true }),
-            ...(input.hibernate && { Hibernate: true }),
-          }),
-          { abortSignal: ctx.signal },
-        ),
+      const out = await callAws(
+        STOP,
+        'ec2:StopInstances',
+        () =>
+          ec2.send(
+            new StopInstancesCommand({
+              InstanceIds: input.instanceIds,
+              DryRun: dryRun,
+              ...(input.force && { Force: true }),
+              ...(input.hibernate && { Hibernate: true }),
+            }),
+            { abortSignal: ctx.signal },
+          ),
+        aws.policy(),
       );
       return { instances: stateChanges(out.StoppingInstances) };
     },
@@ -172,10 +184,14 @@ export function ec2StartAction(aws: AwsClients): ActionDefinition<Ec2InstancesIn
     output: stateChangeOutput,
     async send(aws, input, ctx, dryRun) {
       const ec2 = aws.ec2(aws.requireRegion(START, input.region));
-      const out = await callAws(START, 'ec2:StartInstances', () =>
-        ec2.send(new StartInstancesCommand({ InstanceIds: input.instanceIds, DryRun: dryRun }), {
-          abortSignal: ctx.signal,
-        }),
+      const out = await callAws(
+        START,
+        'ec2:StartInstances',
+        () =>
+          ec2.send(new StartInstancesCommand({ InstanceIds: input.instanceIds, DryRun: dryRun }), {
+            abortSignal: ctx.signal,
+          }),
+        aws.policy(),
       );
       return { instances: stateChanges(out.StartingInstances) };
     },

@@ -4,6 +4,7 @@ import { ActionError, defineAction } from '@firstline/core';
 import type { ActionDefinition } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
+import { verdictError } from '../clients/toActionError.js';
 import { allow } from '../iam/arn.js';
 import { instanceIdSchema, instanceStateSchema, reachabilitySchema, regionSchema } from '../schemas.js';
 import type { InstanceStateName } from './ec2Describe.js';
@@ -14,7 +15,7 @@ export type Reachability = 'ok' | 'impaired' | 'initializing' | 'insufficient-da
 /** Input of `aws.ec2.status`. */
 export interface Ec2StatusInput {
   instanceId: string;
-  /** Throw (the step fails) when the instance is not running or impaired (default); false: report it in `healthy`. */
+  /** Fail the step (outcome `fail`) when the instance is not running or impaired (default); false: report it in `healthy`. */
   failWhenUnhealthy?: boolean;
   region?: string;
 }
@@ -33,8 +34,9 @@ export interface Ec2StatusOutput {
 const ID = 'aws.ec2.status';
 
 /**
- * `aws.ec2.status`: state plus system and instance reachability (DescribeInstanceStatus). Fails when
- * the instance is not running or a check is impaired; `initializing` (a fresh boot) is not a failure.
+ * `aws.ec2.status`: state plus system and instance reachability (DescribeInstanceStatus). Its verdict
+ * is `fail` when the instance is not running or a check is impaired; `initializing` (a fresh boot) and
+ * `insufficient-data` are not failures. An instance EC2 does not know is `error` (nothing to judge).
  */
 export function ec2StatusAction(aws: AwsClients): ActionDefinition<Ec2StatusInput, Ec2StatusOutput> {
   return defineAction<Ec2StatusInput, Ec2StatusOutput>({
@@ -82,14 +84,19 @@ export function ec2StatusAction(aws: AwsClients): ActionDefinition<Ec2StatusInpu
     },
     async run(input, ctx) {
       const ec2 = aws.ec2(aws.requireRegion(ID, input.region));
-      const out = await callAws(ID, 'ec2:DescribeInstanceStatus', () =>
-        ec2.send(
-          // IncludeAllInstances: a stopped instance is reported as stopped, not left out.
-          new DescribeInstanceStatusCommand({ InstanceIds: [input.instanceId], IncludeAllInstances: true }),
-          { abortSignal: ctx.signal },
-        ),
+      const out = await callAws(
+        ID,
+        'ec2:DescribeInstanceStatus',
+        () =>
+          ec2.send(
+            // IncludeAllInstances: a stopped instance is reported as stopped, not left out.
+            new DescribeInstanceStatusCommand({ InstanceIds: [input.instanceId], IncludeAllInstances: true }),
+            { abortSignal: ctx.signal },
+          ),
+        aws.policy(),
       );
       const status = out.InstanceStatuses?.find((s) => s.InstanceId === input.instanceId);
+      // EC2 answers InvalidInstanceID.NotFound for an unknown id; an answer without it is unreadable.
       if (!status)
         throw new ActionError(
           ID,
@@ -97,12 +104,9 @@ export function ec2StatusAction(aws: AwsClients): ActionDefinition<Ec2StatusInpu
           { retryable: false },
         );
       const output = statusOutput(input.instanceId, status);
+      // The instance's own state is the verdict: `fail`, retried by a step's `retry: { on: [fail] }`.
       if (!output.healthy && input.failWhenUnhealthy !== false)
-        // Retryable as kind `error`: a step retrying on `error` may see the instance recover.
-        throw new ActionError(ID, `${input.instanceId} is unhealthy: ${describeStatus(output)}`, {
-          retryable: true,
-          kind: 'error',
-        });
+        throw verdictError(ID, `${input.instanceId} is unhealthy: ${describeStatus(output)}`);
       return output;
     },
     permissions: () => [allow(['ec2:DescribeInstanceStatus'], '*')],

@@ -3,7 +3,7 @@ import { ActionError, defineAction, parseDuration } from '@firstline/core';
 import type { ActionContext, ActionDefinition } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
-import { classifyAwsError } from '../clients/toActionError.js';
+import { classifyAwsError, verdictError } from '../clients/toActionError.js';
 import { pause } from '../clock.js';
 import { allow } from '../iam/arn.js';
 import { durationSchema, instanceIdsSchema, regionSchema } from '../schemas.js';
@@ -32,7 +32,7 @@ export interface Ec2WaitForOutput {
   polls: number;
 }
 
-type Verdict = { done: true } | { done: false; why: string; hopeless?: boolean };
+type Verdict = { done: true } | { done: false; why: string; hopeless?: boolean; unknown?: boolean };
 
 const ID = 'aws.ec2.waitFor';
 
@@ -46,7 +46,9 @@ const HOPELESS: Record<WaitTarget, string[]> = {
 /**
  * `aws.ec2.waitFor`: polls until every instance is running, stopped, or passes both status checks.
  * It polls on the run's clock (virtual in simulations) rather than the SDK's waiters, so a simulated
- * wait costs no real time and the step's signal stops it between polls as well as during one.
+ * wait costs no real time and the step's signal stops it between polls as well as during one. An
+ * instance in a state it cannot leave for the target, or not there by `timeout`, is the verdict
+ * `fail`; one EC2 never knew in all that time is `error` (nothing to wait for).
  */
 export function ec2WaitForAction(aws: AwsClients): ActionDefinition<Ec2WaitForInput, Ec2WaitForOutput> {
   return defineAction<Ec2WaitForInput, Ec2WaitForOutput>({
@@ -94,20 +96,14 @@ export function ec2WaitForAction(aws: AwsClients): ActionDefinition<Ec2WaitForIn
             polls,
           };
         if (verdict.hopeless)
-          throw new ActionError(
-            ID,
-            `${verdict.why}: it cannot become ${input.state} without another change`,
-            {
-              retryable: false,
-            },
-          );
+          throw verdictError(ID, `${verdict.why}: it cannot become ${input.state} without another change`);
         const left = deadline - clock.now();
-        if (left <= 0)
-          throw new ActionError(
-            ID,
-            `not ${input.state} after ${input.timeout ?? '5m'} (${polls} polls): ${verdict.why}`,
-            { retryable: false, kind: 'timeout' },
-          );
+        if (left <= 0) {
+          const why = `not ${input.state} after ${input.timeout ?? '5m'} (${polls} polls): ${verdict.why}`;
+          // An id EC2 never knew is a wrong input, not an instance that failed to get there.
+          if (verdict.unknown) throw new ActionError(ID, why, { retryable: false });
+          throw verdictError(ID, why, { retryable: false, kind: 'timeout' });
+        }
         await pause(clock, Math.min(intervalMs, left), ctx.signal);
       }
     },
@@ -124,15 +120,19 @@ async function check(aws: AwsClients, input: Ec2WaitForInput, ctx: ActionContext
     if (input.state === 'status-ok') {
       let token: string | undefined;
       do {
-        const page = await callAws(ID, 'ec2:DescribeInstanceStatus', () =>
-          ec2.send(
-            new DescribeInstanceStatusCommand({
-              InstanceIds: input.instanceIds,
-              IncludeAllInstances: true,
-              ...(token && { NextToken: token }),
-            }),
-            { abortSignal: ctx.signal },
-          ),
+        const page = await callAws(
+          ID,
+          'ec2:DescribeInstanceStatus',
+          () =>
+            ec2.send(
+              new DescribeInstanceStatusCommand({
+                InstanceIds: input.instanceIds,
+                IncludeAllInstances: true,
+                ...(token && { NextToken: token }),
+              }),
+              { abortSignal: ctx.signal },
+            ),
+          aws.policy(),
         );
         for (const s of page.InstanceStatuses ?? [])
           states.set(s.InstanceId ?? '', {
@@ -145,14 +145,18 @@ async function check(aws: AwsClients, input: Ec2WaitForInput, ctx: ActionContext
     } else {
       let token: string | undefined;
       do {
-        const page = await callAws(ID, 'ec2:DescribeInstances', () =>
-          ec2.send(
-            new DescribeInstancesCommand({
-              InstanceIds: input.instanceIds,
-              ...(token && { NextToken: token }),
-            }),
-            { abortSignal: ctx.signal },
-          ),
+        const page = await callAws(
+          ID,
+          'ec2:DescribeInstances',
+          () =>
+            ec2.send(
+              new DescribeInstancesCommand({
+                InstanceIds: input.instanceIds,
+                ...(token && { NextToken: token }),
+              }),
+              { abortSignal: ctx.signal },
+            ),
+          aws.policy(),
         );
         for (const r of page.Reservations ?? [])
           for (const i of r.Instances ?? [])
@@ -163,7 +167,11 @@ async function check(aws: AwsClients, input: Ec2WaitForInput, ctx: ActionContext
   } catch (error) {
     // Right after a launch EC2 may not know the id yet (eventual consistency): the SDK waiters retry too.
     if (classifyAwsError((error as { cause?: unknown }).cause ?? error).code === 'InvalidInstanceID.NotFound')
-      return { done: false, why: 'EC2 does not know the instance (InvalidInstanceID.NotFound)' };
+      return {
+        done: false,
+        unknown: true,
+        why: 'EC2 does not know the instance (InvalidInstanceID.NotFound)',
+      };
     throw error;
   }
   const waiting: string[] = [];

@@ -3,6 +3,7 @@ import { ActionError, defineAction } from '@firstline/core';
 import type { ActionDefinition } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
+import { verdictError } from '../clients/toActionError.js';
 import { allow, partitionOf } from '../iam/arn.js';
 
 /** Input of `aws.route53.healthCheckStatus`. */
@@ -10,7 +11,7 @@ export interface Route53HealthCheckStatusInput {
   healthCheckId: string;
   /** Share of checkers that must report healthy, exclusive (default 0.18, Route 53's own rule). */
   threshold?: number;
-  /** Throw (the step fails) when unhealthy (default); false: report it in `healthy`. */
+  /** Fail the step (outcome `fail`) when unhealthy (default); false: report it in `healthy`. */
   failWhenUnhealthy?: boolean;
 }
 
@@ -26,7 +27,9 @@ const ID = 'aws.route53.healthCheckStatus';
 
 /**
  * `aws.route53.healthCheckStatus`: the latest observation of each Route 53 checker; healthy when more
- * than `threshold` of them report success, as Route 53 decides. Route 53 is global: always us-east-1.
+ * than `threshold` of them report success, as Route 53 decides. Too few is the verdict `fail`; no
+ * observation at all (a new health check) and NoSuchHealthCheck are `error`: nothing to judge yet.
+ * Route 53 is global: always us-east-1.
  */
 export function route53HealthCheckStatusAction(
   aws: AwsClients,
@@ -80,10 +83,14 @@ export function route53HealthCheckStatusAction(
     },
     async run(input, ctx) {
       const route53 = aws.route53();
-      const out = await callAws(ID, 'route53:GetHealthCheckStatus', () =>
-        route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: input.healthCheckId }), {
-          abortSignal: ctx.signal,
-        }),
+      const out = await callAws(
+        ID,
+        'route53:GetHealthCheckStatus',
+        () =>
+          route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: input.healthCheckId }), {
+            abortSignal: ctx.signal,
+          }),
+        aws.policy(),
       );
       const observations = (out.HealthCheckObservations ?? []).map((o) => ({
         region: o.Region ?? o.IPAddress ?? 'unknown',
@@ -97,14 +104,17 @@ export function route53HealthCheckStatusAction(
       const healthy = checkers > 0 && healthyCheckers / checkers > threshold;
       const output = { healthy, healthyCheckers, checkers, observations };
       if (!healthy && input.failWhenUnhealthy !== false) {
+        // No checker has reported yet: the check cannot be judged (retryable: one may report soon).
+        if (checkers === 0)
+          throw new ActionError(ID, `health check ${input.healthCheckId} has no observations yet`, {
+            retryable: true,
+            kind: 'error',
+          });
         const failing = observations.find((o) => !o.status.startsWith('Success'));
         const sample = failing ? `; e.g. ${failing.region}: ${failing.status}` : '';
-        throw new ActionError(
+        throw verdictError(
           ID,
-          checkers === 0
-            ? `health check ${input.healthCheckId} has no observations yet`
-            : `health check ${input.healthCheckId} is unhealthy: ${healthyCheckers} of ${checkers} checkers report healthy (need more than ${Math.round(threshold * 100)}%)${sample}`,
-          { retryable: true, kind: 'error' },
+          `health check ${input.healthCheckId} is unhealthy: ${healthyCheckers} of ${checkers} checkers report healthy (need more than ${Math.round(threshold * 100)}%)${sample}`,
         );
       }
       return output;

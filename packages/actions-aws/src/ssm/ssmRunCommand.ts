@@ -1,13 +1,15 @@
-import { GetCommandInvocationCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
+import { CancelCommandCommand, GetCommandInvocationCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
 import type { GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
 import { ActionError, defineAction, parseDuration } from '@firstline/core';
 import type { ActionContext, ActionDefinition } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
-import { classifyAwsError } from '../clients/toActionError.js';
+import { classifyAwsError, verdictError } from '../clients/toActionError.js';
 import { pause } from '../clock.js';
 import { allow, arnScope, instanceArn } from '../iam/arn.js';
 import { durationSchema, instanceIdSchema, regionSchema } from '../schemas.js';
+import { onAbortSchema, waitOrStop } from './stopOnAbort.js';
+import type { OnAbort } from './stopOnAbort.js';
 
 /** Input of `aws.ssm.runCommand`. */
 export interface SsmRunCommandInput {
@@ -22,6 +24,8 @@ export interface SsmRunCommandInput {
   comment?: string;
   /** Pause between GetCommandInvocation polls (default 2s). */
   interval?: string;
+  /** When the step is stopped while the command runs: CancelCommand (`stop`, default) or `leave` it. */
+  onAbort?: OnAbort;
   region?: string;
 }
 
@@ -45,9 +49,12 @@ const TERMINAL = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
 
 /**
  * `aws.ssm.runCommand`: SendCommand with AWS-RunShellScript on one instance, then polls
- * GetCommandInvocation on the run's clock until the script ends. Fails unless it ends with an allowed
- * exit code. SendCommand takes no client token, so a retried step runs the script again: make the
- * script safe to repeat, or do not retry the step.
+ * GetCommandInvocation on the run's clock until the script ends. A script that ends without an
+ * allowed exit code (or Failed, TimedOut, Cancelled) is the verdict `fail`. SendCommand takes no
+ * client token: it is sent at most once per attempt (no SDK retries), a failure SSM may have acted on
+ * is never retried, and a step retried after the command was accepted runs the script again, so make
+ * the script safe to repeat. A step stopped while the script runs cancels it (CancelCommand), unless
+ * `onAbort: leave`.
  */
 export function ssmRunCommandAction(
   aws: AwsClients,
@@ -75,6 +82,10 @@ export function ssmRunCommandAction(
         allowExitCodes: { type: 'array', minItems: 1, items: { type: 'integer' }, default: [0] },
         comment: { type: 'string', maxLength: 100 },
         interval: { ...durationSchema, default: '2s' },
+        onAbort: onAbortSchema(
+          'stop',
+          'When the step is stopped (timeout, cancel) while the script runs: stop cancels it (CancelCommand), leave lets it finish.',
+        ),
         region: regionSchema,
       },
     },
@@ -93,28 +104,54 @@ export function ssmRunCommandAction(
       },
     },
     async run(input, ctx) {
-      const ssm = aws.ssm(aws.requireRegion(ID, input.region));
+      const region = aws.requireRegion(ID, input.region);
+      // No client token: the `once` client makes one attempt, and no ambiguous failure is retried.
+      const ssm = aws.ssm(region, 'once');
       const executionSeconds = Math.ceil(seconds(input.executionTimeout, 600));
-      const sent = await callAws(ID, 'ssm:SendCommand', () =>
-        ssm.send(
-          new SendCommandCommand({
-            DocumentName: DOCUMENT,
-            InstanceIds: [input.instanceId],
-            Parameters: {
-              commands: Array.isArray(input.commands) ? input.commands : [input.commands],
-              executionTimeout: [String(executionSeconds)],
-              ...(input.workingDirectory && { workingDirectory: [input.workingDirectory] }),
-            },
-            Comment: (input.comment ?? `firstline ${ctx.runId} ${ctx.stepId}`).slice(0, 100),
-          }),
-          { abortSignal: ctx.signal },
-        ),
+      const sent = await callAws(
+        ID,
+        'ssm:SendCommand',
+        () =>
+          ssm.send(
+            new SendCommandCommand({
+              DocumentName: DOCUMENT,
+              InstanceIds: [input.instanceId],
+              Parameters: {
+                commands: Array.isArray(input.commands) ? input.commands : [input.commands],
+                executionTimeout: [String(executionSeconds)],
+                ...(input.workingDirectory && { workingDirectory: [input.workingDirectory] }),
+              },
+              Comment: (input.comment ?? `firstline ${ctx.runId} ${ctx.stepId}`).slice(0, 100),
+            }),
+            { abortSignal: ctx.signal },
+          ),
+        aws.policy('once'),
       );
       const commandId = sent.Command?.CommandId;
       if (!commandId)
         throw new ActionError(ID, 'ssm:SendCommand returned no CommandId', { retryable: false });
-      ctx.logger.info('command sent', { commandId, instanceId: input.instanceId });
-      const invocation = await waitForInvocation(aws, input, commandId, ctx);
+      const what = `SSM command ${commandId} on ${input.instanceId} in ${region}`;
+      const fields = { commandId, instanceId: input.instanceId, region };
+      // Logged before the wait, so the trace names the command even if the step is stopped.
+      ctx.logger.info(`sent ${what}`, fields);
+      const invocation = await waitOrStop(
+        ctx,
+        { actionId: ID, what, fields, stopOperation: 'ssm:CancelCommand' },
+        input.onAbort ?? 'stop',
+        () => waitForInvocation(aws, input, commandId, ctx),
+        (signal) =>
+          callAws(
+            ID,
+            'ssm:CancelCommand',
+            () =>
+              aws
+                .ssm(region)
+                .send(new CancelCommandCommand({ CommandId: commandId, InstanceIds: [input.instanceId] }), {
+                  abortSignal: signal,
+                }),
+            aws.policy(),
+          ),
+      );
       const output: SsmRunCommandOutput = {
         commandId,
         instanceId: input.instanceId,
@@ -127,7 +164,8 @@ export function ssmRunCommandAction(
       const allowed = input.allowExitCodes ?? [0];
       const ok =
         allowed.includes(output.exitCode) && (output.status === 'Success' || output.status === 'Failed');
-      if (!ok) throw new ActionError(ID, failureMessage(output), { retryable: false });
+      // The script ran (or SSM gave up on it): its result is the remediation's verdict.
+      if (!ok) throw verdictError(ID, failureMessage(output));
       return output;
     },
     describe: (input) => `run ${DOCUMENT} on ${input.instanceId}`,
@@ -149,8 +187,13 @@ export function ssmRunCommandAction(
             instanceArn(scope, input.instanceId),
           ],
         ),
-        // GetCommandInvocation has no resource-level permissions.
-        allow(['ssm:GetCommandInvocation'], '*'),
+        // GetCommandInvocation and CancelCommand have no resource-level permissions.
+        allow(
+          input.onAbort === 'leave'
+            ? ['ssm:GetCommandInvocation']
+            : ['ssm:GetCommandInvocation', 'ssm:CancelCommand'],
+          '*',
+        ),
       ];
     },
   });
@@ -166,10 +209,14 @@ async function waitForInvocation(
   const intervalMs = Math.max(1, seconds(input.interval, 2) * 1000);
   for (;;) {
     try {
-      const invocation = await callAws(ID, 'ssm:GetCommandInvocation', () =>
-        ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: input.instanceId }), {
-          abortSignal: ctx.signal,
-        }),
+      const invocation = await callAws(
+        ID,
+        'ssm:GetCommandInvocation',
+        () =>
+          ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: input.instanceId }), {
+            abortSignal: ctx.signal,
+          }),
+        aws.policy(),
       );
       if (TERMINAL.has(invocation.Status ?? '')) return invocation;
       ctx.logger.debug('command still running', { commandId, status: invocation.Status });

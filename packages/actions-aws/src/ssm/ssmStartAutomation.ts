@@ -1,14 +1,21 @@
-import { GetAutomationExecutionCommand, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
+import {
+  GetAutomationExecutionCommand,
+  StartAutomationExecutionCommand,
+  StopAutomationExecutionCommand,
+} from '@aws-sdk/client-ssm';
 import type { AutomationExecution } from '@aws-sdk/client-ssm';
 import { ActionError, defineAction, parseDuration } from '@firstline/core';
 import type { ActionContext, ActionDefinition, IamStatement } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
+import { verdictError } from '../clients/toActionError.js';
 import { pause } from '../clock.js';
 import { allow, arnScope } from '../iam/arn.js';
 import type { ArnScope } from '../iam/arn.js';
 import { durationSchema, regionSchema } from '../schemas.js';
 import { clientTokenFor } from './clientToken.js';
+import { onAbortSchema, waitOrStop } from './stopOnAbort.js';
+import type { OnAbort } from './stopOnAbort.js';
 
 /** Input of `aws.ssm.startAutomation`. */
 export interface SsmStartAutomationInput {
@@ -23,6 +30,8 @@ export interface SsmStartAutomationInput {
   timeout?: string;
   /** Pause between GetAutomationExecution polls (default 10s). */
   interval?: string;
+  /** When the step is stopped while it runs: `leave` it (default) or `stop` it (StopAutomationExecution). */
+  onAbort?: OnAbort;
   region?: string;
 }
 
@@ -48,8 +57,12 @@ const FAILURE = new Set([
 
 /**
  * `aws.ssm.startAutomation`: StartAutomationExecution with a client token derived from the step's
- * idempotency key (a resumed run re-attaches to its execution), then polls GetAutomationExecution on
- * the run's clock until a terminal status. Fails unless the runbook succeeds.
+ * idempotency key (one per step visit), then polls GetAutomationExecution on the run's clock until a
+ * terminal status. The token makes every retry safe: the SDK's own retries and the step's `retry:`
+ * resend it, and SSM answers with the execution it already started, so a retried step or a resumed
+ * run re-attaches instead of starting a second one. A runbook that does not succeed (or is still
+ * running after `timeout`) is the verdict `fail`. A step stopped while it runs leaves it running by
+ * default, so the retry or the resumed run can re-attach; `onAbort: stop` stops it instead.
  */
 export function ssmStartAutomationAction(
   aws: AwsClients,
@@ -86,6 +99,10 @@ export function ssmStartAutomationAction(
           description: "Stop waiting after this long; keep it below the step's timeout.",
         },
         interval: { ...durationSchema, default: '10s' },
+        onAbort: onAbortSchema(
+          'leave',
+          'When the step is stopped (timeout, cancel, host hand-back) while the runbook runs: leave it for a retry or resumed run to re-attach to, or stop it (StopAutomationExecution).',
+        ),
         region: regionSchema,
       },
     },
@@ -103,29 +120,55 @@ export function ssmStartAutomationAction(
       },
     },
     async run(input, ctx) {
-      const ssm = aws.ssm(aws.requireRegion(ID, input.region));
-      const started = await callAws(ID, 'ssm:StartAutomationExecution', () =>
-        ssm.send(
-          new StartAutomationExecutionCommand({
-            DocumentName: input.document,
-            ...(input.documentVersion && { DocumentVersion: input.documentVersion }),
-            ...(input.parameters && { Parameters: input.parameters }),
-            ClientToken: clientTokenFor(ctx.idempotencyKey),
-          }),
-          { abortSignal: ctx.signal },
-        ),
+      const region = aws.requireRegion(ID, input.region);
+      const ssm = aws.ssm(region);
+      const clientToken = clientTokenFor(ctx.idempotencyKey);
+      // Safe to repeat with its token: the SDK retries it (same request, same token), one layer only.
+      const started = await callAws(
+        ID,
+        'ssm:StartAutomationExecution',
+        () =>
+          ssm.send(
+            new StartAutomationExecutionCommand({
+              DocumentName: input.document,
+              ...(input.documentVersion && { DocumentVersion: input.documentVersion }),
+              ...(input.parameters && { Parameters: input.parameters }),
+              ClientToken: clientToken,
+            }),
+            { abortSignal: ctx.signal },
+          ),
+        aws.policy(),
       );
       const executionId = started.AutomationExecutionId;
       if (!executionId)
         throw new ActionError(ID, 'ssm:StartAutomationExecution returned no execution id', {
           retryable: false,
         });
-      ctx.logger.info('automation started', { executionId, document: input.document });
+      const what = `automation ${input.document} (${executionId}) in ${region}`;
+      const fields = { executionId, document: input.document, region, clientToken };
+      // Logged before the wait, so the trace names the execution even if the step is stopped.
+      ctx.logger.info(`started ${what}`, fields);
       if (input.wait === false) {
         const execution = await getExecution(aws, input, executionId, ctx);
         return resultOf(executionId, execution);
       }
-      return waitForExecution(aws, input, executionId, ctx);
+      return waitOrStop(
+        ctx,
+        { actionId: ID, what, fields, stopOperation: 'ssm:StopAutomationExecution' },
+        input.onAbort ?? 'leave',
+        () => waitForExecution(aws, input, executionId, region, ctx),
+        (signal) =>
+          callAws(
+            ID,
+            'ssm:StopAutomationExecution',
+            () =>
+              ssm.send(
+                new StopAutomationExecutionCommand({ AutomationExecutionId: executionId, Type: 'Cancel' }),
+                { abortSignal: signal },
+              ),
+            aws.policy(),
+          ),
+      );
     },
     describe: (input) => `start automation ${input.document}`,
     plan(input) {
@@ -147,6 +190,7 @@ async function waitForExecution(
   aws: AwsClients,
   input: SsmStartAutomationInput,
   executionId: string,
+  region: string,
   ctx: ActionContext,
 ): Promise<SsmStartAutomationOutput> {
   const { clock } = ctx;
@@ -157,18 +201,17 @@ async function waitForExecution(
     const execution = await getExecution(aws, input, executionId, ctx);
     const status = execution.AutomationExecutionStatus ?? 'Unknown';
     if (SUCCESS.has(status)) return resultOf(executionId, execution);
+    // The runbook ran and did not succeed: the remediation's verdict.
     if (FAILURE.has(status)) {
       const why = execution.FailureMessage ? `: ${oneLine(execution.FailureMessage)}` : '';
-      throw new ActionError(ID, `automation ${input.document} (${executionId}) ended ${status}${why}`, {
-        retryable: false,
-      });
+      throw verdictError(ID, `automation ${input.document} (${executionId}) ended ${status}${why}`);
     }
     const left = deadline === undefined ? intervalMs : deadline - clock.now();
     if (left <= 0)
       // Left running on purpose: stopping a rescue half-way can leave the instance worse off.
-      throw new ActionError(
+      throw verdictError(
         ID,
-        `automation ${input.document} (${executionId}) still ${status} after ${input.timeout}; it keeps running`,
+        `automation ${input.document} (${executionId}) in ${region} still ${status} after ${input.timeout}; it keeps running`,
         { retryable: false, kind: 'timeout' },
       );
     await pause(clock, Math.min(intervalMs, left), ctx.signal);
@@ -182,10 +225,14 @@ async function getExecution(
   ctx: ActionContext,
 ): Promise<AutomationExecution> {
   const ssm = aws.ssm(aws.requireRegion(ID, input.region));
-  const out = await callAws(ID, 'ssm:GetAutomationExecution', () =>
-    ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: executionId }), {
-      abortSignal: ctx.signal,
-    }),
+  const out = await callAws(
+    ID,
+    'ssm:GetAutomationExecution',
+    () =>
+      ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: executionId }), {
+        abortSignal: ctx.signal,
+      }),
+    aws.policy(),
   );
   if (!out.AutomationExecution)
     throw new ActionError(ID, `ssm:GetAutomationExecution returned nothing for ${executionId}`, {
@@ -214,7 +261,12 @@ function automationPermissions(scope: ArnScope, input: SsmStartAutomationInput):
     : `arn:${partition}:ssm:${region}:${account}:automation-definition/${input.document}:*`;
   const statements = [
     allow(['ssm:StartAutomationExecution'], definition),
-    allow(['ssm:GetAutomationExecution'], `arn:${partition}:ssm:${region}:${account}:automation-execution/*`),
+    allow(
+      input.onAbort === 'stop'
+        ? ['ssm:GetAutomationExecution', 'ssm:StopAutomationExecution']
+        : ['ssm:GetAutomationExecution'],
+      `arn:${partition}:ssm:${region}:${account}:automation-execution/*`,
+    ),
   ];
   const role = input.parameters?.AutomationAssumeRole?.[0];
   if (role) statements.push(allow(['iam:PassRole'], role));

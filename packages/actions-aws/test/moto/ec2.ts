@@ -106,7 +106,7 @@ export function ec2Suite(url: string): void {
       expect(result.steps.step?.error).toContain('ec2:DescribeInstances failed: InvalidInstanceID.NotFound');
     });
 
-    it('aws.ec2.status passes for a running instance and fails for a stopped one', async () => {
+    it('aws.ec2.status passes for a running instance, fails (verdict) for a stopped one, errors for an unknown one', async () => {
       const [running, stopped] = await launch({}, 2);
       await ec2.send(new StopInstancesCommand({ InstanceIds: [stopped!] }));
 
@@ -120,9 +120,17 @@ export function ec2Suite(url: string): void {
         healthy: true,
       });
 
+      // The instance's own state is the verdict: `fail`, which `on: { fail: … }` routes.
       const bad = await runStep(actions, 'aws.ec2.status', { instanceId: stopped });
-      expect(bad.steps.step?.outcome).toBe('error');
+      expect(bad.steps.step?.outcome).toBe('fail');
       expect(bad.steps.step?.error).toContain(`${stopped} is unhealthy: state stopped`);
+
+      // An id EC2 does not know leaves nothing to judge: `error`, with AWS's code in the message.
+      const unknown = await runStep(actions, 'aws.ec2.status', { instanceId: 'i-0aaaabbbbccccdddd' });
+      expect(unknown.steps.step?.outcome).toBe('error');
+      expect(unknown.steps.step?.error).toMatch(
+        /^aws\.ec2\.status: ec2:DescribeInstanceStatus failed: InvalidInstanceID\.NotFound: .*\[HTTP 400\]$/,
+      );
 
       const reported = await runStep(
         actions,
@@ -175,12 +183,26 @@ export function ec2Suite(url: string): void {
       expect(result.output.checks).toMatchObject({ state: 'status-ok', polls: 1 });
     });
 
-    it('aws.ec2.waitFor fails at once for an instance that can never get there', async () => {
+    it('aws.ec2.waitFor fails (verdict) at once for an instance that can never get there', async () => {
       const [id] = await launch();
       await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id!] }));
       const result = await runStep(actions, 'aws.ec2.waitFor', { instanceIds: [id], state: 'running' });
-      expect(result.steps.step?.outcome).toBe('error');
+      expect(result.steps.step?.outcome).toBe('fail');
       expect(result.steps.step?.error).toContain(`${id} is terminated: it cannot become running`);
+    });
+
+    it('aws.ec2.waitFor errors, not fails, for an id EC2 never knew during its timeout', async () => {
+      const result = await runStep(
+        actions,
+        'aws.ec2.waitFor',
+        // A wait of 0s gives up after its first poll, without waiting (a virtual clock would run
+        // ahead of moto's real answers).
+        { instanceIds: ['i-0aaaabbbbccccdddd'], state: 'running', timeout: '0s' },
+      );
+      expect(result.steps.step?.outcome).toBe('error');
+      expect(result.steps.step?.error).toBe(
+        'aws.ec2.waitFor: not running after 0s (1 polls): EC2 does not know the instance (InvalidInstanceID.NotFound)',
+      );
     });
 
     it('aws.ec2.reboot reboots a known instance and names InvalidInstanceID.NotFound for an unknown one', async () => {

@@ -56,7 +56,9 @@ export function servicesSuite(url: string): void {
         healthCheckId: '00000000-0000-0000-0000-000000000000',
       });
       expect(result.steps.step?.outcome).toBe('error');
-      expect(result.steps.step?.error).toContain('route53:GetHealthCheckStatus failed: NoSuchHealthCheck');
+      expect(result.steps.step?.error).toBe(
+        'aws.route53.healthCheckStatus: route53:GetHealthCheckStatus failed: NoSuchHealthCheck: A health check with id 00000000-0000-0000-0000-000000000000 does not exist. [HTTP 404]',
+      );
     });
 
     it('aws.cloudwatch.alarmState and setAlarmState: read, flip to ALARM, read again', async () => {
@@ -105,6 +107,7 @@ export function servicesSuite(url: string): void {
     it('aws.cloudwatch.alarmState fails clearly for an alarm that does not exist; setAlarmState plans against it', async () => {
       const missing = await runStep(actions, 'aws.cloudwatch.alarmState', { alarmName: 'NoSuchAlarm' });
       expect(missing.steps.step?.error).toContain('no alarm named "NoSuchAlarm" in us-east-1');
+      expect(missing.steps.step?.outcome).toBe('error');
 
       const shadow = await runStep(
         actions,

@@ -29,25 +29,40 @@ export interface DnsCheckOutput {
   latencyMs: number;
 }
 
-const FAILURES: Record<string, { text: string; retryable: boolean; kind: 'error' | 'timeout' | 'network' }> =
-  {
-    ENOTFOUND: { text: 'NXDOMAIN: the name does not exist', retryable: false, kind: 'error' },
-    ENODATA: { text: 'NODATA: the name has no records of this type', retryable: false, kind: 'error' },
-    ESERVFAIL: { text: 'SERVFAIL: the server failed to answer', retryable: true, kind: 'error' },
-    EREFUSED: { text: 'REFUSED: the server refused the query', retryable: false, kind: 'error' },
-    EFORMERR: {
-      text: 'FORMERR: the server rejected the query as malformed',
-      retryable: false,
-      kind: 'error',
-    },
-    ETIMEOUT: { text: 'no answer from the resolver in time', retryable: true, kind: 'timeout' },
-    ECONNREFUSED: { text: 'the resolver refused the connection', retryable: true, kind: 'network' },
-    EBADRESP: { text: 'a malformed reply', retryable: true, kind: 'network' },
-    ECANCELLED: { text: 'cancelled (the step timed out or was cancelled)', retryable: true, kind: 'timeout' },
-    EAI_AGAIN: { text: 'temporary resolution failure', retryable: true, kind: 'network' },
-  };
+// How each resolver answer ends: `verdict` when it is a finding about the name (it does not exist,
+// has no such record, its servers fail), otherwise the check could not be done (`error`).
+const FAILURES: Record<
+  string,
+  { text: string; retryable: boolean; kind: 'error' | 'timeout' | 'network' | '5xx'; verdict?: true }
+> = {
+  ENOTFOUND: { text: 'NXDOMAIN: the name does not exist', retryable: false, kind: 'error', verdict: true },
+  ENODATA: {
+    text: 'NODATA: the name has no records of this type',
+    retryable: false,
+    kind: 'error',
+    verdict: true,
+  },
+  // A recursive resolver answers SERVFAIL when the name's own servers fail: the DNS 5xx.
+  ESERVFAIL: { text: 'SERVFAIL: the server failed to answer', retryable: true, kind: '5xx', verdict: true },
+  EREFUSED: { text: 'REFUSED: the server refused the query', retryable: false, kind: 'error' },
+  EFORMERR: {
+    text: 'FORMERR: the server rejected the query as malformed',
+    retryable: false,
+    kind: 'error',
+  },
+  ETIMEOUT: { text: 'no answer from the resolver in time', retryable: true, kind: 'timeout' },
+  ECONNREFUSED: { text: 'the resolver refused the connection', retryable: true, kind: 'network' },
+  EBADRESP: { text: 'a malformed reply', retryable: true, kind: 'network' },
+  ECANCELLED: { text: 'cancelled (the step timed out or was cancelled)', retryable: true, kind: 'timeout' },
+  EAI_AGAIN: { text: 'temporary resolution failure', retryable: true, kind: 'network' },
+};
 
-/** Builds `dns.check`: resolves a name (any common record type) and can require an expected answer. */
+/**
+ * Builds `dns.check`: resolves a name (any common record type) and can require an expected answer.
+ * The name is the target: NXDOMAIN, NODATA, SERVFAIL and a missing expected answer are its verdict,
+ * `fail`. A resolver that does not answer, refuses or answers garbage is `error`: nothing was learnt
+ * about the name.
+ */
 export function createDnsCheck(): ActionDefinition<DnsCheckInput, DnsCheckOutput> {
   return defineAction<DnsCheckInput, DnsCheckOutput>({
     id: ID,
@@ -104,6 +119,22 @@ async function check(input: DnsCheckInput, ctx: ActionContext): Promise<DnsCheck
   let answers: string[];
   let ttl: number | undefined;
   let resolverName = 'system';
+  let server: string | undefined;
+  if (input.resolver !== undefined) {
+    // The resolver's own name not resolving says nothing about the name checked: `error`.
+    try {
+      server = await serverAddress(input.resolver);
+    } catch (error) {
+      const code = errorCode(error);
+      throw new ActionError(
+        ID,
+        `resolver ${input.resolver}: ${error instanceof Error ? error.message : String(error)}${code ? ` (${code})` : ''}`,
+        { retryable: code === 'EAI_AGAIN', kind: code === 'EAI_AGAIN' ? 'network' : 'error' },
+        { cause: error },
+      );
+    }
+    resolverName = server;
+  }
   try {
     if (input.resolver === undefined && (type === 'A' || type === 'AAAA')) {
       // The system resolver for addresses is getaddrinfo: /etc/hosts and nsswitch, as every program sees it.
@@ -114,10 +145,7 @@ async function check(input: DnsCheckInput, ctx: ActionContext): Promise<DnsCheck
       answers = found.map((entry) => entry.address);
     } else {
       const resolver = new dns.promises.Resolver({ timeout: durationMs(input.timeout, 5000), tries: 2 });
-      if (input.resolver !== undefined) {
-        resolverName = await serverAddress(input.resolver);
-        resolver.setServers([resolverName]);
-      }
+      if (server !== undefined) resolver.setServers([server]);
       const cancel = () => resolver.cancel();
       ctx.signal.addEventListener('abort', cancel, { once: true });
       try {
@@ -146,7 +174,8 @@ async function check(input: DnsCheckInput, ctx: ActionContext): Promise<DnsCheck
     throw new ActionError(
       ID,
       `${what} via ${resolverName}: expected ${missing.map((m) => JSON.stringify(m)).join(', ')} among the answers, got ${answers.length === 0 ? 'none' : answers.map((a) => JSON.stringify(a)).join(', ')}`,
-      { retryable: true, kind: 'error' },
+      { retryable: false, kind: 'error' },
+      { verdict: true },
     );
   return {
     name: input.name,
@@ -181,7 +210,7 @@ function failure(what: string, resolver: string, error: unknown): ActionError {
       retryable: known?.retryable ?? true,
       kind: known?.kind ?? 'error',
     },
-    { cause: error },
+    { cause: error, verdict: known?.verdict === true },
   );
 }
 

@@ -1,6 +1,6 @@
 import { ActionError, defineAction } from '@firstline/core';
 import type { ActionContext, ActionDefinition } from '@firstline/core';
-import { networkFailure } from '../shared/failure.js';
+import { networkFailure, verdict } from '../shared/failure.js';
 import { duration, httpUrl, latencyMs, statusCode, stringMap, tlsOptions } from '../shared/schemas.js';
 import { durationMs, round } from '../shared/time.js';
 import { retryAfterMs, safeUrl } from './httpUtil.js';
@@ -61,7 +61,12 @@ const timingsSchema = {
   },
 };
 
-/** Builds `http.check`: one HTTP request judged by status (2xx by default), body and latency. */
+/**
+ * Builds `http.check`: one HTTP request judged by status (2xx by default), body and latency. The URL
+ * is the target: its bad answers (a status not expected, a refused or reset connection, a timeout, a
+ * redirect loop, a wrong body, too slow) are the verdict `fail`. Our credentials refused (401, 403,
+ * 407), being throttled (429), a name that does not resolve and TLS trust failures are `error`.
+ */
 export function createHttpCheck(
   options: HttpCheckOptions = {},
 ): ActionDefinition<HttpCheckInput, HttpCheckOutput> {
@@ -148,11 +153,11 @@ async function check(input: HttpCheckInput, ctx: ActionContext, userAgent: strin
     if (!REDIRECTS.has(res.status) || maxRedirects === 0 || location === undefined) break;
     const next = new URL(location, url);
     if (next.protocol !== 'http:' && next.protocol !== 'https:')
-      throw fail(`${safeUrl(url)} redirected to a ${next.protocol} URL, which is not HTTP`, false);
+      throw verdict(ID, `${safeUrl(url)} redirected to a ${next.protocol} URL, which is not HTTP`);
     if (visited.has(next.href))
-      throw fail(`redirect loop: ${safeUrl(url)} redirected (${res.status}) back to ${safeUrl(next)}`, false);
+      throw verdict(ID, `redirect loop: ${safeUrl(url)} redirected (${res.status}) back to ${safeUrl(next)}`);
     if (++redirects > maxRedirects)
-      throw fail(`more than ${maxRedirects} redirects (the last: ${safeUrl(url)} → ${safeUrl(next)})`, false);
+      throw verdict(ID, `more than ${maxRedirects} redirects (the last: ${safeUrl(url)} → ${safeUrl(next)})`);
     if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
       method = method === 'HEAD' ? 'HEAD' : 'GET';
       body = undefined;
@@ -179,13 +184,13 @@ async function check(input: HttpCheckInput, ctx: ActionContext, userAgent: strin
   if (!expectStatus(res.status))
     throw statusFailure(what, res, expectStatus.description, text, ctx.clock.now());
   if (input.expectBody !== undefined && !bodyMatcher(input.expectBody)(text))
-    throw fail(
+    throw verdict(
+      ID,
       `${what}: the body (${res.bodyBytes} bytes) does not match ${input.expectBody}: ${quote(text)}`,
-      true,
     );
   const maxLatency = durationMs(input.maxLatency, Infinity);
   if (latency > maxLatency)
-    throw new ActionError(ID, `${what} took ${latency} ms, more than maxLatency ${input.maxLatency}`, {
+    throw verdict(ID, `${what} took ${latency} ms, more than maxLatency ${input.maxLatency}`, {
       retryable: true,
       kind: 'timeout',
     });
@@ -201,6 +206,7 @@ function statusFailure(
   now: number,
 ): ActionError {
   const message = `${what} answered HTTP ${res.status}, expected ${expected}: ${quote(text)}`;
+  // Throttled: the target declined to be checked now, which says nothing of its health.
   if (res.status === 429) {
     const afterMs = retryAfterMs(res.headers['retry-after'], now);
     return new ActionError(ID, message, {
@@ -209,14 +215,13 @@ function statusFailure(
       ...(afterMs !== undefined && { afterMs }),
     });
   }
-  if (res.status >= 500) return new ActionError(ID, message, { retryable: true, kind: '5xx' });
-  if (res.status === 408) return new ActionError(ID, message, { retryable: true, kind: 'timeout' });
-  // Other 4xx (auth, not found, bad request) do not change on a retry; 1xx-3xx mismatches might.
-  return fail(message, res.status < 400);
-}
-
-function fail(message: string, retryable: boolean): ActionError {
-  return new ActionError(ID, message, { retryable, kind: 'error' });
+  // Our credentials were refused: the check could not be done, and a retry will not change that.
+  if (res.status === 401 || res.status === 403 || res.status === 407)
+    return new ActionError(ID, `${message} (the request's credentials were refused)`, { retryable: false });
+  if (res.status >= 500) return verdict(ID, message, { retryable: true, kind: '5xx' });
+  if (res.status === 408) return verdict(ID, message, { retryable: true, kind: 'timeout' });
+  // Any other status the target answered (404, a 3xx not followed, a 2xx not expected) is its answer.
+  return verdict(ID, message);
 }
 
 function quote(text: string): string {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { ActionError, defineAction } from '@firstline/core';
 import type { ActionContext, ActionDefinition } from '@firstline/core';
+import { verdict } from '../shared/failure.js';
 import { duration, latencyMs } from '../shared/schemas.js';
 import { durationMs, round } from '../shared/time.js';
 import { parsePing, percentile, pingProblem } from './parsePing.js';
@@ -40,7 +41,11 @@ export interface IcmpPingOptions {
   pingPath?: string;
 }
 
-/** Builds `icmp.ping`: runs the system `ping` (no shell) and reports loss and min/avg/max/p90 round trips. */
+/**
+ * Builds `icmp.ping`: runs the system `ping` (no shell) and reports loss and min/avg/max/p90 round
+ * trips. No reply, or more loss than `maxLoss`, is the host's verdict, `fail`; ping unable to run
+ * (no permission, no binary), an unknown host name or no route from here is `error`.
+ */
 export function createIcmpPing(
   options: IcmpPingOptions = {},
 ): ActionDefinition<IcmpPingInput, IcmpPingOutput> {
@@ -121,10 +126,11 @@ async function ping(pingPath: string, input: IcmpPingInput, ctx: ActionContext):
   const lossPercent = sent === 0 ? 100 : round(((sent - Math.min(report.received, sent)) / sent) * 100);
   const target = `${input.host}${report.address && report.address !== input.host ? ` (${report.address})` : ''}`;
   const counts = `${sent} sent, ${report.received} received, ${lossPercent}% loss`;
+  // Echo requests went out: whatever came back (or did not) is the host's answer.
   if (report.rtts.length === 0)
-    throw new ActionError(ID, `ping ${target}: no reply: ${counts}`, { retryable: true, kind: 'network' });
+    throw verdict(ID, `ping ${target}: no reply: ${counts}`, { retryable: true, kind: 'network' });
   if (input.maxLoss !== undefined && lossPercent > input.maxLoss)
-    throw new ActionError(ID, `ping ${target}: ${counts}, more than maxLoss ${input.maxLoss}%`, {
+    throw verdict(ID, `ping ${target}: ${counts}, more than maxLoss ${input.maxLoss}%`, {
       retryable: true,
       kind: 'network',
     });

@@ -53,7 +53,12 @@ const RETRY: Record<string, { retryable: boolean; kind: 'timeout' | '5xx' | 'err
   canceled: { retryable: true, kind: 'error' },
 };
 
-/** Builds `prometheus.query`: an instant or range query, each series reduced to one number, the outlier picked. */
+/**
+ * Builds `prometheus.query`: an instant or range query, each series reduced to one number, the
+ * outlier picked. It never fails by itself: the verdict is the step's `expect` over the output.
+ * Anything that stops the query (Prometheus down or answering 5xx, a bad query, refused credentials,
+ * an unreadable answer) is `error`.
+ */
 export function createPrometheusQuery(
   options: PrometheusQueryOptions = {},
 ): ActionDefinition<PrometheusQueryInput, PrometheusQueryOutput> {
@@ -159,7 +164,8 @@ async function query(
       maxBody: 64 * 1024 * 1024,
     });
   } catch (error) {
-    throw networkFailure(ID, where, error, ctx.signal);
+    // Prometheus is where the verdict comes from, not what is judged: its being down is `error`.
+    throw networkFailure(ID, where, error, ctx.signal, false);
   }
   const body = parseJson(res.body.toString('utf8'));
   if (body?.status !== 'success')

@@ -5,7 +5,7 @@ import { Client } from 'ssh2';
 import type { ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
 import { ActionError } from '@firstline/core';
 import type { ActionContext } from '@firstline/core';
-import { errorCode, networkFailure } from '../shared/failure.js';
+import { errorCode, networkFailure, verdict } from '../shared/failure.js';
 import { durationMs, stopwatch } from '../shared/time.js';
 import {
   algorithmsFor,
@@ -190,6 +190,11 @@ async function hostKeyPolicy(
   };
 }
 
+/**
+ * The outcome of a failed login: the host not answering, refusing or breaking off before the SSH
+ * handshake is its verdict (`fail`); our key refused, a handshake that cannot agree on algorithms
+ * and a name that does not resolve are `error` (as is a host key refused, decided before this).
+ */
 function connectFailure(
   actionId: string,
   login: string,
@@ -207,15 +212,22 @@ function connectFailure(
         },
       );
     case 'client-timeout':
-      return new ActionError(actionId, `${login}: no SSH handshake within the connect timeout (ETIMEDOUT)`, {
+      return verdict(actionId, `${login}: no SSH handshake within the connect timeout (ETIMEDOUT)`, {
         retryable: true,
         kind: 'timeout',
       });
-    case 'handshake':
     case 'protocol':
-      return new ActionError(actionId, `${login}: SSH ${error.level} failure: ${error.message}`, {
+      // Connected, then closed or garbled before the SSH banner: the server is not serving SSH.
+      return verdict(actionId, `${login}: SSH protocol failure: ${error.message}`, {
+        retryable: true,
+        kind: 'network',
+      });
+    case 'handshake':
+      return new ActionError(actionId, `${login}: SSH handshake failure: ${error.message}`, {
         retryable: false,
       });
+    case 'client-dns':
+      return new ActionError(actionId, `${login}: ${error.message} (ENOTFOUND)`, { retryable: false });
     default:
       return networkFailure(actionId, login, error, signal);
   }

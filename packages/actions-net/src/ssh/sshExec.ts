@@ -1,6 +1,7 @@
 import { ActionError, defineAction } from '@firstline/core';
 import type { ActionContext, ActionDefinition, Plan } from '@firstline/core';
 import type { ClientChannel } from 'ssh2';
+import { verdict } from '../shared/failure.js';
 import { duration, latencyMs } from '../shared/schemas.js';
 import { durationMs, stopwatch } from '../shared/time.js';
 import { loginName, sshConnect } from './sshConnect.js';
@@ -77,11 +78,11 @@ export function createSshExec(options: SshOptions = {}): ActionDefinition<SshExe
       try {
         const result = await execute(session, input, ctx);
         const allowed = input.allowExitCodes ?? [0];
+        // The command ran on the target: its exit code is the remediation's verdict.
         if (!allowed.includes(result.exitCode))
-          throw new ActionError(
+          throw verdict(
             ID,
             `\`${input.command}\` on ${loginName(input)} exited with ${result.exitCode} (allowed: ${allowed.join(', ')})${tail(result.stderr)}`,
-            { retryable: false },
           );
         return { ...result, latencyMs: elapsed() };
       } finally {
@@ -156,13 +157,10 @@ function execute(
           : setTimeout(
               () =>
                 stop(
-                  new ActionError(
+                  verdict(
                     ID,
                     `\`${input.command}\` on ${login} ran longer than ${input.timeout}; killed${tail(stderr.text())}`,
-                    {
-                      retryable: true,
-                      kind: 'timeout',
-                    },
+                    { retryable: true, kind: 'timeout' },
                   ),
                 ),
               durationMs(input.timeout, 0),
@@ -184,11 +182,7 @@ function execute(
         cleanup();
         if (exit?.code === null || exit === undefined) {
           const how = exit?.signal ? `was killed by ${exit.signal}` : 'ended without an exit status';
-          reject(
-            new ActionError(ID, `\`${input.command}\` on ${login} ${how}${tail(stderr.text())}`, {
-              retryable: false,
-            }),
-          );
+          reject(verdict(ID, `\`${input.command}\` on ${login} ${how}${tail(stderr.text())}`));
           return;
         }
         resolve({

@@ -1,7 +1,7 @@
 import net from 'node:net';
-import { ActionError, defineAction } from '@firstline/core';
+import { defineAction } from '@firstline/core';
 import type { ActionContext, ActionDefinition } from '@firstline/core';
-import { networkFailure } from '../shared/failure.js';
+import { networkFailure, verdict } from '../shared/failure.js';
 import { duration, latencyMs, port } from '../shared/schemas.js';
 import { durationMs, round } from '../shared/time.js';
 
@@ -22,7 +22,11 @@ export interface TcpCheckOutput {
   dnsMs?: number;
 }
 
-/** Builds `tcp.check`: whether a TCP port accepts a connection within the connect timeout, and how fast. */
+/**
+ * Builds `tcp.check`: whether a TCP port accepts a connection within the connect timeout, and how
+ * fast. Refused, reset or no answer in time is the port's verdict, `fail`; a host name that does not
+ * resolve or no route from here is `error`.
+ */
 export function createTcpCheck(): ActionDefinition<TcpCheckInput, TcpCheckOutput> {
   return defineAction<TcpCheckInput, TcpCheckOutput>({
     id: ID,
@@ -71,7 +75,7 @@ function connect(input: TcpCheckInput, ctx: ActionContext): Promise<TcpCheckOutp
     const timer = setTimeout(() => {
       finish();
       reject(
-        new ActionError(ID, `${target}: no connection within ${input.connectTimeout ?? '10s'} (ETIMEDOUT)`, {
+        verdict(ID, `${target}: no connection within ${input.connectTimeout ?? '10s'} (ETIMEDOUT)`, {
           retryable: true,
           kind: 'timeout',
         }),
