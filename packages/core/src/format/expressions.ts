@@ -192,6 +192,32 @@ export function analyzeExpression(
   return { ok: true, references: references.map((r) => ({ ...r, offset: toSource(r.offset) })) };
 }
 
+/**
+ * The names an expression splices into text with `&` at its top (`'i-' & inputs.suffix`): JSONata
+ * reads a missing one as empty text, which a run must refuse like a `{{ }}` inside text. Only `&`
+ * chains at the top (through parentheses) count: under a condition or a function the author may be
+ * handling the absence. Empty for an expression that does not compile.
+ */
+export function concatenatedReferences(source: string): ExpressionReference[] {
+  const analysis = analyzeExpression(source);
+  if (!analysis.ok) return [];
+  const { origin } = normalizeMapped(source);
+  const out: ExpressionReference[] = [];
+  const walk = (node: AstNode | undefined, inConcat: boolean): void => {
+    if (!node) return;
+    if (node.type === 'block' && node.expressions?.length === 1) return walk(node.expressions[0], inConcat);
+    if (node.type === 'binary' && node.value === '&') {
+      walk(node.lhs as AstNode, true);
+      walk(node.rhs, true);
+      return;
+    }
+    if (inConcat && (node.type === 'path' || node.type === 'name')) collect(node, out);
+  };
+  walk(compileExpression(source).ast() as AstNode, false);
+  const toSource = (offset: number) => origin[Math.min(Math.max(0, offset), origin.length - 1)] ?? offset;
+  return out.map((r) => ({ ...r, offset: toSource(r.offset) }));
+}
+
 function collect(node: AstNode | undefined, out: ExpressionReference[]): void {
   if (!node || typeof node !== 'object') return;
   switch (node.type) {
