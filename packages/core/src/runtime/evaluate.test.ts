@@ -153,18 +153,37 @@ describe('missing values', () => {
     expect(await renderTemplates('x {{ inputs.none }}', at, clock)).toBe('x null');
   });
 
+  it('a step that passed without an output: named in a run, a stand-in `<expression>` in a simulation', async () => {
+    const scope = { ...at, steps: { find: { outcome: 'pass' } } };
+    const template = {
+      host: '{{ steps.find.output.instances[0].ip }}',
+      text: 'on {{ steps.find.output.name }}',
+    };
+    await expect(renderTemplates(template, scope, clock)).rejects.toMatchObject({
+      path: 'steps.find.output',
+      message: expect.stringContaining('step find gave no output; in a simulation, script one') as unknown,
+    });
+    expect(await renderTemplates(template, scope, clock, { simulated: true })).toEqual({
+      host: '<steps.find.output.instances[0].ip>',
+      text: 'on <steps.find.output.name>',
+    });
+    // Only outputs stand in: a misspelt path fails in a simulation too.
+    await expect(
+      renderTemplates('{{ trigger.alarmNmae }}', scope, clock, { simulated: true }),
+    ).rejects.toMatchObject({ code: 'E_MISSING_VALUE' });
+  });
+
   it('`&` splicing a missing value fails like text; guarded reads do not', async () => {
-    await expect(evaluateExpression("'i-' & trigger.suffix", at, clock, 'value')).rejects.toMatchObject({
+    await expect(
+      evaluateExpression("'i-' & trigger.suffix", at, clock, { use: 'value' }),
+    ).rejects.toMatchObject({
       code: 'E_MISSING_VALUE',
       path: 'trigger.suffix',
     });
     expect(
-      await evaluateExpression(
-        "$exists(trigger.suffix) ? 'i-' & trigger.suffix : 'none'",
-        at,
-        clock,
-        'value',
-      ),
+      await evaluateExpression("$exists(trigger.suffix) ? 'i-' & trigger.suffix : 'none'", at, clock, {
+        use: 'value',
+      }),
     ).toBe('none');
   });
 

@@ -40,25 +40,39 @@ function describe(error: unknown): string {
  */
 export type ValueUse = 'text' | 'value' | 'condition';
 
+/** How {@link evaluateExpression} treats a value that is not there. */
+export interface EvaluateOptions {
+  /** How the value is used (default `condition`). */
+  use?: ValueUse;
+  /** How an error message quotes the expression (default: the expression in backquotes). */
+  shown?: string;
+  /**
+   * A simulation: a step that passed by script without an output stands in as `<expression>` when a
+   * later `with:` reads it (as secrets stand in as `<secret name>`), instead of failing the step.
+   */
+  simulated?: boolean;
+}
+
 /**
  * Evaluates one JSONata expression over a scope, with a time and depth limit. `$now()` and `$millis()`
  * read the run's clock, so a simulation stays deterministic. Throws E_EXPRESSION naming the expression
  * when it fails, and E_MISSING_VALUE ({@link MissingValue}) naming the path when it reads a value that
- * is not there (see {@link ValueUse}); `shown` is how the message quotes it (default: the expression).
+ * is not there (see {@link ValueUse}).
  */
 export async function evaluateExpression(
   source: string,
   scope: object,
   clock: Clock,
-  use: ValueUse = 'condition',
-  shown = `\`${source.trim()}\``,
+  options: EvaluateOptions = {},
 ): Promise<unknown> {
+  const { use = 'condition', shown = `\`${source.trim()}\``, simulated = false } = options;
   const value = await evaluateRaw(source, scope, clock);
   if (value !== undefined) {
     // `'i-' & inputs.suffix` splices a missing value as empty text: refused like `{{ }}` in text.
     const spliced = simplePath(source) ? [] : cached(concatenated, source, concatenatedReferences);
     const missing = spliced.length ? findMissing(spliced, scope) : undefined;
-    if (missing) throw new MissingValue({ ...missing, expression: shown });
+    if (missing && simulated && missing.standIn) return `<${source.trim()}>`;
+    if (missing) throw new MissingValue({ path: missing.path, found: missing.found, expression: shown });
     return value;
   }
   // An optional input that was not given is a legitimate absence. Validation refuses undeclared
@@ -66,7 +80,8 @@ export async function evaluateExpression(
   const path = simplePath(source);
   if (use !== 'text' && path?.length === 2 && path[0] === 'inputs') return undefined;
   const missing = findMissing(cached(references, source, referencesOf), scope);
-  if (missing) throw new MissingValue({ ...missing, expression: shown });
+  if (missing && simulated && missing.standIn && use !== 'condition') return `<${source.trim()}>`;
+  if (missing) throw new MissingValue({ path: missing.path, found: missing.found, expression: shown });
   if (use === 'condition') return undefined;
   throw new MissingValue({ found: `\`${source.trim()}\` matched nothing`, expression: shown });
 }
@@ -153,29 +168,44 @@ function unwrap(value: unknown): unknown {
  * value that is not there fails with E_MISSING_VALUE naming it (never empty text); only a whole value
  * reading an optional input that was not given is absent, and is left out of its object or list.
  */
-export async function renderTemplates(value: unknown, scope: object, clock: Clock): Promise<unknown> {
-  return render(value, scope, clock, '');
+export async function renderTemplates(
+  value: unknown,
+  scope: object,
+  clock: Clock,
+  options: Pick<EvaluateOptions, 'simulated'> = {},
+): Promise<unknown> {
+  return render(value, scope, clock, '', options.simulated === true);
 }
 
-async function render(value: unknown, scope: object, clock: Clock, at: string): Promise<unknown> {
+async function render(
+  value: unknown,
+  scope: object,
+  clock: Clock,
+  at: string,
+  simulated: boolean,
+): Promise<unknown> {
   if (typeof value === 'string') {
     if (!value.includes('{{')) return value;
     const { parts, error } = parsedTemplate(value);
     if (error) throw new FirstlineError('E_EXPRESSION', `template "${value}": ${error.message}`);
     const shown = `${at ? `${at}: ` : ''}${JSON.stringify(value)}`;
     const only = parts.length === 1 ? parts[0] : undefined;
-    if (only?.kind === 'expr') return evaluateExpression(only.source, scope, clock, 'value', shown);
+    if (only?.kind === 'expr')
+      return evaluateExpression(only.source, scope, clock, { use: 'value', shown, simulated });
     let text = '';
     for (const part of parts) {
       if (part.kind === 'text') text += part.text;
-      else text += asText(await evaluateExpression(part.source, scope, clock, 'text', shown));
+      else
+        text += asText(
+          await evaluateExpression(part.source, scope, clock, { use: 'text', shown, simulated }),
+        );
     }
     return text;
   }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
     for (const [i, item] of value.entries()) {
-      const rendered = await render(item, scope, clock, `${at}[${i}]`);
+      const rendered = await render(item, scope, clock, `${at}[${i}]`, simulated);
       if (rendered !== undefined) out.push(rendered);
     }
     return out;
@@ -183,7 +213,7 @@ async function render(value: unknown, scope: object, clock: Clock, at: string): 
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      const rendered = await render(item, scope, clock, at ? `${at}.${key}` : key);
+      const rendered = await render(item, scope, clock, at ? `${at}.${key}` : key, simulated);
       if (rendered === undefined) continue;
       // `__proto__` from YAML is data, not the prototype.
       if (key === '__proto__')

@@ -70,7 +70,9 @@ export async function executeActionStep(
       return finish('skipped', 0, { error: `when: ${node.when} is false` });
     }
     actionInput = hasTemplates(node.with)
-      ? await renderTemplates(node.with, scopeOf(services, input), clock)
+      ? await renderTemplates(node.with, scopeOf(services, input), clock, {
+          simulated: services.mode === 'simulate',
+        })
       : node.with;
   } catch (error) {
     return finish('error', 0, { error: `step ${node.id}: ${services.redactor.error(error)}` });

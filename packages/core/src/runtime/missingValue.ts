@@ -21,11 +21,8 @@ export function formatPath(names: readonly string[]): string {
  * one resolves (or crosses a list, which JSONata maps over and a plain walk cannot judge). Several
  * missing paths are named together.
  */
-export function findMissing(
-  references: readonly ExpressionReference[],
-  scope: object,
-): Omit<MissingValueDetail, 'expression'> | undefined {
-  const found: Array<{ path: string; found: string }> = [];
+export function findMissing(references: readonly ExpressionReference[], scope: object): Missing | undefined {
+  const found: Missing[] = [];
   for (const ref of references) {
     const missing = missingOf([ref.root, ...ref.path], scope);
     if (missing && !found.some((f) => f.path === missing.path)) found.push(missing);
@@ -33,10 +30,31 @@ export function findMissing(
   const [first, ...more] = found;
   if (!first) return undefined;
   const also = more.length ? `; also missing: ${more.map((m) => m.path).join(', ')}` : '';
-  return { path: first.path, found: `${first.found}${also}` };
+  // A stand-in is only honest when every missing value is an output a step did not give.
+  return { ...first, found: `${first.found}${also}`, standIn: found.every((f) => f.standIn) };
 }
 
-function missingOf(names: readonly string[], scope: object): { path: string; found: string } | undefined {
+/** A missing path, what was found instead, and whether it is the output of a step that gave none. */
+export interface Missing extends Required<Pick<MissingValueDetail, 'path' | 'found'>> {
+  /** True when it lies under `steps.<id>.output` of a step that passed without an output. */
+  standIn: boolean;
+}
+
+function missingOf(names: readonly string[], scope: object): Missing | undefined {
+  const found = walk(names, scope);
+  if (!found) return undefined;
+  const step = names[0] === 'steps' && names[2] === 'output' ? stepOf(scope, names[1]!) : undefined;
+  const standIn = step?.outcome === 'pass' && step.output === undefined;
+  return { ...found, standIn };
+}
+
+function stepOf(scope: object, id: string): { outcome?: unknown; output?: unknown } | undefined {
+  const steps = (scope as { steps?: Record<string, unknown> }).steps;
+  const step = steps && Object.prototype.hasOwnProperty.call(steps, id) ? steps[id] : undefined;
+  return typeof step === 'object' && step !== null ? step : undefined;
+}
+
+function walk(names: readonly string[], scope: object): { path: string; found: string } | undefined {
   let value: unknown = scope;
   for (const [i, name] of names.entries()) {
     if (Array.isArray(value)) return undefined;
@@ -65,6 +83,8 @@ function hint(names: readonly string[], i: number, parent: Record<string, unknow
   const has = list ? `${at} has: ${list}` : `${at} is empty`;
   // A step that has not run (yet, or on this path) is the usual reason for steps.<id> to be absent.
   if (names[0] === 'steps' && i === 1) return `step ${names[1]} has not run; ${has}`;
+  if (names[0] === 'steps' && i === 2 && names[2] === 'output')
+    return `step ${names[1]} gave no output; in a simulation, script one: outcomes: { ${names[1]}: { … } }`;
   return has;
 }
 
