@@ -24,6 +24,7 @@ export {
   RUN_FIELDS,
   SCOPE_ROOTS,
   STEP_FIELDS,
+  TRIGGER_FIELDS,
   analyzeExpression,
   compileExpression,
   isTemplate,

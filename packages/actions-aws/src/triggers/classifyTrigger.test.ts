@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { TRIGGER_FIELDS } from '@firstline/core';
 import { describe, expect, it } from 'vitest';
 import { classifyTrigger, classifyTriggers } from './index.js';
 
@@ -175,6 +176,24 @@ describe('classifyTrigger', () => {
       expect(classifyTrigger(trigger)).toEqual(trigger);
       expect(classifyTrigger(JSON.parse(JSON.stringify(trigger)))).toEqual(trigger);
     }
+  });
+
+  it("every field it gives is one core's validator knows (TRIGGER_FIELDS), and kind and raw are always there", () => {
+    const fields = new Set<string>();
+    const events = [
+      load('eventbridge-alarm.json'),
+      load('sns-lambda-event.json'),
+      load('sqs-sns-metric-math-alarm.json'),
+      webhook([alert('web-1:9100')]),
+      { playbook: 'reboot' },
+      { custom: true },
+    ];
+    for (const event of events) {
+      const trigger = classifyTrigger(event);
+      expect(Object.keys(trigger)).toEqual(expect.arrayContaining(['kind', 'raw']));
+      for (const key of Object.keys(trigger)) fields.add(key);
+    }
+    expect([...fields].filter((f) => !(TRIGGER_FIELDS as readonly string[]).includes(f))).toEqual([]);
   });
 
   it('imports nothing outside src/triggers: this entry must never load an AWS SDK client', () => {

@@ -280,3 +280,39 @@ function collect(node: AstNode | undefined, out: ExpressionReference[]): void {
 
 /** What `run.<field>` exposes to expressions. */
 export const RUN_FIELDS = ['id', 'startedAt', 'mode', 'playbook', 'outcome', 'deadline'] as const;
+
+/**
+ * Every field a run's `trigger` can have, whatever its kind (the shapes `classifyTrigger` in
+ * `@firstline/actions-aws/triggers` gives): anything else of an event is under `trigger.raw`.
+ */
+export const TRIGGER_FIELDS = [
+  'kind',
+  'raw',
+  'type',
+  'source',
+  'alarmName',
+  'alarmArn',
+  'state',
+  'previousState',
+  'reason',
+  'time',
+  'region',
+  'accountId',
+  'namespace',
+  'metricName',
+  'dimensions',
+  'eventId',
+  'instanceId',
+  'autoScalingGroupName',
+  'receiver',
+  'groupKey',
+  'externalURL',
+  'status',
+  'labels',
+  'annotations',
+  'startsAt',
+  'endsAt',
+  'generatorURL',
+  'fingerprint',
+  'playbook',
+] as const;
