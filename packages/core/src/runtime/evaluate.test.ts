@@ -137,6 +137,13 @@ describe('missing values', () => {
       path: 'trigger',
       message: expect.stringContaining('the run has no trigger') as unknown,
     });
+    // A run started without one holds `trigger: null` in its context.
+    await expect(
+      renderTemplates('{{ trigger.alarmName }}', { ...noTrigger, trigger: null }, clock),
+    ).rejects.toMatchObject({
+      path: 'trigger.alarmName',
+      message: expect.stringContaining('(the run has no trigger: it was started without an event') as unknown,
+    });
     await expect(renderTemplates('n {{ steps.reboot.output.n }}', at, clock)).rejects.toMatchObject({
       path: 'steps.reboot',
       message: expect.stringContaining('step reboot has not run; steps has: cpu') as unknown,

@@ -6,6 +6,8 @@ import type { ExpressionReference } from '../format/expressions.js';
 
 const KEYS_SHOWN = 10;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const NO_TRIGGER =
+  'the run has no trigger: it was started without an event (the CLI takes one with --trigger FILE|JSON)';
 
 /** A path as an expression would write it: `steps['open-issue'].output`. */
 export function formatPath(names: readonly string[]): string {
@@ -60,7 +62,7 @@ function walk(names: readonly string[], scope: object): { path: string; found: s
     if (Array.isArray(value)) return undefined;
     const parent = formatPath(names.slice(0, i));
     const path = formatPath(names.slice(0, i + 1));
-    if (value === null) return { path, found: `${parent} is null` };
+    if (value === null) return { path, found: parent === 'trigger' ? NO_TRIGGER : `${parent} is null` };
     if (typeof value !== 'object') return { path, found: `${parent} is a ${typeof value}, not an object` };
     const record = value as Record<string, unknown>;
     const next = Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
@@ -71,8 +73,7 @@ function walk(names: readonly string[], scope: object): { path: string; found: s
 }
 
 function rootHint(name: string, scope: Record<string, unknown>): string {
-  if (name === 'trigger')
-    return 'the run has no trigger: it was started without an event (give one: --trigger FILE|JSON)';
+  if (name === 'trigger') return NO_TRIGGER;
   if (name === 'output') return 'the action returned no output';
   return `expressions here read: ${keys(scope) || '(nothing)'}`;
 }
