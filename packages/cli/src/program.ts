@@ -76,7 +76,10 @@ Example:
     command
       .option('-i, --input <name=value>', 'a playbook input (repeatable)', collect)
       .option('--input-file <file>', 'playbook inputs from a JSON or YAML file (--input wins)')
-      .option('--trigger <file>', 'the triggering event (JSON or YAML), `trigger` in expressions');
+      .option(
+        '--trigger <file|json>',
+        'the triggering event (a JSON or YAML file, or inline JSON), classified into `trigger` as Lambda and the server do',
+      );
 
   program
     .command('validate')

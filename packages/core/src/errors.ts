@@ -10,6 +10,7 @@ export type FirstlineErrorCode =
   | 'E_INPUT_INVALID'
   | 'E_SECRET_UNRESOLVED'
   | 'E_EXPRESSION'
+  | 'E_MISSING_VALUE'
   | 'E_SIMULATION'
   | 'E_RUN_NOT_FOUND'
   | 'E_RUN_CONFLICT'
@@ -112,5 +113,31 @@ export class InputInvalid extends FirstlineError {
   ) {
     const list = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
     super('E_INPUT_INVALID', `${playbook}: invalid input: ${list}`);
+  }
+}
+
+/** What {@link MissingValue} says: which path is missing, what was there instead, and where. */
+export interface MissingValueDetail {
+  /** The missing path as expressions write it (`trigger.alarmName`); absent when no single path is to blame. */
+  path?: string;
+  /** What was there instead: `trigger has: kind, raw`, `the run has no trigger`. */
+  found: string;
+  /** The template or expression that read it, as written in the playbook. */
+  expression: string;
+}
+
+/**
+ * A template or expression read a value that is not there (`trigger.alarmName` of a trigger without
+ * one): the step fails instead of rendering empty text. The message starts with the code, because a
+ * step keeps only the message (`steps.<id>.error`, the trace) and the code must survive there.
+ */
+export class MissingValue extends FirstlineError {
+  /** The missing path, when one is to blame. */
+  readonly path: string | undefined;
+
+  constructor(readonly detail: MissingValueDetail) {
+    const what = detail.path ? `${detail.path} is missing` : 'it gave no value';
+    super('E_MISSING_VALUE', `E_MISSING_VALUE: ${what} (${detail.found}) in ${detail.expression}`);
+    this.path = detail.path;
   }
 }

@@ -1,5 +1,12 @@
-export { ActionError, FirstlineError, InputInvalid, isFirstlineError, PlaybookInvalid } from './errors.js';
-export type { FirstlineErrorCode, InputProblem, RetryAdvice } from './errors.js';
+export {
+  ActionError,
+  FirstlineError,
+  InputInvalid,
+  isFirstlineError,
+  MissingValue,
+  PlaybookInvalid,
+} from './errors.js';
+export type { FirstlineErrorCode, InputProblem, MissingValueDetail, RetryAdvice } from './errors.js';
 
 export { playbookSchema } from './validate/schemaCheck.js';
 export type * from './format/types.js';
@@ -17,6 +24,7 @@ export {
   RUN_FIELDS,
   SCOPE_ROOTS,
   STEP_FIELDS,
+  TRIGGER_FIELDS,
   analyzeExpression,
   compileExpression,
   isTemplate,

@@ -1,5 +1,5 @@
-import { parseAlarmEvent } from '@firstline/actions-aws/triggers';
-import type { ParsedAlarmEvent } from '@firstline/actions-aws/triggers';
+import { alarmTrigger, classifyTrigger, parseAlarmEvent } from '@firstline/actions-aws/triggers';
+import type { CloudWatchAlarmTrigger, ParsedAlarmEvent, Trigger } from '@firstline/actions-aws/triggers';
 import { FirstlineError } from '@firstline/core';
 import type { DirectInvocation } from './types.js';
 
@@ -8,10 +8,18 @@ export type WorkItem = (
   | {
       type: 'alarm';
       parsed: ParsedAlarmEvent;
+      /** The run's `trigger`: what `classifyTrigger` gives for this record, as in every other host. */
+      trigger: CloudWatchAlarmTrigger;
       /** Stable across redeliveries of this notification: names its run. */
       dedupId?: string;
     }
-  | { type: 'direct'; request: DirectInvocation; dedupId?: string }
+  | {
+      type: 'direct';
+      request: DirectInvocation;
+      /** The run's `trigger`: the invocation's own, classified, or `direct` when it carries none. */
+      trigger: Trigger;
+      dedupId?: string;
+    }
   | { type: 'invalid'; error: FirstlineError }
 ) & {
   /** The SQS message id (batch item failures name it), or the SNS / EventBridge id. */
@@ -47,17 +55,20 @@ export function classifyEvent(event: unknown): ClassifiedEvent {
   if (isResume(data)) return { kind: 'resume' };
   if (Array.isArray(data.Records)) {
     const records = data.Records.map(asObject);
+    // Each record's trigger sees the event holding only that record (the event itself when it holds
+    // one): what `classifyTrigger` gives the same event in the CLI or the server.
+    const view = (record: Json): Json => (records.length === 1 ? data : { ...data, Records: [record] });
     if (records.length > 0 && records.every((r) => r?.eventSource === 'aws:sqs'))
-      return { kind: 'items', batch: true, items: (records as Json[]).map(sqsItem) };
+      return { kind: 'items', batch: true, items: (records as Json[]).map((r) => sqsItem(r, view(r))) };
     if (records.length > 0 && records.every((r) => asObject(r?.Sns)))
-      return { kind: 'items', batch: false, items: (records as Json[]).map(snsItem) };
+      return { kind: 'items', batch: false, items: (records as Json[]).map((r) => snsItem(r, view(r))) };
     throw unknownEvent(
       records.length === 0
         ? 'the event has an empty Records list'
         : `the event's Records are not all SQS messages or all SNS notifications (sources: ${[...new Set(records.map((r) => String(r?.eventSource ?? r?.EventSource)))].join(', ')})`,
     );
   }
-  const item = bodyItem(data);
+  const item = bodyItem(data, data);
   if (item.type === 'invalid') throw item.error;
   return { kind: 'items', batch: false, items: [item] };
 }
@@ -68,10 +79,10 @@ function isResume(data: Json): boolean {
 }
 
 /** An SNS record of a Lambda event: its Message must be alarm JSON. */
-function snsItem(record: Json): WorkItem {
+function snsItem(record: Json, view: Json): WorkItem {
   const sns = asObject(record.Sns)!;
   const messageId = str(sns.MessageId);
-  const parsed = parseAlarmEvent({ Records: [record] });
+  const parsed = parseAlarmEvent(view);
   if (!parsed)
     return {
       type: 'invalid',
@@ -80,11 +91,16 @@ function snsItem(record: Json): WorkItem {
       ),
       ...(messageId && { messageId }),
     };
-  return { type: 'alarm', parsed, ...(messageId && { messageId, dedupId: `sns-${messageId}` }) };
+  return {
+    type: 'alarm',
+    parsed,
+    trigger: alarmTrigger(parsed, view),
+    ...(messageId && { messageId, dedupId: `sns-${messageId}` }),
+  };
 }
 
 /** An SQS record: its body is an SNS envelope, an EventBridge event, bare alarm JSON or a direct invocation. */
-function sqsItem(record: Json): WorkItem & { messageId: string } {
+function sqsItem(record: Json, view: Json): WorkItem & { messageId: string } {
   const messageId = str(record.messageId) ?? '';
   const body = typeof record.body === 'string' ? asObject(parseJson(record.body)) : undefined;
   if (!body)
@@ -93,15 +109,22 @@ function sqsItem(record: Json): WorkItem & { messageId: string } {
       messageId,
       error: unknownEvent(`SQS message ${messageId}: the body is not a JSON object`),
     };
-  const item = bodyItem(body, messageId);
+  const item = bodyItem(body, body, messageId);
   if (item.type === 'invalid') return { ...item, messageId };
   // The SNS MessageId (or EventBridge id) survives SNS delivering one notification to SQS twice,
   // which the SQS messageId would not: prefer it for naming the run.
-  return { ...item, messageId, dedupId: item.dedupId ?? `sqs-${messageId}` };
+  const dedupId = item.dedupId ?? `sqs-${messageId}`;
+  if (item.type === 'direct') return { ...item, messageId, dedupId };
+  // Parsed from the record, not its body (source `sqs`), as classifyTrigger reads the same event.
+  const parsed = parseAlarmEvent(view) ?? item.parsed;
+  return { ...item, parsed, trigger: alarmTrigger(parsed, view), messageId, dedupId };
 }
 
-/** A single payload: EventBridge alarm event, SNS envelope, bare alarm JSON or direct invocation. */
-function bodyItem(data: Json, messageId?: string): WorkItem {
+/**
+ * A single payload: EventBridge alarm event, SNS envelope, bare alarm JSON or direct invocation.
+ * `raw` is the event a trigger keeps (the invocation's own event, or the SQS body).
+ */
+function bodyItem(data: Json, raw: Json, messageId?: string): WorkItem {
   if ('playbook' in data) return directItem(data);
   const looksLikeAlarm =
     data['detail-type'] === 'CloudWatch Alarm State Change' ||
@@ -126,7 +149,13 @@ function bodyItem(data: Json, messageId?: string): WorkItem {
   const dedupId = id
     ? `${data.Type === 'Notification' ? 'sns' : 'eb'}-${id}`
     : parsed.trigger.time && `alarm-${parsed.trigger.alarmName}-${parsed.trigger.time}`;
-  return { type: 'alarm', parsed, ...(dedupId && { dedupId }), ...(id && { messageId: id }) };
+  return {
+    type: 'alarm',
+    parsed,
+    trigger: alarmTrigger(parsed, raw),
+    ...(dedupId && { dedupId }),
+    ...(id && { messageId: id }),
+  };
 }
 
 function directItem(data: Json): WorkItem {
@@ -144,7 +173,7 @@ function directItem(data: Json): WorkItem {
   if (extra.length) problems.push(`unknown keys ${extra.join(', ')}`);
   if (problems.length)
     return { type: 'invalid', error: unknownEvent(`a direct invocation where ${problems.join('; ')}`) };
-  return { type: 'direct', request: data as unknown as DirectInvocation };
+  return { type: 'direct', request: data as unknown as DirectInvocation, trigger: classifyTrigger(data) };
 }
 
 function kindOf(data: Json): string {

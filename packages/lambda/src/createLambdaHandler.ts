@@ -129,7 +129,8 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     if (item.type === 'invalid') return { error: item.error };
     const messageId = item.messageId ? { messageId: item.messageId } : {};
     if (item.type === 'direct') {
-      const { playbook, input, trigger, runId, mode } = item.request;
+      const { playbook, input, runId, mode } = item.request;
+      const { trigger } = item;
       const compiled = await cache.get(playbook);
       const dedup = item.dedupId ?? (invocation.requestId && `invoke-${invocation.requestId}`);
       const id = runId ?? (dedup ? runIdFor(compiled.name, dedup) : undefined);
@@ -139,7 +140,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
           compiled,
           {
             ...(input !== undefined && { input }),
-            ...(trigger !== undefined && { trigger }),
+            trigger,
             ...(mode && { mode }),
             ...(id !== undefined && { runId: id }),
           },
@@ -165,7 +166,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
       compiled,
       {
         input,
-        trigger: item.parsed.trigger,
+        trigger: item.trigger,
         ...(item.dedupId && { runId: runIdFor(compiled.name, item.dedupId) }),
       },
       invocation.host,

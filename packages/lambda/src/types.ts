@@ -64,7 +64,11 @@ export interface DirectInvocation {
   playbook: string;
   /** The playbook's inputs. */
   input?: Record<string, unknown>;
-  /** The run's `trigger`. */
+  /**
+   * The event behind the run, classified as every host does (`classifyTrigger`): an alarm event here
+   * gives the run the alarm's `trigger`; anything else `{ kind: 'unknown', raw }`. Without one the run's
+   * trigger is `{ kind: 'direct', playbook, raw: <this invocation> }`.
+   */
   trigger?: unknown;
   /** Names the run; invoking again with the same id returns (or resumes) that run instead of starting another. */
   runId?: string;

@@ -15,7 +15,7 @@ export type { AlertmanagerTrigger } from './alertmanager/alertmanagerEndpoint.js
 export { alarmRunId } from './sns/snsEndpoint.js';
 export { canonicalString, createSnsVerifier, SNS_HOST } from './sns/createSnsVerifier.js';
 export type { SnsMessage, SnsVerifierOptions } from './sns/createSnsVerifier.js';
-/** The trigger an SNS alarm notification becomes: the same shape the Lambda handler gives a run. */
-export type { AlarmTrigger } from '@firstline/actions-aws/triggers';
+/** The triggers runs get: the same shapes the CLI and the Lambda handler give (classifyTrigger). */
+export type { AlarmTrigger, CloudWatchAlarmTrigger, Trigger } from '@firstline/actions-aws/triggers';
 export type { RunStatus } from './runs/runStatus.js';
 export type { AcceptedRun } from './runs/createRunService.js';

@@ -1,5 +1,14 @@
-// The alarm event parsers alone, as `@firstline/actions-aws/triggers`: a Lambda handler or a service
-// that only reads alarm events loads no AWS SDK client through this entry.
+// The event parsers alone, as `@firstline/actions-aws/triggers`: a Lambda handler, the server or the
+// CLI reads events through this entry and loads no AWS SDK client.
+export { alarmTrigger, classifyTrigger, classifyTriggers } from './classifyTrigger.js';
+export type {
+  AlertmanagerAlertTrigger,
+  CloudWatchAlarmTrigger,
+  DirectTrigger,
+  Trigger,
+  TriggerKind,
+  UnknownTrigger,
+} from './trigger.js';
 export { parseAlarmEvent, parseAlarmEvents } from './parseAlarmEvent.js';
 export type {
   AlarmEventSource,

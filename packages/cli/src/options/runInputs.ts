@@ -1,3 +1,5 @@
+import { classifyTrigger } from '@firstline/actions-aws/triggers';
+import type { Trigger } from '@firstline/actions-aws/triggers';
 import type { ScriptedOutcome, ScriptedOutcomes } from '@firstline/core';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../context.js';
@@ -9,7 +11,7 @@ export interface RunInputFlags {
   input?: string[];
   /** `--input-file inputs.json|yaml`. */
   inputFile?: string;
-  /** `--trigger event.json`: the event that started the run. */
+  /** `--trigger event.json` or `--trigger '{…}'`: the event that started the run. */
   trigger?: string;
 }
 
@@ -19,13 +21,15 @@ export const OUTCOME_KEYWORDS = ['pass', 'fail', 'error', 'timeout', 'throttled'
 /**
  * The run's inputs: the input file first, then each `--input` over it. A value is read as the type the
  * playbook declares for that input (`--input count=3` is the number 3 when `count` is an integer), so
- * the playbook's own validation judges it, with its own message.
+ * the playbook's own validation judges it, with its own message. The `--trigger` event (a file, or
+ * inline JSON) is classified as the Lambda handler and the server classify it, so a playbook sees
+ * the same `trigger` here as there.
  */
 export async function readRunInputs(
   flags: RunInputFlags,
   declared: Record<string, unknown> | undefined,
   cwd: string,
-): Promise<{ input: Record<string, unknown>; trigger?: unknown }> {
+): Promise<{ input: Record<string, unknown>; trigger?: Trigger }> {
   const input: Record<string, unknown> = flags.inputFile
     ? { ...((await readDataFile(flags.inputFile, cwd, 'object')) as Record<string, unknown>) }
     : {};
@@ -34,7 +38,20 @@ export async function readRunInputs(
     input[name] = coerce(value, typeOf(declared?.[name]));
   }
   if (flags.trigger === undefined) return { input };
-  return { input, trigger: await readDataFile(flags.trigger, cwd) };
+  return { input, trigger: classifyTrigger(await readTriggerEvent(flags.trigger, cwd)) };
+}
+
+/** `--trigger FILE|JSON`: inline JSON when it starts with `{`, else a JSON or YAML file. */
+async function readTriggerEvent(value: string, cwd: string): Promise<unknown> {
+  if (!value.trimStart().startsWith('{')) return readDataFile(value, cwd);
+  try {
+    return JSON.parse(value) as unknown;
+  } catch (error) {
+    throw new UsageError(
+      `--trigger: the inline event is not valid JSON: ${(error as Error).message}`,
+      'give the event as JSON (--trigger \'{"detail-type": …}\') or as a file (--trigger event.json)',
+    );
+  }
 }
 
 /** `--outcome url=fail,pass --outcome cpu={"value":95}` as a simulation script, checked word by word. */

@@ -1,3 +1,4 @@
+import { classifyTrigger } from '@firstline/actions-aws/triggers';
 import { createMemoryStore, isFirstlineError, simulatePlaybook } from '@firstline/core';
 import type { CompiledPlaybook, PathStep, RunStore } from '@firstline/core';
 import type { ExpectedStep, Scenario, ScenarioFile } from './loadScenarioFile.js';
@@ -68,7 +69,8 @@ export async function runScenario(
     run = await simulatePlaybook(compiled, {
       input: scenario.input ?? {},
       ...(scenario.outcomes && { outcomes: scenario.outcomes }),
-      ...(scenario.trigger !== undefined && { trigger: scenario.trigger }),
+      // Classified as every host classifies events: a scenario sees the `trigger` production would.
+      ...(scenario.trigger !== undefined && { trigger: classifyTrigger(scenario.trigger) }),
       // A store whose budgets are all spent: the escalation path, without staging earlier runs.
       ...(scenario.budgetsSpent && { store: spentBudgetsStore() }),
     });

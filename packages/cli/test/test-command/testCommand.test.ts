@@ -226,10 +226,10 @@ describe('firstline test: finding scenario files', () => {
     );
   });
 
-  it('passes the scenario trigger to the run (`trigger` in expressions)', async () => {
+  it('passes the scenario trigger to the run, classified as every host does (a custom event under `trigger.raw`)', async () => {
     await writeFile(
       join(dir, 'trigger.yaml'),
-      'firstline: 1\nname: by-trigger\nsteps:\n  - id: page\n    action: pager.alert\n    when: "trigger.severity = \'high\'"\n    with: { message: "{{ trigger.alarm }}" }\n',
+      'firstline: 1\nname: by-trigger\nsteps:\n  - id: page\n    action: pager.alert\n    when: "trigger.kind = \'unknown\' and trigger.raw.severity = \'high\'"\n    with: { message: "{{ trigger.raw.alarm }}" }\n',
     );
     await writeFile(
       join(dir, 'trigger.scenarios.yaml'),

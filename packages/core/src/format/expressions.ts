@@ -192,6 +192,32 @@ export function analyzeExpression(
   return { ok: true, references: references.map((r) => ({ ...r, offset: toSource(r.offset) })) };
 }
 
+/**
+ * The names an expression splices into text with `&` at its top (`'i-' & inputs.suffix`): JSONata
+ * reads a missing one as empty text, which a run must refuse like a `{{ }}` inside text. Only `&`
+ * chains at the top (through parentheses) count: under a condition or a function the author may be
+ * handling the absence. Empty for an expression that does not compile.
+ */
+export function concatenatedReferences(source: string): ExpressionReference[] {
+  const analysis = analyzeExpression(source);
+  if (!analysis.ok) return [];
+  const { origin } = normalizeMapped(source);
+  const out: ExpressionReference[] = [];
+  const walk = (node: AstNode | undefined, inConcat: boolean): void => {
+    if (!node) return;
+    if (node.type === 'block' && node.expressions?.length === 1) return walk(node.expressions[0], inConcat);
+    if (node.type === 'binary' && node.value === '&') {
+      walk(node.lhs as AstNode, true);
+      walk(node.rhs, true);
+      return;
+    }
+    if (inConcat && (node.type === 'path' || node.type === 'name')) collect(node, out);
+  };
+  walk(compileExpression(source).ast() as AstNode, false);
+  const toSource = (offset: number) => origin[Math.min(Math.max(0, offset), origin.length - 1)] ?? offset;
+  return out.map((r) => ({ ...r, offset: toSource(r.offset) }));
+}
+
 function collect(node: AstNode | undefined, out: ExpressionReference[]): void {
   if (!node || typeof node !== 'object') return;
   switch (node.type) {
@@ -254,3 +280,39 @@ function collect(node: AstNode | undefined, out: ExpressionReference[]): void {
 
 /** What `run.<field>` exposes to expressions. */
 export const RUN_FIELDS = ['id', 'startedAt', 'mode', 'playbook', 'outcome', 'deadline'] as const;
+
+/**
+ * Every field a run's `trigger` can have, whatever its kind (the shapes `classifyTrigger` in
+ * `@firstline/actions-aws/triggers` gives): anything else of an event is under `trigger.raw`.
+ */
+export const TRIGGER_FIELDS = [
+  'kind',
+  'raw',
+  'type',
+  'source',
+  'alarmName',
+  'alarmArn',
+  'state',
+  'previousState',
+  'reason',
+  'time',
+  'region',
+  'accountId',
+  'namespace',
+  'metricName',
+  'dimensions',
+  'eventId',
+  'instanceId',
+  'autoScalingGroupName',
+  'receiver',
+  'groupKey',
+  'externalURL',
+  'status',
+  'labels',
+  'annotations',
+  'startsAt',
+  'endsAt',
+  'generatorURL',
+  'fingerprint',
+  'playbook',
+] as const;

@@ -16,7 +16,6 @@ describe('evaluateExpression', () => {
     'inputs.count',
     'inputs.missing',
     'inputs.empty',
-    'inputs.empty.deeper',
     'inputs.tags',
     "steps['open-issue'].output.number",
     'steps.`open-issue`.output.items.name',
@@ -67,6 +66,145 @@ describe('renderTemplates', () => {
     const value = { a: ['{{ inputs.count }}'] };
     await renderTemplates(value, scope, clock);
     expect(value).toEqual({ a: ['{{ inputs.count }}'] });
+  });
+});
+
+describe('missing values', () => {
+  const at = {
+    inputs: { instanceId: 'i-0abc', none: null },
+    trigger: { kind: 'unknown', raw: { detail: {} } },
+    steps: { cpu: { outcome: 'pass', output: { value: 95, items: [] } } },
+    secrets: { token: 'very-secret-value' },
+    run: { id: 'r1' },
+    name: 'demo',
+  };
+
+  it('inside text, a missing value fails naming the path and what is there, never empty text', async () => {
+    const template = { text: 'instance {{ inputs.instanceId }} alarm {{ trigger.alarmName }}' };
+    await expect(renderTemplates(template, at, clock)).rejects.toMatchObject({
+      code: 'E_MISSING_VALUE',
+      path: 'trigger.alarmName',
+      message:
+        'E_MISSING_VALUE: trigger.alarmName is missing (trigger has: kind, raw) in text: "instance {{ inputs.instanceId }} alarm {{ trigger.alarmName }}"',
+    });
+  });
+
+  it('inside text, even an optional input that was not given fails', async () => {
+    await expect(renderTemplates('id {{ inputs.region }}', at, clock)).rejects.toMatchObject({
+      code: 'E_MISSING_VALUE',
+      path: 'inputs.region',
+      message: expect.stringContaining('(inputs has: instanceId, none)') as unknown,
+    });
+  });
+
+  it('a whole value reading an optional input that was not given is left out of its object or list', async () => {
+    const out = await renderTemplates(
+      { id: '{{ inputs.instanceId }}', region: '{{ inputs.region }}', tags: ['a', '{{ inputs.team }}'] },
+      at,
+      clock,
+    );
+    expect(out).toEqual({ id: 'i-0abc', tags: ['a'] });
+  });
+
+  it('a whole value reading any other missing path fails (a misspelt trigger field)', async () => {
+    await expect(renderTemplates({ alarm: '{{ trigger.alarmNmae }}' }, at, clock)).rejects.toMatchObject({
+      code: 'E_MISSING_VALUE',
+      message: expect.stringContaining(
+        'trigger.alarmNmae is missing (trigger has: kind, raw) in alarm:',
+      ) as unknown,
+    });
+    await expect(
+      renderTemplates({ a: ['{{ trigger.raw.detail.state.value }}'] }, at, clock),
+    ).rejects.toMatchObject({
+      path: 'trigger.raw.detail.state',
+      message: expect.stringContaining('trigger.raw.detail is empty') as unknown,
+    });
+  });
+
+  it('a whole value that matched nothing (an empty list) fails too', async () => {
+    await expect(
+      renderTemplates({ host: '{{ steps.cpu.output.items[0].ip }}' }, at, clock),
+    ).rejects.toMatchObject({
+      code: 'E_MISSING_VALUE',
+      message:
+        'E_MISSING_VALUE: it gave no value (`steps.cpu.output.items[0].ip` matched nothing) in host: "{{ steps.cpu.output.items[0].ip }}"',
+    });
+  });
+
+  it('says when the run has no trigger, or the step has not run', async () => {
+    const { trigger: _none, ...noTrigger } = at;
+    await expect(renderTemplates('{{ trigger.alarmName }}', noTrigger, clock)).rejects.toMatchObject({
+      path: 'trigger',
+      message: expect.stringContaining('the run has no trigger') as unknown,
+    });
+    // A run started without one holds `trigger: null` in its context.
+    await expect(
+      renderTemplates('{{ trigger.alarmName }}', { ...noTrigger, trigger: null }, clock),
+    ).rejects.toMatchObject({
+      path: 'trigger.alarmName',
+      message: expect.stringContaining('(the run has no trigger: it was started without an event') as unknown,
+    });
+    await expect(renderTemplates('n {{ steps.reboot.output.n }}', at, clock)).rejects.toMatchObject({
+      path: 'steps.reboot',
+      message: expect.stringContaining('step reboot has not run; steps has: cpu') as unknown,
+    });
+  });
+
+  it('names secrets, never their values', async () => {
+    const error = await renderTemplates('{{ secrets.other }}', at, clock).catch((e: unknown) => e);
+    expect(error).toMatchObject({ message: expect.stringContaining('secrets has: token') as unknown });
+    expect(String((error as Error).message)).not.toContain('very-secret-value');
+  });
+
+  it('null is a value: it renders as null, it is not missing', async () => {
+    expect(await renderTemplates('x {{ inputs.none }}', at, clock)).toBe('x null');
+  });
+
+  it('a step that passed without an output: named in a run, a stand-in `<expression>` in a simulation', async () => {
+    const scope = { ...at, steps: { find: { outcome: 'pass' } } };
+    const template = {
+      host: '{{ steps.find.output.instances[0].ip }}',
+      text: 'on {{ steps.find.output.name }}',
+    };
+    await expect(renderTemplates(template, scope, clock)).rejects.toMatchObject({
+      path: 'steps.find.output',
+      message: expect.stringContaining('step find gave no output; in a simulation, script one') as unknown,
+    });
+    expect(await renderTemplates(template, scope, clock, { simulated: true })).toEqual({
+      host: '<steps.find.output.instances[0].ip>',
+      text: 'on <steps.find.output.name>',
+    });
+    // Only outputs stand in: a misspelt path fails in a simulation too.
+    await expect(
+      renderTemplates('{{ trigger.alarmNmae }}', scope, clock, { simulated: true }),
+    ).rejects.toMatchObject({ code: 'E_MISSING_VALUE' });
+  });
+
+  it('`&` splicing a missing value fails like text; guarded reads do not', async () => {
+    await expect(
+      evaluateExpression("'i-' & trigger.suffix", at, clock, { use: 'value' }),
+    ).rejects.toMatchObject({
+      code: 'E_MISSING_VALUE',
+      path: 'trigger.suffix',
+    });
+    expect(
+      await evaluateExpression("$exists(trigger.suffix) ? 'i-' & trigger.suffix : 'none'", at, clock, {
+        use: 'value',
+      }),
+    ).toBe('none');
+  });
+
+  it('a condition whose path is missing fails naming it; $exists, ?: and a filter that matched nothing do not', async () => {
+    const scope = { ...at, output: {} };
+    await expect(evaluateExpression('output.value < 90', scope, clock)).rejects.toMatchObject({
+      code: 'E_MISSING_VALUE',
+      message: 'E_MISSING_VALUE: output.value is missing (output is empty) in `output.value < 90`',
+    });
+    expect(await evaluateExpression('$exists(trigger.alarmName)', scope, clock)).toBe(false);
+    expect(await evaluateExpression("trigger.alarmName ? 'named' : 'unnamed'", scope, clock)).toBe('unnamed');
+    expect(await evaluateExpression("trigger.alarmName = 'cpu'", scope, clock)).toBe(false);
+    expect(await evaluateExpression('steps.cpu.output.items[value > 1]', scope, clock)).toBeUndefined();
+    expect(await evaluateExpression('inputs.dryRun', scope, clock)).toBeUndefined();
   });
 });
 

@@ -1,6 +1,14 @@
 import type { Clock } from '../actions/types.js';
-import { FirstlineError } from '../errors.js';
-import { compileExpression, normalizeExpression, parseTemplate } from '../format/expressions.js';
+import { FirstlineError, MissingValue } from '../errors.js';
+import {
+  analyzeExpression,
+  compileExpression,
+  concatenatedReferences,
+  normalizeExpression,
+  parseTemplate,
+} from '../format/expressions.js';
+import type { ExpressionReference } from '../format/expressions.js';
+import { findMissing } from './missingValue.js';
 
 const templates = new Map<string, ReturnType<typeof parseTemplate>>();
 
@@ -25,10 +33,60 @@ function describe(error: unknown): string {
 }
 
 /**
- * Evaluates one JSONata expression over a scope, with a time and depth limit. `$now()` and `$millis()`
- * read the run's clock, so a simulation stays deterministic. Throws E_EXPRESSION naming the expression.
+ * How a value is used, which decides what "no value" means: `text` is spliced into a string (no value
+ * always fails), `value` is a whole `with:` value (only a bare optional input may be absent: the key
+ * is dropped), `condition` is a `when`, `expect` or `until` (a missing path fails; a filter that
+ * matched nothing is false, as in JSONata).
  */
-export async function evaluateExpression(source: string, scope: object, clock: Clock): Promise<unknown> {
+export type ValueUse = 'text' | 'value' | 'condition';
+
+/** How {@link evaluateExpression} treats a value that is not there. */
+export interface EvaluateOptions {
+  /** How the value is used (default `condition`). */
+  use?: ValueUse;
+  /** How an error message quotes the expression (default: the expression in backquotes). */
+  shown?: string;
+  /**
+   * A simulation: a step that passed by script without an output stands in as `<expression>` when a
+   * later `with:` reads it (as secrets stand in as `<secret name>`), instead of failing the step.
+   */
+  simulated?: boolean;
+}
+
+/**
+ * Evaluates one JSONata expression over a scope, with a time and depth limit. `$now()` and `$millis()`
+ * read the run's clock, so a simulation stays deterministic. Throws E_EXPRESSION naming the expression
+ * when it fails, and E_MISSING_VALUE ({@link MissingValue}) naming the path when it reads a value that
+ * is not there (see {@link ValueUse}).
+ */
+export async function evaluateExpression(
+  source: string,
+  scope: object,
+  clock: Clock,
+  options: EvaluateOptions = {},
+): Promise<unknown> {
+  const { use = 'condition', shown = `\`${source.trim()}\``, simulated = false } = options;
+  const value = await evaluateRaw(source, scope, clock);
+  if (value !== undefined) {
+    // `'i-' & inputs.suffix` splices a missing value as empty text: refused like `{{ }}` in text.
+    const spliced = simplePath(source) ? [] : cached(concatenated, source, concatenatedReferences);
+    const missing = spliced.length ? findMissing(spliced, scope) : undefined;
+    if (missing && simulated && missing.standIn) return `<${source.trim()}>`;
+    if (missing) throw new MissingValue({ path: missing.path, found: missing.found, expression: shown });
+    return value;
+  }
+  // An optional input that was not given is a legitimate absence. Validation refuses undeclared
+  // names and a run refuses a missing required input, so a bare `inputs.<name>` absent here is one.
+  const path = simplePath(source);
+  if (use !== 'text' && path?.length === 2 && path[0] === 'inputs') return undefined;
+  const missing = findMissing(cached(references, source, referencesOf), scope);
+  if (missing && simulated && missing.standIn && use !== 'condition') return `<${source.trim()}>`;
+  if (missing) throw new MissingValue({ path: missing.path, found: missing.found, expression: shown });
+  if (use === 'condition') return undefined;
+  throw new MissingValue({ found: `\`${source.trim()}\` matched nothing`, expression: shown });
+}
+
+async function evaluateRaw(source: string, scope: object, clock: Clock): Promise<unknown> {
   const path = simplePath(source);
   if (path) {
     const found = lookup(scope, path);
@@ -46,6 +104,24 @@ export async function evaluateExpression(source: string, scope: object, clock: C
       cause: error,
     });
   }
+}
+
+const references = new Map<string, ExpressionReference[]>();
+const concatenated = new Map<string, ExpressionReference[]>();
+
+function referencesOf(source: string): ExpressionReference[] {
+  const analysis = analyzeExpression(source);
+  return analysis.ok ? analysis.references : [];
+}
+
+function cached<T>(cache: Map<string, T>, source: string, make: (source: string) => T): T {
+  let value = cache.get(source);
+  if (value === undefined) {
+    value = make(source);
+    if (cache.size > 5_000) cache.clear();
+    cache.set(source, value);
+  }
+  return value;
 }
 
 const FALLBACK = Symbol('fallback');
@@ -88,31 +164,57 @@ function unwrap(value: unknown): unknown {
 
 /**
  * Resolves every `{{ }}` in a value: a string that is exactly one expression keeps the value's type,
- * other strings get the values spliced in as text. Objects and arrays are copied, never changed.
+ * other strings get the values spliced in as text. Objects and arrays are copied, never changed. A
+ * value that is not there fails with E_MISSING_VALUE naming it (never empty text); only a whole value
+ * reading an optional input that was not given is absent, and is left out of its object or list.
  */
-export async function renderTemplates(value: unknown, scope: object, clock: Clock): Promise<unknown> {
+export async function renderTemplates(
+  value: unknown,
+  scope: object,
+  clock: Clock,
+  options: Pick<EvaluateOptions, 'simulated'> = {},
+): Promise<unknown> {
+  return render(value, scope, clock, '', options.simulated === true);
+}
+
+async function render(
+  value: unknown,
+  scope: object,
+  clock: Clock,
+  at: string,
+  simulated: boolean,
+): Promise<unknown> {
   if (typeof value === 'string') {
     if (!value.includes('{{')) return value;
     const { parts, error } = parsedTemplate(value);
     if (error) throw new FirstlineError('E_EXPRESSION', `template "${value}": ${error.message}`);
+    const shown = `${at ? `${at}: ` : ''}${JSON.stringify(value)}`;
     const only = parts.length === 1 ? parts[0] : undefined;
-    if (only?.kind === 'expr') return evaluateExpression(only.source, scope, clock);
+    if (only?.kind === 'expr')
+      return evaluateExpression(only.source, scope, clock, { use: 'value', shown, simulated });
     let text = '';
     for (const part of parts) {
       if (part.kind === 'text') text += part.text;
-      else text += asText(await evaluateExpression(part.source, scope, clock));
+      else
+        text += asText(
+          await evaluateExpression(part.source, scope, clock, { use: 'text', shown, simulated }),
+        );
     }
     return text;
   }
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const item of value) out.push(await renderTemplates(item, scope, clock));
+    for (const [i, item] of value.entries()) {
+      const rendered = await render(item, scope, clock, `${at}[${i}]`, simulated);
+      if (rendered !== undefined) out.push(rendered);
+    }
     return out;
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      const rendered = await renderTemplates(item, scope, clock);
+      const rendered = await render(item, scope, clock, at ? `${at}.${key}` : key, simulated);
+      if (rendered === undefined) continue;
       // `__proto__` from YAML is data, not the prototype.
       if (key === '__proto__')
         Object.defineProperty(out, key, {
@@ -129,7 +231,6 @@ export async function renderTemplates(value: unknown, scope: object, clock: Cloc
 }
 
 function asText(value: unknown): string {
-  if (value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return JSON.stringify(value);

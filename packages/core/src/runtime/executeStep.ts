@@ -124,7 +124,10 @@ async function prepareInput(
     const scope = scopeOf(services, input);
     if (node.when !== undefined && !truthy(await evaluateExpression(node.when, scope, services.clock)))
       return { skip: `when: ${node.when} is false` };
-    value = hasTemplates(node.with) ? await renderTemplates(node.with, scope, services.clock) : node.with;
+    value = hasTemplates(node.with)
+      ? // A simulation's scripted steps have no output: what reads one renders as a placeholder.
+        await renderTemplates(node.with, scope, services.clock, { simulated: services.strategy.scripted })
+      : node.with;
   } catch (error) {
     return { error: `step ${node.id}: ${services.redactor.error(error)}` };
   }

@@ -40,7 +40,7 @@ describe('expression references', () => {
   - id: web
     action: test.probe.get
     with: { url: "{{ inputs.url }}", token: "{{ secrets.chatToken }}", id: "{{ run.id }}", who: "{{ name }}" }
-    expect: "output.status = 200 and $exists(trigger.detail)"
+    expect: "output.status = 200 and $exists(trigger.raw.detail) and trigger.kind = 'unknown'"
   - id: say
     action: test.chat.post
     with: { text: "{{ steps.web.output.status }} after {{ steps.web.attempts }} ({{ steps.web.outcome }})" }
@@ -80,6 +80,33 @@ describe('expression references', () => {
         path: 'steps[0].expect',
         message: 'secrets.chatTokn is not declared under secrets:; did you mean "chatToken"?',
         ...columnOf(body, 'secrets.chatTokn'),
+      },
+    ]);
+  });
+
+  it('warns about a trigger field no trigger has, pointing at trigger.raw', () => {
+    const body = `steps:
+  - id: web
+    action: test.probe.get
+    with: { url: "{{ trigger.alarmNmae }}" }
+    when: "trigger.detail.severity = 'high' and trigger.raw.detail and trigger.labels.job"
+`;
+    expect(check(body)).toEqual([
+      {
+        code: 'E_UNKNOWN_REFERENCE',
+        message:
+          'trigger.alarmNmae is not a field of any trigger (an event\'s own fields are under trigger.raw: trigger.raw.alarmNmae); did you mean "alarmName"?',
+        path: 'steps[0].with.url',
+        ...columnOf(body, 'trigger.alarmNmae'),
+        severity: 'warning',
+      },
+      {
+        code: 'E_UNKNOWN_REFERENCE',
+        message:
+          "trigger.detail is not a field of any trigger (an event's own fields are under trigger.raw: trigger.raw.detail)",
+        path: 'steps[0].when',
+        ...columnOf(body, 'trigger.detail'),
+        severity: 'warning',
       },
     ]);
   });

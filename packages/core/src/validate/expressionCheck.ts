@@ -5,6 +5,7 @@ import {
   RUN_FIELDS,
   SCOPE_ROOTS,
   STEP_FIELDS,
+  TRIGGER_FIELDS,
 } from '../format/expressions.js';
 import type { ExpressionReference } from '../format/expressions.js';
 import type { PathSegment } from '../load/sourceMap.js';
@@ -155,6 +156,16 @@ function checkReference(
         );
       return;
     case 'trigger':
+      // A warning: a field no trigger has is always missing at run time (E_MISSING_VALUE), but a
+      // playbook run only by hand may never read it. An event's own fields are under trigger.raw.
+      if (first !== undefined && !(TRIGGER_FIELDS as readonly string[]).includes(first))
+        issues.report(
+          'E_UNKNOWN_REFERENCE',
+          path,
+          `trigger.${first} is not a field of any trigger (an event's own fields are under trigger.raw: trigger.raw.${first})${didYouMean(first, TRIGGER_FIELDS)}`,
+          { ...at, severity: 'warning' },
+        );
+      return;
     case 'name':
       return;
     case 'output':

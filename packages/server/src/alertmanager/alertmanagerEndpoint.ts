@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { classifyTriggers } from '@firstline/actions-aws/triggers';
+import type { AlertmanagerAlertTrigger } from '@firstline/actions-aws/triggers';
 import type { CompiledPlaybook, Logger } from '@firstline/core';
 import { HttpError } from '../http/httpError.js';
 import type { Reply } from '../http/reply.js';
@@ -6,7 +8,7 @@ import type { AcceptedRun, PreparedRun, RunService } from '../runs/createRunServ
 import { declaredInputs, routeAlert } from '../routes/serverRoute.js';
 import type { ServerRoute } from '../routes/serverRoute.js';
 import { parseAlertmanagerPayload } from './alertmanagerPayload.js';
-import type { AlertmanagerAlert, AlertmanagerPayload } from './alertmanagerPayload.js';
+import type { AlertmanagerAlert } from './alertmanagerPayload.js';
 
 /** What the Alertmanager endpoint works with. */
 export interface AlertmanagerContext {
@@ -16,13 +18,8 @@ export interface AlertmanagerContext {
   logger: Logger;
 }
 
-/** The run's `trigger` for an alert: the alert, and the webhook's receiver and group around it. */
-export interface AlertmanagerTrigger extends AlertmanagerAlert {
-  type: 'alertmanager.alert';
-  receiver: string;
-  groupKey?: string;
-  externalURL?: string;
-}
+/** The run's `trigger` for an alert: what classifyTrigger gives (the alert, the webhook's receiver and group, `raw`). */
+export type AlertmanagerTrigger = AlertmanagerAlertTrigger;
 
 /**
  * The run id of one firing of an alert on one playbook: the same fingerprint and startsAt (a webhook
@@ -46,6 +43,9 @@ export function alertRunId(
  */
 export async function handleAlertmanager(ctx: AlertmanagerContext, body: unknown): Promise<Reply> {
   const payload = parseAlertmanagerPayload(body);
+  // One trigger per alert, as classifyTrigger gives the CLI and the Lambda handler this body. The
+  // payload passed the strict check above, so each of its alerts is one the lenient classifier reads.
+  const triggers = classifyTriggers(body) as AlertmanagerAlertTrigger[];
   const ignored: Array<{ fingerprint: string; reason: string }> = [];
   const rejected: Array<{
     fingerprint: string;
@@ -55,7 +55,7 @@ export async function handleAlertmanager(ctx: AlertmanagerContext, body: unknown
     problems?: unknown;
   }> = [];
   const prepared: PreparedRun[] = [];
-  for (const alert of payload.alerts) {
+  for (const [index, alert] of payload.alerts.entries()) {
     if (alert.status !== 'firing') {
       ignored.push({ fingerprint: alert.fingerprint, reason: 'resolved' });
       continue;
@@ -77,7 +77,7 @@ export async function handleAlertmanager(ctx: AlertmanagerContext, body: unknown
         ctx.service.prepare({
           playbook: route.playbook,
           input,
-          trigger: triggerOf(payload, alert),
+          trigger: triggers[index],
           runId: alertRunId(route.playbook, alert),
         }),
       );
@@ -103,14 +103,4 @@ export async function handleAlertmanager(ctx: AlertmanagerContext, body: unknown
       ignored,
     });
   return { status: 202, body: { runs, ignored, rejected } };
-}
-
-function triggerOf(payload: AlertmanagerPayload, alert: AlertmanagerAlert): AlertmanagerTrigger {
-  return {
-    type: 'alertmanager.alert',
-    receiver: payload.receiver,
-    ...(payload.groupKey !== undefined && { groupKey: payload.groupKey }),
-    ...(payload.externalURL !== undefined && { externalURL: payload.externalURL }),
-    ...alert,
-  };
 }

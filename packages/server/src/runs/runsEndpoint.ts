@@ -1,3 +1,4 @@
+import { classifyTrigger } from '@firstline/actions-aws/triggers';
 import { HttpError } from '../http/httpError.js';
 import type { Reply } from '../http/reply.js';
 import type { RunService } from './createRunService.js';
@@ -42,7 +43,9 @@ export async function handleStartRun(
   const prepared = service.prepare({
     playbook: data.playbook,
     input: data.input,
-    ...(data.trigger !== undefined && { trigger: data.trigger }),
+    // The run's trigger is the invocation's own, classified as every host classifies events (or
+    // `direct` when it carries none): an alarm event here reads as it does in the CLI and Lambda.
+    trigger: classifyTrigger(data),
     ...(data.runId !== undefined && { runId: data.runId }),
   });
   const [accepted] = await service.accept([prepared]);

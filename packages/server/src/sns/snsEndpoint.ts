@@ -8,7 +8,7 @@ import { declaredInputs, routeAlarm } from '../routes/serverRoute.js';
 import type { ServerRoute } from '../routes/serverRoute.js';
 import { SNS_HOST } from './createSnsVerifier.js';
 import type { SnsMessage } from './createSnsVerifier.js';
-import { parseAlarmEvent } from '@firstline/actions-aws/triggers';
+import { alarmTrigger, parseAlarmEvent } from '@firstline/actions-aws/triggers';
 import type { AlarmTrigger } from '@firstline/actions-aws/triggers';
 
 /** What the SNS endpoint works with. */
@@ -62,18 +62,18 @@ export async function handleSns(ctx: SnsContext, req: IncomingMessage, body: unk
   const route = routeAlarm(ctx.routes, alarm.trigger);
   if (!route) return ignored(ctx, message, `no route matches alarm ${alarm.trigger.alarmName}`, 'warn');
   const compiled = ctx.playbooks.get(route.playbook)!;
+  // What classifyTrigger gives this body: the trigger the CLI and the Lambda handler give it too.
+  const trigger = alarmTrigger(alarm, body);
   let input: Record<string, unknown>;
   try {
-    input = route.inputs
-      ? route.inputs(alarm.trigger)
-      : declaredInputs(compiled.document.inputs, alarm.inputs);
+    input = route.inputs ? route.inputs(trigger) : declaredInputs(compiled.document.inputs, alarm.inputs);
   } catch (error) {
     throw new HttpError(400, 'E_INPUT_INVALID', `the route's inputs() threw: ${(error as Error).message}`);
   }
   const prepared = ctx.service.prepare({
     playbook: route.playbook,
     input,
-    trigger: alarm.trigger,
+    trigger,
     runId: alarmRunId(route.playbook, alarm.trigger, message.MessageId),
   });
   const runs = await ctx.service.accept([prepared]);
