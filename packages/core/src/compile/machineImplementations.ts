@@ -5,6 +5,7 @@ import { servicesOf } from '../runtime/services.js';
 import type { StepResult } from '../runtime/services.js';
 import type { StepRecord, TraceEvent } from '../runtime/types.js';
 import type { MachineOutput, RunContext, RunEvent } from './buildMachine.js';
+import { decideInconclusive } from './inconclusive.js';
 import type { PlaybookIR } from './ir.js';
 
 // The guards and actions every compiled machine shares. They are parameterised (XState `params`)
@@ -139,6 +140,9 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
         servicesOf(self.system)?.emit({ type: 'decision', message: `${params.message}${round}` });
       },
       nextRound: assign(({ context }) => ({ round: context.round + 1 })),
+      inconclusive: assign(({ context, self }, params: { step: string }) =>
+        decideInconclusive(ir, context, params.step, servicesOf(self.system)),
+      ),
     },
   });
 }
