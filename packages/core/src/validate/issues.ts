@@ -44,7 +44,6 @@ export const ISSUE_CODES = {
   E_QUORUM: 'a quorum larger than its group',
   E_ON_ERROR: '`onError:` outside the checks of the first-line form, where it means nothing',
   E_ON_ERROR_ACTS: '`onError: fail` on a check guarding a remediation: it remediates when it cannot check',
-    'a check guarding a remediation says `onError: fail`: a check that could not run remediates',
 } as const;
 
 /** A stable code naming one kind of playbook problem. */
