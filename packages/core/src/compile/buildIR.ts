@@ -275,7 +275,9 @@ function lowerGeneral(steps: Step[], add: Add, action: MakeAction): Target {
       const node = lowerParallel(
         step.id,
         step,
-        { pass, fail: or(t.fail), error: or(t.error), timeout: or(t.timeout) },
+        // A group is `error` when members that could not run left its quorum undecided; without an
+        // `on.error` it goes where `fail` does, as it did before groups told the two apart.
+        { pass, fail: or(t.fail), error: or(t.error ?? t.fail), timeout: or(t.timeout) },
         add,
         action,
       );
