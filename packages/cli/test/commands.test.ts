@@ -100,6 +100,14 @@ describe('firstline simulate', () => {
     expect(stdout).toContain('would post "web-1.internal is still down"');
   });
 
+  it('an inconclusive outcome (a check that could not run) exits 1 and restarts nothing', async () => {
+    const { code, stdout } = await cli([...WEB, '--outcome', 'health=error', '--json']);
+    expect(code).toBe(1);
+    const result = JSON.parse(stdout) as { outcome: string; calls: Record<string, unknown[]> };
+    expect(result.outcome).toBe('inconclusive');
+    expect(result.calls['test.host.restart'] ?? []).toEqual([]);
+  });
+
   it('--good makes a custom outcome count as good', async () => {
     const bad = await cli([...WEB, '--outcome', 'health=fail']);
     const good = await cli([...WEB, '--outcome', 'health=fail', '--good', 'unrecovered,other']);
