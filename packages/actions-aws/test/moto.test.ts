@@ -1,5 +1,6 @@
 import { beforeEach, describe } from 'vitest';
 import { ec2Suite } from './moto/ec2.js';
+import { inconclusiveSuite } from './moto/inconclusive.js';
 import { playbookSuite } from './moto/playbook.js';
 import { secretsSuite } from './moto/secrets.js';
 import { servicesSuite } from './moto/services.js';
@@ -21,4 +22,5 @@ describe.skipIf(!endpoint)('against a real moto_server', { timeout: 20_000 }, ()
   servicesSuite(url);
   ssmSuite(url);
   secretsSuite(url);
+  inconclusiveSuite(url);
 });
