@@ -237,7 +237,7 @@ export type TraceListener = (event: TraceEvent) => void;
 /** The result of a run, live, shadow or simulated. Secret values are redacted everywhere in it. */
 export interface RunResult {
   runId: string;
-  /** How the run ended: healthy, recovered, unrecovered, failed, timed_out, cancelled, skipped or an `end:` value. */
+  /** How the run ended: healthy, recovered, unrecovered, inconclusive, failed, timed_out, cancelled, skipped or an `end:` value. */
   outcome: string;
   /** Each action step's last output, by step id. */
   output: Record<string, unknown>;
