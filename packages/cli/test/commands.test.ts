@@ -106,6 +106,9 @@ describe('firstline simulate', () => {
     const result = JSON.parse(stdout) as { outcome: string; calls: Record<string, unknown[]> };
     expect(result.outcome).toBe('inconclusive');
     expect(result.calls['test.host.restart'] ?? []).toEqual([]);
+    const coloured = await cli([...WEB, '--outcome', 'health=error'], { io: { isTTY: true, color: true } });
+    expect(coloured.code).toBe(1);
+    expect(coloured.stdout).toContain('\x1b[33minconclusive\x1b[39m in ');
   });
 
   it('--good makes a custom outcome count as good', async () => {
