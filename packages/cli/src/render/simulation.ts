@@ -40,8 +40,11 @@ export function renderOutcome(result: RunResult, options: RunReportOptions): str
   }
   const good = options.good.includes(result.outcome);
   // Inconclusive is not good (exit 1: a person looks), but nothing broke and nothing was changed for it.
-  const paint = good ? palette.green : result.outcome === 'inconclusive' ? palette.yellow : palette.red;
-  const outcome = paint(result.outcome);
+  const outcome = good
+    ? palette.green(result.outcome)
+    : result.outcome === 'inconclusive'
+      ? palette.yellow(result.outcome)
+      : palette.red(result.outcome);
   text += `${palette.bold('outcome')}  ${outcome} in ${formatClockDuration(result.durationMs)}\n`;
   return text;
 }
