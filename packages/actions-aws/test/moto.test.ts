@@ -1,6 +1,7 @@
 import { beforeEach, describe } from 'vitest';
 import { ec2Suite } from './moto/ec2.js';
 import { outcomesSuite } from './moto/outcomes.js';
+import { inconclusiveSuite } from './moto/inconclusive.js';
 import { playbookSuite } from './moto/playbook.js';
 import { secretsSuite } from './moto/secrets.js';
 import { servicesSuite } from './moto/services.js';
@@ -25,4 +26,5 @@ describe.skipIf(!endpoint)('against a real moto_server', { timeout: 20_000 }, ()
   ssmSuite(url);
   ssmAutomationSuite(url);
   secretsSuite(url);
+  inconclusiveSuite(url);
 });

@@ -101,6 +101,17 @@ describe('firstline simulate', () => {
     expect(stdout).toContain('would post "web-1.internal is still down"');
   });
 
+  it('an inconclusive outcome (a check that could not run) exits 1 and restarts nothing', async () => {
+    const { code, stdout } = await cli([...WEB, '--outcome', 'health=error', '--json']);
+    expect(code).toBe(1);
+    const result = JSON.parse(stdout) as { outcome: string; calls: Record<string, unknown[]> };
+    expect(result.outcome).toBe('inconclusive');
+    expect(result.calls['test.host.restart'] ?? []).toEqual([]);
+    const coloured = await cli([...WEB, '--outcome', 'health=error'], { io: { isTTY: true, color: true } });
+    expect(coloured.code).toBe(1);
+    expect(coloured.stdout).toContain('\x1b[33minconclusive\x1b[39m in ');
+  });
+
   it('--good makes a custom outcome count as good', async () => {
     const bad = await cli([...WEB, '--outcome', 'health=fail']);
     const good = await cli([...WEB, '--outcome', 'health=fail', '--good', 'unrecovered,other']);

@@ -100,6 +100,7 @@ export type {
   WaitNode,
 } from './compile/ir.js';
 export type { MachineOutput, RunContext, RunEvent, StepInput } from './runtime/types.js';
+export type { Inconclusive } from './compile/inconclusive.js';
 
 export { runPlaybook } from './runtime/runPlaybook.js';
 export type { RunnablePlaybook, RunOptions } from './runtime/runPlaybook.js';

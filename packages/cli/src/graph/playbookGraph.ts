@@ -134,7 +134,13 @@ export function playbookGraph(compiled: CompiledPlaybook): PlaybookGraph {
         byOutcome(id, node.on, ['pass', 'timeout', 'error']);
         break;
       case 'parallel':
-        byOutcome(id, node.on, ['pass', 'fail', ...(node.timeoutMs ? ['timeout' as const] : [])]);
+        byOutcome(id, node.on, [
+          'pass',
+          'fail',
+          // Members that could not run leave the quorum undecided, unless they count it as failing.
+          ...(node.steps.some((s) => s.onError !== 'fail') ? ['error' as const] : []),
+          ...(node.timeoutMs ? ['timeout' as const] : []),
+        ]);
         break;
       case 'goto':
         edges.push({ from: id, to: to(node.target), label: '' });

@@ -6,7 +6,13 @@ import type { GraphNode, PlaybookGraph } from './playbookGraph.js';
 /** Outcomes drawn green: the run ended well (the same ones the CLI's exit code counts as good). */
 export const GOOD_OUTCOME_SET: ReadonlySet<string> = new Set(GOOD_OUTCOMES);
 /** Outcomes drawn red: a person has to look. */
-export const BAD_OUTCOMES: ReadonlySet<string> = new Set(['unrecovered', 'failed', 'timed_out', 'cancelled']);
+export const BAD_OUTCOMES: ReadonlySet<string> = new Set([
+  'unrecovered',
+  'inconclusive',
+  'failed',
+  'timed_out',
+  'cancelled',
+]);
 
 /**
  * Renders a compiled playbook as a Mermaid `stateDiagram-v2`: steps as states labelled `id (action)`,

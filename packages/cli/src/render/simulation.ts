@@ -39,7 +39,12 @@ export function renderOutcome(result: RunResult, options: RunReportOptions): str
     }
   }
   const good = options.good.includes(result.outcome);
-  const outcome = good ? palette.green(result.outcome) : palette.red(result.outcome);
+  // Inconclusive is not good (exit 1: a person looks), but nothing broke and nothing was changed for it.
+  const outcome = good
+    ? palette.green(result.outcome)
+    : result.outcome === 'inconclusive'
+      ? palette.yellow(result.outcome)
+      : palette.red(result.outcome);
   text += `${palette.bold('outcome')}  ${outcome} in ${formatClockDuration(result.durationMs)}\n`;
   return text;
 }

@@ -55,9 +55,11 @@ function scriptFor(compiled: CompiledPlaybook, path: OutcomePath, seed: number) 
     else if (node.kind === 'parallel') {
       // The group fails once total - need + 1 steps fail: only those fail (they all start before the
       // group decides, so they all use their entry); the rest pass, but too few to reach the quorum.
+      // It is `error` when as many could not run instead: no verdict against it, the quorum still missed.
       const failing = chosen === 'pass' ? 0 : node.steps.length - node.need + 1;
+      const member: ScriptedOutcome = chosen === 'error' ? 'error' : 'fail';
       node.steps.forEach((sub, k) =>
-        push(sub.id, k < failing ? 'fail' : 'pass', attempts(sub, k < failing ? 'fail' : 'pass')),
+        push(sub.id, k < failing ? member : 'pass', attempts(sub, k < failing ? member : 'pass')),
       );
     } else if (node.kind !== 'wait') throw new Error(`no script for a ${node.kind} step in this test`);
   }
@@ -94,11 +96,14 @@ describe('a run is matched to the enumerated path it took', () => {
   it('a run cut short by the run deadline matches no path', async () => {
     const loaded = await loadPlaybook(join(FIXTURES, 'playbooks/web-first-line.yaml'));
     const compiled = compilePlaybook(loaded, { actions: FIXTURE_ACTIONS });
-    // A 20s check that hangs, then a 1m recheck wait: a 70s run deadline falls in the wait.
-    const run = await simulatePlaybook(
-      compilePlaybook({ ...(loaded.data as object), timeout: '70s' }, { actions: FIXTURE_ACTIONS }),
-      { input: { url: 'https://x.example.com', service: 'web' }, outcomes: { service: 'timeout' } },
-    );
+    // A check that fails twice (a verdict, retried after 20s), then a 1m recheck wait: a 70s run
+    // deadline falls in the wait.
+    const retry = { attempts: 2, delay: '20s', backoff: 'constant', jitter: 'none', on: ['fail'] };
+    const data = { ...(loaded.data as object), timeout: '70s', defaults: { retry } };
+    const run = await simulatePlaybook(compilePlaybook(data, { actions: FIXTURE_ACTIONS }), {
+      input: { url: 'https://x.example.com', service: 'web' },
+      outcomes: { service: 'fail' },
+    });
     expect(run.outcome).toBe('timed_out');
     const { paths } = enumeratePaths(compiled);
     expect(matchPath(paths, pathOfRun(compiled.ir, run.trace), run.outcome)).toBe(-1);

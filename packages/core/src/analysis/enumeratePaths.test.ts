@@ -23,32 +23,43 @@ const action = (id: string, kind: ActionKind): AnyActionDefinition => ({
 const act = (id: string, extra: Record<string, unknown> = {}) => ({ id, action: 't.probe', ...extra });
 
 describe('enumeratePaths', () => {
-  it('lists the 19 paths of the ec2 first-line example', async () => {
+  it('lists the 31 paths of the ec2 first-line example', async () => {
     const { paths, truncated } = enumeratePaths(await loadPlaybook(EC2));
-    // Round 0: all three checks pass → healthy (1). Otherwise one of the 3 checks fails first
-    // (url, route53 or cpu, each `fail|error|timeout`), and the reboot either fails → unrecovered (1)
-    // or passes → wait → round 1, where all pass → recovered (1) or one of the 3 fails → unrecovered (3).
+    // Round 0: all three checks pass → healthy (1), or one of them could not run (`error|timeout`)
+    // → inconclusive (3). Otherwise one of the 3 checks fails first (url, route53 or cpu, `fail`),
+    // and the reboot either fails → unrecovered (1) or passes → wait → round 1, where all pass →
+    // recovered (1), one of the 3 fails → unrecovered (3) or could not run → inconclusive (3).
     // Its reboot budget may also be spent → skipped (1 per failing check).
-    // 1 + 3 × (1 + 1 + 1 + 3) = 19: healthy 1, recovered 3, skipped 3, unrecovered 12.
+    // 1 + 3 + 3 × (1 + 1 + 1 + 3 + 3) = 31: healthy 1, recovered 3, skipped 3, unrecovered 12,
+    // inconclusive 12.
     expect(truncated).toBe(false);
-    expect(paths).toHaveLength(19);
+    expect(paths).toHaveLength(31);
     expect(new Set(paths.map((p) => p.outcome))).toEqual(
-      new Set(['healthy', 'recovered', 'unrecovered', 'skipped']),
+      new Set(['healthy', 'recovered', 'unrecovered', 'inconclusive', 'skipped']),
     );
-    expect(countBy(paths)).toEqual({ healthy: 1, recovered: 3, skipped: 3, unrecovered: 12 });
+    expect(countBy(paths)).toEqual({
+      healthy: 1,
+      recovered: 3,
+      skipped: 3,
+      unrecovered: 12,
+      inconclusive: 12,
+    });
     const lines = paths.map(describePath);
     expect(lines[0]).toBe('url:pass → route53:pass → cpu:pass ⇒ healthy');
     expect(lines).toContain(
-      'url:fail|error|timeout → reboot:pass → recheck:pass → url:pass → route53:pass → cpu:pass ⇒ recovered',
+      'url:fail → reboot:pass → recheck:pass → url:pass → route53:pass → cpu:pass ⇒ recovered',
     );
+    expect(lines).toContain('url:pass → route53:fail → reboot:fail|error|timeout ⇒ unrecovered');
     expect(lines).toContain(
-      'url:pass → route53:fail|error|timeout → reboot:fail|error|timeout ⇒ unrecovered',
+      'url:pass → route53:pass → cpu:fail → reboot:pass → recheck:pass → url:pass → route53:fail ⇒ unrecovered',
     );
+    expect(lines).toContain('url:fail → reboot:budget spent ⇒ skipped');
+    // A check that could not run never remediates: in round 0, and in the recheck after a reboot.
+    expect(lines).toContain('url:pass → route53:error|timeout ⇒ inconclusive');
     expect(lines).toContain(
-      'url:pass → route53:pass → cpu:fail|error|timeout → reboot:pass → recheck:pass → url:pass → route53:fail|error|timeout ⇒ unrecovered',
+      'url:fail → reboot:pass → recheck:pass → url:pass → route53:error|timeout ⇒ inconclusive',
     );
-    expect(lines).toContain('url:fail|error|timeout → reboot:budget spent ⇒ skipped');
-    expect(new Set(lines).size).toBe(19);
+    expect(new Set(lines).size).toBe(31);
     // Notifications (slack.post, opsgenie.createAlert) never appear as steps.
     expect(paths.flatMap((p) => p.steps.map((s) => s.step))).not.toContain('notify.recovered[0]');
   });
@@ -69,7 +80,7 @@ describe('enumeratePaths', () => {
     const capped = enumeratePaths(loaded, { maxPaths: 5 });
     expect(capped.truncated).toBe(true);
     expect(capped.paths).toHaveLength(5);
-    expect(enumeratePaths(loaded, { maxPaths: 19 }).truncated).toBe(false);
+    expect(enumeratePaths(loaded, { maxPaths: 31 }).truncated).toBe(false);
   });
 
   it('follows on: routes, end: steps and when: skips in the general form', () => {
@@ -147,13 +158,23 @@ describe('enumeratePaths', () => {
       remediate: [{ id: 'fix', action: 't.fix' }],
       recheck: { after: '1m' },
     };
-    // checks pass → healthy; fail → fix fails → unrecovered, or passes → recheck → pass / fail.
+    // checks pass → healthy; fail → fix fails → unrecovered, or passes → recheck → pass / fail /
+    // error; error (members that could not run left the quorum undecided) → inconclusive.
     expect(enumeratePaths(firstLine).paths.map(describePath)).toEqual([
       'checks:pass ⇒ healthy',
       'checks:fail → fix:pass → recheck:pass → checks:pass ⇒ recovered',
       'checks:fail → fix:pass → recheck:pass → checks:fail ⇒ unrecovered',
+      'checks:fail → fix:pass → recheck:pass → checks:error ⇒ inconclusive',
       'checks:fail → fix:fail|error|timeout ⇒ unrecovered',
+      'checks:error ⇒ inconclusive',
     ]);
+    // When every member counts its error as a failure, the group cannot end `error`.
+    const acting = { ...checks, steps: checks.steps.map((s) => ({ ...s, onError: 'fail' })) };
+    expect(
+      enumeratePaths({ ...firstLine, checks: acting })
+        .paths.map(describePath)
+        .filter((line) => line.includes('error ⇒')),
+    ).toEqual([]);
 
     const general = {
       firstline: 1,
@@ -167,7 +188,7 @@ describe('enumeratePaths', () => {
     // A group timeout exists here, so `timeout` is a transition of its own.
     expect(enumeratePaths(general).paths.map(describePath)).toEqual([
       'both:pass ⇒ healthy',
-      'both:fail ⇒ failed',
+      'both:fail|error ⇒ failed',
       'both:timeout ⇒ slow',
     ]);
   });
@@ -199,10 +220,11 @@ describe('enumeratePaths', () => {
       notify: { unrecovered: [{ action: 't.page' }] },
     };
     const { paths, truncated } = enumeratePaths(doc);
-    // 1 healthy + 50 first failures × (fix fails 1 + recovered 1 + 50 second failures) = 2601.
+    // 1 healthy + 50 checks that could not run + 50 first failures × (fix fails 1 + recovered 1 +
+    // 50 second failures + 50 checks that could not run in the recheck) = 5151.
     expect(truncated).toBe(false);
-    expect(paths).toHaveLength(2601);
-    expect(countBy(paths)).toEqual({ healthy: 1, recovered: 50, unrecovered: 2550 });
+    expect(paths).toHaveLength(5151);
+    expect(countBy(paths)).toEqual({ healthy: 1, recovered: 50, unrecovered: 2550, inconclusive: 2550 });
     expect(Math.max(...paths.map((p) => p.steps.length))).toBe(50 + 1 + 1 + 50);
   });
 

@@ -253,7 +253,10 @@ function guardOutcomes(transition: { guard?: unknown }): StepOutcome[] {
   return params?.outcomes ?? [];
 }
 
-/** Outcomes a node can really end with: `skipped` needs a `when`, a group `timeout` a group timeout. */
+/**
+ * Outcomes a node can really end with: `skipped` needs a `when`, a group `timeout` a group timeout,
+ * a group `error` a member that could not run and does not count that as failing.
+ */
 function possibleOutcomes(node: IRNode): Set<StepOutcome> {
   switch (node.kind) {
     case 'action':
@@ -269,7 +272,13 @@ function possibleOutcomes(node: IRNode): Set<StepOutcome> {
     case 'poll':
       return new Set(['pass', 'timeout', 'error']);
     case 'parallel':
-      return new Set<StepOutcome>(['pass', 'fail', ...(node.timeoutMs ? ['timeout' as const] : [])]);
+      return new Set<StepOutcome>([
+        'pass',
+        'fail',
+        // A member that could not run leaves the quorum undecided, unless it counts that as a failure.
+        ...(node.steps.some((s) => s.onError !== 'fail') ? ['error' as const] : []),
+        ...(node.timeoutMs ? ['timeout' as const] : []),
+      ]);
     default:
       return new Set();
   }

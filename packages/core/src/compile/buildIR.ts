@@ -24,6 +24,9 @@ import type {
   WaitNode,
 } from './ir.js';
 
+/** Where a first-line check that could not run leads: see buildMachine's `inconclusive` action. */
+const INCONCLUSIVE: Target = { outcome: 'inconclusive' };
+
 const NO_RETRY: RetrySettings = {
   attempts: 1,
   delayMs: 1000,
@@ -140,17 +143,29 @@ export function buildIR(doc: Playbook): PlaybookIR {
     rule: 'checks-failed',
   });
   const checks = doc.checks!;
+  // Only a verdict remediates: a check that could not run (`error`, `timeout`) ends the run
+  // `inconclusive` and escalates, unless it opted in with `onError: fail`.
+  const actsOnError = (step: ActionStep) => (step.onError ?? doc.defaults?.onError) === 'fail';
+  const fail: Target = { node: failed.key };
   let checksStart: string;
   if (Array.isArray(checks)) {
     checks.forEach((step, i) => {
       const pass: Target = { node: checks[i + 1]?.id ?? passed.key };
-      const fail: Target = { node: failed.key };
-      add(action(step, step.id, 'check', { pass, skipped: pass, fail, error: fail, timeout: fail }));
+      const acts = actsOnError(step);
+      const couldNot = acts ? fail : INCONCLUSIVE;
+      add({
+        ...action(step, step.id, 'check', { pass, skipped: pass, fail, error: couldNot, timeout: couldNot }),
+        ...(acts && { onError: 'fail' as const }),
+      });
     });
     checksStart = checks[0].id;
   } else {
     const group = lowerParallel('checks', checks, {}, add, action);
-    group.on = { pass: { node: passed.key }, fail: { node: failed.key }, timeout: { node: failed.key } };
+    // Members report to the group, which decides by quorum; `onError: fail` changes how it counts them.
+    group.steps = group.steps.map((member, i) =>
+      actsOnError(checks.steps[i]!) ? { ...member, onError: 'fail' as const } : member,
+    );
+    group.on = { pass: { node: passed.key }, fail, error: INCONCLUSIVE, timeout: INCONCLUSIVE };
     checksStart = group.key;
   }
   let remediateStart: string | undefined;
@@ -195,7 +210,7 @@ type MakeAction = (
 function lowerParallel(
   id: string,
   group: { quorum?: Quorum; steps: ActionStep[]; timeout?: string },
-  on: Partial<Record<'pass' | 'fail' | 'timeout', Target>>,
+  on: Partial<Record<'pass' | 'fail' | 'error' | 'timeout', Target>>,
   add: Add,
   action: MakeAction,
 ): ParallelNode {
@@ -214,7 +229,12 @@ function lowerParallel(
     need,
     steps: inner,
     ...(group.timeout !== undefined && { timeoutMs: ms(group.timeout) }),
-    on: { pass: on.pass ?? none, fail: on.fail ?? none, timeout: on.timeout ?? none },
+    on: {
+      pass: on.pass ?? none,
+      fail: on.fail ?? none,
+      error: on.error ?? none,
+      timeout: on.timeout ?? none,
+    },
   });
 }
 
@@ -255,7 +275,9 @@ function lowerGeneral(steps: Step[], add: Add, action: MakeAction): Target {
       const node = lowerParallel(
         step.id,
         step,
-        { pass, fail: or(t.fail), timeout: or(t.timeout) },
+        // A group is `error` when members that could not run left its quorum undecided; without an
+        // `on.error` it goes where `fail` does, as it did before groups told the two apart.
+        { pass, fail: or(t.fail), error: or(t.error ?? t.fail), timeout: or(t.timeout) },
         add,
         action,
       );

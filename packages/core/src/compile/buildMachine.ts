@@ -36,7 +36,13 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
   };
   // Outcomes that lead to the same place share one transition: fewer guards, and path enumeration
   // reports "fail|error|timeout → unrecovered" once instead of three times.
-  const byTarget = (on: Partial<Record<StepOutcome, Target>>) => {
+  // A first-line check that could not run ends the run `inconclusive`: the decision names the check
+  // and its error, and `run.inconclusive` tells the escalation what was already changed.
+  const couldNotCheck = (node: IRNode, target: Target) =>
+    ir.form === 'first-line' && 'outcome' in target && target.outcome === 'inconclusive'
+      ? [{ type: 'inconclusive', params: { step: node.id } }]
+      : [];
+  const byTarget = (node: IRNode, on: Partial<Record<StepOutcome, Target>>) => {
     const groups = new Map<string, { outcomes: StepOutcome[]; target: Target }>();
     for (const [outcome, target] of Object.entries(on) as Array<[StepOutcome, Target]>) {
       const k = JSON.stringify(target);
@@ -49,7 +55,7 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
       return {
         guard: { type: 'outcomeIn', params: { outcomes } },
         target: t.target,
-        actions: [{ type: 'record' }, ...t.actions],
+        actions: [{ type: 'record' }, ...couldNotCheck(node, target), ...t.actions],
       };
     });
   };
@@ -81,7 +87,7 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
         }
         return input;
       },
-      onDone: [...halt(node), ...byTarget(on)],
+      onDone: [...halt(node), ...byTarget(node, on)],
       onError: {
         target: targetOf({ outcome: 'failed' }).target,
         actions: [{ type: 'crashed', params: { id: node.id } }, ...targetOf({ outcome: 'failed' }).actions],

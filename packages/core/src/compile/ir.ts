@@ -43,6 +43,11 @@ export interface ActionNode extends NodeBase {
   timeoutMs: number;
   retry: RetrySettings;
   idempotent?: boolean;
+  /**
+   * First-line checks with `onError: fail`: an `error` or `timeout` counts as a failed check (it
+   * remediates). Absent, a check that could not run makes the run `inconclusive`.
+   */
+  onError?: 'fail';
   /** Where each step outcome leads. */
   on: Record<StepOutcome, Target>;
 }
@@ -72,7 +77,8 @@ export interface ParallelNode extends NodeBase {
   quorum: Quorum;
   steps: ActionNode[];
   timeoutMs?: number;
-  on: Record<'pass' | 'fail' | 'timeout', Target>;
+  /** `error`: the quorum was not met and members that could not run left it undecided. */
+  on: Record<'pass' | 'fail' | 'error' | 'timeout', Target>;
 }
 
 /** Jumps elsewhere; with `maxVisits`, the loop it closes ends by falling through to the next step. */

@@ -2,6 +2,7 @@ import { assign, setup } from 'xstate';
 import type { AnyActorLogic } from 'xstate';
 import type { StepOutcome } from '../format/types.js';
 import type { MachineOutput, RunContext, RunEvent, StepRecord, StepResult } from '../runtime/types.js';
+import { decideInconclusive } from './inconclusive.js';
 import type { PlaybookIR } from './ir.js';
 import { portOf } from './machinePort.js';
 
@@ -107,6 +108,9 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
         portOf(self.system)?.decide(`${params.message}${round}`);
       },
       nextRound: assign(({ context }) => ({ round: context.round + 1 })),
+      inconclusive: assign(({ context, self }, params: { step: string }) =>
+        decideInconclusive(ir, context, params.step, portOf(self.system)),
+      ),
     },
   });
 }

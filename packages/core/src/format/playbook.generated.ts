@@ -13,6 +13,10 @@ export type SecretRef = EnvSecretRef | SsmSecretRef | SecretsManagerSecretRef;
  */
 export type Duration = string;
 /**
+ * First-line form, checks only: what a check that could not run (its outcome is `error` or `timeout`: credentials, AccessDenied, a missing resource, its own deadline) means. `inconclusive` (default): nothing is remediated, the run ends `inconclusive` and `notify.inconclusive` escalates to a person. `fail`: it counts as a failed check, so it remediates ("couldn't check, act anyway"; validation warns when a remediation follows).
+ */
+export type OnError = 'inconclusive' | 'fail';
+/**
  * A duration: a whole number and a unit (ms, s, m, h), optionally combined: 500ms, 20s, 3m, 1h, 1m30s.
  */
 export type Duration1 = string;
@@ -61,7 +65,7 @@ export type NotifyList = NotifyStep[];
  */
 export type Step = ActionStep | WaitStep | GotoStep | EndStep | ParallelStep;
 /**
- * A run outcome: healthy, recovered, unrecovered, failed, timed_out, cancelled, skipped, or a custom name.
+ * A run outcome: healthy, recovered, unrecovered, inconclusive, failed, timed_out, cancelled, skipped, or a custom name.
  */
 export type OutcomeName = string;
 
@@ -189,6 +193,7 @@ export interface SecretsManagerSecretRef {
 export interface StepDefaults {
   timeout?: Duration;
   retry?: RetryPolicy;
+  onError?: OnError;
 }
 /**
  * How a failing step is retried.
@@ -263,6 +268,7 @@ export interface ActionStep {
    * Safe to repeat after a crash (overrides the action's own declaration).
    */
   idempotent?: boolean;
+  onError?: OnError;
   on?: Transitions;
   next?: Identifier;
   maxVisits?: MaxVisits;
@@ -307,6 +313,7 @@ export interface Notify {
   healthy?: NotifyList;
   recovered?: NotifyList;
   unrecovered?: NotifyList;
+  inconclusive?: NotifyList;
   failed?: NotifyList;
   timed_out?: NotifyList;
   cancelled?: NotifyList;

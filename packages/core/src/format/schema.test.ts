@@ -113,7 +113,18 @@ describe('the generated types', () => {
       { pass?: string; fail?: string; error?: string; timeout?: string } | undefined
     >();
     expectTypeOf<keyof NonNullable<Playbook['notify']>>().toEqualTypeOf<
-      'healthy' | 'recovered' | 'unrecovered' | 'failed' | 'timed_out' | 'cancelled' | 'skipped'
+      | 'healthy'
+      | 'recovered'
+      | 'unrecovered'
+      | 'inconclusive'
+      | 'failed'
+      | 'timed_out'
+      | 'cancelled'
+      | 'skipped'
+    >();
+    expectTypeOf<ActionStep['onError']>().toEqualTypeOf<'inconclusive' | 'fail' | undefined>();
+    expectTypeOf<NonNullable<Playbook['defaults']>['onError']>().toEqualTypeOf<
+      'inconclusive' | 'fail' | undefined
     >();
   });
 });

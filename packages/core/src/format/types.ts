@@ -9,6 +9,7 @@ export const RUN_OUTCOMES = [
   'healthy',
   'recovered',
   'unrecovered',
+  'inconclusive',
   'failed',
   'timed_out',
   'cancelled',

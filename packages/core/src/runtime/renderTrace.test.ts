@@ -115,6 +115,11 @@ describe('renderTrace: text', () => {
     expect(coloured.replace(ansi, '')).toBe(plain);
   });
 
+  it('colours an inconclusive run as a warning: a person looks, nothing broke', () => {
+    const trace = sampleTrace().map((e) => (e.type === 'run.end' ? { ...e, outcome: 'inconclusive' } : e));
+    expect(renderTrace(trace, { color: true })).toContain('end       \x1b[33minconclusive\x1b[0m in 2m 2.3s');
+  });
+
   it('dims skipped steps, shows revisits, uncertainty, logs and a resume', () => {
     const trace: TraceEvent[] = [
       { seq: 0, at: T0, type: 'run.resume', runId: 'run-9' },

@@ -303,6 +303,8 @@ const TONES: Record<string, Tone> = {
   timed_out: 'bad',
   failed: 'bad',
   unrecovered: 'bad',
+  // Nothing was known, nothing was changed: a person looks, but nothing broke.
+  inconclusive: 'warn',
   skipped: 'dim',
   cancelled: 'warn',
 };

@@ -9,6 +9,7 @@ import { evaluateExpression, truthy } from './evaluate.js';
 import { StepStopped, stoppedByRun, stoppedOutcome } from './attempt.js';
 import { executeActionStep } from './executeStep.js';
 import { sleep } from './retry.js';
+import { QuorumTally } from './quorum.js';
 import { servicesOf } from './services.js';
 import type { Invoke, RunServices } from './services.js';
 import type { StepResult } from './types.js';
@@ -182,10 +183,10 @@ async function parallelStep(
     node.timeoutMs !== undefined
       ? s.clock.setTimeout(() => controller.abort(new StepStopped('group timeout')), node.timeoutMs)
       : undefined;
-  const total = node.steps.length;
-  let passed = 0;
-  let failed = 0;
-  let decided: 'pass' | 'fail' | undefined;
+  const tally = new QuorumTally(
+    node.steps.map((st) => st.id),
+    node.need,
+  );
   const records = await Promise.all(
     node.steps.map(async (step) => {
       const visit = (input.scope.steps[step.id]?.visits ?? 0) + 1;
@@ -198,12 +199,9 @@ async function parallelStep(
       );
       // A check stopped because the group was decided or timed out counts neither way.
       if (controller.signal.aborted) return record;
-      if (record.outcome === 'pass') passed++;
-      else failed++;
+      tally.add(step.id, record.outcome, step.onError === 'fail');
       // Decide as soon as the quorum is settled either way, and stop the checks still running.
-      if (!decided && passed >= node.need) decided = 'pass';
-      else if (!decided && failed > total - node.need) decided = 'fail';
-      if (decided && !controller.signal.aborted) controller.abort(new StepStopped('not needed'));
+      if (tally.decided && !controller.signal.aborted) controller.abort(new StepStopped('not needed'));
       return record;
     }),
   );
@@ -213,10 +211,9 @@ async function parallelStep(
   const timedOut =
     (reason instanceof StepStopped && reason.why === 'group timeout') ||
     stoppedOutcome(s, signal) === 'timeout';
-  const outcome = decided ?? (timedOut ? 'timeout' : 'fail');
+  const outcome = tally.outcome(timedOut);
   const quorum = typeof node.quorum === 'string' ? node.quorum : `at least ${node.quorum.atLeast}`;
-  const error =
-    outcome === 'pass' ? undefined : `${passed} of ${total} passed; quorum ${quorum} needs ${node.need}`;
+  const error = outcome === 'pass' ? undefined : tally.describe(quorum);
   const record = s.steps.end(
     { id: node.id, outcome, attempts: 1, visits: input.visit, ...(error !== undefined && { error }) },
     signal,

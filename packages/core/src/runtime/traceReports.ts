@@ -4,7 +4,8 @@ import type { TraceEvent } from './types.js';
 // The two reports of a run: Markdown for tickets and post-incident notes, HTML to open in a browser.
 
 const GOOD = new Set(['pass', 'healthy', 'recovered']);
-const BAD = new Set(['fail', 'error', 'timeout', 'failed', 'unrecovered', 'timed_out']);
+// `inconclusive` is a person's to look at, like `unrecovered`.
+const BAD = new Set(['fail', 'error', 'timeout', 'failed', 'unrecovered', 'inconclusive', 'timed_out']);
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);

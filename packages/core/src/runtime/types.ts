@@ -1,5 +1,6 @@
 import type { Clock } from '../actions/types.js';
 import type { StepOutcome } from '../format/types.js';
+import type { Inconclusive } from '../compile/inconclusive.js';
 
 /** How a run treats side effects: for real, planned only (probes still real), or not at all (scripted). */
 export type RunMode = 'live' | 'shadow' | 'simulate';
@@ -57,6 +58,8 @@ export interface RunContext {
     playbook: string;
     deadline: number;
     outcome?: string;
+    /** Set when a first-line run ends `inconclusive`: which check could not run, why, and what was done. */
+    inconclusive?: Inconclusive;
   };
   steps: Record<string, StepRecord>;
   visits: Record<string, number>;
@@ -298,7 +301,7 @@ export type TraceListener = (event: TraceEvent) => void;
 /** The result of a run, live, shadow or simulated. Secret values are redacted everywhere in it. */
 export interface RunResult {
   runId: string;
-  /** How the run ended: healthy, recovered, unrecovered, failed, timed_out, cancelled, skipped or an `end:` value. */
+  /** How the run ended: healthy, recovered, unrecovered, inconclusive, failed, timed_out, cancelled, skipped or an `end:` value. */
   outcome: string;
   /** Each action step's last output, by step id. */
   output: Record<string, unknown>;

@@ -42,6 +42,8 @@ export const ISSUE_CODES = {
   E_INLINE_SECRET: 'a literal that looks like a credential; secrets belong in `secrets:`',
   E_INPUT_SPEC: 'an input declaration contradicts itself (default of the wrong type, bad pattern)',
   E_QUORUM: 'a quorum larger than its group',
+  E_ON_ERROR: '`onError:` outside the checks of the first-line form, where it means nothing',
+  E_ON_ERROR_ACTS: '`onError: fail` on a check guarding a remediation: it remediates when it cannot check',
 } as const;
 
 /** A stable code naming one kind of playbook problem. */

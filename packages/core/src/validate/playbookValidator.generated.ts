@@ -17,7 +17,7 @@ function equal(a, b) {
 }
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://firstline.dev/schema/playbook-v1.json","title":"Playbook","description":"A Firstline playbook (format v1): probes, remediations and notifications for first-line incident response. A whole-run `timeout` defaults to 1h when absent: nothing runs forever.","type":"object","required":["firstline","name"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Editor hint: the URL or path of this schema."},"firstline":{"const":1,"description":"Format version. This release reads version 1."},"name":{"$ref":"#/$defs/playbookName"},"description":{"type":"string","maxLength":2000,"description":"What the playbook is for, in a sentence or two."},"inputs":{"type":"object","description":"Typed inputs, validated (with defaults applied) before anything runs.","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"$ref":"#/$defs/inputSpec"}},"secrets":{"type":"object","description":"Secrets by reference only (environment, SSM Parameter Store, Secrets Manager); values never appear in the playbook.","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"$ref":"#/$defs/secretRef"}},"timeout":{"$ref":"#/$defs/duration"},"defaults":{"$ref":"#/$defs/stepDefaults"},"lock":{"$ref":"#/$defs/lock"},"budgets":{"type":"array","description":"Remediation budgets: at most `max` uses of the listed remediations per key per window; past that the step is not run, the run ends `skipped` and `notify.skipped` escalates.","minItems":1,"items":{"$ref":"#/$defs/budget"}},"checks":{"$ref":"#/$defs/checks"},"remediate":{"type":"array","description":"Remediations run in order when a check fails.","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"recheck":{"$ref":"#/$defs/recheck"},"notify":{"$ref":"#/$defs/notify"},"steps":{"type":"array","description":"The general form: a graph of steps. The first step runs first; by default a passing step continues with the next one in the list.","minItems":1,"items":{"$ref":"#/$defs/step"}}},"$defs":{"playbookName":{"title":"PlaybookName","description":"Playbook name: letters, digits, '.', '_' and '-'.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$","x-def":"playbookName"},"identifier":{"title":"Identifier","description":"An id: a letter, then letters, digits, '_' or '-' (at most 64 characters).","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$","x-def":"identifier"},"actionId":{"title":"ActionId","description":"A registered action, named family.service.verb (aws.ec2.reboot, slack.post).","type":"string","pattern":"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$","x-def":"actionId"},"duration":{"title":"Duration","description":"A duration: a whole number and a unit (ms, s, m, h), optionally combined: 500ms, 20s, 3m, 1h, 1m30s.","type":"string","pattern":"^([0-9]+(ms|s|m|h))+$","x-def":"duration"},"expression":{"title":"Expression","description":"A JSONata expression over inputs, secrets, steps, trigger and run (and output where the step's result is judged).","type":"string","minLength":1,"x-def":"expression"},"outcomeName":{"title":"OutcomeName","description":"A run outcome: healthy, recovered, unrecovered, failed, timed_out, cancelled, skipped, or a custom name.","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-def":"outcomeName"},"inputSpec":{"title":"InputSpec","description":"One typed input.","type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"enum":["string","number","integer","boolean","array","object"]},"description":{"type":"string"},"default":{"description":"Used when the input is not given; makes the input optional.","tsType":"unknown"},"required":{"type":"boolean","description":"Whether the input must be given (default: true unless a default is set)."},"enum":{"type":"array","minItems":1,"items":{"tsType":"unknown"}},"pattern":{"type":"string","description":"A regular expression a string input must match."},"minLength":{"type":"integer","minimum":0},"maxLength":{"type":"integer","minimum":0},"minimum":{"type":"number"},"maximum":{"type":"number"},"items":{"type":"object","additionalProperties":true,"description":"JSON Schema of array items."},"examples":{"type":"array","items":{"tsType":"unknown"}}},"x-def":"inputSpec"},"secretRef":{"title":"SecretRef","description":"Where a secret comes from: an environment variable, an SSM parameter, or a Secrets Manager secret.","if":{"type":"object","required":["env"]},"then":{"title":"EnvSecretRef","type":"object","required":["env"],"additionalProperties":false,"properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"description":"A secret read from an environment variable of the process running the playbook."},"else":{"if":{"type":"object","required":["ssm"]},"then":{"title":"SsmSecretRef","type":"object","required":["ssm"],"additionalProperties":false,"properties":{"ssm":{"type":"string","minLength":1,"description":"Parameter name or ARN; SecureString values are decrypted."},"region":{"type":"string"}},"description":"A secret read from SSM Parameter Store (SecureString values are decrypted)."},"else":{"if":{"type":"object","required":["secretsManager"]},"then":{"title":"SecretsManagerSecretRef","type":"object","required":["secretsManager"],"additionalProperties":false,"properties":{"secretsManager":{"type":"string","minLength":1,"description":"Secret name or ARN."},"key":{"type":"string","description":"A key inside a JSON secret."},"region":{"type":"string"}},"description":"A secret read from AWS Secrets Manager, optionally one key of a JSON secret."},"else":{"not":{},"x-invalid":"E_SCHEMA: a secret is a reference: { env: NAME }, { ssm: /param/name } or { secretsManager: name }"}}},"x-def":"secretRef"},"retry":{"title":"RetryPolicy","description":"How a failing step is retried.","type":"object","additionalProperties":false,"properties":{"attempts":{"type":"integer","minimum":1,"maximum":20,"description":"Total attempts, the first included."},"delay":{"$ref":"#/$defs/duration"},"backoff":{"enum":["constant","linear","exponential"]},"maxDelay":{"$ref":"#/$defs/duration"},"jitter":{"enum":["full","none"]},"on":{"type":"array","minItems":1,"uniqueItems":true,"description":"Which failures are retried: error (any), throttled, timeout, 5xx, network, fail (expect not met).","items":{"enum":["error","throttled","timeout","5xx","network","fail"]}}},"x-def":"retry"},"stepDefaults":{"title":"StepDefaults","description":"Settings every step inherits unless it sets its own.","type":"object","additionalProperties":false,"properties":{"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"}},"x-def":"stepDefaults"},"transitions":{"title":"Transitions","description":"Where to go after each step outcome (step ids). Defaults: pass → the next step, fail/error/timeout → the run fails.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"pass":{"$ref":"#/$defs/identifier"},"fail":{"$ref":"#/$defs/identifier"},"error":{"$ref":"#/$defs/identifier"},"timeout":{"$ref":"#/$defs/identifier"}},"x-def":"transitions"},"with":{"title":"ActionInput","description":"The action's input. Strings may hold {{ expressions }}; a string that is exactly one {{ }} keeps the value's type.","type":"object","additionalProperties":true,"x-def":"with"},"actionStep":{"title":"ActionStep","description":"Runs an action: a probe, a remediation or a notification. `expect` decides pass/fail from `output` (false → the step fails); `when` runs the step only when true (otherwise it is skipped).","type":"object","required":["id","action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"action":{"$ref":"#/$defs/actionId"},"with":{"$ref":"#/$defs/with"},"expect":{"$ref":"#/$defs/expression"},"when":{"$ref":"#/$defs/expression"},"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"},"idempotent":{"type":"boolean","description":"Safe to repeat after a crash (overrides the action's own declaration)."},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"x-def":"actionStep"},"maxVisits":{"title":"MaxVisits","description":"How many times the step may run in one run; bounds every loop through it.","type":"integer","minimum":1,"maximum":100,"x-def":"maxVisits"},"waitUntil":{"title":"WaitUntil","description":"Polls the probe step named by `step` every `every` until `until` (judged over its `output`) holds, or fails after `timeout`.","type":"object","required":["until","step","timeout"],"additionalProperties":false,"properties":{"until":{"$ref":"#/$defs/expression"},"step":{"$ref":"#/$defs/identifier"},"every":{"$ref":"#/$defs/duration"},"timeout":{"$ref":"#/$defs/duration"}},"x-def":"waitUntil"},"waitStep":{"title":"WaitStep","type":"object","required":["id","wait"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"wait":{"if":{"type":"string"},"then":{"$ref":"#/$defs/duration"},"else":{"if":{"type":"object","required":["until"]},"then":{"$ref":"#/$defs/waitUntil"},"else":{"not":{},"x-invalid":"E_TYPE: wait is a duration (2m) or a mapping { until, step, timeout, every }"}}},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"description":"Waits a fixed duration, or until a probe's output meets a condition.","x-def":"waitStep"},"gotoStep":{"title":"GotoStep","type":"object","required":["id","goto"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"goto":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"description":"Jumps to another step; a loop through it needs `maxVisits`.","x-def":"gotoStep"},"endStep":{"title":"EndStep","type":"object","required":["id","end"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"end":{"$ref":"#/$defs/outcomeName"}},"description":"Ends the run with an outcome.","x-def":"endStep"},"quorum":{"title":"Quorum","description":"How many of a parallel group's steps must pass: all, any, or at least N.","if":{"type":"string"},"then":{"enum":["all","any"]},"else":{"if":{"type":"object","required":["atLeast"]},"then":{"type":"object","required":["atLeast"],"additionalProperties":false,"properties":{"atLeast":{"type":"integer","minimum":1}}},"else":{"not":{},"x-invalid":"E_VALUE: quorum is all, any or { atLeast: N }"}},"x-def":"quorum"},"parallelStep":{"title":"ParallelStep","description":"Runs its steps at once; passes when the quorum passes and decides as soon as the quorum is settled.","type":"object","required":["id","parallel","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"parallel":{"const":true},"quorum":{"$ref":"#/$defs/quorum"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"timeout":{"$ref":"#/$defs/duration"},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"x-def":"parallelStep"},"step":{"title":"Step","description":"One step of the general form: exactly one of action, wait, goto, end or parallel.","if":{"type":"object","required":["action"]},"then":{"$ref":"#/$defs/actionStep"},"else":{"if":{"type":"object","required":["wait"]},"then":{"$ref":"#/$defs/waitStep"},"else":{"if":{"type":"object","required":["goto"]},"then":{"$ref":"#/$defs/gotoStep"},"else":{"if":{"type":"object","required":["end"]},"then":{"$ref":"#/$defs/endStep"},"else":{"if":{"type":"object","required":["parallel"]},"then":{"$ref":"#/$defs/parallelStep"},"else":{"not":{},"x-invalid":"E_STEP_KIND: a step needs exactly one of action, wait, goto, end or parallel"}}}}},"x-def":"step"},"checks":{"title":"Checks","description":"The probes that decide whether the target is healthy: a list run in order, or a parallel group with a quorum.","if":{"type":"array"},"then":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"else":{"if":{"type":"object","required":["parallel"]},"then":{"title":"ParallelChecks","type":"object","required":["parallel","steps"],"additionalProperties":false,"properties":{"parallel":{"const":true},"quorum":{"$ref":"#/$defs/quorum"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}}},"description":"Checks run at once; the run counts as healthy when the quorum of them passes."},"else":{"not":{},"x-invalid":"E_TYPE: checks is a list of probe steps, or a mapping with parallel: true, quorum and steps"}},"x-def":"checks"},"recheck":{"title":"Recheck","description":"After remediating, wait `after`, then run the checks again; at most `rounds` times.","type":"object","required":["after"],"additionalProperties":false,"properties":{"rounds":{"type":"integer","minimum":1,"maximum":10,"default":1},"after":{"$ref":"#/$defs/duration"}},"x-def":"recheck"},"notifyStep":{"title":"NotifyStep","description":"A notification sent when the run ends with this outcome.","type":"object","required":["action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"action":{"$ref":"#/$defs/actionId"},"with":{"$ref":"#/$defs/with"},"when":{"$ref":"#/$defs/expression"},"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"}},"x-def":"notifyStep"},"notifyList":{"title":"NotifyList","type":"array","items":{"$ref":"#/$defs/notifyStep"},"description":"Notifications sent, in order, for one run outcome.","x-def":"notifyList"},"notify":{"title":"Notify","description":"Notifications per run outcome.","type":"object","additionalProperties":false,"properties":{"healthy":{"$ref":"#/$defs/notifyList"},"recovered":{"$ref":"#/$defs/notifyList"},"unrecovered":{"$ref":"#/$defs/notifyList"},"failed":{"$ref":"#/$defs/notifyList"},"timed_out":{"$ref":"#/$defs/notifyList"},"cancelled":{"$ref":"#/$defs/notifyList"},"skipped":{"$ref":"#/$defs/notifyList"}},"x-def":"notify"},"lock":{"type":"object","title":"Lock","description":"One active run per resource: the run takes the lock on `key` before its first step and frees it when it ends. Locks are shared by every playbook using the same store.","required":["key"],"additionalProperties":false,"properties":{"key":{"type":"string","minLength":1,"description":"The resource, usually a template such as \"{{ inputs.instanceId }}\" (reads inputs, trigger and run)."},"ttl":{"$ref":"#/$defs/duration","description":"How long the lock lasts at most (default: the run's timeout); a crashed run's lock lapses after it."},"whenLocked":{"enum":["skip","queue"],"description":"What a run does when another run holds the lock: end `skipped` at once (default), or queue for it."},"queueFor":{"$ref":"#/$defs/duration","description":"With `whenLocked: queue`: how long to wait for the lock before ending `skipped` (default 15m)."}},"x-def":"lock"},"budget":{"type":"object","title":"Budget","description":"At most `max` runs of the listed remediation actions per `key` within `per`; the next one escalates instead (the run ends `skipped`).","required":["key","actions","max","per"],"additionalProperties":false,"properties":{"key":{"type":"string","minLength":1,"description":"What the budget counts per, usually a template such as \"{{ inputs.instanceId }}\"."},"actions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/actionId"},"description":"The remediation actions that spend the budget."},"max":{"type":"integer","minimum":1,"maximum":1000,"description":"Uses allowed in the window."},"per":{"$ref":"#/$defs/duration","description":"The sliding window, e.g. 24h."}},"x-def":"budget"}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://firstline.dev/schema/playbook-v1.json","title":"Playbook","description":"A Firstline playbook (format v1): probes, remediations and notifications for first-line incident response. A whole-run `timeout` defaults to 1h when absent: nothing runs forever.","type":"object","required":["firstline","name"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Editor hint: the URL or path of this schema."},"firstline":{"const":1,"description":"Format version. This release reads version 1."},"name":{"$ref":"#/$defs/playbookName"},"description":{"type":"string","maxLength":2000,"description":"What the playbook is for, in a sentence or two."},"inputs":{"type":"object","description":"Typed inputs, validated (with defaults applied) before anything runs.","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"$ref":"#/$defs/inputSpec"}},"secrets":{"type":"object","description":"Secrets by reference only (environment, SSM Parameter Store, Secrets Manager); values never appear in the playbook.","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"$ref":"#/$defs/secretRef"}},"timeout":{"$ref":"#/$defs/duration"},"defaults":{"$ref":"#/$defs/stepDefaults"},"lock":{"$ref":"#/$defs/lock"},"budgets":{"type":"array","description":"Remediation budgets: at most `max` uses of the listed remediations per key per window; past that the step is not run, the run ends `skipped` and `notify.skipped` escalates.","minItems":1,"items":{"$ref":"#/$defs/budget"}},"checks":{"$ref":"#/$defs/checks"},"remediate":{"type":"array","description":"Remediations run in order when a check fails.","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"recheck":{"$ref":"#/$defs/recheck"},"notify":{"$ref":"#/$defs/notify"},"steps":{"type":"array","description":"The general form: a graph of steps. The first step runs first; by default a passing step continues with the next one in the list.","minItems":1,"items":{"$ref":"#/$defs/step"}}},"$defs":{"playbookName":{"title":"PlaybookName","description":"Playbook name: letters, digits, '.', '_' and '-'.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$","x-def":"playbookName"},"identifier":{"title":"Identifier","description":"An id: a letter, then letters, digits, '_' or '-' (at most 64 characters).","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$","x-def":"identifier"},"actionId":{"title":"ActionId","description":"A registered action, named family.service.verb (aws.ec2.reboot, slack.post).","type":"string","pattern":"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$","x-def":"actionId"},"duration":{"title":"Duration","description":"A duration: a whole number and a unit (ms, s, m, h), optionally combined: 500ms, 20s, 3m, 1h, 1m30s.","type":"string","pattern":"^([0-9]+(ms|s|m|h))+$","x-def":"duration"},"expression":{"title":"Expression","description":"A JSONata expression over inputs, secrets, steps, trigger and run (and output where the step's result is judged).","type":"string","minLength":1,"x-def":"expression"},"outcomeName":{"title":"OutcomeName","description":"A run outcome: healthy, recovered, unrecovered, inconclusive, failed, timed_out, cancelled, skipped, or a custom name.","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-def":"outcomeName"},"inputSpec":{"title":"InputSpec","description":"One typed input.","type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"enum":["string","number","integer","boolean","array","object"]},"description":{"type":"string"},"default":{"description":"Used when the input is not given; makes the input optional.","tsType":"unknown"},"required":{"type":"boolean","description":"Whether the input must be given (default: true unless a default is set)."},"enum":{"type":"array","minItems":1,"items":{"tsType":"unknown"}},"pattern":{"type":"string","description":"A regular expression a string input must match."},"minLength":{"type":"integer","minimum":0},"maxLength":{"type":"integer","minimum":0},"minimum":{"type":"number"},"maximum":{"type":"number"},"items":{"type":"object","additionalProperties":true,"description":"JSON Schema of array items."},"examples":{"type":"array","items":{"tsType":"unknown"}}},"x-def":"inputSpec"},"secretRef":{"title":"SecretRef","description":"Where a secret comes from: an environment variable, an SSM parameter, or a Secrets Manager secret.","if":{"type":"object","required":["env"]},"then":{"title":"EnvSecretRef","type":"object","required":["env"],"additionalProperties":false,"properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"description":"A secret read from an environment variable of the process running the playbook."},"else":{"if":{"type":"object","required":["ssm"]},"then":{"title":"SsmSecretRef","type":"object","required":["ssm"],"additionalProperties":false,"properties":{"ssm":{"type":"string","minLength":1,"description":"Parameter name or ARN; SecureString values are decrypted."},"region":{"type":"string"}},"description":"A secret read from SSM Parameter Store (SecureString values are decrypted)."},"else":{"if":{"type":"object","required":["secretsManager"]},"then":{"title":"SecretsManagerSecretRef","type":"object","required":["secretsManager"],"additionalProperties":false,"properties":{"secretsManager":{"type":"string","minLength":1,"description":"Secret name or ARN."},"key":{"type":"string","description":"A key inside a JSON secret."},"region":{"type":"string"}},"description":"A secret read from AWS Secrets Manager, optionally one key of a JSON secret."},"else":{"not":{},"x-invalid":"E_SCHEMA: a secret is a reference: { env: NAME }, { ssm: /param/name } or { secretsManager: name }"}}},"x-def":"secretRef"},"retry":{"title":"RetryPolicy","description":"How a failing step is retried.","type":"object","additionalProperties":false,"properties":{"attempts":{"type":"integer","minimum":1,"maximum":20,"description":"Total attempts, the first included."},"delay":{"$ref":"#/$defs/duration"},"backoff":{"enum":["constant","linear","exponential"]},"maxDelay":{"$ref":"#/$defs/duration"},"jitter":{"enum":["full","none"]},"on":{"type":"array","minItems":1,"uniqueItems":true,"description":"Which failures are retried: error (any), throttled, timeout, 5xx, network, fail (expect not met).","items":{"enum":["error","throttled","timeout","5xx","network","fail"]}}},"x-def":"retry"},"stepDefaults":{"title":"StepDefaults","description":"Settings every step inherits unless it sets its own.","type":"object","additionalProperties":false,"properties":{"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"},"onError":{"$ref":"#/$defs/onError"}},"x-def":"stepDefaults"},"transitions":{"title":"Transitions","description":"Where to go after each step outcome (step ids). Defaults: pass → the next step, fail/error/timeout → the run fails.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"pass":{"$ref":"#/$defs/identifier"},"fail":{"$ref":"#/$defs/identifier"},"error":{"$ref":"#/$defs/identifier"},"timeout":{"$ref":"#/$defs/identifier"}},"x-def":"transitions"},"with":{"title":"ActionInput","description":"The action's input. Strings may hold {{ expressions }}; a string that is exactly one {{ }} keeps the value's type.","type":"object","additionalProperties":true,"x-def":"with"},"actionStep":{"title":"ActionStep","description":"Runs an action: a probe, a remediation or a notification. `expect` decides pass/fail from `output` (false → the step fails); `when` runs the step only when true (otherwise it is skipped).","type":"object","required":["id","action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"action":{"$ref":"#/$defs/actionId"},"with":{"$ref":"#/$defs/with"},"expect":{"$ref":"#/$defs/expression"},"when":{"$ref":"#/$defs/expression"},"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"},"idempotent":{"type":"boolean","description":"Safe to repeat after a crash (overrides the action's own declaration)."},"onError":{"$ref":"#/$defs/onError"},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"x-def":"actionStep"},"maxVisits":{"title":"MaxVisits","description":"How many times the step may run in one run; bounds every loop through it.","type":"integer","minimum":1,"maximum":100,"x-def":"maxVisits"},"onError":{"title":"OnError","description":"First-line form, checks only: what a check that could not run (its outcome is `error` or `timeout`: credentials, AccessDenied, a missing resource, its own deadline) means. `inconclusive` (default): nothing is remediated, the run ends `inconclusive` and `notify.inconclusive` escalates to a person. `fail`: it counts as a failed check, so it remediates (\"couldn't check, act anyway\"; validation warns when a remediation follows).","enum":["inconclusive","fail"],"x-def":"onError"},"waitUntil":{"title":"WaitUntil","description":"Polls the probe step named by `step` every `every` until `until` (judged over its `output`) holds, or fails after `timeout`.","type":"object","required":["until","step","timeout"],"additionalProperties":false,"properties":{"until":{"$ref":"#/$defs/expression"},"step":{"$ref":"#/$defs/identifier"},"every":{"$ref":"#/$defs/duration"},"timeout":{"$ref":"#/$defs/duration"}},"x-def":"waitUntil"},"waitStep":{"title":"WaitStep","type":"object","required":["id","wait"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"wait":{"if":{"type":"string"},"then":{"$ref":"#/$defs/duration"},"else":{"if":{"type":"object","required":["until"]},"then":{"$ref":"#/$defs/waitUntil"},"else":{"not":{},"x-invalid":"E_TYPE: wait is a duration (2m) or a mapping { until, step, timeout, every }"}}},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"description":"Waits a fixed duration, or until a probe's output meets a condition.","x-def":"waitStep"},"gotoStep":{"title":"GotoStep","type":"object","required":["id","goto"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"goto":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"description":"Jumps to another step; a loop through it needs `maxVisits`.","x-def":"gotoStep"},"endStep":{"title":"EndStep","type":"object","required":["id","end"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"end":{"$ref":"#/$defs/outcomeName"}},"description":"Ends the run with an outcome.","x-def":"endStep"},"quorum":{"title":"Quorum","description":"How many of a parallel group's steps must pass: all, any, or at least N.","if":{"type":"string"},"then":{"enum":["all","any"]},"else":{"if":{"type":"object","required":["atLeast"]},"then":{"type":"object","required":["atLeast"],"additionalProperties":false,"properties":{"atLeast":{"type":"integer","minimum":1}}},"else":{"not":{},"x-invalid":"E_VALUE: quorum is all, any or { atLeast: N }"}},"x-def":"quorum"},"parallelStep":{"title":"ParallelStep","description":"Runs its steps at once; passes when the quorum passes and decides as soon as the quorum is settled.","type":"object","required":["id","parallel","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"parallel":{"const":true},"quorum":{"$ref":"#/$defs/quorum"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"timeout":{"$ref":"#/$defs/duration"},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"x-def":"parallelStep"},"step":{"title":"Step","description":"One step of the general form: exactly one of action, wait, goto, end or parallel.","if":{"type":"object","required":["action"]},"then":{"$ref":"#/$defs/actionStep"},"else":{"if":{"type":"object","required":["wait"]},"then":{"$ref":"#/$defs/waitStep"},"else":{"if":{"type":"object","required":["goto"]},"then":{"$ref":"#/$defs/gotoStep"},"else":{"if":{"type":"object","required":["end"]},"then":{"$ref":"#/$defs/endStep"},"else":{"if":{"type":"object","required":["parallel"]},"then":{"$ref":"#/$defs/parallelStep"},"else":{"not":{},"x-invalid":"E_STEP_KIND: a step needs exactly one of action, wait, goto, end or parallel"}}}}},"x-def":"step"},"checks":{"title":"Checks","description":"The probes that decide whether the target is healthy: a list run in order, or a parallel group with a quorum.","if":{"type":"array"},"then":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"else":{"if":{"type":"object","required":["parallel"]},"then":{"title":"ParallelChecks","type":"object","required":["parallel","steps"],"additionalProperties":false,"properties":{"parallel":{"const":true},"quorum":{"$ref":"#/$defs/quorum"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}}},"description":"Checks run at once; the run counts as healthy when the quorum of them passes."},"else":{"not":{},"x-invalid":"E_TYPE: checks is a list of probe steps, or a mapping with parallel: true, quorum and steps"}},"x-def":"checks"},"recheck":{"title":"Recheck","description":"After remediating, wait `after`, then run the checks again; at most `rounds` times.","type":"object","required":["after"],"additionalProperties":false,"properties":{"rounds":{"type":"integer","minimum":1,"maximum":10,"default":1},"after":{"$ref":"#/$defs/duration"}},"x-def":"recheck"},"notifyStep":{"title":"NotifyStep","description":"A notification sent when the run ends with this outcome.","type":"object","required":["action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"action":{"$ref":"#/$defs/actionId"},"with":{"$ref":"#/$defs/with"},"when":{"$ref":"#/$defs/expression"},"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"}},"x-def":"notifyStep"},"notifyList":{"title":"NotifyList","type":"array","items":{"$ref":"#/$defs/notifyStep"},"description":"Notifications sent, in order, for one run outcome.","x-def":"notifyList"},"notify":{"title":"Notify","description":"Notifications per run outcome.","type":"object","additionalProperties":false,"properties":{"healthy":{"$ref":"#/$defs/notifyList"},"recovered":{"$ref":"#/$defs/notifyList"},"unrecovered":{"$ref":"#/$defs/notifyList"},"inconclusive":{"$ref":"#/$defs/notifyList"},"failed":{"$ref":"#/$defs/notifyList"},"timed_out":{"$ref":"#/$defs/notifyList"},"cancelled":{"$ref":"#/$defs/notifyList"},"skipped":{"$ref":"#/$defs/notifyList"}},"x-def":"notify"},"lock":{"type":"object","title":"Lock","description":"One active run per resource: the run takes the lock on `key` before its first step and frees it when it ends. Locks are shared by every playbook using the same store.","required":["key"],"additionalProperties":false,"properties":{"key":{"type":"string","minLength":1,"description":"The resource, usually a template such as \"{{ inputs.instanceId }}\" (reads inputs, trigger and run)."},"ttl":{"$ref":"#/$defs/duration","description":"How long the lock lasts at most (default: the run's timeout); a crashed run's lock lapses after it."},"whenLocked":{"enum":["skip","queue"],"description":"What a run does when another run holds the lock: end `skipped` at once (default), or queue for it."},"queueFor":{"$ref":"#/$defs/duration","description":"With `whenLocked: queue`: how long to wait for the lock before ending `skipped` (default 15m)."}},"x-def":"lock"},"budget":{"type":"object","title":"Budget","description":"At most `max` runs of the listed remediation actions per `key` within `per`; the next one escalates instead (the run ends `skipped`).","required":["key","actions","max","per"],"additionalProperties":false,"properties":{"key":{"type":"string","minLength":1,"description":"What the budget counts per, usually a template such as \"{{ inputs.instanceId }}\"."},"actions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/actionId"},"description":"The remediation actions that spend the budget."},"max":{"type":"integer","minimum":1,"maximum":1000,"description":"Uses allowed in the window."},"per":{"$ref":"#/$defs/duration","description":"The sliding window, e.g. 24h."}},"x-def":"budget"}}};
 const schema32 = {"title":"PlaybookName","description":"Playbook name: letters, digits, '.', '_' and '-'.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$","x-def":"playbookName"};
 const schema33 = {"title":"Identifier","description":"An id: a letter, then letters, digits, '_' or '-' (at most 64 characters).","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$","x-def":"identifier"};
 const schema34 = {"title":"InputSpec","description":"One typed input.","type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"enum":["string","number","integer","boolean","array","object"]},"description":{"type":"string"},"default":{"description":"Used when the input is not given; makes the input optional.","tsType":"unknown"},"required":{"type":"boolean","description":"Whether the input must be given (default: true unless a default is set)."},"enum":{"type":"array","minItems":1,"items":{"tsType":"unknown"}},"pattern":{"type":"string","description":"A regular expression a string input must match."},"minLength":{"type":"integer","minimum":0},"maxLength":{"type":"integer","minimum":0},"minimum":{"type":"number"},"maximum":{"type":"number"},"items":{"type":"object","additionalProperties":true,"description":"JSON Schema of array items."},"examples":{"type":"array","items":{"tsType":"unknown"}}},"x-def":"inputSpec"};
@@ -29,7 +29,8 @@ const pattern4 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", "u");
 const pattern5 = new RegExp("^[A-Za-z][A-Za-z0-9_-]{0,63}$", "u");
 const pattern7 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 const pattern8 = new RegExp("^([0-9]+(ms|s|m|h))+$", "u");
-const schema38 = {"title":"StepDefaults","description":"Settings every step inherits unless it sets its own.","type":"object","additionalProperties":false,"properties":{"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"}},"x-def":"stepDefaults"};
+const schema38 = {"title":"StepDefaults","description":"Settings every step inherits unless it sets its own.","type":"object","additionalProperties":false,"properties":{"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"},"onError":{"$ref":"#/$defs/onError"}},"x-def":"stepDefaults"};
+const schema43 = {"title":"OnError","description":"First-line form, checks only: what a check that could not run (its outcome is `error` or `timeout`: credentials, AccessDenied, a missing resource, its own deadline) means. `inconclusive` (default): nothing is remediated, the run ends `inconclusive` and `notify.inconclusive` escalates to a person. `fail`: it counts as a failed check, so it remediates (\"couldn't check, act anyway\"; validation warns when a remediation follows).","enum":["inconclusive","fail"],"x-def":"onError"};
 const schema40 = {"title":"RetryPolicy","description":"How a failing step is retried.","type":"object","additionalProperties":false,"properties":{"attempts":{"type":"integer","minimum":1,"maximum":20,"description":"Total attempts, the first included."},"delay":{"$ref":"#/$defs/duration"},"backoff":{"enum":["constant","linear","exponential"]},"maxDelay":{"$ref":"#/$defs/duration"},"jitter":{"enum":["full","none"]},"on":{"type":"array","minItems":1,"uniqueItems":true,"description":"Which failures are retried: error (any), throttled, timeout, 5xx, network, fail (expect not met).","items":{"enum":["error","throttled","timeout","5xx","network","fail"]}}},"x-def":"retry"};
 const func0 = equal;
 
@@ -255,7 +256,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((key0 === "timeout") || (key0 === "retry"))){
+if(!(((key0 === "timeout") || (key0 === "retry")) || (key0 === "onError"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema38,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -297,9 +298,10 @@ vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.error
 errors = vErrors.length;
 }
 }
-}
-else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data};
+if(data.onError !== undefined){
+let data2 = data.onError;
+if(!((data2 === "inconclusive") || (data2 === "fail"))){
+const err3 = {instancePath:instancePath+"/onError",schemaPath:"#/$defs/onError/enum",keyword:"enum",params:{allowedValues: schema43.enum},message:"must be equal to one of the allowed values",schema:schema43.enum,parentSchema:schema43,data:data2};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -308,12 +310,24 @@ vErrors.push(err3);
 }
 errors++;
 }
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema38.type,parentSchema:schema38,data};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
 validate21.errors = vErrors;
 return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema43 = {"type":"object","title":"Lock","description":"One active run per resource: the run takes the lock on `key` before its first step and frees it when it ends. Locks are shared by every playbook using the same store.","required":["key"],"additionalProperties":false,"properties":{"key":{"type":"string","minLength":1,"description":"The resource, usually a template such as \"{{ inputs.instanceId }}\" (reads inputs, trigger and run)."},"ttl":{"$ref":"#/$defs/duration","description":"How long the lock lasts at most (default: the run's timeout); a crashed run's lock lapses after it."},"whenLocked":{"enum":["skip","queue"],"description":"What a run does when another run holds the lock: end `skipped` at once (default), or queue for it."},"queueFor":{"$ref":"#/$defs/duration","description":"With `whenLocked: queue`: how long to wait for the lock before ending `skipped` (default 15m)."}},"x-def":"lock"};
+const schema44 = {"type":"object","title":"Lock","description":"One active run per resource: the run takes the lock on `key` before its first step and frees it when it ends. Locks are shared by every playbook using the same store.","required":["key"],"additionalProperties":false,"properties":{"key":{"type":"string","minLength":1,"description":"The resource, usually a template such as \"{{ inputs.instanceId }}\" (reads inputs, trigger and run)."},"ttl":{"$ref":"#/$defs/duration","description":"How long the lock lasts at most (default: the run's timeout); a crashed run's lock lapses after it."},"whenLocked":{"enum":["skip","queue"],"description":"What a run does when another run holds the lock: end `skipped` at once (default), or queue for it."},"queueFor":{"$ref":"#/$defs/duration","description":"With `whenLocked: queue`: how long to wait for the lock before ending `skipped` (default 15m)."}},"x-def":"lock"};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -327,7 +341,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema43.required,parentSchema:schema43,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema44.required,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -338,7 +352,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "key") || (key0 === "ttl")) || (key0 === "whenLocked")) || (key0 === "queueFor"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema43,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -352,7 +366,7 @@ if(data.key !== undefined){
 let data0 = data.key;
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-const err2 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema43.properties.key,data:data0};
+const err2 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema44.properties.key,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -363,7 +377,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema43.properties.key.type,parentSchema:schema43.properties.key,data:data0};
+const err3 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema44.properties.key.type,parentSchema:schema44.properties.key,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -401,7 +415,7 @@ errors++;
 if(data.whenLocked !== undefined){
 let data2 = data.whenLocked;
 if(!((data2 === "skip") || (data2 === "queue"))){
-const err6 = {instancePath:instancePath+"/whenLocked",schemaPath:"#/properties/whenLocked/enum",keyword:"enum",params:{allowedValues: schema43.properties.whenLocked.enum},message:"must be equal to one of the allowed values",schema:schema43.properties.whenLocked.enum,parentSchema:schema43.properties.whenLocked,data:data2};
+const err6 = {instancePath:instancePath+"/whenLocked",schemaPath:"#/properties/whenLocked/enum",keyword:"enum",params:{allowedValues: schema44.properties.whenLocked.enum},message:"must be equal to one of the allowed values",schema:schema44.properties.whenLocked.enum,parentSchema:schema44.properties.whenLocked,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -438,7 +452,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema43.type,parentSchema:schema43,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema44.type,parentSchema:schema44,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -452,8 +466,8 @@ return errors === 0;
 }
 validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema46 = {"type":"object","title":"Budget","description":"At most `max` runs of the listed remediation actions per `key` within `per`; the next one escalates instead (the run ends `skipped`).","required":["key","actions","max","per"],"additionalProperties":false,"properties":{"key":{"type":"string","minLength":1,"description":"What the budget counts per, usually a template such as \"{{ inputs.instanceId }}\"."},"actions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/actionId"},"description":"The remediation actions that spend the budget."},"max":{"type":"integer","minimum":1,"maximum":1000,"description":"Uses allowed in the window."},"per":{"$ref":"#/$defs/duration","description":"The sliding window, e.g. 24h."}},"x-def":"budget"};
-const schema47 = {"title":"ActionId","description":"A registered action, named family.service.verb (aws.ec2.reboot, slack.post).","type":"string","pattern":"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$","x-def":"actionId"};
+const schema47 = {"type":"object","title":"Budget","description":"At most `max` runs of the listed remediation actions per `key` within `per`; the next one escalates instead (the run ends `skipped`).","required":["key","actions","max","per"],"additionalProperties":false,"properties":{"key":{"type":"string","minLength":1,"description":"What the budget counts per, usually a template such as \"{{ inputs.instanceId }}\"."},"actions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/actionId"},"description":"The remediation actions that spend the budget."},"max":{"type":"integer","minimum":1,"maximum":1000,"description":"Uses allowed in the window."},"per":{"$ref":"#/$defs/duration","description":"The sliding window, e.g. 24h."}},"x-def":"budget"};
+const schema48 = {"title":"ActionId","description":"A registered action, named family.service.verb (aws.ec2.reboot, slack.post).","type":"string","pattern":"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$","x-def":"actionId"};
 const pattern14 = new RegExp("^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$", "u");
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -468,7 +482,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema46.required,parentSchema:schema46,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema47.required,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -478,7 +492,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.actions === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "actions"},message:"must have required property '"+"actions"+"'",schema:schema46.required,parentSchema:schema46,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "actions"},message:"must have required property '"+"actions"+"'",schema:schema47.required,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -488,7 +502,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.max === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "max"},message:"must have required property '"+"max"+"'",schema:schema46.required,parentSchema:schema46,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "max"},message:"must have required property '"+"max"+"'",schema:schema47.required,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -498,7 +512,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.per === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "per"},message:"must have required property '"+"per"+"'",schema:schema46.required,parentSchema:schema46,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "per"},message:"must have required property '"+"per"+"'",schema:schema47.required,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -509,7 +523,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "key") || (key0 === "actions")) || (key0 === "max")) || (key0 === "per"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -523,7 +537,7 @@ if(data.key !== undefined){
 let data0 = data.key;
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-const err5 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema46.properties.key,data:data0};
+const err5 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema47.properties.key,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -534,7 +548,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.key.type,parentSchema:schema46.properties.key,data:data0};
+const err6 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.key.type,parentSchema:schema47.properties.key,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -548,7 +562,7 @@ if(data.actions !== undefined){
 let data1 = data.actions;
 if(Array.isArray(data1)){
 if(data1.length < 1){
-const err7 = {instancePath:instancePath+"/actions",schemaPath:"#/properties/actions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema46.properties.actions,data:data1};
+const err7 = {instancePath:instancePath+"/actions",schemaPath:"#/properties/actions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema47.properties.actions,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -562,7 +576,7 @@ for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
 if(!pattern14.test(data2)){
-const err8 = {instancePath:instancePath+"/actions/" + i0,schemaPath:"#/$defs/actionId/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$"+"\"",schema:"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$",parentSchema:schema47,data:data2};
+const err8 = {instancePath:instancePath+"/actions/" + i0,schemaPath:"#/$defs/actionId/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$"+"\"",schema:"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$",parentSchema:schema48,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -573,7 +587,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/actions/" + i0,schemaPath:"#/$defs/actionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.type,parentSchema:schema47,data:data2};
+const err9 = {instancePath:instancePath+"/actions/" + i0,schemaPath:"#/$defs/actionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -590,7 +604,7 @@ outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
 if(func0(data1[i1], data1[j0])){
-const err10 = {instancePath:instancePath+"/actions",schemaPath:"#/properties/actions/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema46.properties.actions,data:data1};
+const err10 = {instancePath:instancePath+"/actions",schemaPath:"#/properties/actions/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema47.properties.actions,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -605,7 +619,7 @@ break outer0;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/actions",schemaPath:"#/properties/actions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema46.properties.actions.type,parentSchema:schema46.properties.actions,data:data1};
+const err11 = {instancePath:instancePath+"/actions",schemaPath:"#/properties/actions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema47.properties.actions.type,parentSchema:schema47.properties.actions,data:data1};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -618,7 +632,7 @@ errors++;
 if(data.max !== undefined){
 let data3 = data.max;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err12 = {instancePath:instancePath+"/max",schemaPath:"#/properties/max/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.max.type,parentSchema:schema46.properties.max,data:data3};
+const err12 = {instancePath:instancePath+"/max",schemaPath:"#/properties/max/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.max.type,parentSchema:schema47.properties.max,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -629,7 +643,7 @@ errors++;
 }
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 1000 || isNaN(data3)){
-const err13 = {instancePath:instancePath+"/max",schemaPath:"#/properties/max/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema46.properties.max,data:data3};
+const err13 = {instancePath:instancePath+"/max",schemaPath:"#/properties/max/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema47.properties.max,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -639,7 +653,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data3 < 1 || isNaN(data3)){
-const err14 = {instancePath:instancePath+"/max",schemaPath:"#/properties/max/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema46.properties.max,data:data3};
+const err14 = {instancePath:instancePath+"/max",schemaPath:"#/properties/max/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema47.properties.max,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -677,7 +691,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -691,13 +705,13 @@ return errors === 0;
 }
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema49 = {"title":"Checks","description":"The probes that decide whether the target is healthy: a list run in order, or a parallel group with a quorum.","if":{"type":"array"},"then":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"else":{"if":{"type":"object","required":["parallel"]},"then":{"title":"ParallelChecks","type":"object","required":["parallel","steps"],"additionalProperties":false,"properties":{"parallel":{"const":true},"quorum":{"$ref":"#/$defs/quorum"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}}},"description":"Checks run at once; the run counts as healthy when the quorum of them passes."},"else":{"not":{},"x-invalid":"E_TYPE: checks is a list of probe steps, or a mapping with parallel: true, quorum and steps"}},"x-def":"checks"};
-const schema64 = {"title":"Quorum","description":"How many of a parallel group's steps must pass: all, any, or at least N.","if":{"type":"string"},"then":{"enum":["all","any"]},"else":{"if":{"type":"object","required":["atLeast"]},"then":{"type":"object","required":["atLeast"],"additionalProperties":false,"properties":{"atLeast":{"type":"integer","minimum":1}}},"else":{"not":{},"x-invalid":"E_VALUE: quorum is all, any or { atLeast: N }"}},"x-def":"quorum"};
-const schema50 = {"title":"ActionStep","description":"Runs an action: a probe, a remediation or a notification. `expect` decides pass/fail from `output` (false → the step fails); `when` runs the step only when true (otherwise it is skipped).","type":"object","required":["id","action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"action":{"$ref":"#/$defs/actionId"},"with":{"$ref":"#/$defs/with"},"expect":{"$ref":"#/$defs/expression"},"when":{"$ref":"#/$defs/expression"},"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"},"idempotent":{"type":"boolean","description":"Safe to repeat after a crash (overrides the action's own declaration)."},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"x-def":"actionStep"};
-const schema53 = {"title":"ActionInput","description":"The action's input. Strings may hold {{ expressions }}; a string that is exactly one {{ }} keeps the value's type.","type":"object","additionalProperties":true,"x-def":"with"};
-const schema54 = {"title":"Expression","description":"A JSONata expression over inputs, secrets, steps, trigger and run (and output where the step's result is judged).","type":"string","minLength":1,"x-def":"expression"};
-const schema63 = {"title":"MaxVisits","description":"How many times the step may run in one run; bounds every loop through it.","type":"integer","minimum":1,"maximum":100,"x-def":"maxVisits"};
-const schema57 = {"title":"Transitions","description":"Where to go after each step outcome (step ids). Defaults: pass → the next step, fail/error/timeout → the run fails.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"pass":{"$ref":"#/$defs/identifier"},"fail":{"$ref":"#/$defs/identifier"},"error":{"$ref":"#/$defs/identifier"},"timeout":{"$ref":"#/$defs/identifier"}},"x-def":"transitions"};
+const schema50 = {"title":"Checks","description":"The probes that decide whether the target is healthy: a list run in order, or a parallel group with a quorum.","if":{"type":"array"},"then":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"else":{"if":{"type":"object","required":["parallel"]},"then":{"title":"ParallelChecks","type":"object","required":["parallel","steps"],"additionalProperties":false,"properties":{"parallel":{"const":true},"quorum":{"$ref":"#/$defs/quorum"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}}},"description":"Checks run at once; the run counts as healthy when the quorum of them passes."},"else":{"not":{},"x-invalid":"E_TYPE: checks is a list of probe steps, or a mapping with parallel: true, quorum and steps"}},"x-def":"checks"};
+const schema66 = {"title":"Quorum","description":"How many of a parallel group's steps must pass: all, any, or at least N.","if":{"type":"string"},"then":{"enum":["all","any"]},"else":{"if":{"type":"object","required":["atLeast"]},"then":{"type":"object","required":["atLeast"],"additionalProperties":false,"properties":{"atLeast":{"type":"integer","minimum":1}}},"else":{"not":{},"x-invalid":"E_VALUE: quorum is all, any or { atLeast: N }"}},"x-def":"quorum"};
+const schema51 = {"title":"ActionStep","description":"Runs an action: a probe, a remediation or a notification. `expect` decides pass/fail from `output` (false → the step fails); `when` runs the step only when true (otherwise it is skipped).","type":"object","required":["id","action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"action":{"$ref":"#/$defs/actionId"},"with":{"$ref":"#/$defs/with"},"expect":{"$ref":"#/$defs/expression"},"when":{"$ref":"#/$defs/expression"},"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"},"idempotent":{"type":"boolean","description":"Safe to repeat after a crash (overrides the action's own declaration)."},"onError":{"$ref":"#/$defs/onError"},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"x-def":"actionStep"};
+const schema54 = {"title":"ActionInput","description":"The action's input. Strings may hold {{ expressions }}; a string that is exactly one {{ }} keeps the value's type.","type":"object","additionalProperties":true,"x-def":"with"};
+const schema55 = {"title":"Expression","description":"A JSONata expression over inputs, secrets, steps, trigger and run (and output where the step's result is judged).","type":"string","minLength":1,"x-def":"expression"};
+const schema65 = {"title":"MaxVisits","description":"How many times the step may run in one run; bounds every loop through it.","type":"integer","minimum":1,"maximum":100,"x-def":"maxVisits"};
+const schema59 = {"title":"Transitions","description":"Where to go after each step outcome (step ids). Defaults: pass → the next step, fail/error/timeout → the run fails.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"pass":{"$ref":"#/$defs/identifier"},"fail":{"$ref":"#/$defs/identifier"},"error":{"$ref":"#/$defs/identifier"},"timeout":{"$ref":"#/$defs/identifier"}},"x-def":"transitions"};
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -711,7 +725,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(Object.keys(data).length < 1){
-const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema57,data};
+const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema59,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -722,7 +736,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "pass") || (key0 === "fail")) || (key0 === "error")) || (key0 === "timeout"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema57,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema59,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -834,7 +848,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.type,parentSchema:schema59,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -861,7 +875,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -871,7 +885,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.action === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -881,8 +895,8 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema50.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema50,data};
+if(!(func1.call(schema51.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -920,7 +934,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.description.type,parentSchema:schema50.properties.description,data:data1};
+const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.description.type,parentSchema:schema51.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -934,7 +948,7 @@ if(data.action !== undefined){
 let data2 = data.action;
 if(typeof data2 === "string"){
 if(!pattern14.test(data2)){
-const err6 = {instancePath:instancePath+"/action",schemaPath:"#/$defs/actionId/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$"+"\"",schema:"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$",parentSchema:schema47,data:data2};
+const err6 = {instancePath:instancePath+"/action",schemaPath:"#/$defs/actionId/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$"+"\"",schema:"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$",parentSchema:schema48,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -945,7 +959,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/action",schemaPath:"#/$defs/actionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.type,parentSchema:schema47,data:data2};
+const err7 = {instancePath:instancePath+"/action",schemaPath:"#/$defs/actionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -960,7 +974,7 @@ let data3 = data.with;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 }
 else {
-const err8 = {instancePath:instancePath+"/with",schemaPath:"#/$defs/with/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data:data3};
+const err8 = {instancePath:instancePath+"/with",schemaPath:"#/$defs/with/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.type,parentSchema:schema54,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -974,7 +988,7 @@ if(data.expect !== undefined){
 let data4 = data.expect;
 if(typeof data4 === "string"){
 if(func2(data4) < 1){
-const err9 = {instancePath:instancePath+"/expect",schemaPath:"#/$defs/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema54,data:data4};
+const err9 = {instancePath:instancePath+"/expect",schemaPath:"#/$defs/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -985,7 +999,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/expect",schemaPath:"#/$defs/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data4};
+const err10 = {instancePath:instancePath+"/expect",schemaPath:"#/$defs/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.type,parentSchema:schema55,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -999,7 +1013,7 @@ if(data.when !== undefined){
 let data5 = data.when;
 if(typeof data5 === "string"){
 if(func2(data5) < 1){
-const err11 = {instancePath:instancePath+"/when",schemaPath:"#/$defs/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema54,data:data5};
+const err11 = {instancePath:instancePath+"/when",schemaPath:"#/$defs/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1010,7 +1024,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/when",schemaPath:"#/$defs/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data5};
+const err12 = {instancePath:instancePath+"/when",schemaPath:"#/$defs/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.type,parentSchema:schema55,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1054,12 +1068,25 @@ errors = vErrors.length;
 if(data.idempotent !== undefined){
 let data8 = data.idempotent;
 if(typeof data8 !== "boolean"){
-const err15 = {instancePath:instancePath+"/idempotent",schemaPath:"#/properties/idempotent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema50.properties.idempotent.type,parentSchema:schema50.properties.idempotent,data:data8};
+const err15 = {instancePath:instancePath+"/idempotent",schemaPath:"#/properties/idempotent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema51.properties.idempotent.type,parentSchema:schema51.properties.idempotent,data:data8};
 if(vErrors === null){
 vErrors = [err15];
 }
 else {
 vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.onError !== undefined){
+let data9 = data.onError;
+if(!((data9 === "inconclusive") || (data9 === "fail"))){
+const err16 = {instancePath:instancePath+"/onError",schemaPath:"#/$defs/onError/enum",keyword:"enum",params:{allowedValues: schema43.enum},message:"must be equal to one of the allowed values",schema:schema43.enum,parentSchema:schema43,data:data9};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
 }
 errors++;
 }
@@ -1071,21 +1098,10 @@ errors = vErrors.length;
 }
 }
 if(data.next !== undefined){
-let data10 = data.next;
-if(typeof data10 === "string"){
-if(!pattern5.test(data10)){
-const err16 = {instancePath:instancePath+"/next",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_-]{0,63}$",parentSchema:schema33,data:data10};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-else {
-const err17 = {instancePath:instancePath+"/next",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data10};
+let data11 = data.next;
+if(typeof data11 === "string"){
+if(!pattern5.test(data11)){
+const err17 = {instancePath:instancePath+"/next",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_-]{0,63}$",parentSchema:schema33,data:data11};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1095,10 +1111,8 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.maxVisits !== undefined){
-let data11 = data.maxVisits;
-if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-const err18 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema63.type,parentSchema:schema63,data:data11};
+else {
+const err18 = {instancePath:instancePath+"/next",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data11};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1107,9 +1121,11 @@ vErrors.push(err18);
 }
 errors++;
 }
-if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 100 || isNaN(data11)){
-const err19 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema63,data:data11};
+}
+if(data.maxVisits !== undefined){
+let data12 = data.maxVisits;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+const err19 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.type,parentSchema:schema65,data:data12};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1118,8 +1134,9 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data11 < 1 || isNaN(data11)){
-const err20 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema63,data:data11};
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 > 100 || isNaN(data12)){
+const err20 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema65,data:data12};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1128,16 +1145,26 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.type,parentSchema:schema50,data};
+if(data12 < 1 || isNaN(data12)){
+const err21 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema65,data:data12};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.type,parentSchema:schema51,data};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
 }
 errors++;
 }
@@ -1185,7 +1212,7 @@ if(_valid0){
 const _errs3 = errors;
 if(Array.isArray(data)){
 if(data.length < 1){
-const err1 = {instancePath,schemaPath:"#/then/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema49.then,data};
+const err1 = {instancePath,schemaPath:"#/then/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema50.then,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1203,7 +1230,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err2 = {instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema49.then.type,parentSchema:schema49.then,data};
+const err2 = {instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.then.type,parentSchema:schema50.then,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1264,7 +1291,7 @@ if(_valid1){
 const _errs10 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.parallel === undefined){
-const err5 = {instancePath,schemaPath:"#/else/then/required",keyword:"required",params:{missingProperty: "parallel"},message:"must have required property '"+"parallel"+"'",schema:schema49.else.then.required,parentSchema:schema49.else.then,data};
+const err5 = {instancePath,schemaPath:"#/else/then/required",keyword:"required",params:{missingProperty: "parallel"},message:"must have required property '"+"parallel"+"'",schema:schema50.else.then.required,parentSchema:schema50.else.then,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1274,7 +1301,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.steps === undefined){
-const err6 = {instancePath,schemaPath:"#/else/then/required",keyword:"required",params:{missingProperty: "steps"},message:"must have required property '"+"steps"+"'",schema:schema49.else.then.required,parentSchema:schema49.else.then,data};
+const err6 = {instancePath,schemaPath:"#/else/then/required",keyword:"required",params:{missingProperty: "steps"},message:"must have required property '"+"steps"+"'",schema:schema50.else.then.required,parentSchema:schema50.else.then,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1285,7 +1312,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "parallel") || (key0 === "quorum")) || (key0 === "steps"))){
-const err7 = {instancePath,schemaPath:"#/else/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema49.else.then,data};
+const err7 = {instancePath,schemaPath:"#/else/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema50.else.then,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1298,7 +1325,7 @@ errors++;
 if(data.parallel !== undefined){
 let data1 = data.parallel;
 if(true !== data1){
-const err8 = {instancePath:instancePath+"/parallel",schemaPath:"#/else/then/properties/parallel/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema49.else.then.properties.parallel,data:data1};
+const err8 = {instancePath:instancePath+"/parallel",schemaPath:"#/else/then/properties/parallel/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema50.else.then.properties.parallel,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1337,7 +1364,7 @@ let ifClause2;
 if(_valid2){
 const _errs19 = errors;
 if(!((data2 === "all") || (data2 === "any"))){
-const err10 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/then/enum",keyword:"enum",params:{allowedValues: schema64.then.enum},message:"must be equal to one of the allowed values",schema:schema64.then.enum,parentSchema:schema64.then,data:data2};
+const err10 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/then/enum",keyword:"enum",params:{allowedValues: schema66.then.enum},message:"must be equal to one of the allowed values",schema:schema66.then.enum,parentSchema:schema66.then,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1395,7 +1422,7 @@ if(_valid3){
 const _errs24 = errors;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.atLeast === undefined){
-const err13 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/required",keyword:"required",params:{missingProperty: "atLeast"},message:"must have required property '"+"atLeast"+"'",schema:schema64.else.then.required,parentSchema:schema64.else.then,data:data2};
+const err13 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/required",keyword:"required",params:{missingProperty: "atLeast"},message:"must have required property '"+"atLeast"+"'",schema:schema66.else.then.required,parentSchema:schema66.else.then,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1406,7 +1433,7 @@ errors++;
 }
 for(const key1 in data2){
 if(!(key1 === "atLeast")){
-const err14 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema64.else.then,data:data2};
+const err14 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema66.else.then,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1419,7 +1446,7 @@ errors++;
 if(data2.atLeast !== undefined){
 let data3 = data2.atLeast;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err15 = {instancePath:instancePath+"/quorum/atLeast",schemaPath:"#/$defs/quorum/else/then/properties/atLeast/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema64.else.then.properties.atLeast.type,parentSchema:schema64.else.then.properties.atLeast,data:data3};
+const err15 = {instancePath:instancePath+"/quorum/atLeast",schemaPath:"#/$defs/quorum/else/then/properties/atLeast/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema66.else.then.properties.atLeast.type,parentSchema:schema66.else.then.properties.atLeast,data:data3};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1430,7 +1457,7 @@ errors++;
 }
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 1 || isNaN(data3)){
-const err16 = {instancePath:instancePath+"/quorum/atLeast",schemaPath:"#/$defs/quorum/else/then/properties/atLeast/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema64.else.then.properties.atLeast,data:data3};
+const err16 = {instancePath:instancePath+"/quorum/atLeast",schemaPath:"#/$defs/quorum/else/then/properties/atLeast/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema66.else.then.properties.atLeast,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1443,7 +1470,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.else.then.type,parentSchema:schema64.else.then,data:data2};
+const err17 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.else.then.type,parentSchema:schema66.else.then,data:data2};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1458,7 +1485,7 @@ ifClause3 = "then";
 }
 else {
 const _errs29 = errors;
-const err18 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema64.else.else.not,parentSchema:schema64.else.else,data:data2};
+const err18 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema66.else.else.not,parentSchema:schema66.else.else,data:data2};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1471,7 +1498,7 @@ valid7 = _valid3;
 ifClause3 = "else";
 }
 if(!valid7){
-const err19 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema",schema:schema64.else.if,parentSchema:schema64.else,data:data2};
+const err19 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema",schema:schema66.else.if,parentSchema:schema66.else,data:data2};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1485,7 +1512,7 @@ valid6 = _valid2;
 ifClause2 = "else";
 }
 if(!valid6){
-const err20 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema64.if,parentSchema:schema64,data:data2};
+const err20 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema66.if,parentSchema:schema66,data:data2};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1499,7 +1526,7 @@ if(data.steps !== undefined){
 let data4 = data.steps;
 if(Array.isArray(data4)){
 if(data4.length < 1){
-const err21 = {instancePath:instancePath+"/steps",schemaPath:"#/else/then/properties/steps/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema49.else.then.properties.steps,data:data4};
+const err21 = {instancePath:instancePath+"/steps",schemaPath:"#/else/then/properties/steps/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema50.else.then.properties.steps,data:data4};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1517,7 +1544,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/steps",schemaPath:"#/else/then/properties/steps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema49.else.then.properties.steps.type,parentSchema:schema49.else.then.properties.steps,data:data4};
+const err22 = {instancePath:instancePath+"/steps",schemaPath:"#/else/then/properties/steps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.else.then.properties.steps.type,parentSchema:schema50.else.then.properties.steps,data:data4};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1529,7 +1556,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath,schemaPath:"#/else/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.else.then.type,parentSchema:schema49.else.then,data};
+const err23 = {instancePath,schemaPath:"#/else/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.else.then.type,parentSchema:schema50.else.then,data};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1547,7 +1574,7 @@ ifClause1 = "then";
 }
 else {
 const _errs36 = errors;
-const err24 = {instancePath,schemaPath:"#/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema49.else.else.not,parentSchema:schema49.else.else,data};
+const err24 = {instancePath,schemaPath:"#/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema50.else.else.not,parentSchema:schema50.else.else,data};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1560,7 +1587,7 @@ valid3 = _valid1;
 ifClause1 = "else";
 }
 if(!valid3){
-const err25 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema49.else.if,parentSchema:schema49.else,data};
+const err25 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema50.else.if,parentSchema:schema50.else,data};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1574,7 +1601,7 @@ valid0 = _valid0;
 ifClause0 = "else";
 }
 if(!valid0){
-const err26 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema49.if,parentSchema:schema49,data};
+const err26 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema50.if,parentSchema:schema50,data};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1590,7 +1617,7 @@ return errors === 0;
 }
 validate29.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
-const schema65 = {"title":"Recheck","description":"After remediating, wait `after`, then run the checks again; at most `rounds` times.","type":"object","required":["after"],"additionalProperties":false,"properties":{"rounds":{"type":"integer","minimum":1,"maximum":10,"default":1},"after":{"$ref":"#/$defs/duration"}},"x-def":"recheck"};
+const schema67 = {"title":"Recheck","description":"After remediating, wait `after`, then run the checks again; at most `rounds` times.","type":"object","required":["after"],"additionalProperties":false,"properties":{"rounds":{"type":"integer","minimum":1,"maximum":10,"default":1},"after":{"$ref":"#/$defs/duration"}},"x-def":"recheck"};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1604,7 +1631,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.after === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "after"},message:"must have required property '"+"after"+"'",schema:schema65.required,parentSchema:schema65,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "after"},message:"must have required property '"+"after"+"'",schema:schema67.required,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1615,7 +1642,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "rounds") || (key0 === "after"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema65,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1628,7 +1655,7 @@ errors++;
 if(data.rounds !== undefined){
 let data0 = data.rounds;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err2 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.properties.rounds.type,parentSchema:schema65.properties.rounds,data:data0};
+const err2 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema67.properties.rounds.type,parentSchema:schema67.properties.rounds,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1639,7 +1666,7 @@ errors++;
 }
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 > 10 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema65.properties.rounds,data:data0};
+const err3 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema67.properties.rounds,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1649,7 +1676,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data0 < 1 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema65.properties.rounds,data:data0};
+const err4 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema67.properties.rounds,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1687,7 +1714,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema65.type,parentSchema:schema65,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1701,9 +1728,9 @@ return errors === 0;
 }
 validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema67 = {"title":"Notify","description":"Notifications per run outcome.","type":"object","additionalProperties":false,"properties":{"healthy":{"$ref":"#/$defs/notifyList"},"recovered":{"$ref":"#/$defs/notifyList"},"unrecovered":{"$ref":"#/$defs/notifyList"},"failed":{"$ref":"#/$defs/notifyList"},"timed_out":{"$ref":"#/$defs/notifyList"},"cancelled":{"$ref":"#/$defs/notifyList"},"skipped":{"$ref":"#/$defs/notifyList"}},"x-def":"notify"};
-const schema68 = {"title":"NotifyList","type":"array","items":{"$ref":"#/$defs/notifyStep"},"description":"Notifications sent, in order, for one run outcome.","x-def":"notifyList"};
-const schema69 = {"title":"NotifyStep","description":"A notification sent when the run ends with this outcome.","type":"object","required":["action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"action":{"$ref":"#/$defs/actionId"},"with":{"$ref":"#/$defs/with"},"when":{"$ref":"#/$defs/expression"},"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"}},"x-def":"notifyStep"};
+const schema69 = {"title":"Notify","description":"Notifications per run outcome.","type":"object","additionalProperties":false,"properties":{"healthy":{"$ref":"#/$defs/notifyList"},"recovered":{"$ref":"#/$defs/notifyList"},"unrecovered":{"$ref":"#/$defs/notifyList"},"inconclusive":{"$ref":"#/$defs/notifyList"},"failed":{"$ref":"#/$defs/notifyList"},"timed_out":{"$ref":"#/$defs/notifyList"},"cancelled":{"$ref":"#/$defs/notifyList"},"skipped":{"$ref":"#/$defs/notifyList"}},"x-def":"notify"};
+const schema70 = {"title":"NotifyList","type":"array","items":{"$ref":"#/$defs/notifyStep"},"description":"Notifications sent, in order, for one run outcome.","x-def":"notifyList"};
+const schema71 = {"title":"NotifyStep","description":"A notification sent when the run ends with this outcome.","type":"object","required":["action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"action":{"$ref":"#/$defs/actionId"},"with":{"$ref":"#/$defs/with"},"when":{"$ref":"#/$defs/expression"},"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"}},"x-def":"notifyStep"};
 
 function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1717,7 +1744,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.action === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema69.required,parentSchema:schema69,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema71.required,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1728,7 +1755,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((((key0 === "id") || (key0 === "description")) || (key0 === "action")) || (key0 === "with")) || (key0 === "when")) || (key0 === "timeout")) || (key0 === "retry"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1766,7 +1793,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema69.properties.description.type,parentSchema:schema69.properties.description,data:data1};
+const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.description.type,parentSchema:schema71.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1780,7 +1807,7 @@ if(data.action !== undefined){
 let data2 = data.action;
 if(typeof data2 === "string"){
 if(!pattern14.test(data2)){
-const err5 = {instancePath:instancePath+"/action",schemaPath:"#/$defs/actionId/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$"+"\"",schema:"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$",parentSchema:schema47,data:data2};
+const err5 = {instancePath:instancePath+"/action",schemaPath:"#/$defs/actionId/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$"+"\"",schema:"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$",parentSchema:schema48,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1791,7 +1818,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/action",schemaPath:"#/$defs/actionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.type,parentSchema:schema47,data:data2};
+const err6 = {instancePath:instancePath+"/action",schemaPath:"#/$defs/actionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1806,7 +1833,7 @@ let data3 = data.with;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 }
 else {
-const err7 = {instancePath:instancePath+"/with",schemaPath:"#/$defs/with/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema53.type,parentSchema:schema53,data:data3};
+const err7 = {instancePath:instancePath+"/with",schemaPath:"#/$defs/with/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.type,parentSchema:schema54,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1820,7 +1847,7 @@ if(data.when !== undefined){
 let data4 = data.when;
 if(typeof data4 === "string"){
 if(func2(data4) < 1){
-const err8 = {instancePath:instancePath+"/when",schemaPath:"#/$defs/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema54,data:data4};
+const err8 = {instancePath:instancePath+"/when",schemaPath:"#/$defs/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55,data:data4};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1831,7 +1858,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/when",schemaPath:"#/$defs/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data4};
+const err9 = {instancePath:instancePath+"/when",schemaPath:"#/$defs/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.type,parentSchema:schema55,data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1874,7 +1901,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.type,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1909,7 +1936,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema68.type,parentSchema:schema68,data};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema70.type,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1936,8 +1963,8 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(((((((key0 === "healthy") || (key0 === "recovered")) || (key0 === "unrecovered")) || (key0 === "failed")) || (key0 === "timed_out")) || (key0 === "cancelled")) || (key0 === "skipped"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema67,data};
+if(!((((((((key0 === "healthy") || (key0 === "recovered")) || (key0 === "unrecovered")) || (key0 === "inconclusive")) || (key0 === "failed")) || (key0 === "timed_out")) || (key0 === "cancelled")) || (key0 === "skipped"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1961,6 +1988,12 @@ errors = vErrors.length;
 }
 if(data.unrecovered !== undefined){
 if(!(validate41(data.unrecovered, {instancePath:instancePath+"/unrecovered",parentData:data,parentDataProperty:"unrecovered",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+}
+if(data.inconclusive !== undefined){
+if(!(validate41(data.inconclusive, {instancePath:instancePath+"/inconclusive",parentData:data,parentDataProperty:"inconclusive",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
@@ -1991,7 +2024,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2005,14 +2038,14 @@ return errors === 0;
 }
 validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema75 = {"title":"Step","description":"One step of the general form: exactly one of action, wait, goto, end or parallel.","if":{"type":"object","required":["action"]},"then":{"$ref":"#/$defs/actionStep"},"else":{"if":{"type":"object","required":["wait"]},"then":{"$ref":"#/$defs/waitStep"},"else":{"if":{"type":"object","required":["goto"]},"then":{"$ref":"#/$defs/gotoStep"},"else":{"if":{"type":"object","required":["end"]},"then":{"$ref":"#/$defs/endStep"},"else":{"if":{"type":"object","required":["parallel"]},"then":{"$ref":"#/$defs/parallelStep"},"else":{"not":{},"x-invalid":"E_STEP_KIND: a step needs exactly one of action, wait, goto, end or parallel"}}}}},"x-def":"step"};
-const schema76 = {"title":"WaitStep","type":"object","required":["id","wait"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"wait":{"if":{"type":"string"},"then":{"$ref":"#/$defs/duration"},"else":{"if":{"type":"object","required":["until"]},"then":{"$ref":"#/$defs/waitUntil"},"else":{"not":{},"x-invalid":"E_TYPE: wait is a duration (2m) or a mapping { until, step, timeout, every }"}}},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"description":"Waits a fixed duration, or until a probe's output meets a condition.","x-def":"waitStep"};
-const schema79 = {"title":"WaitUntil","description":"Polls the probe step named by `step` every `every` until `until` (judged over its `output`) holds, or fails after `timeout`.","type":"object","required":["until","step","timeout"],"additionalProperties":false,"properties":{"until":{"$ref":"#/$defs/expression"},"step":{"$ref":"#/$defs/identifier"},"every":{"$ref":"#/$defs/duration"},"timeout":{"$ref":"#/$defs/duration"}},"x-def":"waitUntil"};
+const schema77 = {"title":"Step","description":"One step of the general form: exactly one of action, wait, goto, end or parallel.","if":{"type":"object","required":["action"]},"then":{"$ref":"#/$defs/actionStep"},"else":{"if":{"type":"object","required":["wait"]},"then":{"$ref":"#/$defs/waitStep"},"else":{"if":{"type":"object","required":["goto"]},"then":{"$ref":"#/$defs/gotoStep"},"else":{"if":{"type":"object","required":["end"]},"then":{"$ref":"#/$defs/endStep"},"else":{"if":{"type":"object","required":["parallel"]},"then":{"$ref":"#/$defs/parallelStep"},"else":{"not":{},"x-invalid":"E_STEP_KIND: a step needs exactly one of action, wait, goto, end or parallel"}}}}},"x-def":"step"};
+const schema78 = {"title":"WaitStep","type":"object","required":["id","wait"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"wait":{"if":{"type":"string"},"then":{"$ref":"#/$defs/duration"},"else":{"if":{"type":"object","required":["until"]},"then":{"$ref":"#/$defs/waitUntil"},"else":{"not":{},"x-invalid":"E_TYPE: wait is a duration (2m) or a mapping { until, step, timeout, every }"}}},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"description":"Waits a fixed duration, or until a probe's output meets a condition.","x-def":"waitStep"};
+const schema81 = {"title":"WaitUntil","description":"Polls the probe step named by `step` every `every` until `until` (judged over its `output`) holds, or fails after `timeout`.","type":"object","required":["until","step","timeout"],"additionalProperties":false,"properties":{"until":{"$ref":"#/$defs/expression"},"step":{"$ref":"#/$defs/identifier"},"every":{"$ref":"#/$defs/duration"},"timeout":{"$ref":"#/$defs/duration"}},"x-def":"waitUntil"};
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate56.evaluated;
+const evaluated0 = validate57.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2021,7 +2054,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.until === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "until"},message:"must have required property '"+"until"+"'",schema:schema79.required,parentSchema:schema79,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "until"},message:"must have required property '"+"until"+"'",schema:schema81.required,parentSchema:schema81,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2031,7 +2064,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.step === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'",schema:schema79.required,parentSchema:schema79,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'",schema:schema81.required,parentSchema:schema81,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2041,7 +2074,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.timeout === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema79.required,parentSchema:schema79,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema81.required,parentSchema:schema81,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2052,7 +2085,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "until") || (key0 === "step")) || (key0 === "every")) || (key0 === "timeout"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema79,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema81,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2066,7 +2099,7 @@ if(data.until !== undefined){
 let data0 = data.until;
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-const err4 = {instancePath:instancePath+"/until",schemaPath:"#/$defs/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema54,data:data0};
+const err4 = {instancePath:instancePath+"/until",schemaPath:"#/$defs/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2077,7 +2110,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/until",schemaPath:"#/$defs/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema54.type,parentSchema:schema54,data:data0};
+const err5 = {instancePath:instancePath+"/until",schemaPath:"#/$defs/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.type,parentSchema:schema55,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2164,7 +2197,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.type,parentSchema:schema79,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.type,parentSchema:schema81,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2173,16 +2206,16 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate56.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
-validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate55.evaluated;
+const evaluated0 = validate56.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2191,7 +2224,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema76.required,parentSchema:schema76,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema78.required,parentSchema:schema78,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2201,7 +2234,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.wait === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "wait"},message:"must have required property '"+"wait"+"'",schema:schema76.required,parentSchema:schema76,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "wait"},message:"must have required property '"+"wait"+"'",schema:schema78.required,parentSchema:schema78,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2212,7 +2245,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "id") || (key0 === "description")) || (key0 === "wait")) || (key0 === "on")) || (key0 === "next")) || (key0 === "maxVisits"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema76,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema78,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2250,7 +2283,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema76.properties.description.type,parentSchema:schema76.properties.description,data:data1};
+const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.properties.description.type,parentSchema:schema78.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2357,8 +2390,8 @@ vErrors = null;
 let ifClause1;
 if(_valid1){
 const _errs21 = errors;
-if(!(validate56(data2, {instancePath:instancePath+"/wait",parentData:data,parentDataProperty:"wait",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate57(data2, {instancePath:instancePath+"/wait",parentData:data,parentDataProperty:"wait",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs21 === errors;
@@ -2367,7 +2400,7 @@ ifClause1 = "then";
 }
 else {
 const _errs22 = errors;
-const err11 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema76.properties.wait.else.else.not,parentSchema:schema76.properties.wait.else.else,data:data2};
+const err11 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema78.properties.wait.else.else.not,parentSchema:schema78.properties.wait.else.else,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2380,7 +2413,7 @@ valid4 = _valid1;
 ifClause1 = "else";
 }
 if(!valid4){
-const err12 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema76.properties.wait.else.if,parentSchema:schema76.properties.wait.else,data:data2};
+const err12 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema78.properties.wait.else.if,parentSchema:schema78.properties.wait.else,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2394,7 +2427,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err13 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema76.properties.wait.if,parentSchema:schema76.properties.wait,data:data2};
+const err13 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema78.properties.wait.if,parentSchema:schema78.properties.wait,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2438,7 +2471,7 @@ errors++;
 if(data.maxVisits !== undefined){
 let data5 = data.maxVisits;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err16 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema63.type,parentSchema:schema63,data:data5};
+const err16 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.type,parentSchema:schema65,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2449,7 +2482,7 @@ errors++;
 }
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 100 || isNaN(data5)){
-const err17 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema63,data:data5};
+const err17 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema65,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2459,7 +2492,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data5 < 1 || isNaN(data5)){
-const err18 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema63,data:data5};
+const err18 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema65,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2472,7 +2505,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data};
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.type,parentSchema:schema78,data};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2481,17 +2514,17 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate55.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
-validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema86 = {"title":"GotoStep","type":"object","required":["id","goto"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"goto":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"description":"Jumps to another step; a loop through it needs `maxVisits`.","x-def":"gotoStep"};
+const schema88 = {"title":"GotoStep","type":"object","required":["id","goto"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"goto":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"description":"Jumps to another step; a loop through it needs `maxVisits`.","x-def":"gotoStep"};
 
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate60.evaluated;
+const evaluated0 = validate61.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2500,7 +2533,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema86.required,parentSchema:schema86,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema88.required,parentSchema:schema88,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2510,7 +2543,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.goto === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "goto"},message:"must have required property '"+"goto"+"'",schema:schema86.required,parentSchema:schema86,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "goto"},message:"must have required property '"+"goto"+"'",schema:schema88.required,parentSchema:schema88,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2521,7 +2554,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "id") || (key0 === "description")) || (key0 === "goto")) || (key0 === "maxVisits"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema86,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema88,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2559,7 +2592,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema86.properties.description.type,parentSchema:schema86.properties.description,data:data1};
+const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.description.type,parentSchema:schema88.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2597,7 +2630,7 @@ errors++;
 if(data.maxVisits !== undefined){
 let data3 = data.maxVisits;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err8 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema63.type,parentSchema:schema63,data:data3};
+const err8 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.type,parentSchema:schema65,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2608,7 +2641,7 @@ errors++;
 }
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err9 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema63,data:data3};
+const err9 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema65,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2618,7 +2651,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data3 < 1 || isNaN(data3)){
-const err10 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema63,data:data3};
+const err10 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema65,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2631,7 +2664,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema86.type,parentSchema:schema86,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.type,parentSchema:schema88,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2640,19 +2673,19 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate60.errors = vErrors;
+validate61.errors = vErrors;
 return errors === 0;
 }
-validate60.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema90 = {"title":"EndStep","type":"object","required":["id","end"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"end":{"$ref":"#/$defs/outcomeName"}},"description":"Ends the run with an outcome.","x-def":"endStep"};
-const schema92 = {"title":"OutcomeName","description":"A run outcome: healthy, recovered, unrecovered, failed, timed_out, cancelled, skipped, or a custom name.","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-def":"outcomeName"};
+const schema92 = {"title":"EndStep","type":"object","required":["id","end"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"end":{"$ref":"#/$defs/outcomeName"}},"description":"Ends the run with an outcome.","x-def":"endStep"};
+const schema94 = {"title":"OutcomeName","description":"A run outcome: healthy, recovered, unrecovered, inconclusive, failed, timed_out, cancelled, skipped, or a custom name.","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-def":"outcomeName"};
 const pattern37 = new RegExp("^[a-z][a-z0-9_]{0,63}$", "u");
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate62.evaluated;
+const evaluated0 = validate63.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2661,7 +2694,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema90.required,parentSchema:schema90,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema92.required,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2671,7 +2704,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.end === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'",schema:schema90.required,parentSchema:schema90,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'",schema:schema92.required,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2682,7 +2715,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "id") || (key0 === "description")) || (key0 === "end"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema90,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2720,7 +2753,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema90.properties.description.type,parentSchema:schema90.properties.description,data:data1};
+const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.description.type,parentSchema:schema92.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2734,7 +2767,7 @@ if(data.end !== undefined){
 let data2 = data.end;
 if(typeof data2 === "string"){
 if(!pattern37.test(data2)){
-const err6 = {instancePath:instancePath+"/end",schemaPath:"#/$defs/outcomeName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema92,data:data2};
+const err6 = {instancePath:instancePath+"/end",schemaPath:"#/$defs/outcomeName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema94,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2745,7 +2778,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/end",schemaPath:"#/$defs/outcomeName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.type,parentSchema:schema92,data:data2};
+const err7 = {instancePath:instancePath+"/end",schemaPath:"#/$defs/outcomeName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema94.type,parentSchema:schema94,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2757,7 +2790,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema90.type,parentSchema:schema90,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.type,parentSchema:schema92,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2766,17 +2799,17 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate62.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
-validate62.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema93 = {"title":"ParallelStep","description":"Runs its steps at once; passes when the quorum passes and decides as soon as the quorum is settled.","type":"object","required":["id","parallel","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"parallel":{"const":true},"quorum":{"$ref":"#/$defs/quorum"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"timeout":{"$ref":"#/$defs/duration"},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"x-def":"parallelStep"};
+const schema95 = {"title":"ParallelStep","description":"Runs its steps at once; passes when the quorum passes and decides as soon as the quorum is settled.","type":"object","required":["id","parallel","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"parallel":{"const":true},"quorum":{"$ref":"#/$defs/quorum"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"timeout":{"$ref":"#/$defs/duration"},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"x-def":"parallelStep"};
 
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate64.evaluated;
+const evaluated0 = validate65.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2785,7 +2818,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema93.required,parentSchema:schema93,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema95.required,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2795,7 +2828,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.parallel === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "parallel"},message:"must have required property '"+"parallel"+"'",schema:schema93.required,parentSchema:schema93,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "parallel"},message:"must have required property '"+"parallel"+"'",schema:schema95.required,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2805,7 +2838,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.steps === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "steps"},message:"must have required property '"+"steps"+"'",schema:schema93.required,parentSchema:schema93,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "steps"},message:"must have required property '"+"steps"+"'",schema:schema95.required,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2815,8 +2848,8 @@ vErrors.push(err2);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema93.properties, key0))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema93,data};
+if(!(func1.call(schema95.properties, key0))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2854,7 +2887,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.description.type,parentSchema:schema93.properties.description,data:data1};
+const err6 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.properties.description.type,parentSchema:schema95.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2867,7 +2900,7 @@ errors++;
 if(data.parallel !== undefined){
 let data2 = data.parallel;
 if(true !== data2){
-const err7 = {instancePath:instancePath+"/parallel",schemaPath:"#/properties/parallel/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema93.properties.parallel,data:data2};
+const err7 = {instancePath:instancePath+"/parallel",schemaPath:"#/properties/parallel/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema95.properties.parallel,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2906,7 +2939,7 @@ let ifClause0;
 if(_valid0){
 const _errs15 = errors;
 if(!((data3 === "all") || (data3 === "any"))){
-const err9 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/then/enum",keyword:"enum",params:{allowedValues: schema64.then.enum},message:"must be equal to one of the allowed values",schema:schema64.then.enum,parentSchema:schema64.then,data:data3};
+const err9 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/then/enum",keyword:"enum",params:{allowedValues: schema66.then.enum},message:"must be equal to one of the allowed values",schema:schema66.then.enum,parentSchema:schema66.then,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2964,7 +2997,7 @@ if(_valid1){
 const _errs20 = errors;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.atLeast === undefined){
-const err12 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/required",keyword:"required",params:{missingProperty: "atLeast"},message:"must have required property '"+"atLeast"+"'",schema:schema64.else.then.required,parentSchema:schema64.else.then,data:data3};
+const err12 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/required",keyword:"required",params:{missingProperty: "atLeast"},message:"must have required property '"+"atLeast"+"'",schema:schema66.else.then.required,parentSchema:schema66.else.then,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2975,7 +3008,7 @@ errors++;
 }
 for(const key1 in data3){
 if(!(key1 === "atLeast")){
-const err13 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema64.else.then,data:data3};
+const err13 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema66.else.then,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2988,7 +3021,7 @@ errors++;
 if(data3.atLeast !== undefined){
 let data4 = data3.atLeast;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err14 = {instancePath:instancePath+"/quorum/atLeast",schemaPath:"#/$defs/quorum/else/then/properties/atLeast/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema64.else.then.properties.atLeast.type,parentSchema:schema64.else.then.properties.atLeast,data:data4};
+const err14 = {instancePath:instancePath+"/quorum/atLeast",schemaPath:"#/$defs/quorum/else/then/properties/atLeast/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema66.else.then.properties.atLeast.type,parentSchema:schema66.else.then.properties.atLeast,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2999,7 +3032,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 1 || isNaN(data4)){
-const err15 = {instancePath:instancePath+"/quorum/atLeast",schemaPath:"#/$defs/quorum/else/then/properties/atLeast/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema64.else.then.properties.atLeast,data:data4};
+const err15 = {instancePath:instancePath+"/quorum/atLeast",schemaPath:"#/$defs/quorum/else/then/properties/atLeast/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema66.else.then.properties.atLeast,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3012,7 +3045,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.else.then.type,parentSchema:schema64.else.then,data:data3};
+const err16 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.else.then.type,parentSchema:schema66.else.then,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3027,7 +3060,7 @@ ifClause1 = "then";
 }
 else {
 const _errs25 = errors;
-const err17 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema64.else.else.not,parentSchema:schema64.else.else,data:data3};
+const err17 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema66.else.else.not,parentSchema:schema66.else.else,data:data3};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3040,7 +3073,7 @@ valid4 = _valid1;
 ifClause1 = "else";
 }
 if(!valid4){
-const err18 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema64.else.if,parentSchema:schema64.else,data:data3};
+const err18 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema66.else.if,parentSchema:schema66.else,data:data3};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3054,7 +3087,7 @@ valid3 = _valid0;
 ifClause0 = "else";
 }
 if(!valid3){
-const err19 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema64.if,parentSchema:schema64,data:data3};
+const err19 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema66.if,parentSchema:schema66,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3068,7 +3101,7 @@ if(data.steps !== undefined){
 let data5 = data.steps;
 if(Array.isArray(data5)){
 if(data5.length < 1){
-const err20 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema93.properties.steps,data:data5};
+const err20 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema95.properties.steps,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3086,7 +3119,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema93.properties.steps.type,parentSchema:schema93.properties.steps,data:data5};
+const err21 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema95.properties.steps.type,parentSchema:schema95.properties.steps,data:data5};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3155,7 +3188,7 @@ errors++;
 if(data.maxVisits !== undefined){
 let data10 = data.maxVisits;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err26 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema63.type,parentSchema:schema63,data:data10};
+const err26 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.type,parentSchema:schema65,data:data10};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3166,7 +3199,7 @@ errors++;
 }
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 > 100 || isNaN(data10)){
-const err27 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema63,data:data10};
+const err27 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema65,data:data10};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3176,7 +3209,7 @@ vErrors.push(err27);
 errors++;
 }
 if(data10 < 1 || isNaN(data10)){
-const err28 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema63,data:data10};
+const err28 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema65,data:data10};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3189,7 +3222,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema93.type,parentSchema:schema93,data};
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema95.type,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3198,16 +3231,16 @@ vErrors.push(err29);
 }
 errors++;
 }
-validate64.errors = vErrors;
+validate65.errors = vErrors;
 return errors === 0;
 }
-validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate65.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate53.evaluated;
+const evaluated0 = validate54.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3309,8 +3342,8 @@ vErrors = null;
 let ifClause1;
 if(_valid1){
 const _errs8 = errors;
-if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+if(!(validate56(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs8 === errors;
@@ -3363,8 +3396,8 @@ vErrors = null;
 let ifClause2;
 if(_valid2){
 const _errs13 = errors;
-if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+if(!(validate61(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 var _valid2 = _errs13 === errors;
@@ -3417,8 +3450,8 @@ vErrors = null;
 let ifClause3;
 if(_valid3){
 const _errs18 = errors;
-if(!(validate62(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+if(!(validate63(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 var _valid3 = _errs18 === errors;
@@ -3471,8 +3504,8 @@ vErrors = null;
 let ifClause4;
 if(_valid4){
 const _errs23 = errors;
-if(!(validate64(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+if(!(validate65(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 var _valid4 = _errs23 === errors;
@@ -3484,7 +3517,7 @@ ifClause4 = "then";
 }
 else {
 const _errs24 = errors;
-const err10 = {instancePath,schemaPath:"#/else/else/else/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema75.else.else.else.else.else.not,parentSchema:schema75.else.else.else.else.else,data};
+const err10 = {instancePath,schemaPath:"#/else/else/else/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema77.else.else.else.else.else.not,parentSchema:schema77.else.else.else.else.else,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3497,7 +3530,7 @@ valid4 = _valid4;
 ifClause4 = "else";
 }
 if(!valid4){
-const err11 = {instancePath,schemaPath:"#/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause4},message:"must match \""+ifClause4+"\" schema",schema:schema75.else.else.else.else.if,parentSchema:schema75.else.else.else.else,data};
+const err11 = {instancePath,schemaPath:"#/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause4},message:"must match \""+ifClause4+"\" schema",schema:schema77.else.else.else.else.if,parentSchema:schema77.else.else.else.else,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3522,7 +3555,7 @@ Object.assign(props3, props4);
 ifClause3 = "else";
 }
 if(!valid3){
-const err12 = {instancePath,schemaPath:"#/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema",schema:schema75.else.else.else.if,parentSchema:schema75.else.else.else,data};
+const err12 = {instancePath,schemaPath:"#/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema",schema:schema77.else.else.else.if,parentSchema:schema77.else.else.else,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3547,7 +3580,7 @@ Object.assign(props2, props3);
 ifClause2 = "else";
 }
 if(!valid2){
-const err13 = {instancePath,schemaPath:"#/else/else/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema75.else.else.if,parentSchema:schema75.else.else,data};
+const err13 = {instancePath,schemaPath:"#/else/else/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema77.else.else.if,parentSchema:schema77.else.else,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3572,7 +3605,7 @@ Object.assign(props1, props2);
 ifClause1 = "else";
 }
 if(!valid1){
-const err14 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema75.else.if,parentSchema:schema75.else,data};
+const err14 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema77.else.if,parentSchema:schema77.else,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3597,7 +3630,7 @@ Object.assign(props0, props1);
 ifClause0 = "else";
 }
 if(!valid0){
-const err15 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema75.if,parentSchema:schema75,data};
+const err15 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema77.if,parentSchema:schema77,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3606,11 +3639,11 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate53.errors = vErrors;
+validate54.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate53.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate54.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -4630,8 +4663,8 @@ errors++;
 }
 const len4 = data38.length;
 for(let i4=0; i4<len4; i4++){
-if(!(validate53(data38[i4], {instancePath:instancePath+"/steps/" + i4,parentData:data38,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate54(data38[i4], {instancePath:instancePath+"/steps/" + i4,parentData:data38,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
 }

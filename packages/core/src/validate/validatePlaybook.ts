@@ -9,6 +9,7 @@ import { checkGraph } from './graphCheck.js';
 import { sortIssues } from './issues.js';
 import type { Issue, ValidationResult } from './issues.js';
 import { readModel } from './model.js';
+import { checkOnError } from './onErrorCheck.js';
 import { checkSafety } from './safetyCheck.js';
 import { checkSchema } from './schemaCheck.js';
 import { checkInlineSecrets } from './secretCheck.js';
@@ -45,6 +46,7 @@ export function validatePlaybook(
   // the author sees every issue in one pass, not one layer at a time.
   const model = readModel(loaded.data);
   checkSettings(model, issues);
+  checkOnError(model, issues);
   checkGraph(model, issues);
   checkActions(model, registry, issues);
   checkExpressions(model, registry, issues);

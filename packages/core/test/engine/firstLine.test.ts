@@ -142,18 +142,20 @@ ${REMEDIATE}recheck: { rounds: 1, after: 1m }\n${NOTIFY}`;
     expect(starts).toEqual(['url', 'cpu', 'reboot', 'recheck', 'url', 'cpu', 'last', 'told']);
   });
 
-  it('a check that throws counts as failing', async () => {
-    const c = cast({ url: sequence(new Error('connection refused'), OK) });
+  it('a check whose target refuses the connection (a verdict) counts as failing', async () => {
+    const refused = new ActionError('test.http.check', 'connection refused', undefined, { verdict: true });
+    const c = cast({ url: sequence(refused, OK) });
     const { result } = await runVirtual(yamlPlaybook(playbook()), { actions: c.actions });
     expect(result.outcome).toBe('recovered');
     expect(c.reboot.count).toBe(1);
     const first = eventsOf(result.trace, 'step.end').find((e) => e.step === 'url');
-    expect(first).toMatchObject({ outcome: 'error', error: 'connection refused' });
+    expect(first).toMatchObject({ outcome: 'fail', error: 'test.http.check: connection refused' });
   });
 
-  it('a check that hangs times out after its timeout and counts as failing', async () => {
+  it('with onError: fail, a check that hangs times out after its timeout and counts as failing', async () => {
     const c = cast({ cpu: sequence(HANG) });
-    const { result } = await runVirtual(yamlPlaybook(playbook(), 'hanging'), { actions: c.actions });
+    const body = playbook().replace('with: { metric: cpu }', 'with: { metric: cpu }\n    onError: fail');
+    const { result } = await runVirtual(yamlPlaybook(body, 'hanging'), { actions: c.actions });
     expect(result.outcome).toBe('unrecovered');
     expect(result.steps.cpu).toMatchObject({ outcome: 'timeout', error: 'no answer within 1m' });
     expect(result.steps.cpu!.endedAt - result.steps.cpu!.startedAt).toBe(60_000);

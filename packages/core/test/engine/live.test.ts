@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemoryStore, InputInvalid, runPlaybook } from '@firstline/core';
+import { ActionError, createMemoryStore, InputInvalid, runPlaybook } from '@firstline/core';
 import type { RunResult, TraceEvent } from '@firstline/core';
 import { createFakeAction, delayed, eventsOf, HANG, hang, runVirtual, sequence } from './support.js';
 import type { FakeBehaviour } from './support.js';
@@ -14,6 +14,8 @@ const PAGE = 'test.oncall.page';
 const probe = (behaviour?: FakeBehaviour) => createFakeAction(PROBE, 'probe', behaviour);
 const fix = (behaviour?: FakeBehaviour) => createFakeAction(FIX, 'remediation', behaviour);
 const page = () => createFakeAction(PAGE, 'notify');
+/** The target's own bad answer: a verdict, so the check fails (and remediates). */
+const unhealthy = () => Promise.reject(new ActionError(PROBE, 'unhealthy', undefined, { verdict: true }));
 /** Ms from the run's start to an event. */
 const offset = (result: RunResult, event: TraceEvent | undefined) => event!.at - result.trace[0]!.at;
 
@@ -157,7 +159,7 @@ describe('cancellation', () => {
 
   it('an abort while a remediation runs aborts its signal and is not retried', async () => {
     const controller = new AbortController();
-    const failing = probe(() => Promise.reject(new Error('unhealthy')));
+    const failing = probe(unhealthy);
     const repair = fix((_input, ctx) => {
       ctx.clock.setTimeout(() => controller.abort(), 5000);
       return hang(ctx.signal);
@@ -201,7 +203,7 @@ describe('cancellation', () => {
   it('an already-aborted signal ends the run cancelled without running anything but notify', async () => {
     const controller = new AbortController();
     controller.abort();
-    const failing = probe(() => Promise.reject(new Error('unhealthy')));
+    const failing = probe(unhealthy);
     const repair = fix();
     const pager = page();
     const { result } = await runVirtual(firstLine, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore, isFirstlineError, REDACTED } from '@firstline/core';
+import { ActionError, createMemoryStore, isFirstlineError, REDACTED } from '@firstline/core';
 import type { Logger, TraceEvent } from '@firstline/core';
 import { createFakeAction, eventsOf, runVirtual } from './support.js';
 
@@ -33,7 +33,12 @@ const playbook = {
 function leakyActions() {
   const probe = createFakeAction('test.api.probe', 'probe', (input, _ctx, index) =>
     index === 0
-      ? Promise.reject(new Error(`401 for ${(input as { auth: string }).auth}`))
+      ? Promise.reject(
+          // The target's answer (a verdict): the check fails, so the run remediates.
+          new ActionError('test.api.probe', `503 for ${(input as { auth: string }).auth}`, undefined, {
+            verdict: true,
+          }),
+        )
       : Promise.resolve({ seen: input }),
   );
   const restart = createFakeAction('test.api.restart', 'remediation', (input, ctx, index) => {
@@ -115,7 +120,10 @@ describe('secret redaction in a live run', () => {
       fields: { step: 'restart', token: REDACTED, encoded: REDACTED },
     });
     const firstProbe = stored?.trace.find((e) => e.type === 'step.end' && e.step === 'health');
-    expect(firstProbe).toMatchObject({ outcome: 'error', error: `401 for Bearer ${REDACTED}` });
+    expect(firstProbe).toMatchObject({
+      outcome: 'fail',
+      error: `test.api.probe: 503 for Bearer ${REDACTED}`,
+    });
   });
 
   it('an expression error quoting the value is redacted too', async () => {

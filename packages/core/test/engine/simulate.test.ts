@@ -116,10 +116,11 @@ describe('simulatePlaybook: scripted outcomes', () => {
     expect(result.durationMs).toBe(d1! + d2!);
   });
 
-  it('a failure not in retry.on is not retried: one call, then remediation', async () => {
+  it('a failure not in retry.on is not retried: one call, and a check that could not run is inconclusive', async () => {
     const result = await simulatePlaybook(await ec2(), { input, outcomes: { url: ['5xx', 'pass'] } });
-    expect(result.outcome).toBe('recovered');
-    expect(result.calls('http.check')).toHaveLength(2);
+    expect(result.outcome).toBe('inconclusive');
+    expect(result.calls('http.check')).toHaveLength(1);
+    expect(result.calls('aws.ec2.reboot')).toHaveLength(0);
     const first = eventsOf(result.trace, 'step.end').find((e) => e.step === 'url');
     expect(first).toMatchObject({ outcome: 'error', attempts: 1 });
   });
@@ -151,14 +152,14 @@ steps:
   });
 
   it("'timeout' on a retried step costs each attempt its timeout plus the delays between", async () => {
-    // cpu: 20s timeout, 3 attempts on timeout; then unrecovered with the check still timing out.
+    // cpu: 20s timeout, 3 attempts on timeout; a check that timed out could not run: inconclusive.
     const result = await simulatePlaybook(await ec2(), { input, outcomes: { cpu: 'timeout' } });
-    expect(result.outcome).toBe('unrecovered');
+    expect(result.outcome).toBe('inconclusive');
     const ends = eventsOf(result.trace, 'attempt.end').filter((e) => e.step === 'cpu');
-    expect(ends).toHaveLength(6);
+    expect(ends).toHaveLength(3);
     expect(ends.every((e) => e.outcome === 'timeout' && e.durationMs === 20_000)).toBe(true);
     const delays = ends.reduce((sum, e) => sum + (e.retryInMs ?? 0), 0);
-    expect(result.durationMs).toBe(6 * 20_000 + delays + 120_000);
+    expect(result.durationMs).toBe(3 * 20_000 + delays);
   });
 
   it('never calls an action’s run, even when real actions are given', async () => {

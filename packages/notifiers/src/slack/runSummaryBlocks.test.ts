@@ -38,6 +38,14 @@ describe('runSummaryBlocks', () => {
     });
   });
 
+  it('marks an inconclusive run (a check could not run, nothing changed) apart from a failure', async () => {
+    const base = await sampleRun();
+    const blocks = runSummaryBlocks({ ...base, outcome: 'inconclusive' });
+    expect((blocks[0] as { text: { text: string } }).text.text).toBe(
+      ':grey_question: first-line: inconclusive',
+    );
+  });
+
   it('escapes mrkdwn, lists errors, and keeps every section within 3,000 characters', async () => {
     const base = await sampleRun();
     const steps: RunResult['steps'] = { ...base.steps };

@@ -28,6 +28,8 @@ const EMOJI: Record<string, string> = {
   error: ':x:',
   timeout: ':hourglass:',
   unrecovered: ':rotating_light:',
+  // A check could not run: nobody knows whether the target is healthy, and nothing was changed.
+  inconclusive: ':grey_question:',
   failed: ':x:',
   timed_out: ':hourglass:',
   skipped: ':fast_forward:',
