@@ -75,7 +75,7 @@ async function perCall(fn: () => Promise<unknown>, ms: number): Promise<number> 
 
 const all = await Promise.all(builds.map(async ([name, core]) => [name, await contenders(core)] as const));
 const samples = new Map<string, number[]>();
-for (const [name, c] of all) for (const fn of Object.values(c)) await perCall(fn, 300);
+for (const [, c] of all) for (const fn of Object.values(c)) await perCall(fn, 300);
 const rounds = 15;
 for (let r = 0; r < rounds; r++)
   for (const [name, c] of all)

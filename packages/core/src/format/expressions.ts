@@ -279,7 +279,15 @@ function collect(node: AstNode | undefined, out: ExpressionReference[]): void {
 }
 
 /** What `run.<field>` exposes to expressions; `inconclusive` is set when a run ends `inconclusive`. */
-export const RUN_FIELDS = ['id', 'startedAt', 'mode', 'playbook', 'outcome', 'deadline', 'inconclusive'] as const;
+export const RUN_FIELDS = [
+  'id',
+  'startedAt',
+  'mode',
+  'playbook',
+  'outcome',
+  'deadline',
+  'inconclusive',
+] as const;
 
 /**
  * Every field a run's `trigger` can have, whatever its kind (the shapes `classifyTrigger` in

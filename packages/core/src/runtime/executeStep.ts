@@ -235,7 +235,9 @@ async function runAttempt(
       services.decide(`${node.id}: ${error}`, node.id);
       return { done: { outcome: 'pass', attempts: attempt, extra: { uncertain: true, error } } };
     }
-    if (sideEffect) await journal({ status: 'started' });
+    // Always one turn before the call, even with nothing to journal: a cancel or deadline sent as the
+    // run starts (an already-aborted signal) reaches the step before it calls anything.
+    await (sideEffect ? journal({ status: 'started' }) : undefined);
     services.emit({
       type: 'attempt.start',
       step: node.id,

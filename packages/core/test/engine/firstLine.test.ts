@@ -362,7 +362,7 @@ describe('first-line form: parallel checks and quorum', () => {
       '{ atLeast: 2 }',
       sequence(delayed(1000, BAD)),
       sequence(delayed(9000, OK)),
-      sequence(delayed(2000, new Error('no route'))),
+      sequence(delayed(2000, BAD)),
     );
     const { result } = await runVirtual(p.playbook, { actions: p.actions });
     expect(result.outcome).toBe('unrecovered');
