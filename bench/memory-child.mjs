@@ -23,7 +23,10 @@ const actions = createActionRegistry(
       description,
       input: {},
       run: async () => {
-        if (id === 'http.check') throw new ActionError(id, 'connection refused', { retryable: false });
+        // A verdict (the target answered badly), so the run remediates and waits; a plain throw would
+        // mean "could not check" and end the run inconclusive before any wait.
+        if (id === 'http.check')
+          throw new ActionError(id, 'connection refused', { retryable: false }, { verdict: true });
         return {};
       },
     }),
@@ -59,11 +62,22 @@ async function startWaiting(n, clock) {
   for (let i = 0; i < n; i++) {
     const controller = new AbortController();
     let onWait;
-    waiting.push(new Promise((resolve) => (onWait = resolve)));
-    const onEvent = (event) => {
-      if (event.type === 'wait.start') onWait();
-    };
-    outcomes.push(runPlaybook(compiled, { input, env, clock, signal: controller.signal, onEvent }));
+    let waited = false;
+    const outcome = runPlaybook(compiled, { input, env, clock, signal: controller.signal, onEvent });
+    // A run that ends before its wait would leave the batch waiting forever: fail loudly instead.
+    waiting.push(
+      new Promise((resolve, reject) => {
+        onWait = resolve;
+        void outcome.then((r) => waited || reject(new Error(`a run ended ${r.outcome} before its wait`)));
+      }),
+    );
+    function onEvent(event) {
+      if (event.type === 'wait.start') {
+        waited = true;
+        onWait();
+      }
+    }
+    outcomes.push(outcome);
     controllers.push(controller);
   }
   await Promise.all(waiting);

@@ -3,12 +3,10 @@ import type { ActionRegistry } from '../actions/registry.js';
 import type { Clock, Logger } from '../actions/types.js';
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import { createLifecycle } from './execute/lifecycle.js';
-import type { RunLifecycle } from './execute/lifecycle.js';
 import { passLockGate } from './execute/lockGate.js';
-import { createRecordWriter } from './execute/recordWriter.js';
-import type { RecordWriter } from './execute/recordWriter.js';
-import { createTraceSink } from './execute/traceSink.js';
-import type { TraceSink } from './execute/traceSink.js';
+import { RecordWriter } from './execute/recordWriter.js';
+import { RunServiceSet } from './execute/runServices.js';
+import { TraceSink } from './execute/traceSink.js';
 import { finishRun, handBack, storedSteps } from './execute/finishRun.js';
 import type { RunEnd, RunExecution } from './execute/finishRun.js';
 import { machineFor } from './machines.js';
@@ -17,8 +15,7 @@ import type { Redactor } from './redact.js';
 import { skipMessage } from './safety.js';
 import type { RunBudget } from './safety.js';
 import { bindServices } from './services.js';
-import type { RunServices, ScriptPlayer } from './services.js';
-import { createStepRecorder } from './stepRecorder.js';
+import type { ScriptPlayer } from './services.js';
 import type { RunContext, RunRecord, RunStore, StepRecord, TraceListener } from './types.js';
 
 export type { RunExecution } from './execute/finishRun.js';
@@ -65,14 +62,14 @@ export const DEFAULT_SUSPEND_GRACE_MS = 10_000;
 export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   const { compiled, record, clock, store, strategy } = setup;
   const resumed = setup.context === undefined;
-  const sink = createTraceSink(record.trace, clock, setup.redactor, setup.onEvent);
-  const writer = createRecordWriter(record, store, clock, setup.redactor);
+  const sink = new TraceSink(record.trace, clock, setup.redactor, setup.onEvent);
+  const writer = new RecordWriter(record, store, clock, setup.redactor);
   const machine = machineFor(compiled, strategy);
   const actor = resumed
     ? createActor(machine, { snapshot: record.snapshot as never })
     : createActor(machine, { input: setup.context! });
   const canSuspend = store !== undefined && strategy.handsBack;
-  const services = runServices(setup, sink, writer, () => lifecycle);
+  const services = runServices(setup, sink, writer, () => lifecycle.sideEffect());
   const lifecycle = createLifecycle({
     actor,
     record,
@@ -91,16 +88,17 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   const context = resumed
     ? (record.snapshot as { context?: RunContext } | undefined)?.context
     : setup.context;
-  const end: RunEnd = {
+  // Built when the run ends, not held by a run while it waits.
+  const endOf = (): RunEnd => ({
     record,
     store,
     writer,
     clock,
     redactor: setup.redactor,
-    emit: sink.emit,
+    sink,
     runStart: context?.run.startedAt ?? clock.now(),
     ...(setup.calls && { calls: setup.calls }),
-  };
+  });
   if (resumed) sink.emit({ type: 'run.resume', runId: record.runId });
   else
     sink.emit({
@@ -133,11 +131,11 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
       ...(canSuspend && setup.suspend && { suspend: setup.suspend }),
       ...(canSuspend && setup.suspendBefore !== undefined && { until: setup.suspendBefore }),
     });
-    if ('handBack' in gate) return handBack(end, { reason: 'signal' }, storedSteps(record));
+    if ('handBack' in gate) return handBack(endOf(), { reason: 'signal' }, storedSteps(record));
     if ('skip' in gate) {
       services.decide(skipMessage(gate.skip, clock));
       record.skipped = gate.skip;
-      return finishRun(end, 'skipped', storedSteps(record));
+      return finishRun(endOf(), 'skipped', storedSteps(record));
     }
     record.lock = { key: setup.lockKey, expiresAt: gate.expiresAt! };
   }
@@ -145,7 +143,7 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   const settlement = await lifecycle.run();
   const last = actor.getSnapshot().context as RunContext;
   const steps: Record<string, StepRecord> = settlement.output?.steps ?? last.steps;
-  if (settlement.suspended) return handBack(end, settlement.suspended, steps);
+  if (settlement.suspended) return handBack(endOf(), settlement.suspended, steps);
   const crashed = settlement.crash !== undefined;
   if (crashed)
     sink.emit({
@@ -164,7 +162,7 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   if (store) record.snapshot = actor.getPersistedSnapshot();
   if (services.skip) record.skipped = services.skip;
   const outcome = crashed ? 'failed' : (settlement.output?.outcome ?? last.outcome ?? 'failed');
-  return finishRun(end, outcome, steps);
+  return finishRun(endOf(), outcome, steps);
 }
 
 /** The services every step actor of the run shares: built from the run's parts, once per run. */
@@ -172,36 +170,27 @@ function runServices(
   setup: RunSetup,
   sink: TraceSink,
   writer: RecordWriter,
-  lifecycle: () => RunLifecycle,
-): RunServices {
-  const { record, clock, redactor, store, strategy } = setup;
-  const steps = createStepRecorder(clock, sink.emit);
-  return {
+  sideEffect: () => () => void,
+): RunServiceSet {
+  const { record, strategy } = setup;
+  return new RunServiceSet({
     runId: record.runId,
     strategy,
     ir: setup.compiled.ir,
     playbookName: setup.compiled.name,
     registry: setup.registry,
-    clock,
+    clock: setup.clock,
     random: setup.random,
     secrets: setup.secrets,
-    redactor,
+    redactor: setup.redactor,
     logger: setup.logger,
     journal: record.journal,
-    steps,
-    timedOut: false,
-    emit: sink.emit,
-    now: () => clock.now(),
-    decide: (message, step) => sink.emit({ type: 'decision', ...(step !== undefined && { step }), message }),
-    endStep: (ending) => steps.end(ending),
-    describeError: (error) => redactor.error(error),
-    record: (entry) => writer.journal(entry),
-    sideEffect: () => lifecycle().sideEffect(),
-    ...(store?.claim && { claim: (key: string) => writer.io(() => store.claim!(record.runId, key)) }),
+    sink,
+    writer,
+    store: setup.store,
     budgets: strategy.enforcesSafety ? (setup.budgets ?? []) : [],
-    ...(store?.spend &&
-      strategy.enforcesSafety && { spend: (key, use) => writer.io(() => store.spend!(key, use)) }),
+    sideEffect,
     ...(setup.calls && { calls: setup.calls }),
     ...(setup.script && { script: setup.script }),
-  };
+  });
 }

@@ -1,8 +1,8 @@
 import type { Clock } from '../../actions/types.js';
 import type { Redactor } from '../redact.js';
-import type { DistributiveOmit } from '../services.js';
-import type { RunContext, RunRecord, RunResult, RunStore, StepRecord, TraceEvent } from '../types.js';
+import type { RunContext, RunRecord, RunResult, RunStore, StepRecord } from '../types.js';
 import type { RecordWriter } from './recordWriter.js';
+import type { TraceSink } from './traceSink.js';
 
 /** What a simulation adds to a run's result: the inputs each action would have received. */
 export interface RunExecution extends RunResult {
@@ -17,7 +17,7 @@ export interface RunEnd {
   writer: RecordWriter;
   clock: Clock;
   redactor: Redactor;
-  emit: (event: DistributiveOmit<TraceEvent, 'seq' | 'at'>) => void;
+  sink: TraceSink;
   /** Clock time the run started (a resumed run: when it first started). */
   runStart: number;
   calls?: Map<string, unknown[]>;
@@ -30,7 +30,7 @@ export async function finishRun(
   steps: Record<string, StepRecord>,
 ): Promise<RunExecution> {
   const { record, store, writer } = end;
-  end.emit({ type: 'run.end', outcome, durationMs: end.clock.now() - end.runStart });
+  end.sink.emit({ type: 'run.end', outcome, durationMs: end.clock.now() - end.runStart });
   record.status = 'done';
   record.outcome = outcome;
   record.deadlines.wake = undefined;
@@ -45,7 +45,7 @@ export async function finishRun(
           failure ??= error;
         });
     if (failure !== undefined)
-      end.emit({
+      end.sink.emit({
         type: 'log',
         level: 'warn',
         message: `the run store failed: ${end.redactor.error(failure)}`,
@@ -60,7 +60,7 @@ export async function handBack(
   how: NonNullable<RunResult['suspended']>,
   steps: Record<string, StepRecord>,
 ): Promise<RunExecution> {
-  end.emit({ type: 'run.suspend', ...how });
+  end.sink.emit({ type: 'run.suspend', ...how });
   await end.writer.settled();
   await end.writer.save();
   return resultOf(end, 'suspended', steps, { suspended: how });

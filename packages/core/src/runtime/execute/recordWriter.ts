@@ -5,62 +5,60 @@ import type { JournalEntry, RunRecord, RunStore } from '../types.js';
 /**
  * Keeps a run's record in its store: writes in order, one at a time, the journal's write-ahead entries
  * included. It also counts the real I/O in flight, so a virtual clock never jumps ahead of a store write.
+ * Without a store every call is a no-op that resolves at once.
  */
-export interface RecordWriter {
-  /** Stores the record as it is now (after the writes before it); rejects if this write fails. */
-  save(): Promise<void>;
-  /** Resolves when every write asked for so far has ended (failed ones included). */
-  settled(): Promise<void>;
-  /** Appends a (redacted) journal entry and resolves once it is stored: before the side effect starts. */
-  journal(entry: JournalEntry): Promise<void>;
-  /** Runs real I/O against the store, counted as in flight. */
-  io<T>(work: () => Promise<T>): Promise<T>;
-  /** Adds to (or takes from) the I/O in flight, for work that counts itself (a lock being queued for). */
-  track(delta: number): void;
-  /** True while store I/O is in flight. */
-  busy(): boolean;
+export class RecordWriter {
   /** The first store failure of a write nobody awaited, reported when the run ends. */
-  readonly failure: unknown;
-}
+  failure: unknown;
+  private chain: Promise<void> = Promise.resolve();
+  private inFlight = 0;
 
-/** A writer for `record`; without a store every call is a no-op that resolves at once. */
-export function createRecordWriter(
-  record: RunRecord,
-  store: RunStore | undefined,
-  clock: Clock,
-  redactor: Redactor,
-): RecordWriter {
-  let chain: Promise<void> = Promise.resolve();
-  let failure: unknown;
-  let inFlight = 0;
-  const writer: RecordWriter = {
-    save() {
-      if (!store) return Promise.resolve();
-      record.updatedAt = clock.now();
-      inFlight++;
-      const next = chain.then(() => store.save(record)).finally(() => inFlight--);
-      chain = next.catch((error: unknown) => {
-        failure ??= error;
-      });
-      return next;
-    },
-    settled: () => chain,
-    async journal(entry) {
-      record.journal.push(redactor.active ? redactor.value(entry) : entry);
-      // Write-ahead: the entry is stored before the side effect starts, or the step fails.
-      if (store) await writer.save();
-    },
-    io(work) {
-      inFlight++;
-      return work().finally(() => inFlight--);
-    },
-    track(delta) {
-      inFlight += delta;
-    },
-    busy: () => inFlight > 0,
-    get failure() {
-      return failure;
-    },
-  };
-  return writer;
+  /** A writer for `record`. */
+  constructor(
+    private readonly record: RunRecord,
+    private readonly store: RunStore | undefined,
+    private readonly clock: Clock,
+    private readonly redactor: Redactor,
+  ) {}
+
+  /** Stores the record as it is now (after the writes before it); rejects if this write fails. */
+  save(): Promise<void> {
+    const { store, record } = this;
+    if (!store) return Promise.resolve();
+    record.updatedAt = this.clock.now();
+    this.inFlight++;
+    const next = this.chain.then(() => store.save(record)).finally(() => this.inFlight--);
+    this.chain = next.catch((error: unknown) => {
+      this.failure ??= error;
+    });
+    return next;
+  }
+
+  /** Resolves when every write asked for so far has ended (failed ones included). */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
+  /** Appends a (redacted) journal entry and resolves once it is stored: before the side effect starts. */
+  async journal(entry: JournalEntry): Promise<void> {
+    this.record.journal.push(this.redactor.active ? this.redactor.value(entry) : entry);
+    // Write-ahead: the entry is stored before the side effect starts, or the step fails.
+    if (this.store) await this.save();
+  }
+
+  /** Runs real I/O against the store, counted as in flight. */
+  io<T>(work: () => Promise<T>): Promise<T> {
+    this.inFlight++;
+    return work().finally(() => this.inFlight--);
+  }
+
+  /** Adds to (or takes from) the I/O in flight, for work that counts itself (a lock being queued for). */
+  track(delta: number): void {
+    this.inFlight += delta;
+  }
+
+  /** True while store I/O is in flight. */
+  busy(): boolean {
+    return this.inFlight > 0;
+  }
 }

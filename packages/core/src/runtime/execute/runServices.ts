@@ -1,0 +1,140 @@
+import type { ActionRegistry } from '../../actions/registry.js';
+import type { Clock, Logger } from '../../actions/types.js';
+import type { PlaybookIR } from '../../compile/ir.js';
+import type { ModeStrategy } from '../modes.js';
+import type { Redactor } from '../redact.js';
+import type { RunBudget } from '../safety.js';
+import type { DistributiveOmit, RunServices, ScriptPlayer } from '../services.js';
+import { StepRecorder } from '../stepRecorder.js';
+import type { StepEnding } from '../stepRecorder.js';
+import type {
+  BudgetResult,
+  BudgetUse,
+  JournalEntry,
+  RunStore,
+  SkipReason,
+  StepRecord,
+  TraceEvent,
+} from '../types.js';
+import type { RecordWriter } from './recordWriter.js';
+import type { TraceSink } from './traceSink.js';
+
+/** The parts of a run its services are built from. */
+export interface RunServiceParts {
+  runId: string;
+  strategy: ModeStrategy;
+  ir: PlaybookIR;
+  playbookName: string;
+  registry: ActionRegistry;
+  clock: Clock;
+  random: () => number;
+  secrets: Record<string, string>;
+  redactor: Redactor;
+  logger: Logger;
+  journal: JournalEntry[];
+  sink: TraceSink;
+  writer: RecordWriter;
+  store: RunStore | undefined;
+  budgets: readonly RunBudget[];
+  /** Brackets a side effect in flight (the run's lifecycle, made after the services). */
+  sideEffect: () => () => void;
+  calls?: Map<string, unknown[]>;
+  script?: ScriptPlayer;
+}
+
+/**
+ * The services every step actor of one run shares, built once per run. A class so that a waiting run
+ * holds one object and its methods live on the prototype: per-run closures were most of what the
+ * split run core added to each waiting run's memory.
+ */
+export class RunServiceSet implements RunServices {
+  readonly runId: string;
+  readonly strategy: ModeStrategy;
+  readonly ir: PlaybookIR;
+  readonly playbookName: string;
+  readonly registry: ActionRegistry;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly redactor: Redactor;
+  readonly logger: Logger;
+  readonly journal: JournalEntry[];
+  readonly steps: StepRecorder;
+  readonly budgets: readonly RunBudget[];
+  /** See RunServices.timedOut. */
+  timedOut = false;
+  /** See RunServices.skip. */
+  declare skip?: SkipReason;
+  /** See RunServices.calls. */
+  declare calls?: Map<string, unknown[]>;
+  /** See RunServices.script. */
+  declare script?: ScriptPlayer;
+  /** See RunServices.claim: only with a store that claims. */
+  declare claim?: (key: string) => Promise<boolean>;
+  /** See RunServices.spend: only with a store that keeps budgets, in a mode that enforces them. */
+  declare spend?: (key: string, use: BudgetUse) => Promise<BudgetResult>;
+  private readonly sink: TraceSink;
+  private readonly writer: RecordWriter;
+  private readonly bracket: () => () => void;
+
+  /** Services over the run's parts. */
+  constructor(parts: RunServiceParts) {
+    this.runId = parts.runId;
+    this.strategy = parts.strategy;
+    this.ir = parts.ir;
+    this.playbookName = parts.playbookName;
+    this.registry = parts.registry;
+    this.clock = parts.clock;
+    this.random = parts.random;
+    this.secrets = parts.secrets;
+    this.redactor = parts.redactor;
+    this.logger = parts.logger;
+    this.journal = parts.journal;
+    this.sink = parts.sink;
+    this.writer = parts.writer;
+    this.bracket = parts.sideEffect;
+    this.steps = new StepRecorder(parts.clock, parts.sink);
+    this.budgets = parts.budgets;
+    if (parts.calls) this.calls = parts.calls;
+    if (parts.script) this.script = parts.script;
+    const { store, writer, runId } = parts;
+    if (store?.claim) this.claim = (key) => writer.io(() => store.claim!(runId, key));
+    if (store?.spend && parts.strategy.enforcesSafety)
+      this.spend = (key, use) => writer.io(() => store.spend!(key, use));
+  }
+
+  /** Appends a (redacted) event to the trace and streams it. */
+  emit(event: DistributiveOmit<TraceEvent, 'seq' | 'at'>): void {
+    this.sink.emit(event);
+  }
+
+  /** The run's clock reading. */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** Records a decision in the trace. */
+  decide(message: string, step?: string): void {
+    this.sink.emit({ type: 'decision', ...(step !== undefined && { step }), message });
+  }
+
+  /** Ends a step cut short by the machine. */
+  endStep(ending: StepEnding): StepRecord {
+    return this.steps.end(ending);
+  }
+
+  /** An error as text, secrets taken out. */
+  describeError(error: unknown): string {
+    return this.redactor.error(error);
+  }
+
+  /** Records a side effect in the journal; resolves once it is stored. */
+  record(entry: JournalEntry): Promise<void> {
+    return this.writer.journal(entry);
+  }
+
+  /** Brackets a side effect in flight (see RunServices.sideEffect). */
+  sideEffect(): () => void {
+    return this.bracket();
+  }
+}
