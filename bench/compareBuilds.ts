@@ -1,6 +1,7 @@
 // Two builds of @firstline/core side by side in one process, interleaved round by round: the engine
 // figures a change to the run core must not make worse. Usage (after building both):
-//   pnpm bench:compare <other packages/core/dist directory>
+//   pnpm bench:compare <other packages/core/dist directory> [playbook]
+// (pass the baseline's own copy of ec2-first-line.yaml when the current one uses keys it predates)
 // e.g. a worktree of the commit before the change: `git worktree add /tmp/base <rev>`, then in it
 // `pnpm install --offline --frozen-lockfile && pnpm --filter @firstline/core build`.
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,7 +22,8 @@ const builds: Array<[string, CoreApi]> = [
   ['baseline', await load(baseDir)],
 ];
 
-const EC2 = fileURLToPath(new URL('../examples/playbooks/ec2-first-line.yaml', import.meta.url));
+const EC2 =
+  process.argv[3] ?? fileURLToPath(new URL('../examples/playbooks/ec2-first-line.yaml', import.meta.url));
 const input = { instanceId: 'i-0abc1234', url: 'https://example.test/health', healthCheckId: 'fake-hc-1' };
 const ids = [
   ['http.check', 'probe'],
