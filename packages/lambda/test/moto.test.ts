@@ -35,8 +35,8 @@ describe.skipIf(!endpoint)(
   { timeout: 30_000 },
   () => {
     const ec2 = new EC2Client(sdkConfig(endpoint));
-    const opened: Array<() => void> = [];
-    afterEach(() => opened.splice(0).forEach((close) => close()));
+    const opened: Array<() => Promise<void>> = [];
+    afterEach(() => Promise.all(opened.splice(0).map((close) => close())));
     afterAll(() => ec2.destroy());
 
     /** A fresh table, an instance whose health tag says `bad`, and a handler as a Lambda module builds it. */

@@ -37,7 +37,7 @@ export function motoHandler(options: {
   notifications: unknown[];
   dynamo: DynamoDBClient;
   /** Closes the clients' connections, so a process can end. */
-  close: () => void;
+  close: () => Promise<void>;
 } {
   const dynamo = new DynamoDBClient(sdkConfig(options.endpoint));
   const notify = recordingNotify();
@@ -52,9 +52,9 @@ export function motoHandler(options: {
     logger: options.logger,
     ...(options.scheduleWake && { scheduleWake: options.scheduleWake }),
   });
-  const close = () => {
+  const close = async () => {
     dynamo.destroy();
-    clients.ec2(REGION).destroy();
+    (await clients.ec2(REGION)).destroy();
   };
   return { handler, reboots: calls, notifications: notify.received, dynamo, close };
 }

@@ -19,4 +19,4 @@ const { handler, reboots, notifications, close } = motoHandler({ endpoint, table
 
 const result = await handler(fixture('scheduled-event.json'), lambdaContext(30_000));
 process.stdout.write(JSON.stringify({ result, reboots: reboots(), notifications, errors, pid: process.pid }));
-close();
+await close();

@@ -1,4 +1,3 @@
-import { DescribeAutoScalingInstancesCommand, SetInstanceHealthCommand } from '@aws-sdk/client-auto-scaling';
 import type { AutoScalingInstanceDetails } from '@aws-sdk/client-auto-scaling';
 import { ActionError, defineAction } from '@firstline/core';
 import type { ActionContext, ActionDefinition } from '@firstline/core';
@@ -6,6 +5,7 @@ import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
 import { allow, arnScope } from '../iam/arn.js';
 import { instanceIdSchema, regionSchema } from '../schemas.js';
+import { autoScalingSdk } from '../clients/sdk.js';
 
 /** Input of `aws.autoscaling.setInstanceHealth`. */
 export interface AutoscalingSetInstanceHealthInput {
@@ -72,7 +72,8 @@ export function autoscalingSetInstanceHealthAction(
         throw new ActionError(ID, `${input.instanceId} is not in any Auto Scaling group in ${region}`, {
           retryable: false,
         });
-      const autoScaling = aws.autoScaling(region);
+      const autoScaling = await aws.autoScaling(region);
+      const { SetInstanceHealthCommand } = await autoScalingSdk();
       await callAws(
         ID,
         'autoscaling:SetInstanceHealth',
@@ -136,7 +137,8 @@ async function findMember(
   instanceId: string,
   ctx: ActionContext,
 ): Promise<AutoScalingInstanceDetails | undefined> {
-  const autoScaling = aws.autoScaling(region);
+  const autoScaling = await aws.autoScaling(region);
+  const { DescribeAutoScalingInstancesCommand } = await autoScalingSdk();
   const out = await callAws(
     ID,
     'autoscaling:DescribeAutoScalingInstances',

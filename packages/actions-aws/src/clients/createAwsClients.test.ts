@@ -21,26 +21,26 @@ describe('createAwsClients', () => {
 
   it('creates one client per service and region, and reuses it', async () => {
     const aws = createAwsClients({ env: {}, maxAttempts: 2 });
-    const east = aws.ec2('us-east-1');
-    expect(aws.ec2('us-east-1')).toBe(east);
-    expect(aws.ec2('eu-west-1')).not.toBe(east);
+    const east = await aws.ec2('us-east-1');
+    expect(await aws.ec2('us-east-1')).toBe(east);
+    expect(await aws.ec2('eu-west-1')).not.toBe(east);
     expect(await east.config.region()).toBe('us-east-1');
     expect(await east.config.maxAttempts()).toBe(2);
     expect(east.config.retryMode).toBe('adaptive');
     // Route 53 is global: one client, in us-east-1.
-    expect(await aws.route53().config.region()).toBe('us-east-1');
+    expect(await (await aws.route53()).config.region()).toBe('us-east-1');
   });
 
-  it('uses injected clients: one instance for every region, or a function per region', () => {
+  it('uses injected clients: one instance for every region, or a function per region', async () => {
     const shared = new EC2Client({ region: 'us-east-1' });
-    expect(createAwsClients({ clients: { ec2: shared } }).ec2('eu-west-1')).toBe(shared);
+    expect(await createAwsClients({ clients: { ec2: shared } }).ec2('eu-west-1')).toBe(shared);
     const built: string[] = [];
     const aws = createAwsClients({
       clients: { ec2: (region) => (built.push(region), new EC2Client({ region })) },
     });
-    aws.ec2('eu-west-1');
-    aws.ec2('eu-west-1');
-    aws.ec2('us-west-2');
+    await aws.ec2('eu-west-1');
+    await aws.ec2('eu-west-1');
+    await aws.ec2('us-west-2');
     expect(built).toEqual(['eu-west-1', 'us-west-2']);
   });
 });

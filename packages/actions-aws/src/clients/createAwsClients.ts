@@ -1,11 +1,11 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import type { EC2ClientConfig } from '@aws-sdk/client-ec2';
-import { Route53Client } from '@aws-sdk/client-route-53';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { EC2Client, EC2ClientConfig } from '@aws-sdk/client-ec2';
+import type { Route53Client } from '@aws-sdk/client-route-53';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ActionError } from '@firstline/core';
+import { autoScalingSdk, cloudWatchSdk, ec2Sdk, route53Sdk, secretsManagerSdk, ssmSdk } from './sdk.js';
 import type { CallPolicy } from './toActionError.js';
 
 /** Credentials for the AWS clients: fixed keys or a provider; the SDK's default chain when absent. */
@@ -56,7 +56,10 @@ export interface AwsOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** The AWS clients of one factory call: built lazily, once per (service, region), then reused. */
+/**
+ * The AWS clients of one factory call: built lazily, once per (service, region), then reused. Each
+ * getter is async because the SDK module itself is imported on first use (see `sdk.ts`).
+ */
 export interface AwsClients {
   /** The options the clients were made from. */
   readonly options: AwsOptions;
@@ -72,17 +75,17 @@ export interface AwsClients {
    */
   policy(calls?: 'once'): CallPolicy;
   /** The EC2 client for `region`; `once`: one that never retries (for RebootInstances). */
-  ec2(region: string, once?: 'once'): EC2Client;
+  ec2(region: string, once?: 'once'): Promise<EC2Client>;
   /** The Route 53 client (us-east-1: Route 53's control plane is global). */
-  route53(): Route53Client;
+  route53(): Promise<Route53Client>;
   /** The SSM client for `region`; `once`: one that never retries (for SendCommand). */
-  ssm(region: string, once?: 'once'): SSMClient;
+  ssm(region: string, once?: 'once'): Promise<SSMClient>;
   /** The CloudWatch client for `region`. */
-  cloudWatch(region: string): CloudWatchClient;
+  cloudWatch(region: string): Promise<CloudWatchClient>;
   /** The Auto Scaling client for `region`. */
-  autoScaling(region: string): AutoScalingClient;
+  autoScaling(region: string): Promise<AutoScalingClient>;
   /** The Secrets Manager client for `region`. */
-  secretsManager(region: string): SecretsManagerClient;
+  secretsManager(region: string): Promise<SecretsManagerClient>;
 }
 
 /** The region Route 53's API lives in. */
@@ -151,12 +154,29 @@ export function createAwsClients(options: AwsOptions = {}): AwsClients {
     },
     sdkRetries,
     policy: (calls) => (calls === 'once' ? { once: true } : { sdkRetried: sdkRetries }),
-    ec2: (region, once) => client('ec2', region, (config) => new EC2Client(config), once),
-    route53: () => client('route53', ROUTE53_REGION, (config) => new Route53Client(config)),
-    ssm: (region, once) => client('ssm', region, (config) => new SSMClient(config), once),
-    cloudWatch: (region) => client('cloudWatch', region, (config) => new CloudWatchClient(config)),
-    autoScaling: (region) => client('autoScaling', region, (config) => new AutoScalingClient(config)),
-    secretsManager: (region) =>
-      client('secretsManager', region, (config) => new SecretsManagerClient(config)),
+    async ec2(region, once) {
+      const { EC2Client } = await ec2Sdk();
+      return client('ec2', region, (config) => new EC2Client(config), once);
+    },
+    async route53() {
+      const { Route53Client } = await route53Sdk();
+      return client('route53', ROUTE53_REGION, (config) => new Route53Client(config));
+    },
+    async ssm(region, once) {
+      const { SSMClient } = await ssmSdk();
+      return client('ssm', region, (config) => new SSMClient(config), once);
+    },
+    async cloudWatch(region) {
+      const { CloudWatchClient } = await cloudWatchSdk();
+      return client('cloudWatch', region, (config) => new CloudWatchClient(config));
+    },
+    async autoScaling(region) {
+      const { AutoScalingClient } = await autoScalingSdk();
+      return client('autoScaling', region, (config) => new AutoScalingClient(config));
+    },
+    async secretsManager(region) {
+      const { SecretsManagerClient } = await secretsManagerSdk();
+      return client('secretsManager', region, (config) => new SecretsManagerClient(config));
+    },
   };
 }

@@ -1,4 +1,3 @@
-import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import type { StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { ActionError, defineAction, parseDuration } from '@firstline/core';
 import type { ActionDefinition } from '@firstline/core';
@@ -6,6 +5,7 @@ import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
 import { allow } from '../iam/arn.js';
 import { durationSchema, regionSchema, stringMapSchema } from '../schemas.js';
+import { cloudWatchSdk } from '../clients/sdk.js';
 
 /** Input of `aws.cloudwatch.metric`. */
 export interface CloudwatchMetricInput {
@@ -83,7 +83,8 @@ export function cloudwatchMetricAction(
       },
     },
     async run(input, ctx) {
-      const cloudWatch = aws.cloudWatch(aws.requireRegion(ID, input.region));
+      const cloudWatch = await aws.cloudWatch(aws.requireRegion(ID, input.region));
+      const { GetMetricDataCommand } = await cloudWatchSdk();
       const periodSeconds = periodOf(input.period ?? '1m');
       const windowMs = input.window
         ? durationMs(input.window, 'window')

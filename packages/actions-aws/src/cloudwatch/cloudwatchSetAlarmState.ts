@@ -1,4 +1,3 @@
-import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { defineAction } from '@firstline/core';
 import type { ActionDefinition } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
@@ -7,6 +6,7 @@ import { allow, arnScope } from '../iam/arn.js';
 import { regionSchema } from '../schemas.js';
 import { alarmArn, describeAlarm } from './describeAlarm.js';
 import type { AlarmStateValue } from './describeAlarm.js';
+import { cloudWatchSdk } from '../clients/sdk.js';
 
 /** Input of `aws.cloudwatch.setAlarmState`. */
 export interface CloudwatchSetAlarmStateInput {
@@ -59,7 +59,8 @@ export function cloudwatchSetAlarmStateAction(
       properties: { alarmName: { type: 'string' }, state: { enum: ['OK', 'ALARM', 'INSUFFICIENT_DATA'] } },
     },
     async run(input, ctx) {
-      const cloudWatch = aws.cloudWatch(aws.requireRegion(ID, input.region));
+      const cloudWatch = await aws.cloudWatch(aws.requireRegion(ID, input.region));
+      const { SetAlarmStateCommand } = await cloudWatchSdk();
       await callAws(
         ID,
         'cloudwatch:SetAlarmState',

@@ -1,9 +1,9 @@
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import type { CompositeAlarm, MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { ActionContext } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
 import type { ArnScope } from '../iam/arn.js';
+import { cloudWatchSdk } from '../clients/sdk.js';
 
 /** The state an alarm can be in. */
 export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
@@ -16,7 +16,8 @@ export async function describeAlarm(
   alarmName: string,
   ctx: ActionContext,
 ): Promise<MetricAlarm | CompositeAlarm | undefined> {
-  const cloudWatch = aws.cloudWatch(region);
+  const cloudWatch = await aws.cloudWatch(region);
+  const { DescribeAlarmsCommand } = await cloudWatchSdk();
   const out = await callAws(
     actionId,
     'cloudwatch:DescribeAlarms',

@@ -1,4 +1,3 @@
-import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import type { Filter, Instance } from '@aws-sdk/client-ec2';
 import { defineAction } from '@firstline/core';
 import type { ActionDefinition } from '@firstline/core';
@@ -6,6 +5,7 @@ import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
 import { allow } from '../iam/arn.js';
 import { instanceIdsSchema, instanceStateSchema, regionSchema, stringMapSchema } from '../schemas.js';
+import { ec2Sdk } from '../clients/sdk.js';
 
 /** An EC2 instance state name. */
 export type InstanceStateName =
@@ -103,7 +103,8 @@ export function ec2DescribeAction(aws: AwsClients): ActionDefinition<Ec2Describe
       },
     },
     async run(input, ctx) {
-      const ec2 = aws.ec2(aws.requireRegion(ID, input.region));
+      const ec2 = await aws.ec2(aws.requireRegion(ID, input.region));
+      const { DescribeInstancesCommand } = await ec2Sdk();
       const filters = describeFilters(input);
       const limit = input.limit ?? DEFAULT_LIMIT;
       const instances: Ec2InstanceSummary[] = [];

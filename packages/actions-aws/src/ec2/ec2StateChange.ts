@@ -1,4 +1,3 @@
-import { RebootInstancesCommand, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import type { InstanceStateChange } from '@aws-sdk/client-ec2';
 import { defineAction } from '@firstline/core';
 import type { ActionContext, ActionDefinition, JSONSchema, Plan } from '@firstline/core';
@@ -8,6 +7,7 @@ import { allow, arnScope, instanceArn } from '../iam/arn.js';
 import { instanceIdsSchema, regionSchema, stateChangeSchema } from '../schemas.js';
 import type { InstanceStateName } from './ec2Describe.js';
 import { dryRunPreflight, withPreflight } from './dryRunPreflight.js';
+import { ec2Sdk } from '../clients/sdk.js';
 
 /** Input of `aws.ec2.reboot` and `aws.ec2.start`. */
 export interface Ec2InstancesInput {
@@ -112,7 +112,8 @@ export function ec2RebootAction(aws: AwsClients): ActionDefinition<Ec2InstancesI
       properties: { rebooted: { type: 'array', items: { type: 'string' } } },
     },
     async send(aws, input, ctx, dryRun) {
-      const ec2 = aws.ec2(aws.requireRegion(REBOOT, input.region), 'once');
+      const ec2 = await aws.ec2(aws.requireRegion(REBOOT, input.region), 'once');
+      const { RebootInstancesCommand } = await ec2Sdk();
       await callAws(
         REBOOT,
         'ec2:RebootInstances',
@@ -152,7 +153,8 @@ export function ec2StopAction(aws: AwsClients): ActionDefinition<Ec2StopInput, E
     },
     output: stateChangeOutput,
     async send(aws, input, ctx, dryRun) {
-      const ec2 = aws.ec2(aws.requireRegion(STOP, input.region));
+      const ec2 = await aws.ec2(aws.requireRegion(STOP, input.region));
+      const { StopInstancesCommand } = await ec2Sdk();
       const out = await callAws(
         STOP,
         'ec2:StopInstances',
@@ -183,7 +185,8 @@ export function ec2StartAction(aws: AwsClients): ActionDefinition<Ec2InstancesIn
     idempotent: true,
     output: stateChangeOutput,
     async send(aws, input, ctx, dryRun) {
-      const ec2 = aws.ec2(aws.requireRegion(START, input.region));
+      const ec2 = await aws.ec2(aws.requireRegion(START, input.region));
+      const { StartInstancesCommand } = await ec2Sdk();
       const out = await callAws(
         START,
         'ec2:StartInstances',

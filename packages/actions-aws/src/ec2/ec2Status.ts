@@ -1,4 +1,3 @@
-import { DescribeInstanceStatusCommand } from '@aws-sdk/client-ec2';
 import type { InstanceStatus } from '@aws-sdk/client-ec2';
 import { ActionError, defineAction } from '@firstline/core';
 import type { ActionDefinition } from '@firstline/core';
@@ -8,6 +7,7 @@ import { verdictError } from '../clients/toActionError.js';
 import { allow } from '../iam/arn.js';
 import { instanceIdSchema, instanceStateSchema, reachabilitySchema, regionSchema } from '../schemas.js';
 import type { InstanceStateName } from './ec2Describe.js';
+import { ec2Sdk } from '../clients/sdk.js';
 
 /** A reachability check's status. */
 export type Reachability = 'ok' | 'impaired' | 'initializing' | 'insufficient-data' | 'not-applicable';
@@ -83,7 +83,8 @@ export function ec2StatusAction(aws: AwsClients): ActionDefinition<Ec2StatusInpu
       },
     },
     async run(input, ctx) {
-      const ec2 = aws.ec2(aws.requireRegion(ID, input.region));
+      const ec2 = await aws.ec2(aws.requireRegion(ID, input.region));
+      const { DescribeInstanceStatusCommand } = await ec2Sdk();
       const out = await callAws(
         ID,
         'ec2:DescribeInstanceStatus',

@@ -1,4 +1,3 @@
-import { DescribeInstancesCommand, DescribeInstanceStatusCommand } from '@aws-sdk/client-ec2';
 import { ActionError, defineAction, parseDuration } from '@firstline/core';
 import type { ActionContext, ActionDefinition } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
@@ -7,6 +6,7 @@ import { classifyAwsError, verdictError } from '../clients/toActionError.js';
 import { pause } from '../clock.js';
 import { allow } from '../iam/arn.js';
 import { durationSchema, instanceIdsSchema, regionSchema } from '../schemas.js';
+import { ec2Sdk } from '../clients/sdk.js';
 
 /** What `aws.ec2.waitFor` waits for: an instance state, or both status checks passing. */
 export type WaitTarget = 'running' | 'stopped' | 'status-ok';
@@ -114,7 +114,8 @@ export function ec2WaitForAction(aws: AwsClients): ActionDefinition<Ec2WaitForIn
 }
 
 async function check(aws: AwsClients, input: Ec2WaitForInput, ctx: ActionContext): Promise<Verdict> {
-  const ec2 = aws.ec2(aws.requireRegion(ID, input.region));
+  const ec2 = await aws.ec2(aws.requireRegion(ID, input.region));
+  const { DescribeInstancesCommand, DescribeInstanceStatusCommand } = await ec2Sdk();
   const states = new Map<string, { state: string; system?: string; instance?: string }>();
   try {
     if (input.state === 'status-ok') {

@@ -1,10 +1,10 @@
-import { GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
 import { ActionError, defineAction } from '@firstline/core';
 import type { ActionDefinition } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
 import { verdictError } from '../clients/toActionError.js';
 import { allow, partitionOf } from '../iam/arn.js';
+import { route53Sdk } from '../clients/sdk.js';
 
 /** Input of `aws.route53.healthCheckStatus`. */
 export interface Route53HealthCheckStatusInput {
@@ -82,7 +82,8 @@ export function route53HealthCheckStatusAction(
       },
     },
     async run(input, ctx) {
-      const route53 = aws.route53();
+      const route53 = await aws.route53();
+      const { GetHealthCheckStatusCommand } = await route53Sdk();
       const out = await callAws(
         ID,
         'route53:GetHealthCheckStatus',

@@ -1,9 +1,8 @@
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { SecretResolver, SecretResolvers } from '@firstline/core';
 import { createAwsClients } from '../clients/createAwsClients.js';
 import type { AwsClients, AwsOptions } from '../clients/createAwsClients.js';
 import { classifyAwsError } from '../clients/toActionError.js';
+import { secretsManagerSdk, ssmSdk } from '../clients/sdk.js';
 
 // Secret values never appear in an error thrown here: messages name the reference, AWS's error
 // code and, for a JSON secret, its key names; parse errors are not passed on (Node quotes the text).
@@ -18,9 +17,11 @@ export function ssmSecretResolver(options?: AwsSecretResolverOptions): SecretRes
     if (!('ssm' in ref)) return undefined;
     const region = regionFor(aws, ref.region, `SSM parameter ${ref.ssm}`);
     try {
-      const out = await aws
-        .ssm(region)
-        .send(new GetParameterCommand({ Name: ref.ssm, WithDecryption: true }), { abortSignal: signal });
+      const ssm = await aws.ssm(region);
+      const { GetParameterCommand } = await ssmSdk();
+      const out = await ssm.send(new GetParameterCommand({ Name: ref.ssm, WithDecryption: true }), {
+        abortSignal: signal,
+      });
       return out.Parameter?.Value;
     } catch (error) {
       const failure = classifyAwsError(error);
@@ -43,9 +44,11 @@ export function secretsManagerSecretResolver(options?: AwsSecretResolverOptions)
     const region = regionFor(aws, ref.region, `Secrets Manager secret ${id}`);
     let text: string | undefined;
     try {
-      const out = await aws
-        .secretsManager(region)
-        .send(new GetSecretValueCommand({ SecretId: id }), { abortSignal: signal });
+      const secretsManager = await aws.secretsManager(region);
+      const { GetSecretValueCommand } = await secretsManagerSdk();
+      const out = await secretsManager.send(new GetSecretValueCommand({ SecretId: id }), {
+        abortSignal: signal,
+      });
       if (out.SecretString === undefined && out.SecretBinary !== undefined)
         throw new Error(
           `Secrets Manager secret ${id} is binary; only SecretString secrets can be referenced`,

@@ -1,4 +1,3 @@
-import { CancelCommandCommand, GetCommandInvocationCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
 import type { GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
 import { ActionError, defineAction, parseDuration } from '@firstline/core';
 import type { ActionContext, ActionDefinition } from '@firstline/core';
@@ -10,6 +9,7 @@ import { allow, arnScope, instanceArn } from '../iam/arn.js';
 import { durationSchema, instanceIdSchema, regionSchema } from '../schemas.js';
 import { onAbortSchema, waitOrStop } from './stopOnAbort.js';
 import type { OnAbort } from './stopOnAbort.js';
+import { ssmSdk } from '../clients/sdk.js';
 
 /** Input of `aws.ssm.runCommand`. */
 export interface SsmRunCommandInput {
@@ -106,7 +106,8 @@ export function ssmRunCommandAction(
     async run(input, ctx) {
       const region = aws.requireRegion(ID, input.region);
       // No client token: the `once` client makes one attempt, and no ambiguous failure is retried.
-      const ssm = aws.ssm(region, 'once');
+      const ssm = await aws.ssm(region, 'once');
+      const { CancelCommandCommand, SendCommandCommand } = await ssmSdk();
       const executionSeconds = Math.ceil(seconds(input.executionTimeout, 600));
       const sent = await callAws(
         ID,
@@ -143,12 +144,11 @@ export function ssmRunCommandAction(
           callAws(
             ID,
             'ssm:CancelCommand',
-            () =>
-              aws
-                .ssm(region)
-                .send(new CancelCommandCommand({ CommandId: commandId, InstanceIds: [input.instanceId] }), {
-                  abortSignal: signal,
-                }),
+            async () =>
+              (await aws.ssm(region)).send(
+                new CancelCommandCommand({ CommandId: commandId, InstanceIds: [input.instanceId] }),
+                { abortSignal: signal },
+              ),
             aws.policy(),
           ),
       );
@@ -205,7 +205,8 @@ async function waitForInvocation(
   commandId: string,
   ctx: ActionContext,
 ): Promise<GetCommandInvocationCommandOutput> {
-  const ssm = aws.ssm(aws.requireRegion(ID, input.region));
+  const ssm = await aws.ssm(aws.requireRegion(ID, input.region));
+  const { GetCommandInvocationCommand } = await ssmSdk();
   const intervalMs = Math.max(1, seconds(input.interval, 2) * 1000);
   for (;;) {
     try {

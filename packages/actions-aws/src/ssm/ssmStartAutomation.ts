@@ -1,8 +1,3 @@
-import {
-  GetAutomationExecutionCommand,
-  StartAutomationExecutionCommand,
-  StopAutomationExecutionCommand,
-} from '@aws-sdk/client-ssm';
 import type { AutomationExecution } from '@aws-sdk/client-ssm';
 import { ActionError, defineAction, parseDuration } from '@firstline/core';
 import type { ActionContext, ActionDefinition, IamStatement } from '@firstline/core';
@@ -16,6 +11,7 @@ import { durationSchema, regionSchema } from '../schemas.js';
 import { clientTokenFor } from './clientToken.js';
 import { onAbortSchema, waitOrStop } from './stopOnAbort.js';
 import type { OnAbort } from './stopOnAbort.js';
+import { ssmSdk } from '../clients/sdk.js';
 
 /** Input of `aws.ssm.startAutomation`. */
 export interface SsmStartAutomationInput {
@@ -121,7 +117,8 @@ export function ssmStartAutomationAction(
     },
     async run(input, ctx) {
       const region = aws.requireRegion(ID, input.region);
-      const ssm = aws.ssm(region);
+      const ssm = await aws.ssm(region);
+      const { StartAutomationExecutionCommand, StopAutomationExecutionCommand } = await ssmSdk();
       const clientToken = clientTokenFor(ctx.idempotencyKey);
       // Safe to repeat with its token: the SDK retries it (same request, same token), one layer only.
       const started = await callAws(
@@ -224,7 +221,8 @@ async function getExecution(
   executionId: string,
   ctx: ActionContext,
 ): Promise<AutomationExecution> {
-  const ssm = aws.ssm(aws.requireRegion(ID, input.region));
+  const ssm = await aws.ssm(aws.requireRegion(ID, input.region));
+  const { GetAutomationExecutionCommand } = await ssmSdk();
   const out = await callAws(
     ID,
     'ssm:GetAutomationExecution',

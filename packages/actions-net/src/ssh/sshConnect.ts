@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'ssh2';
-import type { ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
+import type { Client, ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
 import { ActionError } from '@firstline/core';
 import type { ActionContext } from '@firstline/core';
 import { errorCode, networkFailure, verdict } from '../shared/failure.js';
@@ -65,10 +64,12 @@ export async function sshConnect(
   const port = input.port ?? 22;
   const login = loginName(input);
   const policy = await hostKeyPolicy(actionId, input, port, options);
+  // ssh2 is imported on the first connection (before the stopwatch starts), so loading the actions to read a playbook does not load it.
+  const { Client: SshClient } = await import('ssh2');
   const elapsed = stopwatch();
   let seen: { fingerprint: string; type: string } | undefined;
   let verdict: Verdict | undefined;
-  const client = new Client();
+  const client = new SshClient();
   const config: ConnectConfig = {
     host: input.host,
     port,

@@ -1,12 +1,10 @@
 import { ActionError } from '@firstline/core';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
-import { Octokit } from '@octokit/rest';
 import type { Fetch } from '../shared/http.js';
 import { realSleep, retryPolicy } from '../shared/retry.js';
 import type { RetryNotice, RetryOptions, RetryPolicy } from '../shared/retry.js';
 import { createWriteSpacer, passThroughGroup } from './writeSpacer.js';
 import { githubError } from './githubErrors.js';
+import type { GithubOctokit as GithubOctokitClass } from './octokit.js';
 
 /** Where and how {@link createGithubClient} reaches GitHub. */
 export interface GithubOptions {
@@ -86,8 +84,11 @@ export interface GithubClient {
 const DEFAULT_BASE_URL = 'https://api.github.com';
 /** Issues looked through by findIssue before giving up: ten pages of a hundred. */
 const MAX_PAGES = 10;
-const GithubOctokit = Octokit.plugin(retry, throttling);
-type GithubOctokit = InstanceType<typeof GithubOctokit>;
+type GithubOctokit = InstanceType<typeof GithubOctokitClass>;
+let octokitClass: Promise<typeof GithubOctokitClass> | undefined;
+/** Octokit and its plugins, imported on the first GitHub call (see octokit.ts). */
+const loadOctokit = (): Promise<typeof GithubOctokitClass> =>
+  (octokitClass ??= import('./octokit.js').then((m) => m.GithubOctokit));
 type RequestExtras = { signal?: AbortSignal; onRetry?: (notice: RetryNotice) => void };
 const quietLog = {
   debug: () => undefined,
@@ -102,10 +103,10 @@ export function createGithubClient(options: GithubOptions = {}): GithubClient {
   const spacer = createWriteSpacer(options.writeSpacingMs ?? 1000, realSleep);
   const clients = new Map<string, GithubOctokit>();
 
-  const octokitFor = (
+  const octokitFor = async (
     call: GithubCallOptions,
     actionId: string,
-  ): { octokit: GithubOctokit; token: string } => {
+  ): Promise<{ octokit: GithubOctokit; token: string }> => {
     const token = call.token ?? options.token;
     if (!token)
       throw new ActionError(
@@ -117,6 +118,7 @@ export function createGithubClient(options: GithubOptions = {}): GithubClient {
       );
     const baseUrl = (call.baseUrl ?? options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     const key = `${baseUrl}\n${token}`;
+    const GithubOctokit = await loadOctokit();
     let octokit = clients.get(key);
     if (!octokit) {
       octokit = new GithubOctokit(octokitOptions(token, baseUrl, policy, spacer, options.fetch));
@@ -131,7 +133,7 @@ export function createGithubClient(options: GithubOptions = {}): GithubClient {
     call: GithubCallOptions,
     work: (octokit: GithubOctokit, request: RequestExtras) => Promise<T>,
   ): Promise<T> => {
-    const { octokit, token } = octokitFor(call, actionId);
+    const { octokit, token } = await octokitFor(call, actionId);
     const request: RequestExtras = {
       ...(call.signal && { signal: call.signal }),
       ...(call.onRetry && { onRetry: call.onRetry }),
@@ -224,7 +226,7 @@ function octokitOptions(
   policy: RetryPolicy,
   spacer: ReturnType<typeof createWriteSpacer>,
   fetch: Fetch | undefined,
-): ConstructorParameters<typeof GithubOctokit>[0] {
+): ConstructorParameters<typeof GithubOctokitClass>[0] {
   // Both plugins call this with the seconds GitHub asked to wait; returning true retries. The wait is
   // ours (injectable, abortable) and the plugin's own is zeroed by retryAfterBaseValue: 0.
   const onLimit = async (

@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ActionError } from '@firstline/core';
-import { WebClient } from '@slack/web-api';
-import type { WebClientOptions } from '@slack/web-api';
+import type { WebClient, WebClientOptions } from '@slack/web-api';
 import { sendRequest } from '../shared/http.js';
 import type { Fetch } from '../shared/http.js';
 import { retryPolicy, withRetries } from '../shared/retry.js';
@@ -106,7 +105,9 @@ export function createSlackClient(options: SlackOptions = {}): SlackClient {
     return baseFetch(input, { ...init, ...(merged && { signal: merged }) });
   };
   const clients = new Map<string, WebClient>();
-  const webClient = (token: string, baseUrl: string): WebClient => {
+  const webClient = async (token: string, baseUrl: string): Promise<WebClient> => {
+    // Imported on the first call, so loading the notifiers to read a playbook does not load it.
+    const { WebClient } = await import('@slack/web-api');
     const key = `${baseUrl}\n${token}`;
     let client = clients.get(key);
     if (!client) {
@@ -137,7 +138,7 @@ export function createSlackClient(options: SlackOptions = {}): SlackClient {
         'no Slack bot token: give slack({ token }) or the step a token from secrets:',
         { retryable: false },
       );
-    const client = webClient(token, call.baseUrl ?? options.baseUrl ?? DEFAULT_BASE_URL);
+    const client = await webClient(token, call.baseUrl ?? options.baseUrl ?? DEFAULT_BASE_URL);
     const result = await withRetries(
       policy,
       call.signal,

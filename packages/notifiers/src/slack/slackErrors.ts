@@ -1,8 +1,15 @@
 import { ActionError } from '@firstline/core';
-import { ErrorCode } from '@slack/web-api';
 import type { WebAPICallResult } from '@slack/web-api';
 import { networkCode, statusAdvice } from '../shared/http.js';
 import { scrub } from '../shared/text.js';
+
+/** @slack/web-api's error codes (its `ErrorCode` enum), written out so reading its errors does not import it. */
+export const SLACK_ERROR = {
+  PlatformError: 'slack_webapi_platform_error',
+  RateLimitedError: 'slack_webapi_rate_limited_error',
+  HTTPError: 'slack_webapi_http_error',
+  RequestError: 'slack_webapi_request_error',
+} as const;
 
 // What the usual Slack error codes mean for whoever reads the failed step at 3 a.m.
 const HINTS: Record<string, string> = {
@@ -41,7 +48,7 @@ export function slackError(
     new ActionError(actionId, scrub(`Slack ${method} failed: ${text}`, credentials), advice);
   const code = (error as { code?: unknown } | undefined)?.code;
   switch (code) {
-    case ErrorCode.PlatformError: {
+    case SLACK_ERROR.PlatformError: {
       const data = (error as { data: WebAPICallResult & { error: string; needed?: string } }).data;
       const slackCode = String(data.error);
       const needed = slackCode === 'missing_scope' && data.needed ? `: ${data.needed}` : '';
@@ -52,7 +59,7 @@ export function slackError(
       if (TRANSIENT.has(slackCode)) return fail(text, { retryable: true, kind: '5xx' });
       return fail(text, { retryable: false, kind: 'error' });
     }
-    case ErrorCode.RateLimitedError: {
+    case SLACK_ERROR.RateLimitedError: {
       const seconds = (error as { retryAfter: number }).retryAfter;
       return fail(`ratelimited (HTTP 429, Retry-After ${seconds}s)`, {
         retryable: true,
@@ -60,11 +67,11 @@ export function slackError(
         afterMs: seconds * 1000,
       });
     }
-    case ErrorCode.HTTPError: {
+    case SLACK_ERROR.HTTPError: {
       const status = (error as { statusCode: number }).statusCode;
       return fail(`HTTP ${status}`, statusAdvice(status, undefined));
     }
-    case ErrorCode.RequestError:
+    case SLACK_ERROR.RequestError:
       return fail(`unreachable: ${networkCode((error as { original: unknown }).original)}`, {
         retryable: true,
         kind: 'network',

@@ -1,0 +1,67 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { firstline, requireBuiltBin } from './subprocess.js';
+
+// A command that only reads a playbook must not pay for the SDKs its actions call: the AWS SDK,
+// ssh2, @slack/web-api and Octokit load on an action's first call. The built bin runs with resolve
+// hooks (fixtures/imports) recording every module URL it resolves.
+
+const RECORDER = fileURLToPath(new URL('./fixtures/imports/record.mjs', import.meta.url));
+const EC2_FIRST_LINE = fileURLToPath(
+  new URL('../../../examples/playbooks/ec2-first-line.yaml', import.meta.url),
+);
+const EC2_STATUS = fileURLToPath(new URL('./fixtures/imports/ec2-status.yaml', import.meta.url));
+const SDKS =
+  /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(@aws-sdk\/[^/]+|ssh2|@slack\/web-api|@octokit\/[^/]+)\//;
+
+let dir: string;
+beforeAll(requireBuiltBin);
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'firstline-imports-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs the bin with the recorder; the SDK packages it resolved, sorted and deduplicated. */
+async function sdksLoadedBy(args: string[], env: Record<string, string> = {}) {
+  const file = join(dir, 'imports.txt');
+  const exit = await firstline(args, {
+    NODE_OPTIONS: `--import ${RECORDER}`,
+    FIRSTLINE_IMPORTS_FILE: file,
+    ...env,
+  });
+  const urls = (await readFile(file, 'utf8')).split('\n');
+  const sdks = [...new Set(urls.map((url) => SDKS.exec(url)?.[1]).filter((name) => name !== undefined))];
+  return { exit, urls, sdks: sdks.sort() };
+}
+
+describe('import cost: reading a playbook loads no SDK (built bin, resolve hooks recording imports)', () => {
+  it.each([
+    ['validate', ['validate', EC2_FIRST_LINE]],
+    ['simulate', ['simulate', EC2_FIRST_LINE, '-i', 'instanceId=i-0abc', '-i', 'url=https://example.test/']],
+    ['graph', ['graph', EC2_FIRST_LINE]],
+    ['paths', ['paths', EC2_FIRST_LINE]],
+  ])('%s loads the action packages but none of their SDKs', async (_name, args) => {
+    const { exit, urls, sdks } = await sdksLoadedBy(args);
+    expect(exit.stderr).not.toMatch(/\n\s+at /);
+    // The recorder saw the action packages themselves, so an empty SDK list is not a blind spot.
+    expect(urls.some((url) => url.includes('/actions-aws/dist/'))).toBe(true);
+    expect(urls.some((url) => url.includes('/notifiers/dist/'))).toBe(true);
+    expect(sdks).toEqual([]);
+  });
+
+  it('run of an AWS probe does load the EC2 client (the recorder sees SDKs when they load)', async () => {
+    // An endpoint nothing listens on: the call fails fast, after the client was loaded.
+    const { sdks } = await sdksLoadedBy(['run', EC2_STATUS], {
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_MAX_ATTEMPTS: '1',
+    });
+    expect(sdks).toContain('@aws-sdk/client-ec2');
+  });
+});
