@@ -8,6 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { exampleActions } from '../examples/src/actions.js';
 import { measureLambdaStart } from '../packages/lambda/bench/coldWarm.js';
+import { measureCliStart } from './cli.js';
 import { core } from './core.js';
 import { measureCompile, measureOverhead, measureParallel, measureSimulation, median } from './engine.js';
 
@@ -97,6 +98,8 @@ const memory = JSON.parse(
 const MB = 1024 * 1024;
 // 7. The Lambda handler: a fresh container's first invocation, then warm ones (built package).
 const lambda = await measureLambdaStart();
+// 8. The CLI, started the way a user starts it, against bare node.
+const cli = measureCliStart();
 
 const results = {
   node: process.version,
@@ -132,6 +135,15 @@ const results = {
   parallelVsSlowest: round(parallel.parallelMs / parallel.checkMs),
   parallelVsSum: round(parallel.parallelMs / parallel.sequentialMs),
   bytesPerWaitingRun: Math.round(memory.bytesPerRun),
+  cliValidateVsNode: round(cli.validateVsNode.median),
+  cliSimulateVsNode: round(cli.simulateVsNode.median),
+  cli: {
+    validateMs: round(cli.validateMs),
+    simulateMs: round(cli.simulateMs),
+    bareNodeMs: round(cli.bareNodeMs),
+    validateVsNode: mapValues(cli.validateVsNode, round),
+    simulateVsNode: mapValues(cli.simulateVsNode, round),
+  },
   lambda,
   waitingRunsMB: round((memory.bytesPerRun * memory.runs) / MB),
   memory,
@@ -205,6 +217,18 @@ const rows: Array<[string, string, string, string]> = [
     '',
   ],
   ['Lambda warm invocation', `${r.lambda.warmMs} ms`, 'median of 50 in one process', ''],
+  [
+    'CLI validate, fresh process',
+    `${r.cli.validateMs} ms`,
+    `${r.cliValidateVsNode}× bare node (${r.cli.bareNodeMs} ms; min ${r.cli.validateVsNode.min}×)`,
+    `≤ 2×: ${met(r.cliValidateVsNode <= 2)}`,
+  ],
+  [
+    'CLI simulate, fresh process',
+    `${r.cli.simulateMs} ms`,
+    `${r.cliSimulateVsNode}× bare node (min ${r.cli.simulateVsNode.min}×)`,
+    `≤ 2.5×: ${met(r.cliSimulateVsNode <= 2.5)}`,
+  ],
   [
     'cold start (import+load+validate)',
     `${r.validateColdStartMs} ms`,
