@@ -79,45 +79,60 @@ async function storm(count: number, body: (i: number) => Record<string, unknown>
   return statuses;
 }
 
+// 2,000 requests over loopback take about 2 s alone, and longer on a machine busy with other suites.
+const STORM_MS = 60_000;
+
 describe('forged SNS deliveries cost at most one certificate fetch', () => {
-  test('2,000 forgeries on the real certificate URL: one fetch, all 403, nothing stored', async () => {
-    const signed = signer.sign(notification);
-    const statuses = await storm(2000, (i) => ({ ...signed, Message: `forged ${i}` }));
-    expect(statuses).toEqual({ 403: 2000 });
-    expect(certGets).toEqual(['/SimpleNotificationService-test.pem']);
-    expect(await store.list()).toEqual([]);
-  });
+  test(
+    '2,000 forgeries on the real certificate URL: one fetch, all 403, nothing stored',
+    async () => {
+      const signed = signer.sign(notification);
+      const statuses = await storm(2000, (i) => ({ ...signed, Message: `forged ${i}` }));
+      expect(statuses).toEqual({ 403: 2000 });
+      expect(certGets).toEqual(['/SimpleNotificationService-test.pem']);
+      expect(await store.list()).toEqual([]);
+    },
+    STORM_MS,
+  );
 
-  test('2,000 copies of a signed message, each SigningCertURL varied by query or fragment: 0 fetches', async () => {
-    const signed = signer.sign(notification);
-    const variants = ['?', `?n=`, '#', '?Action=x#'];
-    const statuses = await storm(2000, (i) => ({
-      ...signed,
-      MessageId: `m-${i}`,
-      SigningCertURL: `${CERT_URL}${variants[i % variants.length]}${i}`,
-    }));
-    expect(statuses).toEqual({ 403: 2000 });
-    expect(certGets).toEqual([]);
-    // The same message on the canonical URL is genuine, and then costs the one fetch.
-    expect((await sns(signed)).status).toBe(202);
-    expect(certGets).toHaveLength(1);
-  });
+  test(
+    '2,000 copies of a signed message, each SigningCertURL varied by query or fragment: 0 fetches',
+    async () => {
+      const signed = signer.sign(notification);
+      const variants = ['?', `?n=`, '#', '?Action=x#'];
+      const statuses = await storm(2000, (i) => ({
+        ...signed,
+        MessageId: `m-${i}`,
+        SigningCertURL: `${CERT_URL}${variants[i % variants.length]}${i}`,
+      }));
+      expect(statuses).toEqual({ 403: 2000 });
+      expect(certGets).toEqual([]);
+      // The same message on the canonical URL is genuine, and then costs the one fetch.
+      expect((await sns(signed)).status).toBe(202);
+      expect(certGets).toHaveLength(1);
+    },
+    STORM_MS,
+  );
 
-  test('ever new certificate paths cost at most the fetch budget; a failed path is not fetched again', async () => {
-    const signed = signer.sign(notification);
-    const statuses = await storm(300, (i) => ({
-      ...signed,
-      SigningCertURL: `https://sns.us-east-1.amazonaws.com/SimpleNotificationService-x${i % 30}.pem`,
-    }));
-    // 10 fetches a minute by default: 10 distinct paths answered 404 (403 each, remembered), the
-    // rest refused unfetched: 503 with Retry-After while the budget is spent, 403 once remembered.
-    expect(certGets).toHaveLength(10);
-    expect(new Set(certGets).size).toBe(10);
-    expect((statuses[403] ?? 0) + (statuses[503] ?? 0)).toBe(300);
-    const throttled = await sns({ ...signed, SigningCertURL: CERT_URL.replace('-test', '-y') });
-    expect(throttled.status).toBe(503);
-    expect(throttled.headers.get('retry-after')).toBe('60');
-  });
+  test(
+    'ever new certificate paths cost at most the fetch budget; a failed path is not fetched again',
+    async () => {
+      const signed = signer.sign(notification);
+      const statuses = await storm(300, (i) => ({
+        ...signed,
+        SigningCertURL: `https://sns.us-east-1.amazonaws.com/SimpleNotificationService-x${i % 30}.pem`,
+      }));
+      // 10 fetches a minute by default: 10 distinct paths answered 404 (403 each, remembered), the
+      // rest refused unfetched: 503 with Retry-After while the budget is spent, 403 once remembered.
+      expect(certGets).toHaveLength(10);
+      expect(new Set(certGets).size).toBe(10);
+      expect((statuses[403] ?? 0) + (statuses[503] ?? 0)).toBe(300);
+      const throttled = await sns({ ...signed, SigningCertURL: CERT_URL.replace('-test', '-y') });
+      expect(throttled.status).toBe(503);
+      expect(throttled.headers.get('retry-after')).toBe('60');
+    },
+    STORM_MS,
+  );
 });
 
 describe('refused before any fetch', () => {
