@@ -56,7 +56,8 @@ test('defaults are documented and sane', () => {
 });
 
 test('past maxConnections new connections are closed at once; the slow ones go at headersTimeout', async () => {
-  const { url } = await start({ maxConnections: 5, headersTimeout: 1_500, requestTimeout: 3_000 });
+  // 3 s: long enough that all 45 connections are accepted or refused first, even on a busy machine.
+  const { url } = await start({ maxConnections: 5, headersTimeout: 3_000, requestTimeout: 6_000 });
   const held: Slow[] = [];
   for (let i = 0; i < 5; i += 1) held.push(await open(url, PARTIAL));
   // 40 more slow clients: each is closed by the server without an answer, long before any timeout.
@@ -70,7 +71,7 @@ test('past maxConnections new connections are closed at once; the slow ones go a
   for (const answer of answers) expect(answer).toMatch(/^HTTP\/1\.1 408 /);
   // With the slow clients gone the server answers again.
   expect((await get(`${url}/healthz`)).status).toBe(200);
-});
+}, 30_000);
 
 test('a client trickling its headers a byte at a time is dropped at headersTimeout', async () => {
   const { url } = await start({ headersTimeout: 300, requestTimeout: 1_000 });
