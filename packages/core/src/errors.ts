@@ -19,7 +19,10 @@ export type FirstlineErrorCode =
   | 'E_STORE_CONFLICT'
   | 'E_LOCK_KEY'
   | 'E_EVENT_UNKNOWN'
-  | 'E_HANDLER_CONFIG';
+  | 'E_HANDLER_CONFIG'
+  | 'E_RUN_ID_INVALID'
+  | 'E_DATA_LIMIT'
+  | 'E_UNSAFE_KEY';
 
 // A brand survives two installed copies of @firstline/core, where `instanceof` would not.
 const brand = Symbol.for('firstline.error');

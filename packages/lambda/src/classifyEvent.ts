@@ -1,6 +1,6 @@
 import { alarmTrigger, classifyTrigger, parseAlarmEvent } from '@firstline/actions-aws/triggers';
 import type { CloudWatchAlarmTrigger, ParsedAlarmEvent, Trigger } from '@firstline/actions-aws/triggers';
-import { FirstlineError } from '@firstline/core';
+import { checkDataShape, DATA_LIMITS, FirstlineError, isFirstlineError, isRunId } from '@firstline/core';
 import type { DirectInvocation } from './types.js';
 
 /** One thing to act on: an alarm, a direct invocation, or a payload that is neither (with why). */
@@ -46,10 +46,12 @@ export function unknownEvent(what: string): FirstlineError {
 }
 
 /**
- * Sorts a Lambda event into what to do. Throws E_EVENT_UNKNOWN for a payload of no accepted shape;
- * inside an SQS batch a bad record becomes an `invalid` item instead, so only it is reported failed.
+ * Sorts a Lambda event into what to do. Throws E_EVENT_UNKNOWN for a payload of no accepted shape,
+ * E_DATA_LIMIT / E_UNSAFE_KEY for one over core's DATA_LIMITS or holding a prototype key; inside an
+ * SQS batch a bad record becomes an `invalid` item instead, so only it is reported failed.
  */
 export function classifyEvent(event: unknown): ClassifiedEvent {
+  checkDataShape(event, DATA_LIMITS, 'event');
   const data = asObject(event);
   if (!data) throw unknownEvent(`the event is ${describe(event)}, not an object`);
   if (isResume(data)) return { kind: 'resume' };
@@ -103,6 +105,8 @@ function snsItem(record: Json, view: Json): WorkItem {
 function sqsItem(record: Json, view: Json): WorkItem & { messageId: string } {
   const messageId = str(record.messageId) ?? '';
   const body = typeof record.body === 'string' ? asObject(parseJson(record.body)) : undefined;
+  const shapeError = body && shapeProblem(body, `SQS message ${messageId}: body`);
+  if (shapeError) return { type: 'invalid', messageId, error: shapeError };
   if (!body)
     return {
       type: 'invalid',
@@ -163,8 +167,8 @@ function directItem(data: Json): WorkItem {
   if (typeof data.playbook !== 'string' || !data.playbook)
     problems.push('playbook must be a non-empty string');
   if (data.input !== undefined && !asObject(data.input)) problems.push('input must be an object');
-  if (data.runId !== undefined && (typeof data.runId !== 'string' || !data.runId))
-    problems.push('runId must be a non-empty string');
+  if (data.runId !== undefined && !isRunId(data.runId))
+    problems.push('runId must be 1 to 200 of A-Z a-z 0-9 . _ - (and not "." or "..")');
   if (data.mode !== undefined && data.mode !== 'live' && data.mode !== 'shadow')
     problems.push("mode must be 'live' or 'shadow'");
   const extra = Object.keys(data).filter(
@@ -174,6 +178,17 @@ function directItem(data: Json): WorkItem {
   if (problems.length)
     return { type: 'invalid', error: unknownEvent(`a direct invocation where ${problems.join('; ')}`) };
   return { type: 'direct', request: data as unknown as DirectInvocation, trigger: classifyTrigger(data) };
+}
+
+/** The DATA_LIMITS error of a parsed body, or undefined when it is within them. */
+function shapeProblem(body: Json, name: string): FirstlineError | undefined {
+  try {
+    checkDataShape(body, DATA_LIMITS, name);
+    return undefined;
+  } catch (error) {
+    if (isFirstlineError(error)) return error;
+    throw error;
+  }
 }
 
 function kindOf(data: Json): string {

@@ -1,4 +1,10 @@
-import { createActionRegistry, FirstlineError, resumeDue, systemClock } from '@firstline/core';
+import {
+  createActionRegistry,
+  FirstlineError,
+  isFirstlineError,
+  resumeDue,
+  systemClock,
+} from '@firstline/core';
 import type { ActionRegistry, RunResult } from '@firstline/core';
 import { classifyEvent } from './classifyEvent.js';
 import type { WorkItem } from './classifyEvent.js';
@@ -56,7 +62,8 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
       try {
         return classifyEvent(event);
       } catch (error) {
-        logger.error(errorMessage(error), { code: 'E_EVENT_UNKNOWN' });
+        // E_EVENT_UNKNOWN, or E_DATA_LIMIT / E_UNSAFE_KEY for an event over core's DATA_LIMITS.
+        logger.error(errorMessage(error), { code: isFirstlineError(error) ? error.code : 'E_EVENT_UNKNOWN' });
         throw error;
       }
     })();

@@ -43,6 +43,12 @@ export interface SnsOptions {
   fetchCertificate?: (url: string) => Promise<string>;
   /** GETs a SubscribeURL to confirm a subscription; default: node:https. Tests inject one. */
   confirmSubscription?: (subscribeUrl: string) => Promise<void>;
+  /** Oldest message `Timestamp` accepted, in ms (default 3 600 000: SNS retries for at most an hour). */
+  maxMessageAgeMs?: number;
+  /** Signing certificates kept in memory (default 32), least recently used dropped first. */
+  maxCertificates?: number;
+  /** New signing-certificate fetches per minute (default 10); beyond that `POST /sns` answers 503. */
+  certificateFetchesPerMinute?: number;
 }
 
 /** Options of {@link createRequestHandler} (and of serve(), which adds where to listen). */
@@ -137,6 +143,11 @@ export async function createRequestHandler(options: HandlerOptions): Promise<Req
     verify: createSnsVerifier({
       fetchCertificate: options.sns?.fetchCertificate ?? httpsGet,
       ...(options.sns?.topicArns && { topicArns: options.sns.topicArns }),
+      ...(options.sns?.maxMessageAgeMs !== undefined && { maxAgeMs: options.sns.maxMessageAgeMs }),
+      ...(options.sns?.maxCertificates !== undefined && { maxCertificates: options.sns.maxCertificates }),
+      ...(options.sns?.certificateFetchesPerMinute !== undefined && {
+        certificateFetchesPerMinute: options.sns.certificateFetchesPerMinute,
+      }),
       now: () => clock.now(),
     }),
     confirmSubscription: options.sns?.autoConfirm

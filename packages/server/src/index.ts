@@ -1,7 +1,7 @@
 // @firstline/server: a small node:http service that starts Firstline runs from Alertmanager webhooks,
 // CloudWatch alarms over SNS HTTP(S) subscriptions and authenticated direct POSTs.
-export { serve } from './serve.js';
-export type { FirstlineServer, ServeOptions } from './serve.js';
+export { CONNECTION_DEFAULTS, serve } from './serve.js';
+export type { ConnectionLimits, FirstlineServer, ServeOptions } from './serve.js';
 export { createRequestHandler } from './createRequestHandler.js';
 export type { HandlerOptions, RequestHandler, SnsOptions } from './createRequestHandler.js';
 export type { AuthOption } from './http/checkBearer.js';

@@ -11,7 +11,28 @@ export interface ServeOptions extends HandlerOptions {
   port?: number;
   /** Address to listen on (default 127.0.0.1: put a TLS proxy or load balancer in front). */
   host?: string;
+  /** Open connections at once (default 1024); more are closed as soon as they are accepted. */
+  maxConnections?: number;
+  /** Time a client has to send a request's headers, in ms (default 10 000); slower gets 408 and is closed. */
+  headersTimeout?: number;
+  /** Time a client has to send a whole request, body included, in ms (default 30 000); not the answer's time. */
+  requestTimeout?: number;
+  /** How long an idle kept-alive connection stays open between requests, in ms (default 5 000). */
+  keepAliveTimeout?: number;
 }
+
+/** The connection limits of {@link ServeOptions}, all set. */
+export type ConnectionLimits = Required<
+  Pick<ServeOptions, 'maxConnections' | 'headersTimeout' | 'requestTimeout' | 'keepAliveTimeout'>
+>;
+
+/** The defaults of {@link ServeOptions}' connection limits. */
+export const CONNECTION_DEFAULTS: Readonly<ConnectionLimits> = {
+  maxConnections: 1024,
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+};
 
 /** A running Firstline server. */
 export interface FirstlineServer {
@@ -39,8 +60,19 @@ export interface FirstlineServer {
  * process.on('SIGTERM', () => void server.close({ graceMs: 20_000 }));
  */
 export async function serve(options: ServeOptions): Promise<FirstlineServer> {
+  const limits = connectionLimits(options);
   const handler = await createRequestHandler(options);
-  const server = createServer(handler);
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeout,
+      requestTimeout: limits.requestTimeout,
+      keepAliveTimeout: limits.keepAliveTimeout,
+      // Node checks the two timeouts on this interval (default 30 s): a tenth of the shorter one.
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(limits.headersTimeout / 10))),
+    },
+    handler,
+  );
+  server.maxConnections = limits.maxConnections;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -77,4 +109,21 @@ export async function serve(options: ServeOptions): Promise<FirstlineServer> {
         });
       })()),
   };
+}
+
+function connectionLimits(options: ServeOptions): ConnectionLimits {
+  const limits = {
+    maxConnections: options.maxConnections ?? CONNECTION_DEFAULTS.maxConnections,
+    headersTimeout: options.headersTimeout ?? CONNECTION_DEFAULTS.headersTimeout,
+    requestTimeout: options.requestTimeout ?? CONNECTION_DEFAULTS.requestTimeout,
+    keepAliveTimeout: options.keepAliveTimeout ?? CONNECTION_DEFAULTS.keepAliveTimeout,
+  };
+  for (const [name, value] of Object.entries(limits))
+    if (!Number.isInteger(value) || value < 1)
+      throw new RangeError(`${name} must be a whole number of at least 1, not ${value}`);
+  if (limits.headersTimeout > limits.requestTimeout)
+    throw new RangeError(
+      `headersTimeout (${limits.headersTimeout}) must not be longer than requestTimeout (${limits.requestTimeout})`,
+    );
+  return limits;
 }

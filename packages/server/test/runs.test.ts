@@ -104,7 +104,7 @@ describe('POST /runs', () => {
       [{ input }, /playbook must be the name/],
       [{ playbook: 'web-restart', inputs: input }, /unknown field inputs \(did you mean input\?\)/],
       [{ playbook: 'web-restart', input: 'url=x' }, /input must be an object/],
-      [{ playbook: 'web-restart', input, runId: '../etc/passwd' }, /runId must be/],
+      [{ playbook: 'web-restart', input, runId: '../etc/passwd' }, /runId "..\/etc\/passwd" is invalid/],
     ];
     for (const [body, message] of cases) {
       const res = await post(`${server.url}/runs`, body, AUTH);

@@ -10,8 +10,14 @@ import type { TestActions } from './support.js';
 import { createTestSigner } from './snsSigner.js';
 import type { TestSigner } from './snsSigner.js';
 
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+// Stamped now: a delivery older than an hour is refused as a replay (snsForgery.test.ts).
+const fixture = (name: string): Record<string, unknown> => ({
+  ...(JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >),
+  Timestamp: new Date().toISOString(),
+});
 const notification = fixture('sns-alarm-notification.json');
 const confirmation = fixture('sns-subscription-confirmation.json');
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:firstline-alarms';

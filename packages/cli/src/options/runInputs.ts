@@ -1,5 +1,6 @@
 import { classifyTrigger } from '@firstline/actions-aws/triggers';
 import type { Trigger } from '@firstline/actions-aws/triggers';
+import { checkDataShape, DATA_LIMITS, DataShapeInvalid, UNSAFE_KEYS } from '@firstline/core';
 import type { ScriptedOutcome, ScriptedOutcomes } from '@firstline/core';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../context.js';
@@ -23,22 +24,36 @@ export const OUTCOME_KEYWORDS = ['pass', 'fail', 'error', 'timeout', 'throttled'
  * playbook declares for that input (`--input count=3` is the number 3 when `count` is an integer), so
  * the playbook's own validation judges it, with its own message. The `--trigger` event (a file, or
  * inline JSON) is classified as the Lambda handler and the server classify it, so a playbook sees
- * the same `trigger` here as there.
+ * the same `trigger` here as there. Every value is held to core's DATA_LIMITS, and an input named
+ * `__proto__`, `constructor` or `prototype` is refused (E_UNSAFE_KEY, exit 2), not silently lost.
  */
 export async function readRunInputs(
   flags: RunInputFlags,
   declared: Record<string, unknown> | undefined,
   cwd: string,
 ): Promise<{ input: Record<string, unknown>; trigger?: Trigger }> {
-  const input: Record<string, unknown> = flags.inputFile
-    ? { ...((await readDataFile(flags.inputFile, cwd, 'object')) as Record<string, unknown>) }
-    : {};
+  const input: Record<string, unknown> = {};
+  if (flags.inputFile) {
+    const file = await readDataFile(flags.inputFile, cwd, 'object');
+    checkDataShape(file, DATA_LIMITS, flags.inputFile);
+    Object.assign(input, file);
+  }
   for (const pair of flags.input ?? []) {
     const [name, value] = splitPair(pair, '--input', 'name=value');
-    input[name] = coerce(value, typeOf(declared?.[name]));
+    if (UNSAFE_KEYS.has(name))
+      throw new DataShapeInvalid(
+        'E_UNSAFE_KEY',
+        `--input ${name}`,
+        "this input name is refused: it would reach the object's prototype",
+      );
+    const coerced = coerce(value, typeOf(declared?.[name]));
+    checkDataShape(coerced, DATA_LIMITS, `--input ${name}`);
+    input[name] = coerced;
   }
   if (flags.trigger === undefined) return { input };
-  return { input, trigger: classifyTrigger(await readTriggerEvent(flags.trigger, cwd)) };
+  const event = await readTriggerEvent(flags.trigger, cwd);
+  checkDataShape(event, DATA_LIMITS, '--trigger');
+  return { input, trigger: classifyTrigger(event) };
 }
 
 /** `--trigger FILE|JSON`: inline JSON when it starts with `{`, else a JSON or YAML file. */

@@ -12,7 +12,10 @@ export type HttpErrorCode =
   | 'E_UNSUPPORTED_MEDIA_TYPE'
   | 'E_OVERLOADED'
   | 'E_SHUTTING_DOWN'
-  | 'E_INTERNAL';
+  | 'E_INTERNAL'
+  | 'E_RUN_ID_INVALID'
+  | 'E_DATA_LIMIT'
+  | 'E_UNSAFE_KEY';
 
 /**
  * A request the server refuses, with the status, the stable code and a plain sentence to answer with.

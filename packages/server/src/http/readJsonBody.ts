@@ -1,10 +1,13 @@
 import type { IncomingMessage } from 'node:http';
+import { checkDataShape, isFirstlineError } from '@firstline/core';
 import { describeJsonError } from './describeJsonError.js';
 import { HttpError } from './httpError.js';
 
 /**
  * Reads a request body of at most `maxBytes` and parses it as JSON. Too big → 413, before reading it
- * when Content-Length says so; not JSON → 400 saying where it breaks. Whatever the content type: SNS
+ * when Content-Length says so; not JSON → 400 saying where it breaks; nested deeper than 64, too
+ * wide, or holding a `__proto__`/`constructor`/`prototype` key → 400 E_DATA_LIMIT / E_UNSAFE_KEY
+ * (core's DATA_LIMITS), so no such value reaches a run or the store. Whatever the content type: SNS
  * posts JSON as text/plain.
  */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
@@ -15,11 +18,20 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   }
   const text = await readText(req, maxBytes);
   if (text.trim() === '') throw new HttpError(400, 'E_BAD_REQUEST', 'body is empty; expected a JSON object');
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch {
     throw new HttpError(400, 'E_BAD_REQUEST', `body is not JSON: ${describeJsonError(text)}`);
   }
+  try {
+    checkDataShape(body, undefined, 'body');
+  } catch (error) {
+    if (isFirstlineError(error) && (error.code === 'E_DATA_LIMIT' || error.code === 'E_UNSAFE_KEY'))
+      throw new HttpError(400, error.code, error.message);
+    throw error;
+  }
+  return body;
 }
 
 function tooLarge(maxBytes: number): HttpError {

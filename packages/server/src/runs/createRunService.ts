@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { isFirstlineError, prepareInputs, resumeRun, runPlaybook, systemClock } from '@firstline/core';
+import {
+  isFirstlineError,
+  isRunId,
+  prepareInputs,
+  resumeRun,
+  runPlaybook,
+  systemClock,
+} from '@firstline/core';
 import type {
   ActionRegistry,
   CompiledPlaybook,
@@ -10,6 +17,7 @@ import type {
   RunStore,
 } from '@firstline/core';
 import { HttpError } from '../http/httpError.js';
+import { checkRequestRunId } from './checkRequestRunId.js';
 import { createRunQueue } from './createRunQueue.js';
 import type { QueuedRun } from './createRunQueue.js';
 import { statusOfRecord } from './runStatus.js';
@@ -51,7 +59,6 @@ export interface AcceptedRun {
   duplicate: boolean;
 }
 
-const RUN_ID = /^[A-Za-z0-9._-]{1,200}$/;
 const FAILURES_KEPT = 1000;
 const RETRY_AFTER_SECONDS = 5;
 
@@ -163,8 +170,7 @@ export function createRunService(options: RunServiceOptions) {
             playbooks: [...options.playbooks.keys()],
           },
         );
-      if (request.runId !== undefined && !RUN_ID.test(request.runId))
-        throw new HttpError(400, 'E_BAD_REQUEST', 'runId must be 1 to 200 of A-Z a-z 0-9 . _ -');
+      if (request.runId !== undefined) checkRequestRunId(request.runId);
       try {
         const inputs = prepareInputs(compiled.document, request.input);
         const runId = request.runId ?? randomUUID();
@@ -244,7 +250,7 @@ export function createRunService(options: RunServiceOptions) {
     async status(runId: string): Promise<RunStatus | undefined> {
       const entry = queue.get(runId);
       if (entry?.state === 'queued') return { ...base(entry), position: queue.positionOf(runId) };
-      const record = RUN_ID.test(runId) ? await store.load(runId) : undefined;
+      const record = isRunId(runId) ? await store.load(runId) : undefined;
       if (record) return statusOfRecord(record);
       if (entry) return { ...base(entry), status: 'running' };
       const failure = failures.get(runId);

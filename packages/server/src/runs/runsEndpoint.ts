@@ -1,6 +1,7 @@
 import { classifyTrigger } from '@firstline/actions-aws/triggers';
 import { HttpError } from '../http/httpError.js';
 import type { Reply } from '../http/reply.js';
+import { checkRequestRunId } from './checkRequestRunId.js';
 import type { RunService } from './createRunService.js';
 
 const FIELDS = new Set(['playbook', 'input', 'trigger', 'runId']);
@@ -64,6 +65,7 @@ export async function handleStartRun(
  * `?wait=true`, answers once a run queued or running here has ended (or been suspended).
  */
 export async function handleGetRun(service: RunService, runId: string, url: URL): Promise<Reply> {
+  checkRequestRunId(runId);
   if (waits(url)) await service.waitFor(runId);
   const status = await service.status(runId);
   if (!status) throw new HttpError(404, 'E_NOT_FOUND', `no run ${runId}`);

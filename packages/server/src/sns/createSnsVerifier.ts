@@ -1,5 +1,7 @@
-import { createVerify, X509Certificate } from 'node:crypto';
+import { createVerify } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { HttpError } from '../http/httpError.js';
+import { CertificateUnavailable, createCertificateCache } from './certificateCache.js';
 
 /** An SNS HTTP(S) delivery body: a notification or a (un)subscription confirmation. */
 export interface SnsMessage {
@@ -17,8 +19,21 @@ export interface SnsMessage {
   UnsubscribeURL?: string;
 }
 
-/** Hosts SNS signs from and confirms subscriptions at: sns.<region>.amazonaws.com(.cn). */
-export const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+/**
+ * Hosts SNS signs from and confirms subscriptions at: sns.<region>.amazonaws.com, and
+ * sns.cn-<area>-<n>.amazonaws.com.cn. The region must look like one (`us-east-1`, `us-gov-west-1`):
+ * `sns.s3.amazonaws.com` or `sns.x.amazonaws.com` are not SNS.
+ */
+export const SNS_HOST =
+  /^sns\.(?:[a-z]{2}(?:-gov)?-[a-z]+-[0-9]{1,2}\.amazonaws\.com|cn-[a-z]+-[0-9]{1,2}\.amazonaws\.com\.cn)$/;
+
+/** The path of an SNS signing certificate: `/SimpleNotificationService-<id>.pem`. */
+const CERT_PATH = /^\/SimpleNotificationService-[A-Za-z0-9]{1,64}\.pem$/;
+
+/** Default of {@link SnsVerifierOptions.maxAgeMs}: SNS retries a delivery for at most an hour. */
+export const SNS_MAX_AGE_MS = 3_600_000;
+// A Timestamp this far in the future is still clock skew, not a forgery.
+const FUTURE_SKEW_MS = 300_000;
 
 // The fields each message type signs, in the documented order. A Notification signs Subject only
 // when it has one.
@@ -42,57 +57,64 @@ export interface SnsVerifierOptions {
   fetchCertificate: (url: string) => Promise<string>;
   /** When given, messages from any other topic are refused. */
   topicArns?: readonly string[];
-  /** Milliseconds since the epoch, for the certificate's validity period. */
+  /** Milliseconds since the epoch, for the certificate's validity period and the Timestamp. */
   now: () => number;
+  /** Oldest `Timestamp` accepted, in ms (default {@link SNS_MAX_AGE_MS}: one hour); older is a replay. */
+  maxAgeMs?: number;
+  /** Signing certificates kept (default 32), least recently used dropped first. */
+  maxCertificates?: number;
+  /** New certificate fetches per minute over all URLs (default 10); more answer 503. */
+  certificateFetchesPerMinute?: number;
 }
 
 /**
- * Makes the check AWS documents for SNS HTTP(S) deliveries: the shape, the topic, the
- * SigningCertURL (https, on an SNS host), the certificate (fetched once per URL and cached, within
- * its validity period) and the RSA signature over the canonical string (SHA1 for SignatureVersion 1,
- * SHA256 for 2). Any failure is a 403 (400 for a body that is not an SNS message); nothing is run.
+ * Makes the check AWS documents for SNS HTTP(S) deliveries: the shape, the topic, the Timestamp
+ * (within `maxAgeMs`), the SigningCertURL (exactly `https://sns.<region>.amazonaws.com/SimpleNotificationService-<id>.pem`,
+ * no query, port or fragment), the certificate (fetched once per URL into a bounded cache, failures
+ * remembered for a minute, within its validity period) and the RSA signature over the canonical
+ * string (SHA1 for SignatureVersion 1, SHA256 for 2). Any failure is a 403 (400 for a body that is
+ * not an SNS message, 503 when the certificate fetch budget is spent); nothing is run.
  */
 export function createSnsVerifier(options: SnsVerifierOptions): (body: unknown) => Promise<SnsMessage> {
-  const certificates = new Map<string, Promise<X509Certificate>>();
   const topics = options.topicArns && new Set(options.topicArns);
-
-  const certificate = (url: string): Promise<X509Certificate> => {
-    let cert = certificates.get(url);
-    if (!cert) {
-      cert = options.fetchCertificate(url).then((pem) => new X509Certificate(pem));
-      certificates.set(url, cert);
-      // A failed fetch is not cached: the next delivery tries again.
-      cert.catch(() => certificates.delete(url));
-    }
-    return cert;
-  };
+  const maxAgeMs = options.maxAgeMs ?? SNS_MAX_AGE_MS;
+  const certificate = createCertificateCache({
+    fetch: options.fetchCertificate,
+    now: options.now,
+    ...(options.maxCertificates !== undefined && { maxEntries: options.maxCertificates }),
+    ...(options.certificateFetchesPerMinute !== undefined && {
+      fetchesPerMinute: options.certificateFetchesPerMinute,
+    }),
+  });
 
   return async (body) => {
     const message = snsShape(body);
     if (topics && !topics.has(message.TopicArn))
       throw refused(`topic ${message.TopicArn} is not one this server accepts (sns.topicArns)`);
-    let url: URL;
-    try {
-      url = new URL(message.SigningCertURL);
-    } catch {
-      throw refused('SigningCertURL is not a URL');
-    }
-    if (
-      url.protocol !== 'https:' ||
-      !SNS_HOST.test(url.hostname) ||
-      url.port !== '' ||
-      !url.pathname.endsWith('.pem')
-    )
-      throw refused(`SigningCertURL ${url.origin}${url.pathname} is not an https .pem URL on an SNS host`);
+    const now = options.now();
+    const sent = Date.parse(message.Timestamp);
+    if (Number.isNaN(sent)) throw refused(`Timestamp ${JSON.stringify(message.Timestamp)} is not a time`);
+    if (now - sent > maxAgeMs || sent - now > FUTURE_SKEW_MS)
+      throw refused(
+        `Timestamp ${message.Timestamp} is not within ${Math.round(maxAgeMs / 60_000)} min of now; an old message is not processed again`,
+      );
+    const url = canonicalCertUrl(message.SigningCertURL);
     let cert: X509Certificate;
     try {
-      cert = await certificate(url.href);
+      cert = await certificate(url);
     } catch (error) {
-      throw refused(`cannot get the signing certificate at ${url.href}: ${(error as Error).message}`);
+      if (error instanceof CertificateUnavailable && error.throttled)
+        throw new HttpError(
+          503,
+          'E_OVERLOADED',
+          `cannot get the signing certificate at ${url} now: ${error.message}`,
+          { retryAfterSeconds: 60 },
+          { 'Retry-After': '60' },
+        );
+      throw refused(`cannot get the signing certificate at ${url}: ${(error as Error).message}`);
     }
-    const now = options.now();
     if (now < Date.parse(cert.validFrom) || now > Date.parse(cert.validTo))
-      throw refused(`the signing certificate at ${url.href} is outside its validity period`);
+      throw refused(`the signing certificate at ${url} is outside its validity period`);
     const verifier = createVerify(message.SignatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256');
     verifier.update(canonicalString(message), 'utf8');
     let valid = false;
@@ -112,6 +134,31 @@ export function canonicalString(message: SnsMessage): string {
     .filter((field) => message[field] !== undefined)
     .map((field) => `${field}\n${message[field]}\n`)
     .join('');
+}
+
+/**
+ * The SigningCertURL when it is exactly the canonical form of an SNS certificate URL; anything else
+ * (a query, fragment, port, credentials, upper case, another path or host) is refused, so one
+ * certificate has one cache key and forged variants cannot each cost a fetch.
+ */
+function canonicalCertUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw refused('SigningCertURL is not a URL');
+  }
+  const canonical = `https://${url.hostname}${url.pathname}`;
+  if (
+    url.protocol !== 'https:' ||
+    !SNS_HOST.test(url.hostname) ||
+    !CERT_PATH.test(url.pathname) ||
+    raw !== canonical
+  )
+    throw refused(
+      `SigningCertURL ${JSON.stringify(raw.slice(0, 200))} is not an https .pem URL on an SNS host (https://sns.<region>.amazonaws.com/SimpleNotificationService-<id>.pem, nothing more)`,
+    );
+  return canonical;
 }
 
 function refused(message: string): HttpError {

@@ -111,7 +111,7 @@ describe('file store locks and budgets', () => {
   });
 
   it('rejects a claim for an invalid run id', async () => {
-    await expect(createFileStore(dir).claim!('../x', 'k')).rejects.toMatchObject({ code: 'E_STORE' });
+    await expect(createFileStore(dir).claim!('../x', 'k')).rejects.toMatchObject({ code: 'E_RUN_ID_INVALID' });
   });
 });
 

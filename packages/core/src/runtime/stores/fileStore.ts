@@ -1,28 +1,16 @@
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkRunId, isRunId } from '../../data/runId.js';
 import { FirstlineError } from '../../errors.js';
 import type { RunRecord, RunStore } from '../types.js';
 import { createFileLeases } from './fileLease.js';
 import { createFileSafety } from './fileSafety.js';
-
-// Ids become file names: this alphabet cannot name another directory or escape this one.
-const RUN_ID = /^[A-Za-z0-9._-]{1,200}$/;
 
 // How many records `list` reads at a time when filtering by status.
 const LIST_BATCH = 64;
 
 // Shared by every store in the process, so two stores on one directory never pick the same temp name.
 let tempCounter = 0;
-
-function checkRunId(runId: unknown): string {
-  if (typeof runId !== 'string' || !RUN_ID.test(runId) || runId === '.' || runId === '..') {
-    throw new FirstlineError(
-      'E_STORE',
-      `invalid run id ${JSON.stringify(runId)}: use 1 to 200 of A-Z a-z 0-9 . _ - (and not "." or "..")`,
-    );
-  }
-  return runId;
-}
 
 function errorCode(error: unknown): unknown {
   return (error as NodeJS.ErrnoException | undefined)?.code;
@@ -145,7 +133,7 @@ export function createFileStore(dir: string): RunStore {
       const ids = names
         .filter((name) => name.endsWith('.json'))
         .map((name) => name.slice(0, -'.json'.length))
-        .filter((runId) => RUN_ID.test(runId) && runId !== '.' && runId !== '..')
+        .filter(isRunId)
         .sort();
       const status = filter?.status;
       if (status === undefined) return ids;

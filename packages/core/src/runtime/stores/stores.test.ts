@@ -174,7 +174,7 @@ describe('createFileStore', () => {
     const store = createFileStore(dir);
     for (const promise of [store.save(makeRecord(runId)), store.load(runId), store.delete(runId)]) {
       const error = await rejection(promise);
-      expect(error.code).toBe('E_STORE');
+      expect(error.code).toBe('E_RUN_ID_INVALID');
       expect(error.message).toContain('invalid run id');
     }
     expect(await readdir(dir)).toEqual([]);
