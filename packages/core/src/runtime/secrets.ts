@@ -2,6 +2,7 @@ import { FirstlineError } from '../errors.js';
 import { credentialKind } from '../format/credentials.js';
 import type { SecretRef } from '../format/playbook.generated.js';
 import { formatPath } from '../load/sourceMap.js';
+import { MIN_SECRET_LENGTH } from './redactForms.js';
 
 /** Reads one secret reference; resolves to its value, or undefined when there is no such secret. */
 export type SecretResolver = (
@@ -39,7 +40,8 @@ type Resolution = { name: string; value: string } | { name: string; problem: str
 
 /**
  * Resolves a playbook's `secrets:` concurrently. Throws one `E_SECRET_UNRESOLVED` error naming every
- * secret that could not be resolved and why; no resolved value ever appears in it.
+ * secret that could not be resolved and why, then one `E_SECRET_TOO_SHORT` naming every value shorter
+ * than 6 characters (too short to redact without shredding ordinary text); no value ever appears in either.
  */
 export async function resolveSecrets(
   specs: Record<string, SecretRef> | undefined,
@@ -65,6 +67,18 @@ export async function resolveSecrets(
     // No `cause`: the resolvers' own errors are unredacted and would be printed with this one.
     throw new FirstlineError('E_SECRET_UNRESOLVED', `${count} could not be resolved: ${problems.join('; ')}`);
   }
+  const short = results.flatMap((r) =>
+    'value' in r && r.value.length < MIN_SECRET_LENGTH
+      ? [
+          `${formatPath(['secrets', r.name])} is ${r.value.length === 1 ? '1 character' : `${r.value.length} characters`}`,
+        ]
+      : [],
+  );
+  if (short.length)
+    throw new FirstlineError(
+      'E_SECRET_TOO_SHORT',
+      `${short.join('; ')}: a secret needs at least ${MIN_SECRET_LENGTH} characters, or redaction could not tell it from ordinary text`,
+    );
   return Object.fromEntries(results.flatMap((r) => ('value' in r ? [[r.name, r.value] as const] : [])));
 }
 
