@@ -53,7 +53,7 @@ export interface ActionContext {
    * quoting text, since a cut secret no longer matches. Use `redactText`, which falls back to
    * `secrets` when a caller outside the engine leaves this out.
    */
-  redact?(text: string): string;
+  redact?: (text: string) => string;
 }
 
 /** What a remediation or notification would do, reported in shadow mode instead of doing it. */

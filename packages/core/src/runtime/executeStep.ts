@@ -260,7 +260,7 @@ async function runAttempt(
       clock,
       logger: step.logger,
       secrets: services.secrets,
-      redact: services.redactor.string,
+      redact: (text) => services.redactor.string(text),
     };
     result = await attemptOnce(services, step.def, step.actionInput, ctx, node, step.invoke, input);
     // No `done` entry for a side effect cut short: it may or may not have happened.
