@@ -2,6 +2,7 @@ import { FirstlineError } from '../errors.js';
 import { credentialKind } from '../format/credentials.js';
 import type { SecretRef } from '../format/playbook.generated.js';
 import { formatPath } from '../load/sourceMap.js';
+import { createRedactor } from './redact.js';
 import { MIN_SECRET_LENGTH } from './redactForms.js';
 
 /** Reads one secret reference; resolves to its value, or undefined when there is no such secret. */
@@ -24,8 +25,6 @@ const PROVIDERS: Record<SecretKind, string> = {
   ssm: 'ssmSecretResolver',
   secretsManager: 'secretsManagerSecretResolver',
 };
-
-const REDACTED = '[redacted]';
 
 /** Resolves `{ env: NAME }` references from `env` (default: `process.env` when called); empty counts as unset. */
 export function envSecretResolver(env?: Record<string, string | undefined>): SecretResolver {
@@ -142,12 +141,11 @@ function typeName(value: unknown): string {
 }
 
 /**
- * Hides resolved secret values in a resolver's error message. Longest first, so a value containing
- * another is replaced whole. A message still holding something credential-shaped is withheld.
+ * Hides resolved secret values, in every form the run's redactor knows, in a resolver's error message.
+ * A message still holding something credential-shaped is withheld.
  */
 function redact(message: string, values: string[]): string {
-  let out = message;
-  for (const value of [...values].sort((a, b) => b.length - a.length)) out = out.replaceAll(value, REDACTED);
+  const out = createRedactor(values).string(message);
   const kind = credentialKind(out);
   return kind ? `(message withheld: it contains what looks like ${kind})` : out;
 }
