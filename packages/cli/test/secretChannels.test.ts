@@ -9,6 +9,10 @@ import { createCapturingIo, runCli } from '@firstline/cli';
 import { findLeaks } from '../../core/test/engine/leakScan.js';
 import { SLACK_TOKEN, startMockSlack } from '../../notifiers/test/support/mockSlack.js';
 import type { MockSlack } from '../../notifiers/test/support/mockSlack.js';
+import { GITHUB_TOKEN, startMockGithub } from '../../notifiers/test/support/mockGithub.js';
+import type { MockGithub } from '../../notifiers/test/support/mockGithub.js';
+import { OPSGENIE_KEY, startMockOpsgenie } from '../../notifiers/test/support/mockOpsgenie.js';
+import type { MockOpsgenie } from '../../notifiers/test/support/mockOpsgenie.js';
 
 // Issue 15, item 3, end to end: a playbook whose target echoes the secret back, cut where the project
 // cuts text, and whose templates transform it every way JSONata can. No channel a person or another
@@ -58,14 +62,16 @@ function startEchoTarget(): Promise<{ server: Server; url: string }> {
   );
 }
 
-function playbookYaml(target: string, slackApi: string): string {
+function playbookYaml(target: string, slackApi: string, genieApi: string, githubApi: string): string {
+  const forms =
+    '{{ $base64encode("Bearer " & secrets.tok) }} {{ $lowercase(secrets.tok) }} {{ $encodeUrlComponent(secrets.tok) }}';
   const post = (when: string) => `
     - id: tell-${when}
       action: slack.post
       with:
         channel: '#ops'
         baseUrl: ${slackApi}
-        text: '${when}: {{ $base64encode("Bearer " & secrets.tok) }} {{ $lowercase(secrets.tok) }} {{ $encodeUrlComponent(secrets.tok) }}'`;
+        text: '${when}: ${forms}'`;
   return `firstline: 1
 name: secret-channels
 timeout: 10m
@@ -87,6 +93,19 @@ remediate:
 recheck: { rounds: 1, after: 1m }
 notify:
   recovered:${post('recovered')}
+    - id: page
+      action: opsgenie.createAlert
+      with:
+        baseUrl: ${genieApi}
+        message: 'recovered: ${forms}'
+        description: '{{ $string(steps.health.output) }}'
+    - id: issue
+      action: github.createIssue
+      with:
+        baseUrl: ${githubApi}
+        repo: acme/ops
+        title: 'recovered: {{ $uppercase(secrets.tok) }}'
+        body: '${forms} {{ $string({"t": secrets.tok}) }}'
   unrecovered:${post('unrecovered')}
 `;
 }
@@ -95,22 +114,31 @@ describe('a secret echoed through every channel, in every form', () => {
   let dir: string;
   let target: { server: Server; url: string };
   let slack: MockSlack;
+  let genie: MockOpsgenie;
+  let github: MockGithub;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'firstline-secret-channels-'));
     target = await startEchoTarget();
     slack = await startMockSlack();
+    genie = await startMockOpsgenie();
+    github = await startMockGithub();
   });
   afterAll(async () => {
     await new Promise((resolve) => target.server.close(resolve));
     await slack.close();
+    await genie.close();
+    await github.close();
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('leaves no trace of it in the CLI output, the record, the report or the Slack requests', async () => {
-    await writeFile(join(dir, 'playbook.yaml'), playbookYaml(target.url, slack.apiUrl));
+  it("leaves no trace of it in the CLI output, the record, the report or the notifiers' requests", async () => {
+    await writeFile(
+      join(dir, 'playbook.yaml'),
+      playbookYaml(target.url, slack.apiUrl, genie.url, github.url),
+    );
     const store = join(dir, 'runs');
-    const env = { API_TOKEN: TOKEN, SLACK_TOKEN };
+    const env = { API_TOKEN: TOKEN, SLACK_TOKEN, OPSGENIE_API_KEY: OPSGENIE_KEY, GITHUB_TOKEN };
     const cli = async (argv: string[]) => {
       const io = createCapturingIo({ cwd: dir, env });
       const code = await runCli(argv, { io, host: { clock: recheckSkippingClock() } });
@@ -144,6 +172,8 @@ describe('a secret echoed through every channel, in every form', () => {
     expect([human.code, json.code, md.code, html.code]).toEqual([0, 0, 0, 0]);
     expect(result.outcome).toBe('recovered');
     expect(slack.messages.length, json.out).toBe(2);
+    expect(genie.alerts.length, json.out).toBeGreaterThan(0);
+    expect(github.issues.length, json.out).toBeGreaterThan(0);
     expect(json.out).toContain('[redacted]');
 
     const channels: Record<string, string> = {
@@ -152,7 +182,12 @@ describe('a secret echoed through every channel, in every form', () => {
       'stored records': files.join('\n'),
       'report md': md.out,
       'report html': html.out,
-      'slack requests': JSON.stringify(slack.requests.map((r) => ({ text: r.text, query: String(r.query) }))),
+      ...Object.fromEntries(
+        Object.entries({ slack, genie, github }).map(([name, mock]) => [
+          `${name} requests`,
+          JSON.stringify(mock.requests.map((r) => ({ path: r.path, text: r.text, query: String(r.query) }))),
+        ]),
+      ),
     };
     for (const [channel, text] of Object.entries(channels))
       expect(findLeaks(text, TOKEN), channel).toEqual([]);
