@@ -161,6 +161,32 @@ describe.skipIf(skip !== undefined)('ssh.check and ssh.exec against a real sshd'
     expect(output.truncated).toBe(true);
   });
 
+  it.concurrent(
+    'redacts the secrets in its output, even one cut at maxOutput, and in a stderr tail',
+    async () => {
+      const token = 'fl-SeCrEt-9f2Kq7Zx';
+      const ctx = testContext({ secrets: { tok: token } });
+      // 990 bytes, then the token: maxOutput 1000 keeps its first 10 characters only.
+      const cut = await sshExec.run(
+        { ...login(), command: `printf '%0990d${token} ${token.toUpperCase()}'`, maxOutput: 1000 },
+        ctx,
+      );
+      expect(cut.truncated).toBe(true);
+      expect(cut.stdout).toBe(`${'0'.repeat(990)}[redacted]`);
+      // Killed by a signal: the error quotes the tail of stderr, which ends in the token.
+      const error = await failure(
+        sshExec.run(
+          { ...login(), command: `printf 'x%.0s' $(seq 400) >&2; printf ' ${token}' >&2; kill -9 $$` },
+          ctx,
+        ),
+      );
+      expect(error.message).toContain('was killed by SIGKILL');
+      // The command quoted in the message holds the token too; the engine redacts that whole message.
+      const tail = error.message.slice(error.message.indexOf('; stderr: '));
+      expect(tail).toMatch(/^; stderr: …x+ \[redacted\]$/);
+    },
+  );
+
   // Sequential: these share one core file.
   describe('the core-dump flow through the engine', () => {
     const core = () => join(dir, 'core');

@@ -22,7 +22,8 @@ export type FirstlineErrorCode =
   | 'E_HANDLER_CONFIG'
   | 'E_RUN_ID_INVALID'
   | 'E_DATA_LIMIT'
-  | 'E_UNSAFE_KEY';
+  | 'E_UNSAFE_KEY'
+  | 'E_SECRET_TOO_SHORT';
 
 // A brand survives two installed copies of @firstline/core, where `instanceof` would not.
 const brand = Symbol.for('firstline.error');

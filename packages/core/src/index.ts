@@ -60,6 +60,7 @@ export type { CheckResult, ValidateOptions } from './validate/validatePlaybook.j
 
 export { defineAction } from './actions/defineAction.js';
 export { describeCall } from './actions/describeCall.js';
+export { cutRedacted, redactText } from './actions/redactText.js';
 export { createActionRegistry } from './actions/registry.js';
 export type { ActionRegistry, ActionRegistryOptions, AnyActionDefinition } from './actions/registry.js';
 export { coreActions, coreFail, coreLog } from './actions/builtins.js';

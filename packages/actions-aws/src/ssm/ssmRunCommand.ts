@@ -1,5 +1,5 @@
 import type { GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
-import { ActionError, defineAction, parseDuration } from '@firstline/core';
+import { ActionError, defineAction, parseDuration, redactText } from '@firstline/core';
 import type { ActionContext, ActionDefinition } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
@@ -158,8 +158,9 @@ export function ssmRunCommandAction(
         status: invocation.Status ?? 'Unknown',
         ...(invocation.StatusDetails && { statusDetails: invocation.StatusDetails }),
         exitCode: invocation.ResponseCode ?? -1,
-        stdout: invocation.StandardOutputContent ?? '',
-        stderr: invocation.StandardErrorContent ?? '',
+        // Redacted before failureMessage cuts stderr to its tail (SSM itself cuts output at 24,000 chars).
+        stdout: redactText(ctx, invocation.StandardOutputContent ?? ''),
+        stderr: redactText(ctx, invocation.StandardErrorContent ?? ''),
       };
       const allowed = input.allowExitCodes ?? [0];
       const ok =

@@ -1,5 +1,5 @@
 import type { AutomationExecution } from '@aws-sdk/client-ssm';
-import { ActionError, defineAction, parseDuration } from '@firstline/core';
+import { ActionError, defineAction, parseDuration, redactText } from '@firstline/core';
 import type { ActionContext, ActionDefinition, IamStatement } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
@@ -200,7 +200,7 @@ async function waitForExecution(
     if (SUCCESS.has(status)) return resultOf(executionId, execution);
     // The runbook ran and did not succeed: the remediation's verdict.
     if (FAILURE.has(status)) {
-      const why = execution.FailureMessage ? `: ${oneLine(execution.FailureMessage)}` : '';
+      const why = execution.FailureMessage ? `: ${oneLine(redactText(ctx, execution.FailureMessage))}` : '';
       throw verdictError(ID, `automation ${input.document} (${executionId}) ended ${status}${why}`);
     }
     const left = deadline === undefined ? intervalMs : deadline - clock.now();

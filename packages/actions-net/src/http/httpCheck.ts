@@ -1,4 +1,4 @@
-import { ActionError, defineAction } from '@firstline/core';
+import { ActionError, defineAction, redactText } from '@firstline/core';
 import type { ActionContext, ActionDefinition } from '@firstline/core';
 import { networkFailure, verdict } from '../shared/failure.js';
 import { duration, httpUrl, latencyMs, statusCode, stringMap, tlsOptions } from '../shared/schemas.js';
@@ -170,6 +170,8 @@ async function check(input: HttpCheckInput, ctx: ActionContext, userAgent: strin
   }
   const latency = round(performance.now() - started);
   const text = res.body.toString('utf8');
+  // Redacted before it is cut or quoted: a secret cut at the 1,024th character would no longer match.
+  const shown = redactText(ctx, text);
   const output: HttpCheckOutput = {
     status: res.status,
     latencyMs: latency,
@@ -178,15 +180,15 @@ async function check(input: HttpCheckInput, ctx: ActionContext, userAgent: strin
     timings: res.timings,
     headers: flatHeaders(res.headers),
     bodyBytes: res.bodyBytes,
-    bodyExcerpt: text.slice(0, EXCERPT_CHARS),
+    bodyExcerpt: shown.slice(0, EXCERPT_CHARS),
   };
   const what = `${method} ${safeUrl(url)}`;
   if (!expectStatus(res.status))
-    throw statusFailure(what, res, expectStatus.description, text, ctx.clock.now());
+    throw statusFailure(what, res, expectStatus.description, shown, ctx.clock.now());
   if (input.expectBody !== undefined && !bodyMatcher(input.expectBody)(text))
     throw verdict(
       ID,
-      `${what}: the body (${res.bodyBytes} bytes) does not match ${input.expectBody}: ${quote(text)}`,
+      `${what}: the body (${res.bodyBytes} bytes) does not match ${input.expectBody}: ${quote(shown)}`,
     );
   const maxLatency = durationMs(input.maxLatency, Infinity);
   if (latency > maxLatency)

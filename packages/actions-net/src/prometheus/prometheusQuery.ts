@@ -1,4 +1,4 @@
-import { ActionError, defineAction } from '@firstline/core';
+import { ActionError, defineAction, redactText } from '@firstline/core';
 import type { ActionContext, ActionDefinition } from '@firstline/core';
 import { retryAfterMs, safeUrl } from '../http/httpUtil.js';
 import { sendRequest } from '../http/sendRequest.js';
@@ -173,7 +173,8 @@ async function query(
       where,
       res.status,
       body,
-      res.body.toString('utf8'),
+      // Redacted before apiFailure cuts it to an excerpt: a cut secret would no longer match.
+      redactText(ctx, res.body.toString('utf8')),
       res.headers['retry-after'],
       ctx.clock.now(),
     );

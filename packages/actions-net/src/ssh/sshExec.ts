@@ -1,4 +1,4 @@
-import { ActionError, defineAction } from '@firstline/core';
+import { ActionError, defineAction, redactText } from '@firstline/core';
 import type { ActionContext, ActionDefinition, Plan } from '@firstline/core';
 import type { ClientChannel } from 'ssh2';
 import { verdict } from '../shared/failure.js';
@@ -182,13 +182,16 @@ function execute(
         cleanup();
         if (exit?.code === null || exit === undefined) {
           const how = exit?.signal ? `was killed by ${exit.signal}` : 'ended without an exit status';
-          reject(verdict(ID, `\`${input.command}\` on ${login} ${how}${tail(stderr.text())}`));
+          reject(
+            verdict(ID, `\`${input.command}\` on ${login} ${how}${tail(redactText(ctx, stderr.text()))}`),
+          );
           return;
         }
         resolve({
           exitCode: exit.code,
-          stdout: stdout.text(),
-          stderr: stderr.text(),
+          // Redacted here too: output cut at maxOutput may end in part of a secret.
+          stdout: redactText(ctx, stdout.text()),
+          stderr: redactText(ctx, stderr.text()),
           truncated: stdout.truncated() || stderr.truncated(),
         });
       });

@@ -48,6 +48,12 @@ export interface ActionContext {
   logger: Logger;
   /** The playbook's resolved secrets, by name. */
   secrets: Readonly<Record<string, string>>;
+  /**
+   * The run's redactor for text (every secret, in every form, replaced): call it BEFORE cutting or
+   * quoting text, since a cut secret no longer matches. Use `redactText`, which falls back to
+   * `secrets` when a caller outside the engine leaves this out.
+   */
+  redact?: (text: string) => string;
 }
 
 /** What a remediation or notification would do, reported in shadow mode instead of doing it. */

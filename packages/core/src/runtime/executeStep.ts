@@ -9,6 +9,7 @@ import type { AttemptResult } from './attempt.js';
 import type { AnyActionDefinition } from '../actions/registry.js';
 import { retryDelay, shouldRetry, sleep } from './retry.js';
 import { skipMessage } from './safety.js';
+import { taintedView } from './taint.js';
 import type { Invoke, RunServices } from './services.js';
 import type { JournalEntry, StepRecord } from './types.js';
 
@@ -74,6 +75,8 @@ export async function executeActionStep(
     signal,
     invoke,
     actionInput: prepared.value,
+    // What the trace keeps of it: a value rendered from a secret stays secret, however transformed.
+    shownInput: taintedView(node.with, prepared.value, services.redactor),
     sideEffect,
     // An idempotent step re-running its own interrupted attempt may take its claim again.
     reclaim: idempotent && resume.prior !== undefined,
@@ -191,6 +194,7 @@ interface AttemptStep {
   signal: AbortSignal;
   invoke: Invoke;
   actionInput: unknown;
+  shownInput: unknown;
   sideEffect: boolean;
   reclaim: boolean;
   first: number;
@@ -243,7 +247,7 @@ async function runAttempt(
       step: node.id,
       action: node.action,
       attempt,
-      input: step.actionInput,
+      input: step.shownInput,
     });
     const ctx: ActionContext = {
       signal: step.signal,
@@ -256,6 +260,7 @@ async function runAttempt(
       clock,
       logger: step.logger,
       secrets: services.secrets,
+      redact: (text) => services.redactor.string(text),
     };
     result = await attemptOnce(services, step.def, step.actionInput, ctx, node, step.invoke, input);
     // No `done` entry for a side effect cut short: it may or may not have happened.

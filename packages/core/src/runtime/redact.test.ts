@@ -59,12 +59,12 @@ describe('createRedactor: strings', () => {
     expect(r.string('fake-token-1 fake.*(token)?[1]')).toBe(`fake-token-1 ${REDACTED}`);
   });
 
-  it('redacts short secrets only when they are the whole string', () => {
+  it('redacts a short secret wherever it occurs, since resolution refuses one and an API caller chose it', () => {
     const r = createRedactor(['abc']);
     expect(r.active).toBe(true);
     expect(r.string('abc')).toBe(REDACTED);
-    expect(r.string('abcdef and abc')).toBe('abcdef and abc');
-    expect(r.value({ pin: 'abc', note: 'abc123' })).toEqual({ pin: REDACTED, note: 'abc123' });
+    expect(r.string('xABCdef and abc')).toBe(`x${REDACTED}def and ${REDACTED}`);
+    expect(r.value({ pin: 'abc', note: 'abc123' })).toEqual({ pin: REDACTED, note: `${REDACTED}123` });
   });
 });
 

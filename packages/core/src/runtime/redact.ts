@@ -1,8 +1,10 @@
+import { edgeSpans } from './redactEdges.js';
+import type { Span } from './redactEdges.js';
+import { secretForms } from './redactForms.js';
+
 /** What every secret value, and each of its encodings, is replaced with. */
 export const REDACTED = '[redacted]';
 
-// Shorter values ("abc", "1", "yes") would shred ordinary text if replaced wherever they occur.
-const MIN_SUBSTRING_LENGTH = 4;
 const MAX_DEPTH = 50;
 const CIRCULAR = '[circular]';
 const TOO_DEEP = '[too deep]';
@@ -26,46 +28,54 @@ export interface Redactor {
   error(err: unknown): string;
 }
 
-/** Builds a redactor for a run's secret values; the matcher is compiled once, here. */
+/**
+ * Builds a redactor for a run's secret values; the matcher is compiled once, here. Matching ignores
+ * case and covers each secret's derived forms (see `secretForms`) and a secret cut at a truncation edge.
+ */
 export function createRedactor(secrets: Iterable<string>): Redactor {
   const exact = new Set<string>();
   const patterns = new Map<string, number>();
+  const literals = new Set<string>();
   for (const secret of secrets) {
     if (typeof secret !== 'string' || secret === '') continue;
-    exact.add(secret);
-    if (secret.length < MIN_SUBSTRING_LENGTH) continue;
-    for (const [pattern, length] of encodings(secret)) patterns.set(pattern, length);
+    exact.add(secret.toLowerCase());
+    for (const form of secretForms(secret)) {
+      patterns.set(form.source, Math.max(form.length, patterns.get(form.source) ?? 0));
+      if (form.literal !== undefined) literals.add(form.literal);
+    }
   }
   // Longest first: at any position the first alternative that matches wins, so a secret containing
   // another is replaced whole rather than leaving its remainder visible.
   const alternatives = [...patterns].sort((a, b) => b[1] - a[1]).map(([pattern]) => pattern);
   // A lookahead matches at every position, overlapping matches included; their spans are merged below.
-  const matcher = alternatives.length > 0 ? new RegExp(`(?=(${alternatives.join('|')}))`, 'g') : undefined;
+  const matcher = alternatives.length > 0 ? new RegExp(`(?=(${alternatives.join('|')}))`, 'gi') : undefined;
+  const edgeLiterals = [...literals];
   const active = exact.size > 0;
 
   const redactString = (text: string): string => {
     if (!active) return text;
-    if (exact.has(text)) return REDACTED;
-    if (!matcher) return text;
+    if (exact.has(text.toLowerCase())) return REDACTED;
+    const spans: Span[] = edgeSpans(text, edgeLiterals);
+    if (matcher)
+      for (const match of text.matchAll(matcher)) {
+        const length = match[1]?.length ?? 0;
+        if (length > 0) spans.push([match.index, match.index + length]);
+      }
+    if (spans.length === 0) return text;
+    spans.sort((a, b) => a[0] - b[0]);
     let out = '';
     let copied = 0;
-    let spanStart = -1;
-    let spanEnd = -1;
-    for (const match of text.matchAll(matcher)) {
-      const start = match.index;
-      const end = start + (match[1]?.length ?? 0);
-      if (spanStart >= 0 && start <= spanEnd) {
+    let [spanStart, spanEnd] = spans[0]!;
+    for (const [start, end] of spans) {
+      if (start <= spanEnd) {
         spanEnd = Math.max(spanEnd, end);
         continue;
       }
-      if (spanStart >= 0) {
-        out += text.slice(copied, spanStart) + REDACTED;
-        copied = spanEnd;
-      }
+      out += text.slice(copied, spanStart) + REDACTED;
+      copied = spanEnd;
       spanStart = start;
       spanEnd = end;
     }
-    if (spanStart < 0) return text;
     return out + text.slice(copied, spanStart) + REDACTED + text.slice(spanEnd);
   };
 
@@ -107,40 +117,6 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
     value: <T>(value: T): T => copy(value, 0, new Set()) as T,
     error: redactError,
   };
-}
-
-/** Regex sources for a secret and its encodings, each with the length of the text it matches. */
-function encodings(secret: string): Array<[string, number]> {
-  const json = JSON.stringify(secret).slice(1, -1);
-  const uri = encodeURIComponent(secret);
-  // What URLSearchParams and HTML forms write: spaces as '+', a few more characters escaped.
-  const form = new URLSearchParams({ v: secret }).toString().slice(2);
-  const base64 = toBase64(secret);
-  const base64url = base64.replace(/\+/g, '-').replace(/\//g, '_');
-  const forms = new Set([secret, json, uri, form, base64, base64url]);
-  return [...forms].map((text) => [percentInsensitive(escapeRegExp(text)), text.length]);
-}
-
-function toBase64(text: string): string {
-  let binary = '';
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/=+$/, '');
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-}
-
-// Percent-escapes are as often written in lower case (%2f) as in upper; both are the same secret.
-function percentInsensitive(source: string): string {
-  return source.replace(
-    /%([0-9A-F])([0-9A-F])/g,
-    (_, hi: string, lo: string) => `%${hexDigit(hi)}${hexDigit(lo)}`,
-  );
-}
-
-function hexDigit(digit: string): string {
-  return /[A-F]/.test(digit) ? `[${digit}${digit.toLowerCase()}]` : digit;
 }
 
 function errorMessage(err: unknown, depth: number): string {

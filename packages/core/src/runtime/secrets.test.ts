@@ -208,3 +208,25 @@ describe('resolveSecrets', () => {
     expect(error.message).toContain('secrets.odd: not a secret reference');
   });
 });
+
+describe('resolveSecrets: minimum length', () => {
+  it('refuses values under 6 characters with E_SECRET_TOO_SHORT, naming them but never their value', async () => {
+    const resolvers = { env: envSecretResolver({ PIN: 'x9Q2', ONE: 'Z', OK: 'abcdef' }) };
+    const error: unknown = await resolveSecrets(
+      { pin: { env: 'PIN' }, one: { env: 'ONE' }, ok: { env: 'OK' } },
+      { resolvers },
+    ).catch((e: unknown) => e);
+    expect(isFirstlineError(error)).toBe(true);
+    expect((error as FirstlineError).code).toBe('E_SECRET_TOO_SHORT');
+    const message = (error as Error).message;
+    expect(message).toContain('secrets.pin is 4 characters; secrets.one is 1 character');
+    expect(message).toContain('at least 6 characters');
+    expect(message).not.toContain('x9Q2');
+    expect(message).not.toContain('secrets.ok');
+  });
+
+  it('accepts a value of exactly 6 characters', async () => {
+    const resolvers = { env: envSecretResolver({ OK: 'abcdef' }) };
+    await expect(resolveSecrets({ ok: { env: 'OK' } }, { resolvers })).resolves.toEqual({ ok: 'abcdef' });
+  });
+});

@@ -2,6 +2,8 @@ import { FirstlineError } from '../errors.js';
 import { credentialKind } from '../format/credentials.js';
 import type { SecretRef } from '../format/playbook.generated.js';
 import { formatPath } from '../load/sourceMap.js';
+import { createRedactor } from './redact.js';
+import { MIN_SECRET_LENGTH } from './redactForms.js';
 
 /** Reads one secret reference; resolves to its value, or undefined when there is no such secret. */
 export type SecretResolver = (
@@ -24,8 +26,6 @@ const PROVIDERS: Record<SecretKind, string> = {
   secretsManager: 'secretsManagerSecretResolver',
 };
 
-const REDACTED = '[redacted]';
-
 /** Resolves `{ env: NAME }` references from `env` (default: `process.env` when called); empty counts as unset. */
 export function envSecretResolver(env?: Record<string, string | undefined>): SecretResolver {
   return (ref) => {
@@ -39,7 +39,8 @@ type Resolution = { name: string; value: string } | { name: string; problem: str
 
 /**
  * Resolves a playbook's `secrets:` concurrently. Throws one `E_SECRET_UNRESOLVED` error naming every
- * secret that could not be resolved and why; no resolved value ever appears in it.
+ * secret that could not be resolved and why, then one `E_SECRET_TOO_SHORT` naming every value shorter
+ * than 6 characters (too short to redact without shredding ordinary text); no value ever appears in either.
  */
 export async function resolveSecrets(
   specs: Record<string, SecretRef> | undefined,
@@ -65,6 +66,18 @@ export async function resolveSecrets(
     // No `cause`: the resolvers' own errors are unredacted and would be printed with this one.
     throw new FirstlineError('E_SECRET_UNRESOLVED', `${count} could not be resolved: ${problems.join('; ')}`);
   }
+  const short = results.flatMap((r) =>
+    'value' in r && r.value.length < MIN_SECRET_LENGTH
+      ? [
+          `${formatPath(['secrets', r.name])} is ${r.value.length === 1 ? '1 character' : `${r.value.length} characters`}`,
+        ]
+      : [],
+  );
+  if (short.length)
+    throw new FirstlineError(
+      'E_SECRET_TOO_SHORT',
+      `${short.join('; ')}: a secret needs at least ${MIN_SECRET_LENGTH} characters, or redaction could not tell it from ordinary text`,
+    );
   return Object.fromEntries(results.flatMap((r) => ('value' in r ? [[r.name, r.value] as const] : [])));
 }
 
@@ -128,12 +141,11 @@ function typeName(value: unknown): string {
 }
 
 /**
- * Hides resolved secret values in a resolver's error message. Longest first, so a value containing
- * another is replaced whole. A message still holding something credential-shaped is withheld.
+ * Hides resolved secret values, in every form the run's redactor knows, in a resolver's error message.
+ * A message still holding something credential-shaped is withheld.
  */
 function redact(message: string, values: string[]): string {
-  let out = message;
-  for (const value of [...values].sort((a, b) => b.length - a.length)) out = out.replaceAll(value, REDACTED);
+  const out = createRedactor(values).string(message);
   const kind = credentialKind(out);
   return kind ? `(message withheld: it contains what looks like ${kind})` : out;
 }

@@ -5,6 +5,7 @@ import { baseUrlSchema, credentialSchema, stringList } from '../shared/schemas.j
 import { preview } from '../shared/text.js';
 import { createGithubClient } from './createGithubClient.js';
 import type { GithubClient, GithubOptions } from './createGithubClient.js';
+import { redactingMessages } from '../shared/redactMessage.js';
 
 /** Where a step sends its GitHub request, overriding the factory's defaults. */
 export interface GithubTarget {
@@ -280,5 +281,11 @@ export function github(options: GithubOptions & { client?: GithubClient } = {}):
     });
   };
 
-  return [createIssue, findIssue, comment, stateAction('open'), stateAction('closed')] as ActionDefinition[];
+  return redactingMessages([
+    createIssue,
+    findIssue,
+    comment,
+    stateAction('open'),
+    stateAction('closed'),
+  ] as ActionDefinition[]);
 }

@@ -2,6 +2,7 @@ import { defineAction } from '@firstline/core';
 import type { ActionContext, ActionDefinition, JSONSchema } from '@firstline/core';
 import { logRetries, planOf } from '../shared/actionSupport.js';
 import { baseUrlSchema, credentialSchema, stringList, stringMap } from '../shared/schemas.js';
+import { redactingMessages } from '../shared/redactMessage.js';
 import { preview } from '../shared/text.js';
 import { createOpsgenieClient, opsgenieHost } from './createOpsgenieClient.js';
 import type {
@@ -227,7 +228,7 @@ export function opsgenie(options: OpsgenieOptions & { client?: OpsgenieClient } 
     },
   });
 
-  return [createAlert, closeAlert, addNote] as ActionDefinition[];
+  return redactingMessages([createAlert, closeAlert, addNote] as ActionDefinition[]);
 }
 
 /** The alias of an alert whose step named none: stable across the step's retries and a resumed run. */

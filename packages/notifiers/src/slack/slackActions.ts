@@ -5,6 +5,7 @@ import { baseUrlSchema, credentialSchema, SECURE_URL_PATTERN } from '../shared/s
 import { preview } from '../shared/text.js';
 import { createSlackClient } from './createSlackClient.js';
 import type { SlackClient, SlackOptions } from './createSlackClient.js';
+import { redactingMessages } from '../shared/redactMessage.js';
 
 /** Input of `slack.post`. */
 export interface SlackPostInput {
@@ -232,7 +233,7 @@ export function slack(options: SlackOptions & { client?: SlackClient } = {}): Ac
     },
   });
 
-  return [post, reply, update] as ActionDefinition[];
+  return redactingMessages([post, reply, update] as ActionDefinition[]);
 }
 
 function messageOf(input: Omit<SlackPostInput, 'channel'>) {
