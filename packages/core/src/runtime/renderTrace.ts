@@ -1,3 +1,4 @@
+import { formatHumanDuration } from '../format/humanDuration.js';
 import { renderHtml, renderMarkdown } from './traceReports.js';
 import type { TraceEvent } from './types.js';
 
@@ -116,7 +117,7 @@ export interface RunSummary {
 /** The run's summary and its timeline rows (offset, step, event, detail), as the reports show them. */
 export function traceTable(trace: readonly TraceEvent[]): {
   summary: RunSummary;
-  rows: Array<{ offset: string; step: string; label: string; detail: string }>;
+  rows: Array<{ at: number; offset: string; step: string; label: string; detail: string }>;
 } {
   const first = trace[0];
   const start = trace.find((event) => event.type === 'run.start');
@@ -138,6 +139,7 @@ export function traceTable(trace: readonly TraceEvent[]): {
   return {
     summary,
     rows: rows.map((row, i) => ({
+      at: row.at,
       offset: offsets[i] ?? '',
       step: row.step ?? '',
       label: row.label,
@@ -159,7 +161,8 @@ function describe(event: TraceEvent, t0: number, paint: Paint): Row[] {
     case 'run.start': {
       const inputs = summarizeInputs(event.inputs);
       const detail = `${event.playbook} (${event.mode}) run ${event.runId}`;
-      const deadline = `deadline ${formatClockDuration(event.deadline - event.at)}`;
+      // People read a deadline as "1h", not "59m 59.9s" (the run started a moment after it was set).
+      const deadline = `deadline ${formatHumanDuration(event.deadline - event.at)}`;
       return [
         {
           at,
