@@ -52,7 +52,8 @@ export function reportHtml(report: RunReport): string {
         )
         .join('')}</ul>`,
     );
-  if (report.steps.length > 0) parts.push('<h2>Steps</h2>', ...report.steps.map(stepHtml));
+  if (report.steps.length > 0)
+    parts.push('<h2>Steps</h2>', ...report.steps.map((step) => stepHtml(step, report.mode)));
   parts.push(
     '<h2>Timeline</h2>',
     '<table><thead><tr><th>time</th><th>wall clock</th><th>step</th><th>event</th><th>detail</th></tr></thead><tbody>',
@@ -70,7 +71,7 @@ ${parts.join('\n')}
 `;
 }
 
-function stepHtml(step: ReportStep): string {
+function stepHtml(step: ReportStep, mode: string | undefined): string {
   const visit = step.visit > 1 ? ` (visit ${step.visit})` : '';
   const attempts = step.attempts > 1 ? `, ${step.attempts} attempts` : '';
   const took = step.duration !== undefined ? ` in ${esc(step.duration)}` : '';
@@ -81,7 +82,9 @@ function stepHtml(step: ReportStep): string {
     step.plan !== undefined && `<dt>Would</dt><dd>${esc(step.plan)}</dd>`,
     step.error !== undefined && `<dt>Why</dt><dd>${esc(step.error)}</dd>`,
   ].filter((row): row is string => typeof row === 'string');
-  const changed = step.changed ? ' — <b>changed something</b>' : '';
+  const changed = step.changed
+    ? ` — <b>${mode === 'shadow' ? 'would change something' : 'changed something'}</b>`
+    : '';
   return `<section class="step"><h3>${esc(step.id)}${visit} — ${tone(step.outcome)}${took}${attempts}${changed}</h3><dl>${rows.join('')}</dl></section>`;
 }
 

@@ -22,7 +22,7 @@ export function reportMarkdown(report: RunReport): string {
     for (const input of report.inputs) out.push(...field(input.name, input.value));
     out.push('');
   }
-  if (report.trigger !== undefined) out.push('### Trigger', '', fence(report.trigger), '');
+  if (report.trigger !== undefined) out.push('### Trigger', '', fence(report.trigger, 'json'), '');
   out.push('### What changed', '');
   out.push(
     ...(report.changes.length === 0
@@ -38,7 +38,7 @@ export function reportMarkdown(report: RunReport): string {
   }
   if (report.steps.length > 0) {
     out.push('### Steps', '');
-    for (const step of report.steps) out.push(...stepLines(step), '');
+    for (const step of report.steps) out.push(...stepLines(step, report.mode), '');
   }
   out.push(
     '### Timeline',
@@ -53,12 +53,12 @@ export function reportMarkdown(report: RunReport): string {
   return `${out.join('\n')}\n`;
 }
 
-function stepLines(step: ReportStep): string[] {
+function stepLines(step: ReportStep, mode: string | undefined): string[] {
   const visit = step.visit > 1 ? ` (visit ${step.visit})` : '';
   const attempts = step.attempts > 1 ? `, ${step.attempts} attempts` : '';
   const took = step.duration !== undefined ? ` in ${step.duration}` : '';
   const lines = [
-    `#### ${inline(step.id)}${visit} — ${step.outcome}${took}${attempts}${step.changed ? ' — changed something' : ''}`,
+    `#### ${inline(step.id)}${visit} — ${step.outcome}${took}${attempts}${step.changed ? ` — ${changedWords(mode)}` : ''}`,
     '',
     `- At ${at(step.at)}${step.action !== undefined ? `, action \`${step.action}\`` : ''}`,
   ];
@@ -83,15 +83,19 @@ function field(name: string, value: ReportValue): string[] {
   ];
 }
 
+function changedWords(mode: string | undefined): string {
+  return mode === 'shadow' ? 'would change something' : 'changed something';
+}
+
 function at(time: ReportTime): string {
   return `\`${time.offset}\``;
 }
 
 /** A fenced block long enough that no run of backticks inside it can close it. */
-function fence(text: string): string {
+function fence(text: string, lang = ''): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const ticks = '`'.repeat(longest + 1);
-  return `${ticks}\n${text}\n${ticks}`;
+  return `${ticks}${lang}\n${text}\n${ticks}`;
 }
 
 function indent(text: string): string {

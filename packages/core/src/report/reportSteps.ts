@@ -31,7 +31,7 @@ export interface ReportStep {
   error?: string;
   /** Shadow mode: what it would have done. */
   plan?: string;
-  /** True when a passing call of this step changed something. */
+  /** True when a passing call of this step changed something (shadow mode: would have). */
   changed: boolean;
 }
 
@@ -42,6 +42,7 @@ export function reportSteps(
   actions: ActionLookup,
 ): ReportStep[] {
   const lookup = toLookup(actions);
+  const shadow = trace.some((e) => e.type === 'run.start' && e.mode === 'shadow');
   const steps: ReportStep[] = [];
   const open = new Map<string, ReportStep>();
   for (const event of trace) {
@@ -69,7 +70,8 @@ export function reportSteps(
       step.attempts = event.attempt;
       if (event.output !== undefined) step.output = reportValue(event.output);
       const def = lookup(event.action);
-      if (event.outcome === 'pass' && (def?.kind === 'remediation' || def?.kind === 'notify'))
+      // As under "what changed": remediations, and in shadow mode what notifications would have sent.
+      if (event.outcome === 'pass' && (def?.kind === 'remediation' || (shadow && def?.kind === 'notify')))
         step.changed ||= changesSomething(def, input(trace, event));
     } else if (event.type === 'plan') {
       step.plan = event.summary;

@@ -59,7 +59,7 @@ export interface RunReport {
   steps: ReportStep[];
   /** The engine's decisions at each branch, in words. */
   decisions: Array<{ at: ReportTime; step?: string; message: string }>;
-  /** Only the calls that changed something. */
+  /** Only the calls that changed something: remediations (in shadow mode, notifications too). */
   changes: ReportChange[];
   timeline: ReportRow[];
 }
@@ -85,13 +85,16 @@ export function buildRunReport(source: ReportSource, options: BuildReportOptions
   const end = trace.findLast((e) => e.type === 'run.end');
   const last = trace[trace.length - 1];
   const { summary, rows } = traceTable(trace);
-  const changes = runChanges(trace, options.actions ?? [], { whole: true }).map((change) => ({
-    at: time(t0 + change.at),
-    step: change.step,
-    action: change.action,
-    kind: change.kind,
-    summary: change.summary,
-  }));
+  // A notification is news of a change, not one; in shadow mode everything planned is listed, as "would".
+  const changes = runChanges(trace, options.actions ?? [], { whole: true })
+    .filter((change) => change.kind === 'remediation' || start?.mode === 'shadow')
+    .map((change) => ({
+      at: time(t0 + change.at),
+      step: change.step,
+      action: change.action,
+      kind: change.kind,
+      summary: change.summary,
+    }));
   return {
     runId: summary.runId,
     ...(start && { playbook: start.playbook, mode: start.mode }),
