@@ -81,6 +81,7 @@ function stepHtml(step: ReportStep, mode: string | undefined): string {
     step.output && `<dt>Output</dt><dd>${value(step.output)}</dd>`,
     step.plan !== undefined && `<dt>Would</dt><dd>${esc(step.plan)}</dd>`,
     step.error !== undefined && `<dt>Why</dt><dd>${esc(step.error)}</dd>`,
+    step.then !== undefined && `<dt>Then</dt><dd>${esc(step.then)}</dd>`,
   ].filter((row): row is string => typeof row === 'string');
   const changed = step.changed
     ? ` — <b>${mode === 'shadow' ? 'would change something' : 'changed something'}</b>`

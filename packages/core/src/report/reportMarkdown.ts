@@ -66,6 +66,7 @@ function stepLines(step: ReportStep, mode: string | undefined): string[] {
   if (step.output) lines.push(...field('Output', step.output));
   if (step.plan !== undefined) lines.push(`- Would: ${inline(step.plan)}`);
   if (step.error !== undefined) lines.push(`- Why: ${inline(step.error)}`);
+  if (step.then !== undefined) lines.push(`- Then: ${inline(step.then)}`);
   return lines;
 }
 

@@ -31,6 +31,8 @@ export interface ReportStep {
   error?: string;
   /** Shadow mode: what it would have done. */
   plan?: string;
+  /** Where the run went after it, in words: `remove-core`, `the run ended recovered`. */
+  then?: string;
   /** True when a passing call of this step changed something (shadow mode: would have). */
   changed: boolean;
 }
@@ -45,8 +47,14 @@ export function reportSteps(
   const shadow = trace.some((e) => e.type === 'run.start' && e.mode === 'shadow');
   const steps: ReportStep[] = [];
   const open = new Map<string, ReportStep>();
+  // The step that ended last: the next step to start, or the run's end, is where its branch led.
+  let ended: ReportStep | undefined;
   for (const event of trace) {
+    if (event.type === 'run.end' && ended) ended.then = `the run ended ${event.outcome}`;
+    if (event.type === 'run.suspend' && ended) ended.then = 'the run was stored to wait';
     if (event.type === 'step.start') {
+      if (ended) ended.then = event.step;
+      ended = undefined;
       const step: ReportStep = {
         id: event.step,
         ...(event.action && { action: event.action }),
@@ -81,6 +89,7 @@ export function reportSteps(
       step.duration = formatHumanDuration(event.durationMs);
       if (event.error !== undefined) step.error = event.error;
       open.delete(event.step);
+      ended = step;
     }
   }
   return steps;

@@ -70,6 +70,8 @@ describe('buildRunReport', () => {
     expect(look0?.input?.text).toContain('/tmp/a/very/long/path');
     expect(report.changes.map((c) => c.step)).toEqual(['remove']);
     expect(report.steps.filter((s) => s.changed).map((s) => s.id)).toEqual(['remove']);
+    // Where each branch led, in words.
+    expect(report.steps.map((s) => s.then)).toEqual(['say', 'present', 'remove', 'the run ended recovered']);
     expect(report.deadline).toBe('1h');
     expect(report.started.wall).toBe('2026-03-01T09:30:00.000Z');
     expect(JSON.stringify(report)).not.toContain('sekrit-value-123');
