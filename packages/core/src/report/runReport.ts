@@ -1,5 +1,6 @@
 import { formatHumanDuration } from '../format/humanDuration.js';
-import { formatOffset, traceTable } from '../runtime/renderTrace.js';
+import { traceTable } from '../runtime/renderTrace.js';
+import { formatOffset, isoTime } from '../runtime/traceTime.js';
 import { runChanges } from '../runtime/runChanges.js';
 import type { ActionLookup } from '../runtime/runChanges.js';
 import type { TraceEvent } from '../runtime/types.js';
@@ -125,9 +126,4 @@ export function buildRunReport(source: ReportSource, options: BuildReportOptions
 
 function runLine(start: Extract<TraceEvent, { type: 'run.start' }>): string {
   return `${start.playbook} (${start.mode}) run ${start.runId} — deadline ${formatHumanDuration(start.deadline - start.at)}`;
-}
-
-function isoTime(ms: number): string {
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
 }
