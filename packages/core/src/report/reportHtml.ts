@@ -91,8 +91,9 @@ function stepHtml(step: ReportStep, mode: string | undefined): string {
 
 function value(v: ReportValue): string {
   if (!v.long) return `<code>${esc(v.text)}</code>`;
-  const first = v.text.split('\n', 1)[0] ?? '';
-  const preview = first.length > 60 ? `${first.slice(0, 59)}…` : first;
+  // The closed fold shows the value's start on one line; opened, the whole of it.
+  const flat = v.text.replace(/\s+/g, ' ');
+  const preview = flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
   return `<details><summary><code>${esc(preview)}</code></summary><pre>${esc(v.text)}</pre></details>`;
 }
 
