@@ -180,9 +180,15 @@ describe('the seed playbooks', () => {
     });
     const ssh = steps.filter((s) => s.action === 'ssh.exec').map((s) => s.with?.command);
     expect(ssh).toEqual([
-      'test -f {{ inputs.coreFile }}',
+      'ls -l -- {{ inputs.coreFile }}',
       'rm -f -- {{ inputs.coreFile }}',
       'test -e {{ inputs.coreFile }}',
+    ]);
+    // Only the removal is a change; the looks say so, and reports leave them out of "what changed".
+    expect(steps.filter((s) => s.action === 'ssh.exec').map((s) => s.with?.readOnly)).toEqual([
+      true,
+      undefined,
+      true,
     ]);
   });
 

@@ -33,6 +33,13 @@ describe('netActions()', () => {
     expect(httpCheck.id).toBe('http.check');
     expect(typeof sshExec.plan).toBe('function');
   });
+
+  it('ssh.exec is a change unless the playbook says the command only looks (readOnly: true)', () => {
+    const call = { host: 'h', user: 'u', command: 'ls -l /var/tmp/core' };
+    expect(sshExec.changes?.(call)).toBe(true);
+    expect(sshExec.changes?.({ ...call, readOnly: false })).toBe(true);
+    expect(sshExec.changes?.({ ...call, readOnly: true })).toBe(false);
+  });
 });
 
 describe.skipIf(!existsSync(examples))('the example playbooks', () => {

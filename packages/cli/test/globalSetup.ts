@@ -1,3 +1,19 @@
-// moto_server for the CLI's end-to-end test (test/handBack.e2e.test.ts): the same setup as
-// @firstline/actions-aws (a free port, a loud skip without moto, a failure under CI=true).
-export { default } from '../../actions-aws/test/globalSetup.js';
+// The real servers the CLI's end-to-end tests need: moto_server (test/handBack.e2e.test.ts,
+// test/report.e2e.test.ts) with @firstline/actions-aws's setup, and sshd plus a backfilled Prometheus
+// (test/report.e2e.test.ts) with @firstline/actions-net's. Each skips loudly when its binaries are
+// missing, and fails under CI=true.
+import type { TestProject } from 'vitest/node';
+import awsSetup from '../../actions-aws/test/globalSetup.js';
+import netSetup from '../../actions-net/test/globalSetup.js';
+
+/** Starts both packages' servers; the teardown stops them all. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const stopAws = await awsSetup(project);
+  const stopNet = await netSetup(project).catch(async (error: unknown) => {
+    await stopAws();
+    throw error;
+  });
+  return async () => {
+    await Promise.all([stopAws(), stopNet()]);
+  };
+}

@@ -123,7 +123,21 @@ export type { DataLimits } from './data/dataShape.js';
 export { applySpend, checkBudgetUse } from './runtime/stores/budget.js';
 export type { BudgetState } from './runtime/stores/budget.js';
 export { renderTrace, formatClockDuration, formatOffset, traceTable } from './runtime/renderTrace.js';
-export { compactInput, runChanges } from './runtime/runChanges.js';
+export { changesSomething, compactInput, runChanges } from './runtime/runChanges.js';
+export { buildRunReport } from './report/runReport.js';
+export type {
+  BuildReportOptions,
+  ReportChange,
+  ReportRow,
+  ReportSource,
+  ReportStep,
+  ReportTime,
+  ReportValue,
+  RunReport,
+} from './report/runReport.js';
+export { reportMarkdown } from './report/reportMarkdown.js';
+export { reportHtml } from './report/reportHtml.js';
+export { formatHumanDuration } from './format/humanDuration.js';
 export type { ActionInfo, ActionLookup, RunChange } from './runtime/runChanges.js';
 export type { RenderTraceOptions, RunSummary, TraceFormat } from './runtime/renderTrace.js';
 export { createRedactor, REDACTED } from './runtime/redact.js';

@@ -12,10 +12,21 @@ export interface LaunchedInstance {
   close(): void;
 }
 
-/** Launches one instance in moto at `endpoint` (us-east-1). */
-export async function launchInstance(endpoint: string): Promise<LaunchedInstance> {
+/** Launches one instance in moto at `endpoint` (us-east-1), with `tags` when given. */
+export async function launchInstance(
+  endpoint: string,
+  tags: Record<string, string> = {},
+): Promise<LaunchedInstance> {
   const ec2 = new EC2Client(sdkConfig(endpoint));
-  const out = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1 }));
+  const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  const out = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: 'ami-12c6146b',
+      MinCount: 1,
+      MaxCount: 1,
+      ...(Tags.length > 0 && { TagSpecifications: [{ ResourceType: 'instance', Tags }] }),
+    }),
+  );
   const instanceId = out.Instances![0]!.InstanceId!;
   return {
     instanceId,

@@ -16,6 +16,7 @@ export interface SshExecInput extends SshConnectionInput {
   allowExitCodes?: number[];
   maxOutput?: number;
   timeout?: string;
+  readOnly?: boolean;
 }
 
 /** Output of `ssh.exec`. */
@@ -58,8 +59,16 @@ export function createSshExec(options: SshOptions = {}): ActionDefinition<SshExe
           ...duration,
           description: 'How long the command may run before it is killed (default: the step timeout).',
         },
+        readOnly: {
+          type: 'boolean',
+          default: false,
+          description:
+            'True when the command only looks (`ls`, `test -e`): reports then do not list it as a change.',
+        },
       },
     },
+    // Only what the playbook author vouches for as read-only is not a change: a command cannot be judged by its text.
+    changes: (input) => input.readOnly !== true,
     output: {
       type: 'object',
       additionalProperties: false,

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { renderTrace } from '@firstline/core';
-import type { ActionInfo, ActionLookup, RunResult, TraceEvent } from '@firstline/core';
+import { buildRunReport, reportHtml, reportMarkdown } from '@firstline/core';
+import type { ActionLookup, TraceEvent } from '@firstline/core';
 import { EXIT } from '../context.js';
 import type { CliContext } from '../context.js';
 import { DataFileInvalid, readDataFile } from '../options/readData.js';
@@ -65,42 +65,15 @@ export function readReportSource(data: unknown, file: string): ReportSource {
 }
 
 /**
- * The report text. Markdown is the notifiers' `runMarkdown` (the same body a GitHub issue gets: trigger,
- * decisions, what changed, timeline); HTML is core's self-contained page with the trigger added.
+ * The report text: core's one report model ({@link buildRunReport}), as Markdown or as one self-contained
+ * HTML page with the same sections (inputs in full, each step's input and output, decisions, what
+ * changed, the timeline on the run's one clock).
  */
-export async function renderReport(
+export function renderReport(
   source: ReportSource,
   format: 'md' | 'html',
   actions: ActionLookup = [],
 ): Promise<string> {
-  if (format === 'md') {
-    // Loaded here, not at start-up: the notifiers bring Octokit and the Slack SDK with them.
-    const { runMarkdown } = await import('@firstline/notifiers');
-    return runMarkdown(asResult(source), {
-      actions: [...toList(actions)],
-      ...(source.trigger !== undefined && { trigger: source.trigger }),
-      maxLength: Number.MAX_SAFE_INTEGER,
-    });
-  }
-  const body = renderTrace(source.trace, { format: 'html' });
-  if (source.trigger === undefined) return body;
-  const event = JSON.stringify(source.trigger, null, 2).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-  return body.replace('<table>', `<h2>Trigger</h2><pre>${event}</pre>\n<table>`);
-}
-
-/** A run record holds no result; the report needs only what its trace says. */
-function asResult(source: ReportSource): RunResult {
-  const end = source.trace.findLast((e) => e.type === 'run.end');
-  const outcome = end?.type === 'run.end' ? end.outcome : 'running';
-  const durationMs = end?.type === 'run.end' ? end.durationMs : source.trace.at(-1)!.at - source.trace[0]!.at;
-  return { runId: runIdOf(source.trace), outcome, output: {}, steps: {}, trace: source.trace, durationMs };
-}
-
-function runIdOf(trace: readonly TraceEvent[]): string {
-  const start = trace.find((e) => e.type === 'run.start');
-  return start?.type === 'run.start' ? start.runId : 'run';
-}
-
-function toList(actions: ActionLookup): Iterable<ActionInfo> {
-  return Symbol.iterator in actions ? actions : [];
+  const report = buildRunReport(source, { actions });
+  return Promise.resolve(format === 'md' ? reportMarkdown(report) : reportHtml(report));
 }

@@ -27,6 +27,8 @@ export const coreLog = defineAction<
   plan(input) {
     return Promise.resolve({ summary: `would log "${input.message}"` });
   },
+  // A line in the run's own log changes nothing outside it.
+  changes: () => false,
 });
 
 /** `core.fail`: always fails with the given message; marks a branch that must never be taken quietly. */

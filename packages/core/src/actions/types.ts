@@ -99,4 +99,9 @@ export interface ActionDefinition<I = unknown, O = unknown> {
    * Simulations and `firstline simulate` show it for remediations and notifications, which they never call.
    */
   describe?(input: I): string;
+  /**
+   * Whether this call changes anything, from its input alone (pure): reports list only calls that do under
+   * "what changed". When absent, remediations and notifications change something and probes never do.
+   */
+  changes?(input: I): boolean;
 }

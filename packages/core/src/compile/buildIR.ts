@@ -4,6 +4,7 @@ import type {
   NotifyStep,
   Playbook,
   Quorum,
+  Settle,
   RetryPolicy,
   Step,
   Transitions,
@@ -160,7 +161,8 @@ export function buildIR(doc: Playbook): PlaybookIR {
     });
     checksStart = checks[0].id;
   } else {
-    const group = lowerParallel('checks', checks, {}, add, action);
+    // First-line checks are evidence: by default every one finishes for the record.
+    const group = lowerParallel('checks', { settle: 'all', ...checks }, {}, add, action);
     // Members report to the group, which decides by quorum; `onError: fail` changes how it counts them.
     group.steps = group.steps.map((member, i) =>
       actsOnError(checks.steps[i]!) ? { ...member, onError: 'fail' as const } : member,
@@ -209,7 +211,7 @@ type MakeAction = (
 
 function lowerParallel(
   id: string,
-  group: { quorum?: Quorum; steps: ActionStep[]; timeout?: string },
+  group: { quorum?: Quorum; settle?: Settle; steps: ActionStep[]; timeout?: string },
   on: Partial<Record<'pass' | 'fail' | 'error' | 'timeout', Target>>,
   add: Add,
   action: MakeAction,
@@ -227,6 +229,7 @@ function lowerParallel(
     id,
     quorum,
     need,
+    settle: group.settle ?? 'decide',
     steps: inner,
     ...(group.timeout !== undefined && { timeoutMs: ms(group.timeout) }),
     on: {

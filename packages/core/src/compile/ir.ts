@@ -1,4 +1,4 @@
-import type { Quorum } from '../format/playbook.generated.js';
+import type { Quorum, Settle } from '../format/playbook.generated.js';
 import type { StepOutcome } from '../format/types.js';
 
 /** Where the run goes next: another node, or the end of the flow with a run outcome. */
@@ -75,6 +75,8 @@ export interface ParallelNode extends NodeBase {
   /** How many of `steps` must pass. */
   need: number;
   quorum: Quorum;
+  /** `decide`: members still running when the quorum is settled are stopped; `all`: they finish for the record. */
+  settle: Settle;
   steps: ActionNode[];
   timeoutMs?: number;
   /** `error`: the quorum was not met and members that could not run left it undecided. */

@@ -57,6 +57,10 @@ export type Quorum =
       atLeast: number;
     };
 /**
+ * When a parallel group stops its steps: `decide` stops the rest once the quorum is settled; `all` decides at the quorum too, but lets the rest finish (within their timeouts) so the record says how each one ended. Defaults: `all` for first-line `checks`, `decide` for a general-form parallel step.
+ */
+export type Settle = 'all' | 'decide';
+/**
  * Notifications sent, in order, for one run outcome.
  */
 export type NotifyList = NotifyStep[];
@@ -294,6 +298,7 @@ export interface Transitions {
 export interface ParallelChecks {
   parallel: true;
   quorum?: Quorum;
+  settle?: Settle;
   /**
    * @minItems 1
    */
@@ -376,6 +381,7 @@ export interface ParallelStep {
   description?: string;
   parallel: true;
   quorum?: Quorum;
+  settle?: Settle;
   /**
    * @minItems 1
    */

@@ -288,6 +288,7 @@ async function runAttempt(
     outcome: result.outcome,
     durationMs: clock.now() - attemptStart,
     ...(result.error !== undefined && { error: result.error }),
+    ...(result.output !== undefined && { output: result.output }),
     ...(delay !== undefined && { retryInMs: delay }),
   });
   return { result, ...(delay !== undefined && { delay }) };

@@ -1,4 +1,8 @@
+import { formatHumanDuration } from '../format/humanDuration.js';
 import { renderHtml, renderMarkdown } from './traceReports.js';
+import { formatClockDuration, formatOffset, isoTime, offsetText } from './traceTime.js';
+
+export { formatClockDuration, formatOffset } from './traceTime.js';
 import type { TraceEvent } from './types.js';
 
 /** How {@link renderTrace} writes a trace: aligned text, one JSON event per line, or a Markdown or HTML report. */
@@ -21,48 +25,12 @@ export function renderTrace(trace: readonly TraceEvent[], options: RenderTraceOp
   return renderText(trace, options.color === true);
 }
 
-/** Time since the run's first event: `+02:05.300` under an hour, `+1:02:03.004` beyond. */
-export function formatOffset(ms: number): string {
-  return offsetText(ms, false);
-}
-
-// A trace that runs past an hour shows hours on every line, so the columns stay aligned.
-function offsetText(ms: number, withHours: boolean): string {
-  if (!Number.isFinite(ms)) return '+??:??.???';
-  const sign = ms < 0 ? '-' : '+';
-  const total = Math.round(Math.abs(ms));
-  const hours = Math.floor(total / 3_600_000);
-  const minutes = Math.floor(total / 60_000) % 60;
-  const seconds = Math.floor(total / 1000) % 60;
-  const clock = `${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(total % 1000, 3)}`;
-  return hours > 0 || withHours ? `${sign}${hours}:${clock}` : `${sign}${clock}`;
-}
-
 /** Offsets from the first event, padded to one width. */
 function offsetsOf(rows: readonly Row[], t0: number): string[] {
   const withHours = rows.some((row) => Math.abs(row.at - t0) >= 3_600_000);
   const texts = rows.map((row) => offsetText(row.at - t0, withHours));
   const width = Math.max(0, ...texts.map((text) => text.length));
   return texts.map((text) => text.padStart(width));
-}
-
-/** A duration for people: `0ms`, `1.5s`, `2m`, `2m 5.3s`, `1h 2m 3s` (tenths of seconds under an hour). */
-export function formatClockDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  if (ms < 0) return `-${formatClockDuration(-ms)}`;
-  const rounded = Math.round(ms);
-  if (rounded < 1000) return `${rounded}ms`;
-  const tenths = Math.round(rounded / 100);
-  const parts: string[] = [];
-  if (tenths >= 36_000) {
-    const seconds = Math.round(rounded / 1000);
-    parts.push(`${Math.floor(seconds / 3600)}h`, `${Math.floor(seconds / 60) % 60}m`, `${seconds % 60}s`);
-  } else {
-    const rest = tenths % 600;
-    parts.push(`${Math.floor(tenths / 600)}m`, `${rest % 10 === 0 ? rest / 10 : (rest / 10).toFixed(1)}s`);
-  }
-  const shown = parts.filter((part) => !/^0(?:\.0)?[hms]$/.test(part));
-  return shown.join(' ');
 }
 
 type Tone = 'good' | 'bad' | 'dim' | 'warn';
@@ -116,7 +84,7 @@ export interface RunSummary {
 /** The run's summary and its timeline rows (offset, step, event, detail), as the reports show them. */
 export function traceTable(trace: readonly TraceEvent[]): {
   summary: RunSummary;
-  rows: Array<{ offset: string; step: string; label: string; detail: string }>;
+  rows: Array<{ at: number; offset: string; step: string; label: string; detail: string }>;
 } {
   const first = trace[0];
   const start = trace.find((event) => event.type === 'run.start');
@@ -138,6 +106,7 @@ export function traceTable(trace: readonly TraceEvent[]): {
   return {
     summary,
     rows: rows.map((row, i) => ({
+      at: row.at,
       offset: offsets[i] ?? '',
       step: row.step ?? '',
       label: row.label,
@@ -159,7 +128,8 @@ function describe(event: TraceEvent, t0: number, paint: Paint): Row[] {
     case 'run.start': {
       const inputs = summarizeInputs(event.inputs);
       const detail = `${event.playbook} (${event.mode}) run ${event.runId}`;
-      const deadline = `deadline ${formatClockDuration(event.deadline - event.at)}`;
+      // People read a deadline as "1h", not "59m 59.9s" (the run started a moment after it was set).
+      const deadline = `deadline ${formatHumanDuration(event.deadline - event.at)}`;
       return [
         {
           at,
@@ -317,13 +287,4 @@ function paintOutcome(outcome: string): string {
 /** Text on one line: line breaks and the spaces around them become one space. */
 export function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ');
-}
-
-function isoTime(ms: number): string {
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
-}
-
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, '0');
 }

@@ -9,23 +9,39 @@ export interface RunChange {
   step: string;
   action: string;
   kind: 'remediation' | 'notify';
-  /** In a few words: the action's shadow plan, else its `describe`, else `action key=value …`. */
+  /** In a few words: the action's shadow plan, else its `describe`, else `action key=value …` (cut unless `whole`). */
   summary: string;
 }
 
 /** What {@link runChanges} needs of an action: its id and kind, and its `describe` when it has one. */
 export type ActionInfo = Pick<AnyActionDefinition, 'id' | 'kind'> &
-  Partial<Pick<AnyActionDefinition, 'describe'>>;
+  Partial<Pick<AnyActionDefinition, 'describe' | 'changes'>>;
+
+/** Whether a call changes anything: the action's own `changes(input)`, else true for remediations and notifications. */
+export function changesSomething(def: ActionInfo | undefined, input: unknown): boolean {
+  if (def === undefined || def.kind === 'probe') return false;
+  if (def.changes === undefined) return true;
+  try {
+    return def.changes(input);
+  } catch {
+    // A report must not fail on an odd stored input: say it may have changed something.
+    return true;
+  }
+}
 
 /** Where {@link runChanges} learns what an action is: a registry, or any list of definitions. */
 export type ActionLookup = { get(id: string): ActionInfo | undefined } | Iterable<ActionInfo>;
 
 /**
- * The remediations and notifications a run reached, in order, one per attempt that ended in `pass`
+ * The remediations and notifications a run reached that change something, in order, one per attempt that ended in `pass`
  * (a failed attempt changed nothing, as far as the run knows). Read from the trace alone, so it works
  * on a stored run record as well as a fresh result; what a post-incident report lists under "what changed".
  */
-export function runChanges(trace: readonly TraceEvent[], actions: ActionLookup): RunChange[] {
+export function runChanges(
+  trace: readonly TraceEvent[],
+  actions: ActionLookup,
+  options: { whole?: boolean } = {},
+): RunChange[] {
   const lookup = toLookup(actions);
   const t0 = trace[0]?.at ?? 0;
   const inputs = new Map<string, unknown>();
@@ -37,31 +53,35 @@ export function runChanges(trace: readonly TraceEvent[], actions: ActionLookup):
     if (event.type === 'plan') plans.set(event.step, event.summary.replace(/^would /, ''));
     if (event.type !== 'attempt.end' || event.outcome !== 'pass') continue;
     const def = lookup(event.action);
-    if (def?.kind !== 'remediation' && def?.kind !== 'notify') continue;
     const input = inputs.get(`${event.step}#${event.attempt}`);
+    // A read-only call (`ssh.exec` with `readOnly: true`, `core.log`) changed nothing.
+    if (def === undefined || !changesSomething(def, input)) continue;
+    if (def.kind !== 'remediation' && def.kind !== 'notify') continue;
     changes.push({
       at: event.at - t0,
       step: event.step,
       action: event.action,
       kind: def.kind,
       summary:
-        plans.get(event.step) ?? describeCall(def, input) ?? `${event.action} ${compactInput(input)}`.trim(),
+        plans.get(event.step) ??
+        describeCall(def, input) ??
+        `${event.action} ${compactInput(input, options.whole ? Infinity : undefined)}`.trim(),
     });
     plans.delete(event.step);
   }
   return changes;
 }
 
-/** `key=value` pairs, values as compact JSON, long ones cut: an action's input as one line, not a dump. */
-export function compactInput(input: unknown): string {
+/** `key=value` pairs, values as compact JSON, ones longer than `max` cut: an action's input as one line, not a dump. */
+export function compactInput(input: unknown, max = 60): string {
   if (typeof input !== 'object' || input === null)
-    return input === undefined ? '' : cut(JSON.stringify(input));
+    return input === undefined ? '' : cut(JSON.stringify(input), max);
   return Object.entries(input)
-    .map(([key, value]) => `${key}=${cut(typeof value === 'string' ? value : JSON.stringify(value))}`)
+    .map(([key, value]) => `${key}=${cut(typeof value === 'string' ? value : JSON.stringify(value), max)}`)
     .join(' ');
 }
 
-function cut(text: string, max = 60): string {
+function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 

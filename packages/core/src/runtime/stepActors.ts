@@ -187,6 +187,9 @@ async function parallelStep(
     node.steps.map((st) => st.id),
     node.need,
   );
+  // With `settle: all` the outcome is the one the quorum settled on; the members still running then
+  // finish for the record (within their own timeouts and the group's), without changing it.
+  let settled: 'pass' | 'fail' | undefined;
   const records = await Promise.all(
     node.steps.map(async (step) => {
       const visit = (input.scope.steps[step.id]?.visits ?? 0) + 1;
@@ -200,8 +203,12 @@ async function parallelStep(
       // A check stopped because the group was decided or timed out counts neither way.
       if (controller.signal.aborted) return record;
       tally.add(step.id, record.outcome, step.onError === 'fail');
-      // Decide as soon as the quorum is settled either way, and stop the checks still running.
-      if (tally.decided && !controller.signal.aborted) controller.abort(new StepStopped('not needed'));
+      if (settled !== undefined || tally.decided === undefined) return record;
+      // Decide as soon as the quorum is settled either way; `decide` stops the checks still running.
+      settled = tally.decided;
+      if (node.settle === 'decide') controller.abort(new StepStopped('not needed'));
+      else if (tally.passed + tally.failed + tally.couldNotRun.length < node.steps.length)
+        s.decide(`${node.id}: quorum settled (${settled}); the other checks finish for the record`, node.id);
       return record;
     }),
   );
@@ -211,7 +218,7 @@ async function parallelStep(
   const timedOut =
     (reason instanceof StepStopped && reason.why === 'group timeout') ||
     stoppedOutcome(s, signal) === 'timeout';
-  const outcome = tally.outcome(timedOut);
+  const outcome = settled ?? tally.outcome(timedOut);
   const quorum = typeof node.quorum === 'string' ? node.quorum : `at least ${node.quorum.atLeast}`;
   const error = outcome === 'pass' ? undefined : tally.describe(quorum);
   const record = s.steps.end(

@@ -128,6 +128,8 @@ export type TraceEvent = TraceBase &
         outcome: StepOutcome;
         durationMs: number;
         error?: string;
+        /** What the action returned (redacted), when it returned; reports show it beside the input. */
+        output?: unknown;
         /** Set when another attempt follows, after this many milliseconds. */
         retryInMs?: number;
       }

@@ -17,7 +17,7 @@ function equal(a, b) {
 }
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://firstline.dev/schema/playbook-v1.json","title":"Playbook","description":"A Firstline playbook (format v1): probes, remediations and notifications for first-line incident response. A whole-run `timeout` defaults to 1h when absent: nothing runs forever.","type":"object","required":["firstline","name"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Editor hint: the URL or path of this schema."},"firstline":{"const":1,"description":"Format version. This release reads version 1."},"name":{"$ref":"#/$defs/playbookName"},"description":{"type":"string","maxLength":2000,"description":"What the playbook is for, in a sentence or two."},"inputs":{"type":"object","description":"Typed inputs, validated (with defaults applied) before anything runs.","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"$ref":"#/$defs/inputSpec"}},"secrets":{"type":"object","description":"Secrets by reference only (environment, SSM Parameter Store, Secrets Manager); values never appear in the playbook.","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"$ref":"#/$defs/secretRef"}},"timeout":{"$ref":"#/$defs/duration"},"defaults":{"$ref":"#/$defs/stepDefaults"},"lock":{"$ref":"#/$defs/lock"},"budgets":{"type":"array","description":"Remediation budgets: at most `max` uses of the listed remediations per key per window; past that the step is not run, the run ends `skipped` and `notify.skipped` escalates.","minItems":1,"items":{"$ref":"#/$defs/budget"}},"checks":{"$ref":"#/$defs/checks"},"remediate":{"type":"array","description":"Remediations run in order when a check fails.","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"recheck":{"$ref":"#/$defs/recheck"},"notify":{"$ref":"#/$defs/notify"},"steps":{"type":"array","description":"The general form: a graph of steps. The first step runs first; by default a passing step continues with the next one in the list.","minItems":1,"items":{"$ref":"#/$defs/step"}}},"$defs":{"playbookName":{"title":"PlaybookName","description":"Playbook name: letters, digits, '.', '_' and '-'.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$","x-def":"playbookName"},"identifier":{"title":"Identifier","description":"An id: a letter, then letters, digits, '_' or '-' (at most 64 characters).","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$","x-def":"identifier"},"actionId":{"title":"ActionId","description":"A registered action, named family.service.verb (aws.ec2.reboot, slack.post).","type":"string","pattern":"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$","x-def":"actionId"},"duration":{"title":"Duration","description":"A duration: a whole number and a unit (ms, s, m, h), optionally combined: 500ms, 20s, 3m, 1h, 1m30s.","type":"string","pattern":"^([0-9]+(ms|s|m|h))+$","x-def":"duration"},"expression":{"title":"Expression","description":"A JSONata expression over inputs, secrets, steps, trigger and run (and output where the step's result is judged).","type":"string","minLength":1,"x-def":"expression"},"outcomeName":{"title":"OutcomeName","description":"A run outcome: healthy, recovered, unrecovered, inconclusive, failed, timed_out, cancelled, skipped, or a custom name.","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-def":"outcomeName"},"inputSpec":{"title":"InputSpec","description":"One typed input.","type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"enum":["string","number","integer","boolean","array","object"]},"description":{"type":"string"},"default":{"description":"Used when the input is not given; makes the input optional.","tsType":"unknown"},"required":{"type":"boolean","description":"Whether the input must be given (default: true unless a default is set)."},"enum":{"type":"array","minItems":1,"items":{"tsType":"unknown"}},"pattern":{"type":"string","description":"A regular expression a string input must match."},"minLength":{"type":"integer","minimum":0},"maxLength":{"type":"integer","minimum":0},"minimum":{"type":"number"},"maximum":{"type":"number"},"items":{"type":"object","additionalProperties":true,"description":"JSON Schema of array items."},"examples":{"type":"array","items":{"tsType":"unknown"}}},"x-def":"inputSpec"},"secretRef":{"title":"SecretRef","description":"Where a secret comes from: an environment variable, an SSM parameter, or a Secrets Manager secret.","if":{"type":"object","required":["env"]},"then":{"title":"EnvSecretRef","type":"object","required":["env"],"additionalProperties":false,"properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"description":"A secret read from an environment variable of the process running the playbook."},"else":{"if":{"type":"object","required":["ssm"]},"then":{"title":"SsmSecretRef","type":"object","required":["ssm"],"additionalProperties":false,"properties":{"ssm":{"type":"string","minLength":1,"description":"Parameter name or ARN; SecureString values are decrypted."},"region":{"type":"string"}},"description":"A secret read from SSM Parameter Store (SecureString values are decrypted)."},"else":{"if":{"type":"object","required":["secretsManager"]},"then":{"title":"SecretsManagerSecretRef","type":"object","required":["secretsManager"],"additionalProperties":false,"properties":{"secretsManager":{"type":"string","minLength":1,"description":"Secret name or ARN."},"key":{"type":"string","description":"A key inside a JSON secret."},"region":{"type":"string"}},"description":"A secret read from AWS Secrets Manager, optionally one key of a JSON secret."},"else":{"not":{},"x-invalid":"E_SCHEMA: a secret is a reference: { env: NAME }, { ssm: /param/name } or { secretsManager: name }"}}},"x-def":"secretRef"},"retry":{"title":"RetryPolicy","description":"How a failing step is retried.","type":"object","additionalProperties":false,"properties":{"attempts":{"type":"integer","minimum":1,"maximum":20,"description":"Total attempts, the first included."},"delay":{"$ref":"#/$defs/duration"},"backoff":{"enum":["constant","linear","exponential"]},"maxDelay":{"$ref":"#/$defs/duration"},"jitter":{"enum":["full","none"]},"on":{"type":"array","minItems":1,"uniqueItems":true,"description":"Which failures are retried: error (any), throttled, timeout, 5xx, network, fail (expect not met).","items":{"enum":["error","throttled","timeout","5xx","network","fail"]}}},"x-def":"retry"},"stepDefaults":{"title":"StepDefaults","description":"Settings every step inherits unless it sets its own.","type":"object","additionalProperties":false,"properties":{"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"},"onError":{"$ref":"#/$defs/onError"}},"x-def":"stepDefaults"},"transitions":{"title":"Transitions","description":"Where to go after each step outcome (step ids). Defaults: pass → the next step, fail/error/timeout → the run fails.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"pass":{"$ref":"#/$defs/identifier"},"fail":{"$ref":"#/$defs/identifier"},"error":{"$ref":"#/$defs/identifier"},"timeout":{"$ref":"#/$defs/identifier"}},"x-def":"transitions"},"with":{"title":"ActionInput","description":"The action's input. Strings may hold {{ expressions }}; a string that is exactly one {{ }} keeps the value's type.","type":"object","additionalProperties":true,"x-def":"with"},"actionStep":{"title":"ActionStep","description":"Runs an action: a probe, a remediation or a notification. `expect` decides pass/fail from `output` (false → the step fails); `when` runs the step only when true (otherwise it is skipped).","type":"object","required":["id","action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"action":{"$ref":"#/$defs/actionId"},"with":{"$ref":"#/$defs/with"},"expect":{"$ref":"#/$defs/expression"},"when":{"$ref":"#/$defs/expression"},"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"},"idempotent":{"type":"boolean","description":"Safe to repeat after a crash (overrides the action's own declaration)."},"onError":{"$ref":"#/$defs/onError"},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"x-def":"actionStep"},"maxVisits":{"title":"MaxVisits","description":"How many times the step may run in one run; bounds every loop through it.","type":"integer","minimum":1,"maximum":100,"x-def":"maxVisits"},"onError":{"title":"OnError","description":"First-line form, checks only: what a check that could not run (its outcome is `error` or `timeout`: credentials, AccessDenied, a missing resource, its own deadline) means. `inconclusive` (default): nothing is remediated, the run ends `inconclusive` and `notify.inconclusive` escalates to a person. `fail`: it counts as a failed check, so it remediates (\"couldn't check, act anyway\"; validation warns when a remediation follows).","enum":["inconclusive","fail"],"x-def":"onError"},"waitUntil":{"title":"WaitUntil","description":"Polls the probe step named by `step` every `every` until `until` (judged over its `output`) holds, or fails after `timeout`.","type":"object","required":["until","step","timeout"],"additionalProperties":false,"properties":{"until":{"$ref":"#/$defs/expression"},"step":{"$ref":"#/$defs/identifier"},"every":{"$ref":"#/$defs/duration"},"timeout":{"$ref":"#/$defs/duration"}},"x-def":"waitUntil"},"waitStep":{"title":"WaitStep","type":"object","required":["id","wait"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"wait":{"if":{"type":"string"},"then":{"$ref":"#/$defs/duration"},"else":{"if":{"type":"object","required":["until"]},"then":{"$ref":"#/$defs/waitUntil"},"else":{"not":{},"x-invalid":"E_TYPE: wait is a duration (2m) or a mapping { until, step, timeout, every }"}}},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"description":"Waits a fixed duration, or until a probe's output meets a condition.","x-def":"waitStep"},"gotoStep":{"title":"GotoStep","type":"object","required":["id","goto"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"goto":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"description":"Jumps to another step; a loop through it needs `maxVisits`.","x-def":"gotoStep"},"endStep":{"title":"EndStep","type":"object","required":["id","end"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"end":{"$ref":"#/$defs/outcomeName"}},"description":"Ends the run with an outcome.","x-def":"endStep"},"quorum":{"title":"Quorum","description":"How many of a parallel group's steps must pass: all, any, or at least N.","if":{"type":"string"},"then":{"enum":["all","any"]},"else":{"if":{"type":"object","required":["atLeast"]},"then":{"type":"object","required":["atLeast"],"additionalProperties":false,"properties":{"atLeast":{"type":"integer","minimum":1}}},"else":{"not":{},"x-invalid":"E_VALUE: quorum is all, any or { atLeast: N }"}},"x-def":"quorum"},"parallelStep":{"title":"ParallelStep","description":"Runs its steps at once; passes when the quorum passes and decides as soon as the quorum is settled.","type":"object","required":["id","parallel","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"parallel":{"const":true},"quorum":{"$ref":"#/$defs/quorum"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"timeout":{"$ref":"#/$defs/duration"},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"x-def":"parallelStep"},"step":{"title":"Step","description":"One step of the general form: exactly one of action, wait, goto, end or parallel.","if":{"type":"object","required":["action"]},"then":{"$ref":"#/$defs/actionStep"},"else":{"if":{"type":"object","required":["wait"]},"then":{"$ref":"#/$defs/waitStep"},"else":{"if":{"type":"object","required":["goto"]},"then":{"$ref":"#/$defs/gotoStep"},"else":{"if":{"type":"object","required":["end"]},"then":{"$ref":"#/$defs/endStep"},"else":{"if":{"type":"object","required":["parallel"]},"then":{"$ref":"#/$defs/parallelStep"},"else":{"not":{},"x-invalid":"E_STEP_KIND: a step needs exactly one of action, wait, goto, end or parallel"}}}}},"x-def":"step"},"checks":{"title":"Checks","description":"The probes that decide whether the target is healthy: a list run in order, or a parallel group with a quorum.","if":{"type":"array"},"then":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"else":{"if":{"type":"object","required":["parallel"]},"then":{"title":"ParallelChecks","type":"object","required":["parallel","steps"],"additionalProperties":false,"properties":{"parallel":{"const":true},"quorum":{"$ref":"#/$defs/quorum"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}}},"description":"Checks run at once; the run counts as healthy when the quorum of them passes."},"else":{"not":{},"x-invalid":"E_TYPE: checks is a list of probe steps, or a mapping with parallel: true, quorum and steps"}},"x-def":"checks"},"recheck":{"title":"Recheck","description":"After remediating, wait `after`, then run the checks again; at most `rounds` times.","type":"object","required":["after"],"additionalProperties":false,"properties":{"rounds":{"type":"integer","minimum":1,"maximum":10,"default":1},"after":{"$ref":"#/$defs/duration"}},"x-def":"recheck"},"notifyStep":{"title":"NotifyStep","description":"A notification sent when the run ends with this outcome.","type":"object","required":["action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"action":{"$ref":"#/$defs/actionId"},"with":{"$ref":"#/$defs/with"},"when":{"$ref":"#/$defs/expression"},"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"}},"x-def":"notifyStep"},"notifyList":{"title":"NotifyList","type":"array","items":{"$ref":"#/$defs/notifyStep"},"description":"Notifications sent, in order, for one run outcome.","x-def":"notifyList"},"notify":{"title":"Notify","description":"Notifications per run outcome.","type":"object","additionalProperties":false,"properties":{"healthy":{"$ref":"#/$defs/notifyList"},"recovered":{"$ref":"#/$defs/notifyList"},"unrecovered":{"$ref":"#/$defs/notifyList"},"inconclusive":{"$ref":"#/$defs/notifyList"},"failed":{"$ref":"#/$defs/notifyList"},"timed_out":{"$ref":"#/$defs/notifyList"},"cancelled":{"$ref":"#/$defs/notifyList"},"skipped":{"$ref":"#/$defs/notifyList"}},"x-def":"notify"},"lock":{"type":"object","title":"Lock","description":"One active run per resource: the run takes the lock on `key` before its first step and frees it when it ends. Locks are shared by every playbook using the same store.","required":["key"],"additionalProperties":false,"properties":{"key":{"type":"string","minLength":1,"description":"The resource, usually a template such as \"{{ inputs.instanceId }}\" (reads inputs, trigger and run)."},"ttl":{"$ref":"#/$defs/duration","description":"How long the lock lasts at most (default: the run's timeout); a crashed run's lock lapses after it."},"whenLocked":{"enum":["skip","queue"],"description":"What a run does when another run holds the lock: end `skipped` at once (default), or queue for it."},"queueFor":{"$ref":"#/$defs/duration","description":"With `whenLocked: queue`: how long to wait for the lock before ending `skipped` (default 15m)."}},"x-def":"lock"},"budget":{"type":"object","title":"Budget","description":"At most `max` runs of the listed remediation actions per `key` within `per`; the next one escalates instead (the run ends `skipped`).","required":["key","actions","max","per"],"additionalProperties":false,"properties":{"key":{"type":"string","minLength":1,"description":"What the budget counts per, usually a template such as \"{{ inputs.instanceId }}\"."},"actions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/actionId"},"description":"The remediation actions that spend the budget."},"max":{"type":"integer","minimum":1,"maximum":1000,"description":"Uses allowed in the window."},"per":{"$ref":"#/$defs/duration","description":"The sliding window, e.g. 24h."}},"x-def":"budget"}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://firstline.dev/schema/playbook-v1.json","title":"Playbook","description":"A Firstline playbook (format v1): probes, remediations and notifications for first-line incident response. A whole-run `timeout` defaults to 1h when absent: nothing runs forever.","type":"object","required":["firstline","name"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Editor hint: the URL or path of this schema."},"firstline":{"const":1,"description":"Format version. This release reads version 1."},"name":{"$ref":"#/$defs/playbookName"},"description":{"type":"string","maxLength":2000,"description":"What the playbook is for, in a sentence or two."},"inputs":{"type":"object","description":"Typed inputs, validated (with defaults applied) before anything runs.","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"$ref":"#/$defs/inputSpec"}},"secrets":{"type":"object","description":"Secrets by reference only (environment, SSM Parameter Store, Secrets Manager); values never appear in the playbook.","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"$ref":"#/$defs/secretRef"}},"timeout":{"$ref":"#/$defs/duration"},"defaults":{"$ref":"#/$defs/stepDefaults"},"lock":{"$ref":"#/$defs/lock"},"budgets":{"type":"array","description":"Remediation budgets: at most `max` uses of the listed remediations per key per window; past that the step is not run, the run ends `skipped` and `notify.skipped` escalates.","minItems":1,"items":{"$ref":"#/$defs/budget"}},"checks":{"$ref":"#/$defs/checks"},"remediate":{"type":"array","description":"Remediations run in order when a check fails.","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"recheck":{"$ref":"#/$defs/recheck"},"notify":{"$ref":"#/$defs/notify"},"steps":{"type":"array","description":"The general form: a graph of steps. The first step runs first; by default a passing step continues with the next one in the list.","minItems":1,"items":{"$ref":"#/$defs/step"}}},"$defs":{"playbookName":{"title":"PlaybookName","description":"Playbook name: letters, digits, '.', '_' and '-'.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$","x-def":"playbookName"},"identifier":{"title":"Identifier","description":"An id: a letter, then letters, digits, '_' or '-' (at most 64 characters).","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$","x-def":"identifier"},"actionId":{"title":"ActionId","description":"A registered action, named family.service.verb (aws.ec2.reboot, slack.post).","type":"string","pattern":"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$","x-def":"actionId"},"duration":{"title":"Duration","description":"A duration: a whole number and a unit (ms, s, m, h), optionally combined: 500ms, 20s, 3m, 1h, 1m30s.","type":"string","pattern":"^([0-9]+(ms|s|m|h))+$","x-def":"duration"},"expression":{"title":"Expression","description":"A JSONata expression over inputs, secrets, steps, trigger and run (and output where the step's result is judged).","type":"string","minLength":1,"x-def":"expression"},"outcomeName":{"title":"OutcomeName","description":"A run outcome: healthy, recovered, unrecovered, inconclusive, failed, timed_out, cancelled, skipped, or a custom name.","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-def":"outcomeName"},"inputSpec":{"title":"InputSpec","description":"One typed input.","type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"enum":["string","number","integer","boolean","array","object"]},"description":{"type":"string"},"default":{"description":"Used when the input is not given; makes the input optional.","tsType":"unknown"},"required":{"type":"boolean","description":"Whether the input must be given (default: true unless a default is set)."},"enum":{"type":"array","minItems":1,"items":{"tsType":"unknown"}},"pattern":{"type":"string","description":"A regular expression a string input must match."},"minLength":{"type":"integer","minimum":0},"maxLength":{"type":"integer","minimum":0},"minimum":{"type":"number"},"maximum":{"type":"number"},"items":{"type":"object","additionalProperties":true,"description":"JSON Schema of array items."},"examples":{"type":"array","items":{"tsType":"unknown"}}},"x-def":"inputSpec"},"secretRef":{"title":"SecretRef","description":"Where a secret comes from: an environment variable, an SSM parameter, or a Secrets Manager secret.","if":{"type":"object","required":["env"]},"then":{"title":"EnvSecretRef","type":"object","required":["env"],"additionalProperties":false,"properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"description":"A secret read from an environment variable of the process running the playbook."},"else":{"if":{"type":"object","required":["ssm"]},"then":{"title":"SsmSecretRef","type":"object","required":["ssm"],"additionalProperties":false,"properties":{"ssm":{"type":"string","minLength":1,"description":"Parameter name or ARN; SecureString values are decrypted."},"region":{"type":"string"}},"description":"A secret read from SSM Parameter Store (SecureString values are decrypted)."},"else":{"if":{"type":"object","required":["secretsManager"]},"then":{"title":"SecretsManagerSecretRef","type":"object","required":["secretsManager"],"additionalProperties":false,"properties":{"secretsManager":{"type":"string","minLength":1,"description":"Secret name or ARN."},"key":{"type":"string","description":"A key inside a JSON secret."},"region":{"type":"string"}},"description":"A secret read from AWS Secrets Manager, optionally one key of a JSON secret."},"else":{"not":{},"x-invalid":"E_SCHEMA: a secret is a reference: { env: NAME }, { ssm: /param/name } or { secretsManager: name }"}}},"x-def":"secretRef"},"retry":{"title":"RetryPolicy","description":"How a failing step is retried.","type":"object","additionalProperties":false,"properties":{"attempts":{"type":"integer","minimum":1,"maximum":20,"description":"Total attempts, the first included."},"delay":{"$ref":"#/$defs/duration"},"backoff":{"enum":["constant","linear","exponential"]},"maxDelay":{"$ref":"#/$defs/duration"},"jitter":{"enum":["full","none"]},"on":{"type":"array","minItems":1,"uniqueItems":true,"description":"Which failures are retried: error (any), throttled, timeout, 5xx, network, fail (expect not met).","items":{"enum":["error","throttled","timeout","5xx","network","fail"]}}},"x-def":"retry"},"stepDefaults":{"title":"StepDefaults","description":"Settings every step inherits unless it sets its own.","type":"object","additionalProperties":false,"properties":{"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"},"onError":{"$ref":"#/$defs/onError"}},"x-def":"stepDefaults"},"transitions":{"title":"Transitions","description":"Where to go after each step outcome (step ids). Defaults: pass → the next step, fail/error/timeout → the run fails.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"pass":{"$ref":"#/$defs/identifier"},"fail":{"$ref":"#/$defs/identifier"},"error":{"$ref":"#/$defs/identifier"},"timeout":{"$ref":"#/$defs/identifier"}},"x-def":"transitions"},"with":{"title":"ActionInput","description":"The action's input. Strings may hold {{ expressions }}; a string that is exactly one {{ }} keeps the value's type.","type":"object","additionalProperties":true,"x-def":"with"},"actionStep":{"title":"ActionStep","description":"Runs an action: a probe, a remediation or a notification. `expect` decides pass/fail from `output` (false → the step fails); `when` runs the step only when true (otherwise it is skipped).","type":"object","required":["id","action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"action":{"$ref":"#/$defs/actionId"},"with":{"$ref":"#/$defs/with"},"expect":{"$ref":"#/$defs/expression"},"when":{"$ref":"#/$defs/expression"},"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"},"idempotent":{"type":"boolean","description":"Safe to repeat after a crash (overrides the action's own declaration)."},"onError":{"$ref":"#/$defs/onError"},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"x-def":"actionStep"},"maxVisits":{"title":"MaxVisits","description":"How many times the step may run in one run; bounds every loop through it.","type":"integer","minimum":1,"maximum":100,"x-def":"maxVisits"},"onError":{"title":"OnError","description":"First-line form, checks only: what a check that could not run (its outcome is `error` or `timeout`: credentials, AccessDenied, a missing resource, its own deadline) means. `inconclusive` (default): nothing is remediated, the run ends `inconclusive` and `notify.inconclusive` escalates to a person. `fail`: it counts as a failed check, so it remediates (\"couldn't check, act anyway\"; validation warns when a remediation follows).","enum":["inconclusive","fail"],"x-def":"onError"},"waitUntil":{"title":"WaitUntil","description":"Polls the probe step named by `step` every `every` until `until` (judged over its `output`) holds, or fails after `timeout`.","type":"object","required":["until","step","timeout"],"additionalProperties":false,"properties":{"until":{"$ref":"#/$defs/expression"},"step":{"$ref":"#/$defs/identifier"},"every":{"$ref":"#/$defs/duration"},"timeout":{"$ref":"#/$defs/duration"}},"x-def":"waitUntil"},"waitStep":{"title":"WaitStep","type":"object","required":["id","wait"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"wait":{"if":{"type":"string"},"then":{"$ref":"#/$defs/duration"},"else":{"if":{"type":"object","required":["until"]},"then":{"$ref":"#/$defs/waitUntil"},"else":{"not":{},"x-invalid":"E_TYPE: wait is a duration (2m) or a mapping { until, step, timeout, every }"}}},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"description":"Waits a fixed duration, or until a probe's output meets a condition.","x-def":"waitStep"},"gotoStep":{"title":"GotoStep","type":"object","required":["id","goto"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"goto":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"description":"Jumps to another step; a loop through it needs `maxVisits`.","x-def":"gotoStep"},"endStep":{"title":"EndStep","type":"object","required":["id","end"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"end":{"$ref":"#/$defs/outcomeName"}},"description":"Ends the run with an outcome.","x-def":"endStep"},"quorum":{"title":"Quorum","description":"How many of a parallel group's steps must pass: all, any, or at least N.","if":{"type":"string"},"then":{"enum":["all","any"]},"else":{"if":{"type":"object","required":["atLeast"]},"then":{"type":"object","required":["atLeast"],"additionalProperties":false,"properties":{"atLeast":{"type":"integer","minimum":1}}},"else":{"not":{},"x-invalid":"E_VALUE: quorum is all, any or { atLeast: N }"}},"x-def":"quorum"},"settle":{"title":"Settle","description":"When a parallel group stops its steps: `decide` stops the rest once the quorum is settled; `all` decides at the quorum too, but lets the rest finish (within their timeouts) so the record says how each one ended. Defaults: `all` for first-line `checks`, `decide` for a general-form parallel step.","enum":["all","decide"],"x-def":"settle"},"parallelStep":{"title":"ParallelStep","description":"Runs its steps at once; passes when the quorum passes and decides as soon as the quorum is settled.","type":"object","required":["id","parallel","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"parallel":{"const":true},"quorum":{"$ref":"#/$defs/quorum"},"settle":{"$ref":"#/$defs/settle"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"timeout":{"$ref":"#/$defs/duration"},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"x-def":"parallelStep"},"step":{"title":"Step","description":"One step of the general form: exactly one of action, wait, goto, end or parallel.","if":{"type":"object","required":["action"]},"then":{"$ref":"#/$defs/actionStep"},"else":{"if":{"type":"object","required":["wait"]},"then":{"$ref":"#/$defs/waitStep"},"else":{"if":{"type":"object","required":["goto"]},"then":{"$ref":"#/$defs/gotoStep"},"else":{"if":{"type":"object","required":["end"]},"then":{"$ref":"#/$defs/endStep"},"else":{"if":{"type":"object","required":["parallel"]},"then":{"$ref":"#/$defs/parallelStep"},"else":{"not":{},"x-invalid":"E_STEP_KIND: a step needs exactly one of action, wait, goto, end or parallel"}}}}},"x-def":"step"},"checks":{"title":"Checks","description":"The probes that decide whether the target is healthy: a list run in order, or a parallel group with a quorum.","if":{"type":"array"},"then":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"else":{"if":{"type":"object","required":["parallel"]},"then":{"title":"ParallelChecks","type":"object","required":["parallel","steps"],"additionalProperties":false,"properties":{"parallel":{"const":true},"quorum":{"$ref":"#/$defs/quorum"},"settle":{"$ref":"#/$defs/settle"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}}},"description":"Checks run at once; the run counts as healthy when the quorum of them passes."},"else":{"not":{},"x-invalid":"E_TYPE: checks is a list of probe steps, or a mapping with parallel: true, quorum and steps"}},"x-def":"checks"},"recheck":{"title":"Recheck","description":"After remediating, wait `after`, then run the checks again; at most `rounds` times.","type":"object","required":["after"],"additionalProperties":false,"properties":{"rounds":{"type":"integer","minimum":1,"maximum":10,"default":1},"after":{"$ref":"#/$defs/duration"}},"x-def":"recheck"},"notifyStep":{"title":"NotifyStep","description":"A notification sent when the run ends with this outcome.","type":"object","required":["action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"action":{"$ref":"#/$defs/actionId"},"with":{"$ref":"#/$defs/with"},"when":{"$ref":"#/$defs/expression"},"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"}},"x-def":"notifyStep"},"notifyList":{"title":"NotifyList","type":"array","items":{"$ref":"#/$defs/notifyStep"},"description":"Notifications sent, in order, for one run outcome.","x-def":"notifyList"},"notify":{"title":"Notify","description":"Notifications per run outcome.","type":"object","additionalProperties":false,"properties":{"healthy":{"$ref":"#/$defs/notifyList"},"recovered":{"$ref":"#/$defs/notifyList"},"unrecovered":{"$ref":"#/$defs/notifyList"},"inconclusive":{"$ref":"#/$defs/notifyList"},"failed":{"$ref":"#/$defs/notifyList"},"timed_out":{"$ref":"#/$defs/notifyList"},"cancelled":{"$ref":"#/$defs/notifyList"},"skipped":{"$ref":"#/$defs/notifyList"}},"x-def":"notify"},"lock":{"type":"object","title":"Lock","description":"One active run per resource: the run takes the lock on `key` before its first step and frees it when it ends. Locks are shared by every playbook using the same store.","required":["key"],"additionalProperties":false,"properties":{"key":{"type":"string","minLength":1,"description":"The resource, usually a template such as \"{{ inputs.instanceId }}\" (reads inputs, trigger and run)."},"ttl":{"$ref":"#/$defs/duration","description":"How long the lock lasts at most (default: the run's timeout); a crashed run's lock lapses after it."},"whenLocked":{"enum":["skip","queue"],"description":"What a run does when another run holds the lock: end `skipped` at once (default), or queue for it."},"queueFor":{"$ref":"#/$defs/duration","description":"With `whenLocked: queue`: how long to wait for the lock before ending `skipped` (default 15m)."}},"x-def":"lock"},"budget":{"type":"object","title":"Budget","description":"At most `max` runs of the listed remediation actions per `key` within `per`; the next one escalates instead (the run ends `skipped`).","required":["key","actions","max","per"],"additionalProperties":false,"properties":{"key":{"type":"string","minLength":1,"description":"What the budget counts per, usually a template such as \"{{ inputs.instanceId }}\"."},"actions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/actionId"},"description":"The remediation actions that spend the budget."},"max":{"type":"integer","minimum":1,"maximum":1000,"description":"Uses allowed in the window."},"per":{"$ref":"#/$defs/duration","description":"The sliding window, e.g. 24h."}},"x-def":"budget"}}};
 const schema32 = {"title":"PlaybookName","description":"Playbook name: letters, digits, '.', '_' and '-'.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$","x-def":"playbookName"};
 const schema33 = {"title":"Identifier","description":"An id: a letter, then letters, digits, '_' or '-' (at most 64 characters).","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$","x-def":"identifier"};
 const schema34 = {"title":"InputSpec","description":"One typed input.","type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"enum":["string","number","integer","boolean","array","object"]},"description":{"type":"string"},"default":{"description":"Used when the input is not given; makes the input optional.","tsType":"unknown"},"required":{"type":"boolean","description":"Whether the input must be given (default: true unless a default is set)."},"enum":{"type":"array","minItems":1,"items":{"tsType":"unknown"}},"pattern":{"type":"string","description":"A regular expression a string input must match."},"minLength":{"type":"integer","minimum":0},"maxLength":{"type":"integer","minimum":0},"minimum":{"type":"number"},"maximum":{"type":"number"},"items":{"type":"object","additionalProperties":true,"description":"JSON Schema of array items."},"examples":{"type":"array","items":{"tsType":"unknown"}}},"x-def":"inputSpec"};
@@ -705,8 +705,9 @@ return errors === 0;
 }
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema50 = {"title":"Checks","description":"The probes that decide whether the target is healthy: a list run in order, or a parallel group with a quorum.","if":{"type":"array"},"then":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"else":{"if":{"type":"object","required":["parallel"]},"then":{"title":"ParallelChecks","type":"object","required":["parallel","steps"],"additionalProperties":false,"properties":{"parallel":{"const":true},"quorum":{"$ref":"#/$defs/quorum"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}}},"description":"Checks run at once; the run counts as healthy when the quorum of them passes."},"else":{"not":{},"x-invalid":"E_TYPE: checks is a list of probe steps, or a mapping with parallel: true, quorum and steps"}},"x-def":"checks"};
+const schema50 = {"title":"Checks","description":"The probes that decide whether the target is healthy: a list run in order, or a parallel group with a quorum.","if":{"type":"array"},"then":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"else":{"if":{"type":"object","required":["parallel"]},"then":{"title":"ParallelChecks","type":"object","required":["parallel","steps"],"additionalProperties":false,"properties":{"parallel":{"const":true},"quorum":{"$ref":"#/$defs/quorum"},"settle":{"$ref":"#/$defs/settle"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}}},"description":"Checks run at once; the run counts as healthy when the quorum of them passes."},"else":{"not":{},"x-invalid":"E_TYPE: checks is a list of probe steps, or a mapping with parallel: true, quorum and steps"}},"x-def":"checks"};
 const schema66 = {"title":"Quorum","description":"How many of a parallel group's steps must pass: all, any, or at least N.","if":{"type":"string"},"then":{"enum":["all","any"]},"else":{"if":{"type":"object","required":["atLeast"]},"then":{"type":"object","required":["atLeast"],"additionalProperties":false,"properties":{"atLeast":{"type":"integer","minimum":1}}},"else":{"not":{},"x-invalid":"E_VALUE: quorum is all, any or { atLeast: N }"}},"x-def":"quorum"};
+const schema67 = {"title":"Settle","description":"When a parallel group stops its steps: `decide` stops the rest once the quorum is settled; `all` decides at the quorum too, but lets the rest finish (within their timeouts) so the record says how each one ended. Defaults: `all` for first-line `checks`, `decide` for a general-form parallel step.","enum":["all","decide"],"x-def":"settle"};
 const schema51 = {"title":"ActionStep","description":"Runs an action: a probe, a remediation or a notification. `expect` decides pass/fail from `output` (false → the step fails); `when` runs the step only when true (otherwise it is skipped).","type":"object","required":["id","action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"action":{"$ref":"#/$defs/actionId"},"with":{"$ref":"#/$defs/with"},"expect":{"$ref":"#/$defs/expression"},"when":{"$ref":"#/$defs/expression"},"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"},"idempotent":{"type":"boolean","description":"Safe to repeat after a crash (overrides the action's own declaration)."},"onError":{"$ref":"#/$defs/onError"},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"x-def":"actionStep"};
 const schema54 = {"title":"ActionInput","description":"The action's input. Strings may hold {{ expressions }}; a string that is exactly one {{ }} keeps the value's type.","type":"object","additionalProperties":true,"x-def":"with"};
 const schema55 = {"title":"Expression","description":"A JSONata expression over inputs, secrets, steps, trigger and run (and output where the step's result is judged).","type":"string","minLength":1,"x-def":"expression"};
@@ -1311,7 +1312,7 @@ vErrors.push(err6);
 errors++;
 }
 for(const key0 in data){
-if(!(((key0 === "parallel") || (key0 === "quorum")) || (key0 === "steps"))){
+if(!((((key0 === "parallel") || (key0 === "quorum")) || (key0 === "settle")) || (key0 === "steps"))){
 const err7 = {instancePath,schemaPath:"#/else/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema50.else.then,data};
 if(vErrors === null){
 vErrors = [err7];
@@ -1522,11 +1523,10 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.steps !== undefined){
-let data4 = data.steps;
-if(Array.isArray(data4)){
-if(data4.length < 1){
-const err21 = {instancePath:instancePath+"/steps",schemaPath:"#/else/then/properties/steps/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema50.else.then.properties.steps,data:data4};
+if(data.settle !== undefined){
+let data4 = data.settle;
+if(!((data4 === "all") || (data4 === "decide"))){
+const err21 = {instancePath:instancePath+"/settle",schemaPath:"#/$defs/settle/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values",schema:schema67.enum,parentSchema:schema67,data:data4};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1535,16 +1535,12 @@ vErrors.push(err21);
 }
 errors++;
 }
-const len1 = data4.length;
-for(let i1=0; i1<len1; i1++){
-if(!(validate30(data4[i1], {instancePath:instancePath+"/steps/" + i1,parentData:data4,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
 }
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/steps",schemaPath:"#/else/then/properties/steps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.else.then.properties.steps.type,parentSchema:schema50.else.then.properties.steps,data:data4};
+if(data.steps !== undefined){
+let data5 = data.steps;
+if(Array.isArray(data5)){
+if(data5.length < 1){
+const err22 = {instancePath:instancePath+"/steps",schemaPath:"#/else/then/properties/steps/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema50.else.then.properties.steps,data:data5};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1553,15 +1549,33 @@ vErrors.push(err22);
 }
 errors++;
 }
+const len1 = data5.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate30(data5[i1], {instancePath:instancePath+"/steps/" + i1,parentData:data5,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
 }
 }
 else {
-const err23 = {instancePath,schemaPath:"#/else/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.else.then.type,parentSchema:schema50.else.then,data};
+const err23 = {instancePath:instancePath+"/steps",schemaPath:"#/else/then/properties/steps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.else.then.properties.steps.type,parentSchema:schema50.else.then.properties.steps,data:data5};
 if(vErrors === null){
 vErrors = [err23];
 }
 else {
 vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/else/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.else.then.type,parentSchema:schema50.else.then,data};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
 }
 errors++;
 }
@@ -1573,26 +1587,26 @@ var props1 = true;
 ifClause1 = "then";
 }
 else {
-const _errs36 = errors;
-const err24 = {instancePath,schemaPath:"#/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema50.else.else.not,parentSchema:schema50.else.else,data};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-var _valid1 = _errs36 === errors;
-valid3 = _valid1;
-ifClause1 = "else";
-}
-if(!valid3){
-const err25 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema50.else.if,parentSchema:schema50.else,data};
+const _errs39 = errors;
+const err25 = {instancePath,schemaPath:"#/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema50.else.else.not,parentSchema:schema50.else.else,data};
 if(vErrors === null){
 vErrors = [err25];
 }
 else {
 vErrors.push(err25);
+}
+errors++;
+var _valid1 = _errs39 === errors;
+valid3 = _valid1;
+ifClause1 = "else";
+}
+if(!valid3){
+const err26 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema50.else.if,parentSchema:schema50.else,data};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
 }
 errors++;
 }
@@ -1601,12 +1615,12 @@ valid0 = _valid0;
 ifClause0 = "else";
 }
 if(!valid0){
-const err26 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema50.if,parentSchema:schema50,data};
+const err27 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema50.if,parentSchema:schema50,data};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err27];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err27);
 }
 errors++;
 }
@@ -1617,7 +1631,7 @@ return errors === 0;
 }
 validate29.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
-const schema67 = {"title":"Recheck","description":"After remediating, wait `after`, then run the checks again; at most `rounds` times.","type":"object","required":["after"],"additionalProperties":false,"properties":{"rounds":{"type":"integer","minimum":1,"maximum":10,"default":1},"after":{"$ref":"#/$defs/duration"}},"x-def":"recheck"};
+const schema68 = {"title":"Recheck","description":"After remediating, wait `after`, then run the checks again; at most `rounds` times.","type":"object","required":["after"],"additionalProperties":false,"properties":{"rounds":{"type":"integer","minimum":1,"maximum":10,"default":1},"after":{"$ref":"#/$defs/duration"}},"x-def":"recheck"};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1631,7 +1645,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.after === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "after"},message:"must have required property '"+"after"+"'",schema:schema67.required,parentSchema:schema67,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "after"},message:"must have required property '"+"after"+"'",schema:schema68.required,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1642,7 +1656,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "rounds") || (key0 === "after"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema67,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1655,7 +1669,7 @@ errors++;
 if(data.rounds !== undefined){
 let data0 = data.rounds;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err2 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema67.properties.rounds.type,parentSchema:schema67.properties.rounds,data:data0};
+const err2 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema68.properties.rounds.type,parentSchema:schema68.properties.rounds,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1666,7 +1680,7 @@ errors++;
 }
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 > 10 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema67.properties.rounds,data:data0};
+const err3 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema68.properties.rounds,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1676,7 +1690,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data0 < 1 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema67.properties.rounds,data:data0};
+const err4 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema68.properties.rounds,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1714,7 +1728,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1728,9 +1742,9 @@ return errors === 0;
 }
 validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema69 = {"title":"Notify","description":"Notifications per run outcome.","type":"object","additionalProperties":false,"properties":{"healthy":{"$ref":"#/$defs/notifyList"},"recovered":{"$ref":"#/$defs/notifyList"},"unrecovered":{"$ref":"#/$defs/notifyList"},"inconclusive":{"$ref":"#/$defs/notifyList"},"failed":{"$ref":"#/$defs/notifyList"},"timed_out":{"$ref":"#/$defs/notifyList"},"cancelled":{"$ref":"#/$defs/notifyList"},"skipped":{"$ref":"#/$defs/notifyList"}},"x-def":"notify"};
-const schema70 = {"title":"NotifyList","type":"array","items":{"$ref":"#/$defs/notifyStep"},"description":"Notifications sent, in order, for one run outcome.","x-def":"notifyList"};
-const schema71 = {"title":"NotifyStep","description":"A notification sent when the run ends with this outcome.","type":"object","required":["action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"action":{"$ref":"#/$defs/actionId"},"with":{"$ref":"#/$defs/with"},"when":{"$ref":"#/$defs/expression"},"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"}},"x-def":"notifyStep"};
+const schema70 = {"title":"Notify","description":"Notifications per run outcome.","type":"object","additionalProperties":false,"properties":{"healthy":{"$ref":"#/$defs/notifyList"},"recovered":{"$ref":"#/$defs/notifyList"},"unrecovered":{"$ref":"#/$defs/notifyList"},"inconclusive":{"$ref":"#/$defs/notifyList"},"failed":{"$ref":"#/$defs/notifyList"},"timed_out":{"$ref":"#/$defs/notifyList"},"cancelled":{"$ref":"#/$defs/notifyList"},"skipped":{"$ref":"#/$defs/notifyList"}},"x-def":"notify"};
+const schema71 = {"title":"NotifyList","type":"array","items":{"$ref":"#/$defs/notifyStep"},"description":"Notifications sent, in order, for one run outcome.","x-def":"notifyList"};
+const schema72 = {"title":"NotifyStep","description":"A notification sent when the run ends with this outcome.","type":"object","required":["action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"action":{"$ref":"#/$defs/actionId"},"with":{"$ref":"#/$defs/with"},"when":{"$ref":"#/$defs/expression"},"timeout":{"$ref":"#/$defs/duration"},"retry":{"$ref":"#/$defs/retry"}},"x-def":"notifyStep"};
 
 function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1744,7 +1758,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.action === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema71.required,parentSchema:schema71,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema72.required,parentSchema:schema72,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1755,7 +1769,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((((key0 === "id") || (key0 === "description")) || (key0 === "action")) || (key0 === "with")) || (key0 === "when")) || (key0 === "timeout")) || (key0 === "retry"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema71,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema72,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1793,7 +1807,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema71.properties.description.type,parentSchema:schema71.properties.description,data:data1};
+const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.description.type,parentSchema:schema72.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1901,7 +1915,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema71.type,parentSchema:schema71,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.type,parentSchema:schema72,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1936,7 +1950,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema70.type,parentSchema:schema70,data};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema71.type,parentSchema:schema71,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1964,7 +1978,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((((key0 === "healthy") || (key0 === "recovered")) || (key0 === "unrecovered")) || (key0 === "inconclusive")) || (key0 === "failed")) || (key0 === "timed_out")) || (key0 === "cancelled")) || (key0 === "skipped"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema69,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2024,7 +2038,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema69.type,parentSchema:schema69,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2038,9 +2052,9 @@ return errors === 0;
 }
 validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema77 = {"title":"Step","description":"One step of the general form: exactly one of action, wait, goto, end or parallel.","if":{"type":"object","required":["action"]},"then":{"$ref":"#/$defs/actionStep"},"else":{"if":{"type":"object","required":["wait"]},"then":{"$ref":"#/$defs/waitStep"},"else":{"if":{"type":"object","required":["goto"]},"then":{"$ref":"#/$defs/gotoStep"},"else":{"if":{"type":"object","required":["end"]},"then":{"$ref":"#/$defs/endStep"},"else":{"if":{"type":"object","required":["parallel"]},"then":{"$ref":"#/$defs/parallelStep"},"else":{"not":{},"x-invalid":"E_STEP_KIND: a step needs exactly one of action, wait, goto, end or parallel"}}}}},"x-def":"step"};
-const schema78 = {"title":"WaitStep","type":"object","required":["id","wait"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"wait":{"if":{"type":"string"},"then":{"$ref":"#/$defs/duration"},"else":{"if":{"type":"object","required":["until"]},"then":{"$ref":"#/$defs/waitUntil"},"else":{"not":{},"x-invalid":"E_TYPE: wait is a duration (2m) or a mapping { until, step, timeout, every }"}}},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"description":"Waits a fixed duration, or until a probe's output meets a condition.","x-def":"waitStep"};
-const schema81 = {"title":"WaitUntil","description":"Polls the probe step named by `step` every `every` until `until` (judged over its `output`) holds, or fails after `timeout`.","type":"object","required":["until","step","timeout"],"additionalProperties":false,"properties":{"until":{"$ref":"#/$defs/expression"},"step":{"$ref":"#/$defs/identifier"},"every":{"$ref":"#/$defs/duration"},"timeout":{"$ref":"#/$defs/duration"}},"x-def":"waitUntil"};
+const schema78 = {"title":"Step","description":"One step of the general form: exactly one of action, wait, goto, end or parallel.","if":{"type":"object","required":["action"]},"then":{"$ref":"#/$defs/actionStep"},"else":{"if":{"type":"object","required":["wait"]},"then":{"$ref":"#/$defs/waitStep"},"else":{"if":{"type":"object","required":["goto"]},"then":{"$ref":"#/$defs/gotoStep"},"else":{"if":{"type":"object","required":["end"]},"then":{"$ref":"#/$defs/endStep"},"else":{"if":{"type":"object","required":["parallel"]},"then":{"$ref":"#/$defs/parallelStep"},"else":{"not":{},"x-invalid":"E_STEP_KIND: a step needs exactly one of action, wait, goto, end or parallel"}}}}},"x-def":"step"};
+const schema79 = {"title":"WaitStep","type":"object","required":["id","wait"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"wait":{"if":{"type":"string"},"then":{"$ref":"#/$defs/duration"},"else":{"if":{"type":"object","required":["until"]},"then":{"$ref":"#/$defs/waitUntil"},"else":{"not":{},"x-invalid":"E_TYPE: wait is a duration (2m) or a mapping { until, step, timeout, every }"}}},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"description":"Waits a fixed duration, or until a probe's output meets a condition.","x-def":"waitStep"};
+const schema82 = {"title":"WaitUntil","description":"Polls the probe step named by `step` every `every` until `until` (judged over its `output`) holds, or fails after `timeout`.","type":"object","required":["until","step","timeout"],"additionalProperties":false,"properties":{"until":{"$ref":"#/$defs/expression"},"step":{"$ref":"#/$defs/identifier"},"every":{"$ref":"#/$defs/duration"},"timeout":{"$ref":"#/$defs/duration"}},"x-def":"waitUntil"};
 
 function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2054,7 +2068,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.until === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "until"},message:"must have required property '"+"until"+"'",schema:schema81.required,parentSchema:schema81,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "until"},message:"must have required property '"+"until"+"'",schema:schema82.required,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2064,7 +2078,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.step === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'",schema:schema81.required,parentSchema:schema81,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'",schema:schema82.required,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2074,7 +2088,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.timeout === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema81.required,parentSchema:schema81,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema82.required,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2085,7 +2099,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "until") || (key0 === "step")) || (key0 === "every")) || (key0 === "timeout"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema81,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2197,7 +2211,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.type,parentSchema:schema81,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.type,parentSchema:schema82,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2224,7 +2238,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema78.required,parentSchema:schema78,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema79.required,parentSchema:schema79,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2234,7 +2248,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.wait === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "wait"},message:"must have required property '"+"wait"+"'",schema:schema78.required,parentSchema:schema78,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "wait"},message:"must have required property '"+"wait"+"'",schema:schema79.required,parentSchema:schema79,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2245,7 +2259,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "id") || (key0 === "description")) || (key0 === "wait")) || (key0 === "on")) || (key0 === "next")) || (key0 === "maxVisits"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema78,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema79,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2283,7 +2297,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema78.properties.description.type,parentSchema:schema78.properties.description,data:data1};
+const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.description.type,parentSchema:schema79.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2400,7 +2414,7 @@ ifClause1 = "then";
 }
 else {
 const _errs22 = errors;
-const err11 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema78.properties.wait.else.else.not,parentSchema:schema78.properties.wait.else.else,data:data2};
+const err11 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema79.properties.wait.else.else.not,parentSchema:schema79.properties.wait.else.else,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2413,7 +2427,7 @@ valid4 = _valid1;
 ifClause1 = "else";
 }
 if(!valid4){
-const err12 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema78.properties.wait.else.if,parentSchema:schema78.properties.wait.else,data:data2};
+const err12 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema79.properties.wait.else.if,parentSchema:schema79.properties.wait.else,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2427,7 +2441,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err13 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema78.properties.wait.if,parentSchema:schema78.properties.wait,data:data2};
+const err13 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema79.properties.wait.if,parentSchema:schema79.properties.wait,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2505,7 +2519,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.type,parentSchema:schema78,data};
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.type,parentSchema:schema79,data};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2519,7 +2533,7 @@ return errors === 0;
 }
 validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema88 = {"title":"GotoStep","type":"object","required":["id","goto"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"goto":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"description":"Jumps to another step; a loop through it needs `maxVisits`.","x-def":"gotoStep"};
+const schema89 = {"title":"GotoStep","type":"object","required":["id","goto"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"goto":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"description":"Jumps to another step; a loop through it needs `maxVisits`.","x-def":"gotoStep"};
 
 function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2533,7 +2547,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema88.required,parentSchema:schema88,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema89.required,parentSchema:schema89,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2543,7 +2557,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.goto === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "goto"},message:"must have required property '"+"goto"+"'",schema:schema88.required,parentSchema:schema88,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "goto"},message:"must have required property '"+"goto"+"'",schema:schema89.required,parentSchema:schema89,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2554,7 +2568,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "id") || (key0 === "description")) || (key0 === "goto")) || (key0 === "maxVisits"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema88,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema89,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2592,7 +2606,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema88.properties.description.type,parentSchema:schema88.properties.description,data:data1};
+const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.description.type,parentSchema:schema89.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2664,7 +2678,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema88.type,parentSchema:schema88,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema89.type,parentSchema:schema89,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2678,8 +2692,8 @@ return errors === 0;
 }
 validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema92 = {"title":"EndStep","type":"object","required":["id","end"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"end":{"$ref":"#/$defs/outcomeName"}},"description":"Ends the run with an outcome.","x-def":"endStep"};
-const schema94 = {"title":"OutcomeName","description":"A run outcome: healthy, recovered, unrecovered, inconclusive, failed, timed_out, cancelled, skipped, or a custom name.","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-def":"outcomeName"};
+const schema93 = {"title":"EndStep","type":"object","required":["id","end"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"end":{"$ref":"#/$defs/outcomeName"}},"description":"Ends the run with an outcome.","x-def":"endStep"};
+const schema95 = {"title":"OutcomeName","description":"A run outcome: healthy, recovered, unrecovered, inconclusive, failed, timed_out, cancelled, skipped, or a custom name.","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","x-def":"outcomeName"};
 const pattern37 = new RegExp("^[a-z][a-z0-9_]{0,63}$", "u");
 
 function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2694,7 +2708,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema92.required,parentSchema:schema92,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema93.required,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2704,7 +2718,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.end === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'",schema:schema92.required,parentSchema:schema92,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'",schema:schema93.required,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2715,7 +2729,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "id") || (key0 === "description")) || (key0 === "end"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema92,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2753,7 +2767,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema92.properties.description.type,parentSchema:schema92.properties.description,data:data1};
+const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.description.type,parentSchema:schema93.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2767,7 +2781,7 @@ if(data.end !== undefined){
 let data2 = data.end;
 if(typeof data2 === "string"){
 if(!pattern37.test(data2)){
-const err6 = {instancePath:instancePath+"/end",schemaPath:"#/$defs/outcomeName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema94,data:data2};
+const err6 = {instancePath:instancePath+"/end",schemaPath:"#/$defs/outcomeName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema95,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2778,7 +2792,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/end",schemaPath:"#/$defs/outcomeName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema94.type,parentSchema:schema94,data:data2};
+const err7 = {instancePath:instancePath+"/end",schemaPath:"#/$defs/outcomeName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2790,7 +2804,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema92.type,parentSchema:schema92,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema93.type,parentSchema:schema93,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2804,7 +2818,7 @@ return errors === 0;
 }
 validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema95 = {"title":"ParallelStep","description":"Runs its steps at once; passes when the quorum passes and decides as soon as the quorum is settled.","type":"object","required":["id","parallel","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"parallel":{"const":true},"quorum":{"$ref":"#/$defs/quorum"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"timeout":{"$ref":"#/$defs/duration"},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"x-def":"parallelStep"};
+const schema96 = {"title":"ParallelStep","description":"Runs its steps at once; passes when the quorum passes and decides as soon as the quorum is settled.","type":"object","required":["id","parallel","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier"},"description":{"type":"string"},"parallel":{"const":true},"quorum":{"$ref":"#/$defs/quorum"},"settle":{"$ref":"#/$defs/settle"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"timeout":{"$ref":"#/$defs/duration"},"on":{"$ref":"#/$defs/transitions"},"next":{"$ref":"#/$defs/identifier"},"maxVisits":{"$ref":"#/$defs/maxVisits"}},"x-def":"parallelStep"};
 
 function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2818,7 +2832,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema95.required,parentSchema:schema95,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema96.required,parentSchema:schema96,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2828,7 +2842,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.parallel === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "parallel"},message:"must have required property '"+"parallel"+"'",schema:schema95.required,parentSchema:schema95,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "parallel"},message:"must have required property '"+"parallel"+"'",schema:schema96.required,parentSchema:schema96,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2838,7 +2852,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.steps === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "steps"},message:"must have required property '"+"steps"+"'",schema:schema95.required,parentSchema:schema95,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "steps"},message:"must have required property '"+"steps"+"'",schema:schema96.required,parentSchema:schema96,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2848,8 +2862,8 @@ vErrors.push(err2);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema95.properties, key0))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema95,data};
+if(!(func1.call(schema96.properties, key0))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema96,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2887,7 +2901,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.properties.description.type,parentSchema:schema95.properties.description,data:data1};
+const err6 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema96.properties.description.type,parentSchema:schema96.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2900,7 +2914,7 @@ errors++;
 if(data.parallel !== undefined){
 let data2 = data.parallel;
 if(true !== data2){
-const err7 = {instancePath:instancePath+"/parallel",schemaPath:"#/properties/parallel/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema95.properties.parallel,data:data2};
+const err7 = {instancePath:instancePath+"/parallel",schemaPath:"#/properties/parallel/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema96.properties.parallel,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3097,11 +3111,10 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.steps !== undefined){
-let data5 = data.steps;
-if(Array.isArray(data5)){
-if(data5.length < 1){
-const err20 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema95.properties.steps,data:data5};
+if(data.settle !== undefined){
+let data5 = data.settle;
+if(!((data5 === "all") || (data5 === "decide"))){
+const err20 = {instancePath:instancePath+"/settle",schemaPath:"#/$defs/settle/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values",schema:schema67.enum,parentSchema:schema67,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3110,16 +3123,12 @@ vErrors.push(err20);
 }
 errors++;
 }
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate30(data5[i0], {instancePath:instancePath+"/steps/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
 }
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema95.properties.steps.type,parentSchema:schema95.properties.steps,data:data5};
+if(data.steps !== undefined){
+let data6 = data.steps;
+if(Array.isArray(data6)){
+if(data6.length < 1){
+const err21 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema96.properties.steps,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3128,12 +3137,16 @@ vErrors.push(err21);
 }
 errors++;
 }
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate30(data6[i0], {instancePath:instancePath+"/steps/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
 }
-if(data.timeout !== undefined){
-let data7 = data.timeout;
-if(typeof data7 === "string"){
-if(!pattern8.test(data7)){
-const err22 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(ms|s|m|h))+$",parentSchema:schema37,data:data7};
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema96.properties.steps.type,parentSchema:schema96.properties.steps,data:data6};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3143,13 +3156,27 @@ vErrors.push(err22);
 errors++;
 }
 }
-else {
-const err23 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data7};
+if(data.timeout !== undefined){
+let data8 = data.timeout;
+if(typeof data8 === "string"){
+if(!pattern8.test(data8)){
+const err23 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(ms|s|m|h))+$",parentSchema:schema37,data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
 else {
 vErrors.push(err23);
+}
+errors++;
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data8};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
 }
 errors++;
 }
@@ -3161,21 +3188,10 @@ errors = vErrors.length;
 }
 }
 if(data.next !== undefined){
-let data9 = data.next;
-if(typeof data9 === "string"){
-if(!pattern5.test(data9)){
-const err24 = {instancePath:instancePath+"/next",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_-]{0,63}$",parentSchema:schema33,data:data9};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/next",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data9};
+let data10 = data.next;
+if(typeof data10 === "string"){
+if(!pattern5.test(data10)){
+const err25 = {instancePath:instancePath+"/next",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_-]{0,63}$",parentSchema:schema33,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3185,10 +3201,8 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.maxVisits !== undefined){
-let data10 = data.maxVisits;
-if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err26 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.type,parentSchema:schema65,data:data10};
+else {
+const err26 = {instancePath:instancePath+"/next",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data10};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3197,9 +3211,11 @@ vErrors.push(err26);
 }
 errors++;
 }
-if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 > 100 || isNaN(data10)){
-const err27 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema65,data:data10};
+}
+if(data.maxVisits !== undefined){
+let data11 = data.maxVisits;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err27 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.type,parentSchema:schema65,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3208,8 +3224,9 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(data10 < 1 || isNaN(data10)){
-const err28 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema65,data:data10};
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 > 100 || isNaN(data11)){
+const err28 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema65,data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3218,16 +3235,26 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema95.type,parentSchema:schema95,data};
+if(data11 < 1 || isNaN(data11)){
+const err29 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema65,data:data11};
 if(vErrors === null){
 vErrors = [err29];
 }
 else {
 vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema96.type,parentSchema:schema96,data};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
 }
 errors++;
 }
@@ -3517,7 +3544,7 @@ ifClause4 = "then";
 }
 else {
 const _errs24 = errors;
-const err10 = {instancePath,schemaPath:"#/else/else/else/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema77.else.else.else.else.else.not,parentSchema:schema77.else.else.else.else.else,data};
+const err10 = {instancePath,schemaPath:"#/else/else/else/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema78.else.else.else.else.else.not,parentSchema:schema78.else.else.else.else.else,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3530,7 +3557,7 @@ valid4 = _valid4;
 ifClause4 = "else";
 }
 if(!valid4){
-const err11 = {instancePath,schemaPath:"#/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause4},message:"must match \""+ifClause4+"\" schema",schema:schema77.else.else.else.else.if,parentSchema:schema77.else.else.else.else,data};
+const err11 = {instancePath,schemaPath:"#/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause4},message:"must match \""+ifClause4+"\" schema",schema:schema78.else.else.else.else.if,parentSchema:schema78.else.else.else.else,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3555,7 +3582,7 @@ Object.assign(props3, props4);
 ifClause3 = "else";
 }
 if(!valid3){
-const err12 = {instancePath,schemaPath:"#/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema",schema:schema77.else.else.else.if,parentSchema:schema77.else.else.else,data};
+const err12 = {instancePath,schemaPath:"#/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema",schema:schema78.else.else.else.if,parentSchema:schema78.else.else.else,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3580,7 +3607,7 @@ Object.assign(props2, props3);
 ifClause2 = "else";
 }
 if(!valid2){
-const err13 = {instancePath,schemaPath:"#/else/else/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema77.else.else.if,parentSchema:schema77.else.else,data};
+const err13 = {instancePath,schemaPath:"#/else/else/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema78.else.else.if,parentSchema:schema78.else.else,data};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3605,7 +3632,7 @@ Object.assign(props1, props2);
 ifClause1 = "else";
 }
 if(!valid1){
-const err14 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema77.else.if,parentSchema:schema77.else,data};
+const err14 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema78.else.if,parentSchema:schema78.else,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3630,7 +3657,7 @@ Object.assign(props0, props1);
 ifClause0 = "else";
 }
 if(!valid0){
-const err15 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema77.if,parentSchema:schema77,data};
+const err15 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema78.if,parentSchema:schema78,data};
 if(vErrors === null){
 vErrors = [err15];
 }

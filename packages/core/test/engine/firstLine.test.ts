@@ -257,7 +257,13 @@ describe('first-line form: notifications', () => {
 
 describe('first-line form: parallel checks and quorum', () => {
   /** Three checks at once, each answering after its own virtual delay. */
-  function parallel(quorum: string, a: FakeBehaviour, b: FakeBehaviour, c3: FakeBehaviour) {
+  function parallel(
+    quorum: string,
+    a: FakeBehaviour,
+    b: FakeBehaviour,
+    c3: FakeBehaviour,
+    settle?: 'all' | 'decide',
+  ) {
     const fakes = {
       a: createFakeAction('test.check.a', 'probe', a),
       b: createFakeAction('test.check.b', 'probe', b),
@@ -265,7 +271,8 @@ describe('first-line form: parallel checks and quorum', () => {
       reboot: createFakeAction('test.ec2.reboot', 'remediation'),
     };
     const step = (id: string) => `    - id: ${id}\n      action: test.check.${id}\n      expect: output.ok\n`;
-    const body = `checks:\n  parallel: true\n  quorum: ${quorum}\n  steps:\n${step('a')}${step('b')}${step('c')}`;
+    const settleLine = settle ? `  settle: ${settle}\n` : '';
+    const body = `checks:\n  parallel: true\n  quorum: ${quorum}\n${settleLine}  steps:\n${step('a')}${step('b')}${step('c')}`;
     return { fakes, playbook: yamlPlaybook(body), actions: Object.values(fakes).map((f) => f.action) };
   }
 
@@ -287,12 +294,13 @@ describe('first-line form: parallel checks and quorum', () => {
     ]);
   });
 
-  it('quorum all: the first failure decides at its time and aborts the checks still running', async () => {
+  it('settle: decide, quorum all: the first failure decides at its time and aborts the checks still running', async () => {
     const p = parallel(
       'all',
       sequence(delayed(1000, OK)),
       sequence(delayed(2000, BAD)),
       sequence(delayed(60_000, OK)),
+      'decide',
     );
     const { result } = await runVirtual(p.playbook, { actions: p.actions });
     expect(result.outcome).toBe('unrecovered');
@@ -309,12 +317,13 @@ describe('first-line form: parallel checks and quorum', () => {
     expect(end?.durationMs).toBe(2000);
   });
 
-  it('quorum any: the first pass decides, the slow check is aborted and recorded skipped', async () => {
+  it('settle: decide, quorum any: the first pass decides, the slow check is aborted and recorded skipped', async () => {
     const p = parallel(
       'any',
       sequence(delayed(5000, BAD)),
       sequence(delayed(1500, OK)),
       sequence(delayed(600_000, OK)),
+      'decide',
     );
     const { result } = await runVirtual(p.playbook, { actions: p.actions });
     expect(result.outcome).toBe('healthy');
@@ -325,6 +334,40 @@ describe('first-line form: parallel checks and quorum', () => {
     expect(result.steps.a?.outcome).toBe('skipped');
     expect(result.steps.b?.outcome).toBe('pass');
     expect(result.steps.c?.outcome).toBe('skipped');
+  });
+
+  it('settle: all (the default for checks): the first failure decides, the others finish for the record', async () => {
+    const p = parallel(
+      'all',
+      sequence(delayed(1000, OK)),
+      sequence(delayed(2000, BAD)),
+      sequence(delayed(30_000, OK)),
+    );
+    const { result } = await runVirtual(p.playbook, { actions: p.actions });
+    expect(result.outcome).toBe('unrecovered');
+    expect(result.steps.checks).toMatchObject({ outcome: 'fail' });
+    // Nobody was stopped: the record says the slow check was fine before anything was done.
+    expect(p.fakes.c.abortedAt).toEqual([undefined]);
+    expect(result.steps.c?.outcome).toBe('pass');
+    expect(result.steps.checks!.endedAt - result.steps.checks!.startedAt).toBe(30_000);
+    const decision = eventsOf(result.trace, 'decision').find((e) => e.step === 'checks');
+    expect(decision?.message).toBe('checks: quorum settled (fail); the other checks finish for the record');
+    expect(decision!.at - VIRTUAL_CLOCK_START).toBe(2000);
+  });
+
+  it('settle: all: a late failure does not change a decided pass, and a slow check is bounded by its timeout', async () => {
+    const p = parallel(
+      'any',
+      sequence(delayed(1000, OK)),
+      sequence(delayed(3000, BAD)),
+      sequence(delayed(600_000, OK)),
+    );
+    const { result } = await runVirtual(p.playbook, { actions: p.actions });
+    expect(result.outcome).toBe('healthy');
+    expect(result.steps.b?.outcome).toBe('fail');
+    expect(result.steps.c?.outcome).toBe('timeout');
+    // The default step timeout (60s) ends the slow check; the group waited for it, no longer.
+    expect(result.steps.checks!.endedAt - result.steps.checks!.startedAt).toBe(60_000);
   });
 
   it('quorum any: all failing is a failed group', async () => {
@@ -343,12 +386,13 @@ describe('first-line form: parallel checks and quorum', () => {
     expect(result.steps.checks!.endedAt - result.steps.checks!.startedAt).toBe(30);
   });
 
-  it('quorum atLeast 2: decided when the second check passes', async () => {
+  it('settle: decide, quorum atLeast 2: decided when the second check passes', async () => {
     const p = parallel(
       '{ atLeast: 2 }',
       sequence(delayed(1000, OK)),
       sequence(delayed(4000, OK)),
       sequence(delayed(9000, OK)),
+      'decide',
     );
     const { result } = await runVirtual(p.playbook, { actions: p.actions });
     expect(result.outcome).toBe('healthy');
@@ -357,12 +401,13 @@ describe('first-line form: parallel checks and quorum', () => {
     expect(result.steps.c?.outcome).toBe('skipped');
   });
 
-  it('quorum atLeast 2: decided failing once two of three have failed', async () => {
+  it('settle: decide, quorum atLeast 2: decided failing once two of three have failed', async () => {
     const p = parallel(
       '{ atLeast: 2 }',
       sequence(delayed(1000, BAD)),
       sequence(delayed(9000, OK)),
       sequence(delayed(2000, BAD)),
+      'decide',
     );
     const { result } = await runVirtual(p.playbook, { actions: p.actions });
     expect(result.outcome).toBe('unrecovered');
