@@ -4,6 +4,7 @@ import type { MachineOutput, RunContext, StepInput } from '../runtime/types.js';
 import { portOf } from './machinePort.js';
 import type { IRNode, PlaybookIR, Target } from './ir.js';
 import { machineSetup } from './machineImplementations.js';
+import { ownRecord, ownValue } from '../util/ownRecord.js';
 
 /** The ids the machine gives its built-in actors; every action id is an actor of its own. */
 export const BUILTIN_ACTORS = {
@@ -76,7 +77,7 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
       input: ({ context, self }: { context: RunContext; self: { system?: object } }): StepInput => {
         const input: StepInput = {
           node: node.key,
-          visit: (context.visits[node.id] ?? 0) + 1,
+          visit: (ownValue(context.visits, node.id) ?? 0) + 1,
           scope: { inputs: context.inputs, trigger: context.trigger, run: context.run, steps: context.steps },
         };
         if (node.kind === 'wait' || node.kind === 'poll') {
@@ -95,8 +96,9 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
     },
   });
 
-  const flow: Record<string, unknown> = {};
-  const notify: Record<string, unknown> = {};
+  // State keys are step ids: prototype-free, so a step named `constructor` is a state like any other.
+  const flow = ownRecord<unknown>();
+  const notify = ownRecord<unknown>();
   for (const node of ir.nodes.values()) {
     const states = node.kind === 'action' && node.place === 'notify' ? notify : flow;
     if (node.maxVisits !== undefined) {
@@ -221,7 +223,7 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
   // run's deadline and cancellation; notifications handle only a second cancel.
   const running = { 'RUN.TIMEOUT': stopTo('timed_out'), 'RUN.CANCEL': cancelTransitions() };
   const notifying = { 'RUN.CANCEL': { target: `#${stateId('__done')}` } };
-  const states: Record<string, unknown> = {};
+  const states = ownRecord<unknown>();
   for (const [key, state] of Object.entries(flow)) {
     const config = state as { invoke?: unknown };
     states[key] = config.invoke ? { ...config, on: running } : config;

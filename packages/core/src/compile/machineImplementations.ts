@@ -5,6 +5,7 @@ import type { MachineOutput, RunContext, RunEvent, StepRecord, StepResult } from
 import { decideInconclusive } from './inconclusive.js';
 import type { PlaybookIR } from './ir.js';
 import { portOf } from './machinePort.js';
+import { ownValue, withOwn, withOwnEntries } from '../util/ownRecord.js';
 
 // The guards and actions every compiled machine shares. They are parameterised (XState `params`)
 // by the node they act for, so the machine's config stays plain data built from the IR.
@@ -27,7 +28,7 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
       outcomeIn: ({ event }, params: { outcomes: StepOutcome[] }) =>
         params.outcomes.includes((event as unknown as { output: StepResult }).output.outcome),
       exhausted: ({ context }, params: { id: string; max: number }) =>
-        (context.visits[params.id] ?? 0) >= params.max,
+        (ownValue(context.visits, params.id) ?? 0) >= params.max,
       firstRound: ({ context }) => context.round === 0,
       mayRemediate: ({ context }, params: { rounds: number }) => context.round < params.rounds,
       remediated: ({ context }) => context.remediated,
@@ -36,16 +37,18 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
     // Record step results, count visits, set the outcome, and trace decisions.
     actions: {
       visit: assign(({ context }, params: { id: string }) => ({
-        visits: { ...context.visits, [params.id]: (context.visits[params.id] ?? 0) + 1 },
+        visits: withOwn(context.visits, params.id, (ownValue(context.visits, params.id) ?? 0) + 1),
       })),
       record: assign(({ context, event }) => {
         const result = (event as unknown as { output: StepResult }).output;
-        const steps = { ...context.steps };
-        const visits = { ...context.visits };
-        for (const record of result.records) {
-          steps[record.id] = record;
-          visits[record.id] = record.visits;
-        }
+        const steps = withOwnEntries(
+          context.steps,
+          result.records.map((r) => [r.id, r] as const),
+        );
+        const visits = withOwnEntries(
+          context.visits,
+          result.records.map((r) => [r.id, r.visits] as const),
+        );
         return { steps, visits, remediated: context.remediated || result.remediated === true };
       }),
       crashed: assign(({ context, event, self }, params: { id: string }) => {
@@ -55,14 +58,14 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
           id: params.id,
           outcome: 'error' as const,
           attempts: 0,
-          visits: (context.visits[params.id] ?? 0) + 1,
+          visits: (ownValue(context.visits, params.id) ?? 0) + 1,
           error: `internal error: ${message}`,
         };
         const now = port?.now() ?? 0;
         const record: StepRecord = port?.endStep(ended) ?? { ...ended, startedAt: now, endedAt: now };
         return {
-          steps: { ...context.steps, [params.id]: record },
-          visits: { ...context.visits, [params.id]: record.visits },
+          steps: withOwn(context.steps, params.id, record),
+          visits: withOwn(context.visits, params.id, record.visits),
         };
       }),
       skipExhausted: assign(({ context, self }, params: { id: string; max: number }) => {
@@ -70,15 +73,15 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
         const now = port?.now() ?? 0;
         const error = `maxVisits ${params.max} reached: skipped, the run goes on with the next step`;
         port?.decide(`${params.id}: ${error}`, params.id);
-        const previous = context.steps[params.id];
+        const previous = ownValue(context.steps, params.id);
         const record: StepRecord = {
           ...(previous ?? { id: params.id, attempts: 0, startedAt: now }),
           outcome: 'skipped',
-          visits: context.visits[params.id] ?? 0,
+          visits: ownValue(context.visits, params.id) ?? 0,
           error,
           endedAt: now,
         };
-        return { steps: { ...context.steps, [params.id]: record } };
+        return { steps: withOwn(context.steps, params.id, record) };
       }),
       setOutcome: assign(({ context }, params: { outcome: string }) => ({
         outcome: params.outcome,
@@ -97,11 +100,11 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
           id: node.id,
           ...(node.kind === 'action' && { action: node.action }),
           outcome: params.outcome === 'timed_out' ? 'timeout' : 'error',
-          attempts: context.steps[node.id]?.attempts ?? 1,
-          visits: (context.visits[node.id] ?? 0) + 1,
+          attempts: ownValue(context.steps, node.id)?.attempts ?? 1,
+          visits: (ownValue(context.visits, node.id) ?? 0) + 1,
           error: `interrupted: ${why}`,
         });
-        return { steps: { ...context.steps, [node.id]: record } };
+        return { steps: withOwn(context.steps, node.id, record) };
       }),
       decide: ({ context, self }, params: { message: string; rounds?: number }) => {
         const round = params.rounds !== undefined ? ` (round ${context.round + 1} of ${params.rounds})` : '';
