@@ -67,6 +67,38 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
     const t = targetOf({ outcome: 'skipped' });
     return [{ guard: { type: 'halted' }, target: t.target, actions: [{ type: 'record' }, ...t.actions] }];
   };
+  // A step of the flow that ended past the run's deadline ends the run `timed_out`, even when the
+  // deadline timer never had a turn; notifications go out whatever the time.
+  const DEADLINE = 'the run reached its deadline: timed_out';
+  const lateEnd = (node: IRNode) => {
+    if (node.kind === 'action' && node.place === 'notify') return [];
+    const t = targetOf({ outcome: 'timed_out' });
+    const decide = { type: 'decide', params: { message: DEADLINE } };
+    return [
+      {
+        guard: { type: 'pastDeadline' },
+        target: t.target,
+        actions: [{ type: 'record' }, decide, ...t.actions],
+      },
+    ];
+  };
+  // A goto entered past the deadline, or closing a loop that can never end, stops the run there.
+  const loopStops = (node: IRNode) => {
+    const late = targetOf({ outcome: 'timed_out' });
+    const failed = targetOf({ outcome: 'failed' });
+    return [
+      {
+        guard: { type: 'loopStop', params: { stop: 'deadline' } },
+        target: late.target,
+        actions: [{ type: 'decide', params: { message: DEADLINE } }, ...late.actions],
+      },
+      {
+        guard: { type: 'loopStop', params: { stop: 'stuck' } },
+        target: failed.target,
+        actions: [{ type: 'stuck', params: { id: node.id } }, ...failed.actions],
+      },
+    ];
+  };
   const invoke = (node: IRNode, src: string, on: Partial<Record<StepOutcome, Target>>) => ({
     id: stateId(node.key),
     // Visits are counted when the step reports back (`record`), which saves an assign per step; the
@@ -88,7 +120,7 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
         }
         return input;
       },
-      onDone: [...halt(node), ...byTarget(node, on)],
+      onDone: [...lateEnd(node), ...halt(node), ...byTarget(node, on)],
       onError: {
         target: targetOf({ outcome: 'failed' }).target,
         actions: [{ type: 'crashed', params: { id: node.id } }, ...targetOf({ outcome: 'failed' }).actions],
@@ -136,7 +168,7 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
         return {
           id: stateId(node.key),
           entry: [{ type: 'visit', params: { id: node.id } }],
-          always: { target: t.target, actions: t.actions },
+          always: [...loopStops(node), { target: t.target, actions: t.actions }],
         };
       }
       case 'judge':

@@ -3,6 +3,8 @@ import type { AnyActorLogic } from 'xstate';
 import type { StepOutcome } from '../format/types.js';
 import type { MachineOutput, RunContext, RunEvent, StepRecord, StepResult } from '../runtime/types.js';
 import { decideInconclusive } from './inconclusive.js';
+import { stuckMessage, watchLoop } from './loopWatch.js';
+import type { LoopWatch } from './loopWatch.js';
 import type { PlaybookIR } from './ir.js';
 import { portOf } from './machinePort.js';
 import { ownValue, withOwn, withOwnEntries } from '../util/ownRecord.js';
@@ -33,12 +35,23 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
       mayRemediate: ({ context }, params: { rounds: number }) => context.round < params.rounds,
       remediated: ({ context }) => context.remediated,
       halted: ({ event }) => (event as unknown as { output: StepResult }).output.halt === true,
+      // A step that ended past the run's deadline: the deadline timer may not have had a turn to fire
+      // (a busy event loop), so the run checks the time the step itself ended.
+      pastDeadline: ({ context, event }) =>
+        (event as unknown as { output: StepResult }).output.records.some(
+          (r) => r.endedAt > context.run.deadline,
+        ),
+      loopStop: ({ context }, params: { stop: NonNullable<LoopWatch['stop']> }) =>
+        context.loop?.stop === params.stop,
     },
     // Record step results, count visits, set the outcome, and trace decisions.
     actions: {
-      visit: assign(({ context }, params: { id: string }) => ({
+      visit: assign(({ context, self }, params: { id: string }) => ({
+        loop: watchLoop(ir, context, params.id, portOf(self.system)?.now()),
         visits: withOwn(context.visits, params.id, (ownValue(context.visits, params.id) ?? 0) + 1),
       })),
+      stuck: ({ self }, params: { id: string }) =>
+        portOf(self.system)?.decide(stuckMessage(params.id), params.id),
       record: assign(({ context, event }) => {
         const result = (event as unknown as { output: StepResult }).output;
         const steps = withOwnEntries(
@@ -49,7 +62,9 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
           context.visits,
           result.records.map((r) => [r.id, r.visits] as const),
         );
-        return { steps, visits, remediated: context.remediated || result.remediated === true };
+        const remediated = context.remediated || result.remediated === true;
+        // A step ran: the gotos after it start a new watch.
+        return context.loop ? { steps, visits, remediated, loop: undefined } : { steps, visits, remediated };
       }),
       crashed: assign(({ context, event, self }, params: { id: string }) => {
         const port = portOf(self.system);
