@@ -58,6 +58,7 @@ class AttemptRace implements ActionContext {
   readonly clock: ActionContext['clock'];
   readonly logger: ActionContext['logger'];
   readonly secrets: ActionContext['secrets'];
+  readonly resend?: boolean;
   readonly stop: Promise<never>;
   abortedWith: { reason: unknown } | undefined;
   private controller: AbortController | undefined;
@@ -71,6 +72,7 @@ class AttemptRace implements ActionContext {
     this.clock = outer.clock;
     this.logger = outer.logger;
     this.secrets = outer.secrets;
+    if (outer.resend === true) this.resend = true;
     this.stop = new Promise<never>((_, reject) => (this.rejectStop = reject));
     // Whatever the action does after it lost the race, it must never surface as an unhandled rejection.
     this.stop.catch(() => undefined);
