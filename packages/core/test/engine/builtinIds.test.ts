@@ -1,7 +1,14 @@
 // Step ids that are Object.prototype names (`constructor`, `toString`…) are plain ids: visits count,
 // maxVisits ends loops, and `steps.<id>` reads the step's own record, in simulate and live mode alike.
 import { describe, expect, it } from 'vitest';
-import { simulatePlaybook, validatePlaybook } from '@firstline/core';
+import {
+  createMemoryStore,
+  createVirtualClock,
+  resumeRun,
+  simulatePlaybook,
+  validatePlaybook,
+} from '@firstline/core';
+import type { RunRecord, RunStore } from '@firstline/core';
 import { createFakeAction, eventsOf, runVirtual, sequence, yamlPlaybook } from './support.js';
 
 const NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'] as const;
@@ -80,5 +87,52 @@ describe('step ids named like Object.prototype members', () => {
     );
     expect(report.ok).toBe(false);
     expect(report.issues.map((i) => i.message).join('\n')).toMatch(/__proto__/);
+  });
+});
+
+describe('step ids named like Object.prototype members, across a resume', () => {
+  // A record read back from a store is plain JSON again: visits and steps must still be read as own.
+  it.each(NAMES)('`%s` keeps counting its visits after the run is resumed mid-loop', async (id) => {
+    const body = `steps:
+  - id: ${id}
+    action: test.step.probe
+    expect: output.ok
+    maxVisits: 3
+    on: { fail: pause }
+  - id: pause
+    wait: 1m
+  - id: back
+    goto: ${id}
+    maxVisits: 5
+`;
+    const inner = createMemoryStore();
+    const writes: RunRecord[] = [];
+    const store: RunStore = {
+      ...inner,
+      save: (record) => {
+        writes.push(structuredClone(record));
+        return inner.save(record);
+      },
+    };
+    const probe = () => createFakeAction('test.step.probe', 'probe', sequence({ ok: false }));
+    const first = probe();
+    await runVirtual(yamlPlaybook(body), { actions: [first.action], store, runId: `resume-${id}` });
+    // The host died during the second wait, the probe having run twice.
+    const crashed = writes.find(
+      (r) => r.deadlines.wake !== undefined && JSON.stringify(r.snapshot).includes('"visits":2'),
+    );
+    expect(crashed).toBeDefined();
+    const fresh = createMemoryStore();
+    await fresh.save(JSON.parse(JSON.stringify(crashed)) as RunRecord);
+    const again = probe();
+    const result = await resumeRun(`resume-${id}`, {
+      store: fresh,
+      actions: [again.action],
+      clock: createVirtualClock({ startAt: crashed!.updatedAt }),
+    });
+    expect(result.outcome).toBe('healthy');
+    // Once more after the resume, then used up: 3 runs in all.
+    expect(again.count).toBe(1);
+    expect(result.steps[id as string]).toMatchObject({ outcome: 'skipped', visits: 3 });
   });
 });
