@@ -71,7 +71,9 @@ async function readTriggerEvent(value: string, cwd: string): Promise<unknown> {
 
 /** `--outcome url=fail,pass --outcome cpu={"value":95}` as a simulation script, checked word by word. */
 export function readOutcomes(specs: readonly string[] | undefined): ScriptedOutcomes {
-  const outcomes: ScriptedOutcomes = {};
+  // Keyed by step ids: without a prototype, `--outcome __proto__=fail` is a step id like any other
+  // (refused as unknown), not a silent change of the object's prototype.
+  const outcomes = Object.create(null) as ScriptedOutcomes;
   for (const spec of specs ?? []) {
     const [step, list] = splitPair(spec, '--outcome', 'step=outcome[,outcome…]');
     const items = list.trim().startsWith('{') ? [list] : list.split(',');

@@ -72,7 +72,7 @@ export function checkExpect(
     if (!isRecord(expect.calls))
       report([...here, 'calls'], '`expect.calls` must map action ids to call counts');
     else {
-      result.calls = {};
+      result.calls = Object.create(null) as Record<string, number>;
       for (const [action, count] of Object.entries(expect.calls)) {
         if (typeof count === 'number' && Number.isInteger(count) && count >= 0) result.calls[action] = count;
         else

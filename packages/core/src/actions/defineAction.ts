@@ -22,6 +22,8 @@ export function defineAction<I, O>(definition: ActionDefinition<I, O>): ActionDe
     problems.push(`id "${definition.id}" is not of the form family.service.verb`);
   if (!KINDS.has(definition.kind))
     problems.push(`kind "${String(definition.kind)}" is not probe, remediation or notify`);
+  if (definition.resendable === true && definition.kind !== 'notify')
+    problems.push(`resendable is for notifications; a ${definition.kind} is never sent twice`);
   if (typeof definition.run !== 'function') problems.push('run is not a function');
   if (typeof definition.input !== 'object' || definition.input === null)
     problems.push('input is not a JSON Schema object');

@@ -54,6 +54,11 @@ export interface ActionContext {
    * `secrets` when a caller outside the engine leaves this out.
    */
   redact?: (text: string) => string;
+  /**
+   * True when a resendable notification is sent again after a crash: its earlier attempt was started and
+   * may have gone out. The action de-duplicates with its key (an alias, a marker) or says it is a re-send.
+   */
+  resend?: boolean;
 }
 
 /** What a remediation or notification would do, reported in shadow mode instead of doing it. */
@@ -88,6 +93,12 @@ export interface ActionDefinition<I = unknown, O = unknown> {
   output?: JSONSchema;
   /** True when repeating a call after a crash is harmless (a resumed run may then call it again). */
   idempotent?: boolean;
+  /**
+   * Notifications only: one started but not known to have finished when the run was interrupted is sent
+   * again on resume (at least once), with `ctx.resend` set so the action de-duplicates. Remediations
+   * never: they stay at most once.
+   */
+  resendable?: boolean;
   /** Does the work. Must honour `ctx.signal`. */
   run(input: I, ctx: ActionContext): Promise<O>;
   /** Shadow mode: what `run` would do, without doing it; may preflight permissions. */

@@ -149,6 +149,28 @@ describe('enumeratePaths', () => {
     ]);
   });
 
+  it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'])(
+    'bounds a maxVisits loop whose steps are named like Object.prototype members (%s)',
+    (name) => {
+      const doc = {
+        firstline: 1,
+        name: 'loop',
+        steps: [
+          act(name, { on: { fail: 'restart' } }),
+          { id: 'ok', end: 'healthy' },
+          { id: 'restart', action: 't.restart' },
+          { id: 'valueOf' === name ? 'toString' : 'valueOf', goto: name, maxVisits: 2 },
+          { id: 'gaveup', end: 'unrecovered' },
+        ],
+      };
+      const { paths, truncated } = enumeratePaths(doc);
+      // The same 10 paths as with plain ids: a visit count read from Object.prototype never bounds it.
+      expect(truncated).toBe(false);
+      expect(paths).toHaveLength(10);
+      expect(countBy(paths)).toEqual({ healthy: 3, failed: 6, unrecovered: 1 });
+    },
+  );
+
   it('offers one event per outcome group of a parallel step', () => {
     const checks = { parallel: true, quorum: 'any', steps: [act('a'), act('b'), act('c')] };
     const firstLine = {

@@ -10,6 +10,7 @@ import type { RunContext } from '../runtime/types.js';
 import { compiledOf, compilePlaybook } from '../compile/compilePlaybook.js';
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import type { IRNode } from '../compile/ir.js';
+import { ownRecord, ownValue } from '../util/ownRecord.js';
 
 /** The outcome label of a path step whose remediation a budget refused (the run then ends `skipped`). */
 export const BUDGET_SPENT = 'budget spent';
@@ -83,7 +84,7 @@ export function enumeratePaths(
     let serial = serials.get(snapshot);
     if (serial === undefined) {
       const c = snapshot.context as RunContext;
-      const visits = bounded.map((id) => c.visits[id] ?? 0);
+      const visits = bounded.map((id) => ownValue(c.visits, id) ?? 0);
       serial = JSON.stringify([snapshot.value, visits, c.round, c.remediated, c.outcome ?? null]);
       serials.set(snapshot, serial);
     }
@@ -95,7 +96,7 @@ export function enumeratePaths(
     const node = key === undefined ? undefined : ir.nodes.get(key);
     if (snapshot.status !== 'active' || !node) return [];
     const type = `${DONE_PREFIX}${node.key}`;
-    const visit = ((snapshot.context as RunContext).visits[node.id] ?? 0) + 1;
+    const visit = (ownValue((snapshot.context as RunContext).visits, node.id) ?? 0) + 1;
     const possible = possibleOutcomes(node);
     const found: DoneEvent[] = [];
     for (const transition of stateNodeOf(machine, node.key).transitions.get(type) ?? []) {
@@ -143,8 +144,8 @@ export function enumeratePaths(
     inputs: {},
     trigger: null,
     run: { id: 'paths', startedAt: 0, mode: 'simulate', playbook: ir.name, deadline: ir.timeoutMs },
-    steps: {},
-    visits: {},
+    steps: ownRecord(),
+    visits: ownRecord(),
     round: 0,
     remediated: false,
     ...('outcome' in ir.start && { outcome: ir.start.outcome }),
@@ -218,7 +219,10 @@ export function enumeratePaths(
     if (bounded.length > 0) {
       const before = (from.context as RunContext).steps;
       const after = (to.context as RunContext).steps;
-      const skipped = Object.keys(after).filter((id) => after[id] !== before[id] && !ours.has(after[id]!));
+      const skipped = Object.keys(after).filter((id) => {
+        const record = ownValue(after, id)!;
+        return record !== ownValue(before, id) && !ours.has(record);
+      });
       for (const id of chainOrder(skipped, byId)) decided.push({ step: id, outcome: 'skipped' });
     }
     return decided;

@@ -4,6 +4,7 @@ import type { MachineOutput, RunContext, StepInput } from '../runtime/types.js';
 import { portOf } from './machinePort.js';
 import type { IRNode, PlaybookIR, Target } from './ir.js';
 import { machineSetup } from './machineImplementations.js';
+import { ownRecord, ownValue } from '../util/ownRecord.js';
 
 /** The ids the machine gives its built-in actors; every action id is an actor of its own. */
 export const BUILTIN_ACTORS = {
@@ -66,6 +67,38 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
     const t = targetOf({ outcome: 'skipped' });
     return [{ guard: { type: 'halted' }, target: t.target, actions: [{ type: 'record' }, ...t.actions] }];
   };
+  // A step of the flow that ended past the run's deadline ends the run `timed_out`, even when the
+  // deadline timer never had a turn; notifications go out whatever the time.
+  const DEADLINE = 'the run reached its deadline: timed_out';
+  const lateEnd = (node: IRNode) => {
+    if (node.kind === 'action' && node.place === 'notify') return [];
+    const t = targetOf({ outcome: 'timed_out' });
+    const decide = { type: 'decide', params: { message: DEADLINE } };
+    return [
+      {
+        guard: { type: 'pastDeadline' },
+        target: t.target,
+        actions: [{ type: 'record' }, decide, ...t.actions],
+      },
+    ];
+  };
+  // A goto entered past the deadline, or closing a loop that can never end, stops the run there.
+  const loopStops = (node: IRNode) => {
+    const late = targetOf({ outcome: 'timed_out' });
+    const failed = targetOf({ outcome: 'failed' });
+    return [
+      {
+        guard: { type: 'loopStop', params: { stop: 'deadline' } },
+        target: late.target,
+        actions: [{ type: 'decide', params: { message: DEADLINE } }, ...late.actions],
+      },
+      {
+        guard: { type: 'loopStop', params: { stop: 'stuck' } },
+        target: failed.target,
+        actions: [{ type: 'stuck', params: { id: node.id } }, ...failed.actions],
+      },
+    ];
+  };
   const invoke = (node: IRNode, src: string, on: Partial<Record<StepOutcome, Target>>) => ({
     id: stateId(node.key),
     // Visits are counted when the step reports back (`record`), which saves an assign per step; the
@@ -76,7 +109,7 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
       input: ({ context, self }: { context: RunContext; self: { system?: object } }): StepInput => {
         const input: StepInput = {
           node: node.key,
-          visit: (context.visits[node.id] ?? 0) + 1,
+          visit: (ownValue(context.visits, node.id) ?? 0) + 1,
           scope: { inputs: context.inputs, trigger: context.trigger, run: context.run, steps: context.steps },
         };
         if (node.kind === 'wait' || node.kind === 'poll') {
@@ -87,7 +120,7 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
         }
         return input;
       },
-      onDone: [...halt(node), ...byTarget(node, on)],
+      onDone: [...lateEnd(node), ...halt(node), ...byTarget(node, on)],
       onError: {
         target: targetOf({ outcome: 'failed' }).target,
         actions: [{ type: 'crashed', params: { id: node.id } }, ...targetOf({ outcome: 'failed' }).actions],
@@ -95,8 +128,9 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
     },
   });
 
-  const flow: Record<string, unknown> = {};
-  const notify: Record<string, unknown> = {};
+  // State keys are step ids: prototype-free, so a step named `constructor` is a state like any other.
+  const flow = ownRecord<unknown>();
+  const notify = ownRecord<unknown>();
   for (const node of ir.nodes.values()) {
     const states = node.kind === 'action' && node.place === 'notify' ? notify : flow;
     if (node.maxVisits !== undefined) {
@@ -134,7 +168,7 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
         return {
           id: stateId(node.key),
           entry: [{ type: 'visit', params: { id: node.id } }],
-          always: { target: t.target, actions: t.actions },
+          always: [...loopStops(node), { target: t.target, actions: t.actions }],
         };
       }
       case 'judge':
@@ -221,7 +255,7 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
   // run's deadline and cancellation; notifications handle only a second cancel.
   const running = { 'RUN.TIMEOUT': stopTo('timed_out'), 'RUN.CANCEL': cancelTransitions() };
   const notifying = { 'RUN.CANCEL': { target: `#${stateId('__done')}` } };
-  const states: Record<string, unknown> = {};
+  const states = ownRecord<unknown>();
   for (const [key, state] of Object.entries(flow)) {
     const config = state as { invoke?: unknown };
     states[key] = config.invoke ? { ...config, on: running } : config;

@@ -1,6 +1,7 @@
 import type { RunContext, StepRecord } from '../runtime/types.js';
 import type { MachinePort } from './machinePort.js';
 import type { PlaybookIR } from './ir.js';
+import { ownValue } from '../util/ownRecord.js';
 
 /**
  * Why a first-line run ended `inconclusive`: which check could not run and why, in which round, and
@@ -39,22 +40,22 @@ export function decideInconclusive(
   port: MachinePort | undefined,
 ): Pick<RunContext, 'run'> {
   const node = ir.nodes.get(stepId);
-  let record = context.steps[stepId];
+  let record = ownValue(context.steps, stepId);
   let action = node?.kind === 'action' ? node.action : '';
   let group: Inconclusive['group'];
   if (node?.kind === 'parallel') {
     // Every member ran to its end (the group could not decide early), so their records are this round's.
-    const members = node.steps.filter((m) => couldNotRun(context.steps[m.id]));
+    const members = node.steps.filter((m) => couldNotRun(ownValue(context.steps, m.id)));
     group = { step: node.id, couldNotRun: members.map((m) => m.id) };
     const first = members[0];
     if (first) {
-      record = context.steps[first.id];
+      record = ownValue(context.steps, first.id);
       action = first.action;
     }
   }
   const remediations = [...ir.nodes.values()]
     .filter((n) => n.kind === 'action' && n.place === 'remediate')
-    .filter((n) => context.steps[n.id]?.outcome === 'pass')
+    .filter((n) => ownValue(context.steps, n.id)?.outcome === 'pass')
     .map((n) => ({ step: n.id, action: n.kind === 'action' ? n.action : '' }));
   const inconclusive: Inconclusive = {
     step: record?.id ?? stepId,

@@ -3,8 +3,11 @@ import type { AnyActorLogic } from 'xstate';
 import type { StepOutcome } from '../format/types.js';
 import type { MachineOutput, RunContext, RunEvent, StepRecord, StepResult } from '../runtime/types.js';
 import { decideInconclusive } from './inconclusive.js';
+import { stuckMessage, watchLoop } from './loopWatch.js';
+import type { LoopWatch } from './loopWatch.js';
 import type { PlaybookIR } from './ir.js';
 import { portOf } from './machinePort.js';
+import { ownValue, withOwn, withOwnEntries } from '../util/ownRecord.js';
 
 // The guards and actions every compiled machine shares. They are parameterised (XState `params`)
 // by the node they act for, so the machine's config stays plain data built from the IR.
@@ -27,26 +30,41 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
       outcomeIn: ({ event }, params: { outcomes: StepOutcome[] }) =>
         params.outcomes.includes((event as unknown as { output: StepResult }).output.outcome),
       exhausted: ({ context }, params: { id: string; max: number }) =>
-        (context.visits[params.id] ?? 0) >= params.max,
+        (ownValue(context.visits, params.id) ?? 0) >= params.max,
       firstRound: ({ context }) => context.round === 0,
       mayRemediate: ({ context }, params: { rounds: number }) => context.round < params.rounds,
       remediated: ({ context }) => context.remediated,
       halted: ({ event }) => (event as unknown as { output: StepResult }).output.halt === true,
+      // A step that ended past the run's deadline: the deadline timer may not have had a turn to fire
+      // (a busy event loop), so the run checks the time the step itself ended.
+      pastDeadline: ({ context, event }) =>
+        (event as unknown as { output: StepResult }).output.records.some(
+          (r) => r.endedAt > context.run.deadline,
+        ),
+      loopStop: ({ context }, params: { stop: NonNullable<LoopWatch['stop']> }) =>
+        context.loop?.stop === params.stop,
     },
     // Record step results, count visits, set the outcome, and trace decisions.
     actions: {
-      visit: assign(({ context }, params: { id: string }) => ({
-        visits: { ...context.visits, [params.id]: (context.visits[params.id] ?? 0) + 1 },
+      visit: assign(({ context, self }, params: { id: string }) => ({
+        loop: watchLoop(ir, context, params.id, portOf(self.system)?.now()),
+        visits: withOwn(context.visits, params.id, (ownValue(context.visits, params.id) ?? 0) + 1),
       })),
+      stuck: ({ self }, params: { id: string }) =>
+        portOf(self.system)?.decide(stuckMessage(params.id), params.id),
       record: assign(({ context, event }) => {
         const result = (event as unknown as { output: StepResult }).output;
-        const steps = { ...context.steps };
-        const visits = { ...context.visits };
-        for (const record of result.records) {
-          steps[record.id] = record;
-          visits[record.id] = record.visits;
-        }
-        return { steps, visits, remediated: context.remediated || result.remediated === true };
+        const steps = withOwnEntries(
+          context.steps,
+          result.records.map((r) => [r.id, r] as const),
+        );
+        const visits = withOwnEntries(
+          context.visits,
+          result.records.map((r) => [r.id, r.visits] as const),
+        );
+        const remediated = context.remediated || result.remediated === true;
+        // A step ran: the gotos after it start a new watch.
+        return context.loop ? { steps, visits, remediated, loop: undefined } : { steps, visits, remediated };
       }),
       crashed: assign(({ context, event, self }, params: { id: string }) => {
         const port = portOf(self.system);
@@ -55,14 +73,14 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
           id: params.id,
           outcome: 'error' as const,
           attempts: 0,
-          visits: (context.visits[params.id] ?? 0) + 1,
+          visits: (ownValue(context.visits, params.id) ?? 0) + 1,
           error: `internal error: ${message}`,
         };
         const now = port?.now() ?? 0;
         const record: StepRecord = port?.endStep(ended) ?? { ...ended, startedAt: now, endedAt: now };
         return {
-          steps: { ...context.steps, [params.id]: record },
-          visits: { ...context.visits, [params.id]: record.visits },
+          steps: withOwn(context.steps, params.id, record),
+          visits: withOwn(context.visits, params.id, record.visits),
         };
       }),
       skipExhausted: assign(({ context, self }, params: { id: string; max: number }) => {
@@ -70,15 +88,15 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
         const now = port?.now() ?? 0;
         const error = `maxVisits ${params.max} reached: skipped, the run goes on with the next step`;
         port?.decide(`${params.id}: ${error}`, params.id);
-        const previous = context.steps[params.id];
+        const previous = ownValue(context.steps, params.id);
         const record: StepRecord = {
           ...(previous ?? { id: params.id, attempts: 0, startedAt: now }),
           outcome: 'skipped',
-          visits: context.visits[params.id] ?? 0,
+          visits: ownValue(context.visits, params.id) ?? 0,
           error,
           endedAt: now,
         };
-        return { steps: { ...context.steps, [params.id]: record } };
+        return { steps: withOwn(context.steps, params.id, record) };
       }),
       setOutcome: assign(({ context }, params: { outcome: string }) => ({
         outcome: params.outcome,
@@ -97,11 +115,11 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
           id: node.id,
           ...(node.kind === 'action' && { action: node.action }),
           outcome: params.outcome === 'timed_out' ? 'timeout' : 'error',
-          attempts: context.steps[node.id]?.attempts ?? 1,
-          visits: (context.visits[node.id] ?? 0) + 1,
+          attempts: ownValue(context.steps, node.id)?.attempts ?? 1,
+          visits: (ownValue(context.visits, node.id) ?? 0) + 1,
           error: `interrupted: ${why}`,
         });
-        return { steps: { ...context.steps, [node.id]: record } };
+        return { steps: withOwn(context.steps, node.id, record) };
       }),
       decide: ({ context, self }, params: { message: string; rounds?: number }) => {
         const round = params.rounds !== undefined ? ` (round ${context.round + 1} of ${params.rounds})` : '';

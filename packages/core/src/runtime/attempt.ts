@@ -59,6 +59,7 @@ class AttemptRace implements ActionContext {
   readonly logger: ActionContext['logger'];
   readonly secrets: ActionContext['secrets'];
   readonly redact: ActionContext['redact'];
+  readonly resend?: boolean;
   readonly stop: Promise<never>;
   abortedWith: { reason: unknown } | undefined;
   private controller: AbortController | undefined;
@@ -73,6 +74,7 @@ class AttemptRace implements ActionContext {
     this.logger = outer.logger;
     this.secrets = outer.secrets;
     this.redact = outer.redact;
+    if (outer.resend === true) this.resend = true;
     this.stop = new Promise<never>((_, reject) => (this.rejectStop = reject));
     // Whatever the action does after it lost the race, it must never surface as an unhandled rejection.
     this.stop.catch(() => undefined);

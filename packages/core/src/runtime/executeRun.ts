@@ -10,6 +10,7 @@ import { TraceSink } from './execute/traceSink.js';
 import { finishRun, handBack, storedSteps } from './execute/finishRun.js';
 import type { RunEnd, RunExecution } from './execute/finishRun.js';
 import { machineFor } from './machines.js';
+import { ownRecord } from '../util/ownRecord.js';
 import type { ModeStrategy } from './modes.js';
 import type { Redactor } from './redact.js';
 import { skipMessage } from './safety.js';
@@ -65,6 +66,7 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   const sink = new TraceSink(record.trace, clock, setup.redactor, setup.onEvent);
   const writer = new RecordWriter(record, store, clock, setup.redactor);
   const machine = machineFor(compiled, strategy);
+  if (resumed) ownKeyedMaps(record.snapshot);
   const actor = resumed
     ? createActor(machine, { snapshot: record.snapshot as never })
     : createActor(machine, { input: setup.context! });
@@ -163,6 +165,17 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   if (services.skip) record.skipped = services.skip;
   const outcome = crashed ? 'failed' : (settlement.output?.outcome ?? last.outcome ?? 'failed');
   return finishRun(endOf(), outcome, steps);
+}
+
+/**
+ * A stored snapshot is plain JSON again: its step records and visit counts are made prototype-free as a
+ * new run's are, so `steps.constructor` in an expression is only there when a step of that id ran.
+ */
+function ownKeyedMaps(snapshot: unknown): void {
+  const context = (snapshot as { context?: Partial<RunContext> } | undefined)?.context;
+  if (!context) return;
+  if (context.steps) context.steps = ownRecord(context.steps);
+  if (context.visits) context.visits = ownRecord(context.visits);
 }
 
 /** The services every step actor of the run shares: built from the run's parts, once per run. */

@@ -8,7 +8,8 @@ import { attemptOnce, scopeOf, stoppedOutcome } from './attempt.js';
 import type { AttemptResult } from './attempt.js';
 import type { AnyActionDefinition } from '../actions/registry.js';
 import { retryDelay, shouldRetry, sleep } from './retry.js';
-import { skipMessage } from './safety.js';
+import { resumePoint } from './resumePoint.js';
+import type { EarlyEnd } from './resumePoint.js';
 import { taintedView } from './taint.js';
 import type { Invoke, RunServices } from './services.js';
 import type { JournalEntry, StepRecord } from './types.js';
@@ -65,7 +66,10 @@ export async function executeActionStep(
 
   const sideEffect = def.kind !== 'probe' && services.strategy.journalsSideEffects;
   const idempotent = node.idempotent ?? def.idempotent ?? false;
-  const resume = sideEffect ? await resumePoint(services, node, input.visit, idempotent) : { first: 1 };
+  const resendable = def.kind === 'notify' && def.resendable === true;
+  const resume = sideEffect
+    ? await resumePoint(services, node, input.visit, idempotent, resendable)
+    : { first: 1 };
   if ('done' in resume) return finish(resume.done.outcome, resume.done.attempts, resume.done.extra);
   const step: AttemptStep = {
     services,
@@ -78,8 +82,10 @@ export async function executeActionStep(
     // What the trace keeps of it: a value rendered from a secret stays secret, however transformed.
     shownInput: taintedView(node.with, prepared.value, services.redactor),
     sideEffect,
-    // An idempotent step re-running its own interrupted attempt may take its claim again.
-    reclaim: idempotent && resume.prior !== undefined,
+    // An idempotent step (or a notification sent again) re-running its own interrupted attempt may
+    // take its claim again.
+    reclaim: (idempotent || resume.resend === true) && resume.prior !== undefined,
+    resend: resume.resend === true,
     first: resume.first,
     logger: stepLogger(services, node.id),
   };
@@ -109,11 +115,6 @@ export async function executeActionStep(
 }
 
 type Finish = (outcome: StepOutcome, attempts: number, extra?: Partial<StepRecord>) => StepRecord;
-
-/** How a step ends early, without (more) attempts. */
-interface EarlyEnd {
-  done: { outcome: StepOutcome; attempts: number; extra?: Partial<StepRecord> };
-}
 
 /** `when:`, then the templates rendered and the input checked against the action's schema. */
 async function prepareInput(
@@ -149,42 +150,6 @@ function checkInput(
   return { error: services.redactor.string(`input does not match ${def.id}: ${list}`) };
 }
 
-/**
- * Where a side effect's visit goes on, from its journal: done before (not repeated), started but never
- * finished (uncertain, not repeated unless idempotent), or the attempt to start with; and its budget.
- */
-async function resumePoint(
-  services: RunServices,
-  node: ActionNode,
-  visit: number,
-  idempotent: boolean,
-): Promise<EarlyEnd | { first: number; prior?: JournalEntry }> {
-  const prior = lastJournaled(services.journal, node.id, visit);
-  if (prior?.status === 'done' && prior.outcome === 'pass') {
-    services.decide(`${node.id}: finished before the run was interrupted; not repeated`, node.id);
-    return { done: { outcome: 'pass', attempts: prior.attempt, extra: { output: prior.output } } };
-  }
-  if (prior?.status === 'started' && !idempotent) {
-    const error = `${node.action} was started before the run was interrupted and its result is unknown; not repeated (the run re-checks instead)`;
-    services.decide(`${node.id}: ${error}`, node.id);
-    return { done: { outcome: 'pass', attempts: prior.attempt, extra: { uncertain: true, error } } };
-  }
-  const first = !prior ? 1 : prior.status === 'started' ? prior.attempt : prior.attempt + 1;
-  if (first > node.retry.attempts)
-    return {
-      done: {
-        outcome: prior?.outcome ?? 'error',
-        attempts: prior?.attempt ?? 0,
-        extra: prior?.error !== undefined ? { error: prior.error } : {},
-      },
-    };
-  // Only a store that keeps budgets, and a playbook that has them, costs a call here.
-  const refused =
-    services.spend && services.budgets.length > 0 ? await spendBudgets(services, node, visit) : undefined;
-  if (refused) return { done: { outcome: 'skipped', attempts: 0, extra: { error: refused } } };
-  return { first, ...(prior && { prior }) };
-}
-
 /** What every attempt of one step visit shares. */
 interface AttemptStep {
   services: RunServices;
@@ -197,6 +162,8 @@ interface AttemptStep {
   shownInput: unknown;
   sideEffect: boolean;
   reclaim: boolean;
+  /** The first attempt sends again a notification an interrupted run may have sent. */
+  resend: boolean;
   first: number;
   logger: Logger;
 }
@@ -261,6 +228,7 @@ async function runAttempt(
       logger: step.logger,
       secrets: services.secrets,
       redact: (text) => services.redactor.string(text),
+      ...(step.resend && attempt === step.first && { resend: true }),
     };
     result = await attemptOnce(services, step.def, step.actionInput, ctx, node, step.invoke, input);
     // No `done` entry for a side effect cut short: it may or may not have happened.
@@ -292,58 +260,6 @@ async function runAttempt(
     ...(delay !== undefined && { retryInMs: delay }),
   });
   return { result, ...(delay !== undefined && { delay }) };
-}
-
-/**
- * Spends one use of every budget that counts this step's action (once per visit: retries and resumes
- * spend the same use). Returns why the step must not run when one is spent, after recording that the
- * run escalates; undefined when it may run.
- */
-async function spendBudgets(
-  services: RunServices,
-  node: ActionNode,
-  visit: number,
-): Promise<string | undefined> {
-  if (!services.spend) return undefined;
-  for (const budget of services.budgets) {
-    if (!budget.actions.includes(node.action)) continue;
-    const use = {
-      id: `${services.runId}:${node.id}:${visit}`,
-      at: services.clock.now(),
-      max: budget.max,
-      windowMs: budget.windowMs,
-    };
-    const result = await services.spend(budget.key, use);
-    if (result.allowed) continue;
-    services.skip = {
-      reason: 'budget',
-      key: budget.key,
-      step: node.id,
-      action: node.action,
-      max: budget.max,
-      windowMs: budget.windowMs,
-      uses: result.uses,
-    };
-    const message = skipMessage(services.skip, services.clock);
-    services.decide(message, node.id);
-    return message;
-  }
-  return undefined;
-}
-
-/** The latest journal entry of a step's visit: `done` wins over `started` for the same attempt. */
-function lastJournaled(
-  journal: readonly JournalEntry[],
-  step: string,
-  visit: number,
-): JournalEntry | undefined {
-  let best: JournalEntry | undefined;
-  for (const entry of journal) {
-    if (entry.step !== step || entry.visit !== visit) continue;
-    if (!best || entry.attempt > best.attempt || (entry.attempt === best.attempt && entry.status === 'done'))
-      best = entry;
-  }
-  return best;
 }
 
 /** A value with secret values taken out; as it is when there are no secrets to take out. */

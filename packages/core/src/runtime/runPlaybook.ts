@@ -7,6 +7,7 @@ import type { RunContext } from './types.js';
 import type { IRNode } from '../compile/ir.js';
 import type { LoadedPlaybook } from '../load/loadPlaybook.js';
 import { executeRun } from './executeRun.js';
+import { ownRecord } from '../util/ownRecord.js';
 import type { RunExecution } from './executeRun.js';
 import { prepareInputs } from './inputs.js';
 import type { ScriptedOutcomes } from './modes.js';
@@ -74,8 +75,8 @@ export async function startRun(playbook: RunnablePlaybook, options: RunOptions):
     inputs,
     trigger: options.trigger ?? null,
     run: { id: runId, startedAt, mode, playbook: compiled.name, deadline: startedAt + compiled.ir.timeoutMs },
-    steps: {},
-    visits: {},
+    steps: ownRecord(),
+    visits: ownRecord(),
     round: 0,
     remediated: false,
     ...('outcome' in compiled.ir.start && { outcome: compiled.ir.start.outcome }),

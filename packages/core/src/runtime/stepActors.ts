@@ -14,6 +14,7 @@ import { servicesOf } from './services.js';
 import type { Invoke, RunServices } from './services.js';
 import type { StepResult } from './types.js';
 import type { StepRecord } from './types.js';
+import { ownValue, withOwnEntries } from '../util/ownRecord.js';
 
 type Args = { input: StepInput; signal: AbortSignal; system: object };
 
@@ -116,10 +117,13 @@ async function pollStep(
     polls++;
     const probeInput: StepInput = {
       ...input,
-      visit: (input.scope.steps[node.probe.id]?.visits ?? 0) + 1,
+      visit: (ownValue(input.scope.steps, node.probe.id)?.visits ?? 0) + 1,
       scope: {
         ...input.scope,
-        steps: { ...input.scope.steps, ...Object.fromEntries(records.map((r) => [r.id, r])) },
+        steps: withOwnEntries(
+          input.scope.steps,
+          records.map((r) => [r.id, r] as const),
+        ),
       },
     };
     const probe = await executeActionStep(s, node.probe, probeInput, signal, invoke);
@@ -192,7 +196,7 @@ async function parallelStep(
   let settled: 'pass' | 'fail' | undefined;
   const records = await Promise.all(
     node.steps.map(async (step) => {
-      const visit = (input.scope.steps[step.id]?.visits ?? 0) + 1;
+      const visit = (ownValue(input.scope.steps, step.id)?.visits ?? 0) + 1;
       const record = await executeActionStep(
         s,
         step,

@@ -1,6 +1,7 @@
 import type { Clock } from '../actions/types.js';
 import type { StepOutcome } from '../format/types.js';
 import type { Inconclusive } from '../compile/inconclusive.js';
+import type { LoopWatch } from '../compile/loopWatch.js';
 
 /** How a run treats side effects: for real, planned only (probes still real), or not at all (scripted). */
 export type RunMode = 'live' | 'shadow' | 'simulate';
@@ -67,6 +68,8 @@ export interface RunContext {
   round: number;
   remediated: boolean;
   outcome?: string;
+  /** Gotos entered since the last step ended: how a goto loop that cannot end is caught. */
+  loop?: LoopWatch;
 }
 
 /** Events the host sends a run: its deadline passed, or it was cancelled. */

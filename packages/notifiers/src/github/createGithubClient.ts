@@ -48,6 +48,8 @@ export interface GithubIssueQuery {
   title?: string;
   labels?: string[];
   state?: 'open' | 'closed' | 'all';
+  /** Text the issue's body must contain (a run's hidden marker). */
+  bodyContains?: string;
 }
 
 /** A GitHub Issues client with bounded retries and rate-limit handling. */
@@ -177,7 +179,8 @@ export function createGithubClient(options: GithubOptions = {}): GithubClient {
             const found = data.find(
               (issue) =>
                 !issue.pull_request &&
-                (query.title === undefined || issue.title.trim() === query.title.trim()),
+                (query.title === undefined || issue.title.trim() === query.title.trim()) &&
+                (query.bodyContains === undefined || (issue.body ?? '').includes(query.bodyContains)),
             );
             if (found) return issueOf(found);
             if (++page >= MAX_PAGES) break;

@@ -63,6 +63,17 @@ const issueResult: JSONSchema = {
 };
 const NO_TOKEN = 'no GitHub token: give github({ token }) or the step a token from secrets:';
 
+/** What a re-sent comment says, so a reader who saw the first one knows why it is there twice. */
+const RESENT_NOTE = '(re-sent after an interruption)';
+
+/**
+ * The hidden line every issue the run opens carries (an HTML comment: not shown on the page), naming the
+ * run, step and visit: a re-send after a crash finds the issue by it instead of opening a second one.
+ */
+export function runMarker(ctx: Pick<ActionContext, 'idempotencyKey'>): string {
+  return `<!-- firstline:${ctx.idempotencyKey.replace(/--/g, '-\u200b-')} -->`;
+}
+
 /**
  * The GitHub actions: `github.createIssue` (with `dedupe`), `github.findIssue` (a probe),
  * `github.comment`, `github.reopenIssue`, `github.closeIssue`, sharing one client.
@@ -86,6 +97,7 @@ export function github(options: GithubOptions & { client?: GithubClient } = {}):
     {
       id: 'github.createIssue',
       kind: 'notify',
+      resendable: true,
       description:
         'Opens a GitHub issue; with dedupe, returns an open issue of the same title instead of opening another.',
       input: {
@@ -113,6 +125,21 @@ export function github(options: GithubOptions & { client?: GithubClient } = {}):
       },
       async run(input, ctx) {
         const target = call(input, ctx, 'github.createIssue');
+        const marker = runMarker(ctx);
+        // Sent again after a crash: the issue the interrupted attempt may have opened carries its marker.
+        if (ctx.resend) {
+          const opened = await client.findIssue(
+            input.repo,
+            { ...(input.labels?.length && { labels: input.labels }), bodyContains: marker },
+            target,
+          );
+          if (opened) {
+            ctx.logger.info(
+              `found ${input.repo}#${opened.number}, opened by this step before the run was interrupted; not opening another`,
+            );
+            return { number: opened.number, url: opened.url, created: false };
+          }
+        }
         if (input.dedupe) {
           const open = await client.findIssue(
             input.repo,
@@ -130,7 +157,7 @@ export function github(options: GithubOptions & { client?: GithubClient } = {}):
           input.repo,
           {
             title: input.title,
-            ...(input.body !== undefined && { body: input.body }),
+            body: input.body !== undefined ? `${input.body}\n\n${marker}` : marker,
             ...(input.labels && { labels: input.labels }),
             ...(input.assignees && { assignees: input.assignees }),
           },
@@ -203,6 +230,7 @@ export function github(options: GithubOptions & { client?: GithubClient } = {}):
   const comment = defineAction<GithubCommentInput, { id: number; url: string }>({
     id: 'github.comment',
     kind: 'notify',
+    resendable: true,
     description: 'Comments on a GitHub issue (progress, what the run found, a run report).',
     input: {
       type: 'object',
@@ -216,8 +244,14 @@ export function github(options: GithubOptions & { client?: GithubClient } = {}):
       required: ['id', 'url'],
       properties: { id: { type: 'integer' }, url: { type: 'string' } },
     },
+    // A comment has no key to find it by: a re-sent one says so.
     run: (input, ctx) =>
-      client.comment(input.repo, input.number, input.body, call(input, ctx, 'github.comment')),
+      client.comment(
+        input.repo,
+        input.number,
+        ctx.resend ? `${input.body}\n\n_${RESENT_NOTE}_` : input.body,
+        call(input, ctx, 'github.comment'),
+      ),
     plan(input) {
       return Promise.resolve(
         planOf(

@@ -98,6 +98,7 @@ export function opsgenie(options: OpsgenieOptions & { client?: OpsgenieClient } 
   const createAlert = defineAction<OpsgenieCreateAlertInput, OpsgenieOutput>({
     id: 'opsgenie.createAlert',
     kind: 'notify',
+    resendable: true,
     description: 'Creates an OpsGenie alert; an open alert with the same alias is updated, not duplicated.',
     idempotent: true,
     input: {
@@ -167,6 +168,7 @@ export function opsgenie(options: OpsgenieOptions & { client?: OpsgenieClient } 
   const closeAlert = defineAction<OpsgenieCloseAlertInput, OpsgenieOutput>({
     id: 'opsgenie.closeAlert',
     kind: 'notify',
+    resendable: true,
     description:
       'Closes the OpsGenie alert with an alias, e.g. when a later run finds the incident recovered.',
     idempotent: true,
@@ -200,6 +202,7 @@ export function opsgenie(options: OpsgenieOptions & { client?: OpsgenieClient } 
   const addNote = defineAction<OpsgenieAddNoteInput, OpsgenieOutput>({
     id: 'opsgenie.addNote',
     kind: 'notify',
+    resendable: true,
     description: 'Adds a note to the OpsGenie alert with an alias (what the run found or did).',
     input: {
       type: 'object',
@@ -211,7 +214,8 @@ export function opsgenie(options: OpsgenieOptions & { client?: OpsgenieClient } 
     async run(input, ctx) {
       const accepted = await client.addNote(
         input.alias,
-        { ...bodyOf(input), note: input.note },
+        // A note has no key to find it by: a re-sent one says so.
+        { ...bodyOf(input), note: ctx.resend ? `${input.note} (re-sent after an interruption)` : input.note },
         call(input, ctx, 'opsgenie.addNote'),
       );
       return { requestId: accepted.requestId, alias: input.alias };

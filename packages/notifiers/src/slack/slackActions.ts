@@ -78,7 +78,8 @@ const NO_TOKEN = 'no Slack bot token: give slack({ token }) or the step a token 
 /**
  * The Slack actions (`slack.post`, `slack.reply`, `slack.update`), sharing one client. A step's `token`,
  * `baseUrl` and `webhookUrl` override the factory's. Slack has no idempotency key: a retried post after
- * a 5xx or a lost connection can show twice; the engine's journal keeps a resumed run from re-posting.
+ * a 5xx or a lost connection can show twice. A post or reply interrupted by a crash is re-sent when the
+ * run resumes (at least once), marked "(re-sent after an interruption)"; `slack.update` is not re-sent.
  *
  * @example
  * const actions = slack({ token: process.env.SLACK_TOKEN });
@@ -103,6 +104,7 @@ export function slack(options: SlackOptions & { client?: SlackClient } = {}): Ac
   const post = defineAction<SlackPostInput, SlackPostOutput>({
     id: 'slack.post',
     kind: 'notify',
+    resendable: true,
     description: 'Posts a message to Slack (chat.postMessage with a bot token, or an incoming webhook).',
     input: {
       type: 'object',
@@ -125,7 +127,7 @@ export function slack(options: SlackOptions & { client?: SlackClient } = {}): Ac
     },
     output,
     async run(input, ctx) {
-      const message = messageOf(input);
+      const message = messageOf(input, ctx);
       if (viaWebhook(input)) {
         await client.postWebhook(message, {
           ...(input.webhookUrl !== undefined && { webhookUrl: input.webhookUrl }),
@@ -163,6 +165,7 @@ export function slack(options: SlackOptions & { client?: SlackClient } = {}): Ac
   const reply = defineAction<SlackReplyInput, SlackPostOutput>({
     id: 'slack.reply',
     kind: 'notify',
+    resendable: true,
     description: 'Replies in the thread of an earlier Slack post (chat.postMessage with thread_ts).',
     input: {
       type: 'object',
@@ -173,7 +176,7 @@ export function slack(options: SlackOptions & { client?: SlackClient } = {}): Ac
     output,
     async run(input, ctx) {
       const posted = await client.postMessage(
-        { ...messageOf(input), channel: input.channel, threadTs: input.threadTs },
+        { ...messageOf(input, ctx), channel: input.channel, threadTs: input.threadTs },
         call(input, ctx, 'slack.reply'),
       );
       return { ...posted, via: 'api' };
@@ -236,10 +239,21 @@ export function slack(options: SlackOptions & { client?: SlackClient } = {}): Ac
   return redactingMessages([post, reply, update] as ActionDefinition[]);
 }
 
-function messageOf(input: Omit<SlackPostInput, 'channel'>) {
+/** What a re-sent message says, so a reader who saw the first one knows why it is there twice. */
+export const RESENT_NOTE = '(re-sent after an interruption)';
+
+/**
+ * The message to post. A re-send (`ctx.resend`: the run was interrupted after it may have posted)
+ * carries {@link RESENT_NOTE} in its text and, with blocks, as a context block: Slack has no key to
+ * de-duplicate a post by, so a reader is told instead.
+ */
+function messageOf(input: Omit<SlackPostInput, 'channel'>, ctx?: ActionContext) {
+  const resent = ctx?.resend === true;
+  const note = { type: 'context', elements: [{ type: 'mrkdwn', text: `_${RESENT_NOTE}_` }] };
+  const blocks = input.blocks && (resent ? [...input.blocks, note] : input.blocks);
   return {
-    text: input.text,
-    ...(input.blocks && { blocks: input.blocks }),
+    text: resent ? `${input.text} ${RESENT_NOTE}` : input.text,
+    ...(blocks && { blocks }),
     ...(input.threadTs && { threadTs: input.threadTs }),
     ...(input.broadcast && { broadcast: true }),
     ...(input.unfurl !== undefined && { unfurl: input.unfurl }),

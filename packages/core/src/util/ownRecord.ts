@@ -1,0 +1,32 @@
+// Keyed maps of the run core (visits, step records, state configs) are indexed by author-chosen ids.
+// A plain `{}` answers `constructor`, `toString`… from Object.prototype and treats `__proto__` as its
+// prototype, so these records have no prototype and are read through own properties only.
+
+/** A record without a prototype: `record.constructor` is only there when it was set. */
+export function ownRecord<T>(from?: Readonly<Record<string, T>>): Record<string, T> {
+  const record = Object.create(null) as Record<string, T>;
+  if (from) for (const key of Object.keys(from)) record[key] = from[key]!;
+  return record;
+}
+
+/** The value `record` holds under `key` itself, never one inherited from a prototype. */
+export function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** A prototype-free copy of `record` with `key` set to `value` (the original is left as it was). */
+export function withOwn<T>(record: Readonly<Record<string, T>>, key: string, value: T): Record<string, T> {
+  const copy = ownRecord(record);
+  copy[key] = value;
+  return copy;
+}
+
+/** A prototype-free copy of `record` with every `[key, value]` of `entries` set, in order. */
+export function withOwnEntries<T>(
+  record: Readonly<Record<string, T>>,
+  entries: Iterable<readonly [string, T]>,
+): Record<string, T> {
+  const copy = ownRecord(record);
+  for (const [key, value] of entries) copy[key] = value;
+  return copy;
+}
