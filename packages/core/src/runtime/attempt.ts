@@ -8,6 +8,7 @@ import { evaluateExpression, truthy } from './evaluate.js';
 import { classify } from './retry.js';
 import type { Failure } from './retry.js';
 import type { Invoke, RunServices } from './services.js';
+import type { SynthesisSource } from './synthesize/index.js';
 
 // One attempt of an action step: the action raced against its timeout and the step being stopped,
 // then judged by `expect`. Retries, journaling and the step's record are executeStep's business.
@@ -100,6 +101,8 @@ export interface AttemptResult {
   output?: unknown;
   error?: string;
   plan?: string;
+  changes?: Array<{ resource: string; change: string }>;
+  synthesized?: SynthesisSource;
   failure?: Failure;
   stopped?: StepOutcome;
 }
@@ -142,15 +145,20 @@ export async function attemptOnce(
         summary: services.redactor.string(done.plan),
         ...(done.changes && { changes: done.changes }),
       });
+    const made = {
+      ...(done.synthesized !== undefined && { synthesized: done.synthesized }),
+      ...(done.changes && { changes: done.changes }),
+    };
     if (done.forced)
       return {
         outcome: done.forced,
         output: done.output,
+        ...made,
         ...(done.plan !== undefined && { plan: done.plan }),
         // Only a script forces a failure: say so, or the timeline shows a failure with no reason.
         ...(done.forced !== 'pass' && { error: `scripted ${done.forced}` }),
       };
-    if (node.expect === undefined) return { outcome: 'pass', output: done.output };
+    if (node.expect === undefined) return { outcome: 'pass', output: done.output, ...made };
     let ok: boolean;
     try {
       ok = truthy(await evaluateExpression(node.expect, scopeOf(services, input, done.output), clock));
@@ -163,10 +171,11 @@ export async function attemptOnce(
       };
     }
     return ok
-      ? { outcome: 'pass', output: done.output }
+      ? { outcome: 'pass', output: done.output, ...made }
       : {
           outcome: 'fail',
           output: done.output,
+          ...made,
           error: `expected ${node.expect}`,
           failure: { kind: 'fail', retryable: true },
         };

@@ -1,6 +1,7 @@
 import type { Clock } from '../actions/types.js';
 import type { StepOutcome } from '../format/types.js';
 import type { Inconclusive } from '../compile/inconclusive.js';
+import type { SynthesisSource } from './synthesize/index.js';
 
 /** How a run treats side effects: for real, planned only (probes still real), or not at all (scripted). */
 export type RunMode = 'live' | 'shadow' | 'simulate';
@@ -45,6 +46,12 @@ export interface StepRecord {
   uncertain?: boolean;
   /** Shadow mode: what a remediation or notification would have done. */
   plan?: string;
+  /** Shadow mode: the resources the plan would change (beside the output, never in it). */
+  changes?: Array<{ resource: string; change: string }>;
+  /** True when the output (or what a script left out of it) was synthesized from the action's output schema. */
+  synthesized?: true;
+  /** What a synthesized output was built from: the schema's examples, its defaults, or minimal values. */
+  synthesizedFrom?: SynthesisSource;
 }
 
 /** The run's state as the machine keeps it: serializable, free of secret values, persisted after every step. */
@@ -146,6 +153,8 @@ export type TraceEvent = TraceBase &
         durationMs: number;
         error?: string;
         uncertain?: boolean;
+        /** The output was synthesized (simulation, shadow plan), from the schema's examples, defaults or minimal values. */
+        synthesized?: SynthesisSource;
       }
     | { type: 'wait.start'; step: string; until: number; durationMs: number }
     | { type: 'wait.end'; step: string }
