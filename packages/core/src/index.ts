@@ -63,6 +63,7 @@ export { describeCall } from './actions/describeCall.js';
 export { createActionRegistry } from './actions/registry.js';
 export type { ActionRegistry, ActionRegistryOptions, AnyActionDefinition } from './actions/registry.js';
 export { coreActions, coreFail, coreLog } from './actions/builtins.js';
+export { outputExampleProblems } from './actions/outputExamples.js';
 export type {
   ActionContext,
   ActionDefinition,

@@ -55,6 +55,7 @@ const number = { type: 'integer', minimum: 1 };
 const markdown = { type: 'string', minLength: 1, maxLength: 65_536 };
 const issueOutput = { number: { type: 'integer', minimum: 1 }, url: { type: 'string' } };
 const issueResult: JSONSchema = {
+  examples: [{ number: 42, url: 'https://github.com/acme/web/issues/42' }],
   type: 'object',
   additionalProperties: false,
   required: ['number', 'url'],
@@ -102,6 +103,7 @@ export function github(options: GithubOptions & { client?: GithubClient } = {}):
         },
       },
       output: {
+        examples: [{ number: 42, url: 'https://github.com/acme/web/issues/42', created: true }],
         type: 'object',
         additionalProperties: false,
         required: ['number', 'url', 'created'],
@@ -174,6 +176,15 @@ export function github(options: GithubOptions & { client?: GithubClient } = {}):
       },
     },
     output: {
+      examples: [
+        {
+          found: true,
+          number: 42,
+          url: 'https://github.com/acme/web/issues/42',
+          state: 'open',
+          title: 'web-1 is down',
+        },
+      ],
       type: 'object',
       additionalProperties: false,
       required: ['found'],
@@ -210,6 +221,7 @@ export function github(options: GithubOptions & { client?: GithubClient } = {}):
       properties: { repo, number, body: markdown, ...auth },
     },
     output: {
+      examples: [{ id: 2045678901, url: 'https://github.com/acme/web/issues/42#issuecomment-2045678901' }],
       type: 'object',
       additionalProperties: false,
       required: ['id', 'url'],
