@@ -126,6 +126,10 @@ Example:
       .argument('<playbook>', 'the playbook file'),
   )
     .option('--shadow', 'run probes for real; remediations and notifications only say what they would do')
+    .option(
+      '--fast',
+      'with --shadow: waits, rechecks and backoffs pass at once on a virtual clock; probes stay real',
+    )
     .option('--store <dir>', 'where run records are kept (default $FIRSTLINE_STORE or .firstline/runs)')
     .option('--good <outcomes>', 'custom end outcomes that count as good (comma-separated)', collectList)
     .option('--json', 'print the result as JSON')

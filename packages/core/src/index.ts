@@ -116,7 +116,13 @@ export { LOCK_POLL_MS } from './runtime/safety.js';
 export type { ScriptedOutcome, ScriptedOutcomes } from './runtime/modes.js';
 export { completeOutput, synthesize, synthesizeOutput } from './runtime/synthesize/index.js';
 export type { SynthesisSeed, SynthesisSource, Synthesized } from './runtime/synthesize/index.js';
-export { createVirtualClock, driveVirtualClock, systemClock, VIRTUAL_CLOCK_START } from './runtime/clock.js';
+export {
+  createFastClock,
+  createVirtualClock,
+  driveVirtualClock,
+  systemClock,
+  VIRTUAL_CLOCK_START,
+} from './runtime/clock.js';
 export { createMemoryStore } from './runtime/stores/memoryStore.js';
 export { createFileStore } from './runtime/stores/fileStore.js';
 export { applySpend, checkBudgetUse } from './runtime/stores/budget.js';

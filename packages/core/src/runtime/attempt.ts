@@ -130,7 +130,12 @@ export async function attemptOnce(
   try {
     // A step stopped before its attempt began (cancelled, run timed out) must not start a side effect.
     if (race.abortedWith) throw race.abortedWith.reason;
-    work = invoke(def, actionInput, ctx, services);
+    // On a fast clock a real call is work in flight: the clock follows real time until it ends.
+    const fast = (clock as { followsRealTimeWhileBusy?: boolean }).followsRealTimeWhileBusy === true;
+    work =
+      fast && services.realWork
+        ? services.realWork(() => invoke(def, actionInput, ctx, services))
+        : invoke(def, actionInput, ctx, services);
   } catch (error) {
     work = Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }

@@ -70,6 +70,11 @@ export interface RunServices extends MachinePort {
   skip?: SkipReason;
   /** True once the run's deadline passed: a step cut short then ends as `timeout`, not `error`. */
   timedOut: boolean;
+  /**
+   * Counts real work in flight (an action really called on a fast clock) as busy, so the clock does not
+   * jump over it; absent where nothing needs to know.
+   */
+  realWork?<T>(work: () => Promise<T>): Promise<T>;
   /** Simulation: the inputs each action received, per action id. */
   calls?: Map<string, unknown[]>;
   /** Simulation: scripted outcomes, consumed one per attempt. */

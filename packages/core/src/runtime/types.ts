@@ -18,6 +18,12 @@ export interface VirtualClock extends Clock {
   advanceToNext(): boolean;
   /** Moves time forward by `ms`, firing every timer that falls due on the way, in order. */
   advance(ms: number): void;
+  /**
+   * A fast clock (`firstline run --shadow --fast`): it jumps over waits like any virtual clock, but
+   * while real work is in flight (a probe, a store write) it follows real time, so real calls keep
+   * their real timeouts.
+   */
+  readonly followsRealTimeWhileBusy?: boolean;
 }
 
 /** What `steps.<id>` holds about a step that ran: the scope expressions read, and the run's report. */
