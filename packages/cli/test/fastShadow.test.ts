@@ -44,7 +44,7 @@ async function fastShadow(path: string, extra: string[] = []) {
   served.length = 0;
   const io = createCapturingIo({ cwd: FIXTURES, env: {} });
   const { actions } = await installedActions({});
-  const argv = ['run', 'fast-shadow.yaml', '-i', `url=${base}${path}`, '--store', store, ...extra];
+  const argv = ['run', 'fast/fast-shadow.yaml', '-i', `url=${base}${path}`, '--store', store, ...extra];
   const started = Date.now();
   const code = await runCli(argv, { io, actions });
   return { code, stdout: io.stdout(), stderr: io.stderr(), realMs: Date.now() - started };
