@@ -97,19 +97,29 @@ describe('synthesizeOutput', () => {
 describe('completeOutput', () => {
   const schema = {
     type: 'object',
+    required: ['number', 'url'],
     properties: {
       number: { type: 'integer', minimum: 1 },
       url: { type: 'string', format: 'uri' },
-      meta: { type: 'object', properties: { a: { type: 'string' }, b: { type: 'integer' } } },
+      meta: {
+        type: 'object',
+        required: ['a', 'b'],
+        properties: { a: { type: 'string' }, b: { type: 'integer' } },
+      },
     },
   };
 
-  it('keeps scripted values and fills only what is missing, deeply', () => {
+  it('keeps scripted values and fills only what is required and missing, deeply', () => {
     const out = completeOutput(schema, { number: 7, meta: { a: 'given' } }, seed) as Record<string, unknown>;
     expect(out.number).toBe(7);
     expect(typeof out.url).toBe('string');
     expect(out.meta).toEqual({ a: 'given', b: 0 });
     expect(valid(schema, out)).toBe(true);
+  });
+
+  it('leaves out an optional field the script left out: its absence may be the point', () => {
+    const out = completeOutput(schema, { number: 7 }, seed) as Record<string, unknown>;
+    expect(out).not.toHaveProperty('meta');
   });
 
   it('keeps scripted extras and never overwrites a scripted falsy value', () => {

@@ -36,24 +36,31 @@ export function synthesize(schema: JSONSchema | undefined, seed: SynthesisSeed):
 }
 
 /**
- * Merges a scripted, possibly partial output over the synthesized one: scripted values win, only
- * what is missing is filled (objects are merged key by key, arrays and scalars are taken as given).
+ * Completes a scripted, possibly partial output from the synthesized one: scripted values win, and only
+ * what the schema **requires** and the script left out is filled, at every depth. An optional field the
+ * script leaves out stays out: its absence means something ("`picked` is absent when no series came
+ * back"), so filling it would change the path the scenario meant to take.
  *
- * @example completeOutput(schema, { state: 'open' }, { runId, stepId: 'open-issue' }) // { state: 'open', number: 42, url: '…' }
+ * @example completeOutput(schema, { number: 7 }, { runId, stepId: 'open-issue' }) // { number: 7, url: '…', created: true }
  */
 export function completeOutput(
   schema: JSONSchema | undefined,
   partial: unknown,
   seed: SynthesisSeed,
 ): unknown {
-  return merge(partial, synthesizeOutput(schema, seed));
+  return merge(partial, synthesizeOutput(schema, seed), schema);
 }
 
-function merge(given: unknown, filler: unknown): unknown {
+function merge(given: unknown, filler: unknown, schema: unknown): unknown {
   if (given === undefined) return filler;
-  if (!isPlainObject(given) || !isPlainObject(filler)) return given;
-  const out: Record<string, unknown> = { ...filler };
-  for (const [key, value] of Object.entries(given)) out[key] = merge(value, filler[key]);
+  if (!isPlainObject(given) || !isPlainObject(filler) || !isPlainObject(schema)) return given;
+  const out: Record<string, unknown> = { ...given };
+  const properties = isPlainObject(schema.properties) ? schema.properties : {};
+  const required = Array.isArray(schema.required) ? (schema.required as unknown[]) : [];
+  for (const key of required)
+    if (typeof key === 'string' && !(key in given) && filler[key] !== undefined) out[key] = filler[key];
+  for (const [key, value] of Object.entries(given))
+    if (isPlainObject(value)) out[key] = merge(value, filler[key], properties[key]);
   return out;
 }
 
