@@ -104,11 +104,12 @@ Example:
     )
     .option('--good <outcomes>', 'custom end outcomes that count as good (comma-separated)', collectList)
     .option('--json', 'print the result as JSON')
+    .option('--explain', 'also list which step outputs were synthesized from output schemas, and from what')
     .addHelpText(
       'after',
       `
 Outcomes: pass, fail, error, timeout, throttled, 5xx, network, or a JSON output judged by the step's expect.
-Unscripted steps pass. Exit 0 when the outcome is healthy or recovered (or --good), 1 otherwise.
+Unscripted steps pass; an output not scripted (or scripted in part) is synthesized from the action's schema. Exit 0 when the outcome is healthy or recovered (or --good), 1 otherwise.
 
 Example:
   $ firstline simulate ec2-first-line.yaml -i instanceId=i-0abc1234 -i url=https://app.example.com/health \\
@@ -125,6 +126,10 @@ Example:
       .argument('<playbook>', 'the playbook file'),
   )
     .option('--shadow', 'run probes for real; remediations and notifications only say what they would do')
+    .option(
+      '--fast',
+      'with --shadow: waits, rechecks and backoffs pass at once on a virtual clock; probes stay real',
+    )
     .option('--store <dir>', 'where run records are kept (default $FIRSTLINE_STORE or .firstline/runs)')
     .option('--good <outcomes>', 'custom end outcomes that count as good (comma-separated)', collectList)
     .option('--json', 'print the result as JSON')

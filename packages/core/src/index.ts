@@ -64,6 +64,7 @@ export { cutRedacted, redactText } from './actions/redactText.js';
 export { createActionRegistry } from './actions/registry.js';
 export type { ActionRegistry, ActionRegistryOptions, AnyActionDefinition } from './actions/registry.js';
 export { coreActions, coreFail, coreLog } from './actions/builtins.js';
+export { outputExampleProblems } from './actions/outputExamples.js';
 export type {
   ActionContext,
   ActionDefinition,
@@ -114,7 +115,15 @@ export { resumeDue } from './runtime/resumeDue.js';
 export type { ResumeDueOptions, ResumeDueResult } from './runtime/resumeDue.js';
 export { LOCK_POLL_MS } from './runtime/safety.js';
 export type { ScriptedOutcome, ScriptedOutcomes } from './runtime/modes.js';
-export { createVirtualClock, driveVirtualClock, systemClock, VIRTUAL_CLOCK_START } from './runtime/clock.js';
+export { completeOutput, synthesize, synthesizeOutput } from './runtime/synthesize/index.js';
+export type { SynthesisSeed, SynthesisSource, Synthesized } from './runtime/synthesize/index.js';
+export {
+  createFastClock,
+  createVirtualClock,
+  driveVirtualClock,
+  systemClock,
+  VIRTUAL_CLOCK_START,
+} from './runtime/clock.js';
 export { createMemoryStore } from './runtime/stores/memoryStore.js';
 export { createFileStore } from './runtime/stores/fileStore.js';
 export { checkRunId, isRunId, RUN_ID_PATTERN } from './data/runId.js';

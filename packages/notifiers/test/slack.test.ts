@@ -93,29 +93,28 @@ describe('slack.post, slack.reply, slack.update through the engine (mock Slack A
     expect(leaksIn(JSON.stringify(result), SLACK_TOKEN)).toEqual([]);
   });
 
-  it('in shadow mode plans every message, names where it would go, and sends nothing', async () => {
-    // A planned step has no real output (core gives { plan, changes }), so the thread ts is written out here.
-    const steps = conversation.steps.map((step) => ({
-      ...step,
-      with: {
-        ...step.with,
-        channel: '#ops',
-        ...('threadTs' in step.with && { threadTs: '1712000000.000100' }),
-        ...('ts' in step.with && { ts: '1712000000.000100' }),
-      },
-    }));
-    const result = await run({ ...conversation, steps }, slack({ baseUrl: mock.apiUrl }), {
-      env,
-      mode: 'shadow',
-    });
-    expect(result.outcome).toBe('healthy');
+  it('in shadow mode the thread flows through synthesized outputs: the live outcome, zero writes', async () => {
+    const live = await run(conversation, slack({ baseUrl: mock.apiUrl }), { env });
+    expect(live.outcome).toBe('healthy');
+    expect(mock.requests.length).toBeGreaterThan(0);
+    mock.reset();
 
+    // No workaround in the playbook: the reply reads `steps.post.output.ts` and `.channel` as live.
+    const result = await run(conversation, slack({ baseUrl: mock.apiUrl }), { env, mode: 'shadow' });
+    expect(result.outcome).toBe(live.outcome);
     expect(mock.requests).toEqual([]);
+    expect(mock.messages).toEqual([]);
+
+    // The planned post's output is slack.post's example; the plan sits beside it, not in it.
+    expect(result.steps.post).toMatchObject({
+      output: { ts: '1712345678.000100', channel: 'C0123456789', via: 'api' },
+      synthesized: true,
+      plan: 'would post to #ops: i-0abc1234 is unhealthy; rebooting',
+    });
     const plans = result.trace.flatMap((e) => (e.type === 'plan' ? [e.summary] : []));
-    expect(plans[0]).toBe('would post to #ops: i-0abc1234 is unhealthy; rebooting');
     expect(plans.slice(1)).toEqual([
-      'would reply in #ops (thread 1712000000.000100): reboot done, rechecking',
-      'would update message 1712000000.000100 in #ops: i-0abc1234 recovered after a reboot',
+      'would reply in C0123456789 (thread 1712345678.000100): reboot done, rechecking',
+      'would update message 1712345678.000100 in C0123456789: i-0abc1234 recovered after a reboot',
     ]);
     expect(leaksIn(JSON.stringify(result), SLACK_TOKEN)).toEqual([]);
   });

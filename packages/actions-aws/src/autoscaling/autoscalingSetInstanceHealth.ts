@@ -56,6 +56,9 @@ export function autoscalingSetInstanceHealthAction(
       },
     },
     output: {
+      examples: [
+        { instanceId: 'i-0abc1234def567890', healthStatus: 'Unhealthy', autoScalingGroupName: 'web-asg' },
+      ],
       type: 'object',
       additionalProperties: false,
       required: ['instanceId', 'healthStatus'],

@@ -41,6 +41,14 @@ export function cloudwatchAlarmStateAction(
       properties: { alarmName: { type: 'string', minLength: 1, maxLength: 255 }, region: regionSchema },
     },
     output: {
+      examples: [
+        {
+          alarmName: 'web-5xx-rate',
+          state: 'ALARM',
+          reason: 'Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (5.0).',
+          updatedAt: '2024-04-05T09:14:00.000Z',
+        },
+      ],
       type: 'object',
       additionalProperties: false,
       required: ['alarmName', 'state'],

@@ -72,6 +72,7 @@ export function cloudwatchMetricAction(
       },
     },
     output: {
+      examples: [{ value: 12.5, unit: 'Percent', timestamp: '2024-04-05T09:14:00.000Z', datapoints: 5 }],
       type: 'object',
       additionalProperties: false,
       required: ['value', 'datapoints', 'timestamp'],

@@ -53,6 +53,7 @@ export function cloudwatchSetAlarmStateAction(
       },
     },
     output: {
+      examples: [{ alarmName: 'web-5xx-rate', state: 'OK' }],
       type: 'object',
       additionalProperties: false,
       required: ['alarmName', 'state'],

@@ -76,6 +76,24 @@ export function ec2DescribeAction(aws: AwsClients): ActionDefinition<Ec2Describe
       },
     },
     output: {
+      examples: [
+        {
+          count: 1,
+          truncated: false,
+          instances: [
+            {
+              instanceId: 'i-0abc1234def567890',
+              state: 'running',
+              instanceType: 't3.medium',
+              availabilityZone: 'us-east-1a',
+              privateIpAddress: '10.0.1.23',
+              privateDnsName: 'ip-10-0-1-23.ec2.internal',
+              launchTime: '2024-04-05T09:12:44.000Z',
+              tags: { Name: 'web-1', service: 'web' },
+            },
+          ],
+        },
+      ],
       type: 'object',
       additionalProperties: false,
       required: ['instances', 'count', 'truncated'],

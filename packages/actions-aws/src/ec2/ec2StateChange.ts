@@ -106,6 +106,7 @@ export function ec2RebootAction(aws: AwsClients): ActionDefinition<Ec2InstancesI
     description: 'Reboots EC2 instances (RebootInstances); a reboot request takes no client token.',
     idempotent: false,
     output: {
+      examples: [{ rebooted: ['i-0abc1234def567890'] }],
       type: 'object',
       additionalProperties: false,
       required: ['rebooted'],
@@ -129,6 +130,11 @@ export function ec2RebootAction(aws: AwsClients): ActionDefinition<Ec2InstancesI
 }
 
 const stateChangeOutput: JSONSchema = {
+  examples: [
+    {
+      instances: [{ instanceId: 'i-0abc1234def567890', previousState: 'running', currentState: 'stopping' }],
+    },
+  ],
   type: 'object',
   additionalProperties: false,
   required: ['instances'],

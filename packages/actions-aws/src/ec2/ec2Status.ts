@@ -60,6 +60,16 @@ export function ec2StatusAction(aws: AwsClients): ActionDefinition<Ec2StatusInpu
       },
     },
     output: {
+      examples: [
+        {
+          instanceId: 'i-0abc1234def567890',
+          state: 'running',
+          systemStatus: 'ok',
+          instanceStatus: 'ok',
+          healthy: true,
+          events: [],
+        },
+      ],
       type: 'object',
       additionalProperties: false,
       required: ['instanceId', 'state', 'systemStatus', 'instanceStatus', 'healthy'],

@@ -70,6 +70,7 @@ export function ec2WaitForAction(aws: AwsClients): ActionDefinition<Ec2WaitForIn
       },
     },
     output: {
+      examples: [{ instanceIds: ['i-0abc1234def567890'], state: 'running', waitedMs: 45000, polls: 4 }],
       type: 'object',
       additionalProperties: false,
       required: ['instanceIds', 'state', 'waitedMs', 'polls'],

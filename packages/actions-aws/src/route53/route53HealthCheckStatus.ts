@@ -61,6 +61,20 @@ export function route53HealthCheckStatusAction(
       },
     },
     output: {
+      examples: [
+        {
+          healthy: true,
+          healthyCheckers: 16,
+          checkers: 16,
+          observations: [
+            {
+              region: 'us-east-1',
+              status: 'Success: HTTP Status Code 200, OK',
+              checkedAt: '2024-04-05T09:14:02.000Z',
+            },
+          ],
+        },
+      ],
       type: 'object',
       additionalProperties: false,
       required: ['healthy', 'healthyCheckers', 'checkers'],

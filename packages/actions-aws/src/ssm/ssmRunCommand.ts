@@ -90,6 +90,17 @@ export function ssmRunCommandAction(
       },
     },
     output: {
+      examples: [
+        {
+          commandId: '2b7d3f4e-1a2b-4c3d-9e8f-7a6b5c4d3e2f',
+          instanceId: 'i-0abc1234def567890',
+          status: 'Success',
+          statusDetails: 'Success',
+          exitCode: 0,
+          stdout: 'web.service restarted\n',
+          stderr: '',
+        },
+      ],
       type: 'object',
       additionalProperties: false,
       required: ['commandId', 'instanceId', 'status', 'exitCode', 'stdout', 'stderr'],

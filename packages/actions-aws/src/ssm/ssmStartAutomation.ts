@@ -103,6 +103,13 @@ export function ssmStartAutomationAction(
       },
     },
     output: {
+      examples: [
+        {
+          executionId: '4f1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+          status: 'Success',
+          outputs: { 'RestartService.Output': ['web restarted'] },
+        },
+      ],
       type: 'object',
       additionalProperties: false,
       required: ['executionId', 'status'],

@@ -93,6 +93,16 @@ export function createDnsCheck(): ActionDefinition<DnsCheckInput, DnsCheckOutput
       },
     },
     output: {
+      examples: [
+        {
+          name: 'web.example.com',
+          type: 'A',
+          answers: ['203.0.113.10'],
+          ttl: 60,
+          resolver: 'system',
+          latencyMs: 4.2,
+        },
+      ],
       type: 'object',
       additionalProperties: false,
       required: ['answers', 'latencyMs'],

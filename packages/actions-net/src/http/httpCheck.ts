@@ -101,6 +101,18 @@ export function createHttpCheck(
       },
     },
     output: {
+      examples: [
+        {
+          status: 200,
+          latencyMs: 48.3,
+          url: 'https://web.example.com/health',
+          redirects: 0,
+          timings: { dnsMs: 1.2, connectMs: 8.4, tlsMs: 17.9, firstByteMs: 19.6 },
+          headers: { 'content-type': 'application/json' },
+          bodyBytes: 15,
+          bodyExcerpt: '{"status":"ok"}',
+        },
+      ],
       type: 'object',
       additionalProperties: false,
       required: ['status', 'latencyMs'],

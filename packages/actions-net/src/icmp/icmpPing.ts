@@ -78,6 +78,22 @@ export function createIcmpPing(
       },
     },
     output: {
+      examples: [
+        {
+          host: 'web-1.internal',
+          address: '10.0.1.23',
+          sent: 3,
+          received: 3,
+          duplicates: 0,
+          lossPercent: 0,
+          minMs: 0.41,
+          avgMs: 0.52,
+          maxMs: 0.63,
+          p90Ms: 0.63,
+          rttsMs: [0.41, 0.52, 0.63],
+          latencyMs: 0.52,
+        },
+      ],
       type: 'object',
       additionalProperties: false,
       required: ['sent', 'received', 'lossPercent', 'latencyMs'],

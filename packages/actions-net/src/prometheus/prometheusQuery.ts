@@ -110,6 +110,14 @@ export function createPrometheusQuery(
       },
     },
     output: {
+      examples: [
+        {
+          resultType: 'vector',
+          series: [{ labels: { instance: 'web-1:9100', job: 'node' }, value: 0.93, samples: 1 }],
+          picked: { labels: { instance: 'web-1:9100', job: 'node' }, value: 0.93, samples: 1 },
+          latencyMs: 21.7,
+        },
+      ],
       type: 'object',
       additionalProperties: false,
       required: ['resultType', 'series', 'latencyMs'],

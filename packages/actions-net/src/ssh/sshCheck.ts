@@ -30,6 +30,14 @@ export function createSshCheck(
       properties: sshConnection,
     },
     output: {
+      examples: [
+        {
+          latencyMs: 184.2,
+          hostKeyFingerprint: 'SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8',
+          hostKeyType: 'ssh-ed25519',
+          serverVersion: 'SSH-2.0-OpenSSH_9.6',
+        },
+      ],
       type: 'object',
       additionalProperties: false,
       required: ['latencyMs'],

@@ -70,6 +70,15 @@ export function createSshExec(options: SshOptions = {}): ActionDefinition<SshExe
     // Only what the playbook author vouches for as read-only is not a change: a command cannot be judged by its text.
     changes: (input) => input.readOnly !== true,
     output: {
+      examples: [
+        {
+          exitCode: 0,
+          stdout: '-rw------- 1 root root 52428800 Apr  5 09:10 /var/crash/core.web.1234\n',
+          stderr: '',
+          truncated: false,
+          latencyMs: 312.4,
+        },
+      ],
       type: 'object',
       additionalProperties: false,
       required: ['exitCode', 'stdout', 'stderr'],

@@ -44,6 +44,7 @@ export function createTcpCheck(): ActionDefinition<TcpCheckInput, TcpCheckOutput
       },
     },
     output: {
+      examples: [{ latencyMs: 3.1, address: '10.0.1.23:5432', dnsMs: 0.8 }],
       type: 'object',
       additionalProperties: false,
       required: ['latencyMs'],

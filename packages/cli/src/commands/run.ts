@@ -1,7 +1,14 @@
 import { resolve } from 'node:path';
-import { createActionRegistry, createFileStore, resumeDue, resumeRun, runPlaybook } from '@firstline/core';
+import {
+  createActionRegistry,
+  createFastClock,
+  createFileStore,
+  resumeDue,
+  resumeRun,
+  runPlaybook,
+} from '@firstline/core';
 import type { Clock, HostOptions, RunResult, RunStore, SecretResolvers } from '@firstline/core';
-import { EXIT } from '../context.js';
+import { EXIT, UsageError } from '../context.js';
 import type { CliContext } from '../context.js';
 import { paletteFor } from '../io.js';
 import { displayPath, openPlaybook } from '../openPlaybook.js';
@@ -32,6 +39,8 @@ export interface StoreFlags {
 export interface RunFlags extends RunInputFlags, StoreFlags {
   /** Probes for real; remediations and notifications only say what they would do. */
   shadow?: boolean;
+  /** With `shadow`: waits pass at once on a virtual clock that follows real time while probes run. */
+  fast?: boolean;
 }
 
 /** Host services a real run needs besides actions; injectable so tests need no AWS. */
@@ -52,9 +61,16 @@ export async function runCommand(
   path: string,
   flags: RunFlags,
   ctx: CliContext,
-  host: RunHost = {},
+  given: RunHost = {},
 ): Promise<number> {
   const { io } = ctx;
+  // A live run must sit out its waits: skipping them would change the world faster than the playbook says.
+  if (flags.fast && !flags.shadow)
+    throw new UsageError(
+      '--fast needs --shadow',
+      'a live run waits for real; use --shadow --fast to preview',
+    );
+  const host = flags.fast ? { ...given, clock: given.clock ?? createFastClock() } : given;
   const opened = await openPlaybook(path, ctx);
   const inputs = await readRunInputs(flags, declaredInputs(opened.loaded.data), io.cwd);
   const store = storeFor(flags, ctx);
@@ -66,6 +82,7 @@ export async function runCommand(
     );
     if (mode === 'shadow')
       io.out(`${palette.dim('probes run for real; remediations and notifications are only planned')}\n`);
+    if (flags.fast) io.out(`${palette.dim('fast: waits pass at once on a virtual clock')}\n`);
     io.out('\n');
   }
   const result = await withProgress(flags, ctx, host, (hostOptions) =>

@@ -7,6 +7,7 @@ import { openPlaybook } from '../openPlaybook.js';
 import { readOutcomes, readRunInputs } from '../options/runInputs.js';
 import type { RunInputFlags } from '../options/runInputs.js';
 import { GOOD_OUTCOMES, renderRunReport } from '../render/simulation.js';
+import { renderSynthesized } from '../render/synthesized.js';
 
 /** Options of `firstline simulate`. */
 export interface SimulateFlags extends RunInputFlags {
@@ -16,6 +17,8 @@ export interface SimulateFlags extends RunInputFlags {
   good?: string[];
   /** The result object as JSON instead of the timeline. */
   json?: boolean;
+  /** Also list which step outputs were synthesized, and from what. */
+  explain?: boolean;
 }
 
 /**
@@ -55,6 +58,7 @@ export async function simulateCommand(path: string, flags: SimulateFlags, ctx: C
       verb: 'would',
     }),
   );
+  if (flags.explain) io.out(`\n${renderSynthesized(result, palette)}`);
   return exit;
 }
 

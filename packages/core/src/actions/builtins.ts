@@ -19,7 +19,11 @@ export const coreLog = defineAction<
       level: { enum: ['debug', 'info', 'warn', 'error'], default: 'info' },
     },
   },
-  output: { type: 'object', properties: { logged: { type: 'string' } } },
+  output: {
+    type: 'object',
+    properties: { logged: { type: 'string' } },
+    examples: [{ logged: 'restarting web on web-1' }],
+  },
   run(input, ctx) {
     ctx.logger[input.level ?? 'info'](input.message, { stepId: ctx.stepId });
     return Promise.resolve({ logged: input.message });

@@ -8,6 +8,7 @@ import { evaluateExpression, truthy } from './evaluate.js';
 import { classify } from './retry.js';
 import type { Failure } from './retry.js';
 import type { Invoke, RunServices } from './services.js';
+import type { SynthesisSource } from './synthesize/index.js';
 
 // One attempt of an action step: the action raced against its timeout and the step being stopped,
 // then judged by `expect`. Retries, journaling and the step's record are executeStep's business.
@@ -104,6 +105,8 @@ export interface AttemptResult {
   output?: unknown;
   error?: string;
   plan?: string;
+  changes?: Array<{ resource: string; change: string }>;
+  synthesized?: SynthesisSource;
   failure?: Failure;
   stopped?: StepOutcome;
 }
@@ -131,7 +134,12 @@ export async function attemptOnce(
   try {
     // A step stopped before its attempt began (cancelled, run timed out) must not start a side effect.
     if (race.abortedWith) throw race.abortedWith.reason;
-    work = invoke(def, actionInput, ctx, services);
+    // On a fast clock a real call is work in flight: the clock follows real time until it ends.
+    const fast = (clock as { followsRealTimeWhileBusy?: boolean }).followsRealTimeWhileBusy === true;
+    work =
+      fast && services.realWork
+        ? services.realWork(() => invoke(def, actionInput, ctx, services))
+        : invoke(def, actionInput, ctx, services);
   } catch (error) {
     work = Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
@@ -146,15 +154,20 @@ export async function attemptOnce(
         summary: services.redactor.string(done.plan),
         ...(done.changes && { changes: done.changes }),
       });
+    const made = {
+      ...(done.synthesized !== undefined && { synthesized: done.synthesized }),
+      ...(done.changes && { changes: done.changes }),
+    };
     if (done.forced)
       return {
         outcome: done.forced,
         output: done.output,
+        ...made,
         ...(done.plan !== undefined && { plan: done.plan }),
         // Only a script forces a failure: say so, or the timeline shows a failure with no reason.
         ...(done.forced !== 'pass' && { error: `scripted ${done.forced}` }),
       };
-    if (node.expect === undefined) return { outcome: 'pass', output: done.output };
+    if (node.expect === undefined) return { outcome: 'pass', output: done.output, ...made };
     let ok: boolean;
     try {
       ok = truthy(await evaluateExpression(node.expect, scopeOf(services, input, done.output), clock));
@@ -167,10 +180,11 @@ export async function attemptOnce(
       };
     }
     return ok
-      ? { outcome: 'pass', output: done.output }
+      ? { outcome: 'pass', output: done.output, ...made }
       : {
           outcome: 'fail',
           output: done.output,
+          ...made,
           error: `expected ${node.expect}`,
           failure: { kind: 'fail', retryable: true },
         };

@@ -1,4 +1,4 @@
-import { setImmediate } from 'node:timers/promises';
+import { setImmediate, setTimeout as delay } from 'node:timers/promises';
 import type { Clock } from '../actions/types.js';
 import { FirstlineError } from '../errors.js';
 import type { VirtualClock } from './types.js';
@@ -135,6 +135,19 @@ export function createVirtualClock(options?: { startAt?: number }): VirtualClock
   };
 }
 
+/**
+ * A clock for shadow runs that should not sit out their waits (`firstline run --shadow --fast`): virtual,
+ * starting at the real time now, so waits, rechecks and retry backoffs pass at once; while real work is
+ * in flight (a probe really running, a store write) it follows real time instead, so a probe that hangs
+ * still times out after its real timeout.
+ */
+export function createFastClock(): VirtualClock {
+  return Object.assign(createVirtualClock({ startAt: Date.now() }), { followsRealTimeWhileBusy: true });
+}
+
+// How often a fast clock looks at real time while real work is in flight.
+const BUSY_POLL_MS = 5;
+
 // Turns to wait, with no timer pending, for work that is finishing outside the clock before giving up.
 const IDLE_TURNS = 20;
 
@@ -157,6 +170,7 @@ export async function driveVirtualClock(
 ): Promise<void> {
   const maxSteps = options?.maxSteps ?? 1_000_000;
   const signal = options?.signal;
+  const followReal = clock.followsRealTimeWhileBusy === true;
   let idle = 0;
   for (let step = 0; ; step++) {
     if (step >= maxSteps) {
@@ -166,6 +180,13 @@ export async function driveVirtualClock(
     if (done() || signal?.aborted === true) return;
     if (options?.busy?.()) {
       idle = 0;
+      if (followReal) {
+        // Real work in flight: let real time pass on the clock too, so its timeouts fire as they would.
+        const before = Date.now();
+        await delay(BUSY_POLL_MS);
+        clock.advance(Math.max(0, Date.now() - before));
+        step--; // real waiting is bounded by the run's deadline, not by the turn budget
+      }
       continue;
     }
     if (clock.pending() === 0) {

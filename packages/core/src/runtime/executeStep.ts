@@ -111,6 +111,8 @@ export async function executeActionStep(
     ...(last.output !== undefined && { output: clean(services, last.output) }),
     ...(last.error !== undefined && { error: last.error }),
     ...(last.plan !== undefined && { plan: last.plan }),
+    ...(last.changes && { changes: last.changes }),
+    ...(last.synthesized !== undefined && { synthesized: true, synthesizedFrom: last.synthesized }),
   });
 }
 

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../actions/types.js';
+import type { ActionContext, Clock } from '../actions/types.js';
 import { ActionError, FirstlineError } from '../errors.js';
 import { describeCall } from '../actions/describeCall.js';
 import { createVirtualClock, systemClock } from './clock.js';
 import { seededRandom } from './retry.js';
+import { completeOutput, synthesize } from './synthesize/index.js';
+import type { SynthesisSeed } from './synthesize/index.js';
 import type { Invoke, ScriptPlayer } from './services.js';
 import type { RunMode } from './types.js';
 
@@ -48,9 +50,17 @@ export const liveInvoke: Invoke = async (def, input, ctx) => ({
   output: (await def.run(input, ctx)) as unknown,
 });
 
+/** The seed of a step visit's synthesized output: its idempotency key is `runId:stepId:visit`. */
+function seedOf(ctx: ActionContext): SynthesisSeed {
+  const visit = Number(ctx.idempotencyKey.slice(ctx.idempotencyKey.lastIndexOf(':') + 1));
+  return { runId: ctx.runId, stepId: ctx.stepId, visit: Number.isInteger(visit) && visit > 0 ? visit : 1 };
+}
+
 /**
  * Shadow mode: probes really run, so the run follows the branches the real world decides; remediations
- * and notifications only say what they would do (their `plan`, or a sentence naming the call).
+ * and notifications only say what they would do (their `plan`, or a sentence naming the call). Their
+ * output is synthesized from the action's output schema, so later steps that read it still run; the
+ * plan goes beside it, in the trace's `plan` event and the step's record.
  */
 export const shadowInvoke: Invoke = async (def, input, ctx, services) => {
   if (def.kind === 'probe') return liveInvoke(def, input, ctx, services);
@@ -62,8 +72,10 @@ export const shadowInvoke: Invoke = async (def, input, ctx, services) => {
     throw new ActionError(def.id, `preflight refused: ${plan.preflight.detail ?? 'not allowed'}`, {
       retryable: false,
     });
+  const made = synthesize(def.output, seedOf(ctx));
   return {
-    output: { plan: summary, ...(plan.changes && { changes: plan.changes }) },
+    output: made.value,
+    ...(def.output && { synthesized: made.from }),
     forced: 'pass',
     plan: summary,
     ...(plan.changes && { changes: plan.changes }),
@@ -119,7 +131,8 @@ export function createScript(
 
 /**
  * Simulation: no action's `run` is ever called. Each attempt takes the step's next scripted outcome;
- * unscripted steps pass. `timeout` hangs until the step's timeout fires on the virtual clock, so the
+ * unscripted steps pass. A pass with no output, or a partial one, gets its output synthesized from the
+ * action's output schema (see `synthesizeOutput`). `timeout` hangs until the step's timeout fires on the virtual clock, so the
  * timeline shows the time a real hang would cost.
  */
 export const scriptedInvoke: Invoke = (def, input, ctx, services) => {
@@ -130,10 +143,23 @@ export const scriptedInvoke: Invoke = (def, input, ctx, services) => {
     calls.set(def.id, list);
   }
   const scripted = services.script?.next(ctx.stepId);
-  if (scripted === undefined || scripted === 'pass')
-    return Promise.resolve({ output: undefined, forced: 'pass' });
+  if (scripted === undefined || scripted === 'pass') {
+    // No output scripted: the action's output schema stands in for it, so later references resolve.
+    if (!def.output) return Promise.resolve({ output: undefined, forced: 'pass' });
+    const made = synthesize(def.output, seedOf(ctx));
+    return Promise.resolve({ output: made.value, forced: 'pass', synthesized: made.from });
+  }
   if (scripted === 'fail') return Promise.resolve({ output: undefined, forced: 'fail' });
-  if (typeof scripted === 'object') return Promise.resolve({ output: scripted });
+  if (typeof scripted === 'object') {
+    if (!def.output) return Promise.resolve({ output: scripted });
+    // A partial output is completed: scripted values win, only what is missing is synthesized.
+    const output = completeOutput(def.output, scripted, seedOf(ctx));
+    const filled = JSON.stringify(output) !== JSON.stringify(scripted);
+    return Promise.resolve({
+      output,
+      ...(filled && { synthesized: synthesize(def.output, seedOf(ctx)).from }),
+    });
+  }
   if (scripted === 'timeout') {
     return new Promise((_, reject) => {
       ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason as Error), { once: true });

@@ -8,6 +8,7 @@ import type { StepOutcome } from '../format/types.js';
 import { attachPort, portOf } from '../compile/machinePort.js';
 import type { MachinePort } from '../compile/machinePort.js';
 import type { ModeStrategy } from './modes.js';
+import type { SynthesisSource } from './synthesize/index.js';
 import type { StepRecorder } from './stepRecorder.js';
 
 /** How one attempt of an action is carried out: really, planned, or from a script. Modes swap this. */
@@ -25,6 +26,8 @@ export type InvokeResult = {
   plan?: string;
   /** Shadow mode: the resources the plan would change, for the trace's `plan` event. */
   changes?: Array<{ resource: string; change: string }>;
+  /** Set when the output (or part of it) was synthesized from the action's output schema, and from what. */
+  synthesized?: SynthesisSource;
 };
 
 /** What every step actor of one run shares: the run's clock, trace, journal, secrets and actions. */
@@ -67,6 +70,11 @@ export interface RunServices extends MachinePort {
   skip?: SkipReason;
   /** True once the run's deadline passed: a step cut short then ends as `timeout`, not `error`. */
   timedOut: boolean;
+  /**
+   * Counts real work in flight (an action really called on a fast clock) as busy, so the clock does not
+   * jump over it; absent where nothing needs to know.
+   */
+  realWork?<T>(work: () => Promise<T>): Promise<T>;
   /** Simulation: the inputs each action received, per action id. */
   calls?: Map<string, unknown[]>;
   /** Simulation: scripted outcomes, consumed one per attempt. */

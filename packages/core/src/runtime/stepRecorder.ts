@@ -44,6 +44,7 @@ export class StepRecorder {
         durationMs: endedAt - record.startedAt,
         ...(record.error !== undefined && { error: record.error }),
         ...(record.uncertain && { uncertain: true }),
+        ...(record.synthesizedFrom !== undefined && { synthesized: record.synthesizedFrom }),
       });
     return record;
   }

@@ -2,6 +2,7 @@ import type { Clock } from '../actions/types.js';
 import type { StepOutcome } from '../format/types.js';
 import type { Inconclusive } from '../compile/inconclusive.js';
 import type { LoopWatch } from '../compile/loopWatch.js';
+import type { SynthesisSource } from './synthesize/index.js';
 
 /** How a run treats side effects: for real, planned only (probes still real), or not at all (scripted). */
 export type RunMode = 'live' | 'shadow' | 'simulate';
@@ -18,6 +19,12 @@ export interface VirtualClock extends Clock {
   advanceToNext(): boolean;
   /** Moves time forward by `ms`, firing every timer that falls due on the way, in order. */
   advance(ms: number): void;
+  /**
+   * A fast clock (`firstline run --shadow --fast`): it jumps over waits like any virtual clock, but
+   * while real work is in flight (a probe, a store write) it follows real time, so real calls keep
+   * their real timeouts.
+   */
+  readonly followsRealTimeWhileBusy?: boolean;
 }
 
 /** What `steps.<id>` holds about a step that ran: the scope expressions read, and the run's report. */
@@ -46,6 +53,12 @@ export interface StepRecord {
   uncertain?: boolean;
   /** Shadow mode: what a remediation or notification would have done. */
   plan?: string;
+  /** Shadow mode: the resources the plan would change (beside the output, never in it). */
+  changes?: Array<{ resource: string; change: string }>;
+  /** True when the output (or what a script left out of it) was synthesized from the action's output schema. */
+  synthesized?: true;
+  /** What a synthesized output was built from: the schema's examples, its defaults, or minimal values. */
+  synthesizedFrom?: SynthesisSource;
 }
 
 /** The run's state as the machine keeps it: serializable, free of secret values, persisted after every step. */
@@ -151,6 +164,8 @@ export type TraceEvent = TraceBase &
         durationMs: number;
         error?: string;
         uncertain?: boolean;
+        /** The output was synthesized (simulation, shadow plan), from the schema's examples, defaults or minimal values. */
+        synthesized?: SynthesisSource;
       }
     | { type: 'wait.start'; step: string; until: number; durationMs: number }
     | { type: 'wait.end'; step: string }

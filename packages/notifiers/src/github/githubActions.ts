@@ -56,6 +56,7 @@ const number = { type: 'integer', minimum: 1 };
 const markdown = { type: 'string', minLength: 1, maxLength: 65_536 };
 const issueOutput = { number: { type: 'integer', minimum: 1 }, url: { type: 'string' } };
 const issueResult: JSONSchema = {
+  examples: [{ number: 42, url: 'https://github.com/acme/web/issues/42' }],
   type: 'object',
   additionalProperties: false,
   required: ['number', 'url'],
@@ -115,6 +116,7 @@ export function github(options: GithubOptions & { client?: GithubClient } = {}):
         },
       },
       output: {
+        examples: [{ number: 42, url: 'https://github.com/acme/web/issues/42', created: true }],
         type: 'object',
         additionalProperties: false,
         required: ['number', 'url', 'created'],
@@ -202,6 +204,15 @@ export function github(options: GithubOptions & { client?: GithubClient } = {}):
       },
     },
     output: {
+      examples: [
+        {
+          found: true,
+          number: 42,
+          url: 'https://github.com/acme/web/issues/42',
+          state: 'open',
+          title: 'web-1 is down',
+        },
+      ],
       type: 'object',
       additionalProperties: false,
       required: ['found'],
@@ -239,6 +250,7 @@ export function github(options: GithubOptions & { client?: GithubClient } = {}):
       properties: { repo, number, body: markdown, ...auth },
     },
     output: {
+      examples: [{ id: 2045678901, url: 'https://github.com/acme/web/issues/42#issuecomment-2045678901' }],
       type: 'object',
       additionalProperties: false,
       required: ['id', 'url'],

@@ -63,6 +63,7 @@ const who = {
   user: { type: 'string', maxLength: 100, description: 'Shown as the user who acted.' },
 };
 const output: JSONSchema = {
+  examples: [{ requestId: '43a29c5c-3dbf-4fa4-9c26-f4f71023e120', alias: 'web-first-line:web-1' }],
   type: 'object',
   additionalProperties: false,
   required: ['requestId', 'alias'],

@@ -63,6 +63,7 @@ const channel = { type: 'string', minLength: 1, description: 'Channel id or #nam
 const threadTs = { type: 'string', pattern: TS_PATTERN, description: 'Reply in this thread.' };
 const broadcast = { type: 'boolean', default: false, description: 'Also show the reply in the channel.' };
 const output: JSONSchema = {
+  examples: [{ ts: '1712345678.000100', channel: 'C0123456789', via: 'api' }],
   type: 'object',
   additionalProperties: false,
   required: ['via'],

@@ -137,4 +137,9 @@ export class RunServiceSet implements RunServices {
   sideEffect(): () => void {
     return this.bracket();
   }
+
+  /** Counts a real call as work in flight (see RunServices.realWork). */
+  realWork<T>(work: () => Promise<T>): Promise<T> {
+    return this.writer.io(work);
+  }
 }

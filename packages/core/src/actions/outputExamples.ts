@@ -1,0 +1,29 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { AnyActionDefinition } from './registry.js';
+
+/**
+ * What is wrong with the `examples` of each action's output schema: missing (an action with an output
+ * schema must show one, since simulations and shadow runs synthesize outputs from it) or not valid against
+ * the schema itself. Empty when every example is fine; action packages assert that in their tests.
+ *
+ * @example expect(outputExampleProblems(notifiers({}))).toEqual([]);
+ */
+export function outputExampleProblems(actions: Iterable<AnyActionDefinition>): string[] {
+  const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, validateFormats: false });
+  const problems: string[] = [];
+  for (const def of actions) {
+    if (!def.output) continue;
+    const examples = def.output.examples;
+    if (!Array.isArray(examples) || examples.length === 0) {
+      problems.push(`${def.id}: its output schema has no examples`);
+      continue;
+    }
+    const validate = ajv.compile(def.output);
+    examples.forEach((example, i) => {
+      if (validate(example)) return;
+      for (const error of validate.errors ?? [])
+        problems.push(`${def.id}: examples[${i}]${error.instancePath} ${error.message ?? 'is not valid'}`);
+    });
+  }
+  return problems;
+}
