@@ -19,7 +19,9 @@ export type FirstlineErrorCode =
   | 'E_STORE_CONFLICT'
   | 'E_LOCK_KEY'
   | 'E_EVENT_UNKNOWN'
-  | 'E_HANDLER_CONFIG';
+  | 'E_HANDLER_CONFIG'
+  | 'E_EXPRESSION_LIMIT'
+  | 'E_REGEX';
 
 // A brand survives two installed copies of @firstline/core, where `instanceof` would not.
 const brand = Symbol.for('firstline.error');
