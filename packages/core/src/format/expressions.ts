@@ -207,6 +207,40 @@ export function analyzeExpression(
   return { ok: true, references: references.map((r) => ({ ...r, offset: toSource(r.offset) })) };
 }
 
+/** A regex literal in an expression: its pattern, flags and offset in the expression as written. */
+export interface RegexLiteral {
+  pattern: string;
+  flags: string;
+  offset: number;
+}
+
+/** Every regex literal (`/.../i`) in an expression; empty for one that does not compile. */
+export function regexLiterals(source: string): RegexLiteral[] {
+  let ast: unknown;
+  try {
+    ast = compileExpression(source).ast();
+  } catch {
+    return [];
+  }
+  const { text, origin } = normalizeMapped(source);
+  const out: RegexLiteral[] = [];
+  const seen = new Set<unknown>();
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    const n = node as { type?: unknown; value?: unknown };
+    if (n.type === 'regex' && n.value instanceof RegExp) {
+      const at = text.indexOf(`/${n.value.source}/`);
+      const offset = at < 0 ? 0 : (origin[at] ?? 0);
+      out.push({ pattern: n.value.source, flags: n.value.flags.replace('g', ''), offset });
+      return;
+    }
+    for (const child of Object.values(node)) walk(child);
+  };
+  walk(ast);
+  return out;
+}
+
 /**
  * The names an expression splices into text with `&` at its top (`'i-' & inputs.suffix`): JSONata
  * reads a missing one as empty text, which a run must refuse like a `{{ }}` inside text. Only `&`

@@ -100,3 +100,15 @@ export class LinearRegExp {
     return this.exec(input) !== null;
   }
 }
+
+/**
+ * An ajv `code.regExp` engine on RE2: ajv calls it with a schema's pattern and `u`, and only calls
+ * `test` on what it returns. Throws E_REGEX (so ajv's compile fails) for a pattern RE2 cannot run.
+ */
+export const linearRegExpEngine = Object.assign(
+  (pattern: string, flags: string): { test: (text: string) => boolean } => {
+    const re = compileLinear(pattern, flags.replace('u', ''));
+    return { test: (text) => re.test(text) };
+  },
+  { code: 'linearRegExpEngine' },
+);
