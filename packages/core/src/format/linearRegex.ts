@@ -8,6 +8,7 @@ import { FirstlineError } from '../errors.js';
  */
 
 const compiled = new Map<string, RE2JS>();
+const BACKREFERENCE = 'backreferences are not supported (patterns run on RE2, in linear time)';
 
 function flagBits(flags: string): number {
   let bits = 0;
@@ -40,13 +41,15 @@ export function compileLinear(pattern: string, flags = ''): RE2JS {
  * as one plain phrase; undefined when it can.
  */
 export function regexProblem(pattern: string): string | undefined {
+  // RE2's translation would read `\k<name>` as the literal `k<name>`: refuse it as what it is.
+  if (/(?:^|[^\\])(?:\\\\)*\\k</.test(pattern)) return BACKREFERENCE;
   try {
     RE2JS.compile(RE2JS.translateRegExp(pattern));
     return undefined;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/\\[1-9]|\\k</.test(pattern) || /invalid escape sequence: `\\[1-9k]/.test(message))
-      return 'backreferences are not supported (patterns run on RE2, in linear time)';
+      return BACKREFERENCE;
     if (/\(\?<?[=!]/.test(pattern))
       return 'lookahead and lookbehind are not supported (patterns run on RE2, in linear time)';
     return message.replace(/^error parsing regexp: /, '');

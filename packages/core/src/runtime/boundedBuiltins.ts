@@ -130,6 +130,10 @@ const before: Record<string, (args: unknown[]) => void> = {
   split: ([s]) => {
     if (typeof s === 'string' && s.length > stringLength) throw tooLong('split', 'input', s.length);
   },
+  contains: ([s, pattern]) => {
+    if (typeof s === 'string' && typeof pattern !== 'string' && s.length > stringLength)
+      throw tooLong('contains', 'input', s.length);
+  },
   match: ([s]) => {
     if (typeof s === 'string' && s.length > stringLength) throw tooLong('match', 'input', s.length);
   },

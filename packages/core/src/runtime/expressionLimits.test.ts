@@ -48,6 +48,7 @@ describe('bounded built-ins', () => {
     ['$base64encode($pad("", 900000, "a"))', 'base64encode'],
     ['$split($pad("", 200000, "a"), "")', 'split'],
     ['[1..1000].$pad("", 999999, "x")', 'pad'],
+    ['$contains($pad("", 1000000, "a") & "b", /b/)', 'contains'],
   ])('refuses %s', async (source, fn) => {
     const { ms, result } = await timed(() => evaluate(source));
     limitFailure(result, fn);
@@ -114,5 +115,7 @@ describe('regexes in expressions run in linear time (RE2)', () => {
 
   it('refuses a backreference at run time with E_REGEX', async () => {
     await expect(evaluate('$contains("aa", /(a)\\1/)')).rejects.toMatchObject({ code: 'E_REGEX' });
+    await expect(evaluate('$contains("aa", /(?<n>a)\\k<n>/)')).rejects.toMatchObject({ code: 'E_REGEX' });
+    await expect(evaluate('$contains("ab", /a(?=b)/)')).rejects.toMatchObject({ code: 'E_REGEX' });
   });
 });
