@@ -55,6 +55,10 @@ describe('bounded built-ins', () => {
     expect(ms).toBeLessThan(3000);
   });
 
+  it('gives every evaluation its own budget', async () => {
+    for (let i = 0; i < 15; i++) expect(await evaluate('$length($pad("", 999999, "x"))')).toBe(999_999);
+  });
+
   it('caps ranges and sequences at the array limit', async () => {
     const { result } = await timed(() => evaluate(`[1..${EXPRESSION_LIMITS.arrayItems + 1}]`));
     expect((result as PromiseRejectedResult).reason).toMatchObject({ code: 'E_EXPRESSION_LIMIT' });
