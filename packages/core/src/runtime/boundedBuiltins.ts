@@ -1,6 +1,9 @@
 import jsonata from 'jsonata';
-import { FirstlineError } from '../errors.js';
+import type { FirstlineError } from '../errors.js';
 import { EXPRESSION_LIMITS } from '../format/expressions.js';
+import { charge, limitError } from './expressionBudget.js';
+import type { Definition, Focus } from './expressionBudget.js';
+import { distinct, sorter } from './linearBuiltins.js';
 
 /**
  * JSONata's built-ins that can make a value much larger than their input (`$pad("x", 5e8)`), or take
@@ -9,37 +12,7 @@ import { EXPRESSION_LIMITS } from '../format/expressions.js';
  * fails with E_EXPRESSION_LIMIT naming the function.
  */
 
-/** A JSONata function definition as the built-ins are bound. */
-interface Definition {
-  _jsonata_function: true;
-  implementation: (this: Focus, ...args: unknown[]) => unknown;
-  signature?: unknown;
-}
-
-/** What JSONata passes as `this` to a built-in: `environment.base` is one evaluation's own frame. */
-interface Focus {
-  environment?: { base?: object };
-}
-
-/** The error for a call over a cap. */
-export function limitError(fn: string, what: string): FirstlineError {
-  return new FirstlineError('E_EXPRESSION_LIMIT', `$${fn}: ${what}`);
-}
-
-const { stringLength, arrayItems, budget } = EXPRESSION_LIMITS;
-const spent = new WeakMap<object, number>();
-
-function charge(focus: Focus | undefined, fn: string, size: number): void {
-  const base = focus?.environment?.base;
-  if (!base) return;
-  const used = (spent.get(base) ?? 0) + size;
-  if (used > budget)
-    throw limitError(
-      fn,
-      `the expression built more than ${budget.toLocaleString('en')} characters and items in all`,
-    );
-  spent.set(base, used);
-}
+const { stringLength, arrayItems } = EXPRESSION_LIMITS;
 
 /** The size of a value as the budget counts it: characters of a string, items of an array. */
 function sizeOf(value: unknown): number {
@@ -204,49 +177,6 @@ function bounded(name: string, original: Definition): Definition {
   return { ...original, implementation };
 }
 
-/**
- * `$distinct` in linear time: JSONata's compares every pair, which a 100,000-item array turns into
- * 10^10 comparisons between two of its time checks. Values are keyed by canonical JSON (object keys
- * sorted), which is JSONata's deep equality.
- */
-function distinct(this: Focus, arr: unknown): unknown {
-  if (!Array.isArray(arr) || arr.length <= 1) return arr;
-  if (arr.length > arrayItems)
-    throw limitError(
-      'distinct',
-      `input of ${arr.length.toLocaleString('en')} items is over the limit of ${arrayItems.toLocaleString('en')}`,
-    );
-  const seen = new Set<string>();
-  const out: unknown[] = [];
-  for (const value of arr) {
-    const key = canonical(value);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(value);
-  }
-  charge(this, 'distinct', out.length);
-  if ((arr as { sequence?: boolean }).sequence) Object.assign(out, { sequence: true });
-  return out;
-}
-
-function canonical(value: unknown): string {
-  if (typeof value === 'function') return `f:${String(Math.random())}`;
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    if (
-      (obj as { _jsonata_function?: boolean })._jsonata_function ||
-      (obj as { _jsonata_lambda?: boolean })._jsonata_lambda
-    )
-      return `f:${String(Math.random())}`;
-    return `{${Object.keys(obj)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`)
-      .join(',')}}`;
-  }
-  return typeof value === 'string' ? JSON.stringify(value) : `${typeof value}:${String(value)}`;
-}
-
 let definitions: Record<string, Definition> | undefined;
 let loading: Promise<Record<string, Definition>> | undefined;
 
@@ -261,7 +191,12 @@ export async function boundedBuiltins(): Promise<Record<string, Definition>> {
     for (const name of [...BOUNDED, 'distinct']) {
       const original = (await jsonata(`$${name}`).evaluate({})) as Definition | undefined;
       if (!original?._jsonata_function) throw new Error(`JSONata has no built-in $${name}`);
-      out[name] = name === 'distinct' ? { ...original, implementation: distinct } : bounded(name, original);
+      out[name] =
+        name === 'distinct'
+          ? { ...original, implementation: distinct }
+          : name === 'sort'
+            ? bounded(name, { ...original, implementation: sorter(original) })
+            : bounded(name, original);
     }
     definitions = out;
     return out;

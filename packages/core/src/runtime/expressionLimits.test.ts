@@ -75,6 +75,17 @@ describe('bounded built-ins', () => {
     ]);
   });
 
+  it('sorts 100,000 items without a comparator at once (JSONata ran out of memory)', async () => {
+    const list = Array.from({ length: 100_000 }, (_, i) => 100_000 - i);
+    const { ms, result } = await timed(() => evaluate('$sort(inputs.list)[0]', { inputs: { list } }));
+    expect(result).toEqual({ status: 'fulfilled', value: 1 });
+    expect(ms).toBeLessThan(3000);
+    expect(await evaluate('$sort([3, 1, 2])')).toEqual([1, 2, 3]);
+    expect(await evaluate('$sort(["b", "a"])')).toEqual(['a', 'b']);
+    expect(await evaluate('$sort([2, 1, 3], function($a, $b) { $a < $b })')).toEqual([3, 2, 1]);
+    await expect(evaluate('$sort([1, "a"])')).rejects.toMatchObject({ code: 'E_EXPRESSION' });
+  });
+
   it('leaves ordinary uses alone', async () => {
     expect(await evaluate('$pad("7", -3, "0")')).toBe('007');
     expect(await evaluate('$join(["a", "b"], ",")')).toBe('a,b');
