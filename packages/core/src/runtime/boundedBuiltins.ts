@@ -97,19 +97,6 @@ const before: Record<string, (args: unknown[]) => void> = {
     if (typeof s === 'string' && Math.ceil(s.length / 3) * 4 > stringLength)
       throw tooLong('base64encode', 'result', Math.ceil(s.length / 3) * 4);
   },
-  replace: ([s]) => {
-    if (typeof s === 'string' && s.length > stringLength) throw tooLong('replace', 'input', s.length);
-  },
-  split: ([s]) => {
-    if (typeof s === 'string' && s.length > stringLength) throw tooLong('split', 'input', s.length);
-  },
-  contains: ([s, pattern]) => {
-    if (typeof s === 'string' && typeof pattern !== 'string' && s.length > stringLength)
-      throw tooLong('contains', 'input', s.length);
-  },
-  match: ([s]) => {
-    if (typeof s === 'string' && s.length > stringLength) throw tooLong('match', 'input', s.length);
-  },
 };
 
 /** The built-ins replaced; each keeps JSONata's own signature and behaviour under the caps. */
@@ -164,6 +151,9 @@ function bounded(name: string, original: Definition): Definition {
     throw error;
   };
   function implementation(this: Focus, ...args: unknown[]): unknown {
+    // A string over the cap can still be built with `&`; no built-in reads (and copies) one.
+    for (const arg of args)
+      if (typeof arg === 'string' && arg.length > stringLength) throw tooLong(name, 'argument', arg.length);
     check?.(args);
     let result: unknown;
     try {

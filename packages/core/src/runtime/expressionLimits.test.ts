@@ -49,6 +49,7 @@ describe('bounded built-ins', () => {
     ['$split($pad("", 200000, "a"), "")', 'split'],
     ['[1..1000].$pad("", 999999, "x")', 'pad'],
     ['$contains($pad("", 1000000, "a") & "b", /b/)', 'contains'],
+    ['$uppercase($pad("", 1000000, "a") & "b")', 'uppercase'],
   ])('refuses %s', async (source, fn) => {
     const { ms, result } = await timed(() => evaluate(source));
     limitFailure(result, fn);
