@@ -23,7 +23,9 @@ export type FirstlineErrorCode =
   | 'E_RUN_ID_INVALID'
   | 'E_DATA_LIMIT'
   | 'E_UNSAFE_KEY'
-  | 'E_SECRET_TOO_SHORT';
+  | 'E_SECRET_TOO_SHORT'
+  | 'E_EXPRESSION_LIMIT'
+  | 'E_REGEX';
 
 // A brand survives two installed copies of @firstline/core, where `instanceof` would not.
 const brand = Symbol.for('firstline.error');

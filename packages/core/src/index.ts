@@ -19,6 +19,7 @@ export {
   parseDuration,
 } from './format/duration.js';
 export {
+  EXPRESSION_LIMITS,
   EXPRESSION_STACK_LIMIT,
   EXPRESSION_TIME_LIMIT_MS,
   RUN_FIELDS,
@@ -31,6 +32,7 @@ export {
   normalizeExpression,
   parseTemplate,
 } from './format/expressions.js';
+export { compileLinear, regexProblem } from './format/linearRegex.js';
 export type {
   ExpressionReference,
   ExpressionSyntaxError,

@@ -28,4 +28,15 @@ describe('bodyMatcher', () => {
     expect(bodyMatcher('/^ok$/')('not ok')).toBe(false);
     expect(bodyMatcher('/a/b')('/a/b')).toBe(true); // "b" is not a regex flag: a substring
   });
+
+  it('runs a regex in linear time: a catastrophic pattern on a hostile body returns at once', () => {
+    const start = performance.now();
+    expect(bodyMatcher('/^(a+)+$/')(`${'a'.repeat(25)}!`)).toBe(false);
+    expect(bodyMatcher('/(x|xx)+y/s')('x'.repeat(100_000))).toBe(false);
+    expect(performance.now() - start).toBeLessThan(1000);
+  });
+
+  it('refuses a pattern RE2 cannot run with E_REGEX', () => {
+    expect(() => bodyMatcher('/(ok)\\1/')).toThrow(expect.objectContaining({ code: 'E_REGEX' }));
+  });
 });

@@ -1,4 +1,5 @@
 import jsonata from 'jsonata';
+import { LinearRegExp } from './linearRegex.js';
 
 /** The names an expression may start from, everywhere expressions are allowed. */
 export const SCOPE_ROOTS = ['inputs', 'secrets', 'steps', 'trigger', 'run', 'name'] as const;
@@ -155,10 +156,21 @@ export const EXPRESSION_TIME_LIMIT_MS = 1000;
 /** Deepest an expression may recurse before it is stopped. */
 export const EXPRESSION_STACK_LIMIT = 300;
 
+/** Caps on what one expression evaluation may build (see `runtime/boundedBuiltins`). */
+export const EXPRESSION_LIMITS = {
+  /** Longest string a built-in may return or a regex may search, in UTF-16 units. */
+  stringLength: 1_000_000,
+  /** Most items an array or sequence may hold. */
+  arrayItems: 100_000,
+  /** Total characters and items all built-in calls of one evaluation may produce. */
+  budget: 10_000_000,
+} as const;
+
 /**
  * Compiles a JSONata expression (after {@link normalizeExpression}), caching by source; throws on bad
  * syntax. Its evaluations are stopped after {@link EXPRESSION_TIME_LIMIT_MS} or
- * {@link EXPRESSION_STACK_LIMIT} levels: a playbook's expression can never hang a run.
+ * {@link EXPRESSION_STACK_LIMIT} levels, sequences are capped and regexes run on RE2 (see
+ * `boundedBuiltins` and `linearRegex`): a playbook's expression can never hang a run.
  */
 export function compileExpression(source: string): jsonata.Expression {
   let expression = compiled.get(source);
@@ -166,6 +178,9 @@ export function compileExpression(source: string): jsonata.Expression {
     expression = jsonata(normalizeExpression(source), {
       timeout: EXPRESSION_TIME_LIMIT_MS,
       stack: EXPRESSION_STACK_LIMIT,
+      // No sequence (range, path result) over the array cap; regexes match in linear time.
+      sequence: EXPRESSION_LIMITS.arrayItems,
+      RegexEngine: LinearRegExp as unknown as RegExpConstructor,
     });
     if (compiled.size > 5_000) compiled.clear();
     compiled.set(source, expression);
@@ -190,6 +205,40 @@ export function analyzeExpression(
   const references: ExpressionReference[] = [];
   collect(expression.ast() as AstNode, references);
   return { ok: true, references: references.map((r) => ({ ...r, offset: toSource(r.offset) })) };
+}
+
+/** A regex literal in an expression: its pattern, flags and offset in the expression as written. */
+export interface RegexLiteral {
+  pattern: string;
+  flags: string;
+  offset: number;
+}
+
+/** Every regex literal (`/.../i`) in an expression; empty for one that does not compile. */
+export function regexLiterals(source: string): RegexLiteral[] {
+  let ast: unknown;
+  try {
+    ast = compileExpression(source).ast();
+  } catch {
+    return [];
+  }
+  const { text, origin } = normalizeMapped(source);
+  const out: RegexLiteral[] = [];
+  const seen = new Set<unknown>();
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    const n = node as { type?: unknown; value?: unknown };
+    if (n.type === 'regex' && n.value instanceof RegExp) {
+      const at = text.indexOf(`/${n.value.source}/`);
+      const offset = at < 0 ? 0 : (origin[at] ?? 0);
+      out.push({ pattern: n.value.source, flags: n.value.flags.replace('g', ''), offset });
+      return;
+    }
+    for (const child of Object.values(node)) walk(child);
+  };
+  walk(ast);
+  return out;
 }
 
 /**

@@ -1,13 +1,15 @@
 import type { Clock } from '../actions/types.js';
-import { FirstlineError, MissingValue } from '../errors.js';
+import { FirstlineError, isFirstlineError, MissingValue } from '../errors.js';
 import {
   analyzeExpression,
   compileExpression,
   concatenatedReferences,
+  EXPRESSION_LIMITS,
   normalizeExpression,
   parseTemplate,
 } from '../format/expressions.js';
 import type { ExpressionReference } from '../format/expressions.js';
+import { boundedBuiltins } from './boundedBuiltins.js';
 import { findMissing } from './missingValue.js';
 
 const templates = new Map<string, ReturnType<typeof parseTemplate>>();
@@ -94,16 +96,47 @@ async function evaluateRaw(source: string, scope: object, clock: Clock): Promise
   }
   try {
     const now = clock.now();
-    const result: unknown = await compileExpression(source).evaluate(scope, {
+    const expression = bounded(compileExpression(source), await boundedBuiltins());
+    const result: unknown = await expression.evaluate(scope, {
       now: () => new Date(now).toISOString(),
       millis: () => now,
     });
+    if (typeof result === 'string' && result.length > EXPRESSION_LIMITS.stringLength)
+      throw new FirstlineError(
+        'E_EXPRESSION_LIMIT',
+        `its value of ${result.length} characters is over the limit of ${EXPRESSION_LIMITS.stringLength}`,
+      );
     return unwrap(result);
   } catch (error) {
-    throw new FirstlineError('E_EXPRESSION', `expression \`${source.trim()}\` failed: ${describe(error)}`, {
+    throw new FirstlineError(codeOf(error), `expression \`${source.trim()}\` failed: ${describe(error)}`, {
       cause: error,
     });
   }
+}
+
+const withBuiltins = new WeakSet<object>();
+
+// Bound once into each compiled expression's own frame: binding them per evaluation costs more than a
+// simple evaluation itself.
+function bounded<T extends { assign: (name: string, value: unknown) => void }>(
+  expression: T,
+  builtins: Record<string, unknown>,
+): T {
+  if (!withBuiltins.has(expression)) {
+    for (const [name, definition] of Object.entries(builtins)) expression.assign(name, definition);
+    withBuiltins.add(expression);
+  }
+  return expression;
+}
+
+/** E_EXPRESSION_LIMIT for a cap (ours, JSONata's sequence cap, V8's longest string), E_REGEX, else E_EXPRESSION. */
+function codeOf(error: unknown): 'E_EXPRESSION' | 'E_EXPRESSION_LIMIT' | 'E_REGEX' {
+  if (isFirstlineError(error) && (error.code === 'E_EXPRESSION_LIMIT' || error.code === 'E_REGEX'))
+    return error.code;
+  if (error instanceof RangeError && /Invalid (string|array) length/.test(error.message))
+    return 'E_EXPRESSION_LIMIT';
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'D2014' || code === 'D2015' ? 'E_EXPRESSION_LIMIT' : 'E_EXPRESSION';
 }
 
 const references = new Map<string, ExpressionReference[]>();

@@ -3,6 +3,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { FirstlineError, InputInvalid } from '../errors.js';
 import type { InputProblem } from '../errors.js';
 import { credentialKind } from '../format/credentials.js';
+import { linearRegExpEngine } from '../format/linearRegex.js';
 import type { InputSpec } from '../format/playbook.generated.js';
 import { formatPath, pointerToSegments } from '../load/sourceMap.js';
 import type { PathSegment } from '../load/sourceMap.js';
@@ -19,7 +20,14 @@ interface PreparedInput {
 
 // Items schemas are written by playbook authors and may carry keywords of their own: be lenient,
 // but keep NaN and Infinity out of numbers (lenient mode would let them through).
-const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, strictNumbers: true } as const;
+// Patterns run on RE2, in linear time: `^(a+)+$` checked on every POST /runs must not stall the process.
+const AJV_OPTIONS = {
+  allErrors: true,
+  verbose: true,
+  strict: false,
+  strictNumbers: true,
+  code: { regExp: linearRegExpEngine },
+} as const;
 
 // Only checks authors' items schemas against the meta-schema; it compiles nothing else, so it keeps
 // nothing of any playbook. Compiling happens in an ajv per playbook (see prepare): a shared one would

@@ -2,12 +2,14 @@ import type { ActionRegistry } from '../actions/registry.js';
 import {
   analyzeExpression,
   parseTemplate,
+  regexLiterals,
   RUN_FIELDS,
   SCOPE_ROOTS,
   STEP_FIELDS,
   TRIGGER_FIELDS,
 } from '../format/expressions.js';
 import type { ExpressionReference } from '../format/expressions.js';
+import { regexProblem } from '../format/linearRegex.js';
 import type { PathSegment } from '../load/sourceMap.js';
 import { asRecord, asString, walkStrings } from './context.js';
 import type { IssueCollector } from './context.js';
@@ -91,6 +93,13 @@ function checkOne(
     return;
   }
   for (const ref of analysis.references) checkReference(ref, path, scope, inner, known, issues);
+  for (const regex of regexLiterals(source)) {
+    const problem = regexProblem(regex.pattern);
+    if (problem !== undefined)
+      issues.report('E_REGEX', path, `regular expression /${regex.pattern}/ cannot be used: ${problem}`, {
+        inner: inner + regex.offset,
+      });
+  }
 }
 
 function checkReference(

@@ -44,6 +44,7 @@ export const ISSUE_CODES = {
   E_QUORUM: 'a quorum larger than its group',
   E_ON_ERROR: '`onError:` outside the checks of the first-line form, where it means nothing',
   E_ON_ERROR_ACTS: '`onError: fail` on a check guarding a remediation: it remediates when it cannot check',
+  E_REGEX: 'a regular expression RE2 cannot run (a backreference or lookaround)',
 } as const;
 
 /** A stable code naming one kind of playbook problem. */

@@ -4,6 +4,7 @@ import {
   MAX_RUN_TIMEOUT_MS,
   parseDuration,
 } from '../format/duration.js';
+import { linearTest, regexProblem } from '../format/linearRegex.js';
 import type { PathSegment } from '../load/sourceMap.js';
 import { asArray, asRecord, asString, describeValue } from './context.js';
 import type { IssueCollector } from './context.js';
@@ -77,10 +78,11 @@ function checkInputs(root: Record<string, unknown>, issues: IssueCollector): voi
     const is = TYPE_OF[asString(spec?.type) ?? ''];
     if (!spec || !is) continue;
     const path: PathSegment[] = ['inputs', name];
-    let regex: RegExp | undefined;
+    let regex: string | undefined;
     if (typeof spec.pattern === 'string') {
       try {
-        regex = new RegExp(spec.pattern, 'u');
+        new RegExp(spec.pattern, 'u');
+        regex = regexProblem(spec.pattern) === undefined ? spec.pattern : undefined;
       } catch (error) {
         issues.report(
           'E_INPUT_SPEC',
@@ -89,6 +91,7 @@ function checkInputs(root: Record<string, unknown>, issues: IssueCollector): voi
         );
       }
     }
+    checkSchemaPatterns(spec, path, name, issues);
     if ('default' in spec) {
       const d = spec.default;
       if (!is(d))
@@ -97,7 +100,7 @@ function checkInputs(root: Record<string, unknown>, issues: IssueCollector): voi
           [...path, 'default'],
           `the default of input ${name} is ${describeValue(d)}, but the input is of type ${String(spec.type)}`,
         );
-      else if (regex && typeof d === 'string' && !regex.test(d))
+      else if (regex !== undefined && typeof d === 'string' && !linearTest(regex, d))
         issues.report(
           'E_INPUT_SPEC',
           [...path, 'default'],
@@ -238,5 +241,53 @@ function checkQuorums(model: PlaybookModel, issues: IssueCollector): void {
         [...path, 'quorum', 'atLeast'],
         `the quorum asks for ${atLeast} passing steps, but the group has only ${size}`,
       );
+  }
+}
+
+/**
+ * Every `pattern` (and `patternProperties` key) of an input and its `items` schema must run on RE2:
+ * values are checked in linear time, so a backreference or lookaround is refused here (E_REGEX).
+ */
+function checkSchemaPatterns(
+  schema: Record<string, unknown>,
+  path: PathSegment[],
+  name: string,
+  issues: IssueCollector,
+): void {
+  const visit = (node: unknown, at: PathSegment[], depth: number): void => {
+    if (depth > 64) return;
+    if (Array.isArray(node)) return node.forEach((item, i) => visit(item, [...at, i], depth + 1));
+    const record = asRecord(node);
+    if (!record) return;
+    for (const [key, value] of Object.entries(record)) {
+      if (key === 'pattern' && typeof value === 'string') report(value, [...at, key], false);
+      if (key === 'patternProperties' && asRecord(value))
+        for (const pattern of Object.keys(asRecord(value)!)) report(pattern, [...at, key, pattern], true);
+      if (key !== 'enum' && key !== 'const' && key !== 'default' && key !== 'examples')
+        visit(value, [...at, key], depth + 1);
+    }
+  };
+  const report = (pattern: string, at: PathSegment[], key: boolean): void => {
+    const problem = regexProblem(pattern);
+    // Not JavaScript syntax at all: E_INPUT_SPEC (above, or ajv's compile) says so.
+    if (problem === undefined || !isJsRegex(pattern)) return;
+    issues.report(
+      'E_REGEX',
+      at,
+      `the pattern ${JSON.stringify(pattern)} of input ${name} cannot be used: ${problem}`,
+      {
+        key,
+      },
+    );
+  };
+  visit(schema, path, 0);
+}
+
+function isJsRegex(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { InputInvalid } from '../errors.js';
+import type { InputSpec } from '../format/playbook.generated.js';
+import { prepareInputs } from './inputs.js';
+
+const inputs: Record<string, InputSpec> = {
+  name: { type: 'string', pattern: '^(a+)+$' },
+  list: { type: 'array', items: { type: 'string', pattern: '^(a|aa)+$' }, default: [] },
+};
+const playbook = { name: 'redos', inputs };
+
+describe('input patterns run in linear time (RE2)', () => {
+  it('checks a ReDoS-prone value against ^(a+)+$ at once (ajv ran >60 s)', () => {
+    const start = performance.now();
+    expect(() => prepareInputs(playbook, { name: `${'a'.repeat(25)}!` })).toThrow(InputInvalid);
+    expect(() => prepareInputs(playbook, { name: 'x', list: [`${'a'.repeat(25)}!`] })).toThrow(InputInvalid);
+    expect(performance.now() - start).toBeLessThan(1000);
+  });
+
+  it('still accepts what matches', () => {
+    expect(prepareInputs(playbook, { name: 'aaa', list: ['aa'] })).toEqual({ name: 'aaa', list: ['aa'] });
+  });
+});
