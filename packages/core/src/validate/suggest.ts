@@ -24,8 +24,9 @@ export function closest(
     const bound = bestDistance - 1;
     // Each extra character is one edit at least: too long or too short cannot win.
     if (Math.abs(other.length - lower.length) > bound) continue;
-    const d = distanceWithin(lower, other, bound);
+    const d = distanceWithin(lower, other, bound, left);
     left -= cellsUsed;
+    if (left < 0) break;
     if (d <= bound) {
       [best, bestDistance] = [candidate, d];
       if (d === 0) break;
@@ -43,18 +44,20 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
 /**
  * Edit distance counting a swap of two neighbours ("fial" for "fail") as one typo, not two, when
  * it is at most `max`; otherwise any number above `max`. Only the diagonal band `|i - j| <= max`
- * can hold such a distance, so only it is computed, and the rows stop once the band is all over.
+ * can hold such a distance, so only it is computed, and the rows stop once the band is all over,
+ * or once more than `limit` cells were filled (then the answer is `max + 1`: unknown, not close).
  */
-function distanceWithin(a: string, b: string, max: number): number {
+function distanceWithin(a: string, b: string, max: number, limit: number): number {
   const over = max + 1;
   if (Math.abs(a.length - b.length) > max) return over;
   // Three rows reused in turn; cells outside the band are never read except the band's edges,
   // which each row sets to `over`.
+  cellsUsed = 3 * (b.length + 1);
+  if (cellsUsed > limit) return over;
   const [first, second, third] = rows(b.length + 1, over);
   let beforePrevious = first;
   let previous = second;
   let current = third;
-  cellsUsed = 3 * (b.length + 1);
   for (let j = 0; j <= Math.min(b.length, max); j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
     const lo = Math.max(1, i - max);
@@ -71,7 +74,7 @@ function distanceWithin(a: string, b: string, max: number): number {
       if (current[j]! < rowBest) rowBest = current[j]!;
     }
     cellsUsed += hi - lo + 1;
-    if (rowBest > max) return over;
+    if (rowBest > max || cellsUsed > limit) return over;
     const spare = beforePrevious;
     beforePrevious = previous;
     previous = current;
