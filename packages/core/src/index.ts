@@ -50,6 +50,8 @@ export {
   tryParsePlaybook,
 } from './load/loadPlaybook.js';
 export type { LoadedPlaybook, LoadOptions, ParseResult, PlaybookSource } from './load/loadPlaybook.js';
+export { duplicateKeyOffsets } from './load/duplicateKeys.js';
+export { nestingExceeded } from './load/nesting.js';
 export { LOAD_LIMITS } from './load/limits.js';
 export type { LoadLimits } from './load/limits.js';
 export { SourceMap, formatPath } from './load/sourceMap.js';

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { duplicateKeyOffsets, LOAD_LIMITS, nestingExceeded } from '@firstline/core';
 import { LineCounter, parseDocument } from 'yaml';
 import type { CliIssue } from '../render/issues.js';
 
@@ -35,13 +36,25 @@ export async function readDataFile(
     throw new DataFileInvalid(path, [issue('E_READ', `cannot read ${path}: ${reason}`)]);
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
+  // Before parsing: the YAML parser recurses per level and a deep file would exhaust its stack.
+  const tooDeep = nestingExceeded(text, LOAD_LIMITS.maxDepth);
+  if (tooDeep >= 0) {
+    const at = positionOf(text, tooDeep);
+    const message = `${path} nests deeper than ${LOAD_LIMITS.maxDepth} levels`;
+    throw new DataFileInvalid(path, [issue('E_DEPTH_LIMIT', message, at.line, at.col)]);
+  }
+  // Duplicate keys are found with a set: the parser's own check is quadratic in a mapping's keys.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const problems = [
+    ...doc.errors.map((error) => ({ offset: error.pos[0], message: firstLine(error.message) })),
+    ...duplicateKeyOffsets(doc).map((offset) => ({ offset, message: 'Map keys must be unique' })),
+  ].sort((a, b) => a.offset - b.offset);
+  if (problems.length > 0) {
     throw new DataFileInvalid(
       path,
-      doc.errors.map((error) => {
-        const at = lineCounter.linePos(error.pos[0]);
-        return issue('E_DATA_SYNTAX', firstLine(error.message), at.line, at.col);
+      problems.map(({ offset, message }) => {
+        const at = lineCounter.linePos(offset);
+        return issue('E_DATA_SYNTAX', message, at.line, at.col);
       }),
     );
   }
@@ -56,6 +69,17 @@ export async function readDataFile(
 
 function issue(code: string, message: string, line = 1, column = 1): CliIssue {
   return { code, message, line, column, severity: 'error' };
+}
+
+/** 1-based line and column of `offset` in `text`, counted without the parser. */
+function positionOf(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, col: offset - lineStart + 1 };
 }
 
 function firstLine(text: string): string {

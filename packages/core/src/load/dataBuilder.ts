@@ -68,13 +68,7 @@ export class DataBuilder {
     const start = (node as { range?: [number, number, number] }).range?.[0] ?? 0;
     const tag = (node as { tag?: string }).tag;
     // Inside an expansion the tagged node was already reported where it stands.
-    if (tag && !CORE_TAGS.has(tag) && this.aliasDepth === 0) {
-      this.report(
-        tagStart(this.text, start),
-        'E_YAML_TAG',
-        `the tag ${tag.replace('tag:yaml.org,2002:', '!!')} is not plain data; remove it`,
-      );
-    }
+    if (tag && !CORE_TAGS.has(tag) && this.aliasDepth === 0) this.reportTag(tag, start);
     if (this.aliasDepth === 0) this.record(path, start, keyStart, node);
 
     if (isMap(node)) {
@@ -88,6 +82,8 @@ export class DataBuilder {
         }
         const name = String(key.value);
         const keyAt = key.range?.[0] ?? start;
+        // A key's tag (`!!js/function name: x`) is refused like a value's: the key is not plain data.
+        if (key.tag && !CORE_TAGS.has(key.tag) && this.aliasDepth === 0) this.reportTag(key.tag, keyAt);
         const value =
           pair.value === null ? null : this.convert(pair.value, [...path, name], depth + 1, keyAt);
         if (pair.value === null && this.aliasDepth === 0)
@@ -111,6 +107,14 @@ export class DataBuilder {
       else if (oneLine && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE')) innerShift = 1;
     }
     this.spans.set(formatPath(path), { start, keyStart, innerShift });
+  }
+
+  private reportTag(tag: string, start: number): void {
+    this.report(
+      tagStart(this.text, start),
+      'E_YAML_TAG',
+      `the tag ${tag.replace('tag:yaml.org,2002:', '!!')} is not plain data; remove it`,
+    );
   }
 
   private report(offset: number, code: IssueCode, message: string): void {

@@ -6,10 +6,12 @@ import { PlaybookInvalid } from '../errors.js';
 import type { Issue, IssueCode } from '../validate/issues.js';
 import { DataBuilder } from './dataBuilder.js';
 import { decode } from './decode.js';
+import { duplicateKeyOffsets } from './duplicateKeys.js';
 import { hashData } from './hash.js';
 import { LOAD_LIMITS } from './limits.js';
 import { issue, issueAt, tooLarge } from './loadIssues.js';
 import type { LoadLimits } from './limits.js';
+import { nestingExceeded } from './nesting.js';
 import { SourceMap } from './sourceMap.js';
 
 /** A playbook read from YAML: its data, the text it came from and where every node stands in it. */
@@ -108,7 +110,7 @@ export function tryParsePlaybook(input: string | Uint8Array, options: LoadOption
   const text = decoded.text;
 
   const lines = lineStarts(text);
-  const tooDeep = flowDepthExceeded(text, limits.maxDepth);
+  const tooDeep = nestingExceeded(text, limits.maxDepth);
   if (tooDeep >= 0) {
     return failAt(
       lines,
@@ -120,7 +122,8 @@ export function tryParsePlaybook(input: string | Uint8Array, options: LoadOption
 
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, version: '1.2' });
+    // Duplicate keys are found below with a set: the parser's own check is quadratic in a mapping's keys.
+    doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, version: '1.2' });
   } catch (error) {
     return fail('E_YAML_SYNTAX', `the YAML parser gave up: ${String((error as Error).message ?? error)}`);
   }
@@ -129,6 +132,10 @@ export function tryParsePlaybook(input: string | Uint8Array, options: LoadOption
     const code = YAML_CODES[e.code] ?? 'E_YAML_SYNTAX';
     return issueAt(lines, e.pos[0], code, yamlMessage(code, e.message));
   });
+  const duplicates = duplicateKeyOffsets(doc);
+  for (const offset of duplicates)
+    issues.push(issueAt(lines, offset, 'E_DUPLICATE_KEY', yamlMessage('E_DUPLICATE_KEY', '')));
+  if (duplicates.length > 0) issues.sort((a, b) => a.line - b.line || a.column - b.column);
   if (issues.length > 0) {
     // A tab used as indentation derails the parser for the rest of its line: there the tab is the
     // one thing to fix, and the parser's other complaints on that line only confuse.
@@ -176,22 +183,6 @@ function lineStarts(text: string): LineCounter {
   lines.addNewLine(0);
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
   return lines;
-}
-
-/**
- * Finds where `[`/`{` nesting first passes `max`, or -1. Checked before parsing because the YAML
- * parser recurses on flow collections and a few kilobytes of brackets exhaust the stack.
- * Quotes are ignored: a string holding dozens of unmatched brackets only costs a stricter limit.
- */
-function flowDepthExceeded(text: string, max: number): number {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 0x5b || ch === 0x7b) {
-      if (++depth > max) return i;
-    } else if ((ch === 0x5d || ch === 0x7d) && depth > 0) depth--;
-  }
-  return -1;
 }
 
 function yamlMessage(code: IssueCode, raw: string): string {

@@ -25,6 +25,12 @@ export function checkGraph(model: PlaybookModel, issues: IssueCollector): void {
   const flowIds = new Map<string, StepInfo>();
   for (const step of model.flow) if (step.id && !flowIds.has(step.id)) flowIds.set(step.id, step);
 
+  // Looked up once per reference: a scan of every step each time was quadratic in the playbook's size.
+  const members = new Map<string, StepInfo>();
+  for (const step of model.all)
+    if (step.id && step.place === 'group' && !members.has(step.id)) members.set(step.id, step);
+  const allIds = new Set(model.all.map((s) => s.id).filter(Boolean));
+
   const edges = new Map<string, Edge[]>();
   model.flow.forEach((step, i) => {
     if (!step.id) return;
@@ -32,7 +38,7 @@ export function checkGraph(model: PlaybookModel, issues: IssueCollector): void {
     for (const { target, path } of references(step)) {
       if (flowIds.has(target)) out.push({ to: target, via: path });
       else {
-        const nested = model.all.find((s) => s.id === target && s.place === 'group');
+        const nested = members.get(target);
         const why = nested
           ? `; "${target}" is inside the parallel group "${nested.group ?? ''}", and transitions can target the group, not its members`
           : didYouMean(target, flowIds.keys());
@@ -52,7 +58,7 @@ export function checkGraph(model: PlaybookModel, issues: IssueCollector): void {
   // `wait: { step }` names the probe it polls: not an edge (the run does not go there), but it must exist.
   for (const step of model.flow) {
     const polled = asString(asRecord(step.data.wait)?.step);
-    if (polled && !model.all.some((s) => s.id === polled))
+    if (polled && !allIds.has(polled))
       issues.report(
         'E_UNKNOWN_STEP',
         [...step.path, 'wait', 'step'],
@@ -99,8 +105,8 @@ function reportUnreachable(model: PlaybookModel, edges: Map<string, Edge[]>, iss
   if (!start) return;
   const reached = new Set([start]);
   const queue = [start];
-  while (queue.length > 0) {
-    for (const edge of edges.get(queue.shift()!) ?? []) {
+  for (let head = 0; head < queue.length; head++) {
+    for (const edge of edges.get(queue[head]!) ?? []) {
       if (!reached.has(edge.to)) {
         reached.add(edge.to);
         queue.push(edge.to);
