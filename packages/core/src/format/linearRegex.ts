@@ -105,13 +105,15 @@ export class LinearRegExp {
 }
 
 /**
- * An ajv `code.regExp` engine on RE2: ajv calls it with a schema's pattern and `u`, and only calls
- * `test` on what it returns. Throws E_REGEX (so ajv's compile fails) for a pattern RE2 cannot run.
+ * An ajv `code.regExp` engine on RE2: ajv calls it with a schema's pattern and `u`, calls `test` on
+ * what it returns, and keys its compiled patterns by their `toString()` — so that must differ per
+ * pattern, as a RegExp's does (`/^a$/u`), or every pattern of a schema would test as its first.
+ * Throws E_REGEX (so ajv's compile fails) for a pattern RE2 cannot run.
  */
 export const linearRegExpEngine = Object.assign(
-  (pattern: string, flags: string): { test: (text: string) => boolean } => {
+  (pattern: string, flags: string): { test: (text: string) => boolean; toString: () => string } => {
     const re = compileLinear(pattern, flags.replace('u', ''));
-    return { test: (text) => re.test(text) };
+    return { test: (text) => re.test(text), toString: () => `/${pattern}/${flags}` };
   },
   { code: 'linearRegExpEngine' },
 );

@@ -20,4 +20,21 @@ describe('input patterns run in linear time (RE2)', () => {
   it('still accepts what matches', () => {
     expect(prepareInputs(playbook, { name: 'aaa', list: ['aa'] })).toEqual({ name: 'aaa', list: ['aa'] });
   });
+
+  it('checks each input against its own pattern, not the first one compiled (ajv keys patterns by toString)', () => {
+    const two = {
+      name: 'two-patterns',
+      inputs: {
+        region: { type: 'string', pattern: '^[a-z]{2}-[a-z]+-[0-9]+$' },
+        instanceId: { type: 'string', pattern: '^i-[0-9a-f]{8,17}$' },
+      } satisfies Record<string, InputSpec>,
+    };
+    expect(prepareInputs(two, { region: 'eu-west-3', instanceId: 'i-0abc1234' })).toEqual({
+      region: 'eu-west-3',
+      instanceId: 'i-0abc1234',
+    });
+    expect(() => prepareInputs(two, { region: 'eu-west-3', instanceId: 'eu-west-3' })).toThrow(
+      /instanceId: must match the pattern/,
+    );
+  });
 });
