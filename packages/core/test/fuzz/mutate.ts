@@ -4,6 +4,12 @@
 import { stringify } from 'yaml';
 
 /** A seeded pseudo-random generator (mulberry32): the same seed gives the same mutants. */
+/** The fuzz seed from FIRSTLINE_FUZZ_SEED: a number, `random` for a fresh one, a fixed one when unset. */
+export function fuzzSeed(text: string | undefined): number {
+  if (text === 'random') return Math.floor(Math.random() * 2 ** 31);
+  return text === undefined || text === '' ? 20_261_206 : Number(text);
+}
+
 export class Rng {
   private state: number;
   constructor(seed: number) {
