@@ -56,7 +56,7 @@ describe('import cost: reading a playbook loads no SDK (built bin, resolve hooks
 
   it('run of an AWS probe does load the EC2 client (the recorder sees SDKs when they load)', async () => {
     // An endpoint nothing listens on: the call fails fast, after the client was loaded.
-    const { sdks } = await sdksLoadedBy(['run', EC2_STATUS], {
+    const { sdks } = await sdksLoadedBy(['run', EC2_STATUS, '--store', join(dir, 'runs')], {
       AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
       AWS_ACCESS_KEY_ID: 'testing',
       AWS_SECRET_ACCESS_KEY: 'testing',

@@ -111,7 +111,9 @@ describe('file store locks and budgets', () => {
   });
 
   it('rejects a claim for an invalid run id', async () => {
-    await expect(createFileStore(dir).claim!('../x', 'k')).rejects.toMatchObject({ code: 'E_RUN_ID_INVALID' });
+    await expect(createFileStore(dir).claim!('../x', 'k')).rejects.toMatchObject({
+      code: 'E_RUN_ID_INVALID',
+    });
   });
 });
 
