@@ -175,3 +175,5 @@ export type {
   TraceListener,
   VirtualClock,
 } from './runtime/types.js';
+export { globMatch } from './util/globMatch.js';
+export type { GlobOptions } from './util/globMatch.js';

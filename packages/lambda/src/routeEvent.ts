@@ -1,4 +1,5 @@
 import type { AlarmTrigger, ParsedAlarmEvent } from '@firstline/actions-aws/triggers';
+import { globMatch } from '@firstline/core';
 import type { Route } from './types.js';
 
 /** Where {@link routeEvent} sends an alarm: a playbook and its inputs, or nowhere and why. */
@@ -14,27 +15,11 @@ export type RouteDecision =
     }
   | { ignored: 'state' | 'unrouted'; reason: string };
 
-const globs = new Map<string, RegExp>();
-
-/** A glob (`*` = any run of characters, everything else literal) as an anchored RegExp, cached. */
-function globToRegExp(glob: string): RegExp {
-  let re = globs.get(glob);
-  if (!re) {
-    const source = glob
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*');
-    re = new RegExp(`^${source}$`, 's');
-    if (globs.size < 1000) globs.set(glob, re);
-  }
-  return re;
-}
-
 function matches(pattern: string | RegExp | undefined, value: string | undefined): boolean {
   if (pattern === undefined) return true;
   if (value === undefined) return false;
   // search() ignores lastIndex, so a /g or /y pattern given by the caller matches every time.
-  return typeof pattern === 'string' ? globToRegExp(pattern).test(value) : value.search(pattern) >= 0;
+  return typeof pattern === 'string' ? globMatch(pattern, value) : value.search(pattern) >= 0;
 }
 
 /**

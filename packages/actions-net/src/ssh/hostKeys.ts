@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { ServerHostKeyAlgorithm } from 'ssh2';
+import { globMatch } from '@firstline/core';
 
 /** The OpenSSH fingerprint of a host key blob: `SHA256:` and unpadded base64, as `ssh-keygen -lf` prints it. */
 export function fingerprintOf(blob: Buffer): string {
@@ -74,7 +75,7 @@ function matches(patterns: readonly string[], name: string): boolean {
     }
     const negated = pattern.startsWith('!');
     const body = (negated ? pattern.slice(1) : pattern).toLowerCase();
-    if (!globMatch(body, name)) continue;
+    if (!globMatch(body, name, { question: true })) continue;
     if (negated) return false;
     matched = true;
   }
@@ -86,15 +87,6 @@ function hashedMatch(pattern: string, name: string): boolean {
   if (!salt || !hash) return false;
   const digest = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
   return digest === hash;
-}
-
-function globMatch(pattern: string, name: string): boolean {
-  if (!/[*?]/.test(pattern)) return pattern === name;
-  const regex = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${regex}$`).test(name);
 }
 
 /** The host key algorithms ssh2 may negotiate for a known_hosts key type (RSA keys sign with SHA-2 too). */

@@ -1,5 +1,6 @@
 import type { AlertmanagerAlert } from '../alertmanager/alertmanagerPayload.js';
 import type { AlarmTrigger } from '@firstline/actions-aws/triggers';
+import { globMatch } from '@firstline/core';
 
 /** A string matches exactly, or as a glob when it holds `*` (any run of characters); a RegExp is tested. */
 export type Pattern = string | RegExp;
@@ -46,12 +47,7 @@ export function matchesPattern(pattern: Pattern, value: string | undefined): boo
     pattern.lastIndex = 0;
     return pattern.test(value);
   }
-  if (!pattern.includes('*')) return pattern === value;
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`, 's').test(value);
+  return globMatch(pattern, value);
 }
 
 /** The first Alertmanager route whose labels match the alert's. */
