@@ -38,7 +38,11 @@ export function findMissing(references: readonly ExpressionReference[], scope: o
 
 /** A missing path, what was found instead, and whether it is the output of a step that gave none. */
 export interface Missing extends Required<Pick<MissingValueDetail, 'path' | 'found'>> {
-  /** True when it lies under `steps.<id>.output` of a step that passed without an output. */
+  /**
+   * True when it lies under `steps.<id>.output` of a step that passed without an output, or whose
+   * output was synthesized (a simulation cannot know an open-ended field such as a label a real
+   * answer would carry).
+   */
   standIn: boolean;
 }
 
@@ -46,11 +50,14 @@ function missingOf(names: readonly string[], scope: object): Missing | undefined
   const found = walk(names, scope);
   if (!found) return undefined;
   const step = names[0] === 'steps' && names[2] === 'output' ? stepOf(scope, names[1]!) : undefined;
-  const standIn = step?.outcome === 'pass' && step.output === undefined;
+  const standIn = step?.outcome === 'pass' && (step.output === undefined || step.synthesized === true);
   return { ...found, standIn };
 }
 
-function stepOf(scope: object, id: string): { outcome?: unknown; output?: unknown } | undefined {
+function stepOf(
+  scope: object,
+  id: string,
+): { outcome?: unknown; output?: unknown; synthesized?: unknown } | undefined {
   const steps = (scope as { steps?: Record<string, unknown> }).steps;
   const step = steps && Object.prototype.hasOwnProperty.call(steps, id) ? steps[id] : undefined;
   return typeof step === 'object' && step !== null ? step : undefined;

@@ -69,6 +69,33 @@ describe('synthesized outputs in simulations', () => {
     expect(ends.find((e) => e.step === 'open-issue')?.synthesized).toBe('examples');
   });
 
+  it('a field the synthesized output lacks stands in as <expression> in a later with:, instead of failing the simulation', async () => {
+    const labelled = defineAction<{ kind: string }, { id: number }>({
+      id: 'test.issue.label',
+      kind: 'notify',
+      description: 'Labels an issue.',
+      input: { type: 'object', required: ['kind'], properties: { kind: { type: 'string' } } },
+      run: () => Promise.resolve({ id: 1 }),
+    });
+    const result = await simulatePlaybook(
+      {
+        firstline: 1,
+        name: 'open-ended',
+        steps: [
+          { id: 'open-issue', action: 'test.issue.open', next: 'label' },
+          {
+            id: 'label',
+            action: 'test.issue.label',
+            with: { kind: "{{ steps['open-issue'].output.labels.kind }}" },
+          },
+        ],
+      },
+      { actions: [opener, labelled] },
+    );
+    expect(result.steps.label?.outcome).toBe('pass');
+    expect(result.calls('test.issue.label')).toEqual([{ kind: "<steps['open-issue'].output.labels.kind>" }]);
+  });
+
   it('a partial scripted output is completed: scripted values win', async () => {
     const result = await simulatePlaybook(playbook, {
       actions: [opener, commenter([])],
