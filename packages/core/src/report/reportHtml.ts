@@ -78,7 +78,8 @@ function stepHtml(step: ReportStep, mode: string | undefined): string {
   const rows = [
     `<dt>At</dt><dd>${at(step.at)}${step.action !== undefined ? `, action <code>${esc(step.action)}</code>` : ''}</dd>`,
     step.input && `<dt>Input</dt><dd>${value(step.input)}</dd>`,
-    step.output && `<dt>Output</dt><dd>${value(step.output)}</dd>`,
+    step.output &&
+      `<dt>Output${step.synthesized ? ` <small>(${esc(step.synthesized)})</small>` : ''}</dt><dd>${value(step.output)}</dd>`,
     step.plan !== undefined && `<dt>Would</dt><dd>${esc(step.plan)}</dd>`,
     step.error !== undefined && `<dt>Why</dt><dd>${esc(step.error)}</dd>`,
     step.then !== undefined && `<dt>Then</dt><dd>${esc(step.then)}</dd>`,

@@ -63,7 +63,8 @@ function stepLines(step: ReportStep, mode: string | undefined): string[] {
     `- At ${at(step.at)}${step.action !== undefined ? `, action \`${step.action}\`` : ''}`,
   ];
   if (step.input) lines.push(...field('Input', step.input));
-  if (step.output) lines.push(...field('Output', step.output));
+  if (step.output)
+    lines.push(...field(step.synthesized ? `Output (${step.synthesized})` : 'Output', step.output));
   if (step.plan !== undefined) lines.push(`- Would: ${inline(step.plan)}`);
   if (step.error !== undefined) lines.push(`- Why: ${inline(step.error)}`);
   if (step.then !== undefined) lines.push(`- Then: ${inline(step.then)}`);

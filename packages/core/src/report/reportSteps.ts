@@ -1,6 +1,7 @@
 import { formatHumanDuration } from '../format/humanDuration.js';
 import { changesSomething } from '../runtime/runChanges.js';
 import type { ActionInfo, ActionLookup } from '../runtime/runChanges.js';
+import type { SynthesisSource } from '../runtime/synthesize/index.js';
 import type { TraceEvent } from '../runtime/types.js';
 import type { ReportTime } from './runReport.js';
 
@@ -28,6 +29,8 @@ export interface ReportStep {
   input?: ReportValue;
   /** The last attempt's output (redacted), when the action returned one. */
   output?: ReportValue;
+  /** Set when no call gave the output (simulation, shadow plan): what it was synthesized from, in words. */
+  synthesized?: string;
   error?: string;
   /** Shadow mode: what it would have done. */
   plan?: string;
@@ -87,6 +90,7 @@ export function reportSteps(
       step.outcome = event.outcome;
       step.attempts = event.attempts;
       step.duration = formatHumanDuration(event.durationMs);
+      if (event.synthesized !== undefined) step.synthesized = SYNTHESIZED_FROM[event.synthesized];
       if (event.error !== undefined) step.error = event.error;
       open.delete(event.step);
       ended = step;
@@ -94,6 +98,13 @@ export function reportSteps(
   }
   return steps;
 }
+
+/** How a report names the source of a synthesized output. */
+const SYNTHESIZED_FROM: Record<SynthesisSource, string> = {
+  examples: "synthesized from the output schema's example",
+  default: "synthesized from the output schema's defaults",
+  minimal: 'synthesized: minimal values of the output schema',
+};
 
 /** The input of the attempt an `attempt.end` closes. */
 function input(trace: readonly TraceEvent[], end: Extract<TraceEvent, { type: 'attempt.end' }>): unknown {
