@@ -5,9 +5,10 @@ import { createVirtualClock } from '../runtime/clock.js';
 import { resumeRun } from '../runtime/resumeRun.js';
 import { runPlaybook } from '../runtime/runPlaybook.js';
 import { createMemoryStore } from '../runtime/stores/memoryStore.js';
-import type { RunRecord, RunStore } from '../runtime/types.js';
+import type { RunRecord } from '../runtime/types.js';
 import { buildRunReport } from './runReport.js';
 import { reportMarkdown } from './reportMarkdown.js';
+import { createRecordingStore } from '../../test/fixtures/recordingStore.js';
 
 // A run that crashed in its recheck wait and was resumed 10 minutes later by another host: its report
 // must keep one clock (the run's start), not restart the timeline at the resume.
@@ -16,15 +17,7 @@ const T0 = Date.UTC(2026, 2, 1, 8);
 const RUN = 'run-resumed';
 
 async function resumedRecord(): Promise<RunRecord> {
-  const inner = createMemoryStore();
-  const writes: RunRecord[] = [];
-  const store: RunStore = {
-    ...inner,
-    save: (record) => {
-      writes.push(structuredClone(record));
-      return inner.save(record);
-    },
-  };
+  const { store, writes } = createRecordingStore();
   const first = createRebootFixture();
   await runPlaybook(parsePlaybook(rebootPlaybookText('', 'resumed-report')), {
     actions: first.actions,

@@ -6,7 +6,8 @@ import { createVirtualClock } from './clock.js';
 import { resumeRun } from './resumeRun.js';
 import { runPlaybook } from './runPlaybook.js';
 import { createMemoryStore } from './stores/memoryStore.js';
-import type { RunRecord, RunStore, TraceEvent } from './types.js';
+import type { RunRecord, TraceEvent } from './types.js';
+import { createRecordingStore } from '../../test/fixtures/recordingStore.js';
 
 // Notifications are sent at least once across a crash when their action is resendable: a journal
 // with `started` and no `done` means the send may not have happened, so a resumed run sends again,
@@ -81,15 +82,7 @@ function fixture() {
 
 /** Runs once to the end, keeping a copy of every record written: each is a point a host could die at. */
 async function firstRun(): Promise<RunRecord[]> {
-  const inner = createMemoryStore();
-  const writes: RunRecord[] = [];
-  const store: RunStore = {
-    ...inner,
-    save: (record) => {
-      writes.push(structuredClone(record));
-      return inner.save(record);
-    },
-  };
+  const { store, writes } = createRecordingStore();
   await runPlaybook(parsePlaybook(text), {
     actions: fixture().actions,
     store,

@@ -6,6 +6,7 @@ import { resumeRun } from './resumeRun.js';
 import { runPlaybook } from './runPlaybook.js';
 import { createMemoryStore } from './stores/memoryStore.js';
 import type { RunRecord, RunStore, TraceEvent } from './types.js';
+import { createRecordingStore } from '../../test/fixtures/recordingStore.js';
 
 // A crash is modelled in-process: every record the first run wrote is kept, and a resume starts from
 // one of them in a fresh store, as a new host would find it after the old one died right after that write.
@@ -21,15 +22,7 @@ const fixture = createRebootFixture;
 
 /** Runs the playbook once to its end, keeping a copy of every record it wrote. */
 async function firstRun(text = playbookText()) {
-  const inner = createMemoryStore();
-  const writes: RunRecord[] = [];
-  const store: RunStore = {
-    ...inner,
-    save: (record) => {
-      writes.push(structuredClone(record));
-      return inner.save(record);
-    },
-  };
+  const { store, writes } = createRecordingStore();
   const { state, actions } = fixture();
   const result = await runPlaybook(parsePlaybook(text), {
     actions,

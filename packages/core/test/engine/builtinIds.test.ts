@@ -8,8 +8,9 @@ import {
   simulatePlaybook,
   validatePlaybook,
 } from '@firstline/core';
-import type { RunRecord, RunStore } from '@firstline/core';
+import type { RunRecord } from '@firstline/core';
 import { createFakeAction, eventsOf, runVirtual, sequence, yamlPlaybook } from './support.js';
+import { createRecordingStore } from '../fixtures/recordingStore.js';
 
 const NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'] as const;
 
@@ -105,15 +106,7 @@ describe('step ids named like Object.prototype members, across a resume', () => 
     goto: ${id}
     maxVisits: 5
 `;
-    const inner = createMemoryStore();
-    const writes: RunRecord[] = [];
-    const store: RunStore = {
-      ...inner,
-      save: (record) => {
-        writes.push(structuredClone(record));
-        return inner.save(record);
-      },
-    };
+    const { store, writes } = createRecordingStore();
     const probe = () => createFakeAction('test.step.probe', 'probe', sequence({ ok: false }));
     const first = probe();
     await runVirtual(yamlPlaybook(body), { actions: [first.action], store, runId: `resume-${id}` });
