@@ -215,7 +215,21 @@ export interface RegexLiteral {
 }
 
 /** Every regex literal (`/.../i`) in an expression; empty for one that does not compile. */
-export function regexLiterals(source: string): RegexLiteral[] {
+export function regexLiterals(source: string): readonly RegexLiteral[] {
+  // No slash, no literal: most expressions never pay for the walk over their syntax tree.
+  if (!source.includes('/')) return [];
+  let found = literalsOf.get(source);
+  if (!found) {
+    found = findRegexLiterals(source);
+    if (literalsOf.size > 5_000) literalsOf.clear();
+    literalsOf.set(source, found);
+  }
+  return found;
+}
+
+const literalsOf = new Map<string, readonly RegexLiteral[]>();
+
+function findRegexLiterals(source: string): RegexLiteral[] {
   let ast: unknown;
   try {
     ast = compileExpression(source).ast();

@@ -8,6 +8,8 @@ import { FirstlineError } from '../errors.js';
  */
 
 const compiled = new Map<string, RE2JS>();
+// What regexProblem said of each pattern ('' = none): validation asks again on every run of it.
+const problems = new Map<string, string>();
 const BACKREFERENCE = 'backreferences are not supported (patterns run on RE2, in linear time)';
 
 function flagBits(flags: string): number {
@@ -41,6 +43,16 @@ export function compileLinear(pattern: string, flags = ''): RE2JS {
  * as one plain phrase; undefined when it can.
  */
 export function regexProblem(pattern: string): string | undefined {
+  let problem = problems.get(pattern);
+  if (problem === undefined) {
+    problem = findRegexProblem(pattern) ?? '';
+    if (problems.size > 5_000) problems.clear();
+    problems.set(pattern, problem);
+  }
+  return problem === '' ? undefined : problem;
+}
+
+function findRegexProblem(pattern: string): string | undefined {
   // RE2's translation would read `\k<name>` as the literal `k<name>`: refuse it as what it is.
   if (/(?:^|[^\\])(?:\\\\)*\\k</.test(pattern)) return BACKREFERENCE;
   try {
