@@ -2,7 +2,6 @@ import type { ActionRegistry } from '../actions/registry.js';
 import {
   analyzeExpression,
   parseTemplate,
-  regexLiterals,
   RUN_FIELDS,
   SCOPE_ROOTS,
   STEP_FIELDS,
@@ -10,6 +9,7 @@ import {
 } from '../format/expressions.js';
 import type { ExpressionReference } from '../format/expressions.js';
 import { regexProblem } from '../format/linearRegex.js';
+import { regexLiterals } from '../format/regexLiterals.js';
 import type { PathSegment } from '../load/sourceMap.js';
 import { asRecord, asString, walkStrings } from './context.js';
 import type { IssueCollector } from './context.js';
