@@ -291,7 +291,7 @@ async function deniedUser(url: string): Promise<{ accessKeyId: string; secretAcc
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         authorization:
-          'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0',
+          'AWS4-HMAC-SHA256 Credential=FIRSTLINE-TEST-NOT-A-KEY/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0',
       },
       body: new URLSearchParams({ ...params, Version: '2010-05-08' }).toString(),
     });
