@@ -96,7 +96,7 @@ async function evaluateRaw(source: string, scope: object, clock: Clock): Promise
   }
   try {
     const now = clock.now();
-    const expression = bounded(compileExpression(source), await boundedBuiltins());
+    const expression = bounded(compileExpression(source), (builtins ??= await boundedBuiltins()));
     const result: unknown = await expression.evaluate(scope, {
       now: () => new Date(now).toISOString(),
       millis: () => now,
@@ -115,6 +115,8 @@ async function evaluateRaw(source: string, scope: object, clock: Clock): Promise
 }
 
 const withBuiltins = new WeakSet<object>();
+/** The bounded built-ins once loaded: later evaluations take them without awaiting a new promise. */
+let builtins: Record<string, unknown> | undefined;
 
 // Bound once into each compiled expression's own frame: binding them per evaluation costs more than a
 // simple evaluation itself.

@@ -4,7 +4,7 @@ import { ActionError, FirstlineError } from '../errors.js';
 import { describeCall } from '../actions/describeCall.js';
 import { createVirtualClock, systemClock } from './clock.js';
 import { seededRandom } from './retry.js';
-import { completeOutput, synthesize } from './synthesize/index.js';
+import { complete, synthesize } from './synthesize/index.js';
 import type { SynthesisSeed } from './synthesize/index.js';
 import type { Invoke, ScriptPlayer } from './services.js';
 import type { RunMode } from './types.js';
@@ -153,12 +153,8 @@ export const scriptedInvoke: Invoke = (def, input, ctx, services) => {
   if (typeof scripted === 'object') {
     if (!def.output) return Promise.resolve({ output: scripted });
     // A partial output is completed: scripted values win, only what is missing is synthesized.
-    const output = completeOutput(def.output, scripted, seedOf(ctx));
-    const filled = JSON.stringify(output) !== JSON.stringify(scripted);
-    return Promise.resolve({
-      output,
-      ...(filled && { synthesized: synthesize(def.output, seedOf(ctx)).from }),
-    });
+    const made = complete(def.output, scripted, seedOf(ctx));
+    return Promise.resolve({ output: made.value, ...(made.filled && { synthesized: made.from }) });
   }
   if (scripted === 'timeout') {
     return new Promise((_, reject) => {

@@ -1,4 +1,4 @@
-import { edgeSpans } from './redactEdges.js';
+import { edgeForms, edgeSpans } from './redactEdges.js';
 import type { Span } from './redactEdges.js';
 import { secretForms } from './redactForms.js';
 
@@ -49,13 +49,14 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
   const alternatives = [...patterns].sort((a, b) => b[1] - a[1]).map(([pattern]) => pattern);
   // A lookahead matches at every position, overlapping matches included; their spans are merged below.
   const matcher = alternatives.length > 0 ? new RegExp(`(?=(${alternatives.join('|')}))`, 'gi') : undefined;
-  const edgeLiterals = [...literals];
+  const edgeLiterals = edgeForms(literals);
   const active = exact.size > 0;
 
   const redactString = (text: string): string => {
     if (!active) return text;
-    if (exact.has(text.toLowerCase())) return REDACTED;
-    const spans: Span[] = edgeSpans(text, edgeLiterals);
+    const lower = text.toLowerCase();
+    if (exact.has(lower)) return REDACTED;
+    const spans: Span[] = edgeSpans(text, lower, edgeLiterals);
     if (matcher)
       for (const match of text.matchAll(matcher)) {
         const length = match[1]?.length ?? 0;
@@ -139,8 +140,8 @@ function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
-// Assignment would set the prototype for a "__proto__" key instead of copying it.
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+/** Sets an own property: assignment would set the prototype for a "__proto__" key instead of copying it. */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__')
     Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;

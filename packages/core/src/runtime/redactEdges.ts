@@ -14,12 +14,12 @@ export type Span = [number, number];
 
 /**
  * The spans of `text` holding a cut-off piece (at least {@link MIN_EDGE_CHARS} long, compared
- * case-insensitively) of one of `literals` at a cut edge: the text's ends and either side of an ellipsis.
+ * case-insensitively) of one of `forms` at a cut edge: the text's ends and either side of an ellipsis.
+ * `lower` is `text` lower-cased; `forms` are the literals longer than {@link MIN_EDGE_CHARS},
+ * lower-cased (see {@link edgeForms}): both are computed once by the caller, not on every call.
  */
-export function edgeSpans(text: string, literals: readonly string[]): Span[] {
-  const candidates = literals.filter((literal) => literal.length > MIN_EDGE_CHARS);
-  if (candidates.length === 0 || text.length < MIN_EDGE_CHARS) return [];
-  const lower = text.toLowerCase();
+export function edgeSpans(text: string, lower: string, forms: readonly string[]): Span[] {
+  if (forms.length === 0 || text.length < MIN_EDGE_CHARS) return [];
   const ends = [text.length];
   const starts = [0];
   for (const match of text.matchAll(ELLIPSIS)) {
@@ -27,8 +27,7 @@ export function edgeSpans(text: string, literals: readonly string[]): Span[] {
     starts.push(match.index + match[0].length);
   }
   const spans: Span[] = [];
-  for (const literal of candidates) {
-    const form = literal.toLowerCase();
+  for (const form of forms) {
     for (const end of ends) {
       const start = cutHead(lower, end, form);
       if (start >= 0) spans.push([start, end]);
@@ -39,6 +38,13 @@ export function edgeSpans(text: string, literals: readonly string[]): Span[] {
     }
   }
   return spans;
+}
+
+/** The literals {@link edgeSpans} looks for: those longer than {@link MIN_EDGE_CHARS}, lower-cased. */
+export function edgeForms(literals: Iterable<string>): string[] {
+  return [...literals]
+    .filter((literal) => literal.length > MIN_EDGE_CHARS)
+    .map((literal) => literal.toLowerCase());
 }
 
 /** Where the longest proper prefix of `form` that ends exactly at `end` starts, or -1. */

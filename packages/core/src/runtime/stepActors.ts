@@ -192,8 +192,9 @@ async function parallelStep(
     node.need,
   );
   // With `settle: all` the outcome is the one the quorum settled on; the members still running then
-  // finish for the record (within their own timeouts and the group's), without changing it.
-  let settled: 'pass' | 'fail' | undefined;
+  // finish for the record (within their own timeouts and the group's), without changing it: once
+  // `tally.decided` is set it never changes, and `tally.outcome` returns it first. It is unset until
+  // a member ends (1 <= need <= members), so the member whose end sets it is the one that decides.
   const records = await Promise.all(
     node.steps.map(async (step) => {
       const visit = (ownValue(input.scope.steps, step.id)?.visits ?? 0) + 1;
@@ -206,10 +207,11 @@ async function parallelStep(
       );
       // A check stopped because the group was decided or timed out counts neither way.
       if (controller.signal.aborted) return record;
+      const before = tally.decided;
       tally.add(step.id, record.outcome, step.onError === 'fail');
-      if (settled !== undefined || tally.decided === undefined) return record;
+      const settled = tally.decided;
+      if (before !== undefined || settled === undefined) return record;
       // Decide as soon as the quorum is settled either way; `decide` stops the checks still running.
-      settled = tally.decided;
       if (node.settle === 'decide') controller.abort(new StepStopped('not needed'));
       else if (tally.passed + tally.failed + tally.couldNotRun.length < node.steps.length)
         s.decide(`${node.id}: quorum settled (${settled}); the other checks finish for the record`, node.id);
@@ -222,7 +224,7 @@ async function parallelStep(
   const timedOut =
     (reason instanceof StepStopped && reason.why === 'group timeout') ||
     stoppedOutcome(s, signal) === 'timeout';
-  const outcome = settled ?? tally.outcome(timedOut);
+  const outcome = tally.outcome(timedOut);
   const quorum = typeof node.quorum === 'string' ? node.quorum : `at least ${node.quorum.atLeast}`;
   const error = outcome === 'pass' ? undefined : tally.describe(quorum);
   const record = s.steps.end(

@@ -1,5 +1,5 @@
 import { analyzeExpression, parseTemplate } from '../format/expressions.js';
-import { REDACTED } from './redact.js';
+import { REDACTED, setOwn } from './redact.js';
 import type { Redactor } from './redact.js';
 
 // Ways an expression reaches the whole scope, and so `secrets`, without naming it: `$` (the scope),
@@ -57,15 +57,11 @@ export function taintedView(template: unknown, rendered: unknown, redactor: Reda
   if (isObject(template) && isObject(rendered)) {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(rendered)) {
-      const view = taintedView(Object.hasOwn(template, key) ? template[key] : undefined, value, redactor);
-      if (key === '__proto__')
-        Object.defineProperty(out, key, {
-          value: view,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      else out[key] = view;
+      setOwn(
+        out,
+        key,
+        taintedView(Object.hasOwn(template, key) ? template[key] : undefined, value, redactor),
+      );
     }
     return out;
   }

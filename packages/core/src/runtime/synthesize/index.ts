@@ -1,3 +1,3 @@
-export { completeOutput, synthesize, synthesizeOutput } from './synthesizeOutput.js';
-export type { Synthesized, SynthesisSource } from './synthesizeOutput.js';
+export { complete, completeOutput, synthesize, synthesizeOutput } from './synthesizeOutput.js';
+export type { Completed, Synthesized, SynthesisSource } from './synthesizeOutput.js';
 export type { SynthesisSeed } from './seed.js';

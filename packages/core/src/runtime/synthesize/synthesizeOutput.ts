@@ -48,19 +48,39 @@ export function completeOutput(
   partial: unknown,
   seed: SynthesisSeed,
 ): unknown {
-  return merge(partial, synthesizeOutput(schema, seed), schema);
+  return complete(schema, partial, seed).value;
 }
 
-function merge(given: unknown, filler: unknown, schema: unknown): unknown {
-  if (given === undefined) return filler;
+/** A completed output, whether anything was filled in, and what the filler was built from. */
+export interface Completed extends Synthesized {
+  /** True when the synthesized output filled in anything the script left out. */
+  filled: boolean;
+}
+
+/** {@link completeOutput}, also saying whether anything was filled and what from (for `simulate --explain`). */
+export function complete(schema: JSONSchema | undefined, partial: unknown, seed: SynthesisSeed): Completed {
+  const made = synthesize(schema, seed);
+  const state = { filled: false };
+  const value = merge(partial, made.value, schema, state);
+  return { value, from: made.from, filled: state.filled };
+}
+
+function merge(given: unknown, filler: unknown, schema: unknown, state: { filled: boolean }): unknown {
+  if (given === undefined) {
+    if (filler !== undefined) state.filled = true;
+    return filler;
+  }
   if (!isPlainObject(given) || !isPlainObject(filler) || !isPlainObject(schema)) return given;
   const out: Record<string, unknown> = { ...given };
   const properties = isPlainObject(schema.properties) ? schema.properties : {};
   const required = Array.isArray(schema.required) ? (schema.required as unknown[]) : [];
   for (const key of required)
-    if (typeof key === 'string' && !(key in given) && filler[key] !== undefined) out[key] = filler[key];
+    if (typeof key === 'string' && !(key in given) && filler[key] !== undefined) {
+      out[key] = filler[key];
+      state.filled = true;
+    }
   for (const [key, value] of Object.entries(given))
-    if (isPlainObject(value)) out[key] = merge(value, filler[key], properties[key]);
+    if (isPlainObject(value)) out[key] = merge(value, filler[key], properties[key], state);
   return out;
 }
 
