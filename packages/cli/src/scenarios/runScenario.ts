@@ -101,7 +101,6 @@ export async function runScenario(
   const path = pathOfRun(compiled.ir, run.trace);
   // Keyed by action ids the scenario names: no prototype, so only counts it set are ever read.
   const calls = Object.create(null) as Record<string, number>;
-  const own = (action: string) => (Object.hasOwn(calls, action) ? calls[action] : undefined);
   const facts = playbookFacts(compiled.ir);
   for (const action of [...facts.actions, ...Object.keys(scenario.expect.calls ?? {})]) {
     const count = run.calls(action).length;
@@ -112,8 +111,9 @@ export async function runScenario(
   const { expect } = scenario;
   if (expect.outcome !== undefined && expect.outcome !== run.outcome)
     diffs.push({ kind: 'outcome', expected: expect.outcome, actual: run.outcome });
+  // Every action the scenario names has its count in `calls` (set above, zeros included).
   for (const [action, expected] of Object.entries(expect.calls ?? {}))
-    if (own(action) !== expected) diffs.push({ kind: 'calls', action, expected, actual: own(action) ?? 0 });
+    if (calls[action] !== expected) diffs.push({ kind: 'calls', action, expected, actual: calls[action]! });
   if (expect.path) {
     // A last entry naming an `end:` step says how the run ended: it holds when the outcome is that step's.
     const ends = endStepsOf(compiled.document);

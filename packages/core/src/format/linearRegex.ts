@@ -109,11 +109,6 @@ export class LinearRegExp {
     this.lastIndex = matcher.end();
     return result;
   }
-
-  /** True when the pattern matches from `lastIndex` on (kept for code that calls `test`). */
-  test(input: string): boolean {
-    return this.exec(input) !== null;
-  }
 }
 
 /**

@@ -1,3 +1,5 @@
+import { TONES } from '../runtime/renderTrace.js';
+import { escape as esc } from '../runtime/traceReports.js';
 import type { ReportStep, ReportValue } from './reportSteps.js';
 import type { ReportTime, RunReport } from './runReport.js';
 
@@ -5,9 +7,8 @@ import type { ReportTime, RunReport } from './runReport.js';
 // facts as the Markdown one. Long values fold into <details>; wall-clock times sit in their own column
 // and in each offset's tooltip. Every value is escaped: step ids, errors and outputs come from outside.
 
-const GOOD = new Set(['pass', 'healthy', 'recovered']);
-const BAD = new Set(['fail', 'error', 'timeout', 'failed', 'unrecovered', 'timed_out']);
-const WARN = new Set(['inconclusive', 'cancelled', 'running']);
+/** The outcome words {@link toneWords} colours in a timeline row's detail: the terminal's (`running` is not one). */
+const TONE_WORDS = new RegExp(`\\b(${Object.keys(TONES).join('|')})\\b`);
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#222;max-width:70em}
 table{border-collapse:collapse}td,th{padding:2px 10px;text-align:left;vertical-align:top;border-bottom:1px solid #eee}
@@ -21,7 +22,7 @@ export function reportHtml(report: RunReport): string {
   const facts = [
     report.playbook !== undefined && `Playbook: ${esc(report.playbook)} (${esc(report.mode ?? '')})`,
     `Started: <time>${esc(report.started.wall)}</time>`,
-    `Duration${report.outcome === 'running' ? ' so far' : ''}: ${esc(report.duration.replace(/ so far$/, ''))}`,
+    `Duration${report.outcome === 'running' ? ' so far' : ''}: ${esc(report.duration)}`,
     report.deadline !== undefined && `Deadline: ${esc(report.deadline)}`,
     report.resumed && 'Resumed from its record; every time below is on the run’s one clock',
   ].filter((fact): fact is string => typeof fact === 'string');
@@ -103,28 +104,14 @@ function at(time: ReportTime): string {
 }
 
 function tone(word: string): string {
-  const cls = GOOD.has(word)
-    ? 'good'
-    : BAD.has(word)
-      ? 'bad'
-      : WARN.has(word)
-        ? 'warn'
-        : word === 'skipped'
-          ? 'dim'
-          : '';
+  // The terminal's tones, and a run still going is one to watch.
+  const cls = word === 'running' ? 'warn' : Object.hasOwn(TONES, word) ? TONES[word] : undefined;
   return cls ? `<span class="${cls}">${esc(word)}</span>` : esc(word);
 }
 
 /** The detail with its first outcome word coloured. */
 function toneWords(detail: string): string {
-  const match =
-    /\b(pass|healthy|recovered|fail|error|timeout|failed|unrecovered|timed_out|inconclusive|cancelled|skipped)\b/.exec(
-      detail,
-    );
+  const match = TONE_WORDS.exec(detail);
   if (!match) return esc(detail);
   return `${esc(detail.slice(0, match.index))}${tone(match[1]!)}${esc(detail.slice(match.index + match[0].length))}`;
-}
-
-function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

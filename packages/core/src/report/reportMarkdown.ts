@@ -1,3 +1,5 @@
+import { oneLine } from '../runtime/renderTrace.js';
+import { cell } from '../runtime/traceReports.js';
 import type { ReportStep, ReportValue } from './reportSteps.js';
 import type { ReportTime, RunReport } from './runReport.js';
 
@@ -11,7 +13,7 @@ export function reportMarkdown(report: RunReport): string {
     ...[
       report.playbook !== undefined && `- Playbook: ${inline(report.playbook)} (${report.mode ?? ''})`,
       `- Started: ${report.started.wall}`,
-      `- Duration${report.outcome === 'running' ? ' so far' : ''}: ${report.duration.replace(/ so far$/, '')}`,
+      `- Duration${report.outcome === 'running' ? ' so far' : ''}: ${report.duration}`,
       report.deadline !== undefined && `- Deadline: ${report.deadline}`,
       report.resumed && '- Resumed from its record; every time below is on the run’s one clock',
     ].filter((line): line is string => typeof line === 'string'),
@@ -116,9 +118,5 @@ function code(text: string): string {
 
 /** Text on one line with Markdown's specials that matter in running text neutralised. */
 function inline(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').replace(/<(?=[A-Za-z/!?])/g, '&lt;');
-}
-
-function cell(text: string): string {
-  return inline(text).replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
+  return oneLine(text).replace(/<(?=[A-Za-z/!?])/g, '&lt;');
 }

@@ -1,6 +1,6 @@
 import { formatHumanDuration } from '../format/humanDuration.js';
-import { changesSomething } from '../runtime/runChanges.js';
-import type { ActionInfo, ActionLookup } from '../runtime/runChanges.js';
+import { changesSomething, toLookup } from '../runtime/runChanges.js';
+import type { ActionLookup } from '../runtime/runChanges.js';
 import type { SynthesisSource } from '../runtime/synthesize/index.js';
 import type { TraceEvent } from '../runtime/types.js';
 import type { ReportTime } from './runReport.js';
@@ -50,9 +50,12 @@ export function reportSteps(
   const shadow = trace.some((e) => e.type === 'run.start' && e.mode === 'shadow');
   const steps: ReportStep[] = [];
   const open = new Map<string, ReportStep>();
+  // Each attempt's input by `step#attempt`, the latest start of it so far: what an `attempt.end` closes.
+  const inputs = new Map<string, unknown>();
   // The step that ended last: the next step to start, or the run's end, is where its branch led.
   let ended: ReportStep | undefined;
   for (const event of trace) {
+    if (event.type === 'attempt.start') inputs.set(`${event.step}#${event.attempt}`, event.input);
     if (event.type === 'run.end' && ended) ended.then = `the run ended ${event.outcome}`;
     if (event.type === 'run.suspend' && ended) ended.then = 'the run was stored to wait';
     if (event.type === 'step.start') {
@@ -83,7 +86,7 @@ export function reportSteps(
       const def = lookup(event.action);
       // As under "what changed": remediations, and in shadow mode what notifications would have sent.
       if (event.outcome === 'pass' && (def?.kind === 'remediation' || (shadow && def?.kind === 'notify')))
-        step.changed ||= changesSomething(def, input(trace, event));
+        step.changed ||= changesSomething(def, inputs.get(`${event.step}#${event.attempt}`));
     } else if (event.type === 'plan') {
       step.plan = event.summary;
     } else if (event.type === 'step.end') {
@@ -106,24 +109,10 @@ const SYNTHESIZED_FROM: Record<SynthesisSource, string> = {
   minimal: 'synthesized: minimal values of the output schema',
 };
 
-/** The input of the attempt an `attempt.end` closes. */
-function input(trace: readonly TraceEvent[], end: Extract<TraceEvent, { type: 'attempt.end' }>): unknown {
-  const start = trace.findLast(
-    (e) => e.type === 'attempt.start' && e.step === end.step && e.attempt === end.attempt && e.seq < end.seq,
-  );
-  return start?.type === 'attempt.start' ? start.input : undefined;
-}
-
 /** A value's full text (strings as they are, the rest as pretty JSON), marked long when it should fold. */
 export function reportValue(value: unknown): ReportValue {
   if (typeof value === 'string') return { text: value, long: value.length > FOLD_AT || value.includes('\n') };
   const compact = JSON.stringify(value) ?? String(value);
   if (compact.length <= FOLD_AT) return { text: compact, long: false };
   return { text: JSON.stringify(value, null, 2), long: true };
-}
-
-function toLookup(actions: ActionLookup): (id: string) => ActionInfo | undefined {
-  if ('get' in actions && typeof actions.get === 'function') return (id) => actions.get(id);
-  const byId = new Map([...(actions as Iterable<ActionInfo>)].map((a) => [a.id, a]));
-  return (id) => byId.get(id);
 }

@@ -101,9 +101,7 @@ export function buildRunReport(source: ReportSource, options: BuildReportOptions
     ...(start && { playbook: start.playbook, mode: start.mode }),
     outcome: summary.outcome,
     started: time(start?.at ?? t0),
-    duration: end
-      ? formatHumanDuration(end.durationMs)
-      : `${formatHumanDuration((last?.at ?? t0) - t0)} so far`,
+    duration: end ? formatHumanDuration(end.durationMs) : formatHumanDuration((last?.at ?? t0) - t0),
     ...(start && { deadline: formatHumanDuration(start.deadline - start.at) }),
     resumed: trace.some((e) => e.type === 'run.resume'),
     inputs: Object.entries(start?.inputs ?? {}).map(([name, value]) => ({ name, value: reportValue(value) })),

@@ -263,7 +263,8 @@ function truncate(text: string, max: number): string {
 
 const ANSI: Record<Tone, string> = { good: '\x1b[32m', bad: '\x1b[31m', dim: '\x1b[2m', warn: '\x1b[33m' };
 const RESET = '\x1b[0m';
-const TONES: Record<string, Tone> = {
+/** The tone of each outcome word: the terminal's colours, and the HTML report's classes. */
+export const TONES: Record<string, Tone> = {
   pass: 'good',
   healthy: 'good',
   recovered: 'good',

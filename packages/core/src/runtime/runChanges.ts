@@ -17,8 +17,14 @@ export interface RunChange {
 export type ActionInfo = Pick<AnyActionDefinition, 'id' | 'kind'> &
   Partial<Pick<AnyActionDefinition, 'describe' | 'changes'>>;
 
-/** Whether a call changes anything: the action's own `changes(input)`, else true for remediations and notifications. */
-export function changesSomething(def: ActionInfo | undefined, input: unknown): boolean {
+/**
+ * Whether a call changes anything: the action's own `changes(input)`, else true for remediations and notifications.
+ * True only for a remediation or a notification, so a `true` narrows `def` to one.
+ */
+export function changesSomething(
+  def: ActionInfo | undefined,
+  input: unknown,
+): def is ActionInfo & { kind: 'remediation' | 'notify' } {
   if (def === undefined || def.kind === 'probe') return false;
   if (def.changes === undefined) return true;
   try {
@@ -55,8 +61,7 @@ export function runChanges(
     const def = lookup(event.action);
     const input = inputs.get(`${event.step}#${event.attempt}`);
     // A read-only call (`ssh.exec` with `readOnly: true`, `core.log`) changed nothing.
-    if (def === undefined || !changesSomething(def, input)) continue;
-    if (def.kind !== 'remediation' && def.kind !== 'notify') continue;
+    if (!changesSomething(def, input)) continue;
     changes.push({
       at: event.at - t0,
       step: event.step,
@@ -85,7 +90,8 @@ function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-function toLookup(actions: ActionLookup): (id: string) => ActionInfo | undefined {
+/** The lookup of an {@link ActionLookup}: its own `get`, else a map of the listed definitions by id. */
+export function toLookup(actions: ActionLookup): (id: string) => ActionInfo | undefined {
   if ('get' in actions && typeof actions.get === 'function') return (id) => actions.get(id);
   const byId = new Map([...(actions as Iterable<ActionInfo>)].map((a) => [a.id, a]));
   return (id) => byId.get(id);

@@ -7,7 +7,8 @@ const GOOD = new Set(['pass', 'healthy', 'recovered']);
 // `inconclusive` is a person's to look at, like `unrecovered`.
 const BAD = new Set(['fail', 'error', 'timeout', 'failed', 'unrecovered', 'inconclusive', 'timed_out']);
 
-function escape(text: string): string {
+/** Text safe in HTML, in an element or an attribute. */
+export function escape(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
@@ -78,7 +79,8 @@ export function renderMarkdown(trace: readonly TraceEvent[]): string {
   return `${heading}\n\n${lines.join('\n')}\n\n${table.join('\n')}\n`;
 }
 
-function cell(text: string): string {
+/** Text fit for a Markdown table cell: on one line, with backslashes, `|` and tag-like `<` escaped. */
+export function cell(text: string): string {
   return oneLine(text)
     .replace(/\\/g, '\\\\')
     .replace(/\|/g, '\\|')

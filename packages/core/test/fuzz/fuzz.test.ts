@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import {
-  defineAction,
   isFirstlineError,
   ISSUE_CODES,
   RUN_OUTCOMES,
@@ -21,6 +20,7 @@ import {
   validatePlaybook,
 } from '@firstline/core';
 import type { ActionKind } from '@firstline/core';
+import { fakeAction } from '../support.js';
 import { fuzzSeed, mutant, Rng } from './mutate.js';
 
 const SEED = fuzzSeed(process.env.FIRSTLINE_FUZZ_SEED);
@@ -61,15 +61,7 @@ for (const { data } of playbooks) {
   }
 }
 /** Stand-ins taking any input: the fuzz is about the playbook, not the actions' schemas. */
-const actions = Object.entries(kinds).map(([id, kind]) =>
-  defineAction({
-    id,
-    kind,
-    description: `Fuzz stand-in for ${id}.`,
-    input: { type: 'object' },
-    run: () => Promise.resolve({}),
-  }),
-);
+const actions = Object.entries(kinds).map(([id, kind]) => fakeAction(id, kind));
 
 /** How far the mutants got: a fuzz whose mutants all fail to load tests nothing. */
 const reached = { loaded: 0, valid: 0, simulated: 0 };

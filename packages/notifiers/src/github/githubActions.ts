@@ -2,6 +2,7 @@ import { defineAction } from '@firstline/core';
 import type { ActionContext, ActionDefinition, JSONSchema } from '@firstline/core';
 import { logRetries, planOf } from '../shared/actionSupport.js';
 import { baseUrlSchema, credentialSchema, stringList } from '../shared/schemas.js';
+import { RESENT_NOTE } from '../shared/resend.js';
 import { preview } from '../shared/text.js';
 import { createGithubClient } from './createGithubClient.js';
 import type { GithubClient, GithubOptions } from './createGithubClient.js';
@@ -64,14 +65,11 @@ const issueResult: JSONSchema = {
 };
 const NO_TOKEN = 'no GitHub token: give github({ token }) or the step a token from secrets:';
 
-/** What a re-sent comment says, so a reader who saw the first one knows why it is there twice. */
-const RESENT_NOTE = '(re-sent after an interruption)';
-
 /**
  * The hidden line every issue the run opens carries (an HTML comment: not shown on the page), naming the
  * run, step and visit: a re-send after a crash finds the issue by it instead of opening a second one.
  */
-export function runMarker(ctx: Pick<ActionContext, 'idempotencyKey'>): string {
+function runMarker(ctx: Pick<ActionContext, 'idempotencyKey'>): string {
   return `<!-- firstline:${ctx.idempotencyKey.replace(/--/g, '-\u200b-')} -->`;
 }
 

@@ -3,6 +3,7 @@ import type { ActionContext, ActionDefinition, JSONSchema } from '@firstline/cor
 import { logRetries, planOf } from '../shared/actionSupport.js';
 import { baseUrlSchema, credentialSchema, stringList, stringMap } from '../shared/schemas.js';
 import { redactingMessages } from '../shared/redactMessage.js';
+import { RESENT_NOTE } from '../shared/resend.js';
 import { preview } from '../shared/text.js';
 import { createOpsgenieClient, opsgenieHost } from './createOpsgenieClient.js';
 import type {
@@ -216,7 +217,7 @@ export function opsgenie(options: OpsgenieOptions & { client?: OpsgenieClient } 
       const accepted = await client.addNote(
         input.alias,
         // A note has no key to find it by: a re-sent one says so.
-        { ...bodyOf(input), note: ctx.resend ? `${input.note} (re-sent after an interruption)` : input.note },
+        { ...bodyOf(input), note: ctx.resend ? `${input.note} ${RESENT_NOTE}` : input.note },
         call(input, ctx, 'opsgenie.addNote'),
       );
       return { requestId: accepted.requestId, alias: input.alias };

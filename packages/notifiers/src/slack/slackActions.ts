@@ -2,6 +2,7 @@ import { ActionError, defineAction } from '@firstline/core';
 import type { ActionContext, ActionDefinition, JSONSchema } from '@firstline/core';
 import { logRetries, planOf } from '../shared/actionSupport.js';
 import { baseUrlSchema, credentialSchema, SECURE_URL_PATTERN } from '../shared/schemas.js';
+import { RESENT_NOTE } from '../shared/resend.js';
 import { preview } from '../shared/text.js';
 import { createSlackClient } from './createSlackClient.js';
 import type { SlackClient, SlackOptions } from './createSlackClient.js';
@@ -239,9 +240,6 @@ export function slack(options: SlackOptions & { client?: SlackClient } = {}): Ac
 
   return redactingMessages([post, reply, update] as ActionDefinition[]);
 }
-
-/** What a re-sent message says, so a reader who saw the first one knows why it is there twice. */
-export const RESENT_NOTE = '(re-sent after an interruption)';
 
 /**
  * The message to post. A re-send (`ctx.resend`: the run was interrupted after it may have posted)

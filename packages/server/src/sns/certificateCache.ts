@@ -26,9 +26,9 @@ export class CertificateUnavailable extends Error {
   }
 }
 
+/** A certificate fetched or being fetched, or a fetch that failed and is not retried until `until`. */
 type Entry =
-  | { kind: 'pending' | 'ok'; cert: Promise<X509Certificate> }
-  | { kind: 'failed'; error: string; until: number };
+  { kind: 'cert'; cert: Promise<X509Certificate> } | { kind: 'failed'; error: string; until: number };
 
 /**
  * The SNS signing certificates a server has fetched, keyed by canonical URL: a bounded LRU of good
@@ -57,7 +57,7 @@ export function createCertificateCache(
     const entry = entries.get(url);
     if (entry?.kind === 'failed' && entry.until > now)
       return Promise.reject(new CertificateUnavailable(`${entry.error} (not retried yet)`, false));
-    if (entry && entry.kind !== 'failed') {
+    if (entry?.kind === 'cert') {
       remember(url, entry);
       return entry.cert;
     }
@@ -79,17 +79,13 @@ export function createCertificateCache(
       .catch((error: unknown) => {
         throw new CertificateUnavailable(error instanceof Error ? error.message : String(error), false);
       });
-    const pending: Entry = { kind: 'pending', cert };
-    remember(url, pending);
-    cert.then(
-      () => {
-        if (entries.get(url) === pending) entries.set(url, { kind: 'ok', cert });
-      },
-      (error: CertificateUnavailable) => {
-        if (entries.get(url) === pending)
-          remember(url, { kind: 'failed', error: error.message, until: options.now() + failureTtlMs });
-      },
-    );
+    const fetched: Entry = { kind: 'cert', cert };
+    remember(url, fetched);
+    // A failed fetch is remembered in its place, unless the entry was dropped or replaced meanwhile.
+    cert.catch((error: CertificateUnavailable) => {
+      if (entries.get(url) === fetched)
+        remember(url, { kind: 'failed', error: error.message, until: options.now() + failureTtlMs });
+    });
     return cert;
   };
 }
