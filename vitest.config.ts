@@ -7,6 +7,12 @@ import { defineConfig } from 'vitest/config';
 // `pnpm test` (which builds) and by the examples' subprocess tests.
 const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
 
+// Suites that start real processes and servers (the built bin, sshd, moto, Prometheus) wait on the
+// machine, not on a virtual clock: on a loaded 2-core CI box a node start alone can take seconds, so
+// vitest's 5 s default turned slow into failed. Their tests stay deterministic; only the bound is wider.
+// Core's suite runs on virtual time and keeps the default.
+const realParts = { testTimeout: 30_000, hookTimeout: 60_000 };
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -40,6 +46,7 @@ export default defineConfig({
             include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
             // A package's own global setup (moto_server, sshd…) lives at test/globalSetup.ts when it needs one.
             globalSetup: existsSync(`packages/${name}/test/globalSetup.ts`) ? ['test/globalSetup.ts'] : [],
+            ...realParts,
           },
         }),
       ),
@@ -50,7 +57,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'examples', root: 'examples', include: ['test/**/*.test.ts'] },
+        test: { name: 'examples', root: 'examples', include: ['test/**/*.test.ts'], ...realParts },
       },
     ],
   },
