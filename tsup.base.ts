@@ -9,6 +9,8 @@ export function packageBuild(overrides: Options = {}): Options {
     clean: true,
     sourcemap: true,
     target: 'node20',
+    // import.meta.url in the CJS build (core loads ajv with createRequire on first need).
+    shims: true,
     ...overrides,
   };
 }

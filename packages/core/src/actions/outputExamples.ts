@@ -1,5 +1,5 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { AnyActionDefinition } from './registry.js';
+import { schemaValidator } from './schemaValidators.js';
 
 /**
  * What is wrong with the `examples` of each action's output schema: missing (an action with an output
@@ -9,7 +9,6 @@ import type { AnyActionDefinition } from './registry.js';
  * @example expect(outputExampleProblems(notifiers({}))).toEqual([]);
  */
 export function outputExampleProblems(actions: Iterable<AnyActionDefinition>): string[] {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, validateFormats: false });
   const problems: string[] = [];
   for (const def of actions) {
     if (!def.output) continue;
@@ -18,7 +17,7 @@ export function outputExampleProblems(actions: Iterable<AnyActionDefinition>): s
       problems.push(`${def.id}: its output schema has no examples`);
       continue;
     }
-    const validate = ajv.compile(def.output);
+    const validate = schemaValidator(def.output, def.validators?.output);
     examples.forEach((example, i) => {
       if (validate(example)) return;
       for (const error of validate.errors ?? [])

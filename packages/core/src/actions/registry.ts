@@ -1,7 +1,7 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { FirstlineError } from '../errors.js';
 import { coreActions } from './builtins.js';
+import { schemaErrors, schemaValidator } from './schemaValidators.js';
 import type { ActionDefinition } from './types.js';
 
 /** Any action definition, whatever its input and output types. */
@@ -20,6 +20,8 @@ export interface ActionRegistry {
   register(...actions: AnyActionDefinition[]): ActionRegistry;
   /** Checks an input against the action's input schema; returns ajv's errors, or an empty list. */
   checkInput(id: string, input: unknown): ErrorObject[];
+  /** Checks a result against the action's output schema (none: always valid); ajv's errors, or an empty list. */
+  checkOutput(id: string, output: unknown): ErrorObject[];
 }
 
 /** Options for {@link createActionRegistry}. */
@@ -39,18 +41,6 @@ export function createActionRegistry(
   options: ActionRegistryOptions = {},
 ): ActionRegistry {
   const byId = new Map<string, AnyActionDefinition>();
-  const validators = new Map<string, ValidateFunction>();
-  // Action authors' schemas may carry keywords of their own (descriptions for docs, x-*): be lenient.
-  // Checking each schema against the 2020-12 meta-schema first would cost a cold start ~50 ms (ajv
-  // compiles the meta-schema on first use); a broken schema still fails when ajv compiles it.
-  const ajv = new Ajv2020({
-    allErrors: true,
-    verbose: true,
-    strict: false,
-    allowUnionTypes: true,
-    validateSchema: false,
-  });
-
   const registry: ActionRegistry = {
     get: (id) => byId.get(id),
     has: (id) => byId.has(id),
@@ -65,13 +55,11 @@ export function createActionRegistry(
     },
     checkInput(id, input) {
       const def = byId.get(id);
-      if (!def) return [];
-      let validate = validators.get(id);
-      if (!validate) {
-        validate = ajv.compile(def.input);
-        validators.set(id, validate);
-      }
-      return validate(input) ? [] : [...(validate.errors ?? [])];
+      return def ? schemaErrors(schemaValidator(def.input, def.validators?.input), input) : [];
+    },
+    checkOutput(id, output) {
+      const def = byId.get(id);
+      return def?.output ? schemaErrors(schemaValidator(def.output, def.validators?.output), output) : [];
     },
   };
   if (options.builtins !== false) registry.register(...coreActions);

@@ -1,3 +1,5 @@
+import type { PrecompiledValidators } from './schemaValidators.js';
+
 /** A JSON Schema (draft 2020-12) as a plain object. */
 export type JSONSchema = Record<string, unknown>;
 
@@ -115,4 +117,9 @@ export interface ActionDefinition<I = unknown, O = unknown> {
    * "what changed". When absent, remediations and notifications change something and probes never do.
    */
   changes?(input: I): boolean;
+  /**
+   * Validators compiled from `input` and `output` at build time (`withPrecompiledValidators`), so
+   * checking a call needs no ajv; absent, the registry compiles the schemas with ajv on first use.
+   */
+  validators?: PrecompiledValidators;
 }

@@ -1,4 +1,4 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { FirstlineError, InputInvalid } from '../errors.js';
 import type { InputProblem } from '../errors.js';
@@ -7,6 +7,7 @@ import { linearRegExpEngine } from '../format/linearRegex.js';
 import type { InputSpec } from '../format/playbook.generated.js';
 import { formatPath, pointerToSegments } from '../load/sourceMap.js';
 import type { PathSegment } from '../load/sourceMap.js';
+import { loadAjv } from '../util/loadAjv.js';
 import { didYouMean } from '../validate/suggest.js';
 
 /** One declared input, ready to check values against. */
@@ -32,7 +33,7 @@ const AJV_OPTIONS = {
 // Only checks authors' items schemas against the meta-schema; it compiles nothing else, so it keeps
 // nothing of any playbook. Compiling happens in an ajv per playbook (see prepare): a shared one would
 // keep every schema (and every nested $id, which a later playbook reusing it would then clash with).
-const metaChecker = new Ajv2020(AJV_OPTIONS);
+let metaChecker: Ajv2020 | undefined;
 
 // Keyed by the playbook's `inputs` object: every run of one loaded playbook reuses the validators,
 // and they go when the playbook does.
@@ -102,7 +103,7 @@ function prepare(playbook: string, inputs: Record<string, InputSpec>): PreparedI
   const cached = cache.get(inputs);
   if (cached) return cached;
   // Schemas are checked by metaChecker; validating them again here would cost a meta-schema compile per playbook.
-  const ajv = new Ajv2020({ ...AJV_OPTIONS, validateSchema: false });
+  const ajv = new (loadAjv())({ ...AJV_OPTIONS, validateSchema: false });
   const prepared = Object.entries(inputs).map(([name, spec]) => ({
     name,
     spec,
@@ -122,8 +123,9 @@ function compile(ajv: Ajv2020, playbook: string, name: string, spec: InputSpec):
   try {
     validate = ajv.compile(schema);
     if (spec.items !== undefined) {
-      if (!metaChecker.validateSchema(spec.items))
-        throw new Error(`items ${metaChecker.errorsText(metaChecker.errors, { dataVar: 'schema' })}`);
+      const meta = (metaChecker ??= new (loadAjv())(AJV_OPTIONS));
+      if (!meta.validateSchema(spec.items))
+        throw new Error(`items ${meta.errorsText(meta.errors, { dataVar: 'schema' })}`);
       // Its own root, so `#/$defs/...` inside an items schema means that schema's own $defs.
       validateItem = ajv.compile(spec.items);
     }
