@@ -1,3 +1,4 @@
+import { withPrecompiledValidators } from '@firstline/core';
 import type { ActionDefinition } from '@firstline/core';
 import { createAwsClients } from './clients/createAwsClients.js';
 import type { AwsClients, AwsOptions } from './clients/createAwsClients.js';
@@ -12,6 +13,7 @@ import { ec2WaitForAction } from './ec2/ec2WaitFor.js';
 import { route53HealthCheckStatusAction } from './route53/route53HealthCheckStatus.js';
 import { ssmRunCommandAction } from './ssm/ssmRunCommand.js';
 import { ssmStartAutomationAction } from './ssm/ssmStartAutomation.js';
+import { precompiled } from './actionValidators.generated.js';
 
 /** Options of {@link awsActions}: {@link AwsOptions}, or the clients of another call to share them. */
 export type AwsActionsOptions = AwsOptions | AwsClients;
@@ -28,7 +30,7 @@ export type AwsActionsOptions = AwsOptions | AwsClients;
  */
 export function awsActions(options: AwsActionsOptions = {}): ActionDefinition[] {
   const aws = 'requireRegion' in options ? options : createAwsClients(options);
-  return [
+  return withPrecompiledValidators(precompiled, [
     ec2DescribeAction(aws),
     ec2StatusAction(aws),
     ec2RebootAction(aws),
@@ -42,7 +44,7 @@ export function awsActions(options: AwsActionsOptions = {}): ActionDefinition[] 
     cloudwatchMetricAction(aws),
     cloudwatchSetAlarmStateAction(aws),
     autoscalingSetInstanceHealthAction(aws),
-  ] as ActionDefinition[];
+  ] as ActionDefinition[]);
 }
 
 /** The ids of every action {@link awsActions} returns. */

@@ -1,3 +1,4 @@
+import { withPrecompiledValidators } from '@firstline/core';
 import type { ActionDefinition } from '@firstline/core';
 import { createDnsCheck } from './dns/dnsCheck.js';
 import { createHttpCheck } from './http/httpCheck.js';
@@ -6,6 +7,7 @@ import { createPrometheusQuery } from './prometheus/prometheusQuery.js';
 import { createSshCheck } from './ssh/sshCheck.js';
 import { createSshExec } from './ssh/sshExec.js';
 import { createTcpCheck } from './tcp/tcpCheck.js';
+import { precompiled } from './actionValidators.generated.js';
 
 /** Options of {@link netActions}: settings that belong to the host, not to a playbook. */
 export interface NetActionsOptions {
@@ -27,7 +29,7 @@ export interface NetActionsOptions {
 export function netActions(options: NetActionsOptions = {}): ActionDefinition[] {
   const ssh = options.knownHosts === undefined ? {} : { knownHosts: options.knownHosts };
   const http = options.userAgent === undefined ? {} : { userAgent: options.userAgent };
-  return [
+  return withPrecompiledValidators(precompiled, [
     createHttpCheck(http),
     createTcpCheck(),
     createDnsCheck(),
@@ -35,5 +37,5 @@ export function netActions(options: NetActionsOptions = {}): ActionDefinition[] 
     createSshCheck(ssh),
     createSshExec(ssh),
     createPrometheusQuery(http),
-  ] as ActionDefinition[];
+  ] as ActionDefinition[]);
 }

@@ -1,4 +1,4 @@
-import { defineAction } from '@firstline/core';
+import { defineAction, withPrecompiledValidators } from '@firstline/core';
 import type { ActionContext, ActionDefinition, JSONSchema } from '@firstline/core';
 import { logRetries, planOf } from '../shared/actionSupport.js';
 import { baseUrlSchema, credentialSchema, stringList } from '../shared/schemas.js';
@@ -7,6 +7,7 @@ import { preview } from '../shared/text.js';
 import { createGithubClient } from './createGithubClient.js';
 import type { GithubClient, GithubOptions } from './createGithubClient.js';
 import { redactingMessages } from '../shared/redactMessage.js';
+import { precompiled } from '../actionValidators.generated.js';
 
 /** Where a step sends its GitHub request, overriding the factory's defaults. */
 export interface GithubTarget {
@@ -325,11 +326,14 @@ export function github(options: GithubOptions & { client?: GithubClient } = {}):
     });
   };
 
-  return redactingMessages([
-    createIssue,
-    findIssue,
-    comment,
-    stateAction('open'),
-    stateAction('closed'),
-  ] as ActionDefinition[]);
+  return withPrecompiledValidators(
+    precompiled,
+    redactingMessages([
+      createIssue,
+      findIssue,
+      comment,
+      stateAction('open'),
+      stateAction('closed'),
+    ] as ActionDefinition[]),
+  );
 }

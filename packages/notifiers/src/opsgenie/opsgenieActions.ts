@@ -1,4 +1,4 @@
-import { defineAction } from '@firstline/core';
+import { defineAction, withPrecompiledValidators } from '@firstline/core';
 import type { ActionContext, ActionDefinition, JSONSchema } from '@firstline/core';
 import { logRetries, planOf } from '../shared/actionSupport.js';
 import { baseUrlSchema, credentialSchema, stringList, stringMap } from '../shared/schemas.js';
@@ -12,6 +12,7 @@ import type {
   OpsgenieOptions,
   OpsgenieRegion,
 } from './createOpsgenieClient.js';
+import { precompiled } from '../actionValidators.generated.js';
 
 /** Where a step sends its OpsGenie request, overriding the factory's defaults. */
 export interface OpsgenieTarget {
@@ -234,7 +235,10 @@ export function opsgenie(options: OpsgenieOptions & { client?: OpsgenieClient } 
     },
   });
 
-  return redactingMessages([createAlert, closeAlert, addNote] as ActionDefinition[]);
+  return withPrecompiledValidators(
+    precompiled,
+    redactingMessages([createAlert, closeAlert, addNote] as ActionDefinition[]),
+  );
 }
 
 /** The alias of an alert whose step named none: stable across the step's retries and a resumed run. */

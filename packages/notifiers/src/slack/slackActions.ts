@@ -1,4 +1,4 @@
-import { ActionError, defineAction } from '@firstline/core';
+import { ActionError, defineAction, withPrecompiledValidators } from '@firstline/core';
 import type { ActionContext, ActionDefinition, JSONSchema } from '@firstline/core';
 import { logRetries, planOf } from '../shared/actionSupport.js';
 import { baseUrlSchema, credentialSchema, SECURE_URL_PATTERN } from '../shared/schemas.js';
@@ -7,6 +7,7 @@ import { preview } from '../shared/text.js';
 import { createSlackClient } from './createSlackClient.js';
 import type { SlackClient, SlackOptions } from './createSlackClient.js';
 import { redactingMessages } from '../shared/redactMessage.js';
+import { precompiled } from '../actionValidators.generated.js';
 
 /** Input of `slack.post`. */
 export interface SlackPostInput {
@@ -238,7 +239,10 @@ export function slack(options: SlackOptions & { client?: SlackClient } = {}): Ac
     },
   });
 
-  return redactingMessages([post, reply, update] as ActionDefinition[]);
+  return withPrecompiledValidators(
+    precompiled,
+    redactingMessages([post, reply, update] as ActionDefinition[]),
+  );
 }
 
 /**
