@@ -17,6 +17,8 @@ const EC2_STATUS = fileURLToPath(new URL('./fixtures/imports/ec2-status.yaml', i
 const SDKS =
   /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(@aws-sdk\/[^/]+|ssh2|@slack\/web-api|@octokit\/[^/]+)\//;
 
+const AJV = /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?ajv\//;
+
 let dir: string;
 beforeAll(requireBuiltBin);
 beforeEach(async () => {
@@ -52,6 +54,34 @@ describe('import cost: reading a playbook loads no SDK (built bin, resolve hooks
     expect(urls.some((url) => url.includes('/actions-aws/dist/'))).toBe(true);
     expect(urls.some((url) => url.includes('/notifiers/dist/'))).toBe(true);
     expect(sdks).toEqual([]);
+  });
+
+  it.each([
+    ['validate', ['validate', EC2_FIRST_LINE]],
+    ['graph', ['graph', EC2_FIRST_LINE]],
+    ['paths', ['paths', EC2_FIRST_LINE]],
+  ])(
+    '%s loads no ajv: the playbook and the installed actions are checked by validators compiled at build time',
+    async (_name, args) => {
+      const { exit, urls } = await sdksLoadedBy(args);
+      expect(exit.code).toBe(0);
+      expect(urls.filter((url) => AJV.test(url))).toEqual([]);
+    },
+  );
+
+  it("simulate does load ajv, for the playbook's declared inputs (the recorder sees CommonJS loads)", async () => {
+    const { exit, urls } = await sdksLoadedBy([
+      'simulate',
+      EC2_FIRST_LINE,
+      '-i',
+      'instanceId=i-0abc1234',
+      '-i',
+      'url=https://example.test/',
+      '-i',
+      'healthCheckId=hc-1',
+    ]);
+    expect(exit.code).toBe(0);
+    expect(urls.some((url) => AJV.test(url))).toBe(true);
   });
 
   it('run of an AWS probe does load the EC2 client (the recorder sees SDKs when they load)', async () => {
