@@ -23,6 +23,8 @@ export type { ReportFlags, ReportSource } from './commands/report.js';
 export { pathsCommand } from './commands/paths.js';
 export type { PathsFlags } from './commands/paths.js';
 export { schemaCommand } from './commands/schema.js';
+export type { SchemaFlags } from './commands/schema.js';
+export { editorSchema, lenient, EDITOR_SCHEMA_ID, SCHEMA_EXPORT } from './schema/editorSchema.js';
 export { graphCommand, GRAPH_FORMATS } from './commands/graph.js';
 export type { GraphOptions } from './commands/graph.js';
 export { toMermaid } from './graph/toMermaid.js';
