@@ -269,6 +269,28 @@ describe('permissions() match the commands each action sends (mock clients)', ()
   });
 });
 
+describe('planPermissions() grant what plan() reads, read-only (shadow mode)', () => {
+  for (const id of AWS_ACTION_IDS) {
+    it(`${id}: plan() calls are granted; a DryRun preflight by permissions(), every other read by planPermissions()`, async () => {
+      const { actions, sent } = setup();
+      const action = actions.find((a) => a.id === id)!;
+      if (!action.plan) return expect(action.planPermissions).toBeUndefined();
+      await action.plan(inputs[id], context());
+      const calls = sent();
+      const reads = calls.filter((c) => c.input.DryRun !== true);
+      const planned = action.planPermissions?.(inputs[id]) ?? [];
+      for (const call of reads)
+        for (const resource of resourcesOf(call.action, call.input))
+          expect(allows(planned, call.action, resource), `${call.action} on ${resource}`).toBe(true);
+      for (const call of calls.filter((c) => c.input.DryRun === true))
+        for (const resource of resourcesOf(call.action, call.input))
+          expect(allows(action.permissions!(inputs[id]), call.action, resource)).toBe(true);
+      const read = new Set(reads.map((c) => c.action));
+      expect(planned.flatMap((s) => s.Action).filter((a) => !read.has(a))).toEqual([]);
+    });
+  }
+});
+
 describe('playbookPermissions', () => {
   it('unions the steps of a playbook with templates as `*`, plus its secrets', async () => {
     const playbook = await loadPlaybook(
