@@ -16,6 +16,7 @@ import type { SimulateFlags } from './commands/simulate.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 import type { ValidateFlags } from './commands/validate.js';
+import { addCatalogueCommands } from './catalogueCommands.js';
 import { EXIT, UsageError } from './context.js';
 import type { CliContext } from './context.js';
 
@@ -263,6 +264,8 @@ Example:
     .action((flags: SchemaFlags) => {
       result.exit = schemaCommand(ctx, flags);
     });
+
+  addCatalogueCommands(program, ctx, result);
 
   return program;
 }
