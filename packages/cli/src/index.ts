@@ -8,7 +8,7 @@ export { EXIT, UsageError } from './context.js';
 export type { CliContext } from './context.js';
 export { colorEnabled, createCapturingIo, paletteFor, processIo } from './io.js';
 export type { CliIo, Palette } from './io.js';
-export { installedActions } from './installedActions.js';
+export { installedActions, referenceActions } from './installedActions.js';
 export type { Installed } from './installedActions.js';
 export { validateCommand, expandTargets } from './commands/validate.js';
 export type { FileValidation, ValidateFlags } from './commands/validate.js';

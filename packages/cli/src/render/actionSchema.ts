@@ -89,7 +89,16 @@ function sample(schema: unknown, unknown: (name: string) => unknown, wild = fals
   if (s.const !== undefined) return s.const;
   if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum[0];
   if (s.type === 'object' || s.properties) {
-    const required = Array.isArray(s.required) ? (s.required as string[]) : [];
+    // "One of these is needed" (anyOf/oneOf of `required` lists): the first way is taken.
+    const branch = ((s.anyOf ?? s.oneOf) as unknown[] | undefined)
+      ?.map(record)
+      .find((b) => Array.isArray(b.required));
+    const required = [
+      ...new Set([
+        ...(Array.isArray(s.required) ? s.required : []),
+        ...((branch?.required as unknown[]) ?? []),
+      ]),
+    ] as string[];
     const properties = record(s.properties);
     return Object.fromEntries(required.map((key) => [key, sample(properties[key], unknown, wild, key)]));
   }
