@@ -43,7 +43,7 @@ export function typeText(schema: unknown): string {
   const union = (s.anyOf ?? s.oneOf) as unknown[] | undefined;
   if (Array.isArray(union) && s.type === undefined)
     return [...new Set(union.map((branch) => typeText(branch)))].join(' | ');
-  const types = Array.isArray(s.type) ? (s.type as string[]) : s.type ? [String(s.type)] : [];
+  const types = Array.isArray(s.type) ? (s.type as string[]) : typeof s.type === 'string' ? [s.type] : [];
   if (types.length === 0) return 'any';
   return types.map((t) => (t === 'array' ? `${bracket(typeText(s.items))}[]` : t)).join(' | ');
 }
@@ -95,8 +95,8 @@ function sample(schema: unknown, unknown: (name: string) => unknown, wild = fals
       .find((b) => Array.isArray(b.required));
     const required = [
       ...new Set([
-        ...(Array.isArray(s.required) ? s.required : []),
-        ...((branch?.required as unknown[]) ?? []),
+        ...(Array.isArray(s.required) ? (s.required as unknown[]) : []),
+        ...((branch?.required as unknown[] | undefined) ?? []),
       ]),
     ] as string[];
     const properties = record(s.properties);

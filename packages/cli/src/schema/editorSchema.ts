@@ -64,7 +64,8 @@ export function editorSchema(actions: readonly AnyActionDefinition[]): JSONSchem
     const step = defs[name]!;
     step.allOf = [...((step.allOf as JSONSchema[] | undefined) ?? []), { $ref: '#/$defs/actionInputs' }];
   }
-  schema.description = `${String(schema.description ?? '')} Includes the inputs of ${sorted.length} actions.`;
+  const summary = typeof schema.description === 'string' ? `${schema.description} ` : '';
+  schema.description = `${summary}Includes the inputs of ${sorted.length} actions.`;
   return schema;
 }
 
