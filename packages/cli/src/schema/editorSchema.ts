@@ -49,12 +49,12 @@ export function editorSchema(actions: readonly AnyActionDefinition[]): JSONSchem
         enum: sorted.map((a) => a.id),
         markdownEnumDescriptions: sorted.map((a) => `**${a.kind}**: ${a.description}`),
       },
-      { ...generic, title: 'CustomActionId', description: 'An action registered by your own code.' },
+      // Your own actions: any well-formed id (no title or description, so hover shows the id's own).
+      { type: generic.type, pattern: generic.pattern },
     ],
   };
+  // No title or description: editors would show them instead of the step's and the input's own.
   defs.actionInputs = {
-    title: 'ActionInputs',
-    description: "Checks `with:` against the input schema of the step's action.",
     allOf: sorted.map((action) => ({
       if: { properties: { action: { const: action.id } }, required: ['action'] },
       then: { properties: { with: withSchema(action) } },
