@@ -320,6 +320,35 @@ describe('playbookPermissions', () => {
   });
 });
 
+describe('playbookPermissions with a whole list templated, and in shadow mode', () => {
+  const playbook = {
+    checks: [{ id: 'alarm', action: 'aws.cloudwatch.alarmState', with: { alarmName: 'web-5xx' } }],
+    remediate: [
+      { id: 'reboot', action: 'aws.ec2.reboot', with: { instanceIds: '{{ inputs.instanceIds }}' } },
+      { id: 'quiet', action: 'aws.cloudwatch.setAlarmState', with: { alarmName: 'web-5xx', state: 'OK' } },
+    ],
+  };
+
+  it('a list given as one {{ }} is every resource of its type, not a crash', () => {
+    expect(playbookPermissions(awsActions({ env: {} }), playbook)).toContainEqual({
+      Effect: 'Allow',
+      Action: ['ec2:RebootInstances'],
+      Resource: 'arn:aws:ec2:*:*:instance/*',
+    });
+  });
+
+  it('{ shadow: true }: the probe and the plan reads, no call that changes anything', () => {
+    const shadow = playbookPermissions(awsActions({ env: {} }), playbook, {}, { shadow: true });
+    expect(shadow).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['cloudwatch:DescribeAlarms'],
+        Resource: 'arn:aws:cloudwatch:*:*:alarm:web-5xx',
+      },
+    ]);
+  });
+});
+
 // The example playbooks were written against stand-in schemas; the real actions must accept them.
 const examples = fileURLToPath(new URL('../../../examples/playbooks/', import.meta.url));
 const exampleFiles = await readdir(examples).catch(() => [] as string[]);
