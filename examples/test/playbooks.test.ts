@@ -77,10 +77,13 @@ describe('the example playbooks', () => {
     expect(result.playbook?.data).toMatchObject({ firstline: 1, name: name.replace(/\.yaml$/, '') });
   });
 
-  test.each(files)('%s points editors at the schema in core', (name) => {
+  test.each(files)("%s points editors at the CLI's schema, as an installed project would", (name) => {
     const match = /^# yaml-language-server: \$schema=(\S+)$/m.exec(text(name));
-    expect(match?.[1]).toBe('../../packages/core/src/format/schema.json');
+    expect(match?.[1]).toBe('../node_modules/@firstline/cli/schema.json');
     expect(existsSync(resolve(dir, match![1]!))).toBe(true);
+    // The schema with the installed actions' inputs, so `with:` completes.
+    const schema = JSON.parse(readFileSync(resolve(dir, match![1]!), 'utf8')) as { $defs: object };
+    expect(schema.$defs).toHaveProperty('actionInputs');
   });
 
   test('name only actions the packages provide', () => {

@@ -83,6 +83,12 @@ export type {
   ParsedAlarmEvent,
 } from './triggers/index.js';
 
-export { mergeStatements, playbookPermissions, secretPermissions } from './iam/playbookPermissions.js';
-export type { PermissionScope } from './iam/playbookPermissions.js';
+export {
+  mergeStatements,
+  playbookActionSteps,
+  playbookPermissions,
+  secretPermissions,
+  stepPermissions,
+} from './iam/playbookPermissions.js';
+export type { PermissionOptions, PermissionScope, PlaybookActionStep } from './iam/playbookPermissions.js';
 export { allow, instanceArn, partitionOf } from './iam/arn.js';

@@ -269,6 +269,28 @@ describe('permissions() match the commands each action sends (mock clients)', ()
   });
 });
 
+describe('planPermissions() grant what plan() reads, read-only (shadow mode)', () => {
+  for (const id of AWS_ACTION_IDS) {
+    it(`${id}: plan() calls are granted; a DryRun preflight by permissions(), every other read by planPermissions()`, async () => {
+      const { actions, sent } = setup();
+      const action = actions.find((a) => a.id === id)!;
+      if (action.plan === undefined) return expect('planPermissions' in action).toBe(false);
+      await action.plan(inputs[id], context());
+      const calls = sent();
+      const reads = calls.filter((c) => c.input.DryRun !== true);
+      const planned = action.planPermissions?.(inputs[id]) ?? [];
+      for (const call of reads)
+        for (const resource of resourcesOf(call.action, call.input))
+          expect(allows(planned, call.action, resource), `${call.action} on ${resource}`).toBe(true);
+      for (const call of calls.filter((c) => c.input.DryRun === true))
+        for (const resource of resourcesOf(call.action, call.input))
+          expect(allows(action.permissions!(inputs[id]), call.action, resource)).toBe(true);
+      const read = new Set(reads.map((c) => c.action));
+      expect(planned.flatMap((s) => s.Action).filter((a) => !read.has(a))).toEqual([]);
+    });
+  }
+});
+
 describe('playbookPermissions', () => {
   it('unions the steps of a playbook with templates as `*`, plus its secrets', async () => {
     const playbook = await loadPlaybook(
@@ -293,6 +315,35 @@ describe('playbookPermissions', () => {
         Effect: 'Allow',
         Action: ['ssm:GetParameter'],
         Resource: 'arn:aws:ssm:*:*:parameter/firstline/ssh/private-key',
+      },
+    ]);
+  });
+});
+
+describe('playbookPermissions with a whole list templated, and in shadow mode', () => {
+  const playbook = {
+    checks: [{ id: 'alarm', action: 'aws.cloudwatch.alarmState', with: { alarmName: 'web-5xx' } }],
+    remediate: [
+      { id: 'reboot', action: 'aws.ec2.reboot', with: { instanceIds: '{{ inputs.instanceIds }}' } },
+      { id: 'quiet', action: 'aws.cloudwatch.setAlarmState', with: { alarmName: 'web-5xx', state: 'OK' } },
+    ],
+  };
+
+  it('a list given as one {{ }} is every resource of its type, not a crash', () => {
+    expect(playbookPermissions(awsActions({ env: {} }), playbook)).toContainEqual({
+      Effect: 'Allow',
+      Action: ['ec2:RebootInstances'],
+      Resource: 'arn:aws:ec2:*:*:instance/*',
+    });
+  });
+
+  it('{ shadow: true }: the probe and the plan reads, no call that changes anything', () => {
+    const shadow = playbookPermissions(awsActions({ env: {} }), playbook, {}, { shadow: true });
+    expect(shadow).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['cloudwatch:DescribeAlarms'],
+        Resource: 'arn:aws:cloudwatch:*:*:alarm:web-5xx',
       },
     ]);
   });

@@ -8,7 +8,7 @@ export { EXIT, UsageError } from './context.js';
 export type { CliContext } from './context.js';
 export { colorEnabled, createCapturingIo, paletteFor, processIo } from './io.js';
 export type { CliIo, Palette } from './io.js';
-export { installedActions } from './installedActions.js';
+export { installedActions, referenceActions } from './installedActions.js';
 export type { Installed } from './installedActions.js';
 export { validateCommand, expandTargets } from './commands/validate.js';
 export type { FileValidation, ValidateFlags } from './commands/validate.js';
@@ -23,6 +23,24 @@ export type { ReportFlags, ReportSource } from './commands/report.js';
 export { pathsCommand } from './commands/paths.js';
 export type { PathsFlags } from './commands/paths.js';
 export { schemaCommand } from './commands/schema.js';
+export type { SchemaFlags } from './commands/schema.js';
+export { editorSchema, lenient, EDITOR_SCHEMA_ID, SCHEMA_EXPORT } from './schema/editorSchema.js';
+export { permissionsCommand } from './commands/permissions.js';
+export type { PermissionsFlags, PolicyDocument } from './commands/permissions.js';
+export { actionsCommand, catalogueActions } from './commands/actions.js';
+export type { ActionsFlags } from './commands/actions.js';
+export {
+  actionEntry,
+  exampleStep,
+  firstSentence,
+  renderActionsMarkdown,
+  renderActionTable,
+  renderActionText,
+  sortedActions,
+} from './render/actionCatalogue.js';
+export type { ActionEntry } from './render/actionCatalogue.js';
+export { exampleWith, fieldRows, samplePermissions, typeText } from './render/actionSchema.js';
+export type { FieldRow } from './render/actionSchema.js';
 export { graphCommand, GRAPH_FORMATS } from './commands/graph.js';
 export type { GraphOptions } from './commands/graph.js';
 export { toMermaid } from './graph/toMermaid.js';

@@ -49,3 +49,18 @@ function definedOnly<T extends Record<string, string | undefined>>(
     Record<keyof T, string>
   >;
 }
+
+/**
+ * Every installed action (core's built-ins included) as the reference docs show them: nothing read
+ * from the environment (no region, account or credentials), so the output is the same on any machine.
+ * `docs/reference/actions.md` is `renderActionsMarkdown(await referenceActions())`.
+ */
+export async function referenceActions(): Promise<AnyActionDefinition[]> {
+  const [core, aws, net, notifiers] = await Promise.all([
+    import('@firstline/core'),
+    import('@firstline/actions-aws'),
+    import('@firstline/actions-net'),
+    import('@firstline/notifiers'),
+  ]);
+  return [...core.coreActions, ...aws.awsActions({ env: {} }), ...net.netActions(), ...notifiers.notifiers()];
+}

@@ -10,11 +10,13 @@ import type { ReportFlags } from './commands/report.js';
 import { resumeCommand, resumeDueCommand, runCommand } from './commands/run.js';
 import type { RunFlags, RunHost, StoreFlags } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
+import type { SchemaFlags } from './commands/schema.js';
 import { simulateCommand } from './commands/simulate.js';
 import type { SimulateFlags } from './commands/simulate.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 import type { ValidateFlags } from './commands/validate.js';
+import { addCatalogueCommands } from './catalogueCommands.js';
 import { EXIT, UsageError } from './context.js';
 import type { CliContext } from './context.js';
 
@@ -248,11 +250,22 @@ Example:
 
   program
     .command('schema')
-    .description('print the playbook JSON Schema (for editors and CI)')
-    .addHelpText('after', '\nExample:\n  $ firstline schema > firstline.schema.json')
-    .action(() => {
-      result.exit = schemaCommand(ctx);
+    .description("print the playbook JSON Schema with every installed action's inputs (for editors and CI)")
+    .option('--generic', "print core's schema only: any action id, any with: mapping")
+    .addHelpText(
+      'after',
+      `
+The schema ships with the package as @firstline/cli/schema.json; see docs/guides/editor-completion.md.
+
+Example:
+  $ firstline schema > firstline.schema.json
+  # then, first line of a playbook:  # yaml-language-server: $schema=./firstline.schema.json`,
+    )
+    .action((flags: SchemaFlags) => {
+      result.exit = schemaCommand(ctx, flags);
     });
+
+  addCatalogueCommands(program, ctx, result);
 
   return program;
 }

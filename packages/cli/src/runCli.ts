@@ -33,10 +33,11 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
   try {
     const result = { exit: 0 };
     const program = createProgram(ctx, result, host);
-    // The action packages (the AWS SDK among them) load only for commands that use them: `--help`,
-    // `--version` and `schema` start in the time of node itself.
+    // The action packages load only for commands that use them (their SDKs on an action's first call):
+    // `--help`, `--version` and `schema --generic` start in the time of node itself.
     program.hook('preAction', async (_program, command) => {
-      if (command.name() === 'schema' || (options.actions && options.host)) return;
+      const generic = command.name() === 'schema' && command.opts<{ generic?: boolean }>().generic;
+      if (generic || (options.actions && options.host)) return;
       const installed = await installedActions(io.env);
       if (!options.actions) ctx.actions = installed.actions;
       if (!options.host) Object.assign(host, installed.host);

@@ -229,6 +229,8 @@ describe('usage', () => {
       'paths',
       'report',
       'schema',
+      'permissions',
+      'actions',
     ]) {
       const { code, stdout } = await cli([command, '--help']);
       expect(code, command).toBe(0);

@@ -47,6 +47,9 @@ describe('import cost: reading a playbook loads no SDK (built bin, resolve hooks
     ['simulate', ['simulate', EC2_FIRST_LINE, '-i', 'instanceId=i-0abc', '-i', 'url=https://example.test/']],
     ['graph', ['graph', EC2_FIRST_LINE]],
     ['paths', ['paths', EC2_FIRST_LINE]],
+    ['schema', ['schema']],
+    ['permissions', ['permissions', EC2_FIRST_LINE]],
+    ['actions', ['actions', 'aws.ec2.reboot']],
   ])('%s loads the action packages but none of their SDKs', async (_name, args) => {
     const { exit, urls, sdks } = await sdksLoadedBy(args);
     expect(exit.stderr).not.toMatch(/\n\s+at /);

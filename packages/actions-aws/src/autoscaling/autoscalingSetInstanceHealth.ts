@@ -131,6 +131,8 @@ export function autoscalingSetInstanceHealthAction(
         allow(['autoscaling:DescribeAutoScalingInstances'], '*'),
       ];
     },
+    // The plan's lookup of the instance's group; DescribeAutoScalingInstances has no resource-level permissions.
+    planPermissions: () => [allow(['autoscaling:DescribeAutoScalingInstances'], '*')],
   });
 }
 

@@ -96,5 +96,8 @@ export function cloudwatchSetAlarmStateAction(
     permissions: (input) => [
       allow(['cloudwatch:SetAlarmState'], alarmArn(arnScope(aws, input.region), input.alarmName)),
     ],
+    planPermissions: (input) => [
+      allow(['cloudwatch:DescribeAlarms'], alarmArn(arnScope(aws, input.region), input.alarmName)),
+    ],
   });
 }

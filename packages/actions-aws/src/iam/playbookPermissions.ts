@@ -8,11 +8,31 @@ export interface PermissionScope {
   accountId?: string;
 }
 
+/** Options of {@link playbookPermissions}. */
+export interface PermissionOptions {
+  /**
+   * Only what shadow mode needs: probes' permissions, the reads remediations' and notifications'
+   * `plan()` makes, and the secrets; nothing that changes anything.
+   */
+  shadow?: boolean;
+}
+
+/** One action step of a playbook, wherever its form nests it. */
+export interface PlaybookActionStep {
+  /** The step's `id:` (notifications may have none). */
+  id?: string;
+  /** What `action:` names. */
+  action: string;
+  /** Its `with:`, as written. */
+  with?: unknown;
+}
+
 /**
- * The least-privilege IAM statements a playbook needs: the union of `permissions(with)` of every
- * action step it names (templated values such as `{{ inputs.instanceId }}` become `*`), plus reading
- * its `ssm:` and `secretsManager:` secrets. Statements with the same resources are merged. For the
- * policy of a Lambda or Step Functions role (issue 8's CDK example).
+ * The least-privilege IAM statements a playbook needs: the union of `permissions(with)` and
+ * `planPermissions(with)` of every action step it names (templated values such as
+ * `{{ inputs.instanceId }}` become `*`), plus reading its `ssm:` and `secretsManager:` secrets.
+ * Statements with the same resources are merged. For the policy of a Lambda or Step Functions role
+ * (issue 8's CDK example), or `firstline permissions`; `{ shadow: true }` for a shadow-only role.
  *
  * @example
  * const policy = { Version: '2012-10-17', Statement: playbookPermissions(awsActions(), await loadPlaybook('ec2.yaml')) };
@@ -21,18 +41,39 @@ export function playbookPermissions(
   actions: Iterable<AnyActionDefinition>,
   playbook: object,
   scope: PermissionScope = {},
+  options: PermissionOptions = {},
 ): IamStatement[] {
   const byId = new Map<string, AnyActionDefinition>();
   for (const action of actions) byId.set(action.id, action);
   const document = (isLoadedPlaybook(playbook) ? playbook.data : playbook) as Record<string, unknown>;
   const statements: IamStatement[] = [];
-  for (const step of actionSteps(document)) {
+  for (const step of playbookActionSteps(document)) {
     const definition = byId.get(step.action);
-    const input = wildcardTemplates(step.with ?? {});
-    if (definition?.permissions) statements.push(...definition.permissions(input));
+    if (definition) statements.push(...stepPermissions(definition, step.with, options));
   }
   statements.push(...secretPermissions(document.secrets, scope));
   return mergeStatements(statements);
+}
+
+/**
+ * The statements one step needs, its templated values as `*`: what `run` and `plan` call; in shadow
+ * mode a probe's `permissions()` (probes run for real) and the others' `planPermissions()` only.
+ */
+export function stepPermissions(
+  definition: AnyActionDefinition,
+  given: unknown,
+  options: PermissionOptions = {},
+): IamStatement[] {
+  const input = wildcardTemplates(given ?? {}, definition.input);
+  const run = definition.permissions?.(input) ?? [];
+  const plan = definition.planPermissions?.(input) ?? [];
+  if (!options.shadow) return [...run, ...plan];
+  return definition.kind === 'probe' ? run : plan;
+}
+
+/** Every action step of a playbook document, in document order: checks, parallel groups, remediate, notify, steps. */
+export function playbookActionSteps(playbook: object): PlaybookActionStep[] {
+  return actionSteps(isLoadedPlaybook(playbook) ? playbook.data : playbook);
 }
 
 /** The statements for reading a playbook's `secrets:` references from SSM and Secrets Manager. */
@@ -83,21 +124,41 @@ export function mergeStatements(statements: IamStatement[]): IamStatement[] {
 
 // Every object with a string `action` is an action step, wherever the playbook's form nests it
 // (checks, parallel groups, remediate, notify, steps).
-function actionSteps(node: unknown, found: Array<{ action: string; with?: unknown }> = []) {
+function actionSteps(node: unknown, found: PlaybookActionStep[] = []): PlaybookActionStep[] {
   if (Array.isArray(node)) for (const item of node) actionSteps(item, found);
   else if (isObject(node)) {
-    if (typeof node.action === 'string') found.push({ action: node.action, with: node.with });
+    if (typeof node.action === 'string')
+      found.push({
+        ...(typeof node.id === 'string' && { id: node.id }),
+        action: node.action,
+        with: node.with,
+      });
     for (const [key, value] of Object.entries(node)) if (key !== 'with') actionSteps(value, found);
   }
   return found;
 }
 
-function wildcardTemplates(value: unknown): unknown {
-  if (typeof value === 'string')
-    return value.includes('{{') ? value.replace(/\{\{[\s\S]*?\}\}/g, '*') : value;
-  if (Array.isArray(value)) return value.map(wildcardTemplates);
-  if (isObject(value))
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wildcardTemplates(v)]));
+// `{{ }}` becomes `*`, the widest resource; a whole list given as one template (`instanceIds:
+// "{{ inputs.ids }}"`) becomes `["*"]`, as the action's input schema expects a list there.
+function wildcardTemplates(value: unknown, schema: unknown): unknown {
+  const shape = isObject(schema) ? schema : {};
+  if (typeof value === 'string') {
+    if (!value.includes('{{')) return value;
+    const wild = value.replace(/\{\{[\s\S]*?\}\}/g, '*');
+    return shape.type === 'array' && value.trim().startsWith('{{') && value.trim().endsWith('}}')
+      ? [wild]
+      : wild;
+  }
+  if (Array.isArray(value)) return value.map((item) => wildcardTemplates(item, shape.items));
+  if (isObject(value)) {
+    const properties = isObject(shape.properties) ? shape.properties : {};
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        wildcardTemplates(v, properties[k] ?? shape.additionalProperties),
+      ]),
+    );
+  }
   return value;
 }
 

@@ -108,6 +108,12 @@ export interface ActionDefinition<I = unknown, O = unknown> {
   /** Least-privilege IAM statements for this call. */
   permissions?(input: I): IamStatement[];
   /**
+   * Least-privilege IAM statements for `plan()`: the reads it makes (finding the alarm it would set),
+   * which shadow mode needs though `run` is never called. A DryRun preflight needs the real call's
+   * permission, already in `permissions()`; without it the preflight reports "denied".
+   */
+  planPermissions?(input: I): IamStatement[];
+  /**
    * What a call would do, in a few words, from its input alone ("reboot i-0abc1234"): pure, no I/O.
    * Simulations and `firstline simulate` show it for remediations and notifications, which they never call.
    */
