@@ -1,5 +1,8 @@
+import { coreActions } from '@firstline/core';
 import type { AnyActionDefinition } from '@firstline/core';
 import { CommanderError } from 'commander';
+import { configForCommand } from './config/configForCommand.js';
+import { mergeActions } from './config/collectActions.js';
 import { installedActions } from './installedActions.js';
 import type { RunHost } from './commands/run.js';
 import type { CliContext } from './context.js';
@@ -8,11 +11,17 @@ import type { CliIo } from './io.js';
 import { createProgram, exitForCommanderError } from './program.js';
 import { reportError } from './render/errors.js';
 
+/** Commands that need no actions and no project config. */
+const NO_ACTIONS = new Set(['schema', 'init']);
+
 /** Options of {@link runCli}: everything the process would otherwise provide. */
 export interface RunCliOptions {
   /** Output and terminal facts (default: the process's). */
   io?: CliIo;
-  /** The actions playbooks may name (default: the installed AWS, network and notifier actions). */
+  /**
+   * The actions playbooks may name (default: the installed AWS, network and notifier actions); a
+   * project config's actions are added to them.
+   */
   actions?: readonly AnyActionDefinition[];
   /** Services real runs use (secret resolvers); defaults come from the installed packages. */
   host?: RunHost;
@@ -35,11 +44,20 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
     const program = createProgram(ctx, result, host);
     // The action packages (the AWS SDK among them) load only for commands that use them: `--help`,
     // `--version` and `schema` start in the time of node itself.
+    // The project config (firstline.config.*) is read first: its endpoints and region configure them.
     program.hook('preAction', async (_program, command) => {
-      if (command.name() === 'schema' || (options.actions && options.host)) return;
-      const installed = await installedActions(io.env);
-      if (!options.actions) ctx.actions = installed.actions;
-      if (!options.host) Object.assign(host, installed.host);
+      if (NO_ACTIONS.has(command.name())) return;
+      const config = await configForCommand(command, io.cwd);
+      if (config) ctx.config = config;
+      if (!(options.actions && options.host)) {
+        const installed = await installedActions(io.env, config ?? {});
+        if (!options.actions) ctx.actions = installed.actions;
+        if (!options.host) Object.assign(host, installed.host);
+      }
+      if (config) {
+        const builtins = coreActions.map(({ id }) => id);
+        ctx.actions = mergeActions(ctx.actions, builtins, config.actions, config.shown);
+      }
     });
     await program.parseAsync([...argv], { from: 'user' });
     return result.exit;
