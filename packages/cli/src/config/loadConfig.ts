@@ -34,19 +34,17 @@ export async function loadConfig(file: string, cwd: string): Promise<LoadedConfi
   const path = resolve(cwd, file);
   const shown = displayPath(path, cwd);
   if (!existsSync(path)) throw new FirstlineError('E_CONFIG_LOAD', `config file ${shown} not found`);
-  const exports = await importModule(path, shown);
+  const exports = await importModule(path, shown, cwd);
   if (!('default' in exports))
     throw invalid(shown, [
       'no default export: end the file with export default defineConfig({ ... }) (or a plain object)',
     ]);
   const config = checkConfig(exports.default, shown);
-  const actions = (config.actions ?? []).map((action, i) =>
-    checkedAction(action, `${shown} actions[${i}]`, shown),
-  );
+  const actions = (config.actions ?? []).map((action, i) => checkedAction(action, `actions[${i}]`, shown));
   for (const plugin of config.plugins ?? []) {
     const pluginFile = resolvePlugin(plugin, path, shown);
     actions.push(
-      ...pluginActions(await importModule(pluginFile, `${shown}: plugin "${plugin}"`), plugin, shown),
+      ...pluginActions(await importModule(pluginFile, `${shown}: plugin "${plugin}"`, cwd), plugin, shown),
     );
   }
   return {
