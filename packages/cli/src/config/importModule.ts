@@ -25,8 +25,13 @@ export async function importModule(
       return (await import(url)) as Record<string, unknown>;
     }
     const { createJiti } = await import('jiti');
-    // No interop: the module's own exports, so a default export stays `default`.
-    const jiti = createJiti(pathToFileURL(file).href, { interopDefault: false, moduleCache: false });
+    // No interop: the module's own exports, so a default export stays `default`. Firstline's own
+    // packages are imported natively: the copies this process runs, not a second transpiled one.
+    const jiti = createJiti(pathToFileURL(file).href, {
+      interopDefault: false,
+      moduleCache: false,
+      nativeModules: ['@firstline/cli', '@firstline/core'],
+    });
     return await jiti.import<Record<string, unknown>>(file);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
