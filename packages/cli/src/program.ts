@@ -246,12 +246,16 @@ Example:
   program
     .command('report')
     .description('a post-incident report (Markdown or self-contained HTML) from a run record')
-    .argument('<run.json>', "a run record (<store>/<runId>.json) or a run's --json output")
+    .argument(
+      '<run.json|runId>',
+      "a run record (<store>/<runId>.json), a run's --json output, or a stored run's id",
+    )
     .addOption(new Option('--format <format>', 'report format').choices(['md', 'html']).default('md'))
+    .option('--store <dir>', STORE_HELP)
     .option('--output <file>', 'write the report to a file instead of stdout')
     .addHelpText(
       'after',
-      '\nExample:\n  $ firstline report .firstline/runs/<runId>.json --format html --output incident.html',
+      "\nExample:\n  $ firstline report .firstline/runs/<runId>.json --format html --output incident.html\n  $ firstline report <runId>   # from the store (--store, the config's, $FIRSTLINE_STORE)",
     )
     .action(async (file: string, flags: ReportFlags) => {
       result.exit = await reportCommand(file, flags, ctx);

@@ -106,6 +106,14 @@ steps:
     expect(result.exit).toBe(0);
     const { runId } = JSON.parse(result.stdout) as { runId: string };
     expect(existsSync(join(dir, 'state/runs', `${runId}.json`))).toBe(true);
+    // report finds it by its id, in the config's store.
+    const report = await cli(join(dir, 'playbooks'), 'report', runId);
+    expect(report.stderr).toBe('');
+    expect(report.exit).toBe(0);
+    expect(report.stdout).toContain('# ');
+    const missing = await cli(dir, 'report', 'no-such-run');
+    expect(missing.exit).toBe(2);
+    expect(missing.stderr).toContain('state/runs/no-such-run.json');
     // --store still wins.
     const flagged = await cli(dir, 'run', 'playbooks/log.yaml', '--json', '--store', 'other');
     const other = JSON.parse(flagged.stdout) as { runId: string };

@@ -254,11 +254,16 @@ export function finish(
  * `.firstline/runs`), and how to show it.
  */
 export function storeFor(flags: StoreFlags, ctx: CliContext): { store: RunStore; shown: string } {
-  const dir = resolve(
+  const dir = storeDir(flags, ctx);
+  return { store: createFileStore(dir), shown: displayPath(dir, ctx.io.cwd) };
+}
+
+/** The run store's directory, absolute: `--store`, the config's `store`, `$FIRSTLINE_STORE` or `.firstline/runs`. */
+export function storeDir(flags: Pick<StoreFlags, 'store'>, ctx: CliContext): string {
+  return resolve(
     ctx.io.cwd,
     flags.store ?? ctx.config?.store ?? ctx.io.env.FIRSTLINE_STORE ?? '.firstline/runs',
   );
-  return { store: createFileStore(dir), shown: displayPath(dir, ctx.io.cwd) };
 }
 
 /** The time now on the runs' clock: "how long ago" must agree with the times the runs recorded. */
