@@ -98,6 +98,25 @@ describe('a custom TypeScript action through the built bin', () => {
     expect(exit.code).toBe(2);
   });
 
+  it('a .js config with export default in a CommonJS package loads; a syntax error is placed', async () => {
+    const js = await tempProject({
+      'package.json': '{ "name": "ops" }\n',
+      'firstline.config.js': "export default { plugins: ['./actions/flush.ts'] };\n",
+      'actions/flush.ts': FLUSH_ACTION_TS,
+      'flush.yaml': FLUSH_PLAYBOOK,
+      'broken/firstline.config.mjs': 'export default { store: };\n',
+      'broken/flush.yaml': FLUSH_PLAYBOOK,
+    });
+    const loaded = await firstlineIn(js, ['validate', 'flush.yaml']);
+    const broken = await firstlineIn(js, ['validate', 'broken/flush.yaml']);
+    await rm(js, { recursive: true, force: true });
+    expect(loaded.code).toBe(0);
+    expect(broken.stderr).toBe(
+      'firstline: E_CONFIG_LOAD  broken/firstline.config.mjs: cannot load: broken/firstline.config.mjs:1:25: ParseError: Unexpected token\n',
+    );
+    expect(broken.code).toBe(2);
+  });
+
   it('a bad config: its code, exit 2, no stack trace', async () => {
     const bad = await tempProject({
       'firstline.config.mjs': "export default { plugins: ['./actions/flush.ts'], stor: 'runs' };\n",
