@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCapturingIo, runCli } from '@firstline/cli';
-import { tempProject } from './configProject.js';
+import { firstlineIn, tempProject } from './configProject.js';
+import { requireBuiltBin } from './subprocess.js';
 
 // Plugins by package name, resolved from the config's directory the way import() would: an ESM-only
 // package (exports with an "import" condition), a scoped package's subpath, a default export of an
@@ -97,7 +98,9 @@ steps:
     with: { repo: acme/web, title: disk full, body: see the run }
 `,
       });
-      const io = createCapturingIo({ cwd: project, env: { GITHUB_TOKEN: 'test-token-not-real' } });
+      // The config wins over the environment variable (which names a port nothing listens on).
+      const env = { GITHUB_TOKEN: 'test-token-not-real', GITHUB_API_URL: 'http://127.0.0.1:9' };
+      const io = createCapturingIo({ cwd: project, env });
       const exit = await runCli(['run', 'issue.yaml', '--store', 'runs'], { io });
       await rm(project, { recursive: true, force: true });
       expect(io.stderr()).toBe('');
@@ -105,6 +108,46 @@ steps:
       expect(requests).toEqual(['POST /api/v3/repos/acme/web/issues']);
     } finally {
       server.close();
+    }
+  });
+});
+
+describe("the config's AWS endpoint and region (built bin, a loopback server standing in for EC2)", () => {
+  it('the EC2 call goes to endpoints.aws, signed for the config region over AWS_REGION', async () => {
+    requireBuiltBin();
+    const seen: Array<{ url?: string; authorization?: string }> = [];
+    const server = createServer((request, response) => {
+      seen.push({ url: request.url, authorization: request.headers.authorization });
+      response.writeHead(400, { 'content-type': 'text/xml' });
+      response.end(
+        '<Response><Errors><Error><Code>InvalidInstanceID.NotFound</Code><Message>no such instance</Message></Error></Errors><RequestID>1</RequestID></Response>',
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const project = await tempProject({
+      'firstline.config.mjs': `export default { region: 'eu-west-3', endpoints: { aws: 'http://127.0.0.1:${port}' } };\n`,
+      'status.yaml': `firstline: 1
+name: status
+steps:
+  - id: status
+    action: aws.ec2.status
+    with: { instanceId: i-0123456789abcdef0 }
+`,
+    });
+    try {
+      const exit = await firstlineIn(project, ['run', 'status.yaml', '--store', 'runs'], {
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'FIRSTLINE-TEST-NOT-A-KEY',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+        AWS_MAX_ATTEMPTS: '1',
+      });
+      expect(exit.stdout).toContain('no such instance');
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen[0]!.authorization).toContain('/eu-west-3/ec2/aws4_request');
+    } finally {
+      server.close();
+      await rm(project, { recursive: true, force: true });
     }
   });
 });
