@@ -1,4 +1,5 @@
 import type { AnyActionDefinition } from '@firstline/core';
+import type { LoadedConfig } from './config/loadConfig.js';
 import type { CliIo } from './io.js';
 
 /** What every command runs with: its io, the actions playbooks may name, and whether to show stacks. */
@@ -9,6 +10,8 @@ export interface CliContext {
   actions: readonly AnyActionDefinition[];
   /** `--debug`: errors keep their stack traces. */
   debug: boolean;
+  /** The project config (`firstline.config.*`, `--config`), when there is one. */
+  config?: LoadedConfig;
 }
 
 /** A wrong command line: printed with a hint, exit code 2. */

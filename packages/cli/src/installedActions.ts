@@ -1,5 +1,6 @@
 import type { AnyActionDefinition } from '@firstline/core';
 import type { RunHost } from './commands/run.js';
+import type { FirstlineConfig } from './config/defineConfig.js';
 
 /** The actions and host services of the installed Firstline packages, as the CLI uses them. */
 export interface Installed {
@@ -15,29 +16,35 @@ export interface Installed {
  * OPSGENIE_REGION, GITHUB_TOKEN and GITHUB_API_URL as the notifiers' defaults); clients are created
  * on first use, so a `validate` or `simulate` never touches the network.
  */
-export async function installedActions(env: Record<string, string | undefined>): Promise<Installed> {
+export async function installedActions(
+  env: Record<string, string | undefined>,
+  /** The project config's endpoints and region; each wins over its environment variable. */
+  config: Pick<FirstlineConfig, 'endpoints' | 'region'> = {},
+): Promise<Installed> {
   const [aws, net, notifiers] = await Promise.all([
     import('@firstline/actions-aws'),
     import('@firstline/actions-net'),
     import('@firstline/notifiers'),
   ]);
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const endpoints = config.endpoints ?? {};
+  const region = config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const awsOptions = { ...(region && { region }), ...(endpoints.aws && { endpoint: endpoints.aws }) };
   return {
     actions: [
-      ...aws.awsActions(region ? { region } : {}),
+      ...aws.awsActions(awsOptions),
       ...net.netActions(),
       // Default credentials for steps that give none, from the conventional variables; a step's own
       // `token:`/`apiKey:` (from `secrets:`) wins. The notifiers scrub these from every error they raise.
       ...notifiers.notifiers({
-        slack: definedOnly({ token: env.SLACK_TOKEN }),
+        slack: definedOnly({ token: env.SLACK_TOKEN, baseUrl: endpoints.slack }),
         opsgenie: {
-          ...definedOnly({ apiKey: env.OPSGENIE_API_KEY }),
+          ...definedOnly({ apiKey: env.OPSGENIE_API_KEY, baseUrl: endpoints.opsgenie }),
           ...(env.OPSGENIE_REGION === 'eu' && { region: 'eu' as const }),
         },
-        github: definedOnly({ token: env.GITHUB_TOKEN, baseUrl: env.GITHUB_API_URL }),
+        github: definedOnly({ token: env.GITHUB_TOKEN, baseUrl: endpoints.github ?? env.GITHUB_API_URL }),
       }),
     ],
-    host: { secrets: aws.awsSecretResolvers(region ? { region } : {}) },
+    host: { secrets: aws.awsSecretResolvers(awsOptions) },
   };
 }
 

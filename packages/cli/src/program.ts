@@ -4,6 +4,9 @@ import packageJson from '../package.json' with { type: 'json' };
 import { cancelCommand } from './commands/cancel.js';
 import type { CancelFlags } from './commands/cancel.js';
 import { graphCommand } from './commands/graph.js';
+import { DEFAULT_SEED, seedNames } from './commands/gallery.js';
+import { initCommand } from './commands/init.js';
+import type { InitFlags } from './commands/init.js';
 import { pathsCommand } from './commands/paths.js';
 import { reportCommand } from './commands/report.js';
 import type { ReportFlags } from './commands/report.js';
@@ -19,6 +22,9 @@ import type { ValidateFlags } from './commands/validate.js';
 import { addCatalogueCommands } from './catalogueCommands.js';
 import { EXIT, UsageError } from './context.js';
 import type { CliContext } from './context.js';
+
+const STORE_HELP =
+  "where run records are kept (default: the config's store, $FIRSTLINE_STORE or .firstline/runs)";
 
 /** The version `firstline --version` prints: this package's. */
 export const VERSION: string = packageJson.version;
@@ -55,6 +61,11 @@ export function createProgram(ctx: CliContext, result: ProgramResult, host: RunH
     .description('Validate, simulate, run and test first-line incident remediation playbooks.')
     .version(VERSION, '-V, --version', 'print the version')
     .option('--debug', 'show stack traces with errors')
+    .option(
+      '--config <file>',
+      'the project config (default: the nearest firstline.config.* above the playbook)',
+    )
+    .option('--no-config', 'ignore any project config')
     .helpOption('-h, --help', 'show help')
     .configureOutput({
       writeOut: (text) => io.out(text),
@@ -132,7 +143,7 @@ Example:
       '--fast',
       'with --shadow: waits, rechecks and backoffs pass at once on a virtual clock; probes stay real',
     )
-    .option('--store <dir>', 'where run records are kept (default $FIRSTLINE_STORE or .firstline/runs)')
+    .option('--store <dir>', STORE_HELP)
     .option('--good <outcomes>', 'custom end outcomes that count as good (comma-separated)', collectList)
     .option('--json', 'print the result as JSON')
     .addHelpText(
@@ -156,7 +167,7 @@ Example:
     .description('continue an interrupted run from its stored snapshot, or every run that is due (--due)')
     .argument('[runId]', 'the run id (its record is <store>/<runId>.json)')
     .option('--due', 'resume every stored run whose wait is over or that was interrupted mid-step')
-    .option('--store <dir>', 'where run records are kept (default $FIRSTLINE_STORE or .firstline/runs)')
+    .option('--store <dir>', STORE_HELP)
     .option('--good <outcomes>', 'custom end outcomes that count as good (comma-separated)', collectList)
     .option('--json', 'print the result as JSON')
     .addHelpText(
@@ -180,7 +191,7 @@ Example:
     .command('cancel')
     .description('cancel a stored run that is not over (handed back, or left by a crashed process)')
     .argument('<runId>', 'the run id (its record is <store>/<runId>.json)')
-    .option('--store <dir>', 'where run records are kept (default $FIRSTLINE_STORE or .firstline/runs)')
+    .option('--store <dir>', STORE_HELP)
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
@@ -237,15 +248,39 @@ Example:
   program
     .command('report')
     .description('a post-incident report (Markdown or self-contained HTML) from a run record')
-    .argument('<run.json>', "a run record (<store>/<runId>.json) or a run's --json output")
+    .argument(
+      '<run.json|runId>',
+      "a run record (<store>/<runId>.json), a run's --json output, or a stored run's id",
+    )
     .addOption(new Option('--format <format>', 'report format').choices(['md', 'html']).default('md'))
+    .option('--store <dir>', STORE_HELP)
     .option('--output <file>', 'write the report to a file instead of stdout')
     .addHelpText(
       'after',
-      '\nExample:\n  $ firstline report .firstline/runs/<runId>.json --format html --output incident.html',
+      "\nExample:\n  $ firstline report .firstline/runs/<runId>.json --format html --output incident.html\n  $ firstline report <runId>   # from the store (--store, the config's, $FIRSTLINE_STORE)",
     )
     .action(async (file: string, flags: ReportFlags) => {
       result.exit = await reportCommand(file, flags, ctx);
+    });
+
+  program
+    .command('init')
+    .description('start a project: a playbook and its scenarios from a seed, and a firstline.config.mjs')
+    .argument('[name]', "the playbook name (default: the seed's)")
+    .option('--from <seed>', `the seed playbook (default ${DEFAULT_SEED}; the list is below)`)
+    .option('--force', 'overwrite the playbook and scenario files if they exist')
+    .addHelpText(
+      'after',
+      () => `
+Seeds: ${seedNames().join(', ')}.
+Writes <name>.yaml, <name>.scenarios.yaml and (unless a project config is found) firstline.config.mjs
+into the working directory. Then firstline test runs the scenarios.
+
+Example:
+  $ firstline init web-heal --from ec2-first-line && firstline test`,
+    )
+    .action(async (name: string | undefined, flags: InitFlags) => {
+      result.exit = await initCommand(name, flags, ctx);
     });
 
   program

@@ -1,5 +1,8 @@
+import { coreActions } from '@firstline/core';
 import type { AnyActionDefinition } from '@firstline/core';
 import { CommanderError } from 'commander';
+import { configForCommand } from './config/configForCommand.js';
+import { mergeActions } from './config/collectActions.js';
 import { installedActions } from './installedActions.js';
 import type { RunHost } from './commands/run.js';
 import type { CliContext } from './context.js';
@@ -8,11 +11,17 @@ import type { CliIo } from './io.js';
 import { createProgram, exitForCommanderError } from './program.js';
 import { reportError } from './render/errors.js';
 
+/** Commands that need no actions and no project config. */
+const NO_ACTIONS = new Set(['init']);
+
 /** Options of {@link runCli}: everything the process would otherwise provide. */
 export interface RunCliOptions {
   /** Output and terminal facts (default: the process's). */
   io?: CliIo;
-  /** The actions playbooks may name (default: the installed AWS, network and notifier actions). */
+  /**
+   * The actions playbooks may name (default: the installed AWS, network and notifier actions); a
+   * project config's actions are added to them.
+   */
   actions?: readonly AnyActionDefinition[];
   /** Services real runs use (secret resolvers); defaults come from the installed packages. */
   host?: RunHost;
@@ -34,13 +43,23 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
     const result = { exit: 0 };
     const program = createProgram(ctx, result, host);
     // The action packages load only for commands that use them (their SDKs on an action's first call):
-    // `--help`, `--version` and `schema --generic` start in the time of node itself.
+    // `--help`, `--version`, `init` and `schema --generic` start in the time of node itself. The
+    // project config (firstline.config.*) is read first: its endpoints and region configure them, and
+    // its own actions join them (so `schema` completes a custom action's inputs too).
     program.hook('preAction', async (_program, command) => {
       const generic = command.name() === 'schema' && command.opts<{ generic?: boolean }>().generic;
-      if (generic || (options.actions && options.host)) return;
-      const installed = await installedActions(io.env);
-      if (!options.actions) ctx.actions = installed.actions;
-      if (!options.host) Object.assign(host, installed.host);
+      if (generic || NO_ACTIONS.has(command.name())) return;
+      const config = await configForCommand(command, io.cwd);
+      if (config) ctx.config = config;
+      if (!(options.actions && options.host)) {
+        const installed = await installedActions(io.env, config ?? {});
+        if (!options.actions) ctx.actions = installed.actions;
+        if (!options.host) Object.assign(host, installed.host);
+      }
+      if (config) {
+        const builtins = coreActions.map(({ id }) => id);
+        ctx.actions = mergeActions(ctx.actions, builtins, config.actions, config.shown);
+      }
     });
     await program.parseAsync([...argv], { from: 'user' });
     return result.exit;

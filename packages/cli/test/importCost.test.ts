@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FLUSH_ACTION_TS, FLUSH_PLAYBOOK, writeFiles } from './configProject.js';
 import { firstline, requireBuiltBin } from './subprocess.js';
 
 // A command that only reads a playbook must not pay for the SDKs its actions call: the AWS SDK,
@@ -13,6 +14,8 @@ const RECORDER = fileURLToPath(new URL('./fixtures/imports/record.mjs', import.m
 const EC2_FIRST_LINE = fileURLToPath(
   new URL('../../../examples/playbooks/ec2-first-line.yaml', import.meta.url),
 );
+// The temp projects have no node_modules: their TypeScript imports core by its path.
+const CORE = fileURLToPath(new URL('../../core/dist/index.js', import.meta.url));
 const EC2_STATUS = fileURLToPath(new URL('./fixtures/imports/ec2-status.yaml', import.meta.url));
 const SDKS =
   /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(@aws-sdk\/[^/]+|ssh2|@slack\/web-api|@octokit\/[^/]+)\//;
@@ -96,5 +99,35 @@ describe('import cost: reading a playbook loads no SDK (built bin, resolve hooks
       AWS_MAX_ATTEMPTS: '1',
     });
     expect(sdks).toContain('@aws-sdk/client-ec2');
+  });
+});
+
+describe('import cost with a project config', () => {
+  const JITI = /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?jiti\//;
+
+  it('a TypeScript config and plugin load jiti but still no SDK', async () => {
+    await writeFiles(dir, {
+      'firstline.config.ts': "export default { plugins: ['./flush.ts'] };\n",
+      'flush.ts': FLUSH_ACTION_TS.replace("from '@firstline/core'", `from '${CORE}'`),
+      'flush.yaml': FLUSH_PLAYBOOK,
+    });
+    const { exit, urls, sdks } = await sdksLoadedBy(['validate', join(dir, 'flush.yaml')]);
+    expect(exit.code).toBe(0);
+    expect(urls.some((url) => JITI.test(url))).toBe(true);
+    expect(sdks).toEqual([]);
+  });
+
+  it('a JavaScript config does not load jiti', async () => {
+    await writeFiles(dir, {
+      'firstline.config.mjs': "export default { store: 'runs' };\n",
+      'ec2.yaml': await readFile(EC2_FIRST_LINE, 'utf8'),
+    });
+    const { exit, urls, sdks } = await sdksLoadedBy(['validate', join(dir, 'ec2.yaml')]);
+    expect(exit.code).toBe(0);
+    expect(
+      urls.some((url) => url.endsWith('/firstline.config.mjs') || url.includes('/firstline.config.mjs?')),
+    ).toBe(true);
+    expect(urls.some((url) => JITI.test(url))).toBe(false);
+    expect(sdks).toEqual([]);
   });
 });

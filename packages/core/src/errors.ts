@@ -25,7 +25,9 @@ export type FirstlineErrorCode =
   | 'E_UNSAFE_KEY'
   | 'E_SECRET_TOO_SHORT'
   | 'E_EXPRESSION_LIMIT'
-  | 'E_REGEX';
+  | 'E_REGEX'
+  | 'E_CONFIG_INVALID'
+  | 'E_CONFIG_LOAD';
 
 // A brand survives two installed copies of @firstline/core, where `instanceof` would not.
 const brand = Symbol.for('firstline.error');

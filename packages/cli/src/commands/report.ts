@@ -1,10 +1,13 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { buildRunReport, reportHtml, reportMarkdown } from '@firstline/core';
+import { join, resolve } from 'node:path';
+import { buildRunReport, isRunId, reportHtml, reportMarkdown } from '@firstline/core';
 import type { ActionLookup, TraceEvent } from '@firstline/core';
 import { EXIT } from '../context.js';
 import type { CliContext } from '../context.js';
+import { displayPath } from '../openPlaybook.js';
 import { DataFileInvalid, readDataFile } from '../options/readData.js';
+import { storeDir } from './run.js';
 
 /** Options of `firstline report`. */
 export interface ReportFlags {
@@ -12,6 +15,8 @@ export interface ReportFlags {
   format?: 'md' | 'html';
   /** Write the report here instead of stdout. */
   output?: string;
+  /** Where a run given by its id is looked up (default: the config's store, `$FIRSTLINE_STORE`, `.firstline/runs`). */
+  store?: string;
 }
 
 /** The parts of a run record or a `--json` run result a report is made from. */
@@ -21,12 +26,13 @@ export interface ReportSource {
 }
 
 /**
- * `firstline report <run.json>`: a post-incident report from a run record (the store's
- * `<runId>.json`) or a run result printed with `--json`: what triggered it, each step with timing and
+ * `firstline report <run.json|runId>`: a post-incident report from a run record (the store's
+ * `<runId>.json`, or just the id) or a run result printed with `--json`: what triggered it, each step with timing and
  * result, decisions, what changed and the outcome. The trace is redacted at the source, so the report
  * holds no secret value; the HTML is one self-contained file to attach to a ticket.
  */
-export async function reportCommand(path: string, flags: ReportFlags, ctx: CliContext): Promise<number> {
+export async function reportCommand(given: string, flags: ReportFlags, ctx: CliContext): Promise<number> {
+  const path = reportFile(given, flags, ctx);
   const source = readReportSource(await readDataFile(path, ctx.io.cwd, 'object'), path);
   const report = await renderReport(source, flags.format ?? 'md', ctx.actions);
   if (flags.output) {
@@ -36,6 +42,13 @@ export async function reportCommand(path: string, flags: ReportFlags, ctx: CliCo
     ctx.io.out(report);
   }
   return EXIT.ok;
+}
+
+/** The file a report reads: the path given, or for a run id that is no file, `<store>/<runId>.json`. */
+function reportFile(given: string, flags: ReportFlags, ctx: CliContext): string {
+  if (existsSync(resolve(ctx.io.cwd, given)) || !isRunId(given) || /\.(json|ya?ml)$/.test(given))
+    return given;
+  return displayPath(join(storeDir(flags, ctx), `${given}.json`), ctx.io.cwd);
 }
 
 /** Checks that the data is a run (it has a trace of events), or says what it is not. */

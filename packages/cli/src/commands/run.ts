@@ -27,7 +27,7 @@ export const HAND_BACK_GRACE_MS = 5_000;
 
 /** Options shared by `firstline run` and `firstline resume`. */
 export interface StoreFlags {
-  /** Where run records are kept (default `$FIRSTLINE_STORE`, else `.firstline/runs`). */
+  /** Where run records are kept (default the config's `store`, `$FIRSTLINE_STORE`, else `.firstline/runs`). */
   store?: string;
   /** Custom `end:` outcomes that count as good for the exit code. */
   good?: string[];
@@ -249,10 +249,21 @@ export function finish(
   return exit;
 }
 
-/** The run store the flags name (`--store`, else `$FIRSTLINE_STORE`, else `.firstline/runs`), and how to show it. */
+/**
+ * The run store the flags name (`--store`, else the config's `store`, else `$FIRSTLINE_STORE`, else
+ * `.firstline/runs`), and how to show it.
+ */
 export function storeFor(flags: StoreFlags, ctx: CliContext): { store: RunStore; shown: string } {
-  const dir = resolve(ctx.io.cwd, flags.store ?? ctx.io.env.FIRSTLINE_STORE ?? '.firstline/runs');
+  const dir = storeDir(flags, ctx);
   return { store: createFileStore(dir), shown: displayPath(dir, ctx.io.cwd) };
+}
+
+/** The run store's directory, absolute: `--store`, the config's `store`, `$FIRSTLINE_STORE` or `.firstline/runs`. */
+export function storeDir(flags: Pick<StoreFlags, 'store'>, ctx: CliContext): string {
+  return resolve(
+    ctx.io.cwd,
+    flags.store ?? ctx.config?.store ?? ctx.io.env.FIRSTLINE_STORE ?? '.firstline/runs',
+  );
 }
 
 /** The time now on the runs' clock: "how long ago" must agree with the times the runs recorded. */
