@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import schema from '../packages/core/src/format/schema.json' with { type: 'json' };
+import { awsActions } from '@firstline/actions-aws';
+import { netActions } from '@firstline/actions-net';
+import { createActionRegistry, formatIssue, parsePlaybook, validatePlaybook } from '@firstline/core';
+import { notifiers } from '@firstline/notifiers';
 
 // The docs must stand alone: nothing in the repository may lean on a design document or a folder that
 // lives next to it, and every link the docs make must land on a file (and heading) the repository holds.
@@ -149,17 +150,18 @@ describe('every relative link in the docs and READMEs resolves', () => {
 });
 
 describe('every playbook the docs show is valid', () => {
-  const validate = (() => {
-    // As an editor would compile the published schema; strictRequired is off for the root `oneOf`.
-    const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true });
-    ajv.addKeyword({ keyword: 'tsType', schemaType: 'string' });
-    return ajv.compile(schema);
-  })();
+  // The real validator with the real action packages, as `firstline validate` runs it: the schema, the
+  // graph, expressions, and each action's own input schema.
+  const registry = createActionRegistry([
+    ...awsActions({ region: 'us-east-1' }),
+    ...netActions(),
+    ...notifiers(),
+  ]);
 
   const blocks = markdown.flatMap((file) => {
     const text = readFileSync(join(root, file), 'utf8');
     return [...text.matchAll(/^```ya?ml\n([\s\S]*?)^```/gm)]
-      .map((m) => ({ file, line: text.slice(0, m.index).split('\n').length, yaml: m[1]! }))
+      .map((m) => ({ file, line: text.slice(0, m.index).split('\n').length + 1, yaml: m[1]! }))
       .filter((b) => /^firstline:/m.test(b.yaml));
   });
 
@@ -168,7 +170,8 @@ describe('every playbook the docs show is valid', () => {
   });
 
   it.each(blocks.map((b) => [`${b.file}:${b.line}`, b] as const))('%s', (_, block) => {
-    const data: unknown = parse(block.yaml);
-    expect(validate(data) ? [] : validate.errors).toEqual([]);
+    const where = `${block.file} (the block from line ${block.line})`;
+    const { issues } = validatePlaybook(parsePlaybook(block.yaml, { file: where }), { actions: registry });
+    expect(issues.map((issue) => formatIssue(issue, where))).toEqual([]);
   });
 });
