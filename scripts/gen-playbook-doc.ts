@@ -92,6 +92,11 @@ export async function renderPlaybookDoc(): Promise<string> {
   const examples = (s: Schema): string =>
     Array.isArray(s.examples) ? s.examples.map((e) => code(e)).join(', ') : '';
 
+  // A top-level key one of the playbook's forms requires (checks, steps): "in FirstLineForm", not "no".
+  const byForm = new Map<string, string>();
+  for (const form of (schema.oneOf ?? []) as Schema[])
+    for (const key of form.required ?? []) byForm.set(key, `**${form.title ?? 'one form'}**`);
+
   /** The fields table of an object node; `path` prefixes each field (`steps[].on.pass`). */
   const fields = (s: Schema, path: string): string[] => {
     const props = Object.entries(s.properties ?? {});
@@ -104,7 +109,7 @@ export async function renderPlaybookDoc(): Promise<string> {
       return [
         code(`${path}${name}`),
         typeOf(p),
-        required.has(name) ? '**yes**' : 'no',
+        required.has(name) ? '**yes**' : s === schema && byForm.has(name) ? `in ${byForm.get(name)!}` : 'no',
         'default' in p ? code(p.default) : '',
         allowed(p),
         [description, extra].filter(Boolean).join(' '),
