@@ -109,7 +109,7 @@ const results = {
   validateMs: round(validateMs),
   validateVsBareAjv: round(validateMs / ajvMs),
   checksPerSec: Math.round(1000 / (loadMs + validateMs)),
-  // Engine figures (DESIGN.md targets in BENCHMARKS.md).
+  // Engine figures (the project's targets are in BENCHMARKS.md).
   overheadVsXState: round(overhead.firstlineUs / overhead.xstateUs),
   overheadVsPlainAsync: round(overhead.firstlineUs / overhead.plainUs),
   overhead: mapValues(overhead, round),

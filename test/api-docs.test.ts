@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-// STYLE.md: every export carries a one-line TSDoc. Checked here, once for every package, on the syntax
+// House style: every export carries a one-line TSDoc. Checked here, once for every package, on the syntax
 // of each source file: every exported declaration, a superset of the public API (index.ts only
 // re-exports), and fast, since nothing is type-checked (the AWS SDK's types would take seconds).
 const packages = fileURLToPath(new URL('../packages/', import.meta.url));

@@ -60,7 +60,7 @@ function stringsByKey(value: unknown, out: Array<[string, string]> = []): Array<
 }
 
 describe('the example playbooks', () => {
-  test('are the DESIGN.md example and seed scenarios 1, 2, 3 and 5 (4 is a monitor, not a playbook)', () => {
+  test('are the first-line example and seed scenarios 1, 2, 3 and 5 (4 is a monitor, not a playbook)', () => {
     expect(files).toEqual([
       'asg-self-heal.yaml',
       'ec2-first-line.yaml',
@@ -116,7 +116,7 @@ describe('the example playbooks', () => {
   });
 });
 
-describe('ec2-first-line.yaml (the DESIGN.md example)', () => {
+describe('ec2-first-line.yaml (the first-line example)', () => {
   const pb = data('ec2-first-line.yaml');
 
   test('checks url, route53 and cpu in order, reboots, and rechecks once after 2m', () => {

@@ -14,6 +14,9 @@ export async function renderTypes() {
   // The root `oneOf` only says "checks or steps, not both"; the validator reports it as E_FORM.
   // Left in, it would intersect Playbook with two anonymous object types that add nothing.
   delete schema.oneOf;
+  // A key's own description, default or examples beside a `$ref` serve editors and the reference docs;
+  // json-schema-to-typescript would turn each into a numbered alias (Duration1, Duration2…) of the same type.
+  stripRefSiblings(schema);
   const body = await compile(schema, 'Playbook', {
     bannerComment: '',
     additionalProperties: false,
@@ -32,6 +35,16 @@ export async function renderTypes() {
     )
     .replace(/\/\*\*\n \*\/\n/g, '');
   return `// Generated from schema.json by scripts/gen-types.mjs (pnpm gen). Do not edit by hand.\n\n${cleaned}`;
+}
+
+/** Drops the annotations json-schema-to-typescript would turn into numbered aliases, in place. */
+function stripRefSiblings(node) {
+  if (Array.isArray(node)) node.forEach(stripRefSiblings);
+  else if (node && typeof node === 'object') {
+    if (typeof node.$ref === 'string')
+      for (const key of ['description', 'default', 'examples']) delete node[key];
+    Object.values(node).forEach(stripRefSiblings);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -17,21 +17,9 @@ export type Duration = string;
  */
 export type OnError = 'inconclusive' | 'fail';
 /**
- * A duration: a whole number and a unit (ms, s, m, h), optionally combined: 500ms, 20s, 3m, 1h, 1m30s.
- */
-export type Duration1 = string;
-/**
- * A duration: a whole number and a unit (ms, s, m, h), optionally combined: 500ms, 20s, 3m, 1h, 1m30s.
- */
-export type Duration2 = string;
-/**
  * A registered action, named family.service.verb (aws.ec2.reboot, slack.post).
  */
 export type ActionId = string;
-/**
- * A duration: a whole number and a unit (ms, s, m, h), optionally combined: 500ms, 20s, 3m, 1h, 1m30s.
- */
-export type Duration3 = string;
 /**
  * The probes that decide whether the target is healthy: a list run in order, or a parallel group with a quorum.
  */
@@ -54,6 +42,9 @@ export type MaxVisits = number;
 export type Quorum =
   | ('all' | 'any')
   | {
+      /**
+       * At least this many members must pass.
+       */
       atLeast: number;
     };
 /**
@@ -131,7 +122,13 @@ export interface Playbook {
  * One typed input.
  */
 export interface InputSpec {
+  /**
+   * The input's JSON type; a value of another type is rejected before the run starts.
+   */
   type: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
+  /**
+   * What the input is, for the people who run the playbook.
+   */
   description?: string;
   /**
    * Used when the input is not given; makes the input optional.
@@ -142,6 +139,8 @@ export interface InputSpec {
    */
   required?: boolean;
   /**
+   * The only values allowed.
+   *
    * @minItems 1
    */
   enum?: [unknown, ...unknown[]];
@@ -149,9 +148,21 @@ export interface InputSpec {
    * A regular expression a string input must match.
    */
   pattern?: string;
+  /**
+   * Shortest string allowed.
+   */
   minLength?: number;
+  /**
+   * Longest string allowed.
+   */
   maxLength?: number;
+  /**
+   * Smallest number allowed.
+   */
   minimum?: number;
+  /**
+   * Largest number allowed.
+   */
   maximum?: number;
   /**
    * JSON Schema of array items.
@@ -159,12 +170,18 @@ export interface InputSpec {
   items?: {
     [k: string]: unknown;
   };
+  /**
+   * Example values, for people and editors.
+   */
   examples?: unknown[];
 }
 /**
  * A secret read from an environment variable of the process running the playbook.
  */
 export interface EnvSecretRef {
+  /**
+   * Name of the environment variable.
+   */
   env: string;
 }
 /**
@@ -175,6 +192,9 @@ export interface SsmSecretRef {
    * Parameter name or ARN; SecureString values are decrypted.
    */
   ssm: string;
+  /**
+   * AWS region of the parameter (default: the actions' configured region, else AWS_REGION).
+   */
   region?: string;
 }
 /**
@@ -189,6 +209,9 @@ export interface SecretsManagerSecretRef {
    * A key inside a JSON secret.
    */
   key?: string;
+  /**
+   * AWS region of the secret (default: the actions' configured region, else AWS_REGION).
+   */
   region?: string;
 }
 /**
@@ -204,12 +227,18 @@ export interface StepDefaults {
  */
 export interface RetryPolicy {
   /**
-   * Total attempts, the first included.
+   * Total attempts, the first included (1: no retry).
    */
   attempts?: number;
   delay?: Duration;
+  /**
+   * How the wait grows from one retry to the next: `constant` (always `delay`), `linear` (`delay` more each time), `exponential` (doubling).
+   */
   backoff?: 'constant' | 'linear' | 'exponential';
   maxDelay?: Duration;
+  /**
+   * `full`: each wait is random between 0 and the computed delay, so many runs do not retry in step; `none`: exactly the computed delay.
+   */
   jitter?: 'full' | 'none';
   /**
    * Which failures are retried: error (any), throttled, timeout, 5xx, network, fail (expect not met).
@@ -229,12 +258,12 @@ export interface Lock {
    * The resource, usually a template such as "{{ inputs.instanceId }}" (reads inputs, trigger and run).
    */
   key: string;
-  ttl?: Duration1;
+  ttl?: Duration;
   /**
    * What a run does when another run holds the lock: end `skipped` at once (default), or queue for it.
    */
   whenLocked?: 'skip' | 'queue';
-  queueFor?: Duration2;
+  queueFor?: Duration;
 }
 /**
  * At most `max` runs of the listed remediation actions per `key` within `per`; the next one escalates instead (the run ends `skipped`).
@@ -254,13 +283,16 @@ export interface Budget {
    * Uses allowed in the window.
    */
   max: number;
-  per: Duration3;
+  per: Duration;
 }
 /**
  * Runs an action: a probe, a remediation or a notification. `expect` decides pass/fail from `output` (false → the step fails); `when` runs the step only when true (otherwise it is skipped).
  */
 export interface ActionStep {
   id: Identifier;
+  /**
+   * What the step is for, in a sentence.
+   */
   description?: string;
   action: ActionId;
   with?: ActionInput;
@@ -296,10 +328,15 @@ export interface Transitions {
  * Checks run at once; the run counts as healthy when the quorum of them passes.
  */
 export interface ParallelChecks {
+  /**
+   * Marks the checks as run at once.
+   */
   parallel: true;
   quorum?: Quorum;
   settle?: Settle;
   /**
+   * The checks, run at once.
+   *
    * @minItems 1
    */
   steps: [ActionStep, ...ActionStep[]];
@@ -308,6 +345,9 @@ export interface ParallelChecks {
  * After remediating, wait `after`, then run the checks again; at most `rounds` times.
  */
 export interface Recheck {
+  /**
+   * How many times, at most, the checks run again after a remediation; while they still fail and rounds are left, the remediations run again first.
+   */
   rounds?: number;
   after: Duration;
 }
@@ -329,6 +369,9 @@ export interface Notify {
  */
 export interface NotifyStep {
   id?: Identifier;
+  /**
+   * What the notification is for.
+   */
   description?: string;
   action: ActionId;
   with?: ActionInput;
@@ -341,7 +384,13 @@ export interface NotifyStep {
  */
 export interface WaitStep {
   id: Identifier;
+  /**
+   * What the step is for, in a sentence.
+   */
   description?: string;
+  /**
+   * A duration to wait, or a condition to poll for.
+   */
   wait: Duration | WaitUntil;
   on?: Transitions;
   next?: Identifier;
@@ -361,6 +410,9 @@ export interface WaitUntil {
  */
 export interface GotoStep {
   id: Identifier;
+  /**
+   * What the step is for, in a sentence.
+   */
   description?: string;
   goto: Identifier;
   maxVisits?: MaxVisits;
@@ -370,6 +422,9 @@ export interface GotoStep {
  */
 export interface EndStep {
   id: Identifier;
+  /**
+   * What the step is for, in a sentence.
+   */
   description?: string;
   end: OutcomeName;
 }
@@ -378,11 +433,19 @@ export interface EndStep {
  */
 export interface ParallelStep {
   id: Identifier;
+  /**
+   * What the step is for, in a sentence.
+   */
   description?: string;
+  /**
+   * Marks a parallel group.
+   */
   parallel: true;
   quorum?: Quorum;
   settle?: Settle;
   /**
+   * The members, run at once.
+   *
    * @minItems 1
    */
   steps: [ActionStep, ...ActionStep[]];

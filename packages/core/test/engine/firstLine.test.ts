@@ -434,7 +434,7 @@ describe('first-line form: parallel checks and quorum', () => {
   });
 });
 
-describe("DESIGN.md's example playbook, examples/playbooks/ec2-first-line.yaml", () => {
+describe('the first-line example playbook, examples/playbooks/ec2-first-line.yaml', () => {
   const file = fileURLToPath(new URL('../../../../examples/playbooks/ec2-first-line.yaml', import.meta.url));
   const input = { instanceId: 'i-0abc12345', url: 'https://shop.example.test/health', healthCheckId: 'hc-1' };
 

@@ -1,5 +1,5 @@
 // simulatePlaybook: scripted outcomes, stand-in actions, per-attempt call records and determinism, on the
-// DESIGN.md example and small inline playbooks.
+// first-line example (examples/playbooks/ec2-first-line.yaml) and small inline playbooks.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
