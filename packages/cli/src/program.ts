@@ -4,6 +4,8 @@ import packageJson from '../package.json' with { type: 'json' };
 import { cancelCommand } from './commands/cancel.js';
 import type { CancelFlags } from './commands/cancel.js';
 import { graphCommand } from './commands/graph.js';
+import { monitorCommand } from './commands/monitor.js';
+import type { MonitorFlags } from './commands/monitor.js';
 import { pathsCommand } from './commands/paths.js';
 import { reportCommand } from './commands/report.js';
 import type { ReportFlags } from './commands/report.js';
@@ -29,6 +31,13 @@ const collectList = (value: string, previous: string[] = []): string[] => [
     .map((item) => item.trim())
     .filter((item) => item !== ''),
 ];
+
+function port(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || number > 65535)
+    throw new InvalidArgumentError('expected a port from 0 to 65535 (0 picks a free one).');
+  return number;
+}
 
 function percent(value: string): number {
   const number = Number(value);
@@ -244,6 +253,28 @@ Example:
     )
     .action(async (file: string, flags: ReportFlags) => {
       result.exit = await reportCommand(file, flags, ctx);
+    });
+
+  program
+    .command('monitor')
+    .description(
+      'probe targets on an interval and serve latency histograms, bucketed around each SLO, on /metrics',
+    )
+    .argument('<config>', 'the monitor config file (YAML: targets with kind, name, input, every, slo)')
+    .option('--port <port>', "serve /metrics on this port (default the config's port, else 9464)", port)
+    .option('--once', 'probe every target once, print the metrics and exit (1 when a probe failed)')
+    .addHelpText(
+      'after',
+      `
+Each target's slo is a bucket bound of its histogram, so "share within the SLO" is exact.
+Ctrl-C or SIGTERM stops it cleanly: timers stopped, server closed, exit 0. See docs/guides/latency-monitor.md.
+
+Example:
+  $ firstline monitor examples/monitor/latency.yaml --port 9464
+  $ firstline monitor latency.yaml --once > /var/lib/node_exporter/latency.prom`,
+    )
+    .action(async (file: string, flags: MonitorFlags) => {
+      result.exit = await monitorCommand(file, flags, ctx, host);
     });
 
   program

@@ -25,7 +25,8 @@ export type FirstlineErrorCode =
   | 'E_UNSAFE_KEY'
   | 'E_SECRET_TOO_SHORT'
   | 'E_EXPRESSION_LIMIT'
-  | 'E_REGEX';
+  | 'E_REGEX'
+  | 'E_MONITOR_CONFIG';
 
 // A brand survives two installed copies of @firstline/core, where `instanceof` would not.
 const brand = Symbol.for('firstline.error');
