@@ -40,13 +40,16 @@ export async function monitorCommand(
   const loaded = await loadMonitorConfig(file, ctx.actions, displayPath(file, io.cwd));
   const net = await import('@firstline/actions-net');
   const clock = host.clock ?? systemClock;
+  // Probes aborted by the stop itself are not failures worth a line each.
+  let stopping = false;
   const monitor = net.createLatencyMonitor({
     targets: loaded.targets,
     clock,
     buckets: loaded.buckets,
     bucketCount: loaded.bucketCount,
     actions: [...ctx.actions],
-    logger: stderrLogger(ctx, clock),
+    // --once prints one line per target itself; a served monitor logs each failure as it happens.
+    ...(!flags.once && { logger: stderrLogger(ctx, clock, () => stopping) }),
   });
   if (flags.once) return probeOnce(monitor, loaded, ctx);
 
@@ -69,6 +72,7 @@ export async function monitorCommand(
     `${palette.bold('serving')} ${server.url}  watching ${describeTargets(loaded.targets)}  ${palette.dim('(Ctrl-C stops)')}\n`,
   );
   await stopped;
+  stopping = true;
   monitor.stop();
   await monitor.idle();
   await server.close();
@@ -96,8 +100,8 @@ function resultLine(
   const worst = Math.max(...result.observed);
   const slo = target.slo;
   const within = worst * 1000 <= (parseDuration(slo) ?? Infinity);
-  const latency = `${Math.round(worst * 1000 * 10) / 10}ms`;
-  return `${within ? palette.green('ok') : palette.yellow('slow')}    ${name}  ${latency} (slo ${slo})`;
+  const latency = `${Number((worst * 1000).toPrecision(3))}ms`;
+  return `${within ? palette.green('ok  ') : palette.yellow('slow')}  ${name}  ${latency} (slo ${slo})`;
 }
 
 /** "http app (slo 300ms, every 15s), tcp db (…)"; long lists end with "and N more". */
@@ -110,8 +114,10 @@ function describeTargets(targets: readonly LatencyTarget[]): string {
 }
 
 /** Probe failures on stderr, one timestamped line each; the counters record them either way. */
-function stderrLogger(ctx: CliContext, clock: Clock): Logger {
-  const line = (message: string) => ctx.io.err(`${new Date(clock.now()).toISOString()}  ${message}\n`);
+function stderrLogger(ctx: CliContext, clock: Clock, quiet: () => boolean): Logger {
+  const line = (message: string) => {
+    if (!quiet()) ctx.io.err(`${new Date(clock.now()).toISOString()}  ${message}\n`);
+  };
   return { debug: () => undefined, info: () => undefined, warn: line, error: line };
 }
 

@@ -162,7 +162,7 @@ function targetProblems(config: MonitorConfig, actions: readonly AnyActionDefini
       continue;
     }
     for (const error of registry.checkInput(action.id, target.input)) {
-      const problem = describeError(error, action.input as Record<string, unknown>);
+      const problem = describeError(error);
       problems.push({
         ...problem,
         path: ['targets', i, 'input', ...problem.path],

@@ -18,25 +18,34 @@ let validate: ValidateFunction<MonitorConfig> | undefined;
 
 /** Checks data against the monitor config schema; one plain sentence per problem, none when it fits. */
 export function schemaProblems(data: unknown): PathProblem[] {
-  validate ??= new Ajv2020({ allErrors: true, strict: false }).compile<MonitorConfig>(monitorConfigSchema);
+  validate ??= new Ajv2020({ allErrors: true, strict: false, verbose: true }).compile<MonitorConfig>(
+    monitorConfigSchema,
+  );
   if (validate(data)) return [];
-  return (validate.errors ?? []).map((error) => describeError(error, MONITOR_CONFIG_SCHEMA));
+  return (validate.errors ?? []).map((error) => {
+    const problem = describeError(error);
+    return error.keyword === 'required'
+      ? { ...problem, message: `${problem.message}${requiredHint(problem.path)}` }
+      : problem;
+  });
 }
 
 /**
- * An ajv error as a sentence at its path. Exported for the probe inputs, checked against each
- * action's own schema: `schema` is the one the error came from (for the allowed keys).
+ * An ajv error (compiled with `verbose`, for the allowed keys) as a sentence at its path; the probe
+ * inputs, checked against each action's own schema, are described the same way.
  */
-export function describeError(error: ErrorObject, schema: Record<string, unknown>): PathProblem {
+export function describeError(error: ErrorObject): PathProblem {
   const path = pointerToPath(error.instancePath);
   const where = path.length === 0 ? 'the file' : `\`${String(path[path.length - 1])}\``;
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':
-      return { path, message: `missing \`${String(params.missingProperty)}\`${requiredHint(path)}` };
+      return { path, message: `missing \`${String(params.missingProperty)}\`` };
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
-      const allowed = allowedKeys(schema, error.schemaPath);
+      const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)
+        ?.properties;
+      const allowed = properties ? Object.keys(properties) : [];
       const list = allowed.length > 0 ? ` (allowed: ${allowed.join(', ')})` : '';
       return {
         path: [...path, key],
@@ -79,15 +88,6 @@ function article(type: string): string {
     boolean: 'true or false',
   };
   return words[type] ?? type;
-}
-
-/** The keys `properties` lists at the schema path of an additionalProperties error. */
-function allowedKeys(schema: Record<string, unknown>, schemaPath: string): string[] {
-  let node: unknown = schema;
-  for (const part of schemaPath.replace(/^#\//, '').split('/').slice(0, -1))
-    node = (node as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
-  const properties = (node as { properties?: Record<string, unknown> } | undefined)?.properties;
-  return properties ? Object.keys(properties) : [];
 }
 
 /** `/targets/0/input` → ['targets', 0, 'input']. */
