@@ -41,9 +41,10 @@ export interface RecordingServer {
   close(): Promise<void>;
 }
 
-/** Starts a server on a port the OS picks; `route` returns the real API's answer. */
+/** Starts a server on `listenPort` (default one the OS picks); `route` returns the real API's answer. */
 export async function startRecordingServer(
   route: (request: ReceivedRequest, origin: string) => Reply,
+  listenPort = 0,
 ): Promise<RecordingServer> {
   const requests: ReceivedRequest[] = [];
   let faults: Fault[] = [];
@@ -74,7 +75,7 @@ export async function startRecordingServer(
       send(res, reply);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
