@@ -38,6 +38,8 @@ export interface RecordingServer {
   fail(...faults: Fault[]): void;
   /** Forgets requests and pending faults (state is the mock's own to reset). */
   clear(): void;
+  /** Calls `listener` after each request is answered (a log of the traffic, for people watching). */
+  onRequest(listener: (request: ReceivedRequest, reply: Reply) => void): void;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function startRecordingServer(
 ): Promise<RecordingServer> {
   const requests: ReceivedRequest[] = [];
   let faults: Fault[] = [];
+  const listeners: Array<(request: ReceivedRequest, reply: Reply) => void> = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -73,6 +76,7 @@ export async function startRecordingServer(
         reply = route(request, `http://${req.headers.host ?? 'mock'}`);
       }
       send(res, reply);
+      for (const listener of listeners) listener(request, reply);
     });
   });
   await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
@@ -85,6 +89,7 @@ export async function startRecordingServer(
       requests.length = 0;
       faults = [];
     },
+    onRequest: (listener) => void listeners.push(listener),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
