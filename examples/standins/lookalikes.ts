@@ -37,9 +37,10 @@ export async function startLookalikes(options: LookalikeOptions = {}) {
     shownMessages = slack.messages.length;
   });
   opsgenie.onRequest((request, reply) => {
+    const text = (value: unknown) => (typeof value === 'string' ? value : '');
     const body = request.body ?? {};
     log(
-      `opsgenie  ${request.method} ${request.path} ${reply.status}  ${String(body.alias ?? '')}  ${String(body.message ?? '')}`,
+      `opsgenie  ${request.method} ${request.path} ${reply.status}  ${text(body.alias)}  ${text(body.message)}`,
     );
   });
 
