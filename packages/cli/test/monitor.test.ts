@@ -194,7 +194,7 @@ describe('firstline monitor: config errors at file:line:col, E_MONITOR_CONFIG, e
     return { code: await code, stderr: io.stderr() };
   };
 
-  it('reports every shape problem at its place, with the allowed keys and a suggestion', async () => {
+  it('reports every problem at once at its place, with the allowed keys and a suggestion', async () => {
     const { code, stderr } = await errors(
       'shape.yaml',
       `port: 9464
@@ -207,7 +207,7 @@ targets:
   - kind: tcp
     name: db
     input: { host: 127.0.0.1 }
-    slo: 50ms
+    slo: 50
     timeot: 1s
 `,
     );
@@ -216,6 +216,8 @@ targets:
       'shape.yaml:2:1  E_MONITOR_CONFIG  unknown key "evry" (allowed: port, host, every, buckets, bucketCount, targets); did you mean "every"?',
       'shape.yaml:4:11  E_MONITOR_CONFIG  `kind` must be one of http, tcp, dns, ping',
       'shape.yaml:7:10  E_MONITOR_CONFIG  `slo` is not a duration: write it like 300ms, 15s or 1m30s',
+      'shape.yaml:10:12  E_MONITOR_CONFIG  tcp.check input: missing `port`',
+      'shape.yaml:11:10  E_MONITOR_CONFIG  `slo` must be a duration with its unit, like 300ms, 15s or 1m30s',
       'shape.yaml:12:5  E_MONITOR_CONFIG  unknown key "timeot" (allowed: kind, name, input, every, slo, timeout); did you mean "timeout"?',
     ]);
   });

@@ -98,11 +98,9 @@ export function parseMonitorConfig(
     throw new MonitorConfigInvalid(display, [
       { line: 1, column: 1, message: 'the file is empty: a monitor config is a mapping with `targets:`' },
     ]);
-  const shape = schemaProblems(data);
-  if (shape.length > 0) throw new MonitorConfigInvalid(display, at(shape));
-
+  // Every problem at once: the checks past the schema look only at the parts that have the right shape.
   const config = data as MonitorConfig;
-  const problems = [...durationProblems(config), ...targetProblems(config, actions)];
+  const problems = [...schemaProblems(data), ...durationProblems(config), ...targetProblems(config, actions)];
   if (problems.length > 0) throw new MonitorConfigInvalid(display, at(problems));
   const every = config.every ?? DEFAULT_EVERY;
   return {
@@ -126,16 +124,34 @@ export function parseMonitorConfig(
 /** Durations the pattern accepts but that mean nothing: zero, or too large to schedule. */
 function durationProblems(config: MonitorConfig): PathProblem[] {
   const problems: PathProblem[] = [];
-  const check = (value: string | undefined, path: Array<string | number>, what: string) => {
-    if (value === undefined) return;
-    const ms = parseDuration(value);
-    if (ms === undefined || ms <= 0 || ms > 2 ** 31 - 1)
-      problems.push({ path, message: `\`${what}\` must be more than 0 and at most 24 days, not ${value}` });
+  const check = (value: unknown, path: Array<string | number>, what: string) => {
+    // Not a duration at all is the schema's to report.
+    const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+    if (ms !== undefined && (ms <= 0 || ms > 2 ** 31 - 1))
+      problems.push({
+        path,
+        message: `\`${what}\` must be more than 0 and at most 24 days, not ${String(value)}`,
+      });
   };
   check(config.every, ['every'], 'every');
-  for (const [i, t] of config.targets.entries())
+  for (const [i, t] of wellFormedTargets(config))
     for (const key of ['every', 'slo', 'timeout'] as const) check(t[key], ['targets', i, key], key);
   return problems;
+}
+
+/** The targets that are mappings with a known kind, with their indexes. */
+function wellFormedTargets(config: MonitorConfig): Array<[number, MonitorTarget]> {
+  const targets: unknown = isRecord(config) ? config.targets : undefined;
+  if (!Array.isArray(targets)) return [];
+  return targets.flatMap((t: unknown, i): Array<[number, MonitorTarget]> =>
+    isRecord(t) && typeof t.kind === 'string' && Object.hasOwn(PROBE_ACTIONS, t.kind)
+      ? [[i, t as unknown as MonitorTarget]]
+      : [],
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Names unique per kind, and every input accepted by its probe action's schema. */
@@ -144,15 +160,15 @@ function targetProblems(config: MonitorConfig, actions: readonly AnyActionDefini
   const probes = actions.filter((a) => Object.values(PROBE_ACTIONS).includes(a.id));
   const registry = createActionRegistry(probes, { builtins: false });
   const seen = new Map<string, number>();
-  for (const [i, target] of config.targets.entries()) {
-    const key = `${target.kind} ${target.name}`;
-    const first = seen.get(key);
+  for (const [i, target] of wellFormedTargets(config)) {
+    // A missing or non-string name is the schema's to report.
+    const first = typeof target.name === 'string' ? seen.get(`${target.kind} ${target.name}`) : undefined;
     if (first !== undefined)
       problems.push({
         path: ['targets', i, 'name'],
         message: `targets[${first}] is already the ${target.kind} target "${target.name}"; names must be unique per kind`,
       });
-    else seen.set(key, i);
+    else if (typeof target.name === 'string') seen.set(`${target.kind} ${target.name}`, i);
     const action = registry.get(PROBE_ACTIONS[target.kind]);
     if (!action) {
       problems.push({
@@ -161,6 +177,7 @@ function targetProblems(config: MonitorConfig, actions: readonly AnyActionDefini
       });
       continue;
     }
+    if (!isRecord(target.input)) continue;
     for (const error of registry.checkInput(action.id, target.input)) {
       const problem = describeError(error);
       problems.push({

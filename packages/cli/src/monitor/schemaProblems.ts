@@ -63,7 +63,9 @@ export function describeError(error: ErrorObject): PathProblem {
         ? { path, message: `${where} is not a duration: write it like 300ms, 15s or 1m30s` }
         : { path, message: `${where} ${error.message ?? 'is not valid'} (letters, digits, _ . : -)` };
     case 'type':
-      return { path, message: `${where} must be ${article(String(params.type))}` };
+      return (error.parentSchema as { title?: string } | undefined)?.title === 'Duration'
+        ? { path, message: `${where} must be a duration with its unit, like 300ms, 15s or 1m30s` }
+        : { path, message: `${where} must be ${article(String(params.type))}` };
     case 'minItems':
       return { path, message: `${where} needs at least ${String(params.limit)} entry` };
     default:
