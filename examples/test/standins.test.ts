@@ -57,36 +57,34 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+/** The guide's step 4: seed moto, then `firstline run` ec2-first-line with the look-alikes' variables. */
+async function runGuide(lookalikes: Awaited<ReturnType<typeof startLookalikes>>) {
+  const { instanceId, healthCheckId } = await seed(endpoint);
+  expect(instanceId).toMatch(/^i-[0-9a-f]+$/);
+  // The AWS SDK reads its endpoint and credentials from the process environment.
+  vi.stubEnv('AWS_ENDPOINT_URL', endpoint);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
+  const io = createCapturingIo({
+    cwd: dir,
+    env: { ...process.env, AWS_REGION: 'us-east-1', ...lookalikes.env },
+  });
+  const argv = ['run', PLAYBOOK, '-i', `instanceId=${instanceId}`, '-i', `url=${lookalikes.appUrl}`];
+  const code = await runCli([...argv, '-i', `healthCheckId=${healthCheckId}`], {
+    io,
+    host: { clock: createFastClock() },
+  });
+  return { code, instanceId, stdout: io.stdout(), output: io.stdout() + io.stderr() };
+}
+
 describe.skipIf(!hasMoto)('the local stand-ins guide', () => {
   test('seed, look-alikes, run: the reboot reaches moto and the recovery reaches the Slack look-alike', async () => {
     const log: string[] = [];
     const lookalikes = await startLookalikes({ log: (line) => log.push(line) });
     try {
-      const { instanceId, healthCheckId } = await seed(endpoint);
-      expect(instanceId).toMatch(/^i-[0-9a-f]+$/);
-      // The AWS SDK reads its endpoint and credentials from the process environment.
-      vi.stubEnv('AWS_ENDPOINT_URL', endpoint);
-      vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
-      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
-      const io = createCapturingIo({
-        cwd: dir,
-        env: { ...process.env, AWS_REGION: 'us-east-1', ...lookalikes.env },
-      });
-      const code = await runCli(
-        [
-          'run',
-          PLAYBOOK,
-          '-i',
-          `instanceId=${instanceId}`,
-          '-i',
-          `url=${lookalikes.appUrl}`,
-          '-i',
-          `healthCheckId=${healthCheckId}`,
-        ],
-        { io, host: { clock: createFastClock() } },
-      );
-      expect(code, io.stdout() + io.stderr()).toBe(0);
-      expect(io.stdout()).toMatch(/^outcome {2}recovered/m);
+      const { code, instanceId, stdout, output } = await runGuide(lookalikes);
+      expect(code, output).toBe(0);
+      expect(stdout).toMatch(/^outcome {2}recovered/m);
       expect(await recordedEc2Calls(endpoint)).toContain(`RebootInstances ${instanceId}`);
       expect(lookalikes.slack.messages).toMatchObject([
         { channel: 'C0OPS0001', text: `ec2-first-line: ${instanceId} recovered after reboot` },
@@ -96,6 +94,26 @@ describe.skipIf(!hasMoto)('the local stand-ins guide', () => {
         'app       GET /health 200',
         `slack     C0OPS0001  ec2-first-line: ${instanceId} recovered after reboot`,
       ]);
+    } finally {
+      vi.unstubAllEnvs();
+      await lookalikes.close();
+    }
+  }, 60_000);
+
+  test('the unrecovered variation (--app-fails 5): the alert reaches the OpsGenie look-alike, exit 1', async () => {
+    const log: string[] = [];
+    const lookalikes = await startLookalikes({ appFails: 5, log: (line) => log.push(line) });
+    try {
+      const { code, instanceId, stdout, output } = await runGuide(lookalikes);
+      expect(code, output).toBe(1);
+      expect(stdout).toMatch(/^outcome {2}unrecovered/m);
+      expect(lookalikes.opsgenie.alerts).toMatchObject([
+        { alias: instanceId, message: `${instanceId} still unhealthy after reboot` },
+      ]);
+      expect(log).toContain(
+        `opsgenie  POST /v2/alerts 202  ${instanceId}  ${instanceId} still unhealthy after reboot`,
+      );
+      expect(lookalikes.slack.messages).toEqual([]);
     } finally {
       vi.unstubAllEnvs();
       await lookalikes.close();
