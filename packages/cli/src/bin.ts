@@ -2,13 +2,16 @@
 // The `firstline` executable: the process around runCli. For `run` and `resume`, SIGTERM (every deploy
 // of a container sends one) and a first Ctrl-C hand the run back: it is stored as it is and exits 3,
 // for `firstline resume` to finish. A second Ctrl-C cancels it instead (its notifications still go
-// out); a third exits at once. Other commands have nothing to hand back and stop at once.
+// out); a third exits at once. `monitor` stops cleanly on the first signal (exit 0), at once on a
+// second. Other commands have nothing to hand back and stop at once.
 import { processIo } from './io.js';
 import { runCli } from './runCli.js';
 
 const argv = process.argv.slice(2);
 const command = argv.find((arg) => !arg.startsWith('-'));
 const holdsRuns = command === 'run' || command === 'resume';
+// `monitor` runs until stopped: a first signal stops it cleanly (timers, server), exit 0.
+const stopsCleanly = command === 'monitor';
 
 const handBack = new AbortController();
 const cancel = new AbortController();
@@ -17,6 +20,7 @@ const say = (text: string) => void process.stderr.write(`\nfirstline: ${text}\n`
 const exitNow = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : 143);
 
 const onSignal = (signal: NodeJS.Signals) => {
+  if (stopsCleanly && !handBack.signal.aborted) return handBack.abort(new Error(`stopped on ${signal}`));
   if (!holdsRuns) exitNow(signal);
   if (!handBack.signal.aborted) {
     say(

@@ -1,6 +1,7 @@
 import type { AnyActionDefinition } from '@firstline/core';
 import type { RunHost } from './commands/run.js';
 import type { FirstlineConfig } from './config/defineConfig.js';
+import { UsageError } from './context.js';
 
 /** The actions and host services of the installed Firstline packages, as the CLI uses them. */
 export interface Installed {
@@ -12,9 +13,10 @@ export interface Installed {
 
 /**
  * Loads the action packages. Configuration comes from the environment the way their own SDKs read
- * it (AWS region and credentials from the standard chain; SLACK_TOKEN, OPSGENIE_API_KEY,
- * OPSGENIE_REGION, GITHUB_TOKEN and GITHUB_API_URL as the notifiers' defaults); clients are created
- * on first use, so a `validate` or `simulate` never touches the network.
+ * it (AWS region, credentials and AWS_ENDPOINT_URL from the standard chain; SLACK_TOKEN,
+ * OPSGENIE_API_KEY, OPSGENIE_REGION, GITHUB_TOKEN as the notifiers' defaults, and their API hosts from
+ * FIRSTLINE_SLACK_API_URL, FIRSTLINE_OPSGENIE_API_URL and GITHUB_API_URL, below a step's own
+ * `baseUrl`); clients are created on first use, so a `validate` or `simulate` never touches the network.
  */
 export async function installedActions(
   env: Record<string, string | undefined>,
@@ -36,16 +38,35 @@ export async function installedActions(
       // Default credentials for steps that give none, from the conventional variables; a step's own
       // `token:`/`apiKey:` (from `secrets:`) wins. The notifiers scrub these from every error they raise.
       ...notifiers.notifiers({
-        slack: definedOnly({ token: env.SLACK_TOKEN, baseUrl: endpoints.slack }),
+        slack: definedOnly({
+          token: env.SLACK_TOKEN,
+          baseUrl: endpoints.slack ?? endpoint(env, 'FIRSTLINE_SLACK_API_URL'),
+        }),
         opsgenie: {
-          ...definedOnly({ apiKey: env.OPSGENIE_API_KEY, baseUrl: endpoints.opsgenie }),
+          ...definedOnly({
+            apiKey: env.OPSGENIE_API_KEY,
+            baseUrl: endpoints.opsgenie ?? endpoint(env, 'FIRSTLINE_OPSGENIE_API_URL'),
+          }),
           ...(env.OPSGENIE_REGION === 'eu' && { region: 'eu' as const }),
         },
-        github: definedOnly({ token: env.GITHUB_TOKEN, baseUrl: endpoints.github ?? env.GITHUB_API_URL }),
+        github: definedOnly({
+          token: env.GITHUB_TOKEN,
+          baseUrl: endpoints.github ?? endpoint(env, 'GITHUB_API_URL'),
+        }),
       }),
     ],
     host: { secrets: aws.awsSecretResolvers(awsOptions) },
   };
+
+  /** An API host from the environment: HTTPS, or plain HTTP to loopback only (tokens never go out in clear). */
+  function endpoint(vars: typeof env, name: string): string | undefined {
+    const url = vars[name];
+    if (url === undefined || url === '' || notifiers.isSecureUrl(url)) return url;
+    throw new UsageError(
+      `${name} must be an https:// URL, or http:// to 127.0.0.1, localhost or [::1]: ${url}`,
+      'the notifiers send their tokens to it',
+    );
+  }
 }
 
 /** The object without its undefined values (empty strings count as unset, as in the env resolver). */

@@ -7,6 +7,8 @@ import { graphCommand } from './commands/graph.js';
 import { DEFAULT_SEED, seedNames } from './commands/gallery.js';
 import { initCommand } from './commands/init.js';
 import type { InitFlags } from './commands/init.js';
+import { monitorCommand } from './commands/monitor.js';
+import type { MonitorFlags } from './commands/monitor.js';
 import { pathsCommand } from './commands/paths.js';
 import { reportCommand } from './commands/report.js';
 import type { ReportFlags } from './commands/report.js';
@@ -37,6 +39,13 @@ const collectList = (value: string, previous: string[] = []): string[] => [
     .map((item) => item.trim())
     .filter((item) => item !== ''),
 ];
+
+function port(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || number > 65535)
+    throw new InvalidArgumentError('expected a port from 0 to 65535 (0 picks a free one).');
+  return number;
+}
 
 function percent(value: string): number {
   const number = Number(value);
@@ -281,6 +290,28 @@ Example:
     )
     .action(async (name: string | undefined, flags: InitFlags) => {
       result.exit = await initCommand(name, flags, ctx);
+    });
+
+  program
+    .command('monitor')
+    .description(
+      'probe targets on an interval and serve latency histograms, bucketed around each SLO, on /metrics',
+    )
+    .argument('<config>', 'the monitor config file (YAML: targets with kind, name, input, every, slo)')
+    .option('--port <port>', "serve /metrics on this port (default the config's port, else 9464)", port)
+    .option('--once', 'probe every target once, print the metrics and exit (1 when a probe failed)')
+    .addHelpText(
+      'after',
+      `
+Each target's slo is a bucket bound of its histogram, so "share within the SLO" is exact.
+Ctrl-C or SIGTERM stops it cleanly: timers stopped, server closed, exit 0. See docs/guides/latency-monitor.md.
+
+Example:
+  $ firstline monitor examples/monitor/latency.yaml --port 9464
+  $ firstline monitor latency.yaml --once > /var/lib/node_exporter/latency.prom`,
+    )
+    .action(async (file: string, flags: MonitorFlags) => {
+      result.exit = await monitorCommand(file, flags, ctx, host);
     });
 
   program

@@ -27,7 +27,8 @@ export type FirstlineErrorCode =
   | 'E_EXPRESSION_LIMIT'
   | 'E_REGEX'
   | 'E_CONFIG_INVALID'
-  | 'E_CONFIG_LOAD';
+  | 'E_CONFIG_LOAD'
+  | 'E_MONITOR_CONFIG';
 
 // A brand survives two installed copies of @firstline/core, where `instanceof` would not.
 const brand = Symbol.for('firstline.error');

@@ -62,3 +62,4 @@ export { parseRetryAfter, realSleep } from './shared/retry.js';
 export type { RetryNotice, RetryOptions, Sleep } from './shared/retry.js';
 export type { Fetch } from './shared/http.js';
 export type { ActionKinds } from './shared/runFacts.js';
+export { isSecureUrl } from './shared/schemas.js';

@@ -26,8 +26,8 @@ export interface MockOpsgenie extends RecordingServer {
   reset(): void;
 }
 
-/** Starts the mock OpsGenie API on a loopback port. */
-export async function startMockOpsgenie(): Promise<MockOpsgenie> {
+/** Starts the mock OpsGenie API on a loopback port (`port`, default one the OS picks). */
+export async function startMockOpsgenie(port = 0): Promise<MockOpsgenie> {
   const alerts: MockAlert[] = [];
   const error = (status: number, message: string, extra: Record<string, unknown> = {}): Reply => ({
     status,
@@ -80,7 +80,7 @@ export async function startMockOpsgenie(): Promise<MockOpsgenie> {
       alert?.notes.push(body.note);
     }
     return accepted();
-  });
+  }, port);
 
   return Object.assign(server, {
     alerts,

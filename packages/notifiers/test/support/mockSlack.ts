@@ -37,8 +37,8 @@ const CHANNELS = [
   { id: 'C0SECRET1', name: 'secret', member: false },
 ];
 
-/** Starts the mock Slack API on a loopback port. */
-export async function startMockSlack(): Promise<MockSlack> {
+/** Starts the mock Slack API on a loopback port (`port`, default one the OS picks). */
+export async function startMockSlack(port = 0): Promise<MockSlack> {
   const messages: SlackStoredMessage[] = [];
   let clock = 1_712_000_000;
   const nextTs = () => `${clock++}.000100`;
@@ -109,7 +109,7 @@ export async function startMockSlack(): Promise<MockSlack> {
       return { status: 200, body: { ok: true, channel: channel.id, ts: message.ts, text: message.text } };
     }
     return slackError('unknown_method');
-  });
+  }, port);
 
   return Object.assign(server, {
     apiUrl: `${server.url}/api/`,

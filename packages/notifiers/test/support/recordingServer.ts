@@ -38,15 +38,19 @@ export interface RecordingServer {
   fail(...faults: Fault[]): void;
   /** Forgets requests and pending faults (state is the mock's own to reset). */
   clear(): void;
+  /** Calls `listener` after each request is answered (a log of the traffic, for people watching). */
+  onRequest(listener: (request: ReceivedRequest, reply: Reply) => void): void;
   close(): Promise<void>;
 }
 
-/** Starts a server on a port the OS picks; `route` returns the real API's answer. */
+/** Starts a server on `listenPort` (default one the OS picks); `route` returns the real API's answer. */
 export async function startRecordingServer(
   route: (request: ReceivedRequest, origin: string) => Reply,
+  listenPort = 0,
 ): Promise<RecordingServer> {
   const requests: ReceivedRequest[] = [];
   let faults: Fault[] = [];
+  const listeners: Array<(request: ReceivedRequest, reply: Reply) => void> = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -72,9 +76,10 @@ export async function startRecordingServer(
         reply = route(request, `http://${req.headers.host ?? 'mock'}`);
       }
       send(res, reply);
+      for (const listener of listeners) listener(request, reply);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -84,6 +89,7 @@ export async function startRecordingServer(
       requests.length = 0;
       faults = [];
     },
+    onRequest: (listener) => void listeners.push(listener),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
