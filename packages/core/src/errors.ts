@@ -25,7 +25,9 @@ export type FirstlineErrorCode =
   | 'E_UNSAFE_KEY'
   | 'E_SECRET_TOO_SHORT'
   | 'E_EXPRESSION_LIMIT'
-  | 'E_REGEX';
+  | 'E_REGEX'
+  | 'E_ACTION_INPUT'
+  | 'E_ACTION_OUTPUT';
 
 // A brand survives two installed copies of @firstline/core, where `instanceof` would not.
 const brand = Symbol.for('firstline.error');

@@ -1,0 +1,10 @@
+// @firstline/core/testing: what action and store authors test with. It imports vitest (an optional peer
+// dependency of core), so it is a subpath of its own: importing @firstline/core never loads vitest.
+export { createTestContext, isVirtualClock } from './context.js';
+export type { LogLine, TestContext, TestContextOptions } from './context.js';
+export { runAction } from './runAction.js';
+export type { RunActionOptions, RunActionResult } from './runAction.js';
+export { describeRunStore, makeRecord } from './storeContract.js';
+export type { StoreUnderTest } from './storeContract.js';
+export { expectScenario, simulateScenario } from './scenario.js';
+export type { ExpectScenarioOptions, ScenarioExpectation, ScenarioRun } from './scenario.js';
