@@ -115,8 +115,10 @@ async function advanceUntil(clock: VirtualClock, done: () => boolean): Promise<v
 // Timers runAction fires for one call at most: an action setting timers forever is a bug, not a wait.
 const MAX_JUMPS = 1_000_000;
 
-function reasonOf(signal: AbortSignal): unknown {
-  return signal.reason ?? new Error('aborted');
+/** Why the context was aborted, as an Error (a reason given as text becomes one, kept as its cause). */
+function reasonOf(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error(`aborted: ${String(reason)}`, { cause: reason });
 }
 
 function timeoutOf(timeout: string | number | undefined): number {

@@ -7,11 +7,11 @@ function memoryKeyValue(): KeyValue {
   const data = new Map<string, string>();
   const queues = new Map<string, Promise<unknown>>();
   return {
-    get: async (key) => data.get(key),
-    set: async (key, value) => void data.set(key, value),
-    setIfAbsent: async (key, value) => !data.has(key) && data.set(key, value) !== undefined,
-    delete: async (key) => void data.delete(key),
-    keys: async (prefix) => [...data.keys()].filter((key) => key.startsWith(prefix)),
+    get: (key) => Promise.resolve(data.get(key)),
+    set: (key, value) => Promise.resolve(void data.set(key, value)),
+    setIfAbsent: (key, value) => Promise.resolve(!data.has(key) && data.set(key, value) !== undefined),
+    delete: (key) => Promise.resolve(void data.delete(key)),
+    keys: (prefix) => Promise.resolve([...data.keys()].filter((key) => key.startsWith(prefix))),
     exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
       const turn = (queues.get(key) ?? Promise.resolve()).then(fn, fn);
       queues.set(
@@ -23,4 +23,4 @@ function memoryKeyValue(): KeyValue {
   };
 }
 
-describeRunStore('the key-value store', async () => ({ store: kvRunStore(memoryKeyValue()) }));
+describeRunStore('the key-value store', () => Promise.resolve({ store: kvRunStore(memoryKeyValue()) }));
