@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -35,5 +35,32 @@ describe('the entries of @firstline/core', () => {
 
   it('the testing entry is where vitest is imported', () => {
     expect(reach('testing/index.ts').packages).toContain('vitest');
+  });
+});
+
+// The build, when there is one (`pnpm test` builds first): the same holds for what is published.
+const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+const built = existsSync(`${dist}index.js`) && existsSync(`${dist}testing.js`);
+
+/** Every file of the ESM build an entry loads, following its relative imports (shared chunks). */
+function bundled(entry: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  for (const [, spec] of readFileSync(entry, 'utf8').matchAll(/from\s+"(\.[^"]+)"/g))
+    bundled(resolve(dirname(entry), spec!), seen);
+  return seen;
+}
+
+describe.skipIf(!built)('the build of @firstline/core', () => {
+  it('exports ./testing, and its main entry loads no vitest while the testing entry does', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      exports: Record<string, { import: { types: string; default: string } }>;
+    };
+    const testing = manifest.exports['./testing']!.import;
+    expect(existsSync(resolve(dist, '..', testing.default))).toBe(true);
+    expect(existsSync(resolve(dist, '..', testing.types))).toBe(true);
+    const importsVitest = (file: string) => /from\s+"vitest"/.test(readFileSync(file, 'utf8'));
+    expect([...bundled(`${dist}index.js`)].filter(importsVitest)).toEqual([]);
+    expect([...bundled(`${dist}testing.js`)].some(importsVitest)).toBe(true);
   });
 });
