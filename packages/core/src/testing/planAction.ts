@@ -43,7 +43,7 @@ export async function planAction<I, O, C extends Clock = VirtualClock>(
   checkActionInput(def, input);
   const { value, ctx, elapsedMs } = await callAsStep<Plan, C>(def, options, (ctx) =>
     def.plan
-      ? (def.plan(input, ctx) as Promise<Plan>)
+      ? def.plan(input, ctx)
       : Promise.resolve({ summary: `would ${describeCall(def, input) ?? `call ${def.id}`}` }),
   );
   const summary = value.summary.startsWith('would') ? value.summary : `would ${value.summary}`;
