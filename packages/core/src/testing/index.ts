@@ -10,4 +10,4 @@ export type { StepCallOptions } from './stepCall.js';
 export { describeRunStore, makeRecord } from './storeContract.js';
 export type { StoreUnderTest } from './storeContract.js';
 export { expectScenario, simulateScenario } from './scenario.js';
-export type { ExpectScenarioOptions, ScenarioExpectation, ScenarioRun } from './scenario.js';
+export type { ExpectScenarioOptions, ScenarioExpectation, ScenarioOptions, ScenarioRun } from './scenario.js';

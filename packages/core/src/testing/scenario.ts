@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import type { StepOutcome } from '../format/types.js';
 import { loadPlaybook } from '../load/loadPlaybook.js';
 import type { RunnablePlaybook } from '../runtime/runPlaybook.js';
+import { createMemoryStore } from '../runtime/stores/memoryStore.js';
 import { simulatePlaybook } from '../runtime/simulatePlaybook.js';
 import type { SimulateOptions, SimulationResult } from '../runtime/simulatePlaybook.js';
 
@@ -20,6 +21,12 @@ export interface ScenarioRun extends SimulationResult {
   logs: string[];
 }
 
+/** Options of {@link simulateScenario}: the simulation's own, plus the shortcuts scenario files have. */
+export interface ScenarioOptions extends SimulateOptions {
+  /** Every remediation budget already spent (a store that refuses every spend): the escalation path. */
+  budgetsSpent?: boolean;
+}
+
 /** What {@link expectScenario} checks; every field is optional. */
 export interface ScenarioExpectation {
   /** The run's outcome: `recovered`, `unrecovered`, `healthy`… */
@@ -33,7 +40,7 @@ export interface ScenarioExpectation {
 }
 
 /** Options of {@link expectScenario}: the simulation's own, plus what to expect. */
-export interface ExpectScenarioOptions extends SimulateOptions {
+export interface ExpectScenarioOptions extends ScenarioOptions {
   /** What the run must show. */
   expect: ScenarioExpectation;
 }
@@ -49,10 +56,14 @@ export interface ExpectScenarioOptions extends SimulateOptions {
  */
 export async function simulateScenario(
   playbook: string | RunnablePlaybook,
-  options: SimulateOptions = {},
+  options: ScenarioOptions = {},
 ): Promise<ScenarioRun> {
+  const { budgetsSpent, ...simulate } = options;
   const runnable = typeof playbook === 'string' ? await loadPlaybook(playbook) : playbook;
-  const result = await simulatePlaybook(runnable, options);
+  const result = await simulatePlaybook(runnable, {
+    ...simulate,
+    ...(budgetsSpent === true && { store: spentBudgetsStore() }),
+  });
   const actions: string[] = [];
   const path: string[] = [];
   const logs: string[] = [];
@@ -100,4 +111,9 @@ export async function expectScenario(
     expect(shown, `steps, in order (${story})`).toEqual([...wanted.path]);
   }
   return run;
+}
+
+/** A memory store in which every remediation budget is already spent, as `firstline test` makes for `budgetsSpent`. */
+function spentBudgetsStore() {
+  return { ...createMemoryStore(), spend: () => Promise.resolve({ allowed: false, uses: [] }) };
 }

@@ -56,6 +56,18 @@ describe('expectScenario', () => {
     expect(run.durationMs).toBeGreaterThanOrEqual(120_000);
   });
 
+  it('takes budgetsSpent as scenario files do: the remediation is refused and a person is paged', async () => {
+    await expectScenario(ec2, {
+      input,
+      outcomes: { url: 'fail' },
+      budgetsSpent: true,
+      expect: {
+        outcome: 'skipped',
+        calls: { 'aws.ec2.reboot': 0, 'slack.post': 0, 'opsgenie.createAlert': 1 },
+      },
+    });
+  });
+
   it('fails the test with the way the run went when the outcome differs', async () => {
     await expect(
       expectScenario(playbook, { outcomes: { url: 'fail' }, expect: { outcome: 'recovered' } }),
