@@ -16,6 +16,10 @@ const realParts = { testTimeout: 30_000, hookTimeout: 60_000 };
 export default defineConfig({
   resolve: {
     alias: {
+      // Before @firstline/core: an alias matches by prefix, the longer name must come first.
+      '@firstline/core/testing': fileURLToPath(
+        new URL('./packages/core/src/testing/index.ts', import.meta.url),
+      ),
       '@firstline/core': src('core'),
       '@firstline/actions-aws/triggers': fileURLToPath(
         new URL('./packages/actions-aws/src/triggers/index.ts', import.meta.url),

@@ -5,7 +5,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { createVirtualClock, runPlaybook } from '@firstline/core';
 import { describe, expect, it } from 'vitest';
-import { awsError, fakeContext, mocked, virtual } from './mocks.js';
+import { awsError, mocked, virtual } from './mocks.js';
+import { createTestContext } from '@firstline/core/testing';
 import { runStep } from './support.js';
 
 // EC2 failure paths moto cannot produce (it never reports impairment, throttling, denials or a 500),
@@ -174,7 +175,7 @@ describe('EC2 failures (mock EC2)', () => {
       .on(RebootInstancesCommand, { DryRun: true })
       .rejects(awsError('UnauthorizedOperation', 403, 'Not authorized.'));
     const reboot = actions.find((a) => a.id === 'aws.ec2.reboot')!;
-    const plan = await reboot.plan!({ instanceIds: ['i-0abc1234def567890'] }, fakeContext());
+    const plan = await reboot.plan!({ instanceIds: ['i-0abc1234def567890'] }, createTestContext());
     expect(plan).toEqual({
       summary: 'would reboot i-0abc1234def567890 (denied: UnauthorizedOperation: Not authorized.)',
       changes: [{ resource: 'i-0abc1234def567890 (us-east-1)', change: 'reboot' }],
@@ -203,7 +204,7 @@ describe('EC2 failures (mock EC2)', () => {
       );
     const plan = await actions.find((a) => a.id === 'aws.ec2.reboot')!.plan!(
       { instanceIds: ['i-0abc1234def567890'] },
-      fakeContext(),
+      createTestContext(),
     );
     expect(plan.preflight).toEqual({
       ok: false,

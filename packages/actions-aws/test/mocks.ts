@@ -1,10 +1,9 @@
 // Shared pieces of the client-mock tests: mocked clients behind awsActions(), SDK-shaped service
-// errors (what the SDK throws after deserializing an AWS error response), and an action context.
+// errors (what the SDK throws after deserializing an AWS error response).
 import { EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { createVirtualClock } from '@firstline/core';
-import type { ActionContext } from '@firstline/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { awsActions } from '../src/index.js';
 import type { AwsOptions } from '../src/index.js';
@@ -43,18 +42,4 @@ export function awsError(
   });
   if (headers) Object.assign(error, { $response: { statusCode: status, headers } });
   return error;
-}
-
-/** An action context for calling run() or plan() directly. */
-export function fakeContext(): ActionContext {
-  return {
-    signal: new AbortController().signal,
-    runId: 'run-1',
-    stepId: 'step',
-    attempt: 1,
-    idempotencyKey: 'run-1:step:1',
-    clock: createVirtualClock(),
-    logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-    secrets: {},
-  };
 }

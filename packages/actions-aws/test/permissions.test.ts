@@ -5,8 +5,9 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { createVirtualClock, defineAction, loadPlaybook, validatePlaybook } from '@firstline/core';
-import type { ActionContext, ActionDefinition, IamStatement, VirtualClock } from '@firstline/core';
+import { defineAction, loadPlaybook, validatePlaybook } from '@firstline/core';
+import type { ActionDefinition, IamStatement } from '@firstline/core';
+import { createTestContext } from '@firstline/core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { describe, expect, it, vi } from 'vitest';
@@ -174,31 +175,16 @@ const keptWaiting: Partial<Record<(typeof AWS_ACTION_IDS)[number], Record<string
 /** What `id` sends when stopped mid-wait: run, wait for its first pause, abort, collect. */
 async function callsWhenStopped(id: (typeof AWS_ACTION_IDS)[number]) {
   const { actions, sent } = setup(keptWaiting[id]);
-  const controller = new AbortController();
-  const ctx = context(controller.signal);
-  const clock = ctx.clock as VirtualClock;
+  const ctx = createTestContext();
+  const { clock } = ctx;
   const running = actions
     .find((a) => a.id === id)!
     .run(inputs[id], ctx)
     .catch((e: unknown) => e);
   await vi.waitFor(() => expect(clock.pending()).toBe(1));
-  controller.abort();
+  ctx.abort();
   expect(await running).toBeInstanceOf(Error);
   return sent();
-}
-
-function context(signal = new AbortController().signal): ActionContext {
-  const silent = () => undefined;
-  return {
-    signal,
-    runId: 'run-1',
-    stepId: 'step',
-    attempt: 1,
-    idempotencyKey: 'run-1:step:1',
-    clock: createVirtualClock(),
-    logger: { debug: silent, info: silent, warn: silent, error: silent },
-    secrets: {},
-  };
 }
 
 describe('permissions() match the commands each action sends (mock clients)', () => {
@@ -214,7 +200,7 @@ describe('permissions() match the commands each action sends (mock clients)', ()
     it(`${id}: grants exactly what run() calls, on the resources it names`, async () => {
       const { actions, sent } = setup();
       const action = actions.find((a) => a.id === id)!;
-      await action.run(inputs[id], context());
+      await action.run(inputs[id], createTestContext());
       const calls = [...sent(), ...(keptWaiting[id] ? await callsWhenStopped(id) : [])];
       expect(calls.length).toBeGreaterThan(0);
       const statements = action.permissions!(inputs[id]);

@@ -4,12 +4,12 @@ import { createDnsCheck } from '@firstline/actions-net';
 import type { DnsCheckInput } from '@firstline/actions-net';
 import { startDnsResponder } from './dnsResponder.js';
 import type { DnsResponder } from './dnsResponder.js';
-import { runLive, testContext } from './support.js';
+import { runLive, liveContext } from './support.js';
 
 const check = createDnsCheck();
 let responder: DnsResponder;
 const via = (input: Omit<DnsCheckInput, 'resolver'>) =>
-  check.run({ ...input, resolver: responder.address }, testContext());
+  check.run({ ...input, resolver: responder.address }, liveContext());
 const failure = (input: Omit<DnsCheckInput, 'resolver'>) =>
   via(input).then(
     () => expect.fail('expected dns.check to fail'),
@@ -101,7 +101,7 @@ describe('dns.check against a local DNS responder (dns-packet over UDP)', () => 
     const silent = await startDnsResponder({ answers: {} });
     await silent.close();
     const error = await check
-      .run({ name: 'app.firstline.test', resolver: silent.address, timeout: '100ms' }, testContext())
+      .run({ name: 'app.firstline.test', resolver: silent.address, timeout: '100ms' }, liveContext())
       .then(
         () => expect.fail('expected a failure'),
         (e: unknown) => e as ActionError,
@@ -115,7 +115,7 @@ describe('dns.check against a local DNS responder (dns-packet over UDP)', () => 
 
 describe('dns.check with the system resolver', () => {
   it('resolves localhost', async () => {
-    const output = await check.run({ name: 'localhost', expectAnswer: '127.0.0.1' }, testContext());
+    const output = await check.run({ name: 'localhost', expectAnswer: '127.0.0.1' }, liveContext());
     expect(output).toMatchObject({ resolver: 'system', type: 'A' });
     expect(output.answers).toContain('127.0.0.1');
   });

@@ -3,11 +3,11 @@ import { generate } from 'selfsigned';
 import { ActionError } from '@firstline/core';
 import { createHttpCheck } from '@firstline/actions-net';
 import type { HttpCheckInput } from '@firstline/actions-net';
-import { runLive, startServer, testContext } from './support.js';
+import { runLive, startServer, liveContext } from './support.js';
 import type { LocalServer } from './support.js';
 
 const check = createHttpCheck();
-const run = (input: HttpCheckInput) => check.run(input, testContext());
+const run = (input: HttpCheckInput) => check.run(input, liveContext());
 const failure = async (input: HttpCheckInput): Promise<ActionError> => {
   const error = await run(input).then(
     () => undefined,

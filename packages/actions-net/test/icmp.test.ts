@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ActionError } from '@firstline/core';
 import { createIcmpPing, pingArgs } from '@firstline/actions-net';
-import { runLive, testContext } from './support.js';
+import { runLive, liveContext } from './support.js';
 
 // Whether this machine lets us ping at all (CAP_NET_RAW, setcap ping or ping_group_range).
 const probe = spawnSync('ping', ['-n', '-c', '1', '-W', '1', '127.0.0.1'], { encoding: 'utf8' });
@@ -36,7 +36,7 @@ describe('icmp.ping arguments', () => {
 describe('icmp.ping with a missing binary', () => {
   it('says ping is missing and how to fix it, not retryable', async () => {
     const error = await createIcmpPing({ pingPath: '/nonexistent/ping' })
-      .run({ host: '127.0.0.1' }, testContext())
+      .run({ host: '127.0.0.1' }, liveContext())
       .then(
         () => expect.fail('expected a failure'),
         (e: unknown) => e as ActionError,
@@ -51,7 +51,7 @@ describe.skipIf(!canPing)('icmp.ping against 127.0.0.1 (real ping)', () => {
   it('reports sent/received, loss and min/avg/max/p90 from each reply', async () => {
     const output = await ping.run(
       { host: '127.0.0.1', count: 3, interval: '200ms', timeout: '1s' },
-      testContext(),
+      liveContext(),
     );
     expect(output).toMatchObject({
       host: '127.0.0.1',
@@ -67,7 +67,7 @@ describe.skipIf(!canPing)('icmp.ping against 127.0.0.1 (real ping)', () => {
   });
 
   it('reports an unknown host clearly', async () => {
-    const error = await ping.run({ host: 'no-such-host.invalid', count: 1 }, testContext()).then(
+    const error = await ping.run({ host: 'no-such-host.invalid', count: 1 }, liveContext()).then(
       () => expect.fail('expected a failure'),
       (e: unknown) => e as ActionError,
     );

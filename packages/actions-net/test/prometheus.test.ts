@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ActionError } from '@firstline/core';
 import { createPrometheusQuery } from '@firstline/actions-net';
 import type { PrometheusQueryInput, ReducedSeries } from '@firstline/actions-net';
-import { fixedClock, runLive, startServer, testContext } from './support.js';
+import { fixedClock, runLive, startServer, liveContext } from './support.js';
 import type { LocalServer, PrometheusFixture } from './support.js';
 
 const query = createPrometheusQuery();
@@ -24,7 +24,7 @@ const failure = (promise: Promise<unknown>) =>
 describe.skipIf(skip !== undefined)(
   'prometheus.query against a real Prometheus server (backfilled TSDB)',
   () => {
-    const ctx = () => testContext({ clock: fixedClock(prom.nowMs) });
+    const ctx = () => liveContext({ clock: fixedClock(prom.nowMs) });
     const run = (input: Omit<PrometheusQueryInput, 'url'>) => query.run({ url: prom.url, ...input }, ctx());
 
     it('runs an instant query at the clock time: one value per series', async () => {
@@ -143,7 +143,7 @@ describe('prometheus.query against a local server answering with Prometheus API 
     });
   });
   afterAll(() => server.close());
-  const ctx = testContext({ clock: fixedClock(1_700_000_000_000) });
+  const ctx = liveContext({ clock: fixedClock(1_700_000_000_000) });
 
   it('sends the query as a form with start/end relative to the clock, and bearer auth', async () => {
     const output = await query.run(
@@ -166,7 +166,7 @@ describe('prometheus.query against a local server answering with Prometheus API 
     });
     // NaN samples are skipped; a series with none left is left out.
     expect(output.series).toEqual([{ labels: { kind: 'a' }, value: 4, samples: 2 }]);
-    expect(ctx.lines).toContainEqual({
+    expect(ctx.logs).toContainEqual({
       level: 'warn',
       message: 'Prometheus warning: query hit the sample limit',
     });

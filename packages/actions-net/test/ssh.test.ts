@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ActionError } from '@firstline/core';
 import { createSshCheck, createSshExec } from '@firstline/actions-net';
 import type { SshConnectionInput, SshExecInput } from '@firstline/actions-net';
-import { runLive, testContext } from './support.js';
+import { runLive, liveContext } from './support.js';
 import type { SshFixture } from './support.js';
 
 const provided = inject('ssh');
@@ -30,7 +30,7 @@ describe.skipIf(skip !== undefined)('ssh.check and ssh.exec against a real sshd'
     ...extra,
   });
   const exec = (input: Partial<SshExecInput> & { command: string }) =>
-    sshExec.run({ ...login(), ...input }, testContext());
+    sshExec.run({ ...login(), ...input }, liveContext());
   const failure = (promise: Promise<unknown>) =>
     promise.then(
       () => expect.fail('expected a failure'),
@@ -49,7 +49,7 @@ describe.skipIf(skip !== undefined)('ssh.check and ssh.exec against a real sshd'
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it.concurrent('logs in with a pinned host key and reports the fingerprint and server version', async () => {
-    const output = await sshCheck.run(login(), testContext());
+    const output = await sshCheck.run(login(), liveContext());
     expect(output).toMatchObject({ hostKeyFingerprint: sshd.hostFingerprint, hostKeyType: 'ssh-ed25519' });
     expect(output.serverVersion).toMatch(/^OpenSSH_/);
     expect(output.latencyMs).toBeGreaterThan(0);
@@ -58,7 +58,7 @@ describe.skipIf(skip !== undefined)('ssh.check and ssh.exec against a real sshd'
   it.concurrent(
     'refuses a host key that does not match the pinned one, naming the fingerprint seen; not retryable',
     async () => {
-      const error = await failure(sshCheck.run(login({ hostKey: sshd.otherFingerprint }), testContext()));
+      const error = await failure(sshCheck.run(login({ hostKey: sshd.otherFingerprint }), liveContext()));
       expect(error.message).toContain('host key mismatch');
       expect(error.message).toContain(`presented ssh-ed25519 ${sshd.hostFingerprint}`);
       expect(error.message).toContain(`pins ${sshd.otherFingerprint}`);
@@ -69,7 +69,7 @@ describe.skipIf(skip !== undefined)('ssh.check and ssh.exec against a real sshd'
   it.concurrent('refuses an unknown host key by default, saying how to trust it', async () => {
     const input = login({ knownHosts: join(dir, 'absent_known_hosts') });
     delete input.hostKey;
-    const error = await failure(sshCheck.run(input, testContext()));
+    const error = await failure(sshCheck.run(input, liveContext()));
     expect(error.message).toContain('unknown host key');
     expect(error.message).toContain(sshd.hostFingerprint);
     expect(error.message).toContain('does not exist');
@@ -80,7 +80,7 @@ describe.skipIf(skip !== undefined)('ssh.check and ssh.exec against a real sshd'
   it.concurrent('accepts any key only with insecureHostKey: true', async () => {
     const input = login({ knownHosts: join(dir, 'absent_known_hosts'), insecureHostKey: true });
     delete input.hostKey;
-    expect((await sshCheck.run(input, testContext())).hostKeyFingerprint).toBe(sshd.hostFingerprint);
+    expect((await sshCheck.run(input, liveContext())).hostKeyFingerprint).toBe(sshd.hostFingerprint);
   });
 
   it.concurrent(
@@ -94,26 +94,26 @@ describe.skipIf(skip !== undefined)('ssh.check and ssh.exec against a real sshd'
         knownHosts,
         `# test\nother.example ${sshd.otherHostKeyLine}\n${entry(sshd.hostKeyLine)}\n`,
       );
-      expect((await sshCheck.run(input, testContext())).hostKeyFingerprint).toBe(sshd.hostFingerprint);
+      expect((await sshCheck.run(input, liveContext())).hostKeyFingerprint).toBe(sshd.hostFingerprint);
 
       // ssh-keygen -H hashes the host names, as HashKnownHosts does.
       execFileSync('ssh-keygen', ['-H', '-f', knownHosts], { stdio: 'ignore' });
       expect(existsSync(`${knownHosts}.old`)).toBe(true);
-      expect((await sshCheck.run(input, testContext())).hostKeyType).toBe('ssh-ed25519');
+      expect((await sshCheck.run(input, liveContext())).hostKeyType).toBe('ssh-ed25519');
 
       // Only the RSA key is known: the client must ask the server for that one, not its ed25519 key.
       await writeFile(knownHosts, `${entry(sshd.rsaHostKeyLine)}\n`);
-      expect((await sshCheck.run(input, testContext())).hostKeyType).toBe('ssh-rsa');
+      expect((await sshCheck.run(input, liveContext())).hostKeyType).toBe('ssh-rsa');
 
       await writeFile(knownHosts, `${entry(sshd.otherHostKeyLine)}\n`);
-      const error = await failure(sshCheck.run(input, testContext()));
+      const error = await failure(sshCheck.run(input, liveContext()));
       expect(error.message).toContain('host key mismatch');
       expect(error.message).toContain(
         `which is not the key ${knownHosts} has for [127.0.0.1]:${sshd.port} (line 1)`,
       );
 
       await writeFile(knownHosts, `127.0.0.1 ${sshd.hostKeyLine}\n`); // port 22 entry: not this server
-      expect((await failure(sshCheck.run(input, testContext()))).message).toContain('has no entry for');
+      expect((await failure(sshCheck.run(input, liveContext()))).message).toContain('has no entry for');
     },
   );
 
@@ -121,14 +121,14 @@ describe.skipIf(skip !== undefined)('ssh.check and ssh.exec against a real sshd'
     'reports a key the server does not accept as an authentication failure, without the key',
     async () => {
       const other = execFileSync('cat', [join(sshd.dir, 'other_host')], { encoding: 'utf8' });
-      const error = await failure(sshCheck.run(login({ privateKey: other }), testContext()));
+      const error = await failure(sshCheck.run(login({ privateKey: other }), liveContext()));
       expect(error.message).toContain('authentication failed');
       expect(error.message).not.toContain(other.split('\n')[1]!);
       expect(error.retry.retryable).toBe(false);
       // Our key refused: the check could not be done (`error`), nothing said about the host.
       expect(error.verdict).toBe(false);
       const garbage = await failure(
-        sshCheck.run(login({ privateKey: 'fake-key-not-pem-123' }), testContext()),
+        sshCheck.run(login({ privateKey: 'fake-key-not-pem-123' }), liveContext()),
       );
       expect(garbage.message).toContain('the private key cannot be used');
       expect(garbage.message).not.toContain('fake-key-not-pem-123');
@@ -165,7 +165,7 @@ describe.skipIf(skip !== undefined)('ssh.check and ssh.exec against a real sshd'
     'redacts the secrets in its output, even one cut at maxOutput, and in a stderr tail',
     async () => {
       const token = 'fl-SeCrEt-9f2Kq7Zx';
-      const ctx = testContext({ secrets: { tok: token } });
+      const ctx = liveContext({ secrets: { tok: token } });
       // 990 bytes, then the token: maxOutput 1000 keeps its first 10 characters only.
       const cut = await sshExec.run(
         { ...login(), command: `printf '%0990d${token} ${token.toUpperCase()}'`, maxOutput: 1000 },
@@ -282,14 +282,14 @@ describe.skipIf(skip !== undefined)('ssh.check and ssh.exec against a real sshd'
         `would run \`rm -f -- ${core()}\` on ${sshd.user}@127.0.0.1:${sshd.port}`,
       );
       expect(existsSync(core())).toBe(true);
-      const plan = await sshExec.plan!({ ...login(), command: 'rm -f -- /tmp/x' }, testContext());
+      const plan = await sshExec.plan!({ ...login(), command: 'rm -f -- /tmp/x' }, liveContext());
       expect(plan.preflight).toEqual({
         ok: true,
         detail: `logged in; host key ssh-ed25519 ${sshd.hostFingerprint}`,
       });
       const refused = await sshExec.plan!(
         { ...login({ hostKey: sshd.otherFingerprint }), command: 'true' },
-        testContext(),
+        liveContext(),
       );
       expect(refused.preflight?.ok).toBe(false);
       expect(refused.preflight?.detail).toContain('host key mismatch');

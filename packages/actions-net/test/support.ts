@@ -1,10 +1,12 @@
 // Shared helpers of the integration tests: the fixtures globalSetup provides, local servers on
-// OS-chosen loopback ports, and contexts for calling an action directly.
+// OS-chosen loopback ports, and the test kit's context on the real clock for calling an action directly.
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { runPlaybook, systemClock } from '@firstline/core';
-import type { ActionContext, ActionDefinition, Clock, Logger, RunOptions, RunResult } from '@firstline/core';
+import type { ActionDefinition, Clock, RunOptions, RunResult } from '@firstline/core';
+import { createTestContext } from '@firstline/core/testing';
+import type { TestContext, TestContextOptions } from '@firstline/core/testing';
 
 /** What globalSetup tells the SSH tests (or why they are skipped). */
 export interface SshFixture {
@@ -32,29 +34,12 @@ declare module 'vitest' {
   }
 }
 
-/** Log lines an action wrote, for assertions. */
-export interface LogLine {
-  level: string;
-  message: string;
-}
-
-/** A context for calling an action's run() directly; the signal aborts when `controller` does. */
-export function testContext(overrides: Partial<ActionContext> = {}): ActionContext & { lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const log = (level: string) => (message: string) => void lines.push({ level, message });
-  const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-  return {
-    signal: new AbortController().signal,
-    runId: 'test-run',
-    stepId: 'test-step',
-    attempt: 1,
-    idempotencyKey: 'test-run:test-step:1',
-    clock: systemClock,
-    logger,
-    secrets: {},
-    lines,
-    ...overrides,
-  };
+/**
+ * The kit's test context on the real clock: these actions do real network I/O, and their own timeouts
+ * (on `ctx.clock`) must pass in real time while they wait for an answer.
+ */
+export function liveContext(options: TestContextOptions<Clock> = {}): TestContext<Clock> {
+  return createTestContext<Clock>({ clock: systemClock, ...options });
 }
 
 /** A clock whose now() is fixed (data in a test server is at known times) while its timers are real. */

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionError } from '@firstline/core';
 import { createTcpCheck } from '@firstline/actions-net';
-import { runLive, testContext } from './support.js';
+import { runLive, liveContext } from './support.js';
 
 const check = createTcpCheck();
 let listening: net.Server;
@@ -28,7 +28,7 @@ afterAll(() => new Promise((resolve) => listening.close(resolve)));
 describe('tcp.check against local ports', () => {
   it('connects to a listening port and reports the connect latency and address', async () => {
     const before = accepted;
-    const output = await check.run({ host: '127.0.0.1', port: openPort }, testContext());
+    const output = await check.run({ host: '127.0.0.1', port: openPort }, liveContext());
     expect(output.address).toBe(`127.0.0.1:${openPort}`);
     expect(output.latencyMs).toBeGreaterThan(0);
     expect(output.dnsMs).toBeUndefined();
@@ -36,12 +36,12 @@ describe('tcp.check against local ports', () => {
   });
 
   it('resolves a name first and reports the lookup time', async () => {
-    const output = await check.run({ host: 'localhost', port: openPort }, testContext());
+    const output = await check.run({ host: 'localhost', port: openPort }, liveContext());
     expect(output.dnsMs).toBeGreaterThanOrEqual(0);
   });
 
   it('fails on a closed port: connection refused, a verdict about the port, retryable', async () => {
-    const error = await check.run({ host: '127.0.0.1', port: closedPort }, testContext()).then(
+    const error = await check.run({ host: '127.0.0.1', port: closedPort }, liveContext()).then(
       () => expect.fail('expected a failure'),
       (e: unknown) => e as ActionError,
     );

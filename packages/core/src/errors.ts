@@ -28,7 +28,9 @@ export type FirstlineErrorCode =
   | 'E_REGEX'
   | 'E_CONFIG_INVALID'
   | 'E_CONFIG_LOAD'
-  | 'E_MONITOR_CONFIG';
+  | 'E_MONITOR_CONFIG'
+  | 'E_ACTION_INPUT'
+  | 'E_ACTION_OUTPUT';
 
 // A brand survives two installed copies of @firstline/core, where `instanceof` would not.
 const brand = Symbol.for('firstline.error');

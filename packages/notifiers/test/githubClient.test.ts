@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 // Issue-level calls of the GitHub client: errors, rate limits, retries, pagination, GitHub Enterprise, overrides.
 import { createGithubClient, github } from '../src/index.js';
-import { actionOf, fakeContext, recordingSleep, rejectionOf, testRetries } from './support/engine.js';
+import { actionOf, recordingSleep, rejectionOf, testRetries } from './support/engine.js';
+import { createTestContext } from '@firstline/core/testing';
 import { GITHUB_TOKEN, startMockGithub } from './support/mockGithub.js';
 import type { MockGithub } from './support/mockGithub.js';
 
@@ -139,10 +140,12 @@ describe('GitHub client (mock GitHub API)', () => {
     await expect(
       comment.run(
         { repo: 'acme/ops', number: 1, body: 'hi', token: GITHUB_TOKEN, baseUrl: mock.url },
-        fakeContext(),
+        createTestContext(),
       ),
     ).resolves.toEqual({ id: 1001, url: 'https://github.example/acme/ops/issues/1#issuecomment-1001' });
-    const error = await rejectionOf(comment.run({ repo: 'acme/ops', number: 1, body: 'hi' }, fakeContext()));
+    const error = await rejectionOf(
+      comment.run({ repo: 'acme/ops', number: 1, body: 'hi' }, createTestContext()),
+    );
     expect(error.message).toBe(
       'github.comment: no GitHub token: give github({ token }) or the step a token from secrets:',
     );

@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOpsgenieClient, opsgenie } from '../src/index.js';
 import type { Fetch } from '../src/index.js';
-import {
-  actionOf,
-  fakeContext,
-  leaksIn,
-  recordingSleep,
-  rejectionOf,
-  run,
-  testRetries,
-} from './support/engine.js';
+import { actionOf, leaksIn, recordingSleep, rejectionOf, run, testRetries } from './support/engine.js';
+import { createTestContext } from '@firstline/core/testing';
 import { OPSGENIE_KEY, startMockOpsgenie } from './support/mockOpsgenie.js';
 import type { MockOpsgenie } from './support/mockOpsgenie.js';
 
@@ -268,9 +261,9 @@ describe('OpsGenie client (mock OpsGenie API)', () => {
       retries: testRetries(recordingSleep()),
     });
     const create = actionOf(actions, 'opsgenie.createAlert');
-    await create.run({ message: 'eu alert', alias: 'eu-1' }, fakeContext());
-    await create.run({ message: 'us alert', alias: 'us-1', region: 'us' }, fakeContext());
-    await actionOf(actions, 'opsgenie.closeAlert').run({ alias: 'eu 1/x' }, fakeContext());
+    await create.run({ message: 'eu alert', alias: 'eu-1' }, createTestContext());
+    await create.run({ message: 'us alert', alias: 'us-1', region: 'us' }, createTestContext());
+    await actionOf(actions, 'opsgenie.closeAlert').run({ alias: 'eu 1/x' }, createTestContext());
     expect(seen).toEqual([
       'https://api.eu.opsgenie.com/v2/alerts',
       'https://api.opsgenie.com/v2/alerts',
@@ -281,11 +274,13 @@ describe('OpsGenie client (mock OpsGenie API)', () => {
 
   it('with no API key anywhere, the step fails before any request and the plan says why', async () => {
     const create = actionOf(opsgenie({ baseUrl: mock.url }), 'opsgenie.createAlert');
-    const error = await rejectionOf(create.run({ message: 'x' }, fakeContext()));
+    const error = await rejectionOf(create.run({ message: 'x' }, createTestContext()));
     expect(error.message).toBe(
       'opsgenie.createAlert: no OpsGenie API key: give opsgenie({ apiKey }) or the step an apiKey',
     );
-    expect((await create.plan!({ message: 'x' }, fakeContext())).preflight).toMatchObject({ ok: false });
+    expect((await create.plan!({ message: 'x' }, createTestContext())).preflight).toMatchObject({
+      ok: false,
+    });
     expect(mock.requests).toEqual([]);
   });
 });

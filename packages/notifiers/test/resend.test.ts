@@ -2,7 +2,8 @@
 // de-duplicated where the service has a key, and says it is a re-send where it has none.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { github, opsgenie, slack } from '../src/index.js';
-import { actionOf, fakeContext, recordingSleep, run, testRetries } from './support/engine.js';
+import { actionOf, recordingSleep, run, testRetries } from './support/engine.js';
+import { createTestContext } from '@firstline/core/testing';
 import { GITHUB_TOKEN, startMockGithub } from './support/mockGithub.js';
 import type { MockGithub } from './support/mockGithub.js';
 import { OPSGENIE_KEY, startMockOpsgenie } from './support/mockOpsgenie.js';
@@ -26,7 +27,7 @@ beforeEach(() => {
 const retries = () => testRetries(recordingSleep());
 /** The context a resumed run gives the step `step` of run `runId`, visit 1, sending again. */
 const resent = (runId: string, step: string) =>
-  fakeContext({ runId, stepId: step, idempotencyKey: `${runId}:${step}:1`, resend: true });
+  createTestContext({ runId, stepId: step, idempotencyKey: `${runId}:${step}:1`, resend: true });
 
 describe('github.createIssue sent again after a crash', () => {
   const issue = { repo: 'acme/ops', title: 'Disk full on db-1', labels: ['incident'] };
@@ -105,7 +106,7 @@ describe('opsgenie sent again after a crash', () => {
   it('addNote says a re-sent note is one', async () => {
     await actionOf(actions(), 'opsgenie.createAlert').run(
       { message: 'disk full', alias: 'db-1-disk' },
-      fakeContext(),
+      createTestContext(),
     );
     await actionOf(actions(), 'opsgenie.addNote').run(
       { alias: 'db-1-disk', note: 'cleaned /var/log' },
@@ -139,7 +140,10 @@ describe('slack sent again after a crash', () => {
   });
 
   it('a first send is not marked', async () => {
-    await actionOf(actions(), 'slack.post').run({ channel: '#ops', text: 'db-1 disk full' }, fakeContext());
+    await actionOf(actions(), 'slack.post').run(
+      { channel: '#ops', text: 'db-1 disk full' },
+      createTestContext(),
+    );
     expect(chat.messages.map((m) => m.text)).toEqual(['db-1 disk full']);
   });
 });

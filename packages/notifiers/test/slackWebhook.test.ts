@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { slack } from '../src/index.js';
-import {
-  actionOf,
-  fakeContext,
-  leaksIn,
-  recordingSleep,
-  rejectionOf,
-  run,
-  testRetries,
-} from './support/engine.js';
+import { actionOf, leaksIn, recordingSleep, rejectionOf, run, testRetries } from './support/engine.js';
+import { createTestContext } from '@firstline/core/testing';
 import { SLACK_TOKEN, startMockSlack, WEBHOOK_SECRET } from './support/mockSlack.js';
 import type { MockSlack } from './support/mockSlack.js';
 
@@ -65,7 +58,7 @@ describe('Slack incoming webhooks (mock Slack API)', () => {
       slack({ webhookUrl: removed, retries: testRetries(recordingSleep()) }),
       'slack.post',
     );
-    const error = await rejectionOf(post.run({ text: 'hello' }, fakeContext()));
+    const error = await rejectionOf(post.run({ text: 'hello' }, createTestContext()));
     expect(error.message).toBe(
       'slack.post: Slack incoming webhook refused the message: HTTP 404 no_service (the webhook was removed or disabled)',
     );
@@ -76,12 +69,12 @@ describe('Slack incoming webhooks (mock Slack API)', () => {
 
   it('shadow plans for a webhook say so; a missing token fails the preflight', async () => {
     const [post] = slack({ webhookUrl: mock.webhookUrl });
-    expect(await post!.plan!({ text: 'hi there' }, fakeContext())).toMatchObject({
+    expect(await post!.plan!({ text: 'hi there' }, createTestContext())).toMatchObject({
       summary: 'would post to the Slack incoming webhook: hi there',
       preflight: { ok: true },
     });
     const [bare] = slack();
-    expect(await bare!.plan!({ channel: '#ops', text: 'x'.repeat(200) }, fakeContext())).toMatchObject({
+    expect(await bare!.plan!({ channel: '#ops', text: 'x'.repeat(200) }, createTestContext())).toMatchObject({
       summary: `would post to #ops: ${'x'.repeat(79)}…`,
       preflight: { ok: false, detail: expect.stringContaining('no Slack bot token') as unknown },
     });

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { describeRunStore } from '../../core/test/storeContract.js';
+import { describeRunStore } from '@firstline/core/testing';
 import { motoEndpoint, tableStore } from './support.js';
 
 // The contract every store keeps, against moto's DynamoDB: a fresh table per test.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DescribeTimeToLiveCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeRecord } from '../../core/test/storeContract.js';
+import { makeRecord } from '@firstline/core/testing';
 import {
   createRunStoreTable,
   dynamoRunStore,

@@ -1,9 +1,9 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ActionError, isFirstlineError } from '../errors.js';
 import { coreActions, coreFail, coreLog } from './builtins.js';
 import { defineAction } from './defineAction.js';
 import { createActionRegistry, toActionRegistry } from './registry.js';
-import type { ActionContext, Logger } from './types.js';
+import { createTestContext } from '../testing/context.js';
 
 const ping = defineAction<{ host: string; count?: number }, { ok: boolean }>({
   id: 'net.icmp.ping',
@@ -17,23 +17,6 @@ const ping = defineAction<{ host: string; count?: number }, { ok: boolean }>({
   },
   run: () => Promise.resolve({ ok: true }),
 });
-
-function context(logger: Logger): ActionContext {
-  return {
-    signal: new AbortController().signal,
-    runId: 'run-1',
-    stepId: 'say',
-    attempt: 1,
-    idempotencyKey: 'run-1:say:1',
-    clock: { now: () => 0, setTimeout: () => undefined, clearTimeout: () => undefined },
-    logger,
-    secrets: {},
-  };
-}
-
-function spyLogger() {
-  return { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() } satisfies Logger;
-}
 
 describe('createActionRegistry', () => {
   it('holds the core built-ins and the given actions, ids sorted', () => {
@@ -118,27 +101,25 @@ describe('toActionRegistry', () => {
 describe('core built-ins', () => {
   it('core.log is a notification that logs through ctx.logger at the given level', async () => {
     expect(coreLog.kind).toBe('notify');
-    const logger = spyLogger();
-    await expect(coreLog.run({ message: 'disk full', level: 'warn' }, context(logger))).resolves.toEqual({
+    const ctx = createTestContext({ stepId: 'say' });
+    await expect(coreLog.run({ message: 'disk full', level: 'warn' }, ctx)).resolves.toEqual({
       logged: 'disk full',
     });
-    expect(logger.warn).toHaveBeenCalledWith('disk full', { stepId: 'say' });
-    expect(logger.info).not.toHaveBeenCalled();
+    expect(ctx.logs).toEqual([{ level: 'warn', message: 'disk full', fields: { stepId: 'say' } }]);
   });
 
   it('core.log logs at info by default', async () => {
-    const logger = spyLogger();
-    await coreLog.run({ message: 'hello' }, context(logger));
-    expect(logger.info).toHaveBeenCalledOnce();
-    expect(logger.info).toHaveBeenCalledWith('hello', { stepId: 'say' });
+    const ctx = createTestContext({ stepId: 'say' });
+    await coreLog.run({ message: 'hello' }, ctx);
+    expect(ctx.logs).toEqual([{ level: 'info', message: 'hello', fields: { stepId: 'say' } }]);
   });
 
   it('core.log plans without logging', async () => {
-    const logger = spyLogger();
-    await expect(coreLog.plan!({ message: 'hi' }, context(logger))).resolves.toEqual({
+    const ctx = createTestContext();
+    await expect(coreLog.plan!({ message: 'hi' }, ctx)).resolves.toEqual({
       summary: 'would log "hi"',
     });
-    expect(Object.values(logger).every((fn) => fn.mock.calls.length === 0)).toBe(true);
+    expect(ctx.logs).toEqual([]);
   });
 
   it('core.log input is checked: message required, level from the list', () => {
@@ -154,7 +135,7 @@ describe('core built-ins', () => {
 
   it('core.fail is a probe that rejects with a non-retryable ActionError', async () => {
     expect(coreFail.kind).toBe('probe');
-    const failure = coreFail.run({ message: 'this branch must not run' }, context(spyLogger()));
+    const failure = coreFail.run({ message: 'this branch must not run' }, createTestContext());
     await expect(failure).rejects.toBeInstanceOf(ActionError);
     const error = (await failure.catch((e: unknown) => e)) as ActionError;
     expect(error.code).toBe('E_ACTION_FAILED');

@@ -1,3 +1,4 @@
+import type { ErrorObject } from 'ajv';
 import type { ActionContext, Logger } from '../actions/types.js';
 import type { ActionNode } from '../compile/ir.js';
 import type { StepInput } from './types.js';
@@ -148,8 +149,17 @@ function checkInput(
 ): { value: unknown } | { error: string } {
   const problems = services.registry.checkInput(def.id, value);
   if (problems.length === 0) return { value };
-  const list = problems.map((p) => `${p.instancePath || '(input)'} ${p.message ?? ''}`.trim()).join('; ');
-  return { error: services.redactor.string(`input does not match ${def.id}: ${list}`) };
+  return { error: services.redactor.string(schemaMismatch('input', def.id, problems)) };
+}
+
+/** How a step's error reads when a value does not match the action's schema; `@firstline/core/testing` says it the same way. */
+export function schemaMismatch(
+  what: 'input' | 'output',
+  actionId: string,
+  problems: readonly ErrorObject[],
+): string {
+  const list = problems.map((p) => `${p.instancePath || `(${what})`} ${p.message ?? ''}`.trim()).join('; ');
+  return `${what} does not match ${actionId}: ${list}`;
 }
 
 /** What every attempt of one step visit shares. */

@@ -1,5 +1,5 @@
 import { runPlaybook } from '@firstline/core';
-import type { ActionContext, ActionDefinition, RunResult } from '@firstline/core';
+import type { ActionDefinition, RunResult } from '@firstline/core';
 import type { Sleep } from '../../src/index.js';
 
 /** Runs a plain-object playbook through the engine with `actions`, secrets read from `env`. */
@@ -32,22 +32,6 @@ export function recordingSleep(): Sleep & { delays: number[] } {
 /** Retry settings for tests: recorded sleeps, a fixed jitter. */
 export function testRetries(sleep: Sleep, overrides: { max?: number; maxDelayMs?: number } = {}) {
   return { max: 3, baseDelayMs: 100, maxDelayMs: 5_000, sleep, random: () => 0.5, ...overrides };
-}
-
-/** An ActionContext for calling an action's run or plan directly (outside the engine). */
-export function fakeContext(overrides: Partial<ActionContext> = {}): ActionContext {
-  const noop = () => undefined;
-  return {
-    signal: new AbortController().signal,
-    runId: 'run-1',
-    stepId: 'step',
-    attempt: 1,
-    idempotencyKey: 'run-1:step:1:1',
-    clock: { now: () => Date.now(), setTimeout: () => 0, clearTimeout: noop },
-    logger: { debug: noop, info: noop, warn: noop, error: noop },
-    secrets: {},
-    ...overrides,
-  };
 }
 
 /** The action with this id, from a factory's list. */

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeRecord } from '../../../test/storeContract.js';
+import { makeRecord } from '../../testing/storeContract.js';
 import { createFileMutex } from './fileMutex.js';
 import { createFileStore } from './fileStore.js';
 

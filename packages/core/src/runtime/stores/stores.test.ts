@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeRunStore, makeRecord as contractRecord } from '../../../test/storeContract.js';
+import { describeRunStore, makeRecord as contractRecord } from '../../testing/storeContract.js';
 import { isFirstlineError } from '../../errors.js';
 import type { RunRecord, RunStore } from '../types.js';
 import { createFileStore } from './fileStore.js';

@@ -1,7 +1,7 @@
 // The behaviour every RunStore must show, as one vitest suite: the memory and file stores run it in
 // core, the DynamoDB store against moto. A store that passes can back runs on many hosts at once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BudgetUse, RunRecord, RunStore } from '../src/runtime/types.js';
+import type { BudgetUse, RunRecord, RunStore } from '../runtime/types.js';
 
 /** A store made for one test, and how to clean up after it. */
 export interface StoreUnderTest {
