@@ -1,6 +1,5 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv';
 import type { AnyActionDefinition } from '../actions/registry.js';
+import { schemaErrors, schemaValidator } from '../actions/schemaValidators.js';
 import type { ActionDefinition, Clock } from '../actions/types.js';
 import { FirstlineError } from '../errors.js';
 import { schemaMismatch } from '../runtime/executeStep.js';
@@ -23,10 +22,6 @@ export interface RunActionResult<O, C extends Clock = VirtualClock> {
   /** The context the action ran with. */
   context: TestContext<C>;
 }
-
-// The output schemas, compiled once per definition (the engine's registry compiles the input ones).
-const outputValidators = new WeakMap<object, ValidateFunction>();
-let ajv: Ajv2020 | undefined;
 
 /**
  * Calls an action the way a step would: its input checked against `input` (throws `E_ACTION_INPUT` with the
@@ -59,13 +54,7 @@ export async function runAction<I, O, C extends Clock = VirtualClock>(
 /** Throws `E_ACTION_OUTPUT` when the action declares an output schema and its output breaks it. */
 function checkOutput(def: AnyActionDefinition, output: unknown): void {
   if (!def.output) return;
-  let validate = outputValidators.get(def.output);
-  if (!validate) {
-    // The registry's settings: authors' schemas may carry keywords of their own.
-    ajv ??= new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true, validateSchema: false });
-    validate = ajv.compile(def.output);
-    outputValidators.set(def.output, validate);
-  }
-  if (!validate(output))
-    throw new FirstlineError('E_ACTION_OUTPUT', schemaMismatch('output', def.id, validate.errors ?? []));
+  // The definition's precompiled validator, else the shared ajv's (the registry's settings).
+  const errors = schemaErrors(schemaValidator(def.output, def.validators?.output), output);
+  if (errors.length) throw new FirstlineError('E_ACTION_OUTPUT', schemaMismatch('output', def.id, errors));
 }
