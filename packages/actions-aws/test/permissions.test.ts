@@ -261,7 +261,7 @@ describe('planPermissions() grant what plan() reads, read-only (shadow mode)', (
       const { actions, sent } = setup();
       const action = actions.find((a) => a.id === id)!;
       if (action.plan === undefined) return expect('planPermissions' in action).toBe(false);
-      await action.plan(inputs[id], context());
+      await action.plan(inputs[id], createTestContext());
       const calls = sent();
       const reads = calls.filter((c) => c.input.DryRun !== true);
       const planned = action.planPermissions?.(inputs[id]) ?? [];
