@@ -7,7 +7,6 @@ import { graphCommand } from './commands/graph.js';
 import { DEFAULT_SEED, seedNames } from './commands/gallery.js';
 import { initCommand } from './commands/init.js';
 import type { InitFlags } from './commands/init.js';
-import { monitorCommand } from './commands/monitor.js';
 import type { MonitorFlags } from './commands/monitor.js';
 import { pathsCommand } from './commands/paths.js';
 import { reportCommand } from './commands/report.js';
@@ -311,6 +310,8 @@ Example:
   $ firstline monitor latency.yaml --once > /var/lib/node_exporter/latency.prom`,
     )
     .action(async (file: string, flags: MonitorFlags) => {
+      // Loaded on use: the monitor's config checker brings ajv, which no other command needs.
+      const { monitorCommand } = await import('./commands/monitor.js');
       result.exit = await monitorCommand(file, flags, ctx, host);
     });
 

@@ -11,6 +11,8 @@ import { modeStrategy } from './modes.js';
 import { renderSafety, resolveRunSecrets, silentLogger, suspensionOf, withLease } from './hostOptions.js';
 import type { HostOptions } from './hostOptions.js';
 import type { RunResult, RunStore, StepRecord } from './types.js';
+import { preloadAjv } from '../util/loadAjv.js';
+import { needsAjv } from './runPlaybook.js';
 
 /** Options for {@link resumeRun}: where the run was kept, its actions, and the host's services. */
 export interface ResumeOptions extends HostOptions {
@@ -64,6 +66,7 @@ async function resumeHeld(runId: string, options: ResumeOptions): Promise<RunRes
     );
   const registry = toActionRegistry(options.actions);
   const compiled = compilePlaybook(loaded, { actions: registry });
+  if (needsAjv({}, registry)) await preloadAjv();
   const secrets = await resolveRunSecrets(compiled.document.secrets, options);
   if (!record.snapshot) {
     // Every run stores its initial snapshot before its first step; a record without one was not

@@ -17,6 +17,7 @@ import { playbookFromData } from '../load/loadPlaybook.js';
 import { renderSafety, resolveRunSecrets, silentLogger, suspensionOf, withLease } from './hostOptions.js';
 import type { HostOptions } from './hostOptions.js';
 import type { RunMode, RunRecord, RunResult, RunStore } from './types.js';
+import { preloadAjv } from '../util/loadAjv.js';
 
 /** Options for {@link runPlaybook}. */
 export interface RunOptions extends HostOptions {
@@ -55,12 +56,21 @@ export async function runPlaybook(playbook: RunnablePlaybook, options: RunOption
   return result;
 }
 
+/**
+ * Whether a run of this playbook compiles a schema: its declared inputs, or an action without
+ * validators compiled at build time (a custom action's input schema).
+ */
+export function needsAjv(document: { inputs?: object }, registry: ActionRegistry): boolean {
+  return document.inputs !== undefined || registry.ids().some((id) => !registry.get(id)?.validators?.input);
+}
+
 /** {@link runPlaybook}, also returning what a simulation recorded; simulatePlaybook builds on it. */
 export async function startRun(playbook: RunnablePlaybook, options: RunOptions): Promise<RunExecution> {
   const strategy = modeStrategy(options.mode ?? 'live');
   const mode = strategy.mode;
   const compiled = compiledFor(playbook, options.actions);
   const registry = compiled.registry;
+  if (needsAjv(compiled.document, registry)) await preloadAjv();
   const inputs = prepareInputs(compiled.document, options.input);
   const runId = options.runId ?? strategy.runId(() => stableId(compiled.hash, inputs, options.trigger));
   const placeholders = strategy.placeholderSecrets && !options.secrets && !options.env;

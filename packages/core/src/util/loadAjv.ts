@@ -5,8 +5,18 @@ import type * as Ajv2020Module from 'ajv/dist/2020.js';
 // with core. Playbooks are checked by a validator compiled at build time, and the installed actions'
 // schemas too (`pnpm gen`), so `validate` never loads it.
 const load = createRequire(import.meta.url);
+let ajv: typeof Ajv2020Module | undefined;
 
-/** ajv's draft 2020-12 class, loaded on first call (Node caches the module after that). */
+/**
+ * Loads ajv ahead of a synchronous need, through `import()`: a bundler (esbuild for a Lambda) sees
+ * that import and bundles ajv, where the `createRequire` fallback of {@link loadAjv} would find no
+ * node_modules. Runs call it before checking inputs; nothing else needs to.
+ */
+export async function preloadAjv(): Promise<void> {
+  ajv ??= await import('ajv/dist/2020.js');
+}
+
+/** ajv's draft 2020-12 class: the preloaded module, else required on first call (then cached). */
 export function loadAjv(): typeof Ajv2020Module.Ajv2020 {
-  return (load('ajv/dist/2020.js') as typeof Ajv2020Module).Ajv2020;
+  return (ajv ??= load('ajv/dist/2020.js') as typeof Ajv2020Module).Ajv2020;
 }
