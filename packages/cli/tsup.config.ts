@@ -3,10 +3,9 @@ import { packageBuild } from '../../tsup.base.js';
 
 export default defineConfig([
   packageBuild({ tsconfig: 'tsconfig.build.json' }),
-  // The executable: ESM only, with its shebang kept, no types (nothing imports it).
+  // The executable, with its shebang kept, no types (nothing imports it).
   packageBuild({
     entry: ['src/bin.ts'],
-    format: ['esm'],
     dts: false,
     clean: false,
     tsconfig: 'tsconfig.build.json',
