@@ -10,6 +10,8 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 export default defineConfig({
   resolve: {
     alias: {
+      // Subpaths before their package: an alias also matches the names that start with it.
+      '@firstline/core/internal': fileURLToPath(new URL('./packages/core/src/internal.ts', import.meta.url)),
       '@firstline/core': src('core'),
       '@firstline/actions-aws/triggers': fileURLToPath(
         new URL('./packages/actions-aws/src/triggers/index.ts', import.meta.url),

@@ -1,5 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { FirstlineError } from '../errors.js';
 import { coreActions } from './builtins.js';
 import type { ActionDefinition } from './types.js';
@@ -7,6 +7,27 @@ import type { ActionDefinition } from './types.js';
 /** Any action definition, whatever its input and output types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyActionDefinition = ActionDefinition<any, any>;
+
+/**
+ * One way an input breaks its action's input schema. Firstline's own type, so the public API does not
+ * expose its JSON Schema validator's (ajv's errors have these fields and more).
+ */
+export interface InputSchemaError {
+  /** The schema keyword broken: `required`, `type`, `enum`, `additionalProperties`… */
+  keyword: string;
+  /** JSON Pointer to the value at fault inside the input; `''` for the input itself. */
+  instancePath: string;
+  /** JSON Pointer to the keyword inside the schema. */
+  schemaPath: string;
+  /** The keyword's details, e.g. `{ missingProperty: 'host' }` for `required`. */
+  params: Record<string, unknown>;
+  /** A short English description. */
+  message?: string;
+  /** The schema object holding the keyword. */
+  parentSchema?: Record<string, unknown>;
+  /** The value at fault. */
+  data?: unknown;
+}
 
 /** The actions a playbook may name, by id; the validator and the runtime both read it. */
 export interface ActionRegistry {
@@ -18,8 +39,8 @@ export interface ActionRegistry {
   ids(): string[];
   /** Adds actions; throws when an id is already taken. */
   register(...actions: AnyActionDefinition[]): ActionRegistry;
-  /** Checks an input against the action's input schema; returns ajv's errors, or an empty list. */
-  checkInput(id: string, input: unknown): ErrorObject[];
+  /** Checks an input against the action's input schema; returns what is wrong, or an empty list. */
+  checkInput(id: string, input: unknown): InputSchemaError[];
 }
 
 /** Options for {@link createActionRegistry}. */

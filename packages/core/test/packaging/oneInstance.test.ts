@@ -40,7 +40,10 @@ describe('the package shape', () => {
     expect(JSON.stringify(pkg.exports)).not.toMatch(/"require"|\.cjs"/);
     expect(pkg.main).toBe('./dist/index.js');
     expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
-    expect(pkg.exports['./internal']).toEqual({ types: './dist/internal.d.ts', default: './dist/internal.js' });
+    expect(pkg.exports['./internal']).toEqual({
+      types: './dist/internal.d.ts',
+      default: './dist/internal.js',
+    });
   });
 
   it.skipIf(!built)('builds no CommonJS copy', () => {
