@@ -44,7 +44,7 @@ export { checkPlaybook, validatePlaybook } from './validate/validatePlaybook.js'
 export type { CheckResult, ValidateOptions } from './validate/validatePlaybook.js';
 
 export { defineAction } from './actions/defineAction.js';
-export { redactText } from './actions/redactText.js';
+export { cutRedacted, redactText } from './actions/redactText.js';
 export { createActionRegistry } from './actions/registry.js';
 export type {
   ActionRegistry,

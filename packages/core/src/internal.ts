@@ -51,5 +51,4 @@ export { SourceMap } from './load/sourceMap.js';
 export { UNSAFE_KEYS } from './data/dataShape.js';
 
 export { describeCall } from './actions/describeCall.js';
-export { cutRedacted } from './actions/redactText.js';
 export { changesSomething, compactInput } from './runtime/runChanges.js';
