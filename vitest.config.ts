@@ -20,6 +20,8 @@ export default defineConfig({
       '@firstline/core/testing': fileURLToPath(
         new URL('./packages/core/src/testing/index.ts', import.meta.url),
       ),
+      // Subpaths before their package: an alias also matches the names that start with it.
+      '@firstline/core/internal': fileURLToPath(new URL('./packages/core/src/internal.ts', import.meta.url)),
       '@firstline/core': src('core'),
       '@firstline/actions-aws/triggers': fileURLToPath(
         new URL('./packages/actions-aws/src/triggers/index.ts', import.meta.url),

@@ -1,3 +1,6 @@
+// The public API: what playbook users, action authors and hosts need. The machinery under it (the IR,
+// the machine's own types, store and expression internals) is exported from ./internal.ts instead, as
+// `@firstline/core/internal`, for Firstline's own packages only.
 export {
   ActionError,
   FirstlineError,
@@ -18,29 +21,9 @@ export {
   formatDuration,
   parseDuration,
 } from './format/duration.js';
-export {
-  EXPRESSION_LIMITS,
-  EXPRESSION_STACK_LIMIT,
-  EXPRESSION_TIME_LIMIT_MS,
-  RUN_FIELDS,
-  SCOPE_ROOTS,
-  STEP_FIELDS,
-  TRIGGER_FIELDS,
-  analyzeExpression,
-  compileExpression,
-  isTemplate,
-  normalizeExpression,
-  parseTemplate,
-} from './format/expressions.js';
+export { TRIGGER_FIELDS } from './format/expressions.js';
 export { compileLinear, regexProblem } from './format/linearRegex.js';
-export type {
-  ExpressionReference,
-  ExpressionSyntaxError,
-  ParsedTemplate,
-  TemplatePart,
-} from './format/expressions.js';
 
-export { hashData } from './load/hash.js';
 export {
   isLoadedPlaybook,
   loadPlaybook,
@@ -50,11 +33,9 @@ export {
   tryParsePlaybook,
 } from './load/loadPlaybook.js';
 export type { LoadedPlaybook, LoadOptions, ParseResult, PlaybookSource } from './load/loadPlaybook.js';
-export { duplicateKeyOffsets } from './load/duplicateKeys.js';
-export { nestingExceeded } from './load/nesting.js';
 export { LOAD_LIMITS } from './load/limits.js';
 export type { LoadLimits } from './load/limits.js';
-export { SourceMap, formatPath } from './load/sourceMap.js';
+export { formatPath } from './load/sourceMap.js';
 export type { PathSegment, Position } from './load/sourceMap.js';
 
 export { ISSUE_CODES, formatIssue, sortIssues } from './validate/issues.js';
@@ -63,13 +44,17 @@ export { checkPlaybook, validatePlaybook } from './validate/validatePlaybook.js'
 export type { CheckResult, ValidateOptions } from './validate/validatePlaybook.js';
 
 export { defineAction } from './actions/defineAction.js';
-export { describeCall } from './actions/describeCall.js';
 export { cutRedacted, redactText } from './actions/redactText.js';
 export { createActionRegistry } from './actions/registry.js';
 export { withPrecompiledValidator, withPrecompiledValidators } from './actions/precompiled.js';
 export type { GeneratedValidators } from './actions/precompiled.js';
 export type { CompiledSchema, PrecompiledValidators } from './actions/schemaValidators.js';
-export type { ActionRegistry, ActionRegistryOptions, AnyActionDefinition } from './actions/registry.js';
+export type {
+  ActionRegistry,
+  ActionRegistryOptions,
+  AnyActionDefinition,
+  InputSchemaError,
+} from './actions/registry.js';
 export { coreActions, coreFail, coreLog } from './actions/builtins.js';
 export { outputExampleProblems } from './actions/outputExamples.js';
 export type {
@@ -85,7 +70,6 @@ export type {
 
 export { compiledOf, compilePlaybook, isCompiledPlaybook } from './compile/compilePlaybook.js';
 export type { CompiledPlaybook, CompileOptions } from './compile/compilePlaybook.js';
-export { buildIR } from './compile/buildIR.js';
 export { BUDGET_SPENT, describePath, enumeratePaths } from './analysis/enumeratePaths.js';
 export type {
   EnumeratePathsOptions,
@@ -93,22 +77,6 @@ export type {
   PathEnumeration,
   PathStep,
 } from './analysis/enumeratePaths.js';
-export type {
-  ActionNode,
-  GotoNode,
-  IRNode,
-  JudgeNode,
-  NodePlace,
-  ParallelNode,
-  PlaybookIR,
-  PollNode,
-  RetrySettings,
-  BudgetSettings,
-  LockSettings,
-  Target,
-  WaitNode,
-} from './compile/ir.js';
-export type { MachineOutput, RunContext, RunEvent, StepInput } from './runtime/types.js';
 export type { Inconclusive } from './compile/inconclusive.js';
 
 export { runPlaybook } from './runtime/runPlaybook.js';
@@ -120,7 +88,6 @@ export { cancelRun, resumeRun } from './runtime/resumeRun.js';
 export type { ResumeOptions } from './runtime/resumeRun.js';
 export { resumeDue } from './runtime/resumeDue.js';
 export type { ResumeDueOptions, ResumeDueResult } from './runtime/resumeDue.js';
-export { LOCK_POLL_MS } from './runtime/safety.js';
 export type { ScriptedOutcome, ScriptedOutcomes } from './runtime/modes.js';
 export { completeOutput, synthesize, synthesizeOutput } from './runtime/synthesize/index.js';
 export type { SynthesisSeed, SynthesisSource, Synthesized } from './runtime/synthesize/index.js';
@@ -134,12 +101,10 @@ export {
 export { createMemoryStore } from './runtime/stores/memoryStore.js';
 export { createFileStore } from './runtime/stores/fileStore.js';
 export { checkRunId, isRunId, RUN_ID_PATTERN } from './data/runId.js';
-export { checkDataShape, DATA_LIMITS, DataShapeInvalid, UNSAFE_KEYS } from './data/dataShape.js';
+export { checkDataShape, DATA_LIMITS, DataShapeInvalid } from './data/dataShape.js';
 export type { DataLimits } from './data/dataShape.js';
-export { applySpend, checkBudgetUse } from './runtime/stores/budget.js';
-export type { BudgetState } from './runtime/stores/budget.js';
 export { renderTrace, formatClockDuration, formatOffset, traceTable } from './runtime/renderTrace.js';
-export { changesSomething, compactInput, runChanges } from './runtime/runChanges.js';
+export { runChanges } from './runtime/runChanges.js';
 export { buildRunReport } from './report/runReport.js';
 export type {
   BuildReportOptions,

@@ -5,7 +5,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { FirstlineError } from '@firstline/core';
 import type { RunStore } from '@firstline/core';
 import { isConditionFailed, STORE_CONFLICT, storeError } from './awsError.js';
-import { applySpend, checkBudgetUse } from '@firstline/core';
+import { applySpend, checkBudgetUse } from '@firstline/core/internal';
 import { budgetPk, claimSk, lockPk, runPk, ttlSeconds } from './keys.js';
 import type { StoreContext } from './keys.js';
 

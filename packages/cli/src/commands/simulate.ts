@@ -1,5 +1,5 @@
 import { simulatePlaybook } from '@firstline/core';
-import type { PlaybookIR } from '@firstline/core';
+import type { PlaybookIR } from '@firstline/core/internal';
 import { EXIT } from '../context.js';
 import type { CliContext } from '../context.js';
 import { paletteFor } from '../io.js';

@@ -1,5 +1,6 @@
 import { formatDuration } from '@firstline/core';
-import type { CompiledPlaybook, IRNode, JudgeNode, StepOutcome, Target } from '@firstline/core';
+import type { CompiledPlaybook, StepOutcome } from '@firstline/core';
+import type { IRNode, JudgeNode, Target } from '@firstline/core/internal';
 
 /** What a node of the drawn graph stands for; judges are drawn as choices. */
 export type GraphNodeKind =

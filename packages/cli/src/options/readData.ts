@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { duplicateKeyOffsets, LOAD_LIMITS, nestingExceeded } from '@firstline/core';
+import { LOAD_LIMITS } from '@firstline/core';
+import { duplicateKeyOffsets, nestingExceeded } from '@firstline/core/internal';
 import { LineCounter, parseDocument } from 'yaml';
 import type { CliIssue } from '../render/issues.js';
 

@@ -1,6 +1,7 @@
 import { classifyTrigger } from '@firstline/actions-aws/triggers';
 import type { Trigger } from '@firstline/actions-aws/triggers';
-import { checkDataShape, DATA_LIMITS, DataShapeInvalid, UNSAFE_KEYS } from '@firstline/core';
+import { checkDataShape, DATA_LIMITS, DataShapeInvalid } from '@firstline/core';
+import { UNSAFE_KEYS } from '@firstline/core/internal';
 import type { ScriptedOutcome, ScriptedOutcomes } from '@firstline/core';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../context.js';

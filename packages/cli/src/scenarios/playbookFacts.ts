@@ -1,5 +1,6 @@
 import { RUN_OUTCOMES } from '@firstline/core';
-import type { IRNode, Playbook, PlaybookIR, Target } from '@firstline/core';
+import type { Playbook } from '@firstline/core';
+import type { IRNode, PlaybookIR, Target } from '@firstline/core/internal';
 
 /** What a scenario may name in a playbook: scriptable steps, path steps, actions and run outcomes. */
 export interface PlaybookFacts {

@@ -1,5 +1,6 @@
 import { BUDGET_SPENT } from '@firstline/core';
-import type { OutcomePath, PathStep, PlaybookIR, TraceEvent } from '@firstline/core';
+import type { OutcomePath, PathStep, TraceEvent } from '@firstline/core';
+import type { PlaybookIR } from '@firstline/core/internal';
 import { playbookFacts } from './playbookFacts.js';
 
 /**

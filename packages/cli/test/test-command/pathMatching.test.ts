@@ -7,14 +7,8 @@ import {
   loadPlaybook,
   simulatePlaybook,
 } from '@firstline/core';
-import type {
-  ActionNode,
-  CompiledPlaybook,
-  IRNode,
-  OutcomePath,
-  ScriptedOutcome,
-  StepOutcome,
-} from '@firstline/core';
+import type { CompiledPlaybook, OutcomePath, ScriptedOutcome, StepOutcome } from '@firstline/core';
+import type { ActionNode, IRNode } from '@firstline/core/internal';
 import { describe, expect, it } from 'vitest';
 import { describeRun, matchPath, pathOfRun } from '../../src/scenarios/runPath.js';
 import { spentBudgetsStore } from '../../src/scenarios/runScenario.js';

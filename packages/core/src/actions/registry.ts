@@ -1,4 +1,3 @@
-import type { ErrorObject } from 'ajv';
 import { FirstlineError } from '../errors.js';
 import { coreActions } from './builtins.js';
 import { schemaErrors, schemaValidator } from './schemaValidators.js';
@@ -7,6 +6,27 @@ import type { ActionDefinition } from './types.js';
 /** Any action definition, whatever its input and output types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyActionDefinition = ActionDefinition<any, any>;
+
+/**
+ * One way an input breaks its action's input schema. Firstline's own type, so the public API does not
+ * expose its JSON Schema validator's (ajv's errors have these fields and more).
+ */
+export interface InputSchemaError {
+  /** The schema keyword broken: `required`, `type`, `enum`, `additionalProperties`… */
+  keyword: string;
+  /** JSON Pointer to the value at fault inside the input; `''` for the input itself. */
+  instancePath: string;
+  /** JSON Pointer to the keyword inside the schema. */
+  schemaPath: string;
+  /** The keyword's details, e.g. `{ missingProperty: 'host' }` for `required`. */
+  params: Record<string, unknown>;
+  /** A short English description. */
+  message?: string;
+  /** The schema object holding the keyword. */
+  parentSchema?: Record<string, unknown>;
+  /** The value at fault. */
+  data?: unknown;
+}
 
 /** The actions a playbook may name, by id; the validator and the runtime both read it. */
 export interface ActionRegistry {
@@ -18,10 +38,10 @@ export interface ActionRegistry {
   ids(): string[];
   /** Adds actions; throws when an id is already taken. */
   register(...actions: AnyActionDefinition[]): ActionRegistry;
-  /** Checks an input against the action's input schema; returns ajv's errors, or an empty list. */
-  checkInput(id: string, input: unknown): ErrorObject[];
-  /** Checks a result against the action's output schema (none: always valid); ajv's errors, or an empty list. */
-  checkOutput(id: string, output: unknown): ErrorObject[];
+  /** Checks an input against the action's input schema; returns what is wrong, or an empty list. */
+  checkInput(id: string, input: unknown): InputSchemaError[];
+  /** Checks a result against the action's output schema (none: always valid); what is wrong, or an empty list. */
+  checkOutput(id: string, output: unknown): InputSchemaError[];
 }
 
 /** Options for {@link createActionRegistry}. */

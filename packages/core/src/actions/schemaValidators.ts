@@ -1,5 +1,5 @@
 import type { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
-import type { ErrorObject } from 'ajv';
+import type { InputSchemaError } from './registry.js';
 import { loadAjv } from '../util/loadAjv.js';
 import type { JSONSchema } from './types.js';
 
@@ -8,7 +8,7 @@ export interface CompiledSchema {
   /** Checks `data`; on false, {@link CompiledSchema.errors} holds what is wrong. */
   (data: unknown): boolean;
   /** What the last call found wrong; null or absent after a valid call. */
-  errors?: ErrorObject[] | null;
+  errors?: InputSchemaError[] | null;
 }
 
 /** Validators an action package compiled at build time from an action's schemas (`pnpm gen`). */
@@ -61,6 +61,6 @@ export function schemaValidator(schema: JSONSchema, precompiled?: CompiledSchema
 }
 
 /** Runs a validator and returns a copy of its errors (empty when valid). */
-export function schemaErrors(validate: CompiledSchema, data: unknown): ErrorObject[] {
+export function schemaErrors(validate: CompiledSchema, data: unknown): InputSchemaError[] {
   return validate(data) ? [] : [...(validate.errors ?? [])];
 }

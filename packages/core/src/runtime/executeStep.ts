@@ -1,4 +1,4 @@
-import type { ErrorObject } from 'ajv';
+import type { InputSchemaError } from '../actions/registry.js';
 import type { ActionContext, Logger } from '../actions/types.js';
 import type { ActionNode } from '../compile/ir.js';
 import type { StepInput } from './types.js';
@@ -156,7 +156,7 @@ function checkInput(
 export function schemaMismatch(
   what: 'input' | 'output',
   actionId: string,
-  problems: readonly ErrorObject[],
+  problems: readonly InputSchemaError[],
 ): string {
   const list = problems.map((p) => `${p.instancePath || `(${what})`} ${p.message ?? ''}`.trim()).join('; ');
   return `${what} does not match ${actionId}: ${list}`;

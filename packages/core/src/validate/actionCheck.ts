@@ -1,6 +1,5 @@
-import type { ErrorObject } from 'ajv';
 import { ACTION_ID } from '../actions/defineAction.js';
-import type { ActionRegistry } from '../actions/registry.js';
+import type { ActionRegistry, InputSchemaError } from '../actions/registry.js';
 import { isTemplate } from '../format/expressions.js';
 import { formatPath, pointerToSegments } from '../load/sourceMap.js';
 import type { PathSegment } from '../load/sourceMap.js';
@@ -107,10 +106,15 @@ function checkInput(
   }
 }
 
-function report(error: ErrorObject, withPath: PathSegment[], actionId: string, issues: IssueCollector): void {
+function report(
+  error: InputSchemaError,
+  withPath: PathSegment[],
+  actionId: string,
+  issues: IssueCollector,
+): void {
   const path = [...withPath, ...pointerToSegments(error.instancePath)];
   const where = formatPath(path);
-  const params = error.params as Record<string, unknown>;
+  const params = error.params;
   const tail = ` (input of ${actionId})`;
   switch (error.keyword) {
     case 'required':
