@@ -54,9 +54,9 @@ function bundled(entry: string, seen = new Set<string>()): Set<string> {
 describe.skipIf(!built)('the build of @firstline/core', () => {
   it('exports ./testing, and its main entry loads no vitest while the testing entry does', () => {
     const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      exports: Record<string, { import: { types: string; default: string } }>;
+      exports: Record<string, { types: string; default: string }>;
     };
-    const testing = manifest.exports['./testing']!.import;
+    const testing = manifest.exports['./testing']!;
     expect(existsSync(resolve(dist, '..', testing.default))).toBe(true);
     expect(existsSync(resolve(dist, '..', testing.types))).toBe(true);
     const importsVitest = (file: string) => /from\s+"vitest"/.test(readFileSync(file, 'utf8'));
