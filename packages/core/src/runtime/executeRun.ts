@@ -64,7 +64,7 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   const { compiled, record, clock, store, strategy } = setup;
   const resumed = setup.context === undefined;
   const sink = new TraceSink(record.trace, clock, setup.redactor, setup.onEvent);
-  const writer = new RecordWriter(record, store, clock, setup.redactor);
+  const writer = new RecordWriter(record, store, clock, setup.redactor, resumed);
   const machine = machineFor(compiled, strategy);
   if (resumed) ownKeyedMaps(record.snapshot);
   const actor = resumed
