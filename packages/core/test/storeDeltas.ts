@@ -69,7 +69,13 @@ export function step(record: RunRecord, n: number): RunRecordChange {
 /** Ends `record` (status `done`, an outcome) and returns that change. */
 export function finish(record: RunRecord): RunRecordChange {
   const base = { journal: record.journal.length, trace: record.trace.length };
-  const event: TraceEvent = { type: 'run.end', outcome: 'recovered', durationMs: 50, seq: base.trace, at: 3_000 };
+  const event: TraceEvent = {
+    type: 'run.end',
+    outcome: 'recovered',
+    durationMs: 50,
+    seq: base.trace,
+    at: 3_000,
+  };
   record.trace.push(event);
   record.status = 'done';
   record.outcome = 'recovered';
