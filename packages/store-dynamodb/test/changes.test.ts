@@ -1,10 +1,9 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRecord } from '../../core/test/storeContract.js';
 import { finish, step } from '../../core/test/storeDeltas.js';
 import { dynamoRunStore, RUN_STORE_STATUS_INDEX } from '../src/index.js';
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { motoClient, motoEndpoint, tableStore } from './support.js';
 
 // How the DynamoDB store saves what changed, against moto: the commands it sends, what the item holds,
@@ -20,7 +19,7 @@ function commandsOf(client: DynamoDBClient): string[] {
   const sent: string[] = [];
   client.middlewareStack.add(
     (next, context) => (args) => {
-      sent.push(context.commandName);
+      sent.push(context.commandName ?? '');
       return next(args);
     },
     { step: 'initialize' },
