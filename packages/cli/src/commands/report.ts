@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { buildRunReport, reportHtml, reportMarkdown } from '@firstline/core';
+import { basename, dirname, resolve } from 'node:path';
+import { buildRunReport, createFileStore, reportHtml, reportMarkdown } from '@firstline/core';
 import type { ActionLookup, TraceEvent } from '@firstline/core';
 import { EXIT } from '../context.js';
 import type { CliContext } from '../context.js';
@@ -27,7 +27,11 @@ export interface ReportSource {
  * holds no secret value; the HTML is one self-contained file to attach to a ticket.
  */
 export async function reportCommand(path: string, flags: ReportFlags, ctx: CliContext): Promise<number> {
-  const source = readReportSource(await readDataFile(path, ctx.io.cwd, 'object'), path);
+  const file = resolve(ctx.io.cwd, path);
+  const source = readReportSource(
+    await withChangeLog(await readDataFile(path, ctx.io.cwd, 'object'), file),
+    path,
+  );
   const report = await renderReport(source, flags.format ?? 'md', ctx.actions);
   if (flags.output) {
     await writeFile(resolve(ctx.io.cwd, flags.output), report);
@@ -36,6 +40,21 @@ export async function reportCommand(path: string, flags: ReportFlags, ctx: CliCo
     ctx.io.out(report);
   }
   return EXIT.ok;
+}
+
+/**
+ * A file store's `<runId>.json` of a run not over may have changes in its `<runId>.log` not yet folded in:
+ * the record is read through the store then, so the report has the whole trace.
+ */
+async function withChangeLog(data: unknown, file: string): Promise<unknown> {
+  const { runId, changeLog } = data as { runId?: unknown; changeLog?: unknown };
+  if (typeof changeLog !== 'string' || typeof runId !== 'string' || basename(file) !== `${runId}.json`)
+    return data;
+  return (
+    (await createFileStore(dirname(file))
+      .load(runId)
+      .catch(() => undefined)) ?? data
+  );
 }
 
 /** Checks that the data is a run (it has a trace of events), or says what it is not. */
