@@ -9,7 +9,7 @@ import {
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { FirstlineError } from '@firstline/core';
 import type { RunRecord, RunRecordChange, RunStore } from '@firstline/core';
-import { isConditionFailed, STORE_CONFLICT, storeError } from './awsError.js';
+import { isConditionFailed, recordConflict, storeError } from './awsError.js';
 import { runIdOf, runPk } from './keys.js';
 import type { StoreContext } from './keys.js';
 import { decodeRecord, encodeRecord, MAX_RECORD_BYTES } from './recordCodec.js';
@@ -111,16 +111,7 @@ export function createDynamoRecords(
     const old = error.Item as Item | undefined;
     if (old?.writer?.S === writer) return;
     remember(runId, undefined);
-    const found = old?.revision?.N;
-    const what =
-      found === undefined
-        ? 'deleted'
-        : `changed by another writer (it is at revision ${found}; this store ${expected === undefined ? 'never loaded it' : `expected ${expected}`})`;
-    throw new FirstlineError(
-      STORE_CONFLICT,
-      `run ${runId} in DynamoDB table ${table} was ${what}: not overwriting it; load the run again`,
-      { cause: error },
-    );
+    throw recordConflict(runId, table, old?.revision?.N, expected, error);
   };
 
   // One change appended to the item, conditional on the revision it follows.

@@ -61,9 +61,3 @@ export function checkRecordChange(value: unknown, where: string): RunRecordChang
   if (!ok) throw new FirstlineError('E_STORE', `${where} is not a run record change: the store is corrupt`);
   return change as RunRecordChange;
 }
-
-/** The number of journal entries and trace events a record has, as a change's base. */
-export const baseOf = (record: RunRecord): RunRecordChange['base'] => ({
-  journal: record.journal.length,
-  trace: record.trace.length,
-});
