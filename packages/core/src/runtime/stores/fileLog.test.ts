@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeRecord } from '../../../test/storeContract.js';
 import { finish, step } from '../../../test/storeDeltas.js';
+import type { RunRecord, TraceEvent } from '../types.js';
 import { createFileStore } from './fileStore.js';
 
 let dir: string;
@@ -39,6 +40,21 @@ describe("the file store's change log", () => {
     });
     expect(await createFileStore(dir).load('log-1')).toEqual(record);
     expect((await readdir(dir)).sort()).toEqual(['log-1.json']);
+  });
+
+  it('compacts when the run is handed back, so <runId>.json alone is the record', async () => {
+    const store = createFileStore(dir);
+    const record = makeRecord('handed-back');
+    await store.save(record);
+    await store.saveChanges!(record, step(record, 1));
+    expect(await lines('handed-back')).toHaveLength(1);
+    const base = { journal: record.journal.length, trace: record.trace.length };
+    const event: TraceEvent = { type: 'run.suspend', reason: 'signal', seq: base.trace, at: 9_000 };
+    record.trace.push(event);
+    await store.saveChanges!(record, { base, journal: [], trace: [event], set: {}, unset: [] });
+    expect(await lines('handed-back')).toHaveLength(0);
+    const file = JSON.parse(await readFile(join(dir, 'handed-back.json'), 'utf8')) as RunRecord;
+    expect(file.trace.at(-1)).toEqual(event);
   });
 
   it('ignores a line torn by a crash mid-append, and compacts it away on the next write', async () => {

@@ -35,8 +35,8 @@ function errorCode(error: unknown): unknown {
  * Each save goes to a temp file that is flushed to disk and then renamed over the record, so a crash
  * leaves the old record or the new one; saves and deletes of one run apply in call order. A save of
  * changes appends one line to `<dir>/<runId>.log` and flushes it; `load` replays the log over the
- * record (a line torn by a crash is ignored), and every 16 lines, or when the run ends, the log is
- * compacted into the record file. Claims,
+ * record (a line torn by a crash is ignored), and every 16 lines, and when the run ends or is handed
+ * back, the log is compacted into the record file. Claims,
  * resource locks and budgets live beside the records (`claims/`, `locks/`, `budgets/`) and hold across
  * every process sharing the directory on one host.
  */
@@ -201,7 +201,10 @@ export function createFileStore(dir: string): RunStore {
         previous.trace !== change.base.trace ||
         previous.lines >= COMPACT_LINES ||
         previous.bytes >= COMPACT_BYTES ||
-        record.status === 'done';
+        // The end of the run, or of this host's part in it (handed back): `<runId>.json` is then whole,
+        // for whoever reads the file itself.
+        record.status === 'done' ||
+        change.trace.some((event) => event.type === 'run.suspend');
       if (whole) return saveWhole(record);
       let line: string;
       try {
