@@ -163,7 +163,7 @@ interface Ending {
 /** The run after its actor settled: handed back, or ended with its outcome (a crash is `failed`). */
 function endRun(settlement: Settlement, parts: Ending): Promise<RunExecution> {
   const { actor, sink, services, store, record, redactor, endOf } = parts;
-  const last = actor.getSnapshot().context as RunContext;
+  const last = (actor.getSnapshot() as { context: RunContext }).context;
   const steps: Record<string, StepRecord> = settlement.output?.steps ?? last.steps;
   if (settlement.suspended) return handBack(endOf(), settlement.suspended, steps);
   const crashed = settlement.crash !== undefined;
