@@ -11,6 +11,7 @@ import { measureLambdaStart } from '../packages/lambda/bench/coldWarm.js';
 import { measureCliStart } from './cli.js';
 import { core } from './core.js';
 import { measureCompile, measureOverhead, measureParallel, measureSimulation, median } from './engine.js';
+import { measureSaves } from './saves.js';
 
 const { compilePlaybook, createActionRegistry, parsePlaybook, playbookSchema, validatePlaybook } = core;
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -95,6 +96,9 @@ const memory = JSON.parse(
   }),
 ) as { runs: number; bytesPerRun: number; heapBefore: number; heapAfterCancel: number; timersLeft: number };
 
+// The save path of a warm invocation: whole records against changes, per store (bench/saves.ts).
+const saves = await measureSaves();
+
 const MB = 1024 * 1024;
 // 7. The Lambda handler: a fresh container's first invocation, then warm ones (built package).
 const lambda = await measureLambdaStart();
@@ -147,6 +151,7 @@ const results = {
   lambda,
   waitingRunsMB: round((memory.bytesPerRun * memory.runs) / MB),
   memory,
+  savePath: saves,
   // Cold start of the validator alone (load + registry + validate), as measured since the foundation.
   validateColdStartMs: round(cold.done!),
   validateColdStartWallMs: round(cold.wallMs),
@@ -210,6 +215,12 @@ const rows: Array<[string, string, string, string]> = [
     `${r.bytesPerWaitingRun} B/run`,
     `< 25 MB: ${met(r.waitingRunsMB < 25)}`,
   ],
+  ...Object.entries(saves).map(([store, f]): [string, string, string, string] => [
+    `warm invocation's saves, ${store} store`,
+    `${f.changes.cpuMedianUs} µs CPU`,
+    `${f.cpuWholeVsChanges.median}× less than whole records (min ${f.cpuWholeVsChanges.min}×); ${f.changes.bytesPerInvocation} B serialized, not ${f.whole.bytesPerInvocation}`,
+    '',
+  ]),
   [
     'Lambda cold start (import+first invoke)',
     `${r.lambda.coldMs} ms`,

@@ -250,7 +250,7 @@ describe('cdk synth of examples/cdk (offline)', () => {
     // What dynamoRunStore calls (its README's list).
     expect(tableActions).toEqual(
       expect.arrayContaining(
-        ['GetItem', 'PutItem', 'DeleteItem', 'Query', 'Scan'].map((a) => `dynamodb:${a}`),
+        ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan'].map((a) => `dynamodb:${a}`),
       ),
     );
 

@@ -100,6 +100,7 @@ export {
 } from './runtime/clock.js';
 export { createMemoryStore } from './runtime/stores/memoryStore.js';
 export { createFileStore } from './runtime/stores/fileStore.js';
+export { applyRecordChange, checkRecordChange } from './runtime/stores/recordChange.js';
 export { checkRunId, isRunId, RUN_ID_PATTERN } from './data/runId.js';
 export { checkDataShape, DATA_LIMITS, DataShapeInvalid } from './data/dataShape.js';
 export type { DataLimits } from './data/dataShape.js';
@@ -134,6 +135,8 @@ export type {
   LockResult,
   RunMode,
   RunRecord,
+  RunRecordChange,
+  RunRecordField,
   RunResult,
   RunStore,
   SkipReason,

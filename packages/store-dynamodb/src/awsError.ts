@@ -30,3 +30,25 @@ export function storeError(operation: string, table: string, error: unknown): Fi
     cause: error,
   });
 }
+
+/**
+ * E_STORE_CONFLICT for a run record's write refused by its condition: the item was deleted (`found`
+ * undefined) or another writer moved it to revision `found` past the `expected` one this store holds.
+ */
+export function recordConflict(
+  runId: string,
+  table: string,
+  found: string | undefined,
+  expected: number | undefined,
+  cause: unknown,
+): FirstlineError {
+  const what =
+    found === undefined
+      ? 'deleted'
+      : `changed by another writer (it is at revision ${found}; this store ${expected === undefined ? 'never loaded it' : `expected ${expected}`})`;
+  return new FirstlineError(
+    STORE_CONFLICT,
+    `run ${runId} in DynamoDB table ${table} was ${what}: not overwriting it; load the run again`,
+    { cause },
+  );
+}

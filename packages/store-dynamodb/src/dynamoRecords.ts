@@ -8,32 +8,43 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { FirstlineError } from '@firstline/core';
-import type { RunRecord, RunStore } from '@firstline/core';
-import { isConditionFailed, STORE_CONFLICT, storeError } from './awsError.js';
+import type { RunRecord, RunRecordChange, RunStore } from '@firstline/core';
+import { isConditionFailed, recordConflict, storeError } from './awsError.js';
 import { runIdOf, runPk } from './keys.js';
 import type { StoreContext } from './keys.js';
-import { decodeRecord, encodeRecord } from './recordCodec.js';
+import { decodeRecord, encodeRecord, MAX_RECORD_BYTES } from './recordCodec.js';
+import { appendCommand, encodeChange, indexed, replayChanges } from './recordChanges.js';
+import type { Indexed, ItemShape } from './recordChanges.js';
 import { RUN_STORE_STATUS_INDEX } from './tableSchema.js';
 
 /** How many runs' revisions a store remembers; a save of a run forgotten since fails safe (a conflict). */
 const REVISIONS_KEPT = 10_000;
+
+/** Changes appended to an item before the next save writes the record whole again. */
+const COMPACT_CHANGES = 8;
+/** Compressed bytes of record and changes past which the next save writes the record whole. */
+const COMPACT_BYTES = MAX_RECORD_BYTES / 2;
 
 type Item = Record<string, AttributeValue>;
 
 /**
  * Run records as DynamoDB items (`pk=run#<id>`, `sk=record`), gzipped, written with optimistic
  * concurrency: each save is conditional on the revision this store last loaded or saved, so a writer
- * holding a stale record fails with E_STORE_CONFLICT instead of overwriting a newer one.
+ * holding a stale record fails with E_STORE_CONFLICT instead of overwriting a newer one. A save of
+ * changes is an UpdateItem appending the gzipped change to the item's `changes` list (and setting the
+ * indexed attributes), under the same condition; every 8 changes the record is written whole again.
  */
-export function createDynamoRecords(ctx: StoreContext): Pick<RunStore, 'save' | 'load' | 'list' | 'delete'> {
+export function createDynamoRecords(
+  ctx: StoreContext,
+): Pick<RunStore, 'save' | 'saveChanges' | 'load' | 'list' | 'delete'> {
   const { table, client } = ctx;
-  const revisions = new Map<string, number>();
+  const revisions = new Map<string, { revision: number; shape: ItemShape }>();
   const queues = new Map<string, Promise<void>>();
 
-  const remember = (runId: string, revision: number | undefined) => {
+  const remember = (runId: string, revision: number | undefined, shape?: ItemShape) => {
     revisions.delete(runId);
-    if (revision === undefined) return;
-    revisions.set(runId, revision);
+    if (revision === undefined || shape === undefined) return;
+    revisions.set(runId, { revision, shape });
     if (revisions.size > REVISIONS_KEPT) revisions.delete(revisions.keys().next().value!);
   };
 
@@ -48,9 +59,9 @@ export function createDynamoRecords(ctx: StoreContext): Pick<RunStore, 'save' | 
     return current;
   };
 
-  const write = async (record: RunRecord, pk: string, json: string): Promise<void> => {
+  const write = async (record: RunRecord, pk: string, json: string, lengths: LengthsOf): Promise<void> => {
     const data = await encodeRecord(record, json);
-    const expected = revisions.get(record.runId);
+    const expected = revisions.get(record.runId)?.revision;
     const revision = (expected ?? 0) + 1;
     // Names this write, so a retry of it that finds its own work done (the SDK retries after a lost response) succeeds.
     const writer = randomUUID();
@@ -85,22 +96,54 @@ export function createDynamoRecords(ctx: StoreContext): Pick<RunStore, 'save' | 
       );
     } catch (error) {
       if (!isConditionFailed(error)) throw storeError('PutItem', table, error);
-      const old = error.Item as Item | undefined;
-      if (old?.writer?.S !== writer) {
-        remember(record.runId, undefined);
-        const found = old?.revision?.N;
-        const what =
-          found === undefined
-            ? 'deleted'
-            : `changed by another writer (it is at revision ${found}; this store ${expected === undefined ? 'never loaded it' : `expected ${expected}`})`;
-        throw new FirstlineError(
-          STORE_CONFLICT,
-          `run ${record.runId} in DynamoDB table ${table} was ${what}: not overwriting it; load the run again`,
-          { cause: error },
-        );
-      }
+      refuseUnlessOurs(record.runId, error, writer, expected);
     }
-    remember(record.runId, revision);
+    remember(record.runId, revision, { ...lengths, changes: 0, bytes: data.byteLength });
+  };
+
+  // A failed condition is our own write when the SDK retried it after losing its answer; else a conflict.
+  const refuseUnlessOurs = (
+    runId: string,
+    error: { Item?: Record<string, unknown> },
+    writer: string,
+    expected: number | undefined,
+  ) => {
+    const old = error.Item as Item | undefined;
+    if (old?.writer?.S === writer) return;
+    remember(runId, undefined);
+    throw recordConflict(runId, table, old?.revision?.N, expected, error);
+  };
+
+  // One change appended to the item, conditional on the revision it follows.
+  const append = async (
+    pk: string,
+    runId: string,
+    change: RunRecordChange,
+    json: string,
+    fields: Indexed,
+  ) => {
+    const known = revisions.get(runId);
+    const { base } = change;
+    if (known?.shape.journal !== base.journal || known.shape.trace !== base.trace)
+      throw new FirstlineError(
+        'E_STORE',
+        `run ${runId}: not written, as the write before it failed; save the record whole or load it again`,
+      );
+    const data = await encodeChange(json);
+    const revision = known.revision + 1;
+    const writer = randomUUID();
+    try {
+      await client.send(appendCommand({ table, pk, data, revision, writer, fields }));
+    } catch (error) {
+      if (!isConditionFailed(error)) throw storeError('UpdateItem', table, error);
+      refuseUnlessOurs(runId, error, writer, known.revision);
+    }
+    remember(runId, revision, {
+      journal: base.journal + change.journal.length,
+      trace: base.trace + change.trace.length,
+      changes: known.shape.changes + 1,
+      bytes: known.shape.bytes + data.byteLength,
+    });
   };
 
   const pages = async function* (query: () => QueryCommand | ScanCommand, operation: string) {
@@ -119,18 +162,43 @@ export function createDynamoRecords(ctx: StoreContext): Pick<RunStore, 'save' | 
     } while (start !== undefined);
   };
 
+  const save = (record: RunRecord): Promise<void> => {
+    let pk: string;
+    let json: string;
+    try {
+      pk = runPk(record.runId);
+      // Serialized now: the caller may change the record while the write waits its turn.
+      json = JSON.stringify(record);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    const lengths = { journal: record.journal.length, trace: record.trace.length };
+    return enqueue(record.runId, () => write(record, pk, json, lengths));
+  };
+
   return {
-    save(record) {
+    save,
+    saveChanges(record, change) {
       let pk: string;
       let json: string;
       try {
         pk = runPk(record.runId);
-        // Serialized now: the caller may change the record while the write waits its turn.
-        json = JSON.stringify(record);
+        json = JSON.stringify(change);
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
-      return enqueue(record.runId, () => write(record, pk, json));
+      const shape = revisions.get(record.runId)?.shape;
+      const whole =
+        shape === undefined ||
+        shape.journal !== change.base.journal ||
+        shape.trace !== change.base.trace ||
+        shape.changes >= COMPACT_CHANGES ||
+        // Uncompressed, so surely no less than what it adds.
+        shape.bytes + Buffer.byteLength(json) + 64 > COMPACT_BYTES ||
+        record.status === 'done';
+      if (whole) return save(record);
+      const fields = indexed(record);
+      return enqueue(record.runId, () => append(pk, record.runId, change, json, fields));
     },
     async load(runId) {
       const pk = runPk(runId);
@@ -153,7 +221,9 @@ export function createDynamoRecords(ctx: StoreContext): Pick<RunStore, 'save' | 
         return undefined;
       }
       const record = await decodeRecord(item.data?.B, runId, table);
-      remember(runId, Number(item.revision?.N ?? 0));
+      const where = `run ${runId} in DynamoDB table ${table}`;
+      const shape = await replayChanges(record, item.changes?.L, item.data!.B!.byteLength, where);
+      remember(runId, Number(item.revision?.N ?? 0), shape);
       return record;
     },
     // With a status: a Query of the status index (eventually consistent, keys only). Without one: a
@@ -225,3 +295,6 @@ export function createDynamoRecords(ctx: StoreContext): Pick<RunStore, 'save' | 
     },
   };
 }
+
+/** A record's journal and trace lengths when it was serialized. */
+type LengthsOf = Pick<ItemShape, 'journal' | 'trace'>;

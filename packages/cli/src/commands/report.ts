@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { buildRunReport, isRunId, reportHtml, reportMarkdown } from '@firstline/core';
+import { basename, dirname, join, resolve } from 'node:path';
+import { buildRunReport, createFileStore, isRunId, reportHtml, reportMarkdown } from '@firstline/core';
 import type { ActionLookup, TraceEvent } from '@firstline/core';
 import { EXIT } from '../context.js';
 import type { CliContext } from '../context.js';
@@ -33,7 +33,10 @@ export interface ReportSource {
  */
 export async function reportCommand(given: string, flags: ReportFlags, ctx: CliContext): Promise<number> {
   const path = reportFile(given, flags, ctx);
-  const source = readReportSource(await readDataFile(path, ctx.io.cwd, 'object'), path);
+  const source = readReportSource(
+    await withChangeLog(await readDataFile(path, ctx.io.cwd, 'object'), resolve(ctx.io.cwd, path)),
+    path,
+  );
   const report = await renderReport(source, flags.format ?? 'md', ctx.actions);
   if (flags.output) {
     await writeFile(resolve(ctx.io.cwd, flags.output), report);
@@ -49,6 +52,21 @@ function reportFile(given: string, flags: ReportFlags, ctx: CliContext): string 
   if (existsSync(resolve(ctx.io.cwd, given)) || !isRunId(given) || /\.(json|ya?ml)$/.test(given))
     return given;
   return displayPath(join(storeDir(flags, ctx), `${given}.json`), ctx.io.cwd);
+}
+
+/**
+ * A file store's `<runId>.json` of a run not over may have changes in its `<runId>.log` not yet folded in:
+ * the record is read through the store then, so the report has the whole trace.
+ */
+async function withChangeLog(data: unknown, file: string): Promise<unknown> {
+  const { runId, changeLog } = data as { runId?: unknown; changeLog?: unknown };
+  if (typeof changeLog !== 'string' || typeof runId !== 'string' || basename(file) !== `${runId}.json`)
+    return data;
+  return (
+    (await createFileStore(dirname(file))
+      .load(runId)
+      .catch(() => undefined)) ?? data
+  );
 }
 
 /** Checks that the data is a run (it has a trace of events), or says what it is not. */

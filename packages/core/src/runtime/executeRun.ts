@@ -1,8 +1,10 @@
 import { createActor } from 'xstate';
+import type { AnyActor } from 'xstate';
 import type { ActionRegistry } from '../actions/registry.js';
 import type { Clock, Logger } from '../actions/types.js';
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import { createLifecycle } from './execute/lifecycle.js';
+import type { Settlement } from './execute/lifecycle.js';
 import { passLockGate } from './execute/lockGate.js';
 import { RecordWriter } from './execute/recordWriter.js';
 import { RunServiceSet } from './execute/runServices.js';
@@ -64,7 +66,7 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   const { compiled, record, clock, store, strategy } = setup;
   const resumed = setup.context === undefined;
   const sink = new TraceSink(record.trace, clock, setup.redactor, setup.onEvent);
-  const writer = new RecordWriter(record, store, clock, setup.redactor);
+  const writer = new RecordWriter(record, store, clock, setup.redactor, resumed);
   const machine = machineFor(compiled, strategy);
   if (resumed) ownKeyedMaps(record.snapshot);
   const actor = resumed
@@ -142,8 +144,26 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
     record.lock = { key: setup.lockKey, expiresAt: gate.expiresAt! };
   }
 
-  const settlement = await lifecycle.run();
-  const last = actor.getSnapshot().context as RunContext;
+  // Not awaited: a waiting run holds the ending's parts, not a suspended frame of this function.
+  const parts: Ending = { actor, sink, services, store, record, redactor: setup.redactor, endOf };
+  return lifecycle.run().then((settlement) => endRun(settlement, parts));
+}
+
+/** What ending a run after its actor settled needs. */
+interface Ending {
+  actor: AnyActor;
+  sink: TraceSink;
+  services: RunServiceSet;
+  store: RunStore | undefined;
+  record: RunRecord;
+  redactor: Redactor;
+  endOf: () => RunEnd;
+}
+
+/** The run after its actor settled: handed back, or ended with its outcome (a crash is `failed`). */
+function endRun(settlement: Settlement, parts: Ending): Promise<RunExecution> {
+  const { actor, sink, services, store, record, redactor, endOf } = parts;
+  const last = (actor.getSnapshot() as { context: RunContext }).context;
   const steps: Record<string, StepRecord> = settlement.output?.steps ?? last.steps;
   if (settlement.suspended) return handBack(endOf(), settlement.suspended, steps);
   const crashed = settlement.crash !== undefined;
@@ -151,13 +171,13 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
     sink.emit({
       type: 'log',
       level: 'error',
-      message: `the run crashed: ${setup.redactor.error(settlement.crash)}`,
+      message: `the run crashed: ${redactor.error(settlement.crash)}`,
     });
   if (sink.listenerFailure !== undefined)
     sink.emit({
       type: 'log',
       level: 'warn',
-      message: `the onEvent listener threw (events after it were still recorded): ${setup.redactor.error(sink.listenerFailure)}`,
+      message: `the onEvent listener threw (events after it were still recorded): ${redactor.error(sink.listenerFailure)}`,
     });
   // The final snapshot (every step's last record) goes with `done`, in the same write: resuming a
   // finished run answers from it, and no earlier write can pair it with `running`.

@@ -84,7 +84,11 @@ const fixture = createRebootFixture;
 async function crashedInWait(store: RunStore): Promise<RunRecord> {
   const inner = createMemoryStore();
   const writes: RunRecord[] = [];
-  const recording: RunStore = { ...inner, save: (r) => (writes.push(structuredClone(r)), inner.save(r)) };
+  const recording: RunStore = {
+    ...inner,
+    save: (r) => (writes.push(structuredClone(r)), inner.save(r)),
+    saveChanges: (r, change) => (writes.push(structuredClone(r)), inner.saveChanges!(r, change)),
+  };
   const { actions } = fixture();
   await runPlaybook(parsePlaybook(PLAYBOOK), {
     actions,

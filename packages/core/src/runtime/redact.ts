@@ -120,6 +120,25 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
   };
 }
 
+// Redactors recently built for runs, by their secret values: runs of one playbook on one host have the
+// same secrets, and a waiting run then holds no matcher of its own. A redactor keeps no state per use.
+const SHARED_KEPT = 16;
+const shared = new Map<string, Redactor>();
+
+/**
+ * A redactor for a run's secret values, shared with the other runs that have the same ones (the last
+ * 16 sets are kept): the same as {@link createRedactor}, built once.
+ */
+export function runRedactor(secrets: readonly string[]): Redactor {
+  const key = JSON.stringify(secrets);
+  let redactor = shared.get(key);
+  if (redactor) shared.delete(key);
+  else redactor = createRedactor(secrets);
+  shared.set(key, redactor);
+  if (shared.size > SHARED_KEPT) shared.delete(shared.keys().next().value!);
+  return redactor;
+}
+
 function errorMessage(err: unknown, depth: number): string {
   if (err instanceof AggregateError && Array.isArray(err.errors) && depth < 3) {
     const inner = (err.errors as unknown[]).map((item) => errorMessage(item, depth + 1)).filter(Boolean);

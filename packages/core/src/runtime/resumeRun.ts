@@ -6,7 +6,7 @@ import { FirstlineError } from '../errors.js';
 import { playbookFromData } from '../load/loadPlaybook.js';
 import { systemClock } from './clock.js';
 import { executeRun } from './executeRun.js';
-import { createRedactor } from './redact.js';
+import { runRedactor } from './redact.js';
 import { modeStrategy } from './modes.js';
 import { renderSafety, resolveRunSecrets, silentLogger, suspensionOf, withLease } from './hostOptions.js';
 import type { HostOptions } from './hostOptions.js';
@@ -89,7 +89,7 @@ async function resumeHeld(runId: string, options: ResumeOptions): Promise<RunRes
     registry,
     clock,
     secrets,
-    redactor: createRedactor(Object.values(secrets)),
+    redactor: runRedactor(Object.values(secrets)),
     random: options.random ?? strategy.defaultRandom(`${runId}:resume`),
     logger: options.logger ?? silentLogger,
     store: options.store,

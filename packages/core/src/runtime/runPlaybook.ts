@@ -12,7 +12,7 @@ import type { RunExecution } from './executeRun.js';
 import { prepareInputs } from './inputs.js';
 import type { ScriptedOutcomes } from './modes.js';
 import { createScript, modeStrategy } from './modes.js';
-import { createRedactor } from './redact.js';
+import { runRedactor } from './redact.js';
 import { playbookFromData } from '../load/loadPlaybook.js';
 import { renderSafety, resolveRunSecrets, silentLogger, suspensionOf, withLease } from './hostOptions.js';
 import type { HostOptions } from './hostOptions.js';
@@ -50,10 +50,10 @@ export type RunnablePlaybook = CompiledPlaybook | LoadedPlaybook | object;
  * const result = await runPlaybook(await loadPlaybook('ec2.yaml'), { input, actions, store: createFileStore('.runs') });
  * console.log(result.outcome, renderTrace(result.trace));
  */
-export async function runPlaybook(playbook: RunnablePlaybook, options: RunOptions = {}): Promise<RunResult> {
+export function runPlaybook(playbook: RunnablePlaybook, options: RunOptions = {}): Promise<RunResult> {
   // A simulation's `calls` are simulatePlaybook's to show; a plain RunResult does not carry them.
-  const { calls: _calls, ...result } = await startRun(playbook, options);
-  return result;
+  // Not async: a waiting run then holds no suspended frame of this function.
+  return startRun(playbook, options).then(({ calls: _calls, ...result }) => result);
 }
 
 /**
@@ -112,7 +112,7 @@ export async function startRun(playbook: RunnablePlaybook, options: RunOptions):
   };
   const safety = await renderSafety(compiled, context, clock, options.store);
   // Simulation placeholders are not secret: redacting them would only hide what the script did.
-  const redactor = createRedactor(placeholders ? [] : Object.values(secrets));
+  const redactor = runRedactor(placeholders ? [] : Object.values(secrets));
   const store = options.store;
   return withLease(store, runId, async () => {
     // A run id names one run: starting it again would overwrite its journal, the record that stops a

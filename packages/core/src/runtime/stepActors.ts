@@ -75,23 +75,34 @@ function remediated(s: RunServices, node: ActionNode, record: StepRecord): boole
   return record.outcome === 'pass' && s.registry.get(node.action)?.kind === 'remediation';
 }
 
-async function waitStep(s: RunServices, input: StepInput, signal: AbortSignal): Promise<StepResult> {
-  const node: WaitNode = nodeOf(s, input.node, 'wait');
-  const startedAt = s.clock.now();
-  const until = startWait(s, node.id, input, startedAt + node.ms);
-  const base = { id: node.id, attempts: 1, visits: input.visit };
+// Not async: a waiting run holds the sleep's promise and these callbacks, not a suspended frame.
+function waitStep(s: RunServices, input: StepInput, signal: AbortSignal): Promise<StepResult> {
+  let node: WaitNode;
+  let startedAt: number;
+  let until: number;
   try {
-    // The deadline is absolute: a run resumed half-way through a 2-minute wait waits only what is left.
-    await sleep(s.clock, until - startedAt, signal);
-  } catch {
-    const outcome = stoppedOutcome(s, signal);
-    return {
-      outcome,
-      records: [s.steps.end({ ...base, outcome, error: 'stopped while waiting' }, signal)],
-    };
+    node = nodeOf(s, input.node, 'wait');
+    startedAt = s.clock.now();
+    until = startWait(s, node.id, input, startedAt + node.ms);
+  } catch (error) {
+    // A rejection, as from an async function: the step actor's one failure path.
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
-  s.emit({ type: 'wait.end', step: node.id });
-  return { outcome: 'pass', records: [s.steps.end({ ...base, outcome: 'pass' }, signal)] };
+  const base = { id: node.id, attempts: 1, visits: input.visit };
+  // The deadline is absolute: a run resumed half-way through a 2-minute wait waits only what is left.
+  return sleep(s.clock, until - startedAt, signal).then(
+    (): StepResult => {
+      s.emit({ type: 'wait.end', step: node.id });
+      return { outcome: 'pass', records: [s.steps.end({ ...base, outcome: 'pass' }, signal)] };
+    },
+    (): StepResult => {
+      const outcome = stoppedOutcome(s, signal);
+      return {
+        outcome,
+        records: [s.steps.end({ ...base, outcome, error: 'stopped while waiting' }, signal)],
+      };
+    },
+  );
 }
 
 /** Starts a wait or a poll in the trace; its deadline is the one fixed when the step began, if any. */

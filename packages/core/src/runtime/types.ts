@@ -239,10 +239,37 @@ export interface RunRecord {
   skipped?: SkipReason;
 }
 
+/** The top-level fields of a {@link RunRecord} a save may replace (the journal and trace only grow). */
+export type RunRecordField = Exclude<keyof RunRecord, 'version' | 'runId' | 'journal' | 'trace'>;
+
+/**
+ * What changed in a run's record since the save before it (see {@link RunStore.saveChanges}): entries
+ * appended to the journal and the trace, and top-level fields replaced. Plain JSON.
+ */
+export interface RunRecordChange {
+  /** The lengths of the journal and trace this change follows: those of the record as last saved. */
+  base: { journal: number; trace: number };
+  /** Journal entries appended since. */
+  journal: JournalEntry[];
+  /** Trace events appended since. */
+  trace: TraceEvent[];
+  /** Top-level fields replaced, with their new values. */
+  set: { [K in RunRecordField]?: RunRecord[K] };
+  /** Top-level fields removed (optional ones only). */
+  unset: RunRecordField[];
+}
+
 /** Where runs are kept between steps, so a crashed or timed-out host can resume them. */
 export interface RunStore {
   /** Writes the whole record, atomically: a reader sees the old record or the new one, never a mix. */
   save(record: RunRecord): Promise<void>;
+  /**
+   * Writes only what changed since the save before it (`record` is the whole record after `change`),
+   * atomically as {@link RunStore.save}: a reader sees the record before the change or after it. A
+   * store may write the whole record instead whenever it likes (it does not hold the change's base,
+   * or it compacts). A store without it gets `save` of the whole record every time.
+   */
+  saveChanges?(record: RunRecord, change: RunRecordChange): Promise<void>;
   /** The stored record, or undefined when there is none. */
   load(runId: string): Promise<RunRecord | undefined>;
   /** Ids of stored runs, optionally only those still running. */

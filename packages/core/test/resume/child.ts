@@ -134,6 +134,11 @@ async function main(args: string[]): Promise<void> {
           await files.save(record);
           if (wake !== undefined) freeze({ frozen: 'waiting', until: wake });
         },
+        async saveChanges(record, change) {
+          const wake = record.deadlines.wake;
+          await files.saveChanges!(record, change);
+          if (wake !== undefined) freeze({ frozen: 'waiting', until: wake });
+        },
       }
     : files;
   const result = await runPlaybook(fixturePlaybook(), {

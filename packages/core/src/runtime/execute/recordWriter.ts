@@ -1,6 +1,7 @@
 import type { Clock } from '../../actions/types.js';
 import type { Redactor } from '../redact.js';
 import type { JournalEntry, RunRecord, RunStore } from '../types.js';
+import { SavedState } from './savedState.js';
 
 /**
  * Keeps a run's record in its store: writes in order, one at a time, the journal's write-ahead entries
@@ -12,14 +13,21 @@ export class RecordWriter {
   failure: unknown;
   private chain: Promise<void> = Promise.resolve();
   private inFlight = 0;
+  private readonly saved: SavedState | undefined;
 
-  /** A writer for `record`. */
+  /**
+   * A writer for `record`; `stored` when the store already holds it as it is (a resumed run's loaded
+   * record), so even the first write can be of what changed.
+   */
   constructor(
     private readonly record: RunRecord,
     private readonly store: RunStore | undefined,
     private readonly clock: Clock,
     private readonly redactor: Redactor,
-  ) {}
+    stored = false,
+  ) {
+    if (store?.saveChanges) this.saved = new SavedState(stored ? record : undefined);
+  }
 
   /** Stores the record as it is now (after the writes before it); rejects if this write fails. */
   save(): Promise<void> {
@@ -27,11 +35,27 @@ export class RecordWriter {
     if (!store) return Promise.resolve();
     record.updatedAt = this.clock.now();
     this.inFlight++;
-    const next = this.chain.then(() => store.save(record)).finally(() => this.inFlight--);
+    const next = this.chain.then(() => this.write(store)).finally(() => this.inFlight--);
     this.chain = next.catch((error: unknown) => {
       this.failure ??= error;
     });
     return next;
+  }
+
+  // What changed since the last write that succeeded, when the store takes changes; else the whole record.
+  private async write(store: RunStore): Promise<void> {
+    const { record, saved } = this;
+    if (!saved || !store.saveChanges) return store.save(record);
+    const pending = saved.since(record);
+    if (pending) {
+      await store.saveChanges(record, pending.change);
+      pending.stored();
+      return;
+    }
+    // Captured before the write: the run goes on changing the record while it is in flight.
+    const stored = saved.capture(record);
+    await store.save(record);
+    stored();
   }
 
   /** Resolves when every write asked for so far has ended (failed ones included). */

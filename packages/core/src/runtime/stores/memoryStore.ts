@@ -1,6 +1,7 @@
 import type { RunRecord, RunStore } from '../types.js';
 import { applySpend, checkBudgetUse } from './budget.js';
 import type { BudgetState } from './budget.js';
+import { applyRecordChange } from './recordChange.js';
 
 // Runs `fn` now, turning a throw into a rejection so callers see one failure path, as with the file store.
 function settle<T>(fn: () => T): Promise<T> {
@@ -14,7 +15,8 @@ function settle<T>(fn: () => T): Promise<T> {
 /**
  * A {@link RunStore} in this process's memory, for tests, simulations and single-process hosts. It
  * keeps copies: changing a record after saving it, or a record returned by `load`, does not change
- * what is stored. Its locks, budgets and claims hold for every run sharing this store object.
+ * what is stored. A save of changes copies only what changed, appending to the stored journal and
+ * trace. Its locks, budgets and claims hold for every run sharing this store object.
  */
 export function createMemoryStore(): RunStore {
   const records = new Map<string, RunRecord>();
@@ -27,6 +29,17 @@ export function createMemoryStore(): RunStore {
       settle(() => {
         records.set(record.runId, structuredClone(record));
         // A finished run starts nothing more: its claims are only clutter now.
+        if (record.status === 'done') claims.delete(record.runId);
+      }),
+    saveChanges: (record, change) =>
+      settle(() => {
+        const stored = records.get(record.runId);
+        const { base } = change;
+        // Not the record the change follows (never saved here, or deleted since): all of it, then.
+        if (stored?.journal.length !== base.journal || stored.trace.length !== base.trace)
+          records.set(record.runId, structuredClone(record));
+        // The stored record is this store's own: only the change is copied into it, atomically.
+        else applyRecordChange(stored, structuredClone(change));
         if (record.status === 'done') claims.delete(record.runId);
       }),
     load: (runId) =>

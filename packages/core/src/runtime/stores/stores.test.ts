@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeRunStore, makeRecord as contractRecord } from '../../testing/storeContract.js';
+import { describeRecordDeltas, describeRunStore, makeRecord as contractRecord } from '../../testing/index.js';
 import { isFirstlineError } from '../../errors.js';
 import type { RunRecord, RunStore } from '../types.js';
 import { createFileStore } from './fileStore.js';
@@ -36,6 +36,15 @@ describeRunStore('the memory store', () => Promise.resolve({ store: createMemory
 describeRunStore('the file store', async () => {
   const root = await mkdtemp(join(tmpdir(), 'firstline-contract-'));
   // A directory that does not exist yet: the store must create what it needs on first use.
+  return {
+    store: createFileStore(join(root, 'runs')),
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
+});
+
+describeRecordDeltas('the memory store', () => Promise.resolve({ store: createMemoryStore() }));
+describeRecordDeltas('the file store', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'firstline-deltas-'));
   return {
     store: createFileStore(join(root, 'runs')),
     cleanup: () => rm(root, { recursive: true, force: true }),
