@@ -10,6 +10,9 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 export default defineConfig({
   resolve: {
     alias: {
+      '@firstline/core/action-kit': fileURLToPath(
+        new URL('./packages/core/src/actionKit/index.ts', import.meta.url),
+      ),
       '@firstline/core': src('core'),
       '@firstline/actions-aws/triggers': fileURLToPath(
         new URL('./packages/actions-aws/src/triggers/index.ts', import.meta.url),
