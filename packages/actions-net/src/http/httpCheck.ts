@@ -1,9 +1,10 @@
 import { ActionError, defineAction, redactText } from '@firstline/core';
 import type { ActionContext, ActionDefinition } from '@firstline/core';
+import { retryAdviceForStatus } from '@firstline/core/action-kit';
 import { networkFailure, verdict } from '../shared/failure.js';
 import { duration, httpUrl, latencyMs, statusCode, stringMap, tlsOptions } from '../shared/schemas.js';
 import { durationMs, round } from '../shared/time.js';
-import { retryAfterMs, safeUrl } from './httpUtil.js';
+import { safeUrl } from './httpUtil.js';
 import { sendRequest } from './sendRequest.js';
 import type { RawResponse, RequestTimings } from './sendRequest.js';
 import { bodyMatcher, statusMatcher } from './statusMatcher.js';
@@ -220,20 +221,14 @@ function statusFailure(
   now: number,
 ): ActionError {
   const message = `${what} answered HTTP ${res.status}, expected ${expected}: ${quote(text)}`;
+  const advice = retryAdviceForStatus(res.status, res.headers, now);
   // Throttled: the target declined to be checked now, which says nothing of its health.
-  if (res.status === 429) {
-    const afterMs = retryAfterMs(res.headers['retry-after'], now);
-    return new ActionError(ID, message, {
-      retryable: true,
-      kind: 'throttled',
-      ...(afterMs !== undefined && { afterMs }),
-    });
-  }
+  if (res.status === 429) return new ActionError(ID, message, advice);
   // Our credentials were refused: the check could not be done, and a retry will not change that.
   if (res.status === 401 || res.status === 403 || res.status === 407)
     return new ActionError(ID, `${message} (the request's credentials were refused)`, { retryable: false });
-  if (res.status >= 500) return verdict(ID, message, { retryable: true, kind: '5xx' });
-  if (res.status === 408) return verdict(ID, message, { retryable: true, kind: 'timeout' });
+  // A 5xx or a 408 is the target's answer, worth another look (after its Retry-After, if it sent one).
+  if (advice.retryable) return verdict(ID, message, advice);
   // Any other status the target answered (404, a 3xx not followed, a 2xx not expected) is its answer.
   return verdict(ID, message);
 }

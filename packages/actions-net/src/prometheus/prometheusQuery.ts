@@ -1,6 +1,7 @@
 import { ActionError, defineAction, redactText } from '@firstline/core';
 import type { ActionContext, ActionDefinition } from '@firstline/core';
-import { retryAfterMs, safeUrl } from '../http/httpUtil.js';
+import { parseRetryAfter } from '@firstline/core/action-kit';
+import { safeUrl } from '../http/httpUtil.js';
 import { sendRequest } from '../http/sendRequest.js';
 import { networkFailure } from '../shared/failure.js';
 import { duration, httpUrl, latencyMs, stringMap, tlsOptions } from '../shared/schemas.js';
@@ -268,7 +269,7 @@ function apiFailure(
   now: number,
 ): ActionError {
   if (status === 429) {
-    const afterMs = retryAfterMs(retryAfter, now);
+    const afterMs = parseRetryAfter(retryAfter, now);
     return new ActionError(ID, `${where}: throttled (HTTP 429)`, {
       retryable: true,
       kind: 'throttled',

@@ -8,10 +8,10 @@ export const RETRY_AFTER_MAX_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Parses a Retry-After header, delta-seconds (`"120"`, `"1.5"`) or an HTTP date, into milliseconds
- * from `nowMs` (pass `ctx.clock.now()`), clamped to [0, {@link RETRY_AFTER_MAX_MS}]. Absent, empty or
+ * from `nowMs` (pass `ctx.clock.now()`; the wall clock when left out), clamped to [0, {@link RETRY_AFTER_MAX_MS}]. Absent, empty or
  * unreadable values (`"soon"`, `"-1"`, `"0x10"`) give undefined.
  */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
+export function parseRetryAfter(value: string | null | undefined, nowMs = Date.now()): number | undefined {
   if (value == null) return undefined;
   const text = value.trim();
   if (text === '') return undefined;
