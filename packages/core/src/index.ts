@@ -60,6 +60,7 @@ export type { PathSegment, Position } from './load/sourceMap.js';
 export { ISSUE_CODES, formatIssue, sortIssues } from './validate/issues.js';
 export type { Issue, IssueCode, ValidationResult } from './validate/issues.js';
 export { checkPlaybook, validatePlaybook } from './validate/validatePlaybook.js';
+export { closest, didYouMean } from './validate/suggest.js';
 export type { CheckResult, ValidateOptions } from './validate/validatePlaybook.js';
 
 export { defineAction } from './actions/defineAction.js';
