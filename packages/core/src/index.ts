@@ -64,6 +64,8 @@ export { closest, didYouMean } from './validate/suggest.js';
 export type { CheckResult, ValidateOptions } from './validate/validatePlaybook.js';
 
 export { defineAction } from './actions/defineAction.js';
+export type { SchemaActionDefinition } from './actions/defineAction.js';
+export type { FromSchema } from './actions/fromSchema.js';
 export { describeCall } from './actions/describeCall.js';
 export { cutRedacted, redactText } from './actions/redactText.js';
 export { createActionRegistry } from './actions/registry.js';

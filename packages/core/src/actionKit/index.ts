@@ -11,6 +11,8 @@ export type { FailureOptions } from './errors.js';
 export { ActionError, isFirstlineError } from '../errors.js';
 export type { RetryAdvice } from '../errors.js';
 export { defineAction } from '../actions/defineAction.js';
+export type { SchemaActionDefinition } from '../actions/defineAction.js';
+export type { FromSchema } from '../actions/fromSchema.js';
 export { cutRedacted, redactText } from '../actions/redactText.js';
 export type {
   ActionContext,
