@@ -62,14 +62,16 @@ export type FromSchema<S> = S extends { const: infer C }
   ? C
   : S extends { enum: readonly (infer E)[] }
     ? E
-    : S extends { anyOf: infer L }
-      ? Members<L>
-      : S extends { oneOf: infer L }
-        ? Members<L>
-        : S extends { type: infer T }
-          ? T extends readonly unknown[]
-            ? { [K in keyof T]: OfType<S, T[K]> }[number]
-            : OfType<S, T>
-          : S extends { properties: object }
-            ? ObjectOf<S>
+    : // A `type` or `properties` decides; an `anyOf`/`oneOf` beside them only narrows (which of
+      // `last` or `start` is required, say), so it gives the type only of a schema without either.
+      S extends { type: infer T }
+      ? T extends readonly unknown[]
+        ? { [K in keyof T]: OfType<S, T[K]> }[number]
+        : OfType<S, T>
+      : S extends { properties: object }
+        ? ObjectOf<S>
+        : S extends { anyOf: infer L }
+          ? Members<L>
+          : S extends { oneOf: infer L }
+            ? Members<L>
             : unknown;

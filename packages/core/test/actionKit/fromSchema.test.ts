@@ -60,6 +60,17 @@ describe('FromSchema', () => {
     >().toEqualTypeOf<{ a: 1 } | { b: boolean }>();
   });
 
+  it('lets type and properties decide, an anyOf/oneOf beside them only narrowing', () => {
+    const range = {
+      type: 'object',
+      required: ['step'],
+      oneOf: [{ required: ['last'] }, { required: ['start'] }],
+      properties: { last: { type: 'string' }, start: { type: 'string' }, step: { type: 'string' } },
+    } as const;
+    expectTypeOf<FromSchema<typeof range>>().toEqualTypeOf<{ step: string; last?: string; start?: string }>();
+    expect(range.oneOf).toHaveLength(2);
+  });
+
   it('gives unknown for a schema it cannot read', () => {
     expectTypeOf<FromSchema<JSONSchema>>().toEqualTypeOf<unknown>();
     expectTypeOf<FromSchema<{ description: 'anything' }>>().toEqualTypeOf<unknown>();
