@@ -121,7 +121,10 @@ async function run(mode: 'live' | 'shadow') {
 describe('the writing-actions guide example', () => {
   it('types run() from the schemas', () => {
     expectTypeOf<StatusInput>().toEqualTypeOf<{ url: string; settle?: number }>();
-    expectTypeOf(httpStatus.run).returns.resolves.toEqualTypeOf<{ status: number; body?: string }>();
+    expectTypeOf<Awaited<ReturnType<typeof httpStatus.run>>>().toEqualTypeOf<{
+      status: number;
+      body?: string;
+    }>();
   });
 
   it('a healthy target: the check passes, nothing is restarted', async () => {
@@ -135,7 +138,16 @@ describe('the writing-actions guide example', () => {
   it("settle waits on the run's clock: 30 virtual seconds pass before the request", async () => {
     answer = { status: 200, headers: {} };
     const clock = createVirtualClock();
-    const ctx = { clock, signal: new AbortController().signal } as ActionContext;
+    const ctx: ActionContext = {
+      clock,
+      signal: new AbortController().signal,
+      runId: 'run-1',
+      stepId: 'health',
+      attempt: 1,
+      idempotencyKey: 'run-1:health:1',
+      logger: console,
+      secrets: {},
+    };
     const checked = httpStatus.run({ url, settle: 30_000 }, ctx);
     clock.advance(29_999);
     expect(clock.pending()).toBe(1);
