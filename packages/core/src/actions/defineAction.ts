@@ -43,6 +43,7 @@ export function defineAction<
 export function defineAction<I = never, O = never>(
   definition: ActionDefinition<NoInfer<I>, NoInfer<O>>,
 ): ActionDefinition<I, O>;
+/** The implementation of both overloads: checks the shape and freezes a copy. */
 export function defineAction(definition: ActionDefinition): ActionDefinition {
   const problems: string[] = [];
   if (!ACTION_ID.test(definition.id))
