@@ -38,6 +38,8 @@ beforeAll(async () => {
         return res.writeHead(404).end('no such page');
       case '/busy':
         return res.writeHead(429, { 'retry-after': '7' }).end('slow down');
+      case '/maintenance':
+        return res.writeHead(503, { 'retry-after': '30' }).end('back soon');
       case '/auth':
         return res.writeHead(401).end('bad token');
       case '/hop1':
@@ -116,6 +118,12 @@ describe('http.check against a local server', () => {
   it('turns a 429 into a throttled error with Retry-After as afterMs', async () => {
     const error = await failure({ url: `${server.url}/busy` });
     expect(error.retry).toEqual({ retryable: true, kind: 'throttled', afterMs: 7000 });
+  });
+
+  it("fails a 503 as the target's verdict, carrying its Retry-After", async () => {
+    const error = await failure({ url: `${server.url}/maintenance` });
+    expect(error.retry).toEqual({ retryable: true, kind: '5xx', afterMs: 30_000 });
+    expect(error.verdict).toBe(true);
   });
 
   it('fails a body that does not match, as a substring or a /regex/', async () => {
