@@ -121,6 +121,34 @@ describe('defineAction infers from its schemas', () => {
     });
   });
 
+  it("takes an enum's literal result written as const (TypeScript widens a bare one)", () => {
+    const output = {
+      type: 'object',
+      required: ['via'],
+      properties: { via: { enum: ['api', 'webhook'] } },
+    } as const;
+    const posted = defineAction({
+      id: 'test.types.literal',
+      kind: 'notify',
+      description: 'Returns an enum value.',
+      input: { type: 'object' },
+      output,
+      run: () => Promise.resolve({ via: 'api' as const }),
+    });
+    expectTypeOf(posted).toEqualTypeOf<
+      ActionDefinition<Record<string, unknown>, { via: 'api' | 'webhook' }>
+    >();
+    defineAction({
+      id: 'test.types.widened',
+      kind: 'notify',
+      description: 'Returns a bare literal.',
+      input: { type: 'object' },
+      output,
+      // @ts-expect-error: the bare 'api' widens to string (see the writing-actions guide).
+      run: () => Promise.resolve({ via: 'api' }),
+    });
+  });
+
   it('keeps explicit type arguments working', () => {
     const explicit = defineAction<{ name: string }, { ok: true }>({
       id: 'test.types.explicit',
