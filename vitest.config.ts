@@ -22,6 +22,9 @@ export default defineConfig({
       ),
       // Subpaths before their package: an alias also matches the names that start with it.
       '@firstline/core/internal': fileURLToPath(new URL('./packages/core/src/internal.ts', import.meta.url)),
+      '@firstline/core/action-kit': fileURLToPath(
+        new URL('./packages/core/src/actionKit/index.ts', import.meta.url),
+      ),
       '@firstline/core': src('core'),
       '@firstline/actions-aws/triggers': fileURLToPath(
         new URL('./packages/actions-aws/src/triggers/index.ts', import.meta.url),

@@ -38,6 +38,8 @@ beforeAll(async () => {
         return res.writeHead(404).end('no such page');
       case '/busy':
         return res.writeHead(429, { 'retry-after': '7' }).end('slow down');
+      case '/maintenance':
+        return res.writeHead(503, { 'retry-after': '30' }).end('back soon');
       case '/auth':
         return res.writeHead(401).end('bad token');
       case '/hop1':
@@ -77,10 +79,10 @@ describe('http.check against a local server', () => {
     const output = await run({ url: `${server.url}/ok`, expectBody: '"db":"up"' });
     expect(output).toMatchObject({ status: 200, redirects: 0, url: `${server.url}/ok`, bodyBytes: 30 });
     expect(output.bodyExcerpt).toBe('{"status":"healthy","db":"up"}');
-    expect(output.headers['content-type']).toBe('application/json');
+    expect(output.headers?.['content-type']).toBe('application/json');
     expect(output.latencyMs).toBeGreaterThan(0);
-    expect(output.timings.connectMs).toBeGreaterThanOrEqual(0);
-    expect(output.timings.firstByteMs).toBeGreaterThanOrEqual(0);
+    expect(output.timings?.connectMs).toBeGreaterThanOrEqual(0);
+    expect(output.timings?.firstByteMs).toBeGreaterThanOrEqual(0);
     expect(server.requests.at(-1)?.headers['user-agent']).toMatch(/^firstline-actions-net/);
   });
 
@@ -116,6 +118,12 @@ describe('http.check against a local server', () => {
   it('turns a 429 into a throttled error with Retry-After as afterMs', async () => {
     const error = await failure({ url: `${server.url}/busy` });
     expect(error.retry).toEqual({ retryable: true, kind: 'throttled', afterMs: 7000 });
+  });
+
+  it("fails a 503 as the target's verdict, carrying its Retry-After", async () => {
+    const error = await failure({ url: `${server.url}/maintenance` });
+    expect(error.retry).toEqual({ retryable: true, kind: '5xx', afterMs: 30_000 });
+    expect(error.verdict).toBe(true);
   });
 
   it('fails a body that does not match, as a substring or a /regex/', async () => {
@@ -215,10 +223,10 @@ describe('http.check over TLS (self-signed certificate made in the test)', () =>
   it('accepts it with insecure: true, and with the certificate given as ca', async () => {
     const output = await run({ url: `${tls.url}/`, insecure: true });
     expect(output).toMatchObject({ status: 200, bodyExcerpt: 'secure' });
-    expect(output.timings.tlsMs).toBeGreaterThan(0);
+    expect(output.timings?.tlsMs).toBeGreaterThan(0);
     const viaCa = await run({ url: `https://localhost:${tls.port}/`, ca: cert });
     expect(viaCa.status).toBe(200);
-    expect(viaCa.timings.dnsMs).toBeGreaterThanOrEqual(0);
+    expect(viaCa.timings?.dnsMs).toBeGreaterThanOrEqual(0);
   });
 });
 

@@ -61,8 +61,8 @@ describe.skipIf(!canPing)('icmp.ping against 127.0.0.1 (real ping)', () => {
       lossPercent: 0,
     });
     expect(output.rttsMs).toHaveLength(3);
-    expect(output.minMs).toBeLessThanOrEqual(output.avgMs);
-    expect(output.p90Ms).toBeLessThanOrEqual(output.maxMs);
+    expect(output.minMs).toBeLessThanOrEqual(output.avgMs!);
+    expect(output.p90Ms).toBeLessThanOrEqual(output.maxMs!);
     expect(output.latencyMs).toBe(output.avgMs);
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ActionError } from '@firstline/core';
 import { createPrometheusQuery } from '@firstline/actions-net';
-import type { PrometheusQueryInput, ReducedSeries } from '@firstline/actions-net';
+import type { PrometheusQueryInput, PrometheusQueryOutput } from '@firstline/actions-net';
 import { fixedClock, runLive, startServer, liveContext } from './support.js';
 import type { LocalServer, PrometheusFixture } from './support.js';
 
@@ -42,8 +42,8 @@ describe.skipIf(skip !== undefined)(
         reduce: 'amplitude',
       });
       expect(output.resultType).toBe('matrix');
-      const byKind: Record<string, ReducedSeries> = Object.fromEntries(
-        output.series.map((s) => [s.labels.kind ?? '', s]),
+      const byKind: Record<string, PrometheusQueryOutput['series'][number]> = Object.fromEntries(
+        output.series.map((s) => [s.labels?.kind ?? '', s]),
       );
       expect(byKind.web).toMatchObject({ value: 2, samples: 21 });
       expect(byKind.db?.value).toBe(30);

@@ -92,7 +92,11 @@ export interface ActionErrorOptions extends ErrorOptions {
   verdict?: boolean;
 }
 
-/** An action's failure, naming the action and saying whether retrying can help. */
+/**
+ * An action's failure, naming the action and saying whether retrying can help. An action may leave
+ * `actionId` empty (the action kit's `actionFailed`, `verdict`, `couldNotCheck` do): the engine fills
+ * it in with the id of the action that threw it, and the message then starts with it as usual.
+ */
 export class ActionError extends FirstlineError {
   /** See {@link ActionErrorOptions.verdict}: `fail` when true, `error` otherwise. */
   readonly verdict: boolean;
@@ -103,9 +107,22 @@ export class ActionError extends FirstlineError {
     readonly retry: RetryAdvice = { retryable: false },
     options?: ActionErrorOptions,
   ) {
-    super('E_ACTION_FAILED', `${actionId}: ${message}`, options);
+    super('E_ACTION_FAILED', actionId === '' ? message : `${actionId}: ${message}`, options);
     this.verdict = options?.verdict === true;
   }
+}
+
+/**
+ * Names the action behind an ActionError thrown without one (its `actionId` empty): sets the id and
+ * prefixes the message with it, as the constructor would have. Anything else is left as it is. Reads
+ * plain fields, so an ActionError of another installed copy of core is named too.
+ */
+export function nameActionError(error: unknown, actionId: string): void {
+  if (!isFirstlineError(error) || error.code !== 'E_ACTION_FAILED') return;
+  const named = error as { actionId?: unknown; message: string };
+  if (named.actionId !== '' && named.actionId !== undefined) return;
+  Object.defineProperty(error, 'actionId', { value: actionId, enumerable: true });
+  named.message = `${actionId}: ${named.message}`;
 }
 
 /** One problem with a run's inputs: where (`inputs.region`) and what. */

@@ -41,9 +41,12 @@ export type { PathSegment, Position } from './load/sourceMap.js';
 export { ISSUE_CODES, formatIssue, sortIssues } from './validate/issues.js';
 export type { Issue, IssueCode, ValidationResult } from './validate/issues.js';
 export { checkPlaybook, validatePlaybook } from './validate/validatePlaybook.js';
+export { closest, didYouMean } from './validate/suggest.js';
 export type { CheckResult, ValidateOptions } from './validate/validatePlaybook.js';
 
 export { defineAction } from './actions/defineAction.js';
+export type { SchemaActionDefinition } from './actions/defineAction.js';
+export type { FromSchema } from './actions/fromSchema.js';
 export { cutRedacted, redactText } from './actions/redactText.js';
 export { createActionRegistry } from './actions/registry.js';
 export { withPrecompiledValidator, withPrecompiledValidators } from './actions/precompiled.js';

@@ -1,28 +1,47 @@
 import type { AutoScalingInstanceDetails } from '@aws-sdk/client-auto-scaling';
 import { ActionError, defineAction } from '@firstline/core';
-import type { ActionContext, ActionDefinition } from '@firstline/core';
+import type { ActionContext, ActionDefinition, FromSchema, JSONSchema } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
 import { allow, arnScope } from '../iam/arn.js';
 import { instanceIdSchema, regionSchema } from '../schemas.js';
 import { autoScalingSdk } from '../clients/sdk.js';
 
+const autoscalingSetInstanceHealthInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['instanceId', 'healthStatus'],
+  properties: {
+    instanceId: instanceIdSchema,
+    healthStatus: { enum: ['Healthy', 'Unhealthy'] },
+    shouldRespectGracePeriod: {
+      type: 'boolean',
+      default: true,
+      description: "Leave an instance inside the group's health check grace period alone (AWS's default).",
+    },
+    region: regionSchema,
+  },
+} as const satisfies JSONSchema;
+
+const autoscalingSetInstanceHealthOutput = {
+  examples: [
+    { instanceId: 'i-0abc1234def567890', healthStatus: 'Unhealthy', autoScalingGroupName: 'web-asg' },
+  ],
+  type: 'object',
+  additionalProperties: false,
+  required: ['instanceId', 'healthStatus'],
+  properties: {
+    instanceId: { type: 'string' },
+    healthStatus: { enum: ['Healthy', 'Unhealthy'] },
+    autoScalingGroupName: { type: 'string' },
+  },
+} as const satisfies JSONSchema;
+
 /** Input of `aws.autoscaling.setInstanceHealth`. */
-export interface AutoscalingSetInstanceHealthInput {
-  instanceId: string;
-  healthStatus: 'Healthy' | 'Unhealthy';
-  /** Leave an instance inside its group's health check grace period alone (default true, as AWS). */
-  shouldRespectGracePeriod?: boolean;
-  region?: string;
-}
+export type AutoscalingSetInstanceHealthInput = FromSchema<typeof autoscalingSetInstanceHealthInput>;
 
 /** Output of `aws.autoscaling.setInstanceHealth`. */
-export interface AutoscalingSetInstanceHealthOutput {
-  instanceId: string;
-  healthStatus: 'Healthy' | 'Unhealthy';
-  /** The group that will replace it. */
-  autoScalingGroupName?: string;
-}
+export type AutoscalingSetInstanceHealthOutput = FromSchema<typeof autoscalingSetInstanceHealthOutput>;
 
 const ID = 'aws.autoscaling.setInstanceHealth';
 
@@ -34,40 +53,13 @@ const ID = 'aws.autoscaling.setInstanceHealth';
 export function autoscalingSetInstanceHealthAction(
   aws: AwsClients,
 ): ActionDefinition<AutoscalingSetInstanceHealthInput, AutoscalingSetInstanceHealthOutput> {
-  return defineAction<AutoscalingSetInstanceHealthInput, AutoscalingSetInstanceHealthOutput>({
+  return defineAction({
     id: ID,
     kind: 'remediation',
     description: 'Sets the health status of an instance in its Auto Scaling group (SetInstanceHealth).',
     idempotent: true,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['instanceId', 'healthStatus'],
-      properties: {
-        instanceId: instanceIdSchema,
-        healthStatus: { enum: ['Healthy', 'Unhealthy'] },
-        shouldRespectGracePeriod: {
-          type: 'boolean',
-          default: true,
-          description:
-            "Leave an instance inside the group's health check grace period alone (AWS's default).",
-        },
-        region: regionSchema,
-      },
-    },
-    output: {
-      examples: [
-        { instanceId: 'i-0abc1234def567890', healthStatus: 'Unhealthy', autoScalingGroupName: 'web-asg' },
-      ],
-      type: 'object',
-      additionalProperties: false,
-      required: ['instanceId', 'healthStatus'],
-      properties: {
-        instanceId: { type: 'string' },
-        healthStatus: { enum: ['Healthy', 'Unhealthy'] },
-        autoScalingGroupName: { type: 'string' },
-      },
-    },
+    input: autoscalingSetInstanceHealthInput,
+    output: autoscalingSetInstanceHealthOutput,
     async run(input, ctx) {
       const region = aws.requireRegion(ID, input.region);
       const member = await findMember(aws, region, input.instanceId, ctx);

@@ -1,5 +1,6 @@
 import { ActionError, isFirstlineError } from '@firstline/core';
 import type { RetryAdvice } from '@firstline/core';
+import { parseRetryAfter, retryAfterHeader } from '@firstline/core/action-kit';
 
 // The one place an AWS failure becomes an ActionError, and the outcome rule for every AWS action:
 //  - An AWS API failure is never a verdict (outcome `error`): the API is how a check is made, not
@@ -152,7 +153,7 @@ export function classifyAwsError(error: unknown): AwsFailure {
     return { ...base, retry: { retryable: false, kind: 'timeout' }, denied: false, ambiguous: true };
   // A throttled request was refused before anything was done: never ambiguous.
   if (THROTTLING.has(code) || e.$retryable?.throttling === true || status === 429) {
-    const afterMs = retryAfterMs(e.$response?.headers);
+    const afterMs = parseRetryAfter(retryAfterHeader(e.$response?.headers));
     return {
       ...base,
       retry: { retryable: true, kind: 'throttled', ...(afterMs !== undefined && { afterMs }) },
@@ -247,16 +248,6 @@ function networkCodeOf(e: SdkErrorShape): string | undefined {
 
 function isSystemError(e: SdkErrorShape): boolean {
   return typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code);
-}
-
-function retryAfterMs(headers: Record<string, string | undefined> | undefined): number | undefined {
-  const value = headers?.['retry-after'] ?? headers?.['Retry-After'];
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const at = Date.parse(value);
-  // A date Retry-After is relative to the server's clock; only its distance from ours matters.
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 function oneLine(text: string): string {

@@ -1,24 +1,42 @@
 import { ActionError, defineAction } from '@firstline/core';
-import type { ActionDefinition } from '@firstline/core';
+import type { ActionDefinition, FromSchema, JSONSchema } from '@firstline/core';
 import type { AwsClients } from '../clients/createAwsClients.js';
 import { allow, arnScope } from '../iam/arn.js';
 import { regionSchema } from '../schemas.js';
 import { alarmArn, describeAlarm } from './describeAlarm.js';
-import type { AlarmStateValue } from './describeAlarm.js';
+
+const cloudwatchAlarmStateInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['alarmName'],
+  properties: { alarmName: { type: 'string', minLength: 1, maxLength: 255 }, region: regionSchema },
+} as const satisfies JSONSchema;
+
+const cloudwatchAlarmStateOutput = {
+  examples: [
+    {
+      alarmName: 'web-5xx-rate',
+      state: 'ALARM',
+      reason: 'Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (5.0).',
+      updatedAt: '2024-04-05T09:14:00.000Z',
+    },
+  ],
+  type: 'object',
+  additionalProperties: false,
+  required: ['alarmName', 'state'],
+  properties: {
+    alarmName: { type: 'string' },
+    state: { enum: ['OK', 'ALARM', 'INSUFFICIENT_DATA'] },
+    reason: { type: 'string' },
+    updatedAt: { type: 'string' },
+  },
+} as const satisfies JSONSchema;
 
 /** Input of `aws.cloudwatch.alarmState`. */
-export interface CloudwatchAlarmStateInput {
-  alarmName: string;
-  region?: string;
-}
+export type CloudwatchAlarmStateInput = FromSchema<typeof cloudwatchAlarmStateInput>;
 
 /** Output of `aws.cloudwatch.alarmState`. */
-export interface CloudwatchAlarmStateOutput {
-  alarmName: string;
-  state: AlarmStateValue;
-  reason?: string;
-  updatedAt?: string;
-}
+export type CloudwatchAlarmStateOutput = FromSchema<typeof cloudwatchAlarmStateOutput>;
 
 const ID = 'aws.cloudwatch.alarmState';
 
@@ -29,36 +47,13 @@ const ID = 'aws.cloudwatch.alarmState';
 export function cloudwatchAlarmStateAction(
   aws: AwsClients,
 ): ActionDefinition<CloudwatchAlarmStateInput, CloudwatchAlarmStateOutput> {
-  return defineAction<CloudwatchAlarmStateInput, CloudwatchAlarmStateOutput>({
+  return defineAction({
     id: ID,
     kind: 'probe',
     description: "Reads a CloudWatch alarm's current state (DescribeAlarms).",
     idempotent: true,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['alarmName'],
-      properties: { alarmName: { type: 'string', minLength: 1, maxLength: 255 }, region: regionSchema },
-    },
-    output: {
-      examples: [
-        {
-          alarmName: 'web-5xx-rate',
-          state: 'ALARM',
-          reason: 'Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (5.0).',
-          updatedAt: '2024-04-05T09:14:00.000Z',
-        },
-      ],
-      type: 'object',
-      additionalProperties: false,
-      required: ['alarmName', 'state'],
-      properties: {
-        alarmName: { type: 'string' },
-        state: { enum: ['OK', 'ALARM', 'INSUFFICIENT_DATA'] },
-        reason: { type: 'string' },
-        updatedAt: { type: 'string' },
-      },
-    },
+    input: cloudwatchAlarmStateInput,
+    output: cloudwatchAlarmStateOutput,
     async run(input, ctx) {
       const region = aws.requireRegion(ID, input.region);
       const alarm = await describeAlarm(aws, ID, region, input.alarmName, ctx);

@@ -1,36 +1,54 @@
 import type { StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { ActionError, defineAction, parseDuration } from '@firstline/core';
-import type { ActionDefinition } from '@firstline/core';
+import type { ActionDefinition, FromSchema, JSONSchema } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
 import { allow } from '../iam/arn.js';
 import { durationSchema, regionSchema, stringMapSchema } from '../schemas.js';
 import { cloudWatchSdk } from '../clients/sdk.js';
 
+const cloudwatchMetricInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['namespace', 'metric'],
+  properties: {
+    namespace: { type: 'string', minLength: 1, maxLength: 255 },
+    metric: { type: 'string', minLength: 1, maxLength: 255 },
+    dimensions: { ...stringMapSchema, maxProperties: 30 },
+    stat: {
+      type: 'string',
+      pattern: '^(Average|Sum|Minimum|Maximum|SampleCount|(p|tm|wm|tc|ts)[0-9]{1,2}(\\.[0-9]+)?)$',
+      default: 'Average',
+    },
+    period: { ...durationSchema, default: '1m' },
+    window: {
+      ...durationSchema,
+      description:
+        'How far back to look; the newest datapoint wins (default: 5 periods, at least 5m, since CloudWatch publishes late).',
+    },
+    unit: { type: 'string' },
+    region: regionSchema,
+  },
+} as const satisfies JSONSchema;
+
+const cloudwatchMetricOutput = {
+  examples: [{ value: 12.5, unit: 'Percent', timestamp: '2024-04-05T09:14:00.000Z', datapoints: 5 }],
+  type: 'object',
+  additionalProperties: false,
+  required: ['value', 'datapoints', 'timestamp'],
+  properties: {
+    value: { type: ['number', 'null'], description: 'null when the window holds no datapoint.' },
+    unit: { type: 'string' },
+    timestamp: { type: ['string', 'null'] },
+    datapoints: { type: 'integer', minimum: 0 },
+  },
+} as const satisfies JSONSchema;
+
 /** Input of `aws.cloudwatch.metric`. */
-export interface CloudwatchMetricInput {
-  namespace: string;
-  metric: string;
-  dimensions?: Record<string, string>;
-  /** Average (default), Sum, Minimum, Maximum, SampleCount or a percentile such as p99. */
-  stat?: string;
-  /** Datapoint width (default 1m): 1s, 5s, 10s, 30s or a multiple of 1m. */
-  period?: string;
-  /** How far back to look (default: 5 periods, at least 5m); the newest datapoint wins. */
-  window?: string;
-  unit?: string;
-  region?: string;
-}
+export type CloudwatchMetricInput = FromSchema<typeof cloudwatchMetricInput>;
 
 /** Output of `aws.cloudwatch.metric`. */
-export interface CloudwatchMetricOutput {
-  /** The newest datapoint's value; null when the window holds none. */
-  value: number | null;
-  unit?: string;
-  timestamp: string | null;
-  /** Datapoints in the window. */
-  datapoints: number;
-}
+export type CloudwatchMetricOutput = FromSchema<typeof cloudwatchMetricOutput>;
 
 const ID = 'aws.cloudwatch.metric';
 
@@ -43,46 +61,13 @@ const ID = 'aws.cloudwatch.metric';
 export function cloudwatchMetricAction(
   aws: AwsClients,
 ): ActionDefinition<CloudwatchMetricInput, CloudwatchMetricOutput> {
-  return defineAction<CloudwatchMetricInput, CloudwatchMetricOutput>({
+  return defineAction({
     id: ID,
     kind: 'probe',
     description: 'Reads one statistic of a CloudWatch metric over a recent window (GetMetricData).',
     idempotent: true,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['namespace', 'metric'],
-      properties: {
-        namespace: { type: 'string', minLength: 1, maxLength: 255 },
-        metric: { type: 'string', minLength: 1, maxLength: 255 },
-        dimensions: { ...stringMapSchema, maxProperties: 30 },
-        stat: {
-          type: 'string',
-          pattern: '^(Average|Sum|Minimum|Maximum|SampleCount|(p|tm|wm|tc|ts)[0-9]{1,2}(\\.[0-9]+)?)$',
-          default: 'Average',
-        },
-        period: { ...durationSchema, default: '1m' },
-        window: {
-          ...durationSchema,
-          description:
-            'How far back to look; the newest datapoint wins (default: 5 periods, at least 5m, since CloudWatch publishes late).',
-        },
-        unit: { type: 'string' },
-        region: regionSchema,
-      },
-    },
-    output: {
-      examples: [{ value: 12.5, unit: 'Percent', timestamp: '2024-04-05T09:14:00.000Z', datapoints: 5 }],
-      type: 'object',
-      additionalProperties: false,
-      required: ['value', 'datapoints', 'timestamp'],
-      properties: {
-        value: { type: ['number', 'null'], description: 'null when the window holds no datapoint.' },
-        unit: { type: 'string' },
-        timestamp: { type: ['string', 'null'] },
-        datapoints: { type: 'integer', minimum: 0 },
-      },
-    },
+    input: cloudwatchMetricInput,
+    output: cloudwatchMetricOutput,
     async run(input, ctx) {
       const cloudWatch = await aws.cloudWatch(aws.requireRegion(ID, input.region));
       const { GetMetricDataCommand } = await cloudWatchSdk();

@@ -1,29 +1,38 @@
 import { defineAction } from '@firstline/core';
-import type { ActionDefinition } from '@firstline/core';
+import type { ActionDefinition, FromSchema, JSONSchema } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
 import { allow, arnScope } from '../iam/arn.js';
 import { regionSchema } from '../schemas.js';
 import { alarmArn, describeAlarm } from './describeAlarm.js';
-import type { AlarmStateValue } from './describeAlarm.js';
 import { cloudWatchSdk } from '../clients/sdk.js';
 
+const cloudwatchSetAlarmStateInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['alarmName', 'state'],
+  properties: {
+    alarmName: { type: 'string', minLength: 1, maxLength: 255 },
+    state: { enum: ['OK', 'ALARM', 'INSUFFICIENT_DATA'] },
+    reason: { type: 'string', minLength: 1, maxLength: 1023 },
+    reasonData: { type: 'object' },
+    region: regionSchema,
+  },
+} as const satisfies JSONSchema;
+
+const cloudwatchSetAlarmStateOutput = {
+  examples: [{ alarmName: 'web-5xx-rate', state: 'OK' }],
+  type: 'object',
+  additionalProperties: false,
+  required: ['alarmName', 'state'],
+  properties: { alarmName: { type: 'string' }, state: { enum: ['OK', 'ALARM', 'INSUFFICIENT_DATA'] } },
+} as const satisfies JSONSchema;
+
 /** Input of `aws.cloudwatch.setAlarmState`. */
-export interface CloudwatchSetAlarmStateInput {
-  alarmName: string;
-  state: AlarmStateValue;
-  /** Why; shown in the alarm's history (default names the run and step). */
-  reason?: string;
-  /** Machine-readable detail, stored as the alarm's StateReasonData JSON. */
-  reasonData?: Record<string, unknown>;
-  region?: string;
-}
+export type CloudwatchSetAlarmStateInput = FromSchema<typeof cloudwatchSetAlarmStateInput>;
 
 /** Output of `aws.cloudwatch.setAlarmState`. */
-export interface CloudwatchSetAlarmStateOutput {
-  alarmName: string;
-  state: AlarmStateValue;
-}
+export type CloudwatchSetAlarmStateOutput = FromSchema<typeof cloudwatchSetAlarmStateOutput>;
 
 const ID = 'aws.cloudwatch.setAlarmState';
 
@@ -34,31 +43,14 @@ const ID = 'aws.cloudwatch.setAlarmState';
 export function cloudwatchSetAlarmStateAction(
   aws: AwsClients,
 ): ActionDefinition<CloudwatchSetAlarmStateInput, CloudwatchSetAlarmStateOutput> {
-  return defineAction<CloudwatchSetAlarmStateInput, CloudwatchSetAlarmStateOutput>({
+  return defineAction({
     id: ID,
     kind: 'remediation',
     description:
       'Sets a CloudWatch alarm to OK, ALARM or INSUFFICIENT_DATA until its next evaluation (SetAlarmState).',
     idempotent: true,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['alarmName', 'state'],
-      properties: {
-        alarmName: { type: 'string', minLength: 1, maxLength: 255 },
-        state: { enum: ['OK', 'ALARM', 'INSUFFICIENT_DATA'] },
-        reason: { type: 'string', minLength: 1, maxLength: 1023 },
-        reasonData: { type: 'object' },
-        region: regionSchema,
-      },
-    },
-    output: {
-      examples: [{ alarmName: 'web-5xx-rate', state: 'OK' }],
-      type: 'object',
-      additionalProperties: false,
-      required: ['alarmName', 'state'],
-      properties: { alarmName: { type: 'string' }, state: { enum: ['OK', 'ALARM', 'INSUFFICIENT_DATA'] } },
-    },
+    input: cloudwatchSetAlarmStateInput,
+    output: cloudwatchSetAlarmStateOutput,
     async run(input, ctx) {
       const cloudWatch = await aws.cloudWatch(aws.requireRegion(ID, input.region));
       const { SetAlarmStateCommand } = await cloudWatchSdk();

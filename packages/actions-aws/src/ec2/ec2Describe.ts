@@ -1,6 +1,6 @@
 import type { Filter, Instance } from '@aws-sdk/client-ec2';
 import { defineAction } from '@firstline/core';
-import type { ActionDefinition } from '@firstline/core';
+import type { ActionDefinition, FromSchema, JSONSchema } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
 import { allow } from '../iam/arn.js';
@@ -11,18 +11,77 @@ import { ec2Sdk } from '../clients/sdk.js';
 export type InstanceStateName =
   'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 
+const DEFAULT_LIMIT = 1000;
+
+const ec2DescribeInput = {
+  type: 'object',
+  additionalProperties: false,
+  anyOf: [{ required: ['instanceIds'] }, { required: ['tags'] }],
+  properties: {
+    instanceIds: instanceIdsSchema(1000),
+    tags: {
+      type: 'object',
+      minProperties: 1,
+      description: 'Tag key → value (or any of several values); every key must match.',
+      additionalProperties: {
+        oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, items: { type: 'string' } }],
+      },
+    },
+    states: { type: 'array', minItems: 1, uniqueItems: true, items: instanceStateSchema },
+    pageSize: { type: 'integer', minimum: 5, maximum: 1000, default: 1000 },
+    limit: { type: 'integer', minimum: 1, maximum: 10000, default: DEFAULT_LIMIT },
+    region: regionSchema,
+  },
+} as const satisfies JSONSchema;
+
+const ec2DescribeOutput = {
+  examples: [
+    {
+      count: 1,
+      truncated: false,
+      instances: [
+        {
+          instanceId: 'i-0abc1234def567890',
+          state: 'running',
+          instanceType: 't3.medium',
+          availabilityZone: 'us-east-1a',
+          privateIpAddress: '10.0.1.23',
+          privateDnsName: 'ip-10-0-1-23.ec2.internal',
+          launchTime: '2024-04-05T09:12:44.000Z',
+          tags: { Name: 'web-1', service: 'web' },
+        },
+      ],
+    },
+  ],
+  type: 'object',
+  additionalProperties: false,
+  required: ['instances', 'count', 'truncated'],
+  properties: {
+    count: { type: 'integer', minimum: 0 },
+    truncated: { type: 'boolean' },
+    instances: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['instanceId', 'state'],
+        properties: {
+          instanceId: { type: 'string' },
+          state: instanceStateSchema,
+          instanceType: { type: 'string' },
+          availabilityZone: { type: 'string' },
+          privateIpAddress: { type: 'string' },
+          publicIpAddress: { type: 'string' },
+          privateDnsName: { type: 'string' },
+          launchTime: { type: 'string' },
+          tags: stringMapSchema,
+        },
+      },
+    },
+  },
+} as const satisfies JSONSchema;
+
 /** Input of `aws.ec2.describe`: instances by id, by tags, or both (both must match). */
-export interface Ec2DescribeInput {
-  instanceIds?: string[];
-  /** Tag key → value, or any of several values; every key must match. EC2's `*` and `?` wildcards work. */
-  tags?: Record<string, string | string[]>;
-  states?: InstanceStateName[];
-  /** Instances per DescribeInstances page (5–1000); only when selecting by tags. */
-  pageSize?: number;
-  /** Stop after this many instances (default 1000) and report `truncated`. */
-  limit?: number;
-  region?: string;
-}
+export type Ec2DescribeInput = FromSchema<typeof ec2DescribeInput>;
 
 /** One instance as `aws.ec2.describe` reports it. */
 export interface Ec2InstanceSummary {
@@ -38,88 +97,19 @@ export interface Ec2InstanceSummary {
 }
 
 /** Output of `aws.ec2.describe`. */
-export interface Ec2DescribeOutput {
-  count: number;
-  instances: Ec2InstanceSummary[];
-  /** True when more instances matched than `limit`. */
-  truncated: boolean;
-}
+export type Ec2DescribeOutput = FromSchema<typeof ec2DescribeOutput>;
 
 const ID = 'aws.ec2.describe';
-const DEFAULT_LIMIT = 1000;
 
 /** `aws.ec2.describe`: finds instances by id or by tags (`tag:<key>` filters), following every page. */
 export function ec2DescribeAction(aws: AwsClients): ActionDefinition<Ec2DescribeInput, Ec2DescribeOutput> {
-  return defineAction<Ec2DescribeInput, Ec2DescribeOutput>({
+  return defineAction({
     id: ID,
     kind: 'probe',
     description: 'Describes EC2 instances chosen by id or by tags (DescribeInstances, every page).',
     idempotent: true,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      anyOf: [{ required: ['instanceIds'] }, { required: ['tags'] }],
-      properties: {
-        instanceIds: instanceIdsSchema(1000),
-        tags: {
-          type: 'object',
-          minProperties: 1,
-          description: 'Tag key → value (or any of several values); every key must match.',
-          additionalProperties: {
-            oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, items: { type: 'string' } }],
-          },
-        },
-        states: { type: 'array', minItems: 1, uniqueItems: true, items: instanceStateSchema },
-        pageSize: { type: 'integer', minimum: 5, maximum: 1000, default: 1000 },
-        limit: { type: 'integer', minimum: 1, maximum: 10000, default: DEFAULT_LIMIT },
-        region: regionSchema,
-      },
-    },
-    output: {
-      examples: [
-        {
-          count: 1,
-          truncated: false,
-          instances: [
-            {
-              instanceId: 'i-0abc1234def567890',
-              state: 'running',
-              instanceType: 't3.medium',
-              availabilityZone: 'us-east-1a',
-              privateIpAddress: '10.0.1.23',
-              privateDnsName: 'ip-10-0-1-23.ec2.internal',
-              launchTime: '2024-04-05T09:12:44.000Z',
-              tags: { Name: 'web-1', service: 'web' },
-            },
-          ],
-        },
-      ],
-      type: 'object',
-      additionalProperties: false,
-      required: ['instances', 'count', 'truncated'],
-      properties: {
-        count: { type: 'integer', minimum: 0 },
-        truncated: { type: 'boolean' },
-        instances: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['instanceId', 'state'],
-            properties: {
-              instanceId: { type: 'string' },
-              state: instanceStateSchema,
-              instanceType: { type: 'string' },
-              availabilityZone: { type: 'string' },
-              privateIpAddress: { type: 'string' },
-              publicIpAddress: { type: 'string' },
-              privateDnsName: { type: 'string' },
-              launchTime: { type: 'string' },
-              tags: stringMapSchema,
-            },
-          },
-        },
-      },
-    },
+    input: ec2DescribeInput,
+    output: ec2DescribeOutput,
     async run(input, ctx) {
       const ec2 = await aws.ec2(aws.requireRegion(ID, input.region));
       const { DescribeInstancesCommand } = await ec2Sdk();

@@ -1,35 +1,70 @@
 import type { InstanceStatus } from '@aws-sdk/client-ec2';
 import { ActionError, defineAction } from '@firstline/core';
-import type { ActionDefinition } from '@firstline/core';
+import type { ActionDefinition, FromSchema, JSONSchema } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
 import { verdictError } from '../clients/toActionError.js';
 import { allow } from '../iam/arn.js';
 import { instanceIdSchema, instanceStateSchema, reachabilitySchema, regionSchema } from '../schemas.js';
-import type { InstanceStateName } from './ec2Describe.js';
 import { ec2Sdk } from '../clients/sdk.js';
 
 /** A reachability check's status. */
 export type Reachability = 'ok' | 'impaired' | 'initializing' | 'insufficient-data' | 'not-applicable';
 
+const ec2StatusInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['instanceId'],
+  properties: {
+    instanceId: instanceIdSchema,
+    failWhenUnhealthy: {
+      type: 'boolean',
+      default: true,
+      description: 'false: never fail on an unhealthy instance, report it in output.healthy instead.',
+    },
+    region: regionSchema,
+  },
+} as const satisfies JSONSchema;
+
+const ec2StatusOutput = {
+  examples: [
+    {
+      instanceId: 'i-0abc1234def567890',
+      state: 'running',
+      systemStatus: 'ok',
+      instanceStatus: 'ok',
+      healthy: true,
+      events: [],
+    },
+  ],
+  type: 'object',
+  additionalProperties: false,
+  required: ['instanceId', 'state', 'systemStatus', 'instanceStatus', 'healthy'],
+  properties: {
+    instanceId: { type: 'string' },
+    state: instanceStateSchema,
+    systemStatus: reachabilitySchema,
+    instanceStatus: reachabilitySchema,
+    healthy: { type: 'boolean' },
+    events: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          code: { type: 'string' },
+          description: { type: 'string' },
+          notBefore: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const satisfies JSONSchema;
+
 /** Input of `aws.ec2.status`. */
-export interface Ec2StatusInput {
-  instanceId: string;
-  /** Fail the step (outcome `fail`) when the instance is not running or impaired (default); false: report it in `healthy`. */
-  failWhenUnhealthy?: boolean;
-  region?: string;
-}
+export type Ec2StatusInput = FromSchema<typeof ec2StatusInput>;
 
 /** Output of `aws.ec2.status`. */
-export interface Ec2StatusOutput {
-  instanceId: string;
-  state: InstanceStateName;
-  systemStatus: Reachability;
-  instanceStatus: Reachability;
-  /** Running, and neither reachability check impaired. */
-  healthy: boolean;
-  events?: Array<{ code: string; description?: string; notBefore?: string }>;
-}
+export type Ec2StatusOutput = FromSchema<typeof ec2StatusOutput>;
 
 const ID = 'aws.ec2.status';
 
@@ -39,59 +74,14 @@ const ID = 'aws.ec2.status';
  * `insufficient-data` are not failures. An instance EC2 does not know is `error` (nothing to judge).
  */
 export function ec2StatusAction(aws: AwsClients): ActionDefinition<Ec2StatusInput, Ec2StatusOutput> {
-  return defineAction<Ec2StatusInput, Ec2StatusOutput>({
+  return defineAction({
     id: ID,
     kind: 'probe',
     description:
       'Reads DescribeInstanceStatus for one instance; fails when it is not running or a reachability check is impaired.',
     idempotent: true,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['instanceId'],
-      properties: {
-        instanceId: instanceIdSchema,
-        failWhenUnhealthy: {
-          type: 'boolean',
-          default: true,
-          description: 'false: never fail on an unhealthy instance, report it in output.healthy instead.',
-        },
-        region: regionSchema,
-      },
-    },
-    output: {
-      examples: [
-        {
-          instanceId: 'i-0abc1234def567890',
-          state: 'running',
-          systemStatus: 'ok',
-          instanceStatus: 'ok',
-          healthy: true,
-          events: [],
-        },
-      ],
-      type: 'object',
-      additionalProperties: false,
-      required: ['instanceId', 'state', 'systemStatus', 'instanceStatus', 'healthy'],
-      properties: {
-        instanceId: { type: 'string' },
-        state: instanceStateSchema,
-        systemStatus: reachabilitySchema,
-        instanceStatus: reachabilitySchema,
-        healthy: { type: 'boolean' },
-        events: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              code: { type: 'string' },
-              description: { type: 'string' },
-              notBefore: { type: 'string' },
-            },
-          },
-        },
-      },
-    },
+    input: ec2StatusInput,
+    output: ec2StatusOutput,
     async run(input, ctx) {
       const ec2 = await aws.ec2(aws.requireRegion(ID, input.region));
       const { DescribeInstanceStatusCommand } = await ec2Sdk();

@@ -1,5 +1,5 @@
 import { ActionError, defineAction, parseDuration } from '@firstline/core';
-import type { ActionContext, ActionDefinition } from '@firstline/core';
+import type { ActionContext, ActionDefinition, FromSchema, JSONSchema } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
 import { classifyAwsError, verdictError } from '../clients/toActionError.js';
@@ -11,26 +11,37 @@ import { ec2Sdk } from '../clients/sdk.js';
 /** What `aws.ec2.waitFor` waits for: an instance state, or both status checks passing. */
 export type WaitTarget = 'running' | 'stopped' | 'status-ok';
 
+const ec2WaitForInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['instanceIds', 'state'],
+  properties: {
+    instanceIds: instanceIdsSchema(100),
+    state: { enum: ['running', 'stopped', 'status-ok'] },
+    timeout: { ...durationSchema, default: '5m', description: "Keep it below the step's timeout." },
+    interval: { ...durationSchema, default: '15s' },
+    region: regionSchema,
+  },
+} as const satisfies JSONSchema;
+
+const ec2WaitForOutput = {
+  examples: [{ instanceIds: ['i-0abc1234def567890'], state: 'running', waitedMs: 45000, polls: 4 }],
+  type: 'object',
+  additionalProperties: false,
+  required: ['instanceIds', 'state', 'waitedMs', 'polls'],
+  properties: {
+    instanceIds: { type: 'array', items: { type: 'string' } },
+    state: { enum: ['running', 'stopped', 'status-ok'] },
+    waitedMs: { type: 'integer', minimum: 0 },
+    polls: { type: 'integer', minimum: 0 },
+  },
+} as const satisfies JSONSchema;
+
 /** Input of `aws.ec2.waitFor`. */
-export interface Ec2WaitForInput {
-  instanceIds: string[];
-  state: WaitTarget;
-  /** Give up after this long (default 5m); the step's own `timeout:` must be longer. */
-  timeout?: string;
-  /** Pause between polls (default 15s, as the SDK's EC2 waiters). */
-  interval?: string;
-  region?: string;
-}
+export type Ec2WaitForInput = FromSchema<typeof ec2WaitForInput>;
 
 /** Output of `aws.ec2.waitFor`. */
-export interface Ec2WaitForOutput {
-  instanceIds: string[];
-  state: WaitTarget;
-  /** Clock time spent waiting. */
-  waitedMs: number;
-  /** API calls made. */
-  polls: number;
-}
+export type Ec2WaitForOutput = FromSchema<typeof ec2WaitForOutput>;
 
 type Verdict = { done: true } | { done: false; why: string; hopeless?: boolean; unknown?: boolean };
 
@@ -51,36 +62,14 @@ const HOPELESS: Record<WaitTarget, string[]> = {
  * `fail`; one EC2 never knew in all that time is `error` (nothing to wait for).
  */
 export function ec2WaitForAction(aws: AwsClients): ActionDefinition<Ec2WaitForInput, Ec2WaitForOutput> {
-  return defineAction<Ec2WaitForInput, Ec2WaitForOutput>({
+  return defineAction({
     id: ID,
     kind: 'probe',
     description:
       'Waits until EC2 instances are running, stopped, or pass both status checks (status-ok), polling on the run clock.',
     idempotent: true,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['instanceIds', 'state'],
-      properties: {
-        instanceIds: instanceIdsSchema(100),
-        state: { enum: ['running', 'stopped', 'status-ok'] },
-        timeout: { ...durationSchema, default: '5m', description: "Keep it below the step's timeout." },
-        interval: { ...durationSchema, default: '15s' },
-        region: regionSchema,
-      },
-    },
-    output: {
-      examples: [{ instanceIds: ['i-0abc1234def567890'], state: 'running', waitedMs: 45000, polls: 4 }],
-      type: 'object',
-      additionalProperties: false,
-      required: ['instanceIds', 'state', 'waitedMs', 'polls'],
-      properties: {
-        instanceIds: { type: 'array', items: { type: 'string' } },
-        state: { enum: ['running', 'stopped', 'status-ok'] },
-        waitedMs: { type: 'integer', minimum: 0 },
-        polls: { type: 'integer', minimum: 0 },
-      },
-    },
+    input: ec2WaitForInput,
+    output: ec2WaitForOutput,
     async run(input, ctx) {
       const timeoutMs = durationMs(input.timeout, 5 * 60_000, 'timeout');
       const intervalMs = Math.max(1, durationMs(input.interval, 15_000, 'interval'));

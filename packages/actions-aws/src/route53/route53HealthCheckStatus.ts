@@ -1,27 +1,73 @@
 import { ActionError, defineAction } from '@firstline/core';
-import type { ActionDefinition } from '@firstline/core';
+import type { ActionDefinition, FromSchema, JSONSchema } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
 import { verdictError } from '../clients/toActionError.js';
 import { allow, partitionOf } from '../iam/arn.js';
 import { route53Sdk } from '../clients/sdk.js';
 
+const route53HealthCheckStatusInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['healthCheckId'],
+  properties: {
+    healthCheckId: { type: 'string', minLength: 1, maxLength: 64 },
+    threshold: {
+      type: 'number',
+      minimum: 0,
+      exclusiveMaximum: 1,
+      default: 0.18,
+      description: 'Share of checkers that must report healthy; 0.18 is what Route 53 itself uses.',
+    },
+    failWhenUnhealthy: {
+      type: 'boolean',
+      default: true,
+      description: 'false: never fail on an unhealthy endpoint, report it in output.healthy instead.',
+    },
+  },
+} as const satisfies JSONSchema;
+
+const route53HealthCheckStatusOutput = {
+  examples: [
+    {
+      healthy: true,
+      healthyCheckers: 16,
+      checkers: 16,
+      observations: [
+        {
+          region: 'us-east-1',
+          status: 'Success: HTTP Status Code 200, OK',
+          checkedAt: '2024-04-05T09:14:02.000Z',
+        },
+      ],
+    },
+  ],
+  type: 'object',
+  additionalProperties: false,
+  required: ['healthy', 'healthyCheckers', 'checkers'],
+  properties: {
+    healthy: { type: 'boolean' },
+    healthyCheckers: { type: 'integer', minimum: 0 },
+    checkers: { type: 'integer', minimum: 0 },
+    observations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          region: { type: 'string' },
+          status: { type: 'string' },
+          checkedAt: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const satisfies JSONSchema;
+
 /** Input of `aws.route53.healthCheckStatus`. */
-export interface Route53HealthCheckStatusInput {
-  healthCheckId: string;
-  /** Share of checkers that must report healthy, exclusive (default 0.18, Route 53's own rule). */
-  threshold?: number;
-  /** Fail the step (outcome `fail`) when unhealthy (default); false: report it in `healthy`. */
-  failWhenUnhealthy?: boolean;
-}
+export type Route53HealthCheckStatusInput = FromSchema<typeof route53HealthCheckStatusInput>;
 
 /** Output of `aws.route53.healthCheckStatus`. */
-export interface Route53HealthCheckStatusOutput {
-  healthy: boolean;
-  healthyCheckers: number;
-  checkers: number;
-  observations?: Array<{ region: string; status: string; checkedAt?: string }>;
-}
+export type Route53HealthCheckStatusOutput = FromSchema<typeof route53HealthCheckStatusOutput>;
 
 const ID = 'aws.route53.healthCheckStatus';
 
@@ -34,67 +80,14 @@ const ID = 'aws.route53.healthCheckStatus';
 export function route53HealthCheckStatusAction(
   aws: AwsClients,
 ): ActionDefinition<Route53HealthCheckStatusInput, Route53HealthCheckStatusOutput> {
-  return defineAction<Route53HealthCheckStatusInput, Route53HealthCheckStatusOutput>({
+  return defineAction({
     id: ID,
     kind: 'probe',
     description:
       "Reads a Route 53 health check's latest observations; passes when more than `threshold` of the checkers report healthy.",
     idempotent: true,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['healthCheckId'],
-      properties: {
-        healthCheckId: { type: 'string', minLength: 1, maxLength: 64 },
-        threshold: {
-          type: 'number',
-          minimum: 0,
-          exclusiveMaximum: 1,
-          default: 0.18,
-          description: 'Share of checkers that must report healthy; 0.18 is what Route 53 itself uses.',
-        },
-        failWhenUnhealthy: {
-          type: 'boolean',
-          default: true,
-          description: 'false: never fail on an unhealthy endpoint, report it in output.healthy instead.',
-        },
-      },
-    },
-    output: {
-      examples: [
-        {
-          healthy: true,
-          healthyCheckers: 16,
-          checkers: 16,
-          observations: [
-            {
-              region: 'us-east-1',
-              status: 'Success: HTTP Status Code 200, OK',
-              checkedAt: '2024-04-05T09:14:02.000Z',
-            },
-          ],
-        },
-      ],
-      type: 'object',
-      additionalProperties: false,
-      required: ['healthy', 'healthyCheckers', 'checkers'],
-      properties: {
-        healthy: { type: 'boolean' },
-        healthyCheckers: { type: 'integer', minimum: 0 },
-        checkers: { type: 'integer', minimum: 0 },
-        observations: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              region: { type: 'string' },
-              status: { type: 'string' },
-              checkedAt: { type: 'string' },
-            },
-          },
-        },
-      },
-    },
+    input: route53HealthCheckStatusInput,
+    output: route53HealthCheckStatusOutput,
     async run(input, ctx) {
       const route53 = await aws.route53();
       const { GetHealthCheckStatusCommand } = await route53Sdk();

@@ -1,6 +1,6 @@
 import type { GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
 import { ActionError, defineAction, parseDuration, redactText } from '@firstline/core';
-import type { ActionContext, ActionDefinition } from '@firstline/core';
+import type { ActionContext, ActionDefinition, FromSchema, JSONSchema } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
 import { classifyAwsError, verdictError } from '../clients/toActionError.js';
@@ -8,40 +8,64 @@ import { pause } from '../clock.js';
 import { allow, arnScope, instanceArn } from '../iam/arn.js';
 import { durationSchema, instanceIdSchema, regionSchema } from '../schemas.js';
 import { onAbortSchema, waitOrStop } from './stopOnAbort.js';
-import type { OnAbort } from './stopOnAbort.js';
 import { ssmSdk } from '../clients/sdk.js';
 
+const ssmRunCommandInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['instanceId', 'commands'],
+  properties: {
+    instanceId: instanceIdSchema,
+    commands: {
+      oneOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+      ],
+    },
+    workingDirectory: { type: 'string', minLength: 1 },
+    executionTimeout: { ...durationSchema, default: '10m' },
+    allowExitCodes: { type: 'array', minItems: 1, items: { type: 'integer' }, default: [0] },
+    comment: { type: 'string', maxLength: 100 },
+    interval: { ...durationSchema, default: '2s' },
+    onAbort: onAbortSchema(
+      'stop',
+      'When the step is stopped (timeout, cancel) while the script runs: stop cancels it (CancelCommand), leave lets it finish.',
+    ),
+    region: regionSchema,
+  },
+} as const satisfies JSONSchema;
+
+const ssmRunCommandOutput = {
+  examples: [
+    {
+      commandId: '2b7d3f4e-1a2b-4c3d-9e8f-7a6b5c4d3e2f',
+      instanceId: 'i-0abc1234def567890',
+      status: 'Success',
+      statusDetails: 'Success',
+      exitCode: 0,
+      stdout: 'web.service restarted\n',
+      stderr: '',
+    },
+  ],
+  type: 'object',
+  additionalProperties: false,
+  required: ['commandId', 'instanceId', 'status', 'exitCode', 'stdout', 'stderr'],
+  properties: {
+    commandId: { type: 'string' },
+    instanceId: { type: 'string' },
+    status: { type: 'string' },
+    statusDetails: { type: 'string' },
+    exitCode: { type: 'integer' },
+    stdout: { type: 'string' },
+    stderr: { type: 'string' },
+  },
+} as const satisfies JSONSchema;
+
 /** Input of `aws.ssm.runCommand`. */
-export interface SsmRunCommandInput {
-  instanceId: string;
-  /** Shell commands, run in order by `AWS-RunShellScript` (one string: one command). */
-  commands: string | string[];
-  workingDirectory?: string;
-  /** How long the script may run on the instance (default 10m). */
-  executionTimeout?: string;
-  /** Exit codes that count as success (default [0]). */
-  allowExitCodes?: number[];
-  comment?: string;
-  /** Pause between GetCommandInvocation polls (default 2s). */
-  interval?: string;
-  /** When the step is stopped while the command runs: CancelCommand (`stop`, default) or `leave` it. */
-  onAbort?: OnAbort;
-  region?: string;
-}
+export type SsmRunCommandInput = FromSchema<typeof ssmRunCommandInput>;
 
 /** Output of `aws.ssm.runCommand`. */
-export interface SsmRunCommandOutput {
-  commandId: string;
-  instanceId: string;
-  /** Success, Failed, TimedOut, Cancelled… */
-  status: string;
-  statusDetails?: string;
-  /** The script's exit code; -1 when SSM has none (delivery timed out, cancelled). */
-  exitCode: number;
-  /** Standard output (SSM keeps the first 24,000 characters). */
-  stdout: string;
-  stderr: string;
-}
+export type SsmRunCommandOutput = FromSchema<typeof ssmRunCommandOutput>;
 
 const ID = 'aws.ssm.runCommand';
 const DOCUMENT = 'AWS-RunShellScript';
@@ -59,61 +83,14 @@ const TERMINAL = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
 export function ssmRunCommandAction(
   aws: AwsClients,
 ): ActionDefinition<SsmRunCommandInput, SsmRunCommandOutput> {
-  return defineAction<SsmRunCommandInput, SsmRunCommandOutput>({
+  return defineAction({
     id: ID,
     kind: 'remediation',
     description:
       'Runs shell commands on an instance with SSM Run Command (AWS-RunShellScript) and waits for the result; fails on a non-zero exit code.',
     idempotent: false,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['instanceId', 'commands'],
-      properties: {
-        instanceId: instanceIdSchema,
-        commands: {
-          oneOf: [
-            { type: 'string', minLength: 1 },
-            { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
-          ],
-        },
-        workingDirectory: { type: 'string', minLength: 1 },
-        executionTimeout: { ...durationSchema, default: '10m' },
-        allowExitCodes: { type: 'array', minItems: 1, items: { type: 'integer' }, default: [0] },
-        comment: { type: 'string', maxLength: 100 },
-        interval: { ...durationSchema, default: '2s' },
-        onAbort: onAbortSchema(
-          'stop',
-          'When the step is stopped (timeout, cancel) while the script runs: stop cancels it (CancelCommand), leave lets it finish.',
-        ),
-        region: regionSchema,
-      },
-    },
-    output: {
-      examples: [
-        {
-          commandId: '2b7d3f4e-1a2b-4c3d-9e8f-7a6b5c4d3e2f',
-          instanceId: 'i-0abc1234def567890',
-          status: 'Success',
-          statusDetails: 'Success',
-          exitCode: 0,
-          stdout: 'web.service restarted\n',
-          stderr: '',
-        },
-      ],
-      type: 'object',
-      additionalProperties: false,
-      required: ['commandId', 'instanceId', 'status', 'exitCode', 'stdout', 'stderr'],
-      properties: {
-        commandId: { type: 'string' },
-        instanceId: { type: 'string' },
-        status: { type: 'string' },
-        statusDetails: { type: 'string' },
-        exitCode: { type: 'integer' },
-        stdout: { type: 'string' },
-        stderr: { type: 'string' },
-      },
-    },
+    input: ssmRunCommandInput,
+    output: ssmRunCommandOutput,
     async run(input, ctx) {
       const region = aws.requireRegion(ID, input.region);
       // No client token: the `once` client makes one attempt, and no ambiguous failure is retried.

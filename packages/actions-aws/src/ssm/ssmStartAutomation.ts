@@ -1,6 +1,6 @@
 import type { AutomationExecution } from '@aws-sdk/client-ssm';
 import { ActionError, defineAction, parseDuration, redactText } from '@firstline/core';
-import type { ActionContext, ActionDefinition, IamStatement } from '@firstline/core';
+import type { ActionContext, ActionDefinition, FromSchema, IamStatement, JSONSchema } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
 import { verdictError } from '../clients/toActionError.js';
@@ -10,34 +10,68 @@ import type { ArnScope } from '../iam/arn.js';
 import { durationSchema, regionSchema } from '../schemas.js';
 import { clientTokenFor } from './clientToken.js';
 import { onAbortSchema, waitOrStop } from './stopOnAbort.js';
-import type { OnAbort } from './stopOnAbort.js';
 import { ssmSdk } from '../clients/sdk.js';
 
+const ssmStartAutomationInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['document'],
+  properties: {
+    document: {
+      type: 'string',
+      pattern: '^([a-zA-Z0-9_.-]{3,128}|arn:aws[a-z-]*:ssm:.+)$',
+      description: 'Runbook name or ARN, e.g. AWSSupport-StartEC2RescueWorkflow.',
+    },
+    documentVersion: { type: 'string', pattern: '^(\\$DEFAULT|\\$LATEST|[0-9]+)$' },
+    parameters: {
+      type: 'object',
+      description: 'Runbook parameters; SSM takes every value as a list of strings.',
+      additionalProperties: { type: 'array', items: { type: 'string' } },
+    },
+    wait: {
+      type: 'boolean',
+      default: true,
+      description: 'Wait for a terminal status (default) or return once started.',
+    },
+    timeout: {
+      ...durationSchema,
+      description: "Stop waiting after this long; keep it below the step's timeout.",
+    },
+    interval: { ...durationSchema, default: '10s' },
+    onAbort: onAbortSchema(
+      'leave',
+      'When the step is stopped (timeout, cancel, host hand-back) while the runbook runs: leave it for a retry or resumed run to re-attach to, or stop it (StopAutomationExecution).',
+    ),
+    region: regionSchema,
+  },
+} as const satisfies JSONSchema;
+
+const ssmStartAutomationOutput = {
+  examples: [
+    {
+      executionId: '4f1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+      status: 'Success',
+      outputs: { 'RestartService.Output': ['web restarted'] },
+    },
+  ],
+  type: 'object',
+  additionalProperties: false,
+  required: ['executionId', 'status'],
+  properties: {
+    executionId: { type: 'string' },
+    status: {
+      type: 'string',
+      description: 'Success, or the status it stopped in (Failed, TimedOut, Cancelled…).',
+    },
+    outputs: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+  },
+} as const satisfies JSONSchema;
+
 /** Input of `aws.ssm.startAutomation`. */
-export interface SsmStartAutomationInput {
-  /** Runbook name or ARN: AWSSupport-StartEC2RescueWorkflow, AWS-RestartEC2Instance… */
-  document: string;
-  documentVersion?: string;
-  /** Runbook parameters; SSM takes every value as a list of strings. */
-  parameters?: Record<string, string[]>;
-  /** Wait for a terminal status (default) or return once started. */
-  wait?: boolean;
-  /** Stop waiting after this long (default: only the step's timeout bounds the wait). */
-  timeout?: string;
-  /** Pause between GetAutomationExecution polls (default 10s). */
-  interval?: string;
-  /** When the step is stopped while it runs: `leave` it (default) or `stop` it (StopAutomationExecution). */
-  onAbort?: OnAbort;
-  region?: string;
-}
+export type SsmStartAutomationInput = FromSchema<typeof ssmStartAutomationInput>;
 
 /** Output of `aws.ssm.startAutomation`. */
-export interface SsmStartAutomationOutput {
-  executionId: string;
-  /** Success, or where it stopped (Failed, TimedOut, Cancelled…); InProgress when not waited for. */
-  status: string;
-  outputs?: Record<string, string[]>;
-}
+export type SsmStartAutomationOutput = FromSchema<typeof ssmStartAutomationOutput>;
 
 const ID = 'aws.ssm.startAutomation';
 const SUCCESS = new Set(['Success', 'CompletedWithSuccess']);
@@ -63,65 +97,14 @@ const FAILURE = new Set([
 export function ssmStartAutomationAction(
   aws: AwsClients,
 ): ActionDefinition<SsmStartAutomationInput, SsmStartAutomationOutput> {
-  return defineAction<SsmStartAutomationInput, SsmStartAutomationOutput>({
+  return defineAction({
     id: ID,
     kind: 'remediation',
     description:
       "Starts an SSM Automation runbook and waits for it to finish (bounded by the step's timeout); fails unless it succeeds.",
     idempotent: true,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['document'],
-      properties: {
-        document: {
-          type: 'string',
-          pattern: '^([a-zA-Z0-9_.-]{3,128}|arn:aws[a-z-]*:ssm:.+)$',
-          description: 'Runbook name or ARN, e.g. AWSSupport-StartEC2RescueWorkflow.',
-        },
-        documentVersion: { type: 'string', pattern: '^(\\$DEFAULT|\\$LATEST|[0-9]+)$' },
-        parameters: {
-          type: 'object',
-          description: 'Runbook parameters; SSM takes every value as a list of strings.',
-          additionalProperties: { type: 'array', items: { type: 'string' } },
-        },
-        wait: {
-          type: 'boolean',
-          default: true,
-          description: 'Wait for a terminal status (default) or return once started.',
-        },
-        timeout: {
-          ...durationSchema,
-          description: "Stop waiting after this long; keep it below the step's timeout.",
-        },
-        interval: { ...durationSchema, default: '10s' },
-        onAbort: onAbortSchema(
-          'leave',
-          'When the step is stopped (timeout, cancel, host hand-back) while the runbook runs: leave it for a retry or resumed run to re-attach to, or stop it (StopAutomationExecution).',
-        ),
-        region: regionSchema,
-      },
-    },
-    output: {
-      examples: [
-        {
-          executionId: '4f1b2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
-          status: 'Success',
-          outputs: { 'RestartService.Output': ['web restarted'] },
-        },
-      ],
-      type: 'object',
-      additionalProperties: false,
-      required: ['executionId', 'status'],
-      properties: {
-        executionId: { type: 'string' },
-        status: {
-          type: 'string',
-          description: 'Success, or the status it stopped in (Failed, TimedOut, Cancelled…).',
-        },
-        outputs: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
-      },
-    },
+    input: ssmStartAutomationInput,
+    output: ssmStartAutomationOutput,
     async run(input, ctx) {
       const region = aws.requireRegion(ID, input.region);
       const ssm = await aws.ssm(region);

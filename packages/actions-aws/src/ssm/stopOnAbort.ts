@@ -5,8 +5,8 @@ import type { ActionContext, JSONSchema } from '@firstline/core';
 export type OnAbort = 'stop' | 'leave';
 
 /** The `onAbort` input of the SSM remediations, with its default. */
-export function onAbortSchema(defaultValue: OnAbort, why: string): JSONSchema {
-  return { enum: ['stop', 'leave'], default: defaultValue, description: why };
+export function onAbortSchema(defaultValue: OnAbort, why: string) {
+  return { enum: ['stop', 'leave'], default: defaultValue, description: why } as const satisfies JSONSchema;
 }
 
 /** Something an action started in SSM and is waiting for. */

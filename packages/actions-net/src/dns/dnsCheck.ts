@@ -1,33 +1,69 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import { ActionError, defineAction } from '@firstline/core';
-import type { ActionContext, ActionDefinition } from '@firstline/core';
+import type { ActionContext, ActionDefinition, FromSchema, JSONSchema } from '@firstline/core';
 import { errorCode } from '../shared/failure.js';
 import { duration, latencyMs } from '../shared/schemas.js';
 import { durationMs, stopwatch } from '../shared/time.js';
 import { formatAnswers, normalizeAnswer, RECORD_TYPES } from './formatAnswers.js';
-import type { RecordType } from './formatAnswers.js';
 
 const ID = 'dns.check';
 
+const dnsCheckInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    type: { enum: [...RECORD_TYPES], default: 'A' },
+    expectAnswer: {
+      description: 'Answers that must all be present (names compared without case or the final dot).',
+      oneOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+      ],
+    },
+    resolver: {
+      type: 'string',
+      minLength: 1,
+      description: 'A DNS server: host, host:port or [ipv6]:port. Default: the system resolver.',
+    },
+    timeout: { ...duration, description: 'Per try, 2 tries (default 5s).' },
+  },
+} as const satisfies JSONSchema;
+
+const dnsCheckOutput = {
+  examples: [
+    {
+      name: 'web.example.com',
+      type: 'A',
+      answers: ['203.0.113.10'],
+      ttl: 60,
+      resolver: 'system',
+      latencyMs: 4.2,
+    },
+  ],
+  type: 'object',
+  additionalProperties: false,
+  required: ['answers', 'latencyMs'],
+  properties: {
+    name: { type: 'string' },
+    type: { enum: [...RECORD_TYPES] },
+    answers: { type: 'array', items: { type: 'string' }, description: 'As `dig +short` prints them.' },
+    ttl: {
+      type: 'integer',
+      description: 'The lowest TTL of A/AAAA answers, when a DNS server was asked.',
+    },
+    resolver: { type: 'string', description: '"system", or the server asked.' },
+    latencyMs,
+  },
+} as const satisfies JSONSchema;
+
 /** Input of `dns.check`. */
-export interface DnsCheckInput {
-  name: string;
-  type?: RecordType;
-  expectAnswer?: string | string[];
-  resolver?: string;
-  timeout?: string;
-}
+export type DnsCheckInput = FromSchema<typeof dnsCheckInput>;
 
 /** Output of `dns.check`. */
-export interface DnsCheckOutput {
-  name: string;
-  type: RecordType;
-  answers: string[];
-  ttl?: number;
-  resolver: string;
-  latencyMs: number;
-}
+export type DnsCheckOutput = FromSchema<typeof dnsCheckOutput>;
 
 // How each resolver answer ends: `verdict` when it is a finding about the name (it does not exist,
 // has no such record, its servers fail), otherwise the check could not be done (`error`).
@@ -64,60 +100,14 @@ const FAILURES: Record<
  * about the name.
  */
 export function createDnsCheck(): ActionDefinition<DnsCheckInput, DnsCheckOutput> {
-  return defineAction<DnsCheckInput, DnsCheckOutput>({
+  return defineAction({
     id: ID,
     kind: 'probe',
     description:
       'Resolves a name (A, AAAA, CNAME, MX, NS, TXT, SRV, PTR, SOA, CAA); passes when it resolves and includes the expected answers.',
     idempotent: true,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['name'],
-      properties: {
-        name: { type: 'string', minLength: 1 },
-        type: { enum: [...RECORD_TYPES], default: 'A' },
-        expectAnswer: {
-          description: 'Answers that must all be present (names compared without case or the final dot).',
-          oneOf: [
-            { type: 'string', minLength: 1 },
-            { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
-          ],
-        },
-        resolver: {
-          type: 'string',
-          minLength: 1,
-          description: 'A DNS server: host, host:port or [ipv6]:port. Default: the system resolver.',
-        },
-        timeout: { ...duration, description: 'Per try, 2 tries (default 5s).' },
-      },
-    },
-    output: {
-      examples: [
-        {
-          name: 'web.example.com',
-          type: 'A',
-          answers: ['203.0.113.10'],
-          ttl: 60,
-          resolver: 'system',
-          latencyMs: 4.2,
-        },
-      ],
-      type: 'object',
-      additionalProperties: false,
-      required: ['answers', 'latencyMs'],
-      properties: {
-        name: { type: 'string' },
-        type: { enum: [...RECORD_TYPES] },
-        answers: { type: 'array', items: { type: 'string' }, description: 'As `dig +short` prints them.' },
-        ttl: {
-          type: 'integer',
-          description: 'The lowest TTL of A/AAAA answers, when a DNS server was asked.',
-        },
-        resolver: { type: 'string', description: '"system", or the server asked.' },
-        latencyMs,
-      },
-    },
+    input: dnsCheckInput,
+    output: dnsCheckOutput,
     run: (input, ctx) => check(input, ctx),
   });
 }

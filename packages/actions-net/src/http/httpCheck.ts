@@ -1,50 +1,18 @@
 import { ActionError, defineAction, redactText } from '@firstline/core';
-import type { ActionContext, ActionDefinition } from '@firstline/core';
+import type { ActionContext, ActionDefinition, FromSchema, JSONSchema } from '@firstline/core';
+import { retryAdviceForStatus } from '@firstline/core/action-kit';
 import { networkFailure, verdict } from '../shared/failure.js';
 import { duration, httpUrl, latencyMs, statusCode, stringMap, tlsOptions } from '../shared/schemas.js';
 import { durationMs, round } from '../shared/time.js';
-import { retryAfterMs, safeUrl } from './httpUtil.js';
+import { safeUrl } from './httpUtil.js';
 import { sendRequest } from './sendRequest.js';
-import type { RawResponse, RequestTimings } from './sendRequest.js';
+import type { RawResponse } from './sendRequest.js';
 import { bodyMatcher, statusMatcher } from './statusMatcher.js';
-import type { ExpectStatus } from './statusMatcher.js';
 
 const ID = 'http.check';
 const EXCERPT_CHARS = 1024;
 const MAX_BODY = 1_048_576;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
-/** Input of `http.check`. */
-export interface HttpCheckInput {
-  url: string;
-  method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
-  headers?: Record<string, string>;
-  body?: string;
-  expectStatus?: ExpectStatus;
-  expectBody?: string;
-  maxLatency?: string;
-  insecure?: boolean;
-  ca?: string;
-  maxRedirects?: number;
-}
-
-/** Output of `http.check`. */
-export interface HttpCheckOutput {
-  status: number;
-  latencyMs: number;
-  url: string;
-  redirects: number;
-  timings: RequestTimings;
-  headers: Record<string, string>;
-  bodyBytes: number;
-  bodyExcerpt: string;
-}
-
-/** Options of {@link createHttpCheck}. */
-export interface HttpCheckOptions {
-  /** Sent as User-Agent unless the input sets one. */
-  userAgent?: string;
-}
 
 const timingsSchema = {
   type: 'object',
@@ -59,7 +27,71 @@ const timingsSchema = {
       description: 'From the connection being ready to the first response byte.',
     },
   },
-};
+} as const satisfies JSONSchema;
+
+const httpCheckInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['url'],
+  properties: {
+    url: httpUrl,
+    method: { enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], default: 'GET' },
+    headers: stringMap,
+    body: { type: 'string' },
+    expectStatus: {
+      description: 'A status, a list of them, or a range: 200, [200, 204], "200-299", "2xx".',
+      oneOf: [
+        statusCode,
+        { type: 'array', minItems: 1, uniqueItems: true, items: statusCode },
+        { type: 'string', pattern: '^([1-5][0-9]{2}-[1-5][0-9]{2}|[1-5]xx)$' },
+      ],
+    },
+    expectBody: { type: 'string', minLength: 1, description: 'A substring, or /a regex/ with flags.' },
+    maxLatency: duration,
+    ...tlsOptions,
+    maxRedirects: { type: 'integer', minimum: 0, maximum: 20, default: 5 },
+  },
+} as const satisfies JSONSchema;
+
+const httpCheckOutput = {
+  examples: [
+    {
+      status: 200,
+      latencyMs: 48.3,
+      url: 'https://web.example.com/health',
+      redirects: 0,
+      timings: { dnsMs: 1.2, connectMs: 8.4, tlsMs: 17.9, firstByteMs: 19.6 },
+      headers: { 'content-type': 'application/json' },
+      bodyBytes: 15,
+      bodyExcerpt: '{"status":"ok"}',
+    },
+  ],
+  type: 'object',
+  additionalProperties: false,
+  required: ['status', 'latencyMs'],
+  properties: {
+    status: statusCode,
+    latencyMs: { ...latencyMs, description: 'Whole time, redirects and body included.' },
+    url: { type: 'string', description: 'The URL answered, after redirects.' },
+    redirects: { type: 'integer', minimum: 0 },
+    timings: timingsSchema,
+    headers: { ...stringMap, description: 'Response headers, lower-case names (set-cookie left out).' },
+    bodyBytes: { type: 'integer', minimum: 0 },
+    bodyExcerpt: { type: 'string', description: `The first ${EXCERPT_CHARS} characters of the body.` },
+  },
+} as const satisfies JSONSchema;
+
+/** Input of `http.check`. */
+export type HttpCheckInput = FromSchema<typeof httpCheckInput>;
+
+/** Output of `http.check`. */
+export type HttpCheckOutput = FromSchema<typeof httpCheckOutput>;
+
+/** Options of {@link createHttpCheck}. */
+export interface HttpCheckOptions {
+  /** Sent as User-Agent unless the input sets one. */
+  userAgent?: string;
+}
 
 /**
  * Builds `http.check`: one HTTP request judged by status (2xx by default), body and latency. The URL
@@ -71,62 +103,14 @@ export function createHttpCheck(
   options: HttpCheckOptions = {},
 ): ActionDefinition<HttpCheckInput, HttpCheckOutput> {
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-  return defineAction<HttpCheckInput, HttpCheckOutput>({
+  return defineAction({
     id: ID,
     kind: 'probe',
     description:
       'Sends an HTTP request; passes when the status (2xx by default), body and latency are as expected.',
     idempotent: true,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['url'],
-      properties: {
-        url: httpUrl,
-        method: { enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], default: 'GET' },
-        headers: stringMap,
-        body: { type: 'string' },
-        expectStatus: {
-          description: 'A status, a list of them, or a range: 200, [200, 204], "200-299", "2xx".',
-          oneOf: [
-            statusCode,
-            { type: 'array', minItems: 1, uniqueItems: true, items: statusCode },
-            { type: 'string', pattern: '^([1-5][0-9]{2}-[1-5][0-9]{2}|[1-5]xx)$' },
-          ],
-        },
-        expectBody: { type: 'string', minLength: 1, description: 'A substring, or /a regex/ with flags.' },
-        maxLatency: duration,
-        ...tlsOptions,
-        maxRedirects: { type: 'integer', minimum: 0, maximum: 20, default: 5 },
-      },
-    },
-    output: {
-      examples: [
-        {
-          status: 200,
-          latencyMs: 48.3,
-          url: 'https://web.example.com/health',
-          redirects: 0,
-          timings: { dnsMs: 1.2, connectMs: 8.4, tlsMs: 17.9, firstByteMs: 19.6 },
-          headers: { 'content-type': 'application/json' },
-          bodyBytes: 15,
-          bodyExcerpt: '{"status":"ok"}',
-        },
-      ],
-      type: 'object',
-      additionalProperties: false,
-      required: ['status', 'latencyMs'],
-      properties: {
-        status: statusCode,
-        latencyMs: { ...latencyMs, description: 'Whole time, redirects and body included.' },
-        url: { type: 'string', description: 'The URL answered, after redirects.' },
-        redirects: { type: 'integer', minimum: 0 },
-        timings: timingsSchema,
-        headers: { ...stringMap, description: 'Response headers, lower-case names (set-cookie left out).' },
-        bodyBytes: { type: 'integer', minimum: 0 },
-        bodyExcerpt: { type: 'string', description: `The first ${EXCERPT_CHARS} characters of the body.` },
-      },
-    },
+    input: httpCheckInput,
+    output: httpCheckOutput,
     run: (input, ctx) => check(input, ctx, userAgent),
   });
 }
@@ -220,20 +204,14 @@ function statusFailure(
   now: number,
 ): ActionError {
   const message = `${what} answered HTTP ${res.status}, expected ${expected}: ${quote(text)}`;
+  const advice = retryAdviceForStatus(res.status, res.headers, now);
   // Throttled: the target declined to be checked now, which says nothing of its health.
-  if (res.status === 429) {
-    const afterMs = retryAfterMs(res.headers['retry-after'], now);
-    return new ActionError(ID, message, {
-      retryable: true,
-      kind: 'throttled',
-      ...(afterMs !== undefined && { afterMs }),
-    });
-  }
+  if (res.status === 429) return new ActionError(ID, message, advice);
   // Our credentials were refused: the check could not be done, and a retry will not change that.
   if (res.status === 401 || res.status === 403 || res.status === 407)
     return new ActionError(ID, `${message} (the request's credentials were refused)`, { retryable: false });
-  if (res.status >= 500) return verdict(ID, message, { retryable: true, kind: '5xx' });
-  if (res.status === 408) return verdict(ID, message, { retryable: true, kind: 'timeout' });
+  // A 5xx or a 408 is the target's answer, worth another look (after its Retry-After, if it sent one).
+  if (advice.retryable) return verdict(ID, message, advice);
   // Any other status the target answered (404, a 3xx not followed, a 2xx not expected) is its answer.
   return verdict(ID, message);
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { ActionError, defineAction } from '@firstline/core';
-import type { ActionContext, ActionDefinition } from '@firstline/core';
+import type { ActionContext, ActionDefinition, FromSchema, JSONSchema } from '@firstline/core';
 import { verdict } from '../shared/failure.js';
 import { duration, latencyMs } from '../shared/schemas.js';
 import { durationMs, round } from '../shared/time.js';
@@ -9,31 +9,69 @@ import { parsePing, percentile, pingProblem } from './parsePing.js';
 const ID = 'icmp.ping';
 const MAX_OUTPUT = 256 * 1024;
 
+const icmpPingInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['host'],
+  properties: {
+    host: { type: 'string', minLength: 1, pattern: '^[^-\\s]\\S*$' },
+    count: { type: 'integer', minimum: 1, maximum: 100, default: 3 },
+    interval: {
+      ...duration,
+      description: 'Between echo requests (default 1s; ping allows users 200ms at least).',
+    },
+    timeout: { ...duration, description: 'How long to wait for each reply (default 2s).' },
+    family: { enum: [4, 6], description: 'Force IPv4 or IPv6.' },
+    maxLoss: {
+      type: 'number',
+      minimum: 0,
+      maximum: 100,
+      description: 'Highest acceptable loss in percent (default: fail only when no reply comes back).',
+    },
+  },
+} as const satisfies JSONSchema;
+
+const icmpPingOutput = {
+  examples: [
+    {
+      host: 'web-1.internal',
+      address: '10.0.1.23',
+      sent: 3,
+      received: 3,
+      duplicates: 0,
+      lossPercent: 0,
+      minMs: 0.41,
+      avgMs: 0.52,
+      maxMs: 0.63,
+      p90Ms: 0.63,
+      rttsMs: [0.41, 0.52, 0.63],
+      latencyMs: 0.52,
+    },
+  ],
+  type: 'object',
+  additionalProperties: false,
+  required: ['sent', 'received', 'lossPercent', 'latencyMs'],
+  properties: {
+    host: { type: 'string' },
+    address: { type: 'string' },
+    sent: { type: 'integer' },
+    received: { type: 'integer' },
+    duplicates: { type: 'integer' },
+    lossPercent: { type: 'number', minimum: 0, maximum: 100 },
+    minMs: { type: 'number' },
+    avgMs: { type: 'number' },
+    maxMs: { type: 'number' },
+    p90Ms: { type: 'number' },
+    rttsMs: { type: 'array', items: { type: 'number' }, description: 'Each reply, in order.' },
+    latencyMs: { ...latencyMs, description: 'The average round trip.' },
+  },
+} as const satisfies JSONSchema;
+
 /** Input of `icmp.ping`. */
-export interface IcmpPingInput {
-  host: string;
-  count?: number;
-  interval?: string;
-  timeout?: string;
-  family?: 4 | 6;
-  maxLoss?: number;
-}
+export type IcmpPingInput = FromSchema<typeof icmpPingInput>;
 
 /** Output of `icmp.ping`. */
-export interface IcmpPingOutput {
-  host: string;
-  address?: string;
-  sent: number;
-  received: number;
-  duplicates: number;
-  lossPercent: number;
-  minMs: number;
-  avgMs: number;
-  maxMs: number;
-  p90Ms: number;
-  rttsMs: number[];
-  latencyMs: number;
-}
+export type IcmpPingOutput = FromSchema<typeof icmpPingOutput>;
 
 /** Options of {@link createIcmpPing}. */
 export interface IcmpPingOptions {
@@ -50,68 +88,14 @@ export function createIcmpPing(
   options: IcmpPingOptions = {},
 ): ActionDefinition<IcmpPingInput, IcmpPingOutput> {
   const pingPath = options.pingPath ?? 'ping';
-  return defineAction<IcmpPingInput, IcmpPingOutput>({
+  return defineAction({
     id: ID,
     kind: 'probe',
     description:
       'Pings a host with the system ping; passes when replies come back (and loss is within maxLoss), reporting round-trip times.',
     idempotent: true,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['host'],
-      properties: {
-        host: { type: 'string', minLength: 1, pattern: '^[^-\\s]\\S*$' },
-        count: { type: 'integer', minimum: 1, maximum: 100, default: 3 },
-        interval: {
-          ...duration,
-          description: 'Between echo requests (default 1s; ping allows users 200ms at least).',
-        },
-        timeout: { ...duration, description: 'How long to wait for each reply (default 2s).' },
-        family: { enum: [4, 6], description: 'Force IPv4 or IPv6.' },
-        maxLoss: {
-          type: 'number',
-          minimum: 0,
-          maximum: 100,
-          description: 'Highest acceptable loss in percent (default: fail only when no reply comes back).',
-        },
-      },
-    },
-    output: {
-      examples: [
-        {
-          host: 'web-1.internal',
-          address: '10.0.1.23',
-          sent: 3,
-          received: 3,
-          duplicates: 0,
-          lossPercent: 0,
-          minMs: 0.41,
-          avgMs: 0.52,
-          maxMs: 0.63,
-          p90Ms: 0.63,
-          rttsMs: [0.41, 0.52, 0.63],
-          latencyMs: 0.52,
-        },
-      ],
-      type: 'object',
-      additionalProperties: false,
-      required: ['sent', 'received', 'lossPercent', 'latencyMs'],
-      properties: {
-        host: { type: 'string' },
-        address: { type: 'string' },
-        sent: { type: 'integer' },
-        received: { type: 'integer' },
-        duplicates: { type: 'integer' },
-        lossPercent: { type: 'number', minimum: 0, maximum: 100 },
-        minMs: { type: 'number' },
-        avgMs: { type: 'number' },
-        maxMs: { type: 'number' },
-        p90Ms: { type: 'number' },
-        rttsMs: { type: 'array', items: { type: 'number' }, description: 'Each reply, in order.' },
-        latencyMs: { ...latencyMs, description: 'The average round trip.' },
-      },
-    },
+    input: icmpPingInput,
+    output: icmpPingOutput,
     run: (input, ctx) => ping(pingPath, input, ctx),
   });
 }

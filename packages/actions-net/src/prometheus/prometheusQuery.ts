@@ -1,6 +1,7 @@
 import { ActionError, defineAction, redactText } from '@firstline/core';
-import type { ActionContext, ActionDefinition } from '@firstline/core';
-import { retryAfterMs, safeUrl } from '../http/httpUtil.js';
+import type { ActionContext, ActionDefinition, FromSchema, JSONSchema } from '@firstline/core';
+import { parseRetryAfter } from '@firstline/core/action-kit';
+import { safeUrl } from '../http/httpUtil.js';
 import { sendRequest } from '../http/sendRequest.js';
 import { networkFailure } from '../shared/failure.js';
 import { duration, httpUrl, latencyMs, stringMap, tlsOptions } from '../shared/schemas.js';
@@ -10,40 +11,91 @@ import type { ReducedSeries, Reducer } from './reduce.js';
 
 const ID = 'prometheus.query';
 
+const seriesSchema = {
+  type: 'object',
+  properties: { labels: stringMap, value: { type: 'number' }, samples: { type: 'integer' } },
+} as const satisfies JSONSchema;
+
+const prometheusQueryInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['url', 'query'],
+  not: { required: ['time', 'range'] },
+  properties: {
+    url: { ...httpUrl, description: "Prometheus' base URL (without /api/v1)." },
+    query: { type: 'string', minLength: 1, description: 'PromQL.' },
+    time: {
+      type: 'string',
+      description: 'Evaluation time of an instant query (RFC 3339 or Unix seconds; default now).',
+    },
+    range: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['step'],
+      description: 'A range query (query_range): the `last` window up to now, or from `start` to `end`.',
+      oneOf: [{ required: ['last'] }, { required: ['start'] }],
+      properties: {
+        last: duration,
+        start: { type: 'string', description: 'RFC 3339 or Unix seconds.' },
+        end: { type: 'string', description: 'RFC 3339 or Unix seconds (default: now).' },
+        step: duration,
+      },
+    },
+    reduce: {
+      enum: [...REDUCERS],
+      default: 'last',
+      description: 'How each series becomes one number; amplitude is max − min.',
+    },
+    pick: {
+      enum: ['max', 'min'],
+      description: 'Select the series whose reduced value is largest or smallest.',
+    },
+    token: { type: 'string', description: 'Bearer token, from secrets:.' },
+    username: { type: 'string' },
+    password: { type: 'string', description: 'Basic auth password, from secrets:.' },
+    headers: stringMap,
+    ...tlsOptions,
+  },
+} as const satisfies JSONSchema;
+
+const prometheusQueryOutput = {
+  examples: [
+    {
+      resultType: 'vector',
+      series: [{ labels: { instance: 'web-1:9100', job: 'node' }, value: 0.93, samples: 1 }],
+      picked: { labels: { instance: 'web-1:9100', job: 'node' }, value: 0.93, samples: 1 },
+      latencyMs: 21.7,
+    },
+  ],
+  type: 'object',
+  additionalProperties: false,
+  required: ['resultType', 'series', 'latencyMs'],
+  properties: {
+    resultType: { enum: ['vector', 'matrix', 'scalar', 'string'] },
+    series: {
+      type: 'array',
+      items: seriesSchema,
+      description: 'Series without a finite sample are left out.',
+    },
+    picked: {
+      ...seriesSchema,
+      description: 'The series `pick` selected (absent when no series came back).',
+    },
+    latencyMs,
+  },
+} as const satisfies JSONSchema;
+
 /** Input of `prometheus.query`. */
-export interface PrometheusQueryInput {
-  url: string;
-  query: string;
-  time?: string;
-  range?: { last?: string; start?: string; end?: string; step: string };
-  reduce?: Reducer;
-  pick?: 'max' | 'min';
-  token?: string;
-  username?: string;
-  password?: string;
-  headers?: Record<string, string>;
-  insecure?: boolean;
-  ca?: string;
-}
+export type PrometheusQueryInput = FromSchema<typeof prometheusQueryInput>;
 
 /** Output of `prometheus.query`. */
-export interface PrometheusQueryOutput {
-  resultType: 'vector' | 'matrix' | 'scalar' | 'string';
-  series: ReducedSeries[];
-  picked?: ReducedSeries;
-  latencyMs: number;
-}
+export type PrometheusQueryOutput = FromSchema<typeof prometheusQueryOutput>;
 
 /** Options of {@link createPrometheusQuery}. */
 export interface PrometheusQueryOptions {
   /** Sent as User-Agent. */
   userAgent?: string;
 }
-
-const seriesSchema = {
-  type: 'object',
-  properties: { labels: stringMap, value: { type: 'number' }, samples: { type: 'integer' } },
-};
 
 // errorType values of the Prometheus HTTP API, and whether trying again can help.
 const RETRY: Record<string, { retryable: boolean; kind: 'timeout' | '5xx' | 'error' }> = {
@@ -62,79 +114,14 @@ const RETRY: Record<string, { retryable: boolean; kind: 'timeout' | '5xx' | 'err
 export function createPrometheusQuery(
   options: PrometheusQueryOptions = {},
 ): ActionDefinition<PrometheusQueryInput, PrometheusQueryOutput> {
-  return defineAction<PrometheusQueryInput, PrometheusQueryOutput>({
+  return defineAction({
     id: ID,
     kind: 'probe',
     description:
       'Runs a PromQL query (instant, or range over a window), reduces each series to one number and can pick the outlier series.',
     idempotent: true,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['url', 'query'],
-      not: { required: ['time', 'range'] },
-      properties: {
-        url: { ...httpUrl, description: "Prometheus' base URL (without /api/v1)." },
-        query: { type: 'string', minLength: 1, description: 'PromQL.' },
-        time: {
-          type: 'string',
-          description: 'Evaluation time of an instant query (RFC 3339 or Unix seconds; default now).',
-        },
-        range: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['step'],
-          description: 'A range query (query_range): the `last` window up to now, or from `start` to `end`.',
-          oneOf: [{ required: ['last'] }, { required: ['start'] }],
-          properties: {
-            last: duration,
-            start: { type: 'string', description: 'RFC 3339 or Unix seconds.' },
-            end: { type: 'string', description: 'RFC 3339 or Unix seconds (default: now).' },
-            step: duration,
-          },
-        },
-        reduce: {
-          enum: [...REDUCERS],
-          default: 'last',
-          description: 'How each series becomes one number; amplitude is max − min.',
-        },
-        pick: {
-          enum: ['max', 'min'],
-          description: 'Select the series whose reduced value is largest or smallest.',
-        },
-        token: { type: 'string', description: 'Bearer token, from secrets:.' },
-        username: { type: 'string' },
-        password: { type: 'string', description: 'Basic auth password, from secrets:.' },
-        headers: stringMap,
-        ...tlsOptions,
-      },
-    },
-    output: {
-      examples: [
-        {
-          resultType: 'vector',
-          series: [{ labels: { instance: 'web-1:9100', job: 'node' }, value: 0.93, samples: 1 }],
-          picked: { labels: { instance: 'web-1:9100', job: 'node' }, value: 0.93, samples: 1 },
-          latencyMs: 21.7,
-        },
-      ],
-      type: 'object',
-      additionalProperties: false,
-      required: ['resultType', 'series', 'latencyMs'],
-      properties: {
-        resultType: { enum: ['vector', 'matrix', 'scalar', 'string'] },
-        series: {
-          type: 'array',
-          items: seriesSchema,
-          description: 'Series without a finite sample are left out.',
-        },
-        picked: {
-          ...seriesSchema,
-          description: 'The series `pick` selected (absent when no series came back).',
-        },
-        latencyMs,
-      },
-    },
+    input: prometheusQueryInput,
+    output: prometheusQueryOutput,
     run: (input, ctx) => query(input, ctx, options),
   });
 }
@@ -268,7 +255,7 @@ function apiFailure(
   now: number,
 ): ActionError {
   if (status === 429) {
-    const afterMs = retryAfterMs(retryAfter, now);
+    const afterMs = parseRetryAfter(retryAfter, now);
     return new ActionError(ID, `${where}: throttled (HTTP 429)`, {
       retryable: true,
       kind: 'throttled',

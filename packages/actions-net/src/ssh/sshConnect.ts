@@ -15,19 +15,10 @@ import {
   parseKnownHosts,
 } from './hostKeys.js';
 import type { KnownHostEntry } from './hostKeys.js';
+import type { SshConnectionInput } from './sshSchema.js';
 
-/** How every SSH action connects: the inputs shared by `ssh.check` and `ssh.exec`. */
-export interface SshConnectionInput {
-  host: string;
-  port?: number;
-  user: string;
-  privateKey?: string;
-  passphrase?: string;
-  hostKey?: string;
-  knownHosts?: string;
-  insecureHostKey?: boolean;
-  connectTimeout?: string;
-}
+/** How every SSH action connects (see sshSchema.ts, where it is declared once). */
+export type { SshConnectionInput } from './sshSchema.js';
 
 /** Settings of the SSH actions that do not belong in a playbook. */
 export interface SshOptions {

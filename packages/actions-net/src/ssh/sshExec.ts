@@ -1,95 +1,87 @@
 import { ActionError, defineAction, redactText } from '@firstline/core';
-import type { ActionContext, ActionDefinition, Plan } from '@firstline/core';
+import type { ActionContext, ActionDefinition, FromSchema, JSONSchema, Plan } from '@firstline/core';
 import type { ClientChannel } from 'ssh2';
 import { verdict } from '../shared/failure.js';
 import { duration, latencyMs } from '../shared/schemas.js';
 import { durationMs, stopwatch } from '../shared/time.js';
 import { loginName, sshConnect } from './sshConnect.js';
-import type { SshConnectionInput, SshOptions, SshSession } from './sshConnect.js';
+import type { SshOptions, SshSession } from './sshConnect.js';
 import { sshConnection } from './sshSchema.js';
 
 const ID = 'ssh.exec';
 
+const sshExecInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['host', 'user', 'command'],
+  properties: {
+    ...sshConnection,
+    command: { type: 'string', minLength: 1 },
+    allowExitCodes: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'integer', minimum: 0, maximum: 255 },
+      default: [0],
+    },
+    maxOutput: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1_048_576,
+      default: 65_536,
+      description: 'Bytes kept of stdout and of stderr each; the rest is cut and `truncated` set.',
+    },
+    timeout: {
+      ...duration,
+      description: 'How long the command may run before it is killed (default: the step timeout).',
+    },
+    readOnly: {
+      type: 'boolean',
+      default: false,
+      description:
+        'True when the command only looks (`ls`, `test -e`): reports then do not list it as a change.',
+    },
+  },
+} as const satisfies JSONSchema;
+
+const sshExecOutput = {
+  examples: [
+    {
+      exitCode: 0,
+      stdout: '-rw------- 1 root root 52428800 Apr  5 09:10 /var/crash/core.web.1234\n',
+      stderr: '',
+      truncated: false,
+      latencyMs: 312.4,
+    },
+  ],
+  type: 'object',
+  additionalProperties: false,
+  required: ['exitCode', 'stdout', 'stderr'],
+  properties: {
+    exitCode: { type: 'integer' },
+    stdout: { type: 'string' },
+    stderr: { type: 'string' },
+    truncated: { type: 'boolean' },
+    latencyMs: { ...latencyMs, description: 'Login and command together.' },
+  },
+} as const satisfies JSONSchema;
+
 /** Input of `ssh.exec`. */
-export interface SshExecInput extends SshConnectionInput {
-  command: string;
-  allowExitCodes?: number[];
-  maxOutput?: number;
-  timeout?: string;
-  readOnly?: boolean;
-}
+export type SshExecInput = FromSchema<typeof sshExecInput>;
 
 /** Output of `ssh.exec`. */
-export interface SshExecOutput {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-  truncated: boolean;
-  latencyMs: number;
-}
+export type SshExecOutput = FromSchema<typeof sshExecOutput>;
 
 /** Builds `ssh.exec`: runs one command over SSH; a remediation, so shadow mode only plans it (and preflights the login). */
 export function createSshExec(options: SshOptions = {}): ActionDefinition<SshExecInput, SshExecOutput> {
-  return defineAction<SshExecInput, SshExecOutput>({
+  return defineAction({
     id: ID,
     kind: 'remediation',
     description: 'Runs a command over SSH; fails on an exit code not in allowExitCodes (default [0]).',
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['host', 'user', 'command'],
-      properties: {
-        ...sshConnection,
-        command: { type: 'string', minLength: 1 },
-        allowExitCodes: {
-          type: 'array',
-          minItems: 1,
-          uniqueItems: true,
-          items: { type: 'integer', minimum: 0, maximum: 255 },
-          default: [0],
-        },
-        maxOutput: {
-          type: 'integer',
-          minimum: 1,
-          maximum: 1_048_576,
-          default: 65_536,
-          description: 'Bytes kept of stdout and of stderr each; the rest is cut and `truncated` set.',
-        },
-        timeout: {
-          ...duration,
-          description: 'How long the command may run before it is killed (default: the step timeout).',
-        },
-        readOnly: {
-          type: 'boolean',
-          default: false,
-          description:
-            'True when the command only looks (`ls`, `test -e`): reports then do not list it as a change.',
-        },
-      },
-    },
+    input: sshExecInput,
     // Only what the playbook author vouches for as read-only is not a change: a command cannot be judged by its text.
     changes: (input) => input.readOnly !== true,
-    output: {
-      examples: [
-        {
-          exitCode: 0,
-          stdout: '-rw------- 1 root root 52428800 Apr  5 09:10 /var/crash/core.web.1234\n',
-          stderr: '',
-          truncated: false,
-          latencyMs: 312.4,
-        },
-      ],
-      type: 'object',
-      additionalProperties: false,
-      required: ['exitCode', 'stdout', 'stderr'],
-      properties: {
-        exitCode: { type: 'integer' },
-        stdout: { type: 'string' },
-        stderr: { type: 'string' },
-        truncated: { type: 'boolean' },
-        latencyMs: { ...latencyMs, description: 'Login and command together.' },
-      },
-    },
+    output: sshExecOutput,
     async run(input, ctx) {
       const elapsed = stopwatch();
       const session = await sshConnect(ID, input, ctx, options);

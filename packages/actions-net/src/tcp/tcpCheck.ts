@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { defineAction } from '@firstline/core';
-import type { ActionContext, ActionDefinition } from '@firstline/core';
+import type { ActionContext, ActionDefinition, FromSchema, JSONSchema } from '@firstline/core';
 import { networkFailure, verdict } from '../shared/failure.js';
 import { duration, latencyMs, port } from '../shared/schemas.js';
 import { durationMs, round } from '../shared/time.js';
@@ -8,19 +8,37 @@ import { durationMs, round } from '../shared/time.js';
 const ID = 'tcp.check';
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
+const tcpCheckInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['host', 'port'],
+  properties: {
+    host: { type: 'string', minLength: 1 },
+    port,
+    connectTimeout: { ...duration, description: 'Default 10s.' },
+  },
+} as const satisfies JSONSchema;
+
+const tcpCheckOutput = {
+  examples: [{ latencyMs: 3.1, address: '10.0.1.23:5432', dnsMs: 0.8 }],
+  type: 'object',
+  additionalProperties: false,
+  required: ['latencyMs'],
+  properties: {
+    latencyMs: {
+      ...latencyMs,
+      description: 'Until the connection was accepted, name resolution included.',
+    },
+    address: { type: 'string', description: 'The address:port connected to.' },
+    dnsMs: { type: 'number', description: 'Name resolution (absent for an IP address).' },
+  },
+} as const satisfies JSONSchema;
+
 /** Input of `tcp.check`. */
-export interface TcpCheckInput {
-  host: string;
-  port: number;
-  connectTimeout?: string;
-}
+export type TcpCheckInput = FromSchema<typeof tcpCheckInput>;
 
 /** Output of `tcp.check`. */
-export interface TcpCheckOutput {
-  latencyMs: number;
-  address: string;
-  dnsMs?: number;
-}
+export type TcpCheckOutput = FromSchema<typeof tcpCheckOutput>;
 
 /**
  * Builds `tcp.check`: whether a TCP port accepts a connection within the connect timeout, and how
@@ -28,35 +46,13 @@ export interface TcpCheckOutput {
  * resolve or no route from here is `error`.
  */
 export function createTcpCheck(): ActionDefinition<TcpCheckInput, TcpCheckOutput> {
-  return defineAction<TcpCheckInput, TcpCheckOutput>({
+  return defineAction({
     id: ID,
     kind: 'probe',
     description: 'Opens a TCP connection; passes when it is accepted within the connect timeout.',
     idempotent: true,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['host', 'port'],
-      properties: {
-        host: { type: 'string', minLength: 1 },
-        port,
-        connectTimeout: { ...duration, description: 'Default 10s.' },
-      },
-    },
-    output: {
-      examples: [{ latencyMs: 3.1, address: '10.0.1.23:5432', dnsMs: 0.8 }],
-      type: 'object',
-      additionalProperties: false,
-      required: ['latencyMs'],
-      properties: {
-        latencyMs: {
-          ...latencyMs,
-          description: 'Until the connection was accepted, name resolution included.',
-        },
-        address: { type: 'string', description: 'The address:port connected to.' },
-        dnsMs: { type: 'number', description: 'Name resolution (absent for an IP address).' },
-      },
-    },
+    input: tcpCheckInput,
+    output: tcpCheckOutput,
     run: (input, ctx) => connect(input, ctx),
   });
 }

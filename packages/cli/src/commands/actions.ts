@@ -9,7 +9,7 @@ import {
   renderActionText,
   sortedActions,
 } from '../render/actionCatalogue.js';
-import { didYouMean } from '../scenarios/suggest.js';
+import { didYouMean } from '@firstline/core';
 
 /** Options of `firstline actions`. */
 export interface ActionsFlags {

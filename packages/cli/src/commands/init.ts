@@ -6,7 +6,7 @@ import { EXIT, UsageError } from '../context.js';
 import type { CliContext } from '../context.js';
 import { paletteFor } from '../io.js';
 import { displayPath } from '../openPlaybook.js';
-import { didYouMean } from '../scenarios/suggest.js';
+import { didYouMean } from '@firstline/core';
 import { DEFAULT_SEED, galleryDir, seedNames } from './gallery.js';
 
 /** Options of `firstline init`. */

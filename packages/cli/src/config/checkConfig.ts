@@ -1,5 +1,5 @@
 import { FirstlineError } from '@firstline/core';
-import { didYouMean } from '../scenarios/suggest.js';
+import { didYouMean } from '@firstline/core';
 import type { ConfigEndpoints, FirstlineConfig } from './defineConfig.js';
 
 const KEYS = ['actions', 'plugins', 'store', 'endpoints', 'region'] as const;

@@ -1,6 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { didYouMean } from '../scenarios/suggest.js';
+import { didYouMean } from '@firstline/core';
 import monitorConfigSchema from './monitorConfig.schema.json' with { type: 'json' };
 import type { MonitorConfig } from './monitorConfig.generated.js';
 

@@ -1,6 +1,6 @@
+import { didYouMean } from '@firstline/core';
 import type { StepOutcome } from '@firstline/core';
 import type { ExpectedStep, ScenarioExpect } from './loadScenarioFile.js';
-import { didYouMean } from './suggest.js';
 
 // The shape of a scenario file's parts, checked by hand for messages that say what to write instead.
 

@@ -1,10 +1,9 @@
-import { isFirstlineError, prepareInputs } from '@firstline/core';
+import { didYouMean, isFirstlineError, prepareInputs } from '@firstline/core';
 import type { CompiledPlaybook, InputInvalid } from '@firstline/core';
 import type { ScenarioFile } from './loadScenarioFile.js';
 import { formatPath } from './checkScenarioShape.js';
 import { endStepsOf, playbookFacts } from './playbookFacts.js';
 import type { ScenarioProblem } from './ScenarioInvalid.js';
-import { didYouMean } from './suggest.js';
 
 /**
  * Checks a scenario file against its compiled playbook, before anything runs: `outcomes:` must name

@@ -1,11 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { didYouMean } from '@firstline/core';
 import type { ScriptedOutcomes, StepOutcome } from '@firstline/core';
 import { checkExpect, checkOutcomes, formatPath, isRecord } from './checkScenarioShape.js';
 import { ScenarioInvalid } from './ScenarioInvalid.js';
 import type { ScenarioProblem } from './ScenarioInvalid.js';
-import { didYouMean } from './suggest.js';
 import { createLocator } from './yamlLocator.js';
 import type { Locate } from './yamlLocator.js';
 

@@ -2,6 +2,7 @@ import type { ActionContext } from '../actions/types.js';
 import type { AnyActionDefinition } from '../actions/registry.js';
 import type { ActionNode } from '../compile/ir.js';
 import type { StepInput } from './types.js';
+import { nameActionError } from '../errors.js';
 import { formatDuration } from '../format/duration.js';
 import type { StepOutcome } from '../format/types.js';
 import { evaluateExpression, truthy } from './evaluate.js';
@@ -201,6 +202,8 @@ export async function attemptOnce(
         error: `no answer within ${formatDuration(node.timeoutMs)}`,
         failure: { kind: 'timeout', retryable: true },
       };
+    // An action kit error names no action: this is the one place that knows which action threw it.
+    nameActionError(error, def.id);
     const failure = classify(error);
     // The target's own bad answer is a verdict (`fail`); anything else means the check could not be done.
     return { outcome: failure.verdict ? 'fail' : 'error', error: services.redactor.error(error), failure };

@@ -1,5 +1,5 @@
 import { defineAction, withPrecompiledValidators } from '@firstline/core';
-import type { ActionContext, ActionDefinition, JSONSchema } from '@firstline/core';
+import type { ActionContext, ActionDefinition, FromSchema, JSONSchema } from '@firstline/core';
 import { logRetries, planOf } from '../shared/actionSupport.js';
 import { baseUrlSchema, credentialSchema, stringList } from '../shared/schemas.js';
 import { RESENT_NOTE } from '../shared/resend.js';
@@ -18,27 +18,13 @@ export interface GithubTarget {
 }
 
 /** Input of `github.createIssue`. */
-export interface GithubCreateIssueInput extends GithubTarget {
-  title: string;
-  body?: string;
-  labels?: string[];
-  assignees?: string[];
-  /** Return the open issue with the same title (and labels) instead of opening another. */
-  dedupe?: boolean;
-}
+export type GithubCreateIssueInput = FromSchema<typeof githubCreateIssueInput>;
 
 /** Input of `github.findIssue`. */
-export interface GithubFindIssueInput extends GithubTarget {
-  title?: string;
-  labels?: string[];
-  state?: 'open' | 'closed' | 'all';
-}
+export type GithubFindIssueInput = FromSchema<typeof githubFindIssueInput>;
 
 /** Input of `github.comment`. */
-export interface GithubCommentInput extends GithubTarget {
-  number: number;
-  body: string;
-}
+export type GithubCommentInput = FromSchema<typeof githubCommentInput>;
 
 /** Input of `github.reopenIssue` and `github.closeIssue`. */
 export interface GithubStateInput extends GithubTarget {
@@ -49,21 +35,110 @@ export interface GithubStateInput extends GithubTarget {
   reason?: 'completed' | 'not_planned';
 }
 
-const repo = { type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$', description: 'owner/name' };
+const repo = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$',
+  description: 'owner/name',
+} as const;
 const auth = {
   token: credentialSchema('A GitHub token, from secrets: (default: the one given to github()).'),
   baseUrl: baseUrlSchema('GitHub Enterprise API URL (https://<host>/api/v3).'),
-} satisfies Record<string, JSONSchema>;
-const number = { type: 'integer', minimum: 1 };
-const markdown = { type: 'string', minLength: 1, maxLength: 65_536 };
-const issueOutput = { number: { type: 'integer', minimum: 1 }, url: { type: 'string' } };
-const issueResult: JSONSchema = {
+} as const satisfies Record<string, JSONSchema>;
+const number = { type: 'integer', minimum: 1 } as const;
+const markdown = { type: 'string', minLength: 1, maxLength: 65_536 } as const;
+const issueOutput = { number: { type: 'integer', minimum: 1 }, url: { type: 'string' } } as const;
+const issueResult = {
   examples: [{ number: 42, url: 'https://github.com/acme/web/issues/42' }],
   type: 'object',
   additionalProperties: false,
   required: ['number', 'url'],
   properties: issueOutput,
-};
+} as const satisfies JSONSchema;
+const githubCreateIssueInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['repo', 'title'],
+  properties: {
+    repo,
+    title: { type: 'string', minLength: 1, maxLength: 256 },
+    body: { type: 'string', maxLength: 65_536 },
+    labels: stringList,
+    assignees: stringList,
+    dedupe: { type: 'boolean', default: false },
+    ...auth,
+  },
+} as const satisfies JSONSchema;
+
+const githubCreateIssueOutput = {
+  examples: [{ number: 42, url: 'https://github.com/acme/web/issues/42', created: true }],
+  type: 'object',
+  additionalProperties: false,
+  required: ['number', 'url', 'created'],
+  properties: {
+    ...issueOutput,
+    created: { type: 'boolean', description: 'False when dedupe found one.' },
+  },
+} as const satisfies JSONSchema;
+
+const githubFindIssueInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['repo'],
+  anyOf: [{ required: ['title'] }, { required: ['labels'] }],
+  properties: {
+    repo,
+    title: { type: 'string', minLength: 1, maxLength: 256, description: 'Matched exactly.' },
+    labels: { ...stringList, minItems: 1, description: 'Issues carrying all of them.' },
+    state: { enum: ['open', 'closed', 'all'], default: 'open' },
+    ...auth,
+  },
+} as const satisfies JSONSchema;
+
+const githubFindIssueOutput = {
+  examples: [
+    {
+      found: true,
+      number: 42,
+      url: 'https://github.com/acme/web/issues/42',
+      state: 'open',
+      title: 'web-1 is down',
+    },
+  ],
+  type: 'object',
+  additionalProperties: false,
+  required: ['found'],
+  properties: {
+    found: { type: 'boolean' },
+    ...issueOutput,
+    state: { enum: ['open', 'closed'] },
+    title: { type: 'string' },
+  },
+} as const satisfies JSONSchema;
+
+const githubCommentInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['repo', 'number', 'body'],
+  properties: { repo, number, body: markdown, ...auth },
+} as const satisfies JSONSchema;
+
+const githubCommentOutput = {
+  examples: [{ id: 2045678901, url: 'https://github.com/acme/web/issues/42#issuecomment-2045678901' }],
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'url'],
+  properties: { id: { type: 'integer' }, url: { type: 'string' } },
+} as const satisfies JSONSchema;
+
+/** What `github.createIssue` returns. */
+export type GithubCreateIssueOutput = FromSchema<typeof githubCreateIssueOutput>;
+
+/** What `github.findIssue` returns. */
+export type GithubFindIssueOutput = FromSchema<typeof githubFindIssueOutput>;
+
+/** What `github.comment` returns. */
+export type GithubCommentOutput = FromSchema<typeof githubCommentOutput>;
+
 const NO_TOKEN = 'no GitHub token: give github({ token }) or the step a token from secrets:';
 
 /**
@@ -93,135 +168,77 @@ export function github(options: GithubOptions & { client?: GithubClient } = {}):
   const missing = (input: GithubTarget) =>
     input.token === undefined && options.token === undefined ? NO_TOKEN : undefined;
 
-  const createIssue = defineAction<GithubCreateIssueInput, { number: number; url: string; created: boolean }>(
-    {
-      id: 'github.createIssue',
-      kind: 'notify',
-      resendable: true,
-      description:
-        'Opens a GitHub issue; with dedupe, returns an open issue of the same title instead of opening another.',
-      input: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['repo', 'title'],
-        properties: {
-          repo,
-          title: { type: 'string', minLength: 1, maxLength: 256 },
-          body: { type: 'string', maxLength: 65_536 },
-          labels: stringList,
-          assignees: stringList,
-          dedupe: { type: 'boolean', default: false },
-          ...auth,
-        },
-      },
-      output: {
-        examples: [{ number: 42, url: 'https://github.com/acme/web/issues/42', created: true }],
-        type: 'object',
-        additionalProperties: false,
-        required: ['number', 'url', 'created'],
-        properties: {
-          ...issueOutput,
-          created: { type: 'boolean', description: 'False when dedupe found one.' },
-        },
-      },
-      async run(input, ctx) {
-        const target = call(input, ctx, 'github.createIssue');
-        const marker = runMarker(ctx);
-        // Sent again after a crash: the issue the interrupted attempt may have opened carries its marker.
-        if (ctx.resend) {
-          const opened = await client.findIssue(
-            input.repo,
-            { ...(input.labels?.length && { labels: input.labels }), bodyContains: marker },
-            target,
-          );
-          if (opened) {
-            ctx.logger.info(
-              `found ${input.repo}#${opened.number}, opened by this step before the run was interrupted; not opening another`,
-            );
-            return { number: opened.number, url: opened.url, created: false };
-          }
-        }
-        if (input.dedupe) {
-          const open = await client.findIssue(
-            input.repo,
-            { title: input.title, labels: input.labels ?? [] },
-            target,
-          );
-          if (open) {
-            ctx.logger.info(
-              `found open issue ${input.repo}#${open.number} with this title; not opening another`,
-            );
-            return { number: open.number, url: open.url, created: false };
-          }
-        }
-        const issue = await client.createIssue(
+  const createIssue = defineAction({
+    id: 'github.createIssue',
+    kind: 'notify',
+    resendable: true,
+    description:
+      'Opens a GitHub issue; with dedupe, returns an open issue of the same title instead of opening another.',
+    input: githubCreateIssueInput,
+    output: githubCreateIssueOutput,
+    async run(input, ctx) {
+      const target = call(input, ctx, 'github.createIssue');
+      const marker = runMarker(ctx);
+      // Sent again after a crash: the issue the interrupted attempt may have opened carries its marker.
+      if (ctx.resend) {
+        const opened = await client.findIssue(
           input.repo,
-          {
-            title: input.title,
-            body: input.body !== undefined ? `${input.body}\n\n${marker}` : marker,
-            ...(input.labels && { labels: input.labels }),
-            ...(input.assignees && { assignees: input.assignees }),
-          },
+          { ...(input.labels?.length && { labels: input.labels }), bodyContains: marker },
           target,
         );
-        return { number: issue.number, url: issue.url, created: true };
-      },
-      describe: (input) => `open an issue in ${input.repo}: ${preview(input.title)}`,
-      plan(input) {
-        const unless = input.dedupe ? ' (unless an open issue has this title)' : '';
-        return Promise.resolve(
-          planOf(
-            `would open an issue in ${input.repo}${unless}: ${preview(input.title)}`,
-            `github:${input.repo}`,
-            'open an issue',
-            missing(input),
-          ),
+        if (opened) {
+          ctx.logger.info(
+            `found ${input.repo}#${opened.number}, opened by this step before the run was interrupted; not opening another`,
+          );
+          return { number: opened.number, url: opened.url, created: false };
+        }
+      }
+      if (input.dedupe) {
+        const open = await client.findIssue(
+          input.repo,
+          { title: input.title, labels: input.labels ?? [] },
+          target,
         );
-      },
+        if (open) {
+          ctx.logger.info(
+            `found open issue ${input.repo}#${open.number} with this title; not opening another`,
+          );
+          return { number: open.number, url: open.url, created: false };
+        }
+      }
+      const issue = await client.createIssue(
+        input.repo,
+        {
+          title: input.title,
+          body: input.body !== undefined ? `${input.body}\n\n${marker}` : marker,
+          ...(input.labels && { labels: input.labels }),
+          ...(input.assignees && { assignees: input.assignees }),
+        },
+        target,
+      );
+      return { number: issue.number, url: issue.url, created: true };
     },
-  );
+    describe: (input) => `open an issue in ${input.repo}: ${preview(input.title)}`,
+    plan(input) {
+      const unless = input.dedupe ? ' (unless an open issue has this title)' : '';
+      return Promise.resolve(
+        planOf(
+          `would open an issue in ${input.repo}${unless}: ${preview(input.title)}`,
+          `github:${input.repo}`,
+          'open an issue',
+          missing(input),
+        ),
+      );
+    },
+  });
 
-  const findIssue = defineAction<
-    GithubFindIssueInput,
-    { found: boolean; number?: number; url?: string; state?: string; title?: string }
-  >({
+  const findIssue = defineAction({
     id: 'github.findIssue',
     kind: 'probe',
     description: 'Finds the newest GitHub issue with a title and/or labels (open ones unless told).',
     idempotent: true,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['repo'],
-      anyOf: [{ required: ['title'] }, { required: ['labels'] }],
-      properties: {
-        repo,
-        title: { type: 'string', minLength: 1, maxLength: 256, description: 'Matched exactly.' },
-        labels: { ...stringList, minItems: 1, description: 'Issues carrying all of them.' },
-        state: { enum: ['open', 'closed', 'all'], default: 'open' },
-        ...auth,
-      },
-    },
-    output: {
-      examples: [
-        {
-          found: true,
-          number: 42,
-          url: 'https://github.com/acme/web/issues/42',
-          state: 'open',
-          title: 'web-1 is down',
-        },
-      ],
-      type: 'object',
-      additionalProperties: false,
-      required: ['found'],
-      properties: {
-        found: { type: 'boolean' },
-        ...issueOutput,
-        state: { enum: ['open', 'closed'] },
-        title: { type: 'string' },
-      },
-    },
+    input: githubFindIssueInput,
+    output: githubFindIssueOutput,
     async run(input, ctx) {
       const issue = await client.findIssue(
         input.repo,
@@ -237,24 +254,13 @@ export function github(options: GithubOptions & { client?: GithubClient } = {}):
     },
   });
 
-  const comment = defineAction<GithubCommentInput, { id: number; url: string }>({
+  const comment = defineAction({
     id: 'github.comment',
     kind: 'notify',
     resendable: true,
     description: 'Comments on a GitHub issue (progress, what the run found, a run report).',
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['repo', 'number', 'body'],
-      properties: { repo, number, body: markdown, ...auth },
-    },
-    output: {
-      examples: [{ id: 2045678901, url: 'https://github.com/acme/web/issues/42#issuecomment-2045678901' }],
-      type: 'object',
-      additionalProperties: false,
-      required: ['id', 'url'],
-      properties: { id: { type: 'integer' }, url: { type: 'string' } },
-    },
+    input: githubCommentInput,
+    output: githubCommentOutput,
     // A comment has no key to find it by: a re-sent one says so.
     run: (input, ctx) =>
       client.comment(

@@ -1,17 +1,12 @@
 import { defineAction, withPrecompiledValidators } from '@firstline/core';
-import type { ActionContext, ActionDefinition, JSONSchema } from '@firstline/core';
+import type { ActionContext, ActionDefinition, FromSchema, JSONSchema } from '@firstline/core';
 import { logRetries, planOf } from '../shared/actionSupport.js';
 import { baseUrlSchema, credentialSchema, stringList, stringMap } from '../shared/schemas.js';
 import { redactingMessages } from '../shared/redactMessage.js';
 import { RESENT_NOTE } from '../shared/resend.js';
 import { preview } from '../shared/text.js';
 import { createOpsgenieClient, opsgenieHost } from './createOpsgenieClient.js';
-import type {
-  OpsgenieAlert,
-  OpsgenieClient,
-  OpsgenieOptions,
-  OpsgenieRegion,
-} from './createOpsgenieClient.js';
+import type { OpsgenieClient, OpsgenieOptions, OpsgenieRegion } from './createOpsgenieClient.js';
 import { precompiled } from '../actionValidators.generated.js';
 
 /** Where a step sends its OpsGenie request, overriding the factory's defaults. */
@@ -21,31 +16,6 @@ export interface OpsgenieTarget {
   baseUrl?: string;
 }
 
-/** Input of `opsgenie.createAlert`. */
-export type OpsgenieCreateAlertInput = OpsgenieAlert & OpsgenieTarget;
-
-/** Input of `opsgenie.closeAlert`. */
-export interface OpsgenieCloseAlertInput extends OpsgenieTarget {
-  alias: string;
-  note?: string;
-  source?: string;
-  user?: string;
-}
-
-/** Input of `opsgenie.addNote`. */
-export interface OpsgenieAddNoteInput extends OpsgenieTarget {
-  alias: string;
-  note: string;
-  source?: string;
-  user?: string;
-}
-
-/** Output of every OpsGenie action: the accepted request and the alert's alias. */
-export interface OpsgenieOutput {
-  requestId: string;
-  alias: string;
-}
-
 const target = {
   apiKey: credentialSchema('API key, from secrets: (default: the one given to opsgenie()).'),
   region: {
@@ -53,18 +23,18 @@ const target = {
     description: 'Which OpsGenie API host (default: opsgenie() region, else us).',
   },
   baseUrl: baseUrlSchema('OpsGenie API URL, instead of the region host.'),
-} satisfies Record<string, JSONSchema>;
+} as const satisfies Record<string, JSONSchema>;
 const alias = {
   type: 'string',
   minLength: 1,
   maxLength: 512,
   description: 'One incident, one alert: an open alert with this alias is not duplicated.',
-};
+} as const;
 const who = {
   source: { type: 'string', maxLength: 100, description: 'Shown as the source (default firstline).' },
   user: { type: 'string', maxLength: 100, description: 'Shown as the user who acted.' },
-};
-const output: JSONSchema = {
+} as const;
+const output = {
   examples: [{ requestId: '43a29c5c-3dbf-4fa4-9c26-f4f71023e120', alias: 'web-first-line:web-1' }],
   type: 'object',
   additionalProperties: false,
@@ -73,7 +43,67 @@ const output: JSONSchema = {
     requestId: { type: 'string', description: 'OpsGenie processes requests asynchronously; this tracks it.' },
     alias: { type: 'string' },
   },
-};
+} as const satisfies JSONSchema;
+const opsgenieCreateAlertInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['message'],
+  properties: {
+    message: { type: 'string', minLength: 1, maxLength: 130 },
+    alias,
+    description: { type: 'string', maxLength: 15_000 },
+    priority: { enum: ['P1', 'P2', 'P3', 'P4', 'P5'], default: 'P3' },
+    tags: { ...stringList, maxItems: 20 },
+    responders: {
+      type: 'array',
+      maxItems: 50,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['type'],
+        anyOf: [{ required: ['id'] }, { required: ['name'] }, { required: ['username'] }],
+        properties: {
+          type: { enum: ['team', 'user', 'escalation', 'schedule'] },
+          id: { type: 'string' },
+          name: { type: 'string' },
+          username: { type: 'string' },
+        },
+      },
+    },
+    details: stringMap,
+    entity: { type: 'string', maxLength: 512 },
+    note: { type: 'string', maxLength: 25_000 },
+    source: who.source,
+    ...target,
+  },
+} as const satisfies JSONSchema;
+
+const opsgenieCloseAlertInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['alias'],
+  properties: { alias, note: { type: 'string', maxLength: 25_000 }, ...who, ...target },
+} as const satisfies JSONSchema;
+
+const opsgenieAddNoteInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['alias', 'note'],
+  properties: { alias, note: { type: 'string', minLength: 1, maxLength: 25_000 }, ...who, ...target },
+} as const satisfies JSONSchema;
+
+/** Input of `opsgenie.createAlert`. */
+export type OpsgenieCreateAlertInput = FromSchema<typeof opsgenieCreateAlertInput>;
+
+/** Input of `opsgenie.closeAlert`. */
+export type OpsgenieCloseAlertInput = FromSchema<typeof opsgenieCloseAlertInput>;
+
+/** Input of `opsgenie.addNote`. */
+export type OpsgenieAddNoteInput = FromSchema<typeof opsgenieAddNoteInput>;
+
+/** Output of every OpsGenie action: the accepted request and the alert's alias. */
+export type OpsgenieOutput = FromSchema<typeof output>;
+
 const NO_KEY = 'no OpsGenie API key: give opsgenie({ apiKey }) or the step an apiKey';
 
 /**
@@ -98,45 +128,13 @@ export function opsgenie(options: OpsgenieOptions & { client?: OpsgenieClient } 
     input.apiKey === undefined && options.apiKey === undefined ? NO_KEY : undefined;
   const regionOf = (input: OpsgenieTarget) => new URL(opsgenieHost(input, options)).host;
 
-  const createAlert = defineAction<OpsgenieCreateAlertInput, OpsgenieOutput>({
+  const createAlert = defineAction({
     id: 'opsgenie.createAlert',
     kind: 'notify',
     resendable: true,
     description: 'Creates an OpsGenie alert; an open alert with the same alias is updated, not duplicated.',
     idempotent: true,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['message'],
-      properties: {
-        message: { type: 'string', minLength: 1, maxLength: 130 },
-        alias,
-        description: { type: 'string', maxLength: 15_000 },
-        priority: { enum: ['P1', 'P2', 'P3', 'P4', 'P5'], default: 'P3' },
-        tags: { ...stringList, maxItems: 20 },
-        responders: {
-          type: 'array',
-          maxItems: 50,
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['type'],
-            anyOf: [{ required: ['id'] }, { required: ['name'] }, { required: ['username'] }],
-            properties: {
-              type: { enum: ['team', 'user', 'escalation', 'schedule'] },
-              id: { type: 'string' },
-              name: { type: 'string' },
-              username: { type: 'string' },
-            },
-          },
-        },
-        details: stringMap,
-        entity: { type: 'string', maxLength: 512 },
-        note: { type: 'string', maxLength: 25_000 },
-        source: who.source,
-        ...target,
-      },
-    },
+    input: opsgenieCreateAlertInput,
     output,
     async run(input, ctx) {
       const { apiKey: _key, region: _region, baseUrl: _url, ...alert } = input;
@@ -168,19 +166,14 @@ export function opsgenie(options: OpsgenieOptions & { client?: OpsgenieClient } 
     },
   });
 
-  const closeAlert = defineAction<OpsgenieCloseAlertInput, OpsgenieOutput>({
+  const closeAlert = defineAction({
     id: 'opsgenie.closeAlert',
     kind: 'notify',
     resendable: true,
     description:
       'Closes the OpsGenie alert with an alias, e.g. when a later run finds the incident recovered.',
     idempotent: true,
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['alias'],
-      properties: { alias, note: { type: 'string', maxLength: 25_000 }, ...who, ...target },
-    },
+    input: opsgenieCloseAlertInput,
     output,
     async run(input, ctx) {
       const accepted = await client.closeAlert(
@@ -202,17 +195,12 @@ export function opsgenie(options: OpsgenieOptions & { client?: OpsgenieClient } 
     },
   });
 
-  const addNote = defineAction<OpsgenieAddNoteInput, OpsgenieOutput>({
+  const addNote = defineAction({
     id: 'opsgenie.addNote',
     kind: 'notify',
     resendable: true,
     description: 'Adds a note to the OpsGenie alert with an alias (what the run found or did).',
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['alias', 'note'],
-      properties: { alias, note: { type: 'string', minLength: 1, maxLength: 25_000 }, ...who, ...target },
-    },
+    input: opsgenieAddNoteInput,
     output,
     async run(input, ctx) {
       const accepted = await client.addNote(

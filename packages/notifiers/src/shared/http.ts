@@ -1,5 +1,6 @@
 import { ActionError } from '@firstline/core';
-import { parseRetryAfter } from './retry.js';
+import type { RetryAdvice } from '@firstline/core';
+import { parseRetryAfter, retryAdviceForStatus } from '@firstline/core/action-kit';
 import { scrub } from './text.js';
 
 /** The `fetch` a notifier calls; injectable for proxies and tests. */
@@ -83,13 +84,11 @@ export function networkCode(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** How an HTTP status should be retried: 429 throttled, 5xx and 408 transient, other 4xx never. */
-export function statusAdvice(
-  status: number,
-  retryAfterMs: number | undefined,
-): ConstructorParameters<typeof ActionError>[2] {
-  const after = retryAfterMs !== undefined ? { afterMs: retryAfterMs } : {};
-  if (status === 429) return { retryable: true, kind: 'throttled', ...after };
-  if (status >= 500 || status === 408) return { retryable: true, kind: '5xx', ...after };
-  return { retryable: false, kind: 'error' };
+/**
+ * How an HTTP status should be retried (the action kit's {@link retryAdviceForStatus}: 429 throttled,
+ * 408 timeout, 5xx transient, other 4xx never), with the Retry-After the reply carried.
+ */
+export function statusAdvice(status: number, retryAfterMs: number | undefined): RetryAdvice {
+  const advice = retryAdviceForStatus(status);
+  return advice.retryable && retryAfterMs !== undefined ? { ...advice, afterMs: retryAfterMs } : advice;
 }

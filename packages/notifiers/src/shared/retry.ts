@@ -47,17 +47,8 @@ export function backoffDelay(policy: RetryPolicy, retry: number): number {
   return Math.round(full / 2 + (full / 2) * policy.random());
 }
 
-/**
- * Parses a Retry-After header (delta-seconds or an HTTP date) into milliseconds; undefined when absent
- * or unreadable.
- */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (value == null || value.trim() === '') return undefined;
-  const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+/** The action kit's Retry-After parser, re-exported where notifier code has always imported it. */
+export { parseRetryAfter } from '@firstline/core/action-kit';
 
 /** What {@link withRetries} reports before each wait, for the step's log. */
 export interface RetryNotice {

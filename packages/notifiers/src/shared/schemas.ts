@@ -1,10 +1,17 @@
 import type { JSONSchema } from '@firstline/core';
 
 /** A list of strings with no duplicates (labels, tags, assignees). */
-export const stringList: JSONSchema = { type: 'array', items: { type: 'string' }, uniqueItems: true };
+export const stringList = {
+  type: 'array',
+  items: { type: 'string' },
+  uniqueItems: true,
+} as const satisfies JSONSchema;
 
 /** A map of string values (OpsGenie details). */
-export const stringMap: JSONSchema = { type: 'object', additionalProperties: { type: 'string' } };
+export const stringMap = {
+  type: 'object',
+  additionalProperties: { type: 'string' },
+} as const satisfies JSONSchema;
 
 /**
  * An HTTPS URL, or plain HTTP to a loopback address only: credentials never cross a network in clear
@@ -18,11 +25,11 @@ export function isSecureUrl(url: string): boolean {
 }
 
 /** A base URL input (GitHub Enterprise, Slack or OpsGenie API host). */
-export function baseUrlSchema(description: string): JSONSchema {
-  return { type: 'string', pattern: SECURE_URL_PATTERN, description };
+export function baseUrlSchema(description: string) {
+  return { type: 'string', pattern: SECURE_URL_PATTERN, description } as const satisfies JSONSchema;
 }
 
 /** A credential input: filled from `secrets:`, never written in the playbook. */
-export function credentialSchema(description: string): JSONSchema {
-  return { type: 'string', minLength: 1, description };
+export function credentialSchema(description: string) {
+  return { type: 'string', minLength: 1, description } as const satisfies JSONSchema;
 }

@@ -1,5 +1,5 @@
 import { ActionError, defineAction, withPrecompiledValidators } from '@firstline/core';
-import type { ActionContext, ActionDefinition, JSONSchema } from '@firstline/core';
+import type { ActionContext, ActionDefinition, FromSchema, JSONSchema } from '@firstline/core';
 import { logRetries, planOf } from '../shared/actionSupport.js';
 import { baseUrlSchema, credentialSchema, SECURE_URL_PATTERN } from '../shared/schemas.js';
 import { RESENT_NOTE } from '../shared/resend.js';
@@ -9,39 +9,7 @@ import type { SlackClient, SlackOptions } from './createSlackClient.js';
 import { redactingMessages } from '../shared/redactMessage.js';
 import { precompiled } from '../actionValidators.generated.js';
 
-/** Input of `slack.post`. */
-export interface SlackPostInput {
-  token?: string;
-  webhookUrl?: string;
-  baseUrl?: string;
-  channel?: string;
-  text: string;
-  blocks?: unknown[];
-  threadTs?: string;
-  broadcast?: boolean;
-  unfurl?: boolean;
-}
-
-/** Input of `slack.reply`: a post in the thread of `threadTs`. */
-export type SlackReplyInput = Omit<SlackPostInput, 'webhookUrl' | 'channel' | 'threadTs'> & {
-  channel: string;
-  threadTs: string;
-};
-
-/** Input of `slack.update`: new text and blocks for the message `ts`. */
-export type SlackUpdateInput = Pick<SlackPostInput, 'token' | 'baseUrl' | 'text' | 'blocks'> & {
-  channel: string;
-  ts: string;
-};
-
-/** Output of the Slack actions: where the message is (a webhook tells neither). */
-export interface SlackPostOutput {
-  ts?: string;
-  channel?: string;
-  via: 'api' | 'webhook';
-}
-
-const TS_PATTERN = '^[0-9]+\\.[0-9]+$';
+const TS_PATTERN = '^[0-9]+\\.[0-9]+$' as const;
 const common = {
   token: credentialSchema('Bot token, from secrets: (default: the one given to slack()).'),
   baseUrl: baseUrlSchema(
@@ -60,11 +28,15 @@ const common = {
     description: 'Block Kit blocks.',
   },
   unfurl: { type: 'boolean', default: false, description: 'Unfurl links and media in the text.' },
-} satisfies Record<string, JSONSchema>;
-const channel = { type: 'string', minLength: 1, description: 'Channel id or #name.' };
-const threadTs = { type: 'string', pattern: TS_PATTERN, description: 'Reply in this thread.' };
-const broadcast = { type: 'boolean', default: false, description: 'Also show the reply in the channel.' };
-const output: JSONSchema = {
+} as const satisfies Record<string, JSONSchema>;
+const channel = { type: 'string', minLength: 1, description: 'Channel id or #name.' } as const;
+const threadTs = { type: 'string', pattern: TS_PATTERN, description: 'Reply in this thread.' } as const;
+const broadcast = {
+  type: 'boolean',
+  default: false,
+  description: 'Also show the reply in the channel.',
+} as const;
+const output = {
   examples: [{ ts: '1712345678.000100', channel: 'C0123456789', via: 'api' }],
   type: 'object',
   additionalProperties: false,
@@ -74,7 +46,60 @@ const output: JSONSchema = {
     channel: { type: 'string', description: 'The channel id.' },
     via: { enum: ['api', 'webhook'] },
   },
-};
+} as const satisfies JSONSchema;
+
+const slackPostInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['text'],
+  // A webhook posts to its own channel; the Web API needs one named. Not `anyOf` channel/webhookUrl
+  // here: the webhook may be the factory's, which the schema cannot see (run() says what is missing).
+  not: { required: ['token', 'webhookUrl'] },
+  properties: {
+    ...common,
+    webhookUrl: {
+      type: 'string',
+      pattern: SECURE_URL_PATTERN,
+      description: 'Incoming webhook URL, from secrets: (default: the one given to slack()).',
+    },
+    channel,
+    threadTs,
+    broadcast,
+  },
+} as const satisfies JSONSchema;
+
+const slackReplyInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['channel', 'threadTs', 'text'],
+  properties: { ...common, channel, threadTs, broadcast },
+} as const satisfies JSONSchema;
+
+const slackUpdateInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['channel', 'ts', 'text'],
+  properties: {
+    token: common.token,
+    baseUrl: common.baseUrl,
+    text: common.text,
+    blocks: common.blocks,
+    channel,
+    ts: { type: 'string', pattern: TS_PATTERN, description: 'The ts of the message to update.' },
+  },
+} as const satisfies JSONSchema;
+
+/** Input of `slack.post`. */
+export type SlackPostInput = FromSchema<typeof slackPostInput>;
+
+/** Input of `slack.reply`: a post in the thread of `threadTs`. */
+export type SlackReplyInput = FromSchema<typeof slackReplyInput>;
+
+/** Input of `slack.update`: new text and blocks for the message `ts`. */
+export type SlackUpdateInput = FromSchema<typeof slackUpdateInput>;
+
+/** Output of the Slack actions: where the message is (a webhook tells neither). */
+export type SlackPostOutput = FromSchema<typeof output>;
 
 const NO_TOKEN = 'no Slack bot token: give slack({ token }) or the step a token from secrets:';
 
@@ -104,30 +129,12 @@ export function slack(options: SlackOptions & { client?: SlackClient } = {}): Ac
       !(input.channel !== undefined && options.token !== undefined) &&
       options.webhookUrl !== undefined);
 
-  const post = defineAction<SlackPostInput, SlackPostOutput>({
+  const post = defineAction({
     id: 'slack.post',
     kind: 'notify',
     resendable: true,
     description: 'Posts a message to Slack (chat.postMessage with a bot token, or an incoming webhook).',
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['text'],
-      // A webhook posts to its own channel; the Web API needs one named. Not `anyOf` channel/webhookUrl
-      // here: the webhook may be the factory's, which the schema cannot see (run() says what is missing).
-      not: { required: ['token', 'webhookUrl'] },
-      properties: {
-        ...common,
-        webhookUrl: {
-          type: 'string',
-          pattern: SECURE_URL_PATTERN,
-          description: 'Incoming webhook URL, from secrets: (default: the one given to slack()).',
-        },
-        channel,
-        threadTs,
-        broadcast,
-      },
-    },
+    input: slackPostInput,
     output,
     async run(input, ctx) {
       const message = messageOf(input, ctx);
@@ -138,7 +145,7 @@ export function slack(options: SlackOptions & { client?: SlackClient } = {}): Ac
           actionId: 'slack.post',
           onRetry: logRetries(ctx, 'Slack incoming webhook'),
         });
-        return { via: 'webhook' };
+        return { via: 'webhook' as const };
       }
       if (input.channel === undefined)
         throw new ActionError(
@@ -150,7 +157,7 @@ export function slack(options: SlackOptions & { client?: SlackClient } = {}): Ac
         { ...message, channel: input.channel },
         call(input, ctx, 'slack.post'),
       );
-      return { ...posted, via: 'api' };
+      return { ...posted, via: 'api' as const };
     },
     describe: (input) =>
       `post to ${viaWebhook(input) ? 'the Slack incoming webhook' : (input.channel ?? '(no channel)')}: ${preview(input.text)}`,
@@ -165,24 +172,19 @@ export function slack(options: SlackOptions & { client?: SlackClient } = {}): Ac
     },
   });
 
-  const reply = defineAction<SlackReplyInput, SlackPostOutput>({
+  const reply = defineAction({
     id: 'slack.reply',
     kind: 'notify',
     resendable: true,
     description: 'Replies in the thread of an earlier Slack post (chat.postMessage with thread_ts).',
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['channel', 'threadTs', 'text'],
-      properties: { ...common, channel, threadTs, broadcast },
-    },
+    input: slackReplyInput,
     output,
     async run(input, ctx) {
       const posted = await client.postMessage(
         { ...messageOf(input, ctx), channel: input.channel, threadTs: input.threadTs },
         call(input, ctx, 'slack.reply'),
       );
-      return { ...posted, via: 'api' };
+      return { ...posted, via: 'api' as const };
     },
     plan(input) {
       const where = `${input.channel} (thread ${input.threadTs})`;
@@ -197,23 +199,11 @@ export function slack(options: SlackOptions & { client?: SlackClient } = {}): Ac
     },
   });
 
-  const update = defineAction<SlackUpdateInput, SlackPostOutput>({
+  const update = defineAction({
     id: 'slack.update',
     kind: 'notify',
     description: 'Replaces the text and blocks of an earlier Slack post (chat.update).',
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['channel', 'ts', 'text'],
-      properties: {
-        token: common.token,
-        baseUrl: common.baseUrl,
-        text: common.text,
-        blocks: common.blocks,
-        channel,
-        ts: { type: 'string', pattern: TS_PATTERN, description: 'The ts of the message to update.' },
-      },
-    },
+    input: slackUpdateInput,
     output,
     async run(input, ctx) {
       const updated = await client.updateMessage(
@@ -225,7 +215,7 @@ export function slack(options: SlackOptions & { client?: SlackClient } = {}): Ac
         },
         call(input, ctx, 'slack.update'),
       );
-      return { ...updated, via: 'api' };
+      return { ...updated, via: 'api' as const };
     },
     plan(input) {
       return Promise.resolve(
