@@ -47,7 +47,7 @@ export type {
 export { hashData } from './load/hash.js';
 export { duplicateKeyOffsets } from './load/duplicateKeys.js';
 export { nestingExceeded } from './load/nesting.js';
-export { SourceMap } from './load/sourceMap.js';
+export { SourceMap, pointerToSegments } from './load/sourceMap.js';
 export { UNSAFE_KEYS } from './data/dataShape.js';
 
 export { describeCall } from './actions/describeCall.js';

@@ -1,6 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMean } from '@firstline/core';
+import { pointerToSegments } from '@firstline/core/internal';
 import monitorConfigSchema from './monitorConfig.schema.json' with { type: 'json' };
 import type { MonitorConfig } from './monitorConfig.generated.js';
 
@@ -35,7 +36,7 @@ export function schemaProblems(data: unknown): PathProblem[] {
  * inputs, checked against each action's own schema, are described the same way.
  */
 export function describeError(error: ErrorObject): PathProblem {
-  const path = pointerToPath(error.instancePath);
+  const path = pointerToSegments(error.instancePath);
   const where = path.length === 0 ? 'the file' : `\`${String(path[path.length - 1])}\``;
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
@@ -90,16 +91,4 @@ function article(type: string): string {
     boolean: 'true or false',
   };
   return words[type] ?? type;
-}
-
-/** `/targets/0/input` → ['targets', 0, 'input']. */
-function pointerToPath(pointer: string): Array<string | number> {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((raw) => {
-      const s = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-      return /^(0|[1-9]\d*)$/.test(s) ? Number(s) : s;
-    });
 }
