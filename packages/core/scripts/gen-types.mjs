@@ -2,7 +2,7 @@
 // truth. `pnpm gen` writes it; the test `format/schema.test.ts` fails when the two disagree.
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { compile } from 'json-schema-to-typescript';
+import { schemaToTypes } from '../../../scripts/schemaToTypes.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 export const schemaPath = here('../src/format/schema.json');
@@ -17,23 +17,7 @@ export async function renderTypes() {
   // A key's own description, default or examples beside a `$ref` serve editors and the reference docs;
   // json-schema-to-typescript would turn each into a numbered alias (Duration1, Duration2…) of the same type.
   stripRefSiblings(schema);
-  const body = await compile(schema, 'Playbook', {
-    bannerComment: '',
-    additionalProperties: false,
-    unreachableDefinitions: true,
-    format: true,
-    style: { singleQuote: true, printWidth: 110, trailingComma: 'all' },
-  });
-  const cleaned = body
-    .replace(
-      /\n \*\n \* This interface was referenced by `.*`'s JSON-Schema\n \* via the `definition` "\w+"\./g,
-      '',
-    )
-    .replace(
-      /^ \* This interface was referenced by `.*`'s JSON-Schema\n \* via the `definition` "\w+"\.\n/gm,
-      '',
-    )
-    .replace(/\/\*\*\n \*\/\n/g, '');
+  const cleaned = await schemaToTypes(schema, 'Playbook', { unreachableDefinitions: true });
   return `// Generated from schema.json by scripts/gen-types.mjs (pnpm gen). Do not edit by hand.\n\n${cleaned}`;
 }
 
