@@ -40,27 +40,36 @@ export async function installedActions(
       ...notifiers.notifiers({
         slack: definedOnly({
           token: env.SLACK_TOKEN,
-          baseUrl: endpoints.slack ?? endpoint(env, 'FIRSTLINE_SLACK_API_URL'),
+          baseUrl: configured('slack') ?? endpoint(env, 'FIRSTLINE_SLACK_API_URL'),
         }),
         opsgenie: {
           ...definedOnly({
             apiKey: env.OPSGENIE_API_KEY,
-            baseUrl: endpoints.opsgenie ?? endpoint(env, 'FIRSTLINE_OPSGENIE_API_URL'),
+            baseUrl: configured('opsgenie') ?? endpoint(env, 'FIRSTLINE_OPSGENIE_API_URL'),
           }),
           ...(env.OPSGENIE_REGION === 'eu' && { region: 'eu' as const }),
         },
         github: definedOnly({
           token: env.GITHUB_TOKEN,
-          baseUrl: endpoints.github ?? endpoint(env, 'GITHUB_API_URL'),
+          baseUrl: configured('github') ?? endpoint(env, 'GITHUB_API_URL'),
         }),
       }),
     ],
     host: { secrets: aws.awsSecretResolvers(awsOptions) },
   };
 
+  /** A notifier host from the project config, refused like the variables' when it is not secure. */
+  function configured(notifier: 'slack' | 'opsgenie' | 'github'): string | undefined {
+    return secureUrl(`endpoints.${notifier} in the project config`, endpoints[notifier]);
+  }
+
   /** An API host from the environment: HTTPS, or plain HTTP to loopback only (tokens never go out in clear). */
   function endpoint(vars: typeof env, name: string): string | undefined {
-    const url = vars[name];
+    return secureUrl(name, vars[name]);
+  }
+
+  /** `url` when it is safe to send a token to; a usage error (exit 2) naming `name` when not. */
+  function secureUrl(name: string, url: string | undefined): string | undefined {
     if (url === undefined || url === '' || notifiers.isSecureUrl(url)) return url;
     throw new UsageError(
       `${name} must be an https:// URL, or http:// to 127.0.0.1, localhost or [::1]: ${url}`,

@@ -94,4 +94,21 @@ describe('notifier endpoints from the environment', () => {
     );
     expect(slack.requests).toHaveLength(0);
   });
+
+  it('refuses the same from the project config: endpoints.slack over plain http to a network host, exit 2', async () => {
+    await writeFile(
+      join(dir, 'firstline.config.mjs'),
+      "export default { endpoints: { slack: 'http://slack.internal/api/' } };\n",
+    );
+    try {
+      const result = await run(playbook(), {});
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        'endpoints.slack in the project config must be an https:// URL, or http:// to 127.0.0.1, localhost or [::1]',
+      );
+      expect(slack.requests).toHaveLength(0);
+    } finally {
+      await rm(join(dir, 'firstline.config.mjs'));
+    }
+  });
 });
