@@ -30,6 +30,9 @@ export default defineConfig({
         new URL('./packages/actions-aws/src/triggers/index.ts', import.meta.url),
       ),
       '@firstline/actions-aws': src('actions-aws'),
+      '@firstline/actions-net/monitor': fileURLToPath(
+        new URL('./packages/actions-net/src/monitor/index.ts', import.meta.url),
+      ),
       '@firstline/actions-net': src('actions-net'),
       '@firstline/notifiers': src('notifiers'),
       '@firstline/cli': src('cli'),

@@ -3,7 +3,7 @@
 // bounds instead of the library's defaults. Not a playbook (it never ends): a service embeds it.
 //
 //   node --import tsx examples/src/latencyMonitor.ts   then   curl http://127.0.0.1:9464/metrics
-import { createLatencyMonitor, serveMetrics } from '@firstline/actions-net';
+import { createLatencyMonitor, serveMetrics } from '@firstline/actions-net/monitor';
 import type { Clock } from '@firstline/core';
 
 /** What the monitor watches; each target's SLO becomes a bucket bound of its histogram. */

@@ -42,18 +42,7 @@ export type {
 export { pickSeries, reduceSamples, REDUCERS } from './prometheus/reduce.js';
 export type { ReducedSeries, Reducer } from './prometheus/reduce.js';
 
-export { sloBuckets } from './monitor/sloBuckets.js';
-export type { SloBucketsOptions } from './monitor/sloBuckets.js';
-export { createLatencyMonitor } from './monitor/createLatencyMonitor.js';
-export type {
-  LatencyMonitor,
-  LatencyMonitorOptions,
-  LatencyTarget,
-  ProbeKind,
-  ProbeResult,
-} from './monitor/createLatencyMonitor.js';
-export { serveMetrics } from './monitor/serveMetrics.js';
-export type { MetricsServer, ServeMetricsOptions } from './monitor/serveMetrics.js';
+// The latency monitor is at `@firstline/actions-net/monitor`: it brings prom-client, which no action needs.
 
 /** `http.check` with default options (see {@link createHttpCheck}). */
 export const httpCheck = createHttpCheck();

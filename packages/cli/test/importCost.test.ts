@@ -18,7 +18,7 @@ const EC2_FIRST_LINE = fileURLToPath(
 const CORE = fileURLToPath(new URL('../../core/dist/index.js', import.meta.url));
 const EC2_STATUS = fileURLToPath(new URL('./fixtures/imports/ec2-status.yaml', import.meta.url));
 const SDKS =
-  /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(@aws-sdk\/[^/]+|ssh2|@slack\/web-api|@octokit\/[^/]+)\//;
+  /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(@aws-sdk\/[^/]+|ssh2|@slack\/web-api|@octokit\/[^/]+|prom-client)\//;
 
 const AJV = /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?ajv\//;
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseDuration, systemClock } from '@firstline/core';
 import type { Clock, Logger } from '@firstline/core';
-import type { LatencyMonitor, LatencyTarget, ProbeResult } from '@firstline/actions-net';
+import type { LatencyMonitor, LatencyTarget, ProbeResult } from '@firstline/actions-net/monitor';
 import { EXIT, UsageError } from '../context.js';
 import type { CliContext } from '../context.js';
 import { paletteFor } from '../io.js';
@@ -38,7 +38,7 @@ export async function monitorCommand(
   const { io } = ctx;
   const file = resolve(io.cwd, path);
   const loaded = await loadMonitorConfig(file, ctx.actions, displayPath(file, io.cwd));
-  const net = await import('@firstline/actions-net');
+  const net = await import('@firstline/actions-net/monitor');
   const clock = host.clock ?? systemClock;
   // Probes aborted by the stop itself are not failures worth a line each.
   let stopping = false;

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { createActionRegistry, parseDuration } from '@firstline/core';
 import type { AnyActionDefinition } from '@firstline/core';
-import type { LatencyTarget } from '@firstline/actions-net';
+import type { LatencyTarget } from '@firstline/actions-net/monitor';
 import { createLocator } from '../scenarios/yamlLocator.js';
 import type { MonitorConfig, MonitorTarget } from './monitorConfig.generated.js';
 import { MonitorConfigInvalid } from './MonitorConfigInvalid.js';
