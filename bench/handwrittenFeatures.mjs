@@ -83,7 +83,7 @@ export function createEquivalentMachine(n, run) {
  * Runs a machine to its final state, with an optional clock; resolves with the final snapshot's state.
  * @param {unknown} machine
  * @param {{ clock?: unknown, input?: unknown }} [options]
- * @returns {{ actor: any, done: Promise<unknown> }}
+ * @returns {{ actor: { getSnapshot(): { status: string, context: { outputs: Record<string, unknown> } }, send(event: { type: string }): void }, done: Promise<unknown> }}
  */
 export function startHandwritten(machine, options = {}) {
   const actor = createActor(machine, options);
