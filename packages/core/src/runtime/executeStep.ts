@@ -128,12 +128,14 @@ async function prepareInput(
 ): Promise<{ value: unknown } | { skip: string } | { error: string }> {
   let value: unknown;
   try {
-    const scope = scopeOf(services, input);
-    if (node.when !== undefined && !truthy(await evaluateExpression(node.when, scope, services.clock)))
+    // The scope is a copy of the run's context: made only for a step that reads it.
+    const templated = hasTemplates(node.with);
+    const scope = node.when !== undefined || templated ? scopeOf(services, input) : undefined;
+    if (node.when !== undefined && !truthy(await evaluateExpression(node.when, scope!, services.clock)))
       return { skip: `when: ${node.when} is false` };
-    value = hasTemplates(node.with)
+    value = templated
       ? // A simulation's scripted steps have no output: what reads one renders as a placeholder.
-        await renderTemplates(node.with, scope, services.clock, { simulated: services.strategy.scripted })
+        await renderTemplates(node.with, scope!, services.clock, { simulated: services.strategy.scripted })
       : node.with;
   } catch (error) {
     return { error: `step ${node.id}: ${services.redactor.error(error)}` };
