@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { exampleActions } from '../examples/src/actions.js';
+import { measureLambdaColdVsHandwritten } from '../packages/lambda/bench/coldVsHandwritten.js';
 import { measureLambdaStart } from '../packages/lambda/bench/coldWarm.js';
 import { measureCliStart } from './cli.js';
 import { core } from './core.js';
@@ -102,6 +103,8 @@ const saves = await measureSaves();
 const MB = 1024 * 1024;
 // 7. The Lambda handler: a fresh container's first invocation, then warm ones (built package).
 const lambda = await measureLambdaStart();
+// 7b. The Lambda bundle against a hand-written bundled handler: spawn → first AWS request.
+const lambdaBundle = await measureLambdaColdVsHandwritten();
 // 8. The CLI, started the way a user starts it, against bare node.
 const cli = measureCliStart();
 
@@ -149,6 +152,8 @@ const results = {
     simulateVsNode: mapValues(cli.simulateVsNode, round),
   },
   lambda,
+  lambdaColdVsHandwritten: lambdaBundle.ratio.median,
+  lambdaBundle,
   waitingRunsMB: round((memory.bytesPerRun * memory.runs) / MB),
   memory,
   savePath: saves,
@@ -228,6 +233,18 @@ const rows: Array<[string, string, string, string]> = [
     '',
   ],
   ['Lambda warm invocation', `${r.lambda.warmMs} ms`, 'median of 50 in one process', ''],
+  [
+    'Lambda bundle: spawn → first AWS request',
+    `${r.lambdaBundle.firstlineColdMs.median} ms`,
+    `${r.lambdaColdVsHandwritten}× a hand-written bundled handler (${r.lambdaBundle.handwrittenColdMs.median} ms; min ${r.lambdaBundle.ratio.min}×)`,
+    `≤ 1.3×: ${met(r.lambdaColdVsHandwritten <= 1.3)}`,
+  ],
+  [
+    'Lambda bundle: alarm event → first AWS call, warm',
+    `${r.lambdaBundle.firstlineWarmMs} ms`,
+    `hand-written: ${r.lambdaBundle.handwrittenWarmMs} ms`,
+    '',
+  ],
   [
     'CLI validate, fresh process',
     `${r.cli.validateMs} ms`,
