@@ -144,11 +144,14 @@ const results = {
   bytesPerWaitingRun: Math.round(memory.bytesPerRun),
   cliValidateVsNode: round(cli.validateVsNode.median),
   cliSimulateVsNode: round(cli.simulateVsNode.median),
+  cliBundleValidateVsNode: round(cli.bundleValidateVsNode.median),
   cli: {
     validateMs: round(cli.validateMs),
     simulateMs: round(cli.simulateMs),
     bareNodeMs: round(cli.bareNodeMs),
     validateVsNode: mapValues(cli.validateVsNode, round),
+    bundleValidateMs: round(cli.bundleValidateMs),
+    bundleValidateVsNode: mapValues(cli.bundleValidateVsNode, round),
     simulateVsNode: mapValues(cli.simulateVsNode, round),
   },
   lambda,
@@ -250,6 +253,12 @@ const rows: Array<[string, string, string, string]> = [
     `${r.cli.validateMs} ms`,
     `${r.cliValidateVsNode}× bare node (${r.cli.bareNodeMs} ms; min ${r.cli.validateVsNode.min}×)`,
     `≤ 2×: ${met(r.cliValidateVsNode <= 2)}`,
+  ],
+  [
+    'CLI validate, bundled bin, fresh process',
+    `${r.cli.bundleValidateMs} ms`,
+    `${r.cliBundleValidateVsNode}× bare node (min ${r.cli.bundleValidateVsNode.min}×)`,
+    `≤ 2×: ${met(r.cliBundleValidateVsNode <= 2)}`,
   ],
   [
     'CLI simulate, fresh process',

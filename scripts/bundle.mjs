@@ -1,17 +1,23 @@
 // Writes one minified ES module with every dependency inlined (the AWS SDK too: the version tested
 // is the version deployed), for a Lambda function or a CLI that starts without resolving
-// node_modules. `node scripts/bundle.mjs <entry.ts> <out.mjs>`, run by a package's build after tsup.
+// node_modules. `node scripts/bundle.mjs <entry.ts> <out.mjs> [--split] [--external=<package>]`, run by a package's build after
+// tsup. `--split` keeps the entry's dynamic imports lazy: what they load goes to chunks/ beside the
+// entry, parsed only when imported (the CLI: `validate` never parses the AWS SDK).
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 // esbuild is the calling package's devDependency: resolved from its directory, not from scripts/.
 const esbuild = createRequire(join(process.cwd(), 'package.json')).resolve('esbuild');
 const { build } = await import(pathToFileURL(esbuild).href);
 
-const [entry, outfile] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const split = args.includes('--split');
+// --external=<package>: left to node_modules (jiti, which loads files relative to itself).
+const externals = args.filter((arg) => arg.startsWith('--external=')).map((arg) => arg.slice(11));
+const [entry, outfile] = args.filter((arg) => !arg.startsWith('--'));
 if (!entry || !outfile) {
-  console.error('usage: node scripts/bundle.mjs <entry.ts> <out.mjs>');
+  console.error('usage: node scripts/bundle.mjs <entry.ts> <out.mjs> [--split] [--external=<package>]');
   process.exit(2);
 }
 
@@ -27,8 +33,15 @@ const banner = [
 ].join(' ');
 
 const result = await build({
-  entryPoints: [entry],
-  outfile,
+  ...(split
+    ? {
+        entryPoints: { [basename(outfile, '.mjs')]: entry },
+        outdir: dirname(outfile),
+        outExtension: { '.js': '.mjs' },
+        splitting: true,
+        chunkNames: 'chunks/[name]-[hash]',
+      }
+    : { entryPoints: [entry], outfile }),
   bundle: true,
   format: 'esm',
   platform: 'node',
@@ -40,9 +53,14 @@ const result = await build({
   banner: { js: banner },
   // ssh2 loads its native addons (sshcrypto.node, cpu-features) inside a try: left out, it does
   // without them, falling back to Node's crypto.
-  external: ['cpu-features', '*.node'],
+  external: ['cpu-features', '*.node', ...externals],
   metafile: true,
   logLevel: 'warning',
 });
-const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
-console.log(`bundle ${outfile} ${(bytes / 1024).toFixed(0)} KB`);
+const outputs = Object.entries(result.metafile.outputs).filter(([file]) => !file.endsWith('.map'));
+const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
+const entryBytes = outputs.find(([, o]) => o.entryPoint)?.[1].bytes ?? 0;
+const total = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
+console.log(
+  `bundle ${outfile} ${kb(entryBytes)}${split ? ` (+ ${outputs.length - 1} chunks, ${kb(total)} in all)` : ''}`,
+);
