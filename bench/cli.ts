@@ -7,6 +7,8 @@ import { median } from './engine.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const BIN = here('../packages/cli/dist/bin.js');
+/** The bundled bin the CLI's build also writes (scripts/bundle.mjs --split). */
+const BUNDLE = here('../packages/cli/dist/bundle/firstline.mjs');
 const PLAYBOOK = here('../examples/playbooks/ec2-first-line.yaml');
 
 /** Min and median, over the rounds, of a contender's wall time divided by bare node's in that round. */
@@ -15,6 +17,9 @@ export interface CliStart {
   simulateMs: number;
   bareNodeMs: number;
   validateVsNode: { min: number; median: number };
+  /** `firstline validate` through the bundled bin. */
+  bundleValidateMs: number;
+  bundleValidateVsNode: { min: number; median: number };
   simulateVsNode: { min: number; median: number };
 }
 
@@ -32,11 +37,14 @@ function wallMs(args: string[]): number {
 export function measureCliStart(rounds = 9): CliStart {
   const node: number[] = [];
   const validate: number[] = [];
+  const bundleValidate: number[] = [];
   const simulate: number[] = [];
   wallMs([BIN, 'validate', PLAYBOOK]); // warm the file system cache once
+  wallMs([BUNDLE, 'validate', PLAYBOOK]);
   for (let r = 0; r < rounds; r++) {
     node.push(wallMs(['-e', '']));
     validate.push(wallMs([BIN, 'validate', PLAYBOOK]));
+    bundleValidate.push(wallMs([BUNDLE, 'validate', PLAYBOOK]));
     simulate.push(
       wallMs([BIN, 'simulate', PLAYBOOK, '-i', 'instanceId=i-0abc', '-i', 'url=https://example.test/']),
     );
@@ -48,6 +56,8 @@ export function measureCliStart(rounds = 9): CliStart {
     simulateMs: median(simulate),
     bareNodeMs: median(node),
     validateVsNode: summary(validate),
+    bundleValidateMs: median(bundleValidate),
+    bundleValidateVsNode: summary(bundleValidate),
     simulateVsNode: summary(simulate),
   };
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { exampleActions } from '../examples/src/actions.js';
+import { measureLambdaColdVsHandwritten } from '../packages/lambda/bench/coldVsHandwritten.js';
 import { measureLambdaStart } from '../packages/lambda/bench/coldWarm.js';
 import { measureCliStart } from './cli.js';
 import { core } from './core.js';
@@ -106,6 +107,8 @@ const saves = await measureSaves();
 const MB = 1024 * 1024;
 // 7. The Lambda handler: a fresh container's first invocation, then warm ones (built package).
 const lambda = await measureLambdaStart();
+// 7b. The Lambda bundle against a hand-written bundled handler: spawn → first AWS request.
+const lambdaBundle = await measureLambdaColdVsHandwritten();
 // 8. The CLI, started the way a user starts it, against bare node.
 const cli = measureCliStart();
 
@@ -156,14 +159,19 @@ const results = {
   bytesPerWaitingRun: Math.round(memory.bytesPerRun),
   cliValidateVsNode: round(cli.validateVsNode.median),
   cliSimulateVsNode: round(cli.simulateVsNode.median),
+  cliBundleValidateVsNode: round(cli.bundleValidateVsNode.median),
   cli: {
     validateMs: round(cli.validateMs),
     simulateMs: round(cli.simulateMs),
     bareNodeMs: round(cli.bareNodeMs),
     validateVsNode: mapValues(cli.validateVsNode, round),
+    bundleValidateMs: round(cli.bundleValidateMs),
+    bundleValidateVsNode: mapValues(cli.bundleValidateVsNode, round),
     simulateVsNode: mapValues(cli.simulateVsNode, round),
   },
   lambda,
+  lambdaColdVsHandwritten: lambdaBundle.ratio.median,
+  lambdaBundle,
   waitingRunsMB: round((memory.bytesPerRun * memory.runs) / MB),
   memory,
   savePath: saves,
@@ -256,10 +264,28 @@ const rows: Array<[string, string, string, string]> = [
   ],
   ['Lambda warm invocation', `${r.lambda.warmMs} ms`, 'median of 50 in one process', ''],
   [
+    'Lambda bundle: spawn → first AWS request',
+    `${r.lambdaBundle.firstlineColdMs.median} ms`,
+    `${r.lambdaColdVsHandwritten}× a hand-written bundled handler (${r.lambdaBundle.handwrittenColdMs.median} ms; min ${r.lambdaBundle.ratio.min}×)`,
+    `≤ 1.3×: ${met(r.lambdaColdVsHandwritten <= 1.3)}`,
+  ],
+  [
+    'Lambda bundle: alarm event → first AWS call, warm',
+    `${r.lambdaBundle.firstlineWarmMs} ms`,
+    `hand-written: ${r.lambdaBundle.handwrittenWarmMs} ms`,
+    '',
+  ],
+  [
     'CLI validate, fresh process',
     `${r.cli.validateMs} ms`,
     `${r.cliValidateVsNode}× bare node (${r.cli.bareNodeMs} ms; min ${r.cli.validateVsNode.min}×)`,
     `≤ 2×: ${met(r.cliValidateVsNode <= 2)}`,
+  ],
+  [
+    'CLI validate, bundled bin, fresh process',
+    `${r.cli.bundleValidateMs} ms`,
+    `${r.cliBundleValidateVsNode}× bare node (min ${r.cli.bundleValidateVsNode.min}×)`,
+    `≤ 2×: ${met(r.cliBundleValidateVsNode <= 2)}`,
   ],
   [
     'CLI simulate, fresh process',

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { basename, extname, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, extname, resolve } from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -9,7 +8,6 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -20,11 +18,8 @@ import { compilePlaybook, parsePlaybook, prepareInputs } from '@firstline/core';
 import type { IamStatement, Playbook } from '@firstline/core';
 import { notifiers } from '@firstline/notifiers';
 import { bindInputs } from './bindInputs.js';
+import { firstlineBundle } from './bundledCode.js';
 import { runStoreTable } from './runStoreTable.js';
-
-const here = fileURLToPath(new URL('.', import.meta.url));
-/** The workspace root: esbuild runs there, from its pnpm lock file's directory. */
-const repoRoot = resolve(here, '../..');
 
 /** What {@link FirstlineStack} deploys: one playbook, for one instance, in the stack's region. */
 export interface FirstlineStackProps extends StackProps {
@@ -57,7 +52,7 @@ export interface FirstlineStackProps extends StackProps {
  */
 export class FirstlineStack extends Stack {
   /** The function that runs the playbook. */
-  readonly fn: NodejsFunction;
+  readonly fn: lambda.Function;
   /** The function's execution role. */
   readonly role: iam.Role;
   /** The run store (runs, journal claims, leases, resource locks, remediation budgets). */
@@ -145,11 +140,11 @@ export class FirstlineStack extends Stack {
       : undefined;
     secret?.grantRead(this.role);
 
-    const playbookPath = relative(repoRoot, playbookFile);
-    this.fn = new NodejsFunction(this, 'Handler', {
+    this.fn = new lambda.Function(this, 'Handler', {
       description: `Firstline: runs ${name} on ${props.instanceId} when ${alarmName} fires`,
-      entry: resolve(here, 'handler.ts'),
-      handler: 'handler',
+      // @firstline/lambda's bundle, configured by the variables below; the playbook beside it.
+      code: firstlineBundle(playbookFile, name),
+      handler: 'handler.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
@@ -170,40 +165,6 @@ export class FirstlineStack extends Stack {
         FIRSTLINE_INPUTS: JSON.stringify(inputs),
         ...(props.secretName !== undefined && { FIRSTLINE_SECRET: props.secretName }),
         NODE_OPTIONS: '--enable-source-maps',
-      },
-      projectRoot: repoRoot,
-      depsLockFilePath: resolve(repoRoot, 'pnpm-lock.yaml'),
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node20',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        // The AWS SDK is bundled too: the version tested is the version deployed. ssh2 (the SSH
-        // actions) loads cpu-features, a native addon, inside a try: left out, ssh2 does without it.
-        externalModules: ['cpu-features'],
-        // The packages' sources, through the examples' tsconfig paths: no build needed before a deploy.
-        tsconfig: resolve(here, 'tsconfig.json'),
-        // CommonJS dependencies bundled into an ES module still call require() for Node's built-ins
-        // and read __dirname (ssh2 does): both are defined for them at the top of the bundle.
-        banner: [
-          "import { createRequire as __createRequire } from 'node:module';",
-          "import { fileURLToPath as __fileURLToPath } from 'node:url';",
-          "import { dirname as __pathDirname } from 'node:path';",
-          'const require = __createRequire(import.meta.url);',
-          'const __filename = __fileURLToPath(import.meta.url);',
-          'const __dirname = __pathDirname(__filename);',
-        ].join(' '),
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          // The handler loads the playbook from beside itself: ./playbooks/<name>.yaml.
-          afterBundling: (inputDir, outputDir) => [
-            `mkdir -p "${outputDir}/playbooks"`,
-            `cp "${inputDir}/${playbookPath}" "${outputDir}/playbooks/${name}.yaml"`,
-          ],
-        },
       },
     });
 

@@ -122,7 +122,7 @@ describe('cdk synth of examples/cdk (offline)', () => {
     const [roleId] = only('AWS::IAM::Role');
     expect(fn.Properties).toMatchObject({
       Runtime: 'nodejs24.x',
-      Handler: 'index.handler',
+      Handler: 'handler.handler',
       Architectures: ['arm64'],
       Timeout: 300,
       Role: arnOf(roleId),
@@ -307,7 +307,7 @@ describe('cdk synth of examples/cdk (offline)', () => {
     const dir = assetDir();
     const files = await readdir(dir, { recursive: true });
     expect(files).toEqual(
-      expect.arrayContaining(['index.mjs', 'index.mjs.map', join('playbooks', 'ec2-first-line.yaml')]),
+      expect.arrayContaining(['handler.mjs', 'handler.mjs.map', join('playbooks', 'ec2-first-line.yaml')]),
     );
     expect(await readFile(join(dir, 'playbooks', 'ec2-first-line.yaml'), 'utf8')).toBe(
       await readFile(playbookFile, 'utf8'),
@@ -353,7 +353,7 @@ describe('the bundled handler, started in a fresh node process (nothing reaches 
       process.execPath,
       ['--input-type=module', '-e', script],
       offlineEnv({
-        BUNDLE: pathToFileURL(join(assetDir(), 'index.mjs')).href,
+        BUNDLE: pathToFileURL(join(assetDir(), 'handler.mjs')).href,
         EVENTS: JSON.stringify(events),
         RESULTS: resultsFile,
         FIRSTLINE_TABLE: 'firstline-smoke',

@@ -7,7 +7,13 @@ import { FIXTURES } from './support.js';
 // codes, signals, piped output. `pnpm test` builds before it tests.
 
 /** The built bin. */
-export const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+// FIRSTLINE_TEST_BIN=bundle runs the same tests against the bundled bin (dist/bundle/firstline.mjs).
+export const BIN = fileURLToPath(
+  new URL(
+    process.env.FIRSTLINE_TEST_BIN === 'bundle' ? '../dist/bundle/firstline.mjs' : '../dist/bin.js',
+    import.meta.url,
+  ),
+);
 
 /** Throws unless the bin is built: call it in a beforeAll. */
 export function requireBuiltBin(): void {

@@ -56,7 +56,9 @@ export async function sshConnect(
   const login = loginName(input);
   const policy = await hostKeyPolicy(actionId, input, port, options);
   // ssh2 is imported on the first connection (before the stopwatch starts), so loading the actions to read a playbook does not load it.
-  const { Client: SshClient } = await import('ssh2');
+  const ssh2 = await import('ssh2');
+  // A bundle split into chunks (the CLI's) may hand back the CommonJS exports as `default` only.
+  const SshClient = ssh2.Client ?? (ssh2 as unknown as { default: typeof ssh2 }).default.Client;
   const elapsed = stopwatch();
   let seen: { fingerprint: string; type: string } | undefined;
   let verdict: Verdict | undefined;

@@ -13,7 +13,10 @@ let ajv: typeof Ajv2020Module | undefined;
  * node_modules. Runs call it before checking inputs; nothing else needs to.
  */
 export async function preloadAjv(): Promise<void> {
-  ajv ??= await import('ajv/dist/2020.js');
+  if (ajv) return;
+  const loaded = await import('ajv/dist/2020.js');
+  // A bundle split into chunks (the CLI's) may hand back the CommonJS exports as `default` only.
+  ajv = loaded.Ajv2020 ? loaded : (loaded as unknown as { default: typeof Ajv2020Module }).default;
 }
 
 /** ajv's draft 2020-12 class: the preloaded module, else required on first call (then cached). */

@@ -107,7 +107,9 @@ export function createSlackClient(options: SlackOptions = {}): SlackClient {
   const clients = new Map<string, WebClient>();
   const webClient = async (token: string, baseUrl: string): Promise<WebClient> => {
     // Imported on the first call, so loading the notifiers to read a playbook does not load it.
-    const { WebClient } = await import('@slack/web-api');
+    const slack = await import('@slack/web-api');
+    // A bundle split into chunks (the CLI's) may hand back the CommonJS exports as `default` only.
+    const WebClient = slack.WebClient ?? (slack as unknown as { default: typeof slack }).default.WebClient;
     const key = `${baseUrl}\n${token}`;
     let client = clients.get(key);
     if (!client) {

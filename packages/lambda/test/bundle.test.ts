@@ -1,0 +1,98 @@
+// The bundle `pnpm build` writes (dist/bundle/handler.mjs), copied alone into an empty directory and
+// started in a fresh node process: nothing can come from node_modules, so a dependency left out of
+// the bundle (ajv, loaded lazily by core) fails here. Nothing reaches AWS: a closed loopback port.
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+const bundle = fileURLToPath(new URL('../dist/bundle/handler.mjs', import.meta.url));
+const playbook = fileURLToPath(new URL('../../../examples/playbooks/ec2-first-line.yaml', import.meta.url));
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'firstline-bundle-'));
+  await mkdir(join(dir, 'playbooks'));
+  await copyFile(bundle, join(dir, 'handler.mjs')).catch(() => {
+    throw new Error(
+      'packages/lambda/dist/bundle/handler.mjs is missing: run `pnpm --filter @firstline/lambda build`',
+    );
+  });
+  await copyFile(playbook, join(dir, 'playbooks/ec2-first-line.yaml'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const script = `
+  const { handler } = await import(process.env.BUNDLE);
+  const context = { getRemainingTimeInMillis: () => 290_000, awsRequestId: 'bundle-1' };
+  const settle = (p) => p.then((value) => ({ value }), (error) => ({ error: { code: error.code, message: error.message } }));
+  const results = [];
+  for (const event of JSON.parse(process.env.EVENTS)) results.push(await settle(handler(event, context)));
+  console.log(JSON.stringify(results));
+`;
+
+function start(env: Record<string, string>, events: unknown[]) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH ?? '',
+          BUNDLE: pathToFileURL(join(dir, 'handler.mjs')).href,
+          EVENTS: JSON.stringify(events),
+          AWS_REGION: 'eu-west-1',
+          AWS_ACCESS_KEY_ID: 'fake-access-key',
+          AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
+          AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+          ...env,
+        },
+      },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const configured = {
+  FIRSTLINE_TABLE: 'firstline-bundle',
+  FIRSTLINE_PLAYBOOK: 'ec2-first-line',
+  FIRSTLINE_ALARM: 'bundle-alarm',
+  FIRSTLINE_INPUTS: JSON.stringify({ url: 'https://app.example.com/health', healthCheckId: 'hc-1' }),
+};
+
+describe('the Lambda bundle, alone in a directory, in a fresh node process', () => {
+  test('refuses an unknown event, and checks direct inputs against the playbook with the bundled ajv', async () => {
+    const result = await start(configured, [
+      { hello: 'world' },
+      { playbook: 'ec2-first-line', input: { instanceId: 'not-an-instance' } },
+    ]);
+    expect(result.stderr).not.toMatch(/Dynamic require|Cannot find (module|package)/);
+    expect(result.code, result.stderr).toBe(0);
+    const [unknown, badInput] = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Array<{
+      error?: { code: string; message: string };
+    }>;
+    expect(unknown!.error?.code).toBe('E_EVENT_UNKNOWN');
+    expect(badInput!.error?.code).toBe('E_INPUT_INVALID');
+    expect(badInput!.error?.message).toMatch(/instanceId: must match the pattern/);
+  });
+
+  test('a function deployed without its variables fails its cold start, naming them', async () => {
+    const result = await start({ FIRSTLINE_TABLE: 'firstline-bundle' }, []);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/needs FIRSTLINE_PLAYBOOK, FIRSTLINE_ALARM in its environment/);
+  });
+
+  test('FIRSTLINE_PLAYBOOK_FILE points at a playbook elsewhere; a missing one is named', async () => {
+    const result = await start({ ...configured, FIRSTLINE_PLAYBOOK_FILE: join(dir, 'nowhere.yaml') }, [
+      { playbook: 'ec2-first-line', input: { instanceId: 'i-0123456789abcdef0' } },
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const [missing] = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Array<{
+      error?: { code: string; message: string };
+    }>;
+    expect(missing!.error?.message).toContain('nowhere.yaml');
+  });
+});
