@@ -82,7 +82,7 @@ export async function measureLambdaColdVsHandwritten(
       FIRSTLINE_PLAYBOOK: 'ec2-first-line',
       FIRSTLINE_ALARM: event.detail.alarmName,
       FIRSTLINE_INPUTS: JSON.stringify({ url: 'https://app.example.com/health', healthCheckId: 'hc-1' }),
-      SLACK_TOKEN: 'xoxb-bench',
+      SLACK_TOKEN: 'fake-slack-token-bench',
       OPSGENIE_API_KEY: 'bench',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'bench',

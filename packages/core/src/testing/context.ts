@@ -63,7 +63,7 @@ export interface TestContext<C extends Clock = VirtualClock> extends ActionConte
  * `secrets`, and a signal that {@link TestContext.abort} aborts.
  *
  * @example
- * const ctx = createTestContext({ secrets: { token: 'xoxb-test-token' } });
+ * const ctx = createTestContext({ secrets: { token: 'fake-slack-token' } });
  * await myAction.run({ url }, ctx);
  * expect(ctx.messages('info')).toContain('posted to #ops');
  */

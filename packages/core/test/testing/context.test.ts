@@ -5,7 +5,7 @@ import { createTestContext, isVirtualClock } from '@firstline/core/testing';
 
 describe('createTestContext', () => {
   it('gives what the engine gives an attempt: ids, a virtual clock, frozen secrets, a live signal', () => {
-    const ctx = createTestContext({ runId: 'run-7', stepId: 'reboot', secrets: { token: 'xoxb-secret-1' } });
+    const ctx = createTestContext({ runId: 'run-7', stepId: 'reboot', secrets: { token: 'fake-slack-token-1' } });
     expect(ctx).toMatchObject({
       runId: 'run-7',
       stepId: 'reboot',
@@ -16,7 +16,7 @@ describe('createTestContext', () => {
     expect(ctx.clock.now()).toBe(Date.UTC(2026, 0, 1));
     expect(ctx.signal.aborted).toBe(false);
     expect(Object.isFrozen(ctx.secrets)).toBe(true);
-    expect(ctx.secrets.token).toBe('xoxb-secret-1');
+    expect(ctx.secrets.token).toBe('fake-slack-token-1');
     expect('resend' in ctx).toBe(false);
     expect(createTestContext({ resend: true }).resend).toBe(true);
     expect(isVirtualClock(createTestContext({ clock: systemClock }).clock)).toBe(false);
