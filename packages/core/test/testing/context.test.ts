@@ -5,7 +5,11 @@ import { createTestContext, isVirtualClock } from '@firstline/core/testing';
 
 describe('createTestContext', () => {
   it('gives what the engine gives an attempt: ids, a virtual clock, frozen secrets, a live signal', () => {
-    const ctx = createTestContext({ runId: 'run-7', stepId: 'reboot', secrets: { token: 'fake-slack-token-1' } });
+    const ctx = createTestContext({
+      runId: 'run-7',
+      stepId: 'reboot',
+      secrets: { token: 'fake-slack-token-1' },
+    });
     expect(ctx).toMatchObject({
       runId: 'run-7',
       stepId: 'reboot',
