@@ -64,13 +64,25 @@ export function needsAjv(document: { inputs?: object }, registry: ActionRegistry
   return document.inputs !== undefined || registry.ids().some((id) => !registry.get(id)?.validators?.input);
 }
 
+// Per compiled playbook: a simulation runs one thousands of times, and the answer does not change.
+const ajvNeeded = new WeakMap<CompiledPlaybook, boolean>();
+
+function needsAjvOnce(compiled: CompiledPlaybook): boolean {
+  let needed = ajvNeeded.get(compiled);
+  if (needed === undefined) {
+    needed = needsAjv(compiled.document, compiled.registry);
+    ajvNeeded.set(compiled, needed);
+  }
+  return needed;
+}
+
 /** {@link runPlaybook}, also returning what a simulation recorded; simulatePlaybook builds on it. */
 export async function startRun(playbook: RunnablePlaybook, options: RunOptions): Promise<RunExecution> {
   const strategy = modeStrategy(options.mode ?? 'live');
   const mode = strategy.mode;
   const compiled = compiledFor(playbook, options.actions);
   const registry = compiled.registry;
-  if (needsAjv(compiled.document, registry)) await preloadAjv();
+  if (needsAjvOnce(compiled)) await preloadAjv();
   const inputs = prepareInputs(compiled.document, options.input);
   const runId = options.runId ?? strategy.runId(() => stableId(compiled.hash, inputs, options.trigger));
   const placeholders = strategy.placeholderSecrets && !options.secrets && !options.env;
