@@ -314,20 +314,15 @@ describe('the end of an invocation', () => {
     clock.jump(7 * MIN);
     const resumed = await handler(fixture('scheduled-event.json'), lambdaContext(30_000));
     expect(resumed.resumed?.runs).toMatchObject([{ runId: 'first-line-eb-ev-later' }]);
-    expect(marked()).toEqual([
-      {
-        level: 'warn',
-        message: expect.stringMatching(
-          /^run first-line-eb-ev-later was still going \d+ ms past its deadline$/,
-        ),
-        fields: {
-          event: 'firstline.runPastDeadline',
-          runId: 'first-line-eb-ev-later',
-          playbook: 'first-line',
-          overdueMs: expect.any(Number),
-        },
-      },
-    ]);
+    const [warning, ...more] = marked();
+    expect(more).toEqual([]);
+    expect(warning?.level).toBe('warn');
+    expect(warning?.message).toMatch(/^run first-line-eb-ev-later was still going \d+ ms past its deadline$/);
+    expect(warning?.fields).toMatchObject({
+      event: 'firstline.runPastDeadline',
+      runId: 'first-line-eb-ev-later',
+      playbook: 'first-line',
+    });
     expect(marked()[0]!.fields!.overdueMs).toBeGreaterThanOrEqual(2 * MIN - 1000);
   });
 

@@ -69,9 +69,8 @@ describe('readBundleConfig', () => {
       'several playbooks',
     ],
   ])('a bad FIRSTLINE_ROUTES setup fails the cold start with E_HANDLER_CONFIG: %j', (env, message) => {
-    expect(() => readBundleConfig(env)).toThrow(
-      expect.objectContaining({ code: 'E_HANDLER_CONFIG', message: expect.stringContaining(message) }),
-    );
+    expect(() => readBundleConfig(env)).toThrow(message);
+    expect(() => readBundleConfig(env)).toThrow(expect.objectContaining({ code: 'E_HANDLER_CONFIG' }));
   });
 
   it('neither shape: names the missing variables', () => {
