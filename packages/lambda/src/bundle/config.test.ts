@@ -41,7 +41,8 @@ describe('readBundleConfig', () => {
   it.each([
     [{ FIRSTLINE_ROUTES: '[{"playbook":"a"}]' }, 'needs FIRSTLINE_TABLE'],
     [{ FIRSTLINE_TABLE: 't', FIRSTLINE_ROUTES: 'not json' }, 'FIRSTLINE_ROUTES is not JSON'],
-    [{ FIRSTLINE_TABLE: 't', FIRSTLINE_ROUTES: '[]' }, 'non-empty JSON list'],
+    [{ FIRSTLINE_TABLE: 't', FIRSTLINE_ROUTES: '{}' }, 'must be a JSON list'],
+    [{ FIRSTLINE_TABLE: 't', FIRSTLINE_ROUTES: '[]' }, 'FIRSTLINE_PLAYBOOKS names no playbook'],
     [
       { FIRSTLINE_TABLE: 't', FIRSTLINE_ROUTES: '[{"alarm":"x"}]' },
       'FIRSTLINE_ROUTES[0] must be an object with a playbook',
@@ -71,6 +72,12 @@ describe('readBundleConfig', () => {
   ])('a bad FIRSTLINE_ROUTES setup fails the cold start with E_HANDLER_CONFIG: %j', (env, message) => {
     expect(() => readBundleConfig(env)).toThrow(message);
     expect(() => readBundleConfig(env)).toThrow(expect.objectContaining({ code: 'E_HANDLER_CONFIG' }));
+  });
+
+  it('no routes and one playbook: it takes every alarm (the handler routes so without routes)', () => {
+    expect(
+      readBundleConfig({ FIRSTLINE_TABLE: 't', FIRSTLINE_ROUTES: '[]', FIRSTLINE_PLAYBOOKS: '["ec2"]' }),
+    ).toEqual({ table: 't', playbooks: ['ec2'], routes: [] });
   });
 
   it('neither shape: names the missing variables', () => {

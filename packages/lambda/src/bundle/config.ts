@@ -93,8 +93,8 @@ function readRoutes(text: string): BundleRoute[] {
       'FIRSTLINE_ROUTES is not JSON: it must be a list of { playbook, alarm?, namespace?, metric?, inputs? }',
     );
   }
-  if (!Array.isArray(data) || data.length === 0)
-    throw configError('FIRSTLINE_ROUTES must be a non-empty JSON list of routes');
+  // Empty is allowed: with FIRSTLINE_PLAYBOOKS naming one playbook, it takes every alarm.
+  if (!Array.isArray(data)) throw configError('FIRSTLINE_ROUTES must be a JSON list of routes');
   return data.map((route: unknown, i) => {
     const where = `FIRSTLINE_ROUTES[${i}]`;
     if (!isObject(route) || typeof route.playbook !== 'string' || route.playbook === '')
