@@ -13,13 +13,23 @@ export class FirstlineResponderStack extends Stack {
   constructor(
     scope: Construct,
     id: string,
-    props: StackProps & { responder: FirstlineResponderProps; responderId?: string },
+    props: StackProps & { responder: ResponderPropsIn; responderId?: string },
   ) {
     const { responder, responderId, ...stackProps } = props;
     super(scope, id, stackProps);
-    this.responder = new FirstlineResponder(this, responderId ?? 'Responder', responder);
+    this.responder = new FirstlineResponder(
+      this,
+      responderId ?? 'Responder',
+      typeof responder === 'function' ? responder(this) : responder,
+    );
   }
 }
+
+/**
+ * A responder's props, or a function of its stack giving them: per region (`stack.region`), or holding
+ * constructs of that stack (`Secret.fromSecretNameV2(stack, …)`, `Topic.fromTopicArn(stack, …)`).
+ */
+export type ResponderPropsIn = FirstlineResponderProps | ((stack: Stack) => FirstlineResponderProps);
 
 /** Options of {@link firstlineInRegions}: where to deploy, and each region's responder. */
 export interface FirstlineInRegionsProps {
@@ -27,8 +37,8 @@ export interface FirstlineInRegionsProps {
   account: string;
   /** The regions: one stack each (seed 5 ran its first line in 10+ regions). */
   regions: string[];
-  /** The responder's props, the same everywhere, or per region (an instance id, a URL, a topic…). */
-  responder: FirstlineResponderProps | ((region: string) => FirstlineResponderProps);
+  /** The responder's props, the same everywhere, or from each region's stack (an instance id, a URL, a topic…). */
+  responder: ResponderPropsIn;
   /** Stack props for every stack (tags, termination protection…); `env` is set per region. */
   stackProps?: Omit<StackProps, 'env'>;
   /** A stack's name from its region (default `<id>-<region>`). */
@@ -65,7 +75,7 @@ export function firstlineInRegions(
     return new FirstlineResponderStack(scope, name, {
       ...props.stackProps,
       env: { account: props.account, region },
-      responder: typeof props.responder === 'function' ? props.responder(region) : props.responder,
+      responder: props.responder,
     });
   });
 }

@@ -3,7 +3,7 @@
 // firstlineInRegions puts one in a stack per region.
 export { FirstlineResponder } from './FirstlineResponder.js';
 export { FirstlineResponderStack, firstlineInRegions } from './FirstlineResponderStack.js';
-export type { FirstlineInRegionsProps } from './FirstlineResponderStack.js';
+export type { FirstlineInRegionsProps, ResponderPropsIn } from './FirstlineResponderStack.js';
 export type { FirstlineResponderProps, ResponderPlaybook } from './types.js';
 export type { CheckedPlaybook } from './responderPlaybooks.js';
 export { alarmNameFilter } from './alarmPattern.js';

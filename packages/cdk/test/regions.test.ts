@@ -21,7 +21,11 @@ describe('firstlineInRegions', () => {
   test('one stack per region, each with its own function, table and a policy naming its region', () => {
     const app = new App();
     const regions = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
-    const stacks = firstlineInRegions(app, 'Firstline', { account: ACCOUNT, regions, responder });
+    const stacks = firstlineInRegions(app, 'Firstline', {
+      account: ACCOUNT,
+      regions,
+      responder: (stack) => responder(stack.region),
+    });
     expect(stacks.map((s) => [s.stackName, s.region, s.account])).toEqual(
       regions.map((r) => [`Firstline-${r}`, r, ACCOUNT]),
     );
@@ -71,7 +75,7 @@ describe('firstlineInRegions', () => {
     [{ account: ACCOUNT, regions: ['Europe'] }, 'is not an AWS region code'],
     [{ account: ACCOUNT, regions: ['eu-west-1', 'eu-west-1'] }, 'eu-west-1 is given twice'],
   ])('bad regions or account: E_DEPLOY_CONFIG (%j)', (props, message) => {
-    const make = () => firstlineInRegions(new App(), 'F', { ...props, responder });
+    const make = () => firstlineInRegions(new App(), 'F', { ...props, responder: responder('x') });
     expect(make).toThrow(message);
     expect(make).toThrow(expect.objectContaining({ code: 'E_DEPLOY_CONFIG' }));
   });
