@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { firstlineInRegions } from '@firstline/cdk';
+import { isFirstlineError } from '@firstline/core';
 
 const app = new App();
 
@@ -42,14 +43,21 @@ const inputs = Object.fromEntries(
 );
 const secretName = context('secretName') ?? 'firstline/notifiers';
 
-firstlineInRegions(app, 'Firstline', {
-  account,
-  regions,
-  responder: (stack) => ({
-    playbooks: [{ file: playbook, alarms: listOf(context('alarms')) ?? ['cpu-*'], inputs }],
-    // The notifiers' keys; `-c secretName=none` deploys without one (for playbooks that need no secret).
-    ...(secretName !== 'none' && {
-      environmentSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Notifiers', secretName),
+try {
+  firstlineInRegions(app, 'Firstline', {
+    account,
+    regions,
+    responder: (stack) => ({
+      playbooks: [{ file: playbook, alarms: listOf(context('alarms')) ?? ['cpu-*'], inputs }],
+      // The notifiers' keys; `-c secretName=none` deploys without one (for playbooks that need no secret).
+      ...(secretName !== 'none' && {
+        environmentSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Notifiers', secretName),
+      }),
     }),
-  }),
-});
+  });
+} catch (error) {
+  // A bad playbook or prop: its message (file:line:col CODE …) and code, not a stack trace.
+  if (!isFirstlineError(error)) throw error;
+  console.error(`${error.code}: ${error.message}`);
+  process.exit(1);
+}

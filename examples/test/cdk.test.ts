@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -330,6 +330,36 @@ describe('cdk synth of examples/cdk (offline)', () => {
       await readFile(playbookFile, 'utf8'),
     );
   });
+});
+
+describe('cdk synth of a bad playbook', () => {
+  test('fails with the file:line:col, the code and the message, not a stack trace', async () => {
+    const bad = join(out, 'bad.yaml');
+    await writeFile(
+      bad,
+      [
+        'firstline: 1',
+        'name: bad',
+        'inputs: { instanceId: { type: string } }',
+        'steps:',
+        '  - id: reboot',
+        '    action: aws.ec2.rebot',
+        "    with: { instanceIds: ['{{ inputs.instanceId }}'] }",
+        '',
+      ].join('\n'),
+    );
+    const args = ['-c', `account=${ACCOUNT}`, '-c', `regions=${REGION}`, '-c', `playbook=${bad}`];
+    const synth = await run(
+      cdkBin,
+      ['synth', '--quiet', '--no-notices', '-o', join(out, 'bad.out'), ...args],
+      offlineEnv(),
+    );
+    expect(synth.code).not.toBe(0);
+    expect(synth.stderr).toContain(
+      `E_PLAYBOOK_INVALID: ${bad}:6:13 E_UNKNOWN_ACTION no action "aws.ec2.rebot" is registered; did you mean "aws.ec2.reboot"?`,
+    );
+    expect(synth.stderr).not.toMatch(/^\s+at /m);
+  }, 60_000);
 });
 
 describe('the bundled handler, started in a fresh node process (nothing reaches AWS)', () => {
