@@ -205,15 +205,20 @@ export class FirstlineResponder extends Construct {
 
   /** The Lambda engine: one function, @firstline/lambda's bundle, routes in its environment. */
   private lambdaEngine(props: FirstlineResponderProps): lambda.Function {
-    const routes = this.playbooks.flatMap((playbook) =>
-      playbook.alarms.map((alarm) => ({
+    const only = this.playbooks.length === 1;
+    const routes = this.playbooks.flatMap((playbook) => {
+      const route = (alarm?: string) => ({
         playbook: playbook.name,
-        alarm,
+        ...(alarm !== undefined && { alarm }),
         ...(playbook.namespace !== undefined && { namespace: playbook.namespace }),
         ...(playbook.metric !== undefined && { metric: playbook.metric }),
         inputs: playbook.inputs,
-      })),
-    );
+      });
+      // The only playbook, with no alarm patterns, takes every alarm its topics deliver: one route
+      // without a name, so its fixed inputs still reach its runs.
+      if (playbook.alarms.length === 0) return only ? [route()] : [];
+      return playbook.alarms.map(route);
+    });
     return new lambda.Function(this, 'Handler', {
       description: `Firstline: runs ${this.playbooks.map((p) => p.name).join(', ')} when their alarms fire`,
       code: props.code ?? handlerCode(this.playbooks, props.handlerBundle),

@@ -29,7 +29,8 @@ export interface ResponderPlaybook {
   /** Only alarms on this metric (a glob, `StatusCheckFailed*`); checked by the handler. */
   metric?: string;
   /**
-   * Inputs the deployment fixes, passed to every run of this playbook (over what the alarm offers). They
+   * Inputs the deployment fixes, passed to every run an alarm starts (over what the alarm offers; a direct
+   * invocation gives its own `input`). They
    * are also bound into the playbook before its IAM policy is computed, so a fixed `instanceId` makes
    * `ec2:RebootInstances` allowed on that one instance instead of every instance in the region.
    */

@@ -333,6 +333,24 @@ describe('FirstlineResponder: routes, schedule, table, alarms', () => {
     Template.fromStack(responderStack().stack).resourceCountIs('AWS::SQS::Queue', 1);
   });
 
+  test('the only playbook, without alarm patterns, takes every alarm its topics deliver, with its fixed inputs', () => {
+    const { stack } = responderStack((s) => ({
+      playbooks: [
+        { file: examplePlaybook('asg-self-heal.yaml'), namespace: 'AWS/EC2', inputs: { region: REGION } },
+      ],
+      topics: [sns.Topic.fromTopicArn(s, 'Alarms', `arn:aws:sns:${REGION}:${ACCOUNT}:cloudwatch-alarms`)],
+    }));
+    const template = Template.fromStack(stack);
+    const variables = resources(template, 'AWS::Lambda::Function')[0]![1].Properties.Environment as {
+      Variables: Record<string, string>;
+    };
+    expect(JSON.parse(variables.Variables.FIRSTLINE_ROUTES!)).toEqual([
+      { playbook: 'asg-self-heal', namespace: 'AWS/EC2', inputs: { region: REGION } },
+    ]);
+    // No EventBridge rule but the resume rule.
+    expect(resources(template, 'AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern)).toEqual([]);
+  });
+
   test('alarms on Errors, Throttles and stuck runs (log metric filters on the lines the handler writes), to the alarm topic', () => {
     const { stack, responder } = responderStack((s) => ({
       alarmTopic: sns.Topic.fromTopicArn(s, 'Pager', `arn:aws:sns:${REGION}:${ACCOUNT}:pager`),
