@@ -20,6 +20,9 @@ import type { CheckedPlaybook } from './responderPlaybooks.js';
 import { runStoreTable } from './runStoreTable.js';
 import type { FirstlineResponderProps } from './types.js';
 
+/** Room for FIRSTLINE_ROUTES within Lambda's 4 KB of environment variables, the others' share kept. */
+const ROUTES_LIMIT = 3_000;
+
 /** The log line the handler writes when a resume finds a run still going and it cannot resume it. */
 const RESUME_FAILED = 'could not be resumed';
 
@@ -219,6 +222,12 @@ export class FirstlineResponder extends Construct {
       if (playbook.alarms.length === 0) return only ? [route()] : [];
       return playbook.alarms.map(route);
     });
+    const routesJson = JSON.stringify(routes);
+    // Lambda refuses more than 4 KB of environment variables in all: fail the synth, not the deploy.
+    if (routesJson.length > ROUTES_LIMIT)
+      throw deployError(
+        `the routes (alarm patterns and fixed inputs) take ${routesJson.length} characters of environment, over ${ROUTES_LIMIT}: use fewer patterns (a wider glob) or fewer fixed inputs`,
+      );
     return new lambda.Function(this, 'Handler', {
       description: `Firstline: runs ${this.playbooks.map((p) => p.name).join(', ')} when their alarms fire`,
       code: props.code ?? handlerCode(this.playbooks, props.handlerBundle),
@@ -239,7 +248,7 @@ export class FirstlineResponder extends Construct {
       environment: {
         FIRSTLINE_TABLE: this.table.tableName,
         FIRSTLINE_PLAYBOOKS: JSON.stringify(this.playbooks.map((p) => p.name)),
-        FIRSTLINE_ROUTES: JSON.stringify(routes),
+        FIRSTLINE_ROUTES: routesJson,
         ...(props.environmentSecret && { FIRSTLINE_SECRET: props.environmentSecret.secretName }),
         NODE_OPTIONS: '--enable-source-maps',
       },

@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -393,6 +396,44 @@ describe('FirstlineResponder: routes, schedule, table, alarms', () => {
       });
   });
 
+  test('the staged asset: the bundle, its source map, and each playbook as playbooks/<name>.yaml', async () => {
+    const outdir = await mkdtemp(join(tmpdir(), 'firstline-cdk-asset-'));
+    try {
+      const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
+      const stack = new Stack(app, 'Staged', { env: { account: ACCOUNT, region: REGION } });
+      const bundleDir = join(outdir, 'bundle');
+      await mkdir(bundleDir);
+      await writeFile(join(bundleDir, 'handler.mjs'), 'export const handler = async () => ({});\n');
+      await writeFile(join(bundleDir, 'handler.mjs.map'), '{}');
+      new FirstlineResponder(stack, 'F', {
+        playbooks: [
+          { file: examplePlaybook('asg-self-heal.yaml'), alarms: ['*-status-check'] },
+          { file: fixture('reboot-with-secrets.yaml'), name: 'reboot' },
+        ],
+        handlerBundle: join(bundleDir, 'handler.mjs'),
+      });
+      app.synth();
+      const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as Array<{
+        Metadata: Record<string, string>;
+      }>;
+      const asset = join(outdir, fn!.Metadata['aws:asset:path']!);
+      expect((await readdir(asset, { recursive: true })).sort()).toEqual(
+        [
+          'handler.mjs',
+          'handler.mjs.map',
+          'playbooks',
+          join('playbooks', 'asg-self-heal.yaml'),
+          join('playbooks', 'reboot.yaml'),
+        ].sort(),
+      );
+      expect(await readFile(join(asset, 'playbooks', 'reboot.yaml'), 'utf8')).toBe(
+        await readFile(fixture('reboot-with-secrets.yaml'), 'utf8'),
+      );
+    } finally {
+      await rm(outdir, { recursive: true, force: true });
+    }
+  });
+
   test('the code override is deployed as given (a prebuilt asset)', () => {
     const { stack } = responderStack({ code: lambda.Code.fromInline('export const handler = () => 1;') });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
@@ -467,6 +508,20 @@ describe('FirstlineResponder: what fails synth, and how', () => {
       () => responderStack({ reservedConcurrency: 0 }),
       'E_DEPLOY_CONFIG',
       'reservedConcurrency',
+    ],
+    [
+      'routes over the environment Lambda allows',
+      () =>
+        responderStack({
+          playbooks: [
+            {
+              file: examplePlaybook('asg-self-heal.yaml'),
+              alarms: Array.from({ length: 120 }, (_, i) => `a-rather-long-alarm-name-prefix-${i}-*`),
+            },
+          ],
+        }),
+      'E_DEPLOY_CONFIG',
+      'over 3000',
     ],
     [
       'a missing bundle',
