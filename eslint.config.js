@@ -42,9 +42,9 @@ export default tseslint.config(
     },
   },
   {
-    // The CDK example is type-checked by tsc (examples/cdk/tsconfig.json), not by typed lint: its
-    // program would load aws-cdk-lib's declarations on every lint run. Its lint is syntax-level.
-    files: ['examples/cdk/**/*.ts'],
+    // The CDK example and @firstline/cdk are type-checked by tsc (their own tsconfig.json), not by typed
+    // lint: their program would load aws-cdk-lib's declarations on every lint run. Their lint is syntax-level.
+    files: ['examples/cdk/**/*.ts', 'packages/cdk/**/*.ts'],
     extends: [tseslint.configs.disableTypeChecked],
   },
   {

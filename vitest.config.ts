@@ -39,6 +39,7 @@ export default defineConfig({
       '@firstline/store-dynamodb': src('store-dynamodb'),
       '@firstline/lambda': src('lambda'),
       '@firstline/server': src('server'),
+      '@firstline/cdk': src('cdk'),
     },
   },
   test: {
@@ -49,7 +50,7 @@ export default defineConfig({
         extends: true,
         test: { name: 'core', root: 'packages/core', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
       },
-      ...['actions-aws', 'actions-net', 'notifiers', 'cli', 'store-dynamodb', 'lambda', 'server'].map(
+      ...['actions-aws', 'actions-net', 'notifiers', 'cli', 'store-dynamodb', 'lambda', 'server', 'cdk'].map(
         (name) => ({
           extends: true as const,
           test: {

@@ -16,6 +16,7 @@ const PACKAGES = [
   'store-dynamodb',
   'lambda',
   'server',
+  'cdk',
 ];
 
 async function sourceFiles(pkg: string): Promise<string[]> {

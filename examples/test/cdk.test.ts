@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,21 +10,20 @@ import { awsActions, playbookPermissions } from '@firstline/actions-aws';
 import { parsePlaybook } from '@firstline/core';
 import type { IamStatement } from '@firstline/core';
 import { runStoreTableSchema, RUN_STORE_TTL_ATTRIBUTE } from '@firstline/store-dynamodb';
-import { bindInputs } from '../cdk/bindInputs.js';
 
-// The CDK example, synthesized by the real `cdk` CLI, offline: the account and region are given, so
-// nothing is looked up, and no credentials exist. The template is then read as CloudFormation sees it.
+// The CDK example, synthesized by the real `cdk` CLI, offline: the account and regions are given, so
+// nothing is looked up, and no credentials exist. The templates are then read as CloudFormation sees them.
 
 const cdkDir = fileURLToPath(new URL('../cdk/', import.meta.url));
 const cdkBin = fileURLToPath(new URL('../node_modules/.bin/cdk', import.meta.url));
 const playbookFile = fileURLToPath(new URL('../playbooks/ec2-first-line.yaml', import.meta.url));
 const ACCOUNT = '111111111111';
-const REGION = 'eu-west-1';
+const REGIONS = ['eu-west-1', 'us-east-1'];
+const REGION = REGIONS[0]!;
 const INSTANCE = 'i-0abc1234def567890';
-const STACK = `Firstline-ec2-first-line-${REGION}`;
 const context = {
   account: ACCOUNT,
-  region: REGION,
+  regions: REGIONS.join(','),
   instanceId: INSTANCE,
   url: 'https://app.example.com/health',
   healthCheckId: 'hc-1',
@@ -80,6 +79,8 @@ interface Resource {
 }
 
 let out: string;
+let stacks: string[];
+const templates = new Map<string, Record<string, Resource>>();
 let resources: Record<string, Resource>;
 
 beforeAll(async () => {
@@ -87,10 +88,19 @@ beforeAll(async () => {
   const args = Object.entries(context).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
   const synth = await run(cdkBin, ['synth', '--quiet', '--no-notices', '-o', out, ...args], offlineEnv());
   if (synth.code !== 0) throw new Error(`cdk synth exited ${synth.code}:\n${tail(synth.stderr)}`);
-  const template = JSON.parse(await readFile(join(out, `${STACK}.template.json`), 'utf8')) as {
-    Resources: Record<string, Resource>;
+  const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as {
+    artifacts: Record<string, { type: string; environment?: string }>;
   };
-  resources = template.Resources;
+  stacks = Object.entries(manifest.artifacts)
+    .filter(([, a]) => a.type === 'aws:cloudformation:stack')
+    .map(([name, a]) => `${name} ${a.environment}`);
+  for (const region of REGIONS) {
+    const template = JSON.parse(await readFile(join(out, `Firstline-${region}.template.json`), 'utf8')) as {
+      Resources: Record<string, Resource>;
+    };
+    templates.set(region, template.Resources);
+  }
+  resources = templates.get(REGION)!;
 }, 120_000);
 
 afterAll(async () => {
@@ -113,10 +123,13 @@ const ref = (id: string) => ({ Ref: id });
 const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 
 describe('cdk synth of examples/cdk (offline)', () => {
+  test('a stack per configured region, in the given account', () => {
+    expect(stacks.sort()).toEqual(REGIONS.map((r) => `Firstline-${r} aws://${ACCOUNT}/${r}`).sort());
+  });
+
   test('the function: Node 24 on arm64, 5-minute timeout, its own log group and dead-letter queue', () => {
     const [, fn] = only('AWS::Lambda::Function');
     const [tableId] = only('AWS::DynamoDB::Table');
-    const [alarmId] = only('AWS::CloudWatch::Alarm');
     const [logsId] = only('AWS::Logs::LogGroup');
     const [queueId] = only('AWS::SQS::Queue');
     const [roleId] = only('AWS::IAM::Role');
@@ -131,10 +144,16 @@ describe('cdk synth of examples/cdk (offline)', () => {
       Environment: {
         Variables: {
           FIRSTLINE_TABLE: ref(tableId),
-          FIRSTLINE_PLAYBOOK: 'ec2-first-line',
-          FIRSTLINE_ALARM: ref(alarmId),
-          FIRSTLINE_INPUTS: JSON.stringify({ url: context.url, healthCheckId: context.healthCheckId }),
+          FIRSTLINE_PLAYBOOKS: JSON.stringify(['ec2-first-line']),
+          FIRSTLINE_ROUTES: JSON.stringify([
+            {
+              playbook: 'ec2-first-line',
+              alarm: 'cpu-*',
+              inputs: { instanceId: INSTANCE, url: context.url, healthCheckId: context.healthCheckId },
+            },
+          ]),
           FIRSTLINE_SECRET: 'firstline/notifiers',
+          NODE_OPTIONS: '--enable-source-maps',
         },
       },
     });
@@ -157,25 +176,14 @@ describe('cdk synth of examples/cdk (offline)', () => {
     });
   });
 
-  test('the alarm watches the instance given as context', () => {
-    const [, alarm] = only('AWS::CloudWatch::Alarm');
-    expect(alarm.Properties).toMatchObject({
-      AlarmName: `firstline-ec2-first-line-${INSTANCE}-cpu`,
-      Namespace: 'AWS/EC2',
-      MetricName: 'CPUUtilization',
-      Dimensions: [{ Name: 'InstanceId', Value: INSTANCE }],
-      Statistic: 'Average',
-      Period: 300,
-      Threshold: 90,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      EvaluationPeriods: 2,
-      TreatMissingData: 'notBreaching',
-    });
+  test("alarms on the function's errors and throttles and on stuck runs, nothing on the instance itself", () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(alarms.map((a) => a.MetricName).sort()).toEqual(['Errors', 'StuckRuns', 'Throttles']);
+    expect(ofType('AWS::Logs::MetricFilter')).toHaveLength(2);
   });
 
-  test("one rule sends the alarm's ALARM state changes to the function, one resumes waiting runs every minute", () => {
+  test("one rule sends cpu-* alarms' ALARM state changes to the function, one resumes waiting runs every minute", () => {
     const [fnId] = only('AWS::Lambda::Function');
-    const [alarmId] = only('AWS::CloudWatch::Alarm');
     const [queueId] = only('AWS::SQS::Queue');
     const rules = ofType('AWS::Events::Rule').map(([id, r]) => [id, r.Properties] as const);
     expect(rules).toHaveLength(2);
@@ -184,8 +192,7 @@ describe('cdk synth of examples/cdk (offline)', () => {
     expect(alarmRule.EventPattern).toEqual({
       source: ['aws.cloudwatch'],
       'detail-type': ['CloudWatch Alarm State Change'],
-      resources: [arnOf(alarmId)],
-      detail: { state: { value: ['ALARM'] } },
+      detail: { alarmName: [{ prefix: 'cpu-' }], state: { value: ['ALARM'] } },
     });
     expect(alarmRule.Targets).toEqual([
       expect.objectContaining({ Arn: arnOf(fnId), DeadLetterConfig: { Arn: arnOf(queueId) } }),
@@ -203,91 +210,101 @@ describe('cdk synth of examples/cdk (offline)', () => {
     );
   });
 
-  test("the role holds the playbook's permissions(), the table's grants, its logs, its secret and dead letters: nothing more", () => {
-    const [roleId, role] = only('AWS::IAM::Role');
-    const [tableId] = only('AWS::DynamoDB::Table');
-    const [logsId] = only('AWS::Logs::LogGroup');
-    const [queueId] = only('AWS::SQS::Queue');
-    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    expect(role.Properties.AssumeRolePolicyDocument).toMatchObject({
-      Statement: [
-        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
-      ],
-    });
-    const [, policy] = only('AWS::IAM::Policy');
-    expect(policy.Properties.Roles).toEqual([ref(roleId)]);
-    const statements = list((policy.Properties.PolicyDocument as { Statement: IamStatement[] }).Statement);
+  test.each(REGIONS)(
+    "%s: the role holds exactly the playbook's permissions(), the table's grants, its logs, its secret and dead letters",
+    (region) => {
+      resources = templates.get(region)!;
+      const [roleId, role] = only('AWS::IAM::Role');
+      const [tableId] = only('AWS::DynamoDB::Table');
+      const [logsId] = only('AWS::Logs::LogGroup');
+      const [queueId] = only('AWS::SQS::Queue');
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(role.Properties.AssumeRolePolicyDocument).toMatchObject({
+        Statement: [
+          { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+        ],
+      });
+      const [, policy] = only('AWS::IAM::Policy');
+      expect(policy.Properties.Roles).toEqual([ref(roleId)]);
+      const statements = list((policy.Properties.PolicyDocument as { Statement: IamStatement[] }).Statement);
 
-    const playbook = parsePlaybook(readFileSync(playbookFile), { file: playbookFile });
-    const fixed = {
-      instanceId: INSTANCE,
-      region: REGION,
-      url: context.url,
-      healthCheckId: context.healthCheckId,
-    };
-    const expected = playbookPermissions(
-      awsActions({ region: REGION, accountId: ACCOUNT }),
-      bindInputs(playbook.data as object, fixed),
-      { region: REGION, accountId: ACCOUNT },
-    );
-    // The playbook's reboot is allowed on this instance only, its health check read on this one only.
-    expect(expected).toContainEqual(
-      expect.objectContaining({ Resource: `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/${INSTANCE}` }),
-    );
-    expect(expected).toContainEqual(
-      expect.objectContaining({ Resource: 'arn:aws:route53:::healthcheck/hc-1' }),
-    );
+      const playbook = parsePlaybook(readFileSync(playbookFile), { file: playbookFile });
+      // The inputs the app fixes, bound as the construct binds them (region comes from each alarm).
+      const fixed: Record<string, string> = {
+        instanceId: INSTANCE,
+        url: context.url,
+        healthCheckId: context.healthCheckId,
+      };
+      const bound = JSON.parse(
+        JSON.stringify(playbook.data).replace(
+          /\{\{\s*inputs\.(\w+)\s*\}\}/g,
+          (t, name: string) => fixed[name] ?? t,
+        ),
+      ) as object;
+      const expected = playbookPermissions(awsActions({ region, accountId: ACCOUNT }), bound, {
+        region,
+        accountId: ACCOUNT,
+      });
+      // The playbook's reboot is allowed on this instance only, its health check read on this one only.
+      expect(expected).toContainEqual(
+        expect.objectContaining({ Resource: `arn:aws:ec2:${region}:${ACCOUNT}:instance/${INSTANCE}` }),
+      );
+      expect(expected).toContainEqual(
+        expect.objectContaining({ Resource: 'arn:aws:route53:::healthcheck/hc-1' }),
+      );
 
-    // grantReadWriteData: every statement on the table and its indexes only, with dynamodb: actions.
-    const tableResources = normalize({
-      Effect: 'Allow',
-      Action: [],
-      Resource: [arnOf(tableId), { 'Fn::Join': ['', [arnOf(tableId), '/index/*']] }],
-    }).Resource;
-    const onTable = statements.filter((s) => isEqual(normalize(s).Resource, tableResources));
-    const tableActions = onTable.flatMap((s) => list(s.Action));
-    expect(tableActions.every((a) => a.startsWith('dynamodb:'))).toBe(true);
-    // What dynamoRunStore calls (its README's list).
-    expect(tableActions).toEqual(
-      expect.arrayContaining(
-        ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan'].map((a) => `dynamodb:${a}`),
-      ),
-    );
-
-    const grants = [
-      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arnOf(logsId) },
-      {
+      // grantReadWriteData: every statement on the table and its indexes only, with dynamodb: actions.
+      const tableResources = normalize({
         Effect: 'Allow',
-        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-        Resource: {
-          'Fn::Join': [
-            '',
-            [
-              'arn:',
-              { Ref: 'AWS::Partition' },
-              `:secretsmanager:${REGION}:${ACCOUNT}:secret:firstline/notifiers-??????`,
-            ],
-          ],
-        },
-      },
-      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: arnOf(queueId) },
-    ];
-    // Exactly: the playbook's statements, the table's, the grants; nothing missing, nothing else.
-    const rest = statements.filter((s) => !onTable.includes(s)).map(normalize);
-    expect(rest).toEqual(expect.arrayContaining([...expected, ...grants].map(normalize)));
-    expect(rest).toHaveLength(expected.length + grants.length);
+        Action: [],
+        Resource: [arnOf(tableId), { 'Fn::Join': ['', [arnOf(tableId), '/index/*']] }],
+      }).Resource;
+      const onTable = statements.filter((s) => isEqual(normalize(s).Resource, tableResources));
+      const tableActions = onTable.flatMap((s) => list(s.Action));
+      expect(tableActions.every((a) => a.startsWith('dynamodb:'))).toBe(true);
+      // What dynamoRunStore calls (its README's list).
+      expect(tableActions).toEqual(
+        expect.arrayContaining(
+          ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan'].map((a) => `dynamodb:${a}`),
+        ),
+      );
 
-    for (const statement of statements) {
-      expect(statement.Effect).toBe('Allow');
-      // No wildcard actions at all.
-      for (const action of list(statement.Action)) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
-      // A resource of `*` only where permissions() itself gives one (APIs without resource-level permissions).
-      if (list(statement.Resource).includes('*'))
-        expect(expected.filter((s) => s.Resource === '*').map(normalize)).toContainEqual(
-          normalize(statement),
-        );
-    }
-  });
+      const grants = [
+        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: arnOf(logsId) },
+        {
+          Effect: 'Allow',
+          Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+          Resource: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                `:secretsmanager:${region}:${ACCOUNT}:secret:firstline/notifiers-??????`,
+              ],
+            ],
+          },
+        },
+        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: arnOf(queueId) },
+      ];
+      // Exactly: the playbook's statements, the table's, the grants; nothing missing, nothing else.
+      const rest = statements.filter((s) => !onTable.includes(s)).map(normalize);
+      expect(rest).toEqual(expect.arrayContaining([...expected, ...grants].map(normalize)));
+      expect(rest).toHaveLength(expected.length + grants.length);
+
+      for (const statement of statements) {
+        expect(statement.Effect).toBe('Allow');
+        // No wildcard actions at all.
+        for (const action of list(statement.Action)) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+        // A resource of `*` only where permissions() itself gives one (APIs without resource-level permissions).
+        if (list(statement.Resource).includes('*'))
+          expect(expected.filter((s) => s.Resource === '*').map(normalize)).toContainEqual(
+            normalize(statement),
+          );
+      }
+      resources = templates.get(REGION)!;
+    },
+  );
 
   test('CloudFormation Validate, run by the synth, finds nothing (not even a deprecated runtime)', async () => {
     const report = JSON.parse(await readFile(join(out, 'validation-report.json'), 'utf8')) as {
@@ -315,6 +332,36 @@ describe('cdk synth of examples/cdk (offline)', () => {
   });
 });
 
+describe('cdk synth of a bad playbook', () => {
+  test('fails with the file:line:col, the code and the message, not a stack trace', async () => {
+    const bad = join(out, 'bad.yaml');
+    await writeFile(
+      bad,
+      [
+        'firstline: 1',
+        'name: bad',
+        'inputs: { instanceId: { type: string } }',
+        'steps:',
+        '  - id: reboot',
+        '    action: aws.ec2.rebot',
+        "    with: { instanceIds: ['{{ inputs.instanceId }}'] }",
+        '',
+      ].join('\n'),
+    );
+    const args = ['-c', `account=${ACCOUNT}`, '-c', `regions=${REGION}`, '-c', `playbook=${bad}`];
+    const synth = await run(
+      cdkBin,
+      ['synth', '--quiet', '--no-notices', '-o', join(out, 'bad.out'), ...args],
+      offlineEnv(),
+    );
+    expect(synth.code).not.toBe(0);
+    expect(synth.stderr).toContain(
+      `E_PLAYBOOK_INVALID: ${bad}:6:13 E_UNKNOWN_ACTION no action "aws.ec2.rebot" is registered; did you mean "aws.ec2.reboot"?`,
+    );
+    expect(synth.stderr).not.toMatch(/^\s+at /m);
+  }, 60_000);
+});
+
 describe('the bundled handler, started in a fresh node process (nothing reaches AWS)', () => {
   // Events that never touch the store or an AWS API: the bundle loads, builds everything at module
   // scope, routes alarm events, and compiles the bundled playbook against the bundled actions.
@@ -337,17 +384,22 @@ describe('the bundled handler, started in a fresh node process (nothing reaches 
         'utf8',
       ),
     ) as { detail: { alarmName: string; state: { value: string } } };
+    // Named so that no cpu-* route takes it: routing it would start a run, which needs the table.
+    sample.detail.alarmName = 'disk-full-object4';
     const ok = structuredClone(sample);
     ok.detail.state.value = 'OK';
     const events = [
       ok,
-      sample, // ALARM, but not this stack's alarm
+      sample, // ALARM, but not a cpu-* alarm
+      { ...sample, detail: { ...sample.detail, alarmName: 'cpu-high-object4', state: { value: 'OK' } } },
       { hello: 'world' },
       {
         playbook: 'ec2-first-line',
         input: { instanceId: 'not-an-instance', url: context.url, healthCheckId: 'hc-1' },
       },
     ];
+    const [, fn] = only('AWS::Lambda::Function');
+    const variables = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
     const resultsFile = join(out, 'smoke-results.json');
     const result = await run(
       process.execPath,
@@ -356,10 +408,10 @@ describe('the bundled handler, started in a fresh node process (nothing reaches 
         BUNDLE: pathToFileURL(join(assetDir(), 'handler.mjs')).href,
         EVENTS: JSON.stringify(events),
         RESULTS: resultsFile,
+        // The function's own routes and playbooks, as deployed; the table and the secret are stand-ins.
+        FIRSTLINE_PLAYBOOKS: variables.FIRSTLINE_PLAYBOOKS!,
+        FIRSTLINE_ROUTES: variables.FIRSTLINE_ROUTES!,
         FIRSTLINE_TABLE: 'firstline-smoke',
-        FIRSTLINE_PLAYBOOK: 'ec2-first-line',
-        FIRSTLINE_ALARM: `firstline-ec2-first-line-${INSTANCE}-cpu`,
-        FIRSTLINE_INPUTS: JSON.stringify({ url: context.url, healthCheckId: 'hc-1' }),
         AWS_REGION: REGION,
         AWS_ACCESS_KEY_ID: 'fake-access-key',
         AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
@@ -369,30 +421,22 @@ describe('the bundled handler, started in a fresh node process (nothing reaches 
     );
     expect(result.stderr).not.toMatch(/Dynamic require|Cannot find (module|package)/);
     expect(result.code, tail(result.stderr)).toBe(0);
-    const [okState, unrouted, unknown, badInput] = JSON.parse(await readFile(resultsFile, 'utf8')) as Array<{
+    const [okState, unrouted, routedOk, unknown, badInput] = JSON.parse(
+      await readFile(resultsFile, 'utf8'),
+    ) as Array<{
       value?: { runs: unknown[]; ignored: Array<{ kind: string }> };
       error?: { code: string; message: string };
     }>;
     expect(okState!.value).toMatchObject({ runs: [], ignored: [{ kind: 'state' }] });
     expect(unrouted!.value).toMatchObject({ runs: [], ignored: [{ kind: 'unrouted' }] });
+    expect(routedOk!.value).toMatchObject({
+      runs: [],
+      ignored: [{ kind: 'state', alarm: 'cpu-high-object4' }],
+    });
     expect(unknown!.error?.code).toBe('E_EVENT_UNKNOWN');
     expect(badInput!.error?.code).toBe('E_INPUT_INVALID');
     expect(badInput!.error?.message).toContain('instanceId');
   }, 30_000);
-});
-
-describe('bindInputs', () => {
-  test('fills plain input references the deployment fixes, and leaves every other template alone', () => {
-    const data = {
-      with: { instanceIds: ['{{ inputs.instanceId }}'], url: '{{inputs.url}}/health', n: 3 },
-      note: "{{ inputs.instanceId & '-x' }} {{ inputs.other }} {{ steps.a.output }}",
-    };
-    expect(bindInputs(data, { instanceId: 'i-1', url: 'https://a' })).toEqual({
-      with: { instanceIds: ['i-1'], url: 'https://a/health', n: 3 },
-      note: "{{ inputs.instanceId & '-x' }} {{ inputs.other }} {{ steps.a.output }}",
-    });
-    expect(bindInputs('{{ inputs.toString }}', {})).toBe('{{ inputs.toString }}');
-  });
 });
 
 /** The function's asset directory in the cloud assembly. */

@@ -20,6 +20,7 @@ export type FirstlineErrorCode =
   | 'E_LOCK_KEY'
   | 'E_EVENT_UNKNOWN'
   | 'E_HANDLER_CONFIG'
+  | 'E_DEPLOY_CONFIG'
   | 'E_RUN_ID_INVALID'
   | 'E_DATA_LIMIT'
   | 'E_UNSAFE_KEY'

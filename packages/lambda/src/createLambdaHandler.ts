@@ -225,12 +225,23 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   }
 
   async function resume(host: RunHost): Promise<HandlerResult> {
+    const began = clock.now();
     const due = await resumeDue(host);
     const runs: RunSummary[] = [];
     const failed: NonNullable<HandlerResult['failed']> = [];
     for (const result of due.resumed) {
       const run = summarize(result, playbookOf(result));
       logger.info(`resumed run ${run.runId}: ${run.outcome}`, { ...run });
+      // Still not over when its deadline passed: nothing resumed it in time (the resume rule failing, the
+      // function throttled). One line per such run, with a stable marker a log metric filter can count.
+      const deadline = deadlineOf(result);
+      if (deadline !== undefined && deadline < began)
+        logger.warn(`run ${run.runId} was still going ${began - deadline} ms past its deadline`, {
+          event: RUN_PAST_DEADLINE,
+          runId: run.runId,
+          playbook: run.playbook,
+          overdueMs: began - deadline,
+        });
       runs.push(run);
       // Not thrown: a retried resume request would find the run not due and schedule nothing. The
       // rate rule (or the next resume request after its wake time) still finds it in the store.
@@ -259,6 +270,18 @@ function summarize(result: RunResult, playbook: string): RunSummary {
     ...(result.suspended && { suspended: result.suspended }),
     ...(result.skipped && { skipped: result.skipped }),
   };
+}
+
+/**
+ * The `event` field of the warning the handler logs for each run a resume request finds still going
+ * after its deadline: count it with a CloudWatch Logs metric filter (`@firstline/cdk` alarms on it).
+ */
+export const RUN_PAST_DEADLINE = 'firstline.runPastDeadline';
+
+/** The run's deadline (clock ms), from its first trace event. */
+function deadlineOf(result: RunResult): number | undefined {
+  for (const event of result.trace) if (event.type === 'run.start') return event.deadline;
+  return undefined;
 }
 
 /** The playbook's name, from the run's first trace event. */

@@ -1,6 +1,6 @@
 // @firstline/lambda: the AWS Lambda handler. Alarm events (EventBridge, SNS, SQS) are routed to
 // playbooks; runs that outlive an invocation are stored and resumed by a later one.
-export { createLambdaHandler } from './createLambdaHandler.js';
+export { createLambdaHandler, RUN_PAST_DEADLINE } from './createLambdaHandler.js';
 export { matchRoute, routeEvent } from './routeEvent.js';
 export type { RouteDecision } from './routeEvent.js';
 export { ACCEPTED_EVENTS } from './classifyEvent.js';

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const bundle = fileURLToPath(new URL('../dist/bundle/handler.mjs', import.meta.url));
 const playbook = fileURLToPath(new URL('../../../examples/playbooks/ec2-first-line.yaml', import.meta.url));
+const asgPlaybook = fileURLToPath(new URL('../../../examples/playbooks/asg-self-heal.yaml', import.meta.url));
 let dir: string;
 
 beforeAll(async () => {
@@ -21,6 +22,7 @@ beforeAll(async () => {
     );
   });
   await copyFile(playbook, join(dir, 'playbooks/ec2-first-line.yaml'));
+  await copyFile(asgPlaybook, join(dir, 'playbooks/asg-self-heal.yaml'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -94,5 +96,27 @@ describe('the Lambda bundle, alone in a directory, in a fresh node process', () 
       error?: { code: string; message: string };
     }>;
     expect(missing!.error?.message).toContain('nowhere.yaml');
+  });
+
+  test('FIRSTLINE_ROUTES: several playbooks beside the bundle, each compiled when first invoked', async () => {
+    const routes = [
+      { playbook: 'ec2-first-line', alarm: 'cpu-*', inputs: { url: 'https://app.example.com/health' } },
+      { playbook: 'asg-self-heal', alarm: 'status-*' },
+    ];
+    const result = await start(
+      { FIRSTLINE_TABLE: 'firstline-bundle', FIRSTLINE_ROUTES: JSON.stringify(routes) },
+      [
+        { playbook: 'ec2-first-line', input: { instanceId: 'not-an-instance' } },
+        { playbook: 'asg-self-heal', input: { instanceId: 'not-an-instance' } },
+        { playbook: 'other', input: {} },
+      ],
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const [ec2, asg, other] = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Array<{
+      error?: { code: string; message: string };
+    }>;
+    expect(ec2!.error?.code).toBe('E_INPUT_INVALID');
+    expect(asg!.error?.code).toBe('E_INPUT_INVALID');
+    expect(other!.error?.message).toContain('(it has: ec2-first-line, asg-self-heal)');
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createMemoryStore, defineAction } from '@firstline/core';
 import type { AnyActionDefinition } from '@firstline/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLambdaHandler } from '../src/index.js';
+import { createLambdaHandler, RUN_PAST_DEADLINE } from '../src/index.js';
 import type { HandlerResult, LambdaHandlerOptions, SQSBatchResponse } from '../src/index.js';
 import {
   createShiftedClock,
@@ -297,6 +297,35 @@ describe('SQS batches', () => {
 });
 
 describe('the end of an invocation', () => {
+  it('a resume that finds a run still going past its deadline logs one warning a metric filter counts', async () => {
+    const { handler, clock, logger } = setup({
+      env,
+      playbooks: { 'first-line': { ...firstLine(), timeout: '5m' } },
+    });
+    await handler(eventBridgeAlarm('i-0ccc3333', 'ev-late'), lambdaContext(30_000));
+    const marked = () => logger.lines.filter((l) => l.fields?.event === RUN_PAST_DEADLINE);
+    // On time (the wait ends at 2 minutes, the deadline is at 5): no warning.
+    clock.jump(3 * MIN);
+    await handler(fixture('scheduled-event.json'), lambdaContext(30_000));
+    expect(marked()).toEqual([]);
+
+    await handler(eventBridgeAlarm('i-0ddd4444', 'ev-later'), lambdaContext(30_000));
+    // Nothing resumed it for 7 minutes: 2 past its 5-minute deadline.
+    clock.jump(7 * MIN);
+    const resumed = await handler(fixture('scheduled-event.json'), lambdaContext(30_000));
+    expect(resumed.resumed?.runs).toMatchObject([{ runId: 'first-line-eb-ev-later' }]);
+    const [warning, ...more] = marked();
+    expect(more).toEqual([]);
+    expect(warning?.level).toBe('warn');
+    expect(warning?.message).toMatch(/^run first-line-eb-ev-later was still going \d+ ms past its deadline$/);
+    expect(warning?.fields).toMatchObject({
+      event: 'firstline.runPastDeadline',
+      runId: 'first-line-eb-ev-later',
+      playbook: 'first-line',
+    });
+    expect(marked()[0]!.fields!.overdueMs).toBeGreaterThanOrEqual(2 * MIN - 1000);
+  });
+
   it('a step still going at the margin is stopped and stored, woken at once, and finished by a resume', async () => {
     let hang = true;
     const slow = defineAction<object, { healthy: boolean }>({

@@ -1,29 +1,70 @@
 // The bundled handler's settings: the function's environment, and the secret it names.
 import { secretsManagerSecretResolver } from '@firstline/actions-aws';
 import type { AwsClients } from '@firstline/actions-aws';
+import { FirstlineError } from '@firstline/core';
+
+/** One route of the bundled handler: alarms matching every criterion given run `playbook` with `inputs`. */
+export interface BundleRoute {
+  /** The playbook's name (its file is `playbooks/<name>.yaml` beside the bundle). */
+  playbook: string;
+  /** The alarm's name, a glob where `*` matches any run of characters. */
+  alarm?: string;
+  /** The alarm's metric namespace, a glob. */
+  namespace?: string;
+  /** The alarm's metric name, a glob. */
+  metric?: string;
+  /** Inputs the deployment fixed for this route's runs. */
+  inputs: Record<string, unknown>;
+}
 
 /** What the bundled handler reads from its environment (FIRSTLINE_* variables). */
 export interface BundleConfig {
   /** The DynamoDB table of runs and locks (FIRSTLINE_TABLE). */
   table: string;
-  /** The playbook's name (FIRSTLINE_PLAYBOOK). */
-  playbook: string;
-  /** The playbook's YAML file (FIRSTLINE_PLAYBOOK_FILE), else `playbooks/<name>.yaml` beside the bundle. */
+  /** The playbooks' names (FIRSTLINE_PLAYBOOKS, else those FIRSTLINE_ROUTES names, else FIRSTLINE_PLAYBOOK). */
+  playbooks: string[];
+  /** The playbook's YAML file (FIRSTLINE_PLAYBOOK_FILE, one playbook only), else `playbooks/<name>.yaml` beside the bundle. */
   playbookFile?: string;
-  /** The alarm routed to the playbook (FIRSTLINE_ALARM). */
-  alarm: string;
-  /** Inputs the deployment fixed (FIRSTLINE_INPUTS, a JSON object). */
-  inputs: Record<string, unknown>;
+  /** Where alarms go: FIRSTLINE_ROUTES, or the one route FIRSTLINE_ALARM and FIRSTLINE_INPUTS make. */
+  routes: BundleRoute[];
   /** A Secrets Manager secret of environment variables for the notifiers (FIRSTLINE_SECRET). */
   secret?: string;
 }
 
-/** Reads the environment; a function deployed without the variables fails its cold start, saying what is missing. */
+/**
+ * Reads the environment; a function deployed without the variables fails its cold start, saying what is
+ * missing. Two shapes: one playbook and one alarm (FIRSTLINE_PLAYBOOK, FIRSTLINE_ALARM, FIRSTLINE_INPUTS),
+ * or several playbooks and routes (FIRSTLINE_ROUTES, a JSON list, and optionally FIRSTLINE_PLAYBOOKS).
+ */
 export function readBundleConfig(env: NodeJS.ProcessEnv): BundleConfig {
+  const common = {
+    ...(env.FIRSTLINE_SECRET && { secret: env.FIRSTLINE_SECRET }),
+  };
+  if (env.FIRSTLINE_ROUTES) {
+    if (!env.FIRSTLINE_TABLE)
+      throw configError('the Firstline function needs FIRSTLINE_TABLE in its environment');
+    const routes = readRoutes(env.FIRSTLINE_ROUTES);
+    const playbooks = env.FIRSTLINE_PLAYBOOKS
+      ? readNames(env.FIRSTLINE_PLAYBOOKS)
+      : [...new Set(routes.map((r) => r.playbook))];
+    const unknown = routes.filter((r) => !playbooks.includes(r.playbook)).map((r) => r.playbook);
+    if (unknown.length)
+      throw configError(`FIRSTLINE_ROUTES names ${unknown.join(', ')}, not in FIRSTLINE_PLAYBOOKS`);
+    if (playbooks.length === 0) throw configError('FIRSTLINE_PLAYBOOKS names no playbook');
+    if (env.FIRSTLINE_PLAYBOOK_FILE && playbooks.length > 1)
+      throw configError('FIRSTLINE_PLAYBOOK_FILE names one file, but the function has several playbooks');
+    return {
+      table: env.FIRSTLINE_TABLE,
+      playbooks,
+      routes,
+      ...(env.FIRSTLINE_PLAYBOOK_FILE && { playbookFile: env.FIRSTLINE_PLAYBOOK_FILE }),
+      ...common,
+    };
+  }
   const missing = ['FIRSTLINE_TABLE', 'FIRSTLINE_PLAYBOOK', 'FIRSTLINE_ALARM'].filter((name) => !env[name]);
   if (missing.length)
     throw new Error(
-      `the Firstline function needs ${missing.join(', ')} in its environment (see @firstline/lambda's README, "The bundle")`,
+      `the Firstline function needs ${missing.join(', ')} in its environment, or FIRSTLINE_ROUTES (see @firstline/lambda's README, "The bundle")`,
     );
   let inputs: unknown;
   try {
@@ -31,16 +72,68 @@ export function readBundleConfig(env: NodeJS.ProcessEnv): BundleConfig {
   } catch {
     throw new Error('FIRSTLINE_INPUTS is not JSON: it must be an object of playbook inputs');
   }
-  if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs))
-    throw new Error('FIRSTLINE_INPUTS must be a JSON object of playbook inputs');
+  if (!isObject(inputs)) throw new Error('FIRSTLINE_INPUTS must be a JSON object of playbook inputs');
   return {
     table: env.FIRSTLINE_TABLE!,
-    playbook: env.FIRSTLINE_PLAYBOOK!,
-    alarm: env.FIRSTLINE_ALARM!,
-    inputs: inputs as Record<string, unknown>,
+    playbooks: [env.FIRSTLINE_PLAYBOOK!],
+    routes: [{ playbook: env.FIRSTLINE_PLAYBOOK!, alarm: env.FIRSTLINE_ALARM!, inputs }],
     ...(env.FIRSTLINE_PLAYBOOK_FILE && { playbookFile: env.FIRSTLINE_PLAYBOOK_FILE }),
-    ...(env.FIRSTLINE_SECRET && { secret: env.FIRSTLINE_SECRET }),
+    ...common,
   };
+}
+
+const ROUTE_KEYS = new Set(['playbook', 'alarm', 'namespace', 'metric', 'inputs']);
+
+function readRoutes(text: string): BundleRoute[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw configError(
+      'FIRSTLINE_ROUTES is not JSON: it must be a list of { playbook, alarm?, namespace?, metric?, inputs? }',
+    );
+  }
+  // Empty is allowed: with FIRSTLINE_PLAYBOOKS naming one playbook, it takes every alarm.
+  if (!Array.isArray(data)) throw configError('FIRSTLINE_ROUTES must be a JSON list of routes');
+  return data.map((route: unknown, i) => {
+    const where = `FIRSTLINE_ROUTES[${i}]`;
+    if (!isObject(route) || typeof route.playbook !== 'string' || route.playbook === '')
+      throw configError(`${where} must be an object with a playbook name`);
+    const extra = Object.keys(route).filter((key) => !ROUTE_KEYS.has(key));
+    if (extra.length) throw configError(`${where} has unknown keys: ${extra.join(', ')}`);
+    for (const key of ['alarm', 'namespace', 'metric'] as const)
+      if (route[key] !== undefined && typeof route[key] !== 'string')
+        throw configError(`${where}.${key} must be a string (a glob)`);
+    if (route.inputs !== undefined && !isObject(route.inputs))
+      throw configError(`${where}.inputs must be an object of playbook inputs`);
+    return {
+      playbook: route.playbook,
+      ...(typeof route.alarm === 'string' && { alarm: route.alarm }),
+      ...(typeof route.namespace === 'string' && { namespace: route.namespace }),
+      ...(typeof route.metric === 'string' && { metric: route.metric }),
+      inputs: isObject(route.inputs) ? route.inputs : {},
+    };
+  });
+}
+
+function readNames(text: string): string[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw configError('FIRSTLINE_PLAYBOOKS is not JSON: it must be a list of playbook names');
+  }
+  if (!Array.isArray(data) || !data.every((name) => typeof name === 'string' && name !== ''))
+    throw configError('FIRSTLINE_PLAYBOOKS must be a JSON list of playbook names');
+  return [...new Set(data as string[])];
+}
+
+function configError(message: string): FirstlineError {
+  return new FirstlineError('E_HANDLER_CONFIG', message);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

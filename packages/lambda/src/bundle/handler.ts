@@ -18,13 +18,15 @@ const secretEnv = config.secret ? await readSecretEnv(aws, config.secret) : {};
 
 /**
  * The function's entry point (`handler.handler`): a CloudWatch alarm state change (EventBridge, SNS
- * or SQS) runs the playbook; `{ firstline: 'resumeDue' }` resumes runs whose wait ended.
+ * or SQS) runs the playbook its routes name; `{ firstline: 'resumeDue' }` resumes runs whose wait ended.
  */
 export const handler = createLambdaHandler({
-  playbooks: {
-    [config.playbook]:
-      config.playbookFile ?? fileURLToPath(new URL(`./playbooks/${config.playbook}.yaml`, import.meta.url)),
-  },
+  playbooks: Object.fromEntries(
+    config.playbooks.map((name) => [
+      name,
+      config.playbookFile ?? fileURLToPath(new URL(`./playbooks/${name}.yaml`, import.meta.url)),
+    ]),
+  ),
   actions: [
     ...awsActions(aws),
     ...netActions(),
@@ -34,8 +36,8 @@ export const handler = createLambdaHandler({
     }),
   ],
   store: dynamoRunStore({ table: config.table, client: new DynamoDBClient({}) }),
-  // The deployment's alarm, with the inputs it fixed; instanceId and region come from the alarm.
-  routes: [{ playbook: config.playbook, alarm: config.alarm, inputs: () => config.inputs }],
+  // The deployment's alarms, with the inputs it fixed; instanceId and region come from the alarm.
+  routes: config.routes.map(({ inputs, ...route }) => ({ ...route, inputs: () => inputs })),
   secrets: awsSecretResolvers(aws),
   // `{ env: SLACK_TOKEN }` secrets find the Secrets Manager values, not only the function's variables.
   env: { ...process.env, ...secretEnv },

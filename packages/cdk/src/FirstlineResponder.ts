@@ -1,0 +1,296 @@
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { IamStatement } from '@firstline/core';
+import { RUN_PAST_DEADLINE } from '@firstline/lambda';
+import { alarmNameFilter } from './alarmPattern.js';
+import { handlerCode } from './handlerCode.js';
+import { checkPlaybooks, deployError, responderStatements } from './responderPlaybooks.js';
+import type { CheckedPlaybook } from './responderPlaybooks.js';
+import { runStoreTable } from './runStoreTable.js';
+import type { FirstlineResponderProps } from './types.js';
+
+/** Room for FIRSTLINE_ROUTES within Lambda's 4 KB of environment variables, the others' share kept. */
+const ROUTES_LIMIT = 3_000;
+
+/** The log line the handler writes when a resume finds a run still going and it cannot resume it. */
+const RESUME_FAILED = 'could not be resumed';
+
+/**
+ * Firstline's first line, deployed: one Lambda function (@firstline/lambda's bundle) running the given
+ * playbooks, validated at synth; the run-store table; an EventBridge rule per alarm-name pattern (state
+ * `ALARM` only) and SNS topics through an SQS queue; a schedule resuming runs whose waits ended; a role
+ * holding exactly the playbooks' `playbookPermissions` (fixed inputs bound first), the table, its log
+ * group and the queues; and alarms on the function's errors and throttles and on runs stuck past their
+ * deadline. The stack needs an explicit `env` (account and region): the policy names ARNs in them.
+ *
+ * @example
+ * new FirstlineResponder(stack, 'Firstline', {
+ *   playbooks: [{ file: 'playbooks/ec2-first-line.yaml', alarms: ['cpu-*'], inputs: { url: 'https://app.example.com/health' } }],
+ * });
+ */
+export class FirstlineResponder extends Construct {
+  /** The function that runs the playbooks and resumes their runs. */
+  readonly fn: lambda.Function;
+  /** The function's execution role (no managed policies). */
+  readonly role: iam.Role;
+  /** The run store: runs, journal claims, leases, resource locks, remediation budgets. */
+  readonly table: dynamodb.ITable;
+  /** The function's log group. */
+  readonly logGroup: logs.LogGroup;
+  /** The playbooks, as checked at synth (names, routes, fixed inputs, statements). */
+  readonly playbooks: readonly CheckedPlaybook[];
+  /** The statements the playbooks need, merged, exactly as added to the role. */
+  readonly playbookStatements: IamStatement[];
+  /** One rule per alarm-name pattern: that alarm going to ALARM → the function. */
+  readonly alarmRules: events.Rule[];
+  /** Every minute (or `resumeSchedule`) → the function with `{ firstline: 'resumeDue' }`. */
+  readonly resumeRule: events.Rule;
+  /** Alarm events EventBridge could not deliver, and async invocations that failed after Lambda's retries. */
+  readonly deadLetterQueue: sqs.Queue;
+  /** The queue SNS topics deliver to, when `topics` are given. */
+  readonly alarmQueue?: sqs.Queue;
+  /** Its dead-letter queue: messages the function failed five times. */
+  readonly alarmQueueDeadLetters?: sqs.Queue;
+  /** Runs found still going past their deadline, plus runs a resume could not resume (a log metric filter). */
+  readonly stuckRunsMetric: cloudwatch.Metric;
+  /** The responder's alarms on itself. */
+  readonly alarms: {
+    /** The function's Errors ≥ 1 in 5 minutes. */
+    errors: cloudwatch.Alarm;
+    /** The function's Throttles ≥ 1 in 5 minutes. */
+    throttles: cloudwatch.Alarm;
+    /** A stuck run in 5 minutes. */
+    stuckRuns: cloudwatch.Alarm;
+  };
+
+  constructor(scope: Construct, id: string, props: FirstlineResponderProps) {
+    super(scope, id);
+    const engine = props.engine ?? 'lambda';
+    // The Step Functions engine (a state machine per playbook, an action-runner function) will branch
+    // here; what follows is the Lambda engine.
+    if (engine !== 'lambda')
+      throw deployError(
+        `engine ${JSON.stringify(engine)} is not supported: 'lambda' is the only engine today`,
+      );
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(stack.region) || Token.isUnresolved(stack.account))
+      throw deployError(
+        `the stack ${stack.stackName} needs an explicit env { account, region }: the IAM policy names ARNs in them`,
+      );
+    if (
+      props.reservedConcurrency !== undefined &&
+      !(Number.isInteger(props.reservedConcurrency) && props.reservedConcurrency >= 1)
+    )
+      throw deployError(`reservedConcurrency must be a whole number >= 1, got ${props.reservedConcurrency}`);
+
+    this.playbooks = checkPlaybooks(props.playbooks, { region: stack.region, accountId: stack.account });
+    this.playbookStatements = responderStatements(this.playbooks);
+    this.table = props.table ?? runStoreTable(this, 'Runs', props.tableRemovalPolicy);
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', queueProps());
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // An explicit role: the default one carries AWSLambdaBasicExecutionRole, which writes to every log group.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Firstline: the playbooks' permissions (${this.playbooks.map((p) => p.name).join(', ')}), the run table and the log group`,
+    });
+    for (const statement of this.playbookStatements)
+      this.role.addToPolicy(iam.PolicyStatement.fromJson(statement));
+    this.table.grantReadWriteData(this.role);
+    this.logGroup.grantWrite(this.role);
+    props.environmentSecret?.grantRead(this.role);
+    if (props.secretKeys?.length)
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: props.secretKeys.map((key) => key.keyArn),
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': [
+                `ssm.${stack.region}.amazonaws.com`,
+                `secretsmanager.${stack.region}.amazonaws.com`,
+              ],
+            },
+          },
+        }),
+      );
+
+    this.fn = this.lambdaEngine(props);
+
+    this.alarmRules = this.playbooks.flatMap((playbook) =>
+      playbook.alarms.map((pattern, i) => this.alarmRule(playbook, pattern, i)),
+    );
+    this.resumeRule = new events.Rule(this, 'ResumeRule', {
+      description: 'Resume Firstline runs whose wait has ended',
+      schedule: props.resumeSchedule ?? events.Schedule.rate(Duration.minutes(1)),
+      // A failed resume is retried by the next one; no dead letters for it.
+      targets: [
+        new targets.LambdaFunction(this.fn, {
+          event: events.RuleTargetInput.fromObject({ firstline: 'resumeDue' }),
+          retryAttempts: 0,
+        }),
+      ],
+    });
+
+    if (props.topics?.length) {
+      this.alarmQueueDeadLetters = new sqs.Queue(this, 'AlarmQueueDeadLetters', queueProps());
+      this.alarmQueue = new sqs.Queue(this, 'AlarmQueue', {
+        ...queueProps(),
+        retentionPeriod: Duration.days(4),
+        // AWS's advice: 6× the function timeout, so a record is not redelivered while its run goes on.
+        visibilityTimeout: Duration.seconds(this.fn.timeout!.toSeconds() * 6),
+        deadLetterQueue: { queue: this.alarmQueueDeadLetters, maxReceiveCount: 5 },
+      });
+      for (const topic of props.topics)
+        topic.addSubscription(new subscriptions.SqsSubscription(this.alarmQueue));
+      this.fn.addEventSource(
+        new sources.SqsEventSource(this.alarmQueue, { batchSize: 10, reportBatchItemFailures: true }),
+      );
+    }
+
+    const metricNamespace = `Firstline/${Names.uniqueId(this)}`;
+    for (const [filterId, term] of [
+      ['RunsPastDeadline', RUN_PAST_DEADLINE],
+      ['RunsNotResumed', RESUME_FAILED],
+    ] as const)
+      new logs.MetricFilter(this, filterId, {
+        logGroup: this.logGroup,
+        filterPattern: logs.FilterPattern.allTerms(term),
+        metricNamespace,
+        metricName: 'StuckRuns',
+        metricValue: '1',
+        defaultValue: 0,
+      });
+    this.stuckRunsMetric = new cloudwatch.Metric({
+      namespace: metricNamespace,
+      metricName: 'StuckRuns',
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+    });
+    const fiveMinutes = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+    this.alarms = {
+      errors: this.selfAlarm(
+        'ErrorsAlarm',
+        this.fn.metricErrors(fiveMinutes),
+        'the Firstline function failed',
+      ),
+      throttles: this.selfAlarm(
+        'ThrottlesAlarm',
+        this.fn.metricThrottles(fiveMinutes),
+        'the Firstline function was throttled',
+      ),
+      stuckRuns: this.selfAlarm(
+        'StuckRunsAlarm',
+        this.stuckRunsMetric,
+        'a Firstline run was still going past its deadline, or could not be resumed',
+      ),
+    };
+    if (props.alarmTopic) {
+      const action = new actions.SnsAction(props.alarmTopic);
+      for (const alarm of Object.values(this.alarms)) alarm.addAlarmAction(action);
+    }
+  }
+
+  /** The Lambda engine: one function, @firstline/lambda's bundle, routes in its environment. */
+  private lambdaEngine(props: FirstlineResponderProps): lambda.Function {
+    const only = this.playbooks.length === 1;
+    const routes = this.playbooks.flatMap((playbook) => {
+      const route = (alarm?: string) => ({
+        playbook: playbook.name,
+        ...(alarm !== undefined && { alarm }),
+        ...(playbook.namespace !== undefined && { namespace: playbook.namespace }),
+        ...(playbook.metric !== undefined && { metric: playbook.metric }),
+        inputs: playbook.inputs,
+      });
+      // The only playbook, with no alarm patterns, takes every alarm its topics deliver: one route
+      // without a name, so its fixed inputs still reach its runs.
+      if (playbook.alarms.length === 0) return only ? [route()] : [];
+      return playbook.alarms.map(route);
+    });
+    const routesJson = JSON.stringify(routes);
+    // Lambda refuses more than 4 KB of environment variables in all: fail the synth, not the deploy.
+    if (routesJson.length > ROUTES_LIMIT)
+      throw deployError(
+        `the routes (alarm patterns and fixed inputs) take ${routesJson.length} characters of environment, over ${ROUTES_LIMIT}: use fewer patterns (a wider glob) or fewer fixed inputs`,
+      );
+    return new lambda.Function(this, 'Handler', {
+      description: `Firstline: runs ${this.playbooks.map((p) => p.name).join(', ')} when their alarms fire`,
+      code: props.code ?? handlerCode(this.playbooks, props.handlerBundle),
+      handler: 'handler.handler',
+      runtime: props.runtime ?? lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      // Waits longer than what is left of an invocation suspend the run; the resume rule goes on later.
+      timeout: props.timeout ?? Duration.minutes(5),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      deadLetterQueue: this.deadLetterQueue,
+      retryAttempts: 2,
+      ...(props.reservedConcurrency !== undefined && {
+        reservedConcurrentExecutions: props.reservedConcurrency,
+      }),
+      environment: {
+        FIRSTLINE_TABLE: this.table.tableName,
+        FIRSTLINE_PLAYBOOKS: JSON.stringify(this.playbooks.map((p) => p.name)),
+        FIRSTLINE_ROUTES: routesJson,
+        ...(props.environmentSecret && { FIRSTLINE_SECRET: props.environmentSecret.secretName }),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+  }
+
+  private alarmRule(playbook: CheckedPlaybook, pattern: string, i: number): events.Rule {
+    const alarmName = alarmNameFilter(pattern);
+    return new events.Rule(this, `AlarmRule-${playbook.name}-${i}`, {
+      description: `CloudWatch alarms ${pattern} going to ALARM → Firstline ${playbook.name}`,
+      eventPattern: {
+        source: ['aws.cloudwatch'],
+        detailType: ['CloudWatch Alarm State Change'],
+        // OK and INSUFFICIENT_DATA would only be ignored by the handler: not worth an invocation.
+        detail: { ...(alarmName !== undefined && { alarmName: [alarmName] }), state: { value: ['ALARM'] } },
+      },
+      targets: [
+        new targets.LambdaFunction(this.fn, {
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(1),
+        }),
+      ],
+    });
+  }
+
+  private selfAlarm(id: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm {
+    return new cloudwatch.Alarm(this, id, {
+      alarmDescription: description,
+      metric,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+}
+
+function queueProps(): sqs.QueueProps {
+  return {
+    retentionPeriod: Duration.days(14),
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+  };
+}
