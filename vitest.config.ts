@@ -39,6 +39,7 @@ export default defineConfig({
       '@firstline/store-dynamodb': src('store-dynamodb'),
       '@firstline/lambda': src('lambda'),
       '@firstline/server': src('server'),
+      '@firstline/stepfunctions': src('stepfunctions'),
     },
   },
   test: {
@@ -49,19 +50,26 @@ export default defineConfig({
         extends: true,
         test: { name: 'core', root: 'packages/core', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
       },
-      ...['actions-aws', 'actions-net', 'notifiers', 'cli', 'store-dynamodb', 'lambda', 'server'].map(
-        (name) => ({
-          extends: true as const,
-          test: {
-            name,
-            root: `packages/${name}`,
-            include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-            // A package's own global setup (moto_server, sshd…) lives at test/globalSetup.ts when it needs one.
-            globalSetup: existsSync(`packages/${name}/test/globalSetup.ts`) ? ['test/globalSetup.ts'] : [],
-            ...realParts,
-          },
-        }),
-      ),
+      ...[
+        'actions-aws',
+        'actions-net',
+        'notifiers',
+        'cli',
+        'store-dynamodb',
+        'lambda',
+        'server',
+        'stepfunctions',
+      ].map((name) => ({
+        extends: true as const,
+        test: {
+          name,
+          root: `packages/${name}`,
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          // A package's own global setup (moto_server, sshd…) lives at test/globalSetup.ts when it needs one.
+          globalSetup: existsSync(`packages/${name}/test/globalSetup.ts`) ? ['test/globalSetup.ts'] : [],
+          ...realParts,
+        },
+      })),
       {
         extends: true,
         // Checks across every package (API docs), kept out of any one package's suite.

@@ -64,6 +64,7 @@ export type {
   ActionContext,
   ActionDefinition,
   ActionKind,
+  StepFunctionsTask,
   Clock,
   IamStatement,
   JSONSchema,

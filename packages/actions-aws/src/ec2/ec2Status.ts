@@ -111,8 +111,29 @@ export function ec2StatusAction(aws: AwsClients): ActionDefinition<Ec2StatusInpu
       return output;
     },
     permissions: () => [allow(['ec2:DescribeInstanceStatus'], '*')],
+    stepFunctions: ec2StatusTask,
   });
 }
+
+// statusOutput in JSONata, for the native DescribeInstanceStatus task of an exported state machine.
+const STATUS = '$result.InstanceStatuses[InstanceId = $input.instanceId][0]';
+const ec2StatusTask = {
+  service: 'ec2',
+  api: 'describeInstanceStatus',
+  arguments: "{ 'InstanceIds': [$input.instanceId], 'IncludeAllInstances': true }",
+  output: `( $s := ${STATUS};
+  $state := $exists($s.InstanceState.Name) ? $s.InstanceState.Name : 'pending';
+  $system := $exists($s.SystemStatus.Status) ? $s.SystemStatus.Status : 'not-applicable';
+  $instance := $exists($s.InstanceStatus.Status) ? $s.InstanceStatus.Status : 'not-applicable';
+  $events := [$s.Events.{ 'code': $exists(Code) ? Code : 'unknown' }];
+  $merge([{ 'instanceId': $input.instanceId, 'state': $state, 'systemStatus': $system,
+    'instanceStatus': $instance,
+    'healthy': $state = 'running' and $system != 'impaired' and $instance != 'impaired' },
+    $count($events) > 0 ? { 'events': $events } : {}]) )`,
+  verdict: '$not($input.failWhenUnhealthy = false) and $output.healthy = false',
+  unusable: `$not($exists(${STATUS}))`,
+  regionInput: 'region',
+} as const;
 
 /** DescribeInstanceStatus's answer for one instance as plain JSON, with the verdict in `healthy`. */
 export function statusOutput(instanceId: string, status: InstanceStatus): Ec2StatusOutput {

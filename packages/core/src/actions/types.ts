@@ -81,6 +81,31 @@ export interface IamStatement {
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 
+/**
+ * How an action runs as one native Step Functions task (`arn:aws:states:::aws-sdk:<service>:<api>`) when a
+ * playbook is exported as Amazon States Language: pure data, JSONata expressions over `$input` (the step's
+ * rendered `with:`) and `$result` (the API's answer). An action without it runs through the action runner.
+ */
+export interface StepFunctionsTask {
+  /** The SDK service name of the integration, e.g. `ec2`, `autoscaling`. */
+  service: string;
+  /** The API action, camelCase, e.g. `rebootInstances`. */
+  api: string;
+  /** JSONata over `$input`: the API call's arguments (PascalCase, as the SDK takes them). */
+  arguments: string;
+  /** JSONata over `$input` and `$result`: the action's output, as its `run` would return it. */
+  output: string;
+  /** JSONata over `$input` and `$output`: true when the answer is the action's verdict `fail`. */
+  verdict?: string;
+  /** JSONata over `$input` and `$result`: true when the answer cannot be judged (the step ends `error`). */
+  unusable?: string;
+  /**
+   * The input field that picks a region: a native task calls the state machine's own region, so a step
+   * whose value names another one runs through the action runner instead (decided at run time).
+   */
+  regionInput?: string;
+}
+
 /** An action a playbook can name in `action:`: a plain object made with `defineAction`. */
 export interface ActionDefinition<I = unknown, O = unknown> {
   /** `family.service.verb`, e.g. `aws.ec2.reboot`: what `action:` names. */
@@ -128,4 +153,6 @@ export interface ActionDefinition<I = unknown, O = unknown> {
    * checking a call needs no ajv; absent, the registry compiles the schemas with ajv on first use.
    */
   validators?: PrecompiledValidators;
+  /** The native Step Functions task this action is when exported as Amazon States Language, if one call suffices. */
+  stepFunctions?: StepFunctionsTask;
 }
