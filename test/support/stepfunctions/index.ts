@@ -1,0 +1,15 @@
+// The Step Functions test harness: run ASL definitions locally (runAslLocally) or on moto's Step
+// Functions (runAslOnMoto) and compare what they did. See README.md beside this file.
+export { runAslLocally } from './runAslLocally.js';
+export type { RunAslLocallyOptions } from './options.js';
+export type {
+  AslDefinition,
+  AslHistoryEntry,
+  AslLocalRunResult,
+  AslRetry,
+  AslRunResult,
+  AslRunStatus,
+  AslState,
+  AslTaskCall,
+  AslTaskHandler,
+} from './types.js';
