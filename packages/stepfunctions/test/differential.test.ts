@@ -22,7 +22,10 @@ interface Scenario {
   budgetsSpent?: boolean;
 }
 
-/** Scenarios that cannot match, with why: each is checked to still differ, so a fix shows up here. */
+/**
+ * Scenarios that cannot match, as `<example>: <scenario>` with why: each runs as `it.fails`, so it is
+ * checked to still differ and a fix shows up here. None today: every example scenario matches.
+ */
 const KNOWN_GAPS: Record<string, string> = {};
 
 const actions = installedActions();
@@ -36,7 +39,9 @@ function fakeDynamo(resource: string, input: unknown, budgetsSpent: boolean): un
     Array.from({ length: 100 }, (_, i) => [`earlier-run:reboot:${i}`, { N: String(now - i) }]),
   );
   const key = (input as { Key: unknown }).Key;
-  return { Item: { ...(key as object), revision: { N: '7' }, uses: { M: uses }, windowMs: { N: '86400000' } } };
+  return {
+    Item: { ...(key as object), revision: { N: '7' }, uses: { M: uses }, windowMs: { N: '86400000' } },
+  };
 }
 
 async function bothRuns(compiled: CompiledPlaybook, scenario: Scenario) {
@@ -49,13 +54,18 @@ async function bothRuns(compiled: CompiledPlaybook, scenario: Scenario) {
   });
   const { definition } = exportAsl(compiled, { actions, nativeTasks: false });
   const runner = scriptedRunner(actions, compiled.ir, scenario.outcomes, sim.runId);
-  const asl = await runAslLocally(definition as unknown as HarnessDefinition, { inputs: scenario.input ?? {} }, {
-    taskHandler: (_state, resource, input) =>
-      resource === 'arn:aws:states:::lambda:invoke'
-        ? runner((input as { Payload: unknown }).Payload)
-        : Promise.resolve(fakeDynamo(resource, input, scenario.budgetsSpent === true)),
-    context: { Execution: { Name: 'asl-run-1', StartTime: '2026-12-06T00:00:00.000Z' } },
-  });
+  const asl = await runAslLocally(
+    definition as unknown as HarnessDefinition,
+    { inputs: scenario.input ?? {} },
+    {
+      taskHandler: (_state, resource, input) =>
+        resource === 'arn:aws:states:::lambda:invoke'
+          ? // The Lambda invoke integration's answer: the function's result under Payload.
+            runner((input as { Payload: unknown }).Payload).then((Payload) => ({ Payload, StatusCode: 200 }))
+          : Promise.resolve(fakeDynamo(resource, input, scenario.budgetsSpent === true)),
+      context: { Execution: { Name: 'asl-run-1', StartTime: '2026-12-06T00:00:00.000Z' } },
+    },
+  );
   const playbookActions = new Set(
     [...compiled.ir.nodes.values()].flatMap((n) =>
       n.kind === 'action' ? [n.action] : n.kind === 'parallel' ? n.steps.map((m) => m.action) : [],
@@ -65,7 +75,7 @@ async function bothRuns(compiled: CompiledPlaybook, scenario: Scenario) {
     Object.fromEntries([...playbookActions].sort().map((a) => [a, list.filter((x) => x === a).length]));
   const aslCalls = asl.calls
     .filter((c) => c.resource === 'arn:aws:states:::lambda:invoke')
-    .map((c) => ((c.input as { Payload: { action: string } }).Payload.action));
+    .map((c) => (c.input as { Payload: { action: string } }).Payload.action);
   const output = asl.output as { outcome?: string; path?: string[] } | undefined;
   return {
     simulation: {

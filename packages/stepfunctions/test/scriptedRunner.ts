@@ -29,7 +29,7 @@ export function scriptedRunner(
   const invoke: RunnerInvoke = (def, _input, ctx) => {
     const visit = Number(ctx.idempotencyKey.slice(ctx.idempotencyKey.lastIndexOf(':') + 1));
     const seed = { runId: seedRunId, stepId: ctx.stepId, visit };
-    const scripted = script.next(ctx.stepId) as ReturnType<typeof script.next>;
+    const scripted = script.next(ctx.stepId);
     if (scripted === undefined || scripted === 'pass')
       return Promise.resolve(
         def.output ? { output: synthesize(def.output, seed).value, forced: 'pass' } : { forced: 'pass' },
