@@ -1,8 +1,15 @@
-import { createActionRegistry, FirstlineError, redactText, resolveSecrets } from '@firstline/core';
+import {
+  createActionRegistry,
+  FirstlineError,
+  redactText,
+  resolveSecrets,
+  systemClock,
+} from '@firstline/core';
 import type {
   ActionContext,
   ActionRegistry,
   AnyActionDefinition,
+  Clock,
   Logger,
   SecretResolvers,
 } from '@firstline/core';
@@ -66,6 +73,8 @@ export interface ActionRunnerOptions {
   logger?: Logger;
   /** A step's timeout when the request gives none. */
   defaultTimeoutMs?: number;
+  /** The clock of timeouts and of the actions' `ctx.clock` (default: the system clock; tests pass a virtual one). */
+  clock?: Clock;
 }
 
 /** The error names a state machine's Retry and Catch match, by failure kind. */
@@ -108,6 +117,7 @@ export function createActionRunner(
       : createActionRegistry(options.actions as Iterable<AnyActionDefinition>);
   const invoke = options.invoke ?? liveInvoke;
   const logger = options.logger ?? silent;
+  const clock = options.clock ?? systemClock;
   return async (raw) => {
     const request = readRequest(raw);
     const def = registry.get(request.action);
@@ -121,9 +131,9 @@ export function createActionRunner(
     }
     const timeoutMs = request.timeoutMs ?? options.defaultTimeoutMs ?? 60_000;
     const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: unknown;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      timer = clock.setTimeout(() => {
         controller.abort(new Error('timeout'));
         reject(new ActionRunnerError(RUNNER_ERROR_NAMES.timeout, `no answer within ${timeoutMs} ms`));
       }, timeoutMs);
@@ -137,7 +147,7 @@ export function createActionRunner(
       stepId: request.step,
       attempt: 1,
       idempotencyKey: `${runId}:${request.step}:${visit}`,
-      clock: { now: () => Date.now(), setTimeout, clearTimeout: (h) => clearTimeout(h as never) },
+      clock,
       logger,
       secrets: Object.fromEntries(secrets.map((s) => [s.name, s.value])),
       redact: (text) => redact(text, secrets),
@@ -165,7 +175,7 @@ export function createActionRunner(
         message,
       );
     } finally {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
     }
   };
 }

@@ -109,3 +109,65 @@ describe('the exported state machine runs every example scenario as the simulati
     });
   }
 });
+
+describe('native aws-sdk tasks, run locally against fake AWS answers (named fakes: no AWS is called)', () => {
+  /** A DescribeInstanceStatus answer, as the aws-sdk integration returns it. */
+  const describeStatus = (systemStatus: string) => ({
+    InstanceStatuses: [
+      {
+        InstanceId: 'i-0abc1234',
+        InstanceState: { Name: 'running' },
+        SystemStatus: { Status: systemStatus },
+        InstanceStatus: { Status: 'ok' },
+      },
+    ],
+  });
+
+  async function run(systemStatus: string, region: string) {
+    const compiled = compilePlaybook(await loadPlaybook(`${EXAMPLES}asg-self-heal.yaml`), { actions });
+    const { definition } = exportAsl(compiled, { actions });
+    const runner = scriptedRunner(actions, compiled.ir, undefined, 'native-run');
+    const result = await runAslLocally(
+      definition as unknown as HarnessDefinition,
+      { inputs: { instanceId: 'i-0abc1234', region } },
+      {
+        taskHandler: (_state, resource, input) =>
+          resource.endsWith(':describeInstanceStatus')
+            ? Promise.resolve(describeStatus(systemStatus))
+            : resource.endsWith(':setInstanceHealth')
+              ? Promise.resolve({})
+              : runner((input as { Payload: unknown }).Payload).then((Payload) => ({ Payload })),
+        context: {
+          Execution: { Name: 'native-run', StartTime: '2026-12-06T00:00:00.000Z' },
+          StateMachine: { Id: 'arn:aws:states:us-east-1:123456789012:stateMachine:asg-self-heal' },
+        },
+      },
+    );
+    return { result, resources: result.calls.map((c) => `${c.state} ${c.resource.split(':::')[1]}`) };
+  }
+
+  it('impaired: DescribeInstanceStatus and SetInstanceHealth natively, then Slack through the runner', async () => {
+    const { result, resources } = await run('impaired', 'us-east-1');
+    expect(result.output).toMatchObject({
+      outcome: 'replaced',
+      path: ['status:fail', 'mark-unhealthy:pass', 'tell-ops:pass'],
+    });
+    expect(resources).toEqual([
+      'status aws-sdk:ec2:describeInstanceStatus',
+      'mark-unhealthy aws-sdk:autoscaling:setInstanceHealth',
+      'tell-ops lambda:invoke',
+    ]);
+  });
+
+  it('healthy: the native output says so, nothing is marked', async () => {
+    const { result, resources } = await run('ok', 'us-east-1');
+    expect(result.output).toMatchObject({ outcome: 'healthy', path: ['status:pass'] });
+    expect(resources).toEqual(['status aws-sdk:ec2:describeInstanceStatus']);
+  });
+
+  it("another region than the state machine's: the same steps go through the runner", async () => {
+    const { result, resources } = await run('ok', 'eu-west-1');
+    expect(result.output).toMatchObject({ outcome: 'healthy' });
+    expect(resources).toEqual(['status.runner lambda:invoke']);
+  });
+});

@@ -1,5 +1,5 @@
 import validator from 'asl-validator';
-import { loadPlaybook } from '@firstline/core';
+import { loadPlaybook, playbookFromData } from '@firstline/core';
 import { describe, expect, it } from 'vitest';
 import { exportAsl } from '../src/index.js';
 import { EXAMPLES, exampleNames, installedActions } from './examples.js';
@@ -18,5 +18,55 @@ describe('every example playbook exports to a valid state machine', () => {
       expect(definition.QueryLanguage).toBe('JSONata');
       expect(runnerSteps.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('native tasks', () => {
+  it('asg-self-heal: the status read and the health mark are aws-sdk tasks, Slack goes through the runner', async () => {
+    const playbook = await loadPlaybook(`${EXAMPLES}asg-self-heal.yaml`);
+    const { definition, nativeSteps, runnerSteps } = exportAsl(playbook, { actions });
+    expect(nativeSteps).toEqual([
+      { step: 'status', resource: 'arn:aws:states:::aws-sdk:ec2:describeInstanceStatus' },
+      { step: 'mark-unhealthy', resource: 'arn:aws:states:::aws-sdk:autoscaling:setInstanceHealth' },
+    ]);
+    // Each names a region in `with`: another region than the state machine's goes through the runner.
+    expect(runnerSteps).toEqual(['status', 'mark-unhealthy', 'tell-ops']);
+    expect(definition.States['status.where']?.Type).toBe('Choice');
+    // The Slack token is a reference the runner resolves, never a value.
+    expect(JSON.stringify(definition)).toContain('\\"ref\\":{\\"env\\":\\"SLACK_TOKEN\\"}');
+  });
+
+  it('nativeTasks: false puts every step through the runner', async () => {
+    const playbook = await loadPlaybook(`${EXAMPLES}asg-self-heal.yaml`);
+    const { nativeSteps, definition } = exportAsl(playbook, { actions, nativeTasks: false });
+    expect(nativeSteps).toEqual([]);
+    expect(JSON.stringify(definition)).not.toContain('aws-sdk:');
+  });
+});
+
+describe('a small definition, whole', () => {
+  it('matches its snapshot (state names are step ids, helpers suffixed)', () => {
+    const playbook = playbookFromData({
+      firstline: 1,
+      name: 'small',
+      inputs: { host: { type: 'string' } },
+      steps: [
+        {
+          id: 'probe',
+          action: 'test.web.check',
+          with: { url: 'https://{{ inputs.host }}/health' },
+          expect: 'output.status = 200',
+          retry: { attempts: 2, delay: '2s', on: ['timeout'] },
+          on: { fail: 'down' },
+        },
+        { id: 'up', end: 'healthy' },
+        { id: 'down', end: 'unrecovered' },
+      ],
+    });
+    const { definition } = exportAsl(playbook, {
+      actionRunnerArn: 'arn:aws:lambda:eu-west-1:123456789012:function:runner',
+    });
+    expect(validator(structuredClone(definition), { checkArn: false }).errors).toEqual([]);
+    expect(definition).toMatchSnapshot();
   });
 });
