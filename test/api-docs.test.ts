@@ -16,6 +16,7 @@ const PACKAGES = [
   'store-dynamodb',
   'lambda',
   'server',
+  'stepfunctions',
 ];
 
 async function sourceFiles(pkg: string): Promise<string[]> {
