@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Sibling packages are imported by their public names; in tests those names resolve to the
 // TypeScript sources so a change is tested without a rebuild. The build itself is checked by
@@ -73,7 +73,24 @@ export default defineConfig({
       {
         extends: true,
         // Checks across every package (API docs), kept out of any one package's suite.
-        test: { name: 'repo', root: '.', include: ['test/**/*.test.ts'] },
+        test: {
+          name: 'repo',
+          root: '.',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/**/*.moto.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        // The Step Functions harness on moto's Step Functions: the same moto_server setup as
+        // @firstline/actions-aws (a free port; skipped loudly without moto, a failure under CI=true).
+        test: {
+          name: 'stepfunctions-harness',
+          root: '.',
+          include: ['test/**/*.moto.test.ts'],
+          globalSetup: ['packages/actions-aws/test/globalSetup.ts'],
+          ...realParts,
+        },
       },
       {
         extends: true,

@@ -211,7 +211,12 @@ describe('runAslLocally (JSONata, harness interpreter)', () => {
     const result = await runAslLocally(
       retrying,
       { id: 'i-1' },
-      { taskHandler: scripted('ok', Array(3).fill('Firstline.Throttled')) },
+      {
+        taskHandler: scripted(
+          'ok',
+          Array.from({ length: 3 }, () => 'Firstline.Throttled'),
+        ),
+      },
     );
     expect(result).toMatchObject({
       status: 'FAILED',

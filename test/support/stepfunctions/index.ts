@@ -13,3 +13,5 @@ export type {
   AslTaskCall,
   AslTaskHandler,
 } from './types.js';
+export { enableMotoStepFunctions, runAslOnMoto } from './runAslOnMoto.js';
+export type { AslMotoRunResult, RunAslOnMotoOptions } from './runAslOnMoto.js';
