@@ -64,6 +64,7 @@ export type {
   ActionContext,
   ActionDefinition,
   ActionKind,
+  StepFunctionsJsonPathTask,
   StepFunctionsTask,
   Clock,
   IamStatement,

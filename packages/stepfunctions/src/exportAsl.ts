@@ -4,8 +4,8 @@ import { standIns } from '@firstline/core/internal';
 import { Builder } from './builder.js';
 import { endStates, nodeStates } from './flowStates.js';
 import { field, literal } from './jsonata.js';
+import { exportJsonPath } from './jsonPath.js';
 import { lockStates } from './safetyStates.js';
-import { unsupported } from './unsupported.js';
 import { ACTION_RUNNER_PLACEHOLDER, TABLE_PLACEHOLDER } from './types.js';
 import type { AslExport, AslState, ExportAslOptions } from './types.js';
 
@@ -25,14 +25,26 @@ import type { AslExport, AslState, ExportAslOptions } from './types.js';
 export function exportAsl(playbook: RunnablePlaybook, options: ExportAslOptions = {}): AslExport {
   const compiled = toCompiled(playbook, options);
   const file = compiled.file;
-  if ((options.queryLanguage ?? 'JSONata') === 'JSONPath')
-    throw unsupported(
-      { ...(file !== undefined && { file }) },
-      "queryLanguage JSONPath cannot evaluate the playbook's JSONata templates, expect and when; export with JSONata (the default)",
-    );
   const { ir } = compiled;
   const runner = options.actionRunnerArn ?? ACTION_RUNNER_PLACEHOLDER;
   const table = options.tableName ?? TABLE_PLACEHOLDER;
+  if (options.queryLanguage === 'JSONPath') {
+    const made = exportJsonPath(compiled, {
+      runner,
+      native: options.nativeTasks !== false,
+      ...(file !== undefined && { file }),
+    });
+    const all = reachable(made.definition.States, '__start');
+    const text = JSON.stringify(all);
+    return {
+      ...made,
+      definition: { ...made.definition, States: all },
+      placeholders: text.includes(ACTION_RUNNER_PLACEHOLDER) ? [ACTION_RUNNER_PLACEHOLDER] : [],
+      approximations: [
+        "The JSONPath variant covers a subset (see the docs); its output has no path, and a native step's output keeps only the fields its Choices read.",
+      ],
+    };
+  }
   const b = new Builder(ir, compiled.registry, {
     ...(file !== undefined && { file }),
     runner,

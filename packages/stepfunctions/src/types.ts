@@ -20,7 +20,7 @@ export const TABLE_PLACEHOLDER = '${FirstlineTable}';
 
 /** Options of {@link exportAsl}. */
 export interface ExportAslOptions {
-  /** `JSONata` (default): every playbook expression maps to one. `JSONPath`: refused (see the docs). */
+  /** `JSONata` (default): every playbook expression maps to one. `JSONPath`: a subset, for interpreters without JSONata. */
   queryLanguage?: 'JSONata' | 'JSONPath';
   /**
    * The action runner Lambda (`createActionRunnerHandler` of `@firstline/lambda`): its ARN, or the

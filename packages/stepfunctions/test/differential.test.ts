@@ -171,3 +171,50 @@ describe('native aws-sdk tasks, run locally against fake AWS answers (named fake
     expect(resources).toEqual(['status.runner lambda:invoke']);
   });
 });
+
+describe('the JSONPath variant runs the example it covers as the simulation does (outcome and calls)', () => {
+  const name = 'asg-self-heal';
+  const { scenarios } = parse(readFileSync(`${EXAMPLES}${name}.scenarios.yaml`, 'utf8')) as {
+    scenarios: Scenario[];
+  };
+  for (const scenario of scenarios)
+    it(`${name}: ${scenario.name}`, async () => {
+      const compiled = compilePlaybook(await loadPlaybook(`${EXAMPLES}${name}.yaml`), { actions });
+      const sim = await simulatePlaybook(compiled, {
+        input: scenario.input ?? {},
+        ...(scenario.outcomes && { outcomes: scenario.outcomes }),
+      });
+      const { definition } = exportAsl(compiled, { actions, nativeTasks: false, queryLanguage: 'JSONPath' });
+      const runner = scriptedRunner(actions, compiled.ir, scenario.outcomes, sim.runId);
+      const asl = await runAslLocally(
+        definition as unknown as HarnessDefinition,
+        { inputs: scenario.input ?? {} },
+        {
+          taskHandler: (_state, _resource, input) =>
+            runner((input as { Payload: unknown }).Payload).then((Payload) => ({ Payload, StatusCode: 200 })),
+          validate: false,
+          context: { Execution: { Name: 'jsonpath-run-1' } },
+        },
+      );
+      const calls = (list: string[]) =>
+        Object.fromEntries(
+          ['aws.ec2.status', 'aws.autoscaling.setInstanceHealth', 'slack.post'].map((a) => [
+            a,
+            list.filter((x) => x === a).length,
+          ]),
+        );
+      expect({
+        outcome:
+          (asl.output as { outcome?: string } | undefined)?.outcome ??
+          `${asl.status} ${asl.error}: ${asl.cause}`,
+        calls: calls(asl.calls.map((c) => (c.input as { Payload: { action: string } }).Payload.action)),
+      }).toEqual({
+        outcome: sim.outcome,
+        calls: calls(
+          ['aws.ec2.status', 'aws.autoscaling.setInstanceHealth', 'slack.post'].flatMap((a) =>
+            sim.calls(a).map(() => a),
+          ),
+        ),
+      });
+    });
+});

@@ -21,6 +21,29 @@ describe('every example playbook exports to a valid state machine', () => {
   });
 });
 
+/** Why each example that needs JSONata is refused in JSONPath (the step named in the error). */
+const JSONPATH_REFUSALS: Record<string, RegExp> = {
+  'ec2-first-line': /the first-line form's rounds need JSONata/,
+  'multi-region-first-line': /the first-line form's rounds need JSONata/,
+  'network-latency-rescue': /step "recheck": .*maxVisits/,
+  'prometheus-core-dump': /step "find": .*steps.outlier.output.picked.labels.kind .* is not a plain input/,
+};
+
+describe('the JSONPath variant: every example exports or is refused naming the step', () => {
+  it.each(exampleNames())('%s', async (name) => {
+    const playbook = await loadPlaybook(`${EXAMPLES}${name}.yaml`);
+    const refused = JSONPATH_REFUSALS[name];
+    if (refused) {
+      expect(() => exportAsl(playbook, { actions, queryLanguage: 'JSONPath' })).toThrow(refused);
+      return;
+    }
+    const { definition } = exportAsl(playbook, { actions, queryLanguage: 'JSONPath' });
+    expect(definition.QueryLanguage).toBe('JSONPath');
+    const result = validator(structuredClone(definition), { checkArn: false, checkPaths: true });
+    expect(result.errors, result.errorsText('\n')).toEqual([]);
+  });
+});
+
 describe('native tasks', () => {
   it('asg-self-heal: the status read and the health mark are aws-sdk tasks, Slack goes through the runner', async () => {
     const playbook = await loadPlaybook(`${EXAMPLES}asg-self-heal.yaml`);

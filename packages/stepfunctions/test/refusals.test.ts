@@ -88,7 +88,28 @@ describe('refused with E_ASL_UNSUPPORTED, naming the step', () => {
     expect(message).toMatch(/step "restart": a budgeted action inside a parallel group/);
   });
 
-  it('queryLanguage JSONPath', () => {
-    expect(refusal({ steps: [probe()] }, { queryLanguage: 'JSONPath' })).toMatch(/JSONPath/);
+  it('JSONPath: what needs JSONata (when, a template over a step output, maxVisits, the first-line form)', () => {
+    const jsonPath = { queryLanguage: 'JSONPath' } as const;
+    expect(refusal({ steps: [probe({ when: 'inputs.host != "x"' })] }, jsonPath)).toMatch(
+      /step "probe": queryLanguage JSONPath: when needs JSONata/,
+    );
+    expect(
+      refusal(
+        {
+          steps: [
+            probe(),
+            { id: 'again', action: 'test.web.check', with: { url: '{{ steps.probe.output.url }}' } },
+          ],
+        },
+        jsonPath,
+      ),
+    ).toMatch(/step "again": queryLanguage JSONPath: \{\{ steps.probe.output.url \}\} is not a plain input/);
+    expect(refusal({ steps: [probe({ maxVisits: 2 })] }, jsonPath)).toMatch(/step "probe": .*maxVisits/);
+    expect(
+      refusal(
+        { checks: [probe()], notify: { unrecovered: [{ action: 'test.chat.post', with: {} }] } },
+        jsonPath,
+      ),
+    ).toMatch(/the first-line form's rounds need JSONata/);
   });
 });

@@ -134,6 +134,14 @@ export function autoscalingSetInstanceHealthAction(
         "{ 'InstanceId': $input.instanceId, 'HealthStatus': $input.healthStatus, 'ShouldRespectGracePeriod': $input.shouldRespectGracePeriod = false ? false : true }",
       output: "{ 'instanceId': $input.instanceId, 'healthStatus': $input.healthStatus }",
       regionInput: 'region',
+      jsonPath: {
+        parameters: {
+          InstanceId: '$input.instanceId',
+          HealthStatus: '$input.healthStatus',
+          ShouldRespectGracePeriod: '$input.shouldRespectGracePeriod',
+        },
+        output: {},
+      },
     },
   });
 }

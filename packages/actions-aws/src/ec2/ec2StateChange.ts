@@ -122,6 +122,7 @@ export function ec2RebootAction(aws: AwsClients): ActionDefinition<Ec2InstancesI
       arguments: "{ 'InstanceIds': $input.instanceIds }",
       output: "{ 'rebooted': $input.instanceIds }",
       regionInput: 'region',
+      jsonPath: { parameters: { InstanceIds: '$input.instanceIds' }, output: {} },
     },
     async send(aws, input, ctx, dryRun) {
       const ec2 = await aws.ec2(aws.requireRegion(REBOOT, input.region), 'once');

@@ -117,6 +117,14 @@ export function ec2StatusAction(aws: AwsClients): ActionDefinition<Ec2StatusInpu
 
 // statusOutput in JSONata, for the native DescribeInstanceStatus task of an exported state machine.
 const STATUS = '$result.InstanceStatuses[InstanceId = $input.instanceId][0]';
+// `healthy` as a Choice rule over the answer, for JSONPath definitions.
+const HEALTHY = {
+  And: [
+    { Variable: '$.InstanceStatuses[0].InstanceState.Name', StringEquals: 'running' },
+    { Not: { Variable: '$.InstanceStatuses[0].SystemStatus.Status', StringEquals: 'impaired' } },
+    { Not: { Variable: '$.InstanceStatuses[0].InstanceStatus.Status', StringEquals: 'impaired' } },
+  ],
+};
 const ec2StatusTask = {
   service: 'ec2',
   api: 'describeInstanceStatus',
@@ -133,6 +141,18 @@ const ec2StatusTask = {
   verdict: '$not($input.failWhenUnhealthy = false) and $output.healthy = false',
   unusable: `$not($exists(${STATUS}))`,
   regionInput: 'region',
+  jsonPath: {
+    parameters: { InstanceIds: 'States.Array($input.instanceId)', IncludeAllInstances: true },
+    output: {
+      instanceId: '$.InstanceStatuses[0].InstanceId',
+      state: '$.InstanceStatuses[0].InstanceState.Name',
+      systemStatus: '$.InstanceStatuses[0].SystemStatus.Status',
+      instanceStatus: '$.InstanceStatuses[0].InstanceStatus.Status',
+    },
+    conditions: { healthy: HEALTHY },
+    verdict: { rule: { Not: HEALTHY }, unless: 'failWhenUnhealthy' },
+    unusable: { Not: { Variable: '$.InstanceStatuses[0]', IsPresent: true } },
+  },
 } as const;
 
 /** DescribeInstanceStatus's answer for one instance as plain JSON, with the verdict in `healthy`. */

@@ -104,6 +104,26 @@ export interface StepFunctionsTask {
    * whose value names another one runs through the action runner instead (decided at run time).
    */
   regionInput?: string;
+  /** The same call for a JSONPath definition (Step Functions interpreters without JSONata, e.g. moto). */
+  jsonPath?: StepFunctionsJsonPathTask;
+}
+
+/**
+ * A native task in JSONPath: `Parameters` whose strings may read the step's input as `$input.<field>` (also
+ * inside an intrinsic, `States.Array($input.instanceId)`), output fields as paths into the API's answer,
+ * and Choice rules over the answer (their `Variable`s are paths in it).
+ */
+export interface StepFunctionsJsonPathTask {
+  /** The call's Parameters; a field whose input is absent is left out (the API's default applies). */
+  parameters: Record<string, unknown>;
+  /** Output fields, as JSONPath into the answer: `{ state: '$.InstanceStatuses[0].InstanceState.Name' }`. */
+  output: Record<string, string>;
+  /** Boolean output fields, as Choice rules over the answer: `{ healthy: { And: [...] } }`. */
+  conditions?: Record<string, unknown>;
+  /** A Choice rule over the answer: true when it is the verdict `fail`, unless the input field `unless` is false. */
+  verdict?: { rule: unknown; unless?: string };
+  /** A Choice rule over the answer: true when it cannot be judged (the step ends `error`). */
+  unusable?: unknown;
 }
 
 /** An action a playbook can name in `action:`: a plain object made with `defineAction`. */
