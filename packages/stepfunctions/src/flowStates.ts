@@ -1,9 +1,9 @@
-import type { ActionNode, IRNode, JudgeNode, ParallelNode, Target } from '@firstline/core/internal';
+import type { ActionNode, IRNode, JudgeNode, Target } from '@firstline/core/internal';
 import { actionStates } from './actionStates.js';
 import { onPath } from './builder.js';
 import type { Builder } from './builder.js';
 import { field, literal } from './jsonata.js';
-import { unsupported } from './unsupported.js';
+import { parallelStates, pollStates } from './groupStates.js';
 import type { AslState } from './types.js';
 
 // The flow of the IR as states: what each node's outcome leads to, visit gates, the first-line form's
@@ -29,10 +29,7 @@ export function nodeStates(b: Builder, node: IRNode): void {
     case 'parallel':
       return parallelStates(b, node);
     case 'poll':
-      throw unsupported(
-        b.where(node.id),
-        'wait: { step, until } (a poll) is not exported to Step Functions yet; write it as the probe step, a wait step and a goto back with maxVisits',
-      );
+      return pollStates(b, node);
   }
 }
 
@@ -94,7 +91,7 @@ function notifyStates(b: Builder, node: ActionNode): void {
 }
 
 /** One Choice rule per target, over `$r.outcome`, as the machine groups its transitions. */
-function outcomeRules(
+export function outcomeRules(
   b: Builder,
   node: IRNode,
   on: Partial<Record<string, Target>>,
@@ -120,7 +117,7 @@ function outcomeRules(
 }
 
 /** The remediations that passed so far, in playbook order: `run.inconclusive.remediations`. */
-function remediationsDone(b: Builder): string {
+export function remediationsDone(b: Builder): string {
   const all = [...b.ir.nodes.values()]
     .filter((n): n is ActionNode => n.kind === 'action' && n.place === 'remediate')
     .map((n) => ({ step: n.id, action: n.action }));
@@ -192,89 +189,6 @@ function judgeState(b: Builder, node: JudgeNode): void {
       });
       return;
   }
-}
-
-/**
- * A parallel group: one branch per member, then the quorum over their ends. Step Functions' Parallel
- * waits for every branch, so `settle: decide` cannot stop the members still running once the quorum
- * is settled: they finish, and the group's outcome is the same (see the docs).
- */
-function parallelStates(b: Builder, node: ParallelNode): void {
-  const id = literal(node.id);
-  const visit = b.visit(node.id);
-  const branches = node.steps.map((member) => {
-    if (b.budgetsOf(member).length > 0)
-      throw unsupported(
-        b.where(member.id),
-        'a budgeted action inside a parallel group cannot halt the run from a branch; move it out of the group',
-      );
-    const states = b.branch(node.key, () => {
-      actionStates(b, member, `${member.key}.result`);
-      b.add(`${member.key}.result`, {
-        Type: 'Pass',
-        Output: field(`$merge([$r, { 'id': ${literal(member.id)}, 'action': ${literal(member.action)} }])`),
-        End: true,
-      });
-    });
-    return { StartAt: b.entry(member), States: states };
-  });
-  if (node.settle === 'decide')
-    b.approximate(
-      'A parallel group with settle: decide waits for all its members in Step Functions (a Parallel state cannot stop branches); the group outcome is the same.',
-    );
-  const errorIsFail = node.steps.filter((m) => m.onError === 'fail').map((m) => m.id);
-  const total = node.steps.length;
-  const quorum = `($type($gr) = 'string' ? $gr : (
-    $passed := $count($gr[outcome = 'pass']);
-    $unknown := $count($gr[(outcome = 'error' or outcome = 'timeout') and $not(id in ${JSON.stringify(errorIsFail)})]);
-    $failed := $count($gr) - $passed - $unknown;
-    $passed >= ${node.need} ? 'pass' : $failed > ${total - node.need} ? 'fail' : $unknown > 0 ? 'error' : 'fail'))`;
-  const members = `($type($gr) = 'array' ? $merge([{}, $gr.{ id: $ }]) : {})`;
-  const memberVisits = `($type($gr) = 'array' ? $merge([{}, $gr.{ id: visits }]) : {})`;
-  const remediating = node.steps.filter((m) => b.isRemediation(m)).map((m) => m.id);
-  b.add(node.key, {
-    Type: 'Parallel',
-    Comment: `quorum ${typeof node.quorum === 'string' ? node.quorum : `at least ${node.quorum.atLeast}`}: ${node.need} of ${total} must pass`,
-    Branches: branches,
-    ...(node.timeoutMs !== undefined && { TimeoutSeconds: Math.ceil(node.timeoutMs / 1000) }),
-    Assign: { gr: '{% $states.result %}' },
-    Catch: [
-      { ErrorEquals: ['States.Timeout'], Assign: { gr: 'timeout' }, Next: `${node.key}.record` },
-      { ErrorEquals: ['States.ALL'], Assign: { gr: 'error' }, Next: `${node.key}.record` },
-    ],
-    Next: `${node.key}.record`,
-  });
-  b.add(`${node.key}.record`, {
-    Type: 'Pass',
-    Assign: {
-      r: field(`{ 'outcome': ${quorum}, 'visits': ${visit} }`),
-      steps: field(
-        `$merge([$steps, ${members}, { ${id}: { 'id': ${id}, 'outcome': ${quorum}, 'visits': ${visit} } }])`,
-      ),
-      visits: field(`$merge([$visits, ${memberVisits}, { ${id}: ${visit} }])`),
-      path: field(`$append($path, [${id} & ':' & ${quorum}])`),
-      ...(remediating.length > 0 && {
-        remediated: field(
-          `$remediated or ($type($gr) = 'array' and $count($gr[outcome = 'pass' and id in ${JSON.stringify(remediating)}]) > 0)`,
-        ),
-      }),
-    },
-    Next: `${node.key}.on`,
-  });
-  const actions = Object.fromEntries(node.steps.map((m) => [m.id, m.action]));
-  const inconclusive = `($couldNot := [$type($gr) = 'array' ? $gr[outcome = 'error' or outcome = 'timeout'] : []];
-    $first := $couldNot[0];
-    { 'step': $exists($first) ? $first.id : ${id},
-      'action': $exists($first) ? $lookup(${JSON.stringify(actions)}, $first.id) : '',
-      'outcome': $first.outcome = 'timeout' ? 'timeout' : 'error',
-      'error': $exists($first.error) ? $first.error : ${literal(`${node.id} could not run`)},
-      'round': $round, 'group': { 'step': ${id}, 'couldNotRun': [$couldNot.id] },
-      'remediations': ${remediationsDone(b)} })`;
-  b.add(`${node.key}.on`, {
-    Type: 'Choice',
-    Choices: outcomeRules(b, node, node.on, () => inconclusive),
-    Default: b.end('failed'),
-  });
 }
 
 /** `__end.<outcome>`: sets the outcome, then the outcome's notifications run in order. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { compilePlaybook, createMemoryStore, loadPlaybook, simulatePlaybook } from '@firstline/core';
 import type { CompiledPlaybook } from '@firstline/core';
 import type { ScriptedOutcomes } from '@firstline/core/internal';
@@ -91,15 +92,21 @@ async function bothRuns(compiled: CompiledPlaybook, scenario: Scenario) {
   };
 }
 
+/** Playbooks with scenario files: every example, and test fixtures for what no example uses (a poll). */
+const PLAYBOOKS = [
+  ...exampleNames().map((name) => ({ dir: EXAMPLES, name })),
+  { dir: fileURLToPath(new URL('./fixtures/', import.meta.url)), name: 'poll-after-reboot' },
+];
+
 describe('the exported state machine runs every example scenario as the simulation does', () => {
-  for (const name of exampleNames()) {
-    const file = `${EXAMPLES}${name}.scenarios.yaml`;
+  for (const { dir, name } of PLAYBOOKS) {
+    const file = `${dir}${name}.scenarios.yaml`;
     const { scenarios } = parse(readFileSync(file, 'utf8')) as { scenarios: Scenario[] };
     describe(name, () => {
       for (const scenario of scenarios) {
         const gap = KNOWN_GAPS[`${name}: ${scenario.name}`];
         const test = async () => {
-          const compiled = compilePlaybook(await loadPlaybook(`${EXAMPLES}${name}.yaml`), { actions });
+          const compiled = compilePlaybook(await loadPlaybook(`${dir}${name}.yaml`), { actions });
           const { simulation, asl } = await bothRuns(compiled, scenario);
           expect(asl).toEqual(simulation);
         };

@@ -58,19 +58,6 @@ describe('refused with E_ASL_UNSUPPORTED, naming the step', () => {
     );
   });
 
-  it('a poll (wait: { step, until })', () => {
-    const message = refusal({
-      steps: [
-        probe(),
-        {
-          id: 'until-up',
-          wait: { step: 'probe', until: 'output.status = 200', every: '10s', timeout: '1m' },
-        },
-      ],
-    });
-    expect(message).toMatch(/step "until-up": wait: \{ step, until \}/);
-  });
-
   it('a budgeted action inside a parallel group', () => {
     const message = refusal({
       budgets: [{ key: '{{ inputs.host }}', actions: ['test.host.restart'], max: 1, per: '1h' }],
