@@ -45,6 +45,7 @@ export function nativeParameters(
   return out;
 }
 
+/** A string literal for an intrinsic function's argument, its quotes and braces escaped. */
 export const intrinsicString = (text: string) => `'${text.replace(/[\\'{}]/g, (c) => `\\${c}`)}'`;
 
 /** A `with:` object for the runner's payload; whole `{{ secrets.x }}` values become references. */
