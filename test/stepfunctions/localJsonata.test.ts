@@ -295,7 +295,10 @@ describe('runAslLocally (JSONata, harness interpreter)', () => {
       {
         QueryLanguage: 'JSONata',
         StartAt: 'C',
-        States: { C: { Type: 'Choice', Choices: [{ Condition: '{% false %}', Next: 'C' }] } },
+        States: {
+          C: { Type: 'Choice', Choices: [{ Condition: '{% false %}', Next: 'Done' }] },
+          Done: { Type: 'Succeed' },
+        },
       },
       {},
     );
@@ -348,5 +351,58 @@ describe('runAslLocally (JSONata, harness interpreter)', () => {
         {},
       ),
     ).rejects.toMatchObject({ code: 'E_INPUT_INVALID' });
+  });
+
+  it('validates a JSONata definition with asl-validator: a JSONPath field in a JSONata state is refused', async () => {
+    const mixed: AslDefinition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Parameters: { a: 1 }, End: true } },
+    };
+    await expect(runAslLocally(mixed, {})).rejects.toThrow(/SCHEMA_VALIDATION_FAILED/);
+  });
+
+  it('a failing branch fails its Parallel, whose Catch takes over; the sibling branch stops at its next state', async () => {
+    const result = await runAslLocally(
+      {
+        QueryLanguage: 'JSONata',
+        StartAt: 'Both',
+        States: {
+          Both: {
+            Type: 'Parallel',
+            Branches: [
+              {
+                StartAt: 'Reboot',
+                States: { Reboot: { Type: 'Task', Resource: REBOOT, End: true } },
+              },
+              {
+                StartAt: 'Tell',
+                States: {
+                  Tell: { Type: 'Task', Resource: NOTIFY, Next: 'Tell again' },
+                  'Tell again': { Type: 'Task', Resource: NOTIFY, End: true },
+                },
+              },
+            ],
+            Catch: [{ ErrorEquals: ['Firstline.AccessDenied'], Next: 'Escalate' }],
+            End: true,
+          },
+          Escalate: { Type: 'Pass', End: true },
+        },
+      },
+      {},
+      {
+        taskHandler: async (state, resource, input) => {
+          // The notifier answers a turn of the event loop later, after the reboot has failed.
+          if (resource === NOTIFY) await new Promise((resolve) => setImmediate(resolve));
+          return scripted('ok', ['Firstline.AccessDenied'])(state, resource, input);
+        },
+      },
+    );
+    expect(result).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { Error: 'Firstline.AccessDenied', Cause: 'scripted Firstline.AccessDenied' },
+    });
+    expect(result.calls.map((c) => c.state)).toEqual(['Reboot', 'Tell']);
+    expect(result.history.map((s) => s.name)).toEqual(['Both', 'Reboot', 'Tell', 'Escalate']);
   });
 });

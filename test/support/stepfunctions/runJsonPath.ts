@@ -11,8 +11,19 @@ import type { AslDefinition, AslHistoryEntry, AslLocalRunResult, AslRetry, AslTa
 
 installPromiseWithResolvers();
 
-type Definition = ConstructorParameters<typeof StateMachine>[0];
+/** The library's definition type (the harness's own is looser: it reads only what it runs). */
+export type LibraryDefinition = ConstructorParameters<typeof StateMachine>[0];
 type Handlers = Record<string, (input: unknown) => Promise<unknown>>;
+
+/**
+ * Checks a definition with asl-validator, as aws-local-stepfunctions does before a run: the ASL
+ * schema for both query languages (a JSONPath field in a JSONata state, say), transitions to
+ * states that exist, a reachable terminal state, state names unique across the whole machine,
+ * well-formed paths and ARNs. Throws the library's error listing every problem.
+ */
+export function validateDefinition(definition: AslDefinition): void {
+  new StateMachine(definition as unknown as LibraryDefinition);
+}
 
 /** Runs a JSONPath definition locally on aws-local-stepfunctions; see `runAslLocally`. */
 export async function runJsonPath(
@@ -20,8 +31,7 @@ export async function runJsonPath(
   input: unknown,
   options: RunAslLocallyOptions,
 ): Promise<AslLocalRunResult> {
-  // Validate the definition as written (its own state names), then run the copy with unique names.
-  if (options.validate !== false) new StateMachine(definition as unknown as Definition);
+  // runAslLocally validated the definition as written; this runs a copy with unique state names.
   const unique = uniqueStateNames(definition);
   const nameOf = new Map(unique.states.map((s) => [s.runName, s.name]));
   const calls: AslTaskCall[] = [];
@@ -34,7 +44,7 @@ export async function runJsonPath(
     if (Array.isArray(info.state.Retry)) retryIntervalOverrides[info.runName] = 0;
   }
 
-  const machine = new StateMachine(unique.definition as unknown as Definition, {
+  const machine = new StateMachine(unique.definition as unknown as LibraryDefinition, {
     validationOptions: { noValidate: true },
   });
   const execution = machine.run(input as Parameters<StateMachine['run']>[0], {
