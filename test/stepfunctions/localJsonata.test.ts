@@ -405,4 +405,41 @@ describe('runAslLocally (JSONata, harness interpreter)', () => {
     expect(result.calls.map((c) => c.state)).toEqual(['Reboot', 'Tell']);
     expect(result.history.map((s) => s.name)).toEqual(['Both', 'Reboot', 'Tell', 'Escalate']);
   });
+
+  it("has Step Functions' JSONata functions ($partition, $range, $parse, $hash) and not $eval", async () => {
+    const pass = (output: unknown): AslDefinition => ({
+      QueryLanguage: 'JSONata',
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Output: output, End: true } },
+    });
+    const result = await runAslLocally(
+      pass({
+        parts: '{% $partition([1, 2, 3], 2) %}',
+        range: '{% $range(0, 6, 3) %}',
+        parsed: '{% $parse(\'{"a": 1}\') %}',
+        hash: "{% $hash('abc', 'SHA-256') %}",
+      }),
+      {},
+    );
+    expect(result.output).toEqual({
+      parts: [[1, 2], [3]],
+      range: [0, 3, 6],
+      parsed: { a: 1 },
+      hash: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    });
+    const evaluated = await runAslLocally(pass("{% $eval('1 + 1') %}"), {});
+    expect(evaluated).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
+  });
+
+  it('a Wait whose Seconds expression is no integer fails with States.QueryEvaluationError', async () => {
+    const result = await runAslLocally(
+      {
+        QueryLanguage: 'JSONata',
+        StartAt: 'W',
+        States: { W: { Type: 'Wait', Seconds: "{% 'soon' %}", End: true } },
+      },
+      {},
+    );
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
+  });
 });

@@ -157,6 +157,16 @@ class JsonataRun {
           ...(state.Type === 'Pass' && { next }),
         };
       case 'Wait': {
+        // Evaluated for their errors only: no real time passes.
+        const seconds = await evaluateField(state.Seconds ?? 0, bindings(), `${where}.Seconds`);
+        if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0)
+          throw new StatesError(
+            'States.QueryEvaluationError',
+            `${where}.Seconds is not a non-negative integer`,
+          );
+        const timestamp = await evaluateField(state.Timestamp ?? '', bindings(), `${where}.Timestamp`);
+        if (typeof timestamp !== 'string' || (timestamp !== '' && Number.isNaN(Date.parse(timestamp))))
+          throw new StatesError('States.QueryEvaluationError', `${where}.Timestamp is not a timestamp`);
         await this.race(this.pause());
         return { output: await this.finish(state, scope, this.states(input, context), input, where), next };
       }
