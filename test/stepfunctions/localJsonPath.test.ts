@@ -189,4 +189,40 @@ describe('runAslLocally (JSONPath, aws-local-stepfunctions)', () => {
     const broken = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' } } };
     await expect(runAslLocally(broken, {})).rejects.toThrow(/invalid/);
   });
+
+  it('binds the Task states of a Map item processor, once per item', async () => {
+    const result = await runAslLocally(
+      {
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ItemsPath: '$.ids',
+            ItemSelector: { 'id.$': '$$.Map.Item.Value' },
+            ItemProcessor: {
+              StartAt: 'Reboot',
+              States: { Reboot: { Type: 'Task', Resource: REBOOT, End: true } },
+            },
+            End: true,
+          },
+        },
+      },
+      { ids: ['i-1', 'i-2'] },
+      { handlers: { Reboot: (_state, _resource, input) => Promise.resolve({ done: input }) } },
+    );
+    expect(result).toMatchObject({
+      status: 'SUCCEEDED',
+      output: [{ done: { id: 'i-1' } }, { done: { id: 'i-2' } }],
+    });
+    expect(result.calls.map((c) => c.input)).toEqual([{ id: 'i-1' }, { id: 'i-2' }]);
+  });
+
+  it('a handler that never answers is stopped by the time limit', async () => {
+    const result = await runAslLocally(
+      { StartAt: 'T', States: { T: { Type: 'Task', Resource: REBOOT, End: true } } },
+      {},
+      { taskHandler: () => new Promise(() => undefined), timeLimitMs: 50 },
+    );
+    expect(result).toMatchObject({ status: 'ABORTED', error: 'Harness.TimeLimit' });
+  });
 });
