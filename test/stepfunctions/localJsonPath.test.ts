@@ -92,6 +92,7 @@ describe('runAslLocally (JSONPath, aws-local-stepfunctions)', () => {
     );
     expect(result.status).toBe('SUCCEEDED');
     expect(result.history.map((s) => s.name)).toEqual(['Check', 'Impaired?', 'Settle', 'Reboot', 'Rebooted']);
+    expect(result.waits).toEqual([{ state: 'Settle', seconds: 300 }]);
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
@@ -224,5 +225,22 @@ describe('runAslLocally (JSONPath, aws-local-stepfunctions)', () => {
       { taskHandler: () => new Promise(() => undefined), timeLimitMs: 50 },
     );
     expect(result).toMatchObject({ status: 'ABORTED', error: 'Harness.TimeLimit' });
+  });
+
+  it('reports the time a SecondsPath or TimestampPath Wait stands for', async () => {
+    const result = await runAslLocally(
+      {
+        StartAt: 'Backoff',
+        States: {
+          Backoff: { Type: 'Wait', SecondsPath: '$.backoff.seconds', Next: 'Until' },
+          Until: { Type: 'Wait', TimestampPath: '$.at', End: true },
+        },
+      },
+      { backoff: { seconds: 45 }, at: '2026-01-01T00:00:00Z' },
+    );
+    expect(result.waits).toEqual([
+      { state: 'Backoff', seconds: 45 },
+      { state: 'Until', timestamp: '2026-01-01T00:00:00Z' },
+    ]);
   });
 });

@@ -132,6 +132,7 @@ describe('runAslLocally (JSONata, harness interpreter)', () => {
       ['Reboot', { InstanceIds: ['i-0abc1234'] }],
       ['Tell', { Message: 'rebooting i-0abc1234 (impaired)' }],
     ]);
+    expect(result.waits).toEqual([{ state: 'Settle', seconds: 300 }]);
     expect(performance.now() - started).toBeLessThan(5_000); // the 300 s Wait did not wait
   });
 
@@ -144,10 +145,11 @@ describe('runAslLocally (JSONata, harness interpreter)', () => {
           Done: { Type: 'Pass', Output: '{% $states.input %}', End: true },
         },
       },
-      { instanceId: 'i-0abc1234' },
+      { instanceId: 'i-0abc1234', settleSeconds: 30 },
       { taskHandler: scripted('impaired') },
     );
     expect(result.output).toMatchObject({ path: ['check', 'impaired'], leaked: false });
+    expect(result.waits).toEqual([{ state: 'Settle', seconds: 30 }]);
   });
 
   it('takes the Default with the state-level Assign', async () => {

@@ -26,6 +26,7 @@ import type {
   AslRetry,
   AslState,
   AslTaskCall,
+  AslWait,
 } from './types.js';
 
 /** Why the harness stopped a run (never matched by a definition's Retry or Catch). */
@@ -43,6 +44,7 @@ class JsonataRun {
   readonly history: AslHistoryEntry[] = [];
   readonly calls: AslTaskCall[] = [];
   readonly retries: AslRetry[] = [];
+  readonly waits: AslWait[] = [];
   private readonly tasks = new Map<AslState, (input: unknown) => Promise<unknown>>();
   private readonly names = new Map<AslState, string>();
   private readonly maxSteps: number;
@@ -167,6 +169,10 @@ class JsonataRun {
         const timestamp = await evaluateField(state.Timestamp ?? '', bindings(), `${where}.Timestamp`);
         if (typeof timestamp !== 'string' || (timestamp !== '' && Number.isNaN(Date.parse(timestamp))))
           throw new StatesError('States.QueryEvaluationError', `${where}.Timestamp is not a timestamp`);
+        this.waits.push({
+          state: this.names.get(state) ?? '',
+          ...('Timestamp' in state ? { timestamp } : { seconds }),
+        });
         await this.race(this.pause());
         return { output: await this.finish(state, scope, this.states(input, context), input, where), next };
       }
@@ -348,7 +354,7 @@ export async function runJsonata(
       // stop() throws for the run's own callers; the timer only needs the signal.
     }
   }, options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
-  const done = { history: run.history, calls: run.calls, retries: run.retries };
+  const done = { history: run.history, calls: run.calls, retries: run.retries, waits: run.waits };
   try {
     const output = await run.runMachine(unique.definition, input, { vars: {} });
     return { status: 'SUCCEEDED', output, ...done };
