@@ -148,6 +148,8 @@ describe.skipIf(!endpoint)('runAslOnMoto (moto Step Functions, aws-sdk Tasks)', 
       { InstanceIds: [instanceId], IncludeAllInstances: true },
       { InstanceId: instanceId, HealthStatus: 'Unhealthy', ShouldRespectGracePeriod: false },
     ]);
+    // moto's history yields the same calls: state, resource ARN, parameters.
+    expect(onMoto.calls).toEqual(local.calls);
   });
 
   it('an aws-sdk Task that fails reaches the Catch; moto names the error after the service', async () => {

@@ -92,6 +92,7 @@ describe('runAslLocally (JSONPath, aws-local-stepfunctions)', () => {
     );
     expect(result.status).toBe('SUCCEEDED');
     expect(result.history.map((s) => s.name)).toEqual(['Check', 'Impaired?', 'Settle', 'Reboot', 'Rebooted']);
+    expect(result.waits).toEqual([{ state: 'Settle', seconds: 300 }]);
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
@@ -188,5 +189,58 @@ describe('runAslLocally (JSONPath, aws-local-stepfunctions)', () => {
   it('rejects a definition asl-validator finds invalid', async () => {
     const broken = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' } } };
     await expect(runAslLocally(broken, {})).rejects.toThrow(/invalid/);
+  });
+
+  it('binds the Task states of a Map item processor, once per item', async () => {
+    const result = await runAslLocally(
+      {
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ItemsPath: '$.ids',
+            ItemSelector: { 'id.$': '$$.Map.Item.Value' },
+            ItemProcessor: {
+              StartAt: 'Reboot',
+              States: { Reboot: { Type: 'Task', Resource: REBOOT, End: true } },
+            },
+            End: true,
+          },
+        },
+      },
+      { ids: ['i-1', 'i-2'] },
+      { handlers: { Reboot: (_state, _resource, input) => Promise.resolve({ done: input }) } },
+    );
+    expect(result).toMatchObject({
+      status: 'SUCCEEDED',
+      output: [{ done: { id: 'i-1' } }, { done: { id: 'i-2' } }],
+    });
+    expect(result.calls.map((c) => c.input)).toEqual([{ id: 'i-1' }, { id: 'i-2' }]);
+  });
+
+  it('a handler that never answers is stopped by the time limit', async () => {
+    const result = await runAslLocally(
+      { StartAt: 'T', States: { T: { Type: 'Task', Resource: REBOOT, End: true } } },
+      {},
+      { taskHandler: () => new Promise(() => undefined), timeLimitMs: 50 },
+    );
+    expect(result).toMatchObject({ status: 'ABORTED', error: 'Harness.TimeLimit' });
+  });
+
+  it('reports the time a SecondsPath or TimestampPath Wait stands for', async () => {
+    const result = await runAslLocally(
+      {
+        StartAt: 'Backoff',
+        States: {
+          Backoff: { Type: 'Wait', SecondsPath: '$.backoff.seconds', Next: 'Until' },
+          Until: { Type: 'Wait', TimestampPath: '$.at', End: true },
+        },
+      },
+      { backoff: { seconds: 45 }, at: '2026-01-01T00:00:00Z' },
+    );
+    expect(result.waits).toEqual([
+      { state: 'Backoff', seconds: 45 },
+      { state: 'Until', timestamp: '2026-01-01T00:00:00Z' },
+    ]);
   });
 });

@@ -132,6 +132,7 @@ describe('runAslLocally (JSONata, harness interpreter)', () => {
       ['Reboot', { InstanceIds: ['i-0abc1234'] }],
       ['Tell', { Message: 'rebooting i-0abc1234 (impaired)' }],
     ]);
+    expect(result.waits).toEqual([{ state: 'Settle', seconds: 300 }]);
     expect(performance.now() - started).toBeLessThan(5_000); // the 300 s Wait did not wait
   });
 
@@ -144,10 +145,11 @@ describe('runAslLocally (JSONata, harness interpreter)', () => {
           Done: { Type: 'Pass', Output: '{% $states.input %}', End: true },
         },
       },
-      { instanceId: 'i-0abc1234' },
+      { instanceId: 'i-0abc1234', settleSeconds: 30 },
       { taskHandler: scripted('impaired') },
     );
     expect(result.output).toMatchObject({ path: ['check', 'impaired'], leaked: false });
+    expect(result.waits).toEqual([{ state: 'Settle', seconds: 30 }]);
   });
 
   it('takes the Default with the state-level Assign', async () => {
@@ -295,7 +297,10 @@ describe('runAslLocally (JSONata, harness interpreter)', () => {
       {
         QueryLanguage: 'JSONata',
         StartAt: 'C',
-        States: { C: { Type: 'Choice', Choices: [{ Condition: '{% false %}', Next: 'C' }] } },
+        States: {
+          C: { Type: 'Choice', Choices: [{ Condition: '{% false %}', Next: 'Done' }] },
+          Done: { Type: 'Succeed' },
+        },
       },
       {},
     );
@@ -348,5 +353,95 @@ describe('runAslLocally (JSONata, harness interpreter)', () => {
         {},
       ),
     ).rejects.toMatchObject({ code: 'E_INPUT_INVALID' });
+  });
+
+  it('validates a JSONata definition with asl-validator: a JSONPath field in a JSONata state is refused', async () => {
+    const mixed: AslDefinition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Parameters: { a: 1 }, End: true } },
+    };
+    await expect(runAslLocally(mixed, {})).rejects.toThrow(/SCHEMA_VALIDATION_FAILED/);
+  });
+
+  it('a failing branch fails its Parallel, whose Catch takes over; the sibling branch stops at its next state', async () => {
+    const result = await runAslLocally(
+      {
+        QueryLanguage: 'JSONata',
+        StartAt: 'Both',
+        States: {
+          Both: {
+            Type: 'Parallel',
+            Branches: [
+              {
+                StartAt: 'Reboot',
+                States: { Reboot: { Type: 'Task', Resource: REBOOT, End: true } },
+              },
+              {
+                StartAt: 'Tell',
+                States: {
+                  Tell: { Type: 'Task', Resource: NOTIFY, Next: 'Tell again' },
+                  'Tell again': { Type: 'Task', Resource: NOTIFY, End: true },
+                },
+              },
+            ],
+            Catch: [{ ErrorEquals: ['Firstline.AccessDenied'], Next: 'Escalate' }],
+            End: true,
+          },
+          Escalate: { Type: 'Pass', End: true },
+        },
+      },
+      {},
+      {
+        taskHandler: async (state, resource, input) => {
+          // The notifier answers a turn of the event loop later, after the reboot has failed.
+          if (resource === NOTIFY) await new Promise((resolve) => setImmediate(resolve));
+          return scripted('ok', ['Firstline.AccessDenied'])(state, resource, input);
+        },
+      },
+    );
+    expect(result).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { Error: 'Firstline.AccessDenied', Cause: 'scripted Firstline.AccessDenied' },
+    });
+    expect(result.calls.map((c) => c.state)).toEqual(['Reboot', 'Tell']);
+    expect(result.history.map((s) => s.name)).toEqual(['Both', 'Reboot', 'Tell', 'Escalate']);
+  });
+
+  it("has Step Functions' JSONata functions ($partition, $range, $parse, $hash) and not $eval", async () => {
+    const pass = (output: unknown): AslDefinition => ({
+      QueryLanguage: 'JSONata',
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Output: output, End: true } },
+    });
+    const result = await runAslLocally(
+      pass({
+        parts: '{% $partition([1, 2, 3], 2) %}',
+        range: '{% $range(0, 6, 3) %}',
+        parsed: '{% $parse(\'{"a": 1}\') %}',
+        hash: "{% $hash('abc', 'SHA-256') %}",
+      }),
+      {},
+    );
+    expect(result.output).toEqual({
+      parts: [[1, 2], [3]],
+      range: [0, 3, 6],
+      parsed: { a: 1 },
+      hash: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    });
+    const evaluated = await runAslLocally(pass("{% $eval('1 + 1') %}"), {});
+    expect(evaluated).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
+  });
+
+  it('a Wait whose Seconds expression is no integer fails with States.QueryEvaluationError', async () => {
+    const result = await runAslLocally(
+      {
+        QueryLanguage: 'JSONata',
+        StartAt: 'W',
+        States: { W: { Type: 'Wait', Seconds: "{% 'soon' %}", End: true } },
+      },
+      {},
+    );
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.QueryEvaluationError' });
   });
 });

@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import jsonata from 'jsonata';
 import { isRecord } from './definition.js';
 
-/** An ASL runtime error: its `name` is what Retry/Catch `ErrorEquals` match, its message the Cause. */
+/** An ASL error: its `name` is what Retry/Catch `ErrorEquals` match, its message the Cause (a handler may throw one). */
 export class StatesError extends Error {
   constructor(name: string, cause: string) {
     super(cause);

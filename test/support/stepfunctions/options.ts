@@ -17,7 +17,7 @@ export interface RunAslLocallyOptions {
   maxSteps?: number;
   /** Stop the run (status ABORTED, error `Harness.TimeLimit`) after this much real time, in ms; default 10,000. */
   timeLimitMs?: number;
-  /** Check the definition with asl-validator before a JSONPath run (its ARN and path checks too); default true. */
+  /** Check the definition with asl-validator before the run (schema, transitions, unique names, paths, ARNs); default true. */
   validate?: boolean;
   /** The Context object's fields (`$$` in JSONPath, `$states.context` in JSONata); Execution.Input is set by the run. */
   context?: Record<string, unknown>;
@@ -72,4 +72,20 @@ export function retryDelayMs(retrier: unknown, attempt: number): number {
   const seconds = interval * Math.pow(backoff, attempt - 1);
   const capped = typeof r.MaxDelaySeconds === 'number' ? Math.min(seconds, r.MaxDelaySeconds) : seconds;
   return Math.round(capped * 1000);
+}
+
+/**
+ * Whether a Retry or Catch `ErrorEquals` list matches an error raised in a state of type `type`:
+ * by name, `States.ALL` (any error but the terminal States.Runtime and States.DataLimitExceeded), or
+ * on a Task `States.TaskFailed` (the same, States.Timeout apart).
+ */
+export function errorMatches(errorEquals: unknown, error: Error, type: string): boolean {
+  if (!Array.isArray(errorEquals)) return false;
+  const terminal = error.name === 'States.Runtime' || error.name === 'States.DataLimitExceeded';
+  return errorEquals.some(
+    (name) =>
+      name === error.name ||
+      (name === 'States.ALL' && !terminal) ||
+      (name === 'States.TaskFailed' && type === 'Task' && !terminal && error.name !== 'States.Timeout'),
+  );
 }

@@ -4,7 +4,7 @@ import { FirstlineError } from '@firstline/core';
 import { checkMachine, isRecord, nestedMachines } from './definition.js';
 import type { RunAslLocallyOptions } from './options.js';
 import { runJsonata } from './runJsonata.js';
-import { runJsonPath } from './runJsonPath.js';
+import { runJsonPath, validateDefinition } from './runJsonPath.js';
 import type { AslDefinition, AslLocalRunResult } from './types.js';
 
 /**
@@ -39,6 +39,7 @@ export async function runAslLocally(
       'E_INPUT_INVALID',
       `ASL definition: a ${language} definition with a ${mixed} state; the local harness runs one query language per definition`,
     );
+  if (options.validate !== false) validateDefinition(definition);
   return language === 'JSONata'
     ? runJsonata(definition, input, options)
     : runJsonPath(definition, input, options);

@@ -13,7 +13,7 @@ import {
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { FirstlineError } from '@firstline/core';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AslDefinition, AslHistoryEntry, AslRunResult } from './types.js';
+import type { AslDefinition, AslHistoryEntry, AslRunResult, AslTaskCall } from './types.js';
 
 /** Where and how `runAslOnMoto` runs a definition. */
 export interface RunAslOnMotoOptions {
@@ -35,6 +35,8 @@ export interface RunAslOnMotoOptions {
 export interface AslMotoRunResult extends AslRunResult {
   /** The execution's ARN. */
   executionArn: string;
+  /** The Task calls moto made (from its TaskScheduled events), as `runAslLocally` reports its handler calls. */
+  calls: AslTaskCall[];
   /** GetExecutionHistory's events, oldest first. */
   events: HistoryEvent[];
 }
@@ -63,6 +65,26 @@ function statesEntered(events: HistoryEvent[]): AslHistoryEntry[] {
     const name = event.stateEnteredEventDetails?.name;
     return match && name !== undefined ? [{ name, type: match[1]! }] : [];
   });
+}
+
+/** The Task calls of an execution history: state, resource ARN, parameters, and the error when it failed. */
+function taskCalls(events: HistoryEvent[]): AslTaskCall[] {
+  const calls: AslTaskCall[] = [];
+  let state = '';
+  for (const event of events) {
+    if (event.type === 'TaskStateEntered') state = event.stateEnteredEventDetails?.name ?? '';
+    const scheduled = event.taskScheduledEventDetails;
+    if (scheduled)
+      calls.push({
+        state,
+        resource: `arn:aws:states:::${scheduled.resourceType}:${scheduled.resource}`,
+        input: JSON.parse(scheduled.parameters ?? 'null') as unknown,
+      });
+    const failed = event.taskFailedEventDetails;
+    const last = calls.at(-1);
+    if (failed && last) last.error = failed.error ?? '';
+  }
+  return calls;
 }
 
 /**
@@ -128,24 +150,20 @@ export async function runAslOnMoto(
       events.push(...(page.events ?? []));
       nextToken = page.nextToken;
     } while (nextToken);
-    const history = statesEntered(events);
+    const seen = { history: statesEntered(events), calls: taskCalls(events), events, executionArn };
 
     if (described.status === 'RUNNING')
       return {
         status: 'ABORTED',
         error: 'Harness.TimeLimit',
         cause: 'the execution was still running',
-        history,
-        events,
-        executionArn,
+        ...seen,
       };
     if (described.status === 'SUCCEEDED')
       return {
         status: 'SUCCEEDED',
         output: JSON.parse(described.output ?? 'null') as unknown,
-        history,
-        events,
-        executionArn,
+        ...seen,
       };
     const status =
       described.status === 'TIMED_OUT' || described.status === 'ABORTED' ? described.status : 'FAILED';
@@ -153,9 +171,7 @@ export async function runAslOnMoto(
       status,
       error: described.error ?? '',
       cause: described.cause ?? '',
-      history,
-      events,
-      executionArn,
+      ...seen,
     };
   } finally {
     // moto 5.2.1 deep-copies a state machine, and through it the whole backend, on StartExecution; a

@@ -5,10 +5,19 @@
 // `$states.result`, `$states.errorOutput` and `$states.context`; workflow variables scoped per
 // Parallel branch and Map iteration; Retry and Catch (with their Output/Assign). README.md lists
 // what it leaves out.
+import { allOrCancel, isCancelled, visibleVariables as visible } from './branches.js';
+import type { Cancel, Scope } from './branches.js';
 import { isRecord, uniqueStateNames } from './definition.js';
 import type { StateInfo } from './definition.js';
 import { StatesError, evaluateField } from './jsonataFields.js';
-import { DEFAULT_MAX_STEPS, DEFAULT_TIME_LIMIT_MS, asError, bindTask, retryDelayMs } from './options.js';
+import {
+  DEFAULT_MAX_STEPS,
+  DEFAULT_TIME_LIMIT_MS,
+  asError,
+  bindTask,
+  errorMatches as matches,
+  retryDelayMs,
+} from './options.js';
 import type { RunAslLocallyOptions } from './options.js';
 import type {
   AslDefinition,
@@ -17,43 +26,11 @@ import type {
   AslRetry,
   AslState,
   AslTaskCall,
+  AslWait,
 } from './types.js';
 
 /** Why the harness stopped a run (never matched by a definition's Retry or Catch). */
 class HarnessStop extends Error {}
-
-/** Workflow variables: a Parallel branch or Map iteration reads its parents' and assigns its own. */
-interface Scope {
-  vars: Record<string, unknown>;
-  parent?: Scope;
-}
-
-const visible = (scope: Scope | undefined): Record<string, unknown> =>
-  scope ? { ...visible(scope.parent), ...scope.vars } : {};
-
-/** Set when a sibling branch or iteration failed: the others stop at their next state, as in Step Functions. */
-interface Cancel {
-  cancelled: boolean;
-  parent?: Cancel;
-}
-
-const isCancelled = (cancel: Cancel | undefined): boolean =>
-  cancel !== undefined && (cancel.cancelled || isCancelled(cancel.parent));
-
-/** Runs `work` for each of `count` siblings; the first failure cancels the rest. */
-async function allOrCancel<T>(
-  count: number,
-  parent: Cancel | undefined,
-  work: (cancel: Cancel, i: number) => Promise<T>,
-) {
-  const cancel: Cancel = { cancelled: false, ...(parent && { parent }) };
-  try {
-    return await Promise.all(Array.from({ length: count }, (_, i) => work(cancel, i)));
-  } catch (error) {
-    cancel.cancelled = true;
-    throw error;
-  }
-}
 
 /** What one state did: its output and the state to run next (none: the machine ends). */
 interface Step {
@@ -63,22 +40,11 @@ interface Step {
 
 type Context = Record<string, unknown>;
 
-/** Whether an `ErrorEquals` list matches an error raised in a state of type `type`. */
-function matches(errorEquals: unknown, error: Error, type: string): boolean {
-  if (!Array.isArray(errorEquals)) return false;
-  const terminal = error.name === 'States.Runtime' || error.name === 'States.DataLimitExceeded';
-  return errorEquals.some(
-    (name) =>
-      name === error.name ||
-      (name === 'States.ALL' && !terminal) ||
-      (name === 'States.TaskFailed' && type === 'Task' && !terminal && error.name !== 'States.Timeout'),
-  );
-}
-
 class JsonataRun {
   readonly history: AslHistoryEntry[] = [];
   readonly calls: AslTaskCall[] = [];
   readonly retries: AslRetry[] = [];
+  readonly waits: AslWait[] = [];
   private readonly tasks = new Map<AslState, (input: unknown) => Promise<unknown>>();
   private readonly names = new Map<AslState, string>();
   private readonly maxSteps: number;
@@ -193,6 +159,20 @@ class JsonataRun {
           ...(state.Type === 'Pass' && { next }),
         };
       case 'Wait': {
+        // Evaluated for their errors only: no real time passes.
+        const seconds = await evaluateField(state.Seconds ?? 0, bindings(), `${where}.Seconds`);
+        if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0)
+          throw new StatesError(
+            'States.QueryEvaluationError',
+            `${where}.Seconds is not a non-negative integer`,
+          );
+        const timestamp = await evaluateField(state.Timestamp ?? '', bindings(), `${where}.Timestamp`);
+        if (typeof timestamp !== 'string' || (timestamp !== '' && Number.isNaN(Date.parse(timestamp))))
+          throw new StatesError('States.QueryEvaluationError', `${where}.Timestamp is not a timestamp`);
+        this.waits.push({
+          state: this.names.get(state) ?? '',
+          ...('Timestamp' in state ? { timestamp } : { seconds }),
+        });
         await this.race(this.pause());
         return { output: await this.finish(state, scope, this.states(input, context), input, where), next };
       }
@@ -374,7 +354,7 @@ export async function runJsonata(
       // stop() throws for the run's own callers; the timer only needs the signal.
     }
   }, options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
-  const done = { history: run.history, calls: run.calls, retries: run.retries };
+  const done = { history: run.history, calls: run.calls, retries: run.retries, waits: run.waits };
   try {
     const output = await run.runMachine(unique.definition, input, { vars: {} });
     return { status: 'SUCCEEDED', output, ...done };

@@ -55,6 +55,16 @@ export interface AslRetry {
   delayMs: number;
 }
 
+/** A Wait state the run passed, and how long Step Functions would have waited there (no real time passed). */
+export interface AslWait {
+  /** The Wait state's name. */
+  state: string;
+  /** Its Seconds (or SecondsPath's value), when it waits for a number of seconds. */
+  seconds?: number;
+  /** Its Timestamp (or TimestampPath's value), when it waits until a time. */
+  timestamp?: string;
+}
+
 /** What a run returned. */
 export interface AslRunResult {
   /** How the execution ended. */
@@ -75,4 +85,6 @@ export interface AslLocalRunResult extends AslRunResult {
   calls: AslTaskCall[];
   /** Every retry, in order. */
   retries: AslRetry[];
+  /** Every Wait state passed, in order, with the time it stands for: compare with a simulation's virtual time. */
+  waits: AslWait[];
 }
