@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Sibling packages are imported by their public names; in tests those names resolve to the
 // TypeScript sources so a change is tested without a rebuild. The build itself is checked by
@@ -40,6 +40,7 @@ export default defineConfig({
       '@firstline/lambda': src('lambda'),
       '@firstline/server': src('server'),
       '@firstline/cdk': src('cdk'),
+      '@firstline/stepfunctions': src('stepfunctions'),
     },
   },
   test: {
@@ -50,23 +51,48 @@ export default defineConfig({
         extends: true,
         test: { name: 'core', root: 'packages/core', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
       },
-      ...['actions-aws', 'actions-net', 'notifiers', 'cli', 'store-dynamodb', 'lambda', 'server', 'cdk'].map(
-        (name) => ({
-          extends: true as const,
-          test: {
-            name,
-            root: `packages/${name}`,
-            include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-            // A package's own global setup (moto_server, sshd…) lives at test/globalSetup.ts when it needs one.
-            globalSetup: existsSync(`packages/${name}/test/globalSetup.ts`) ? ['test/globalSetup.ts'] : [],
-            ...realParts,
-          },
-        }),
-      ),
+      ...[
+        'actions-aws',
+        'actions-net',
+        'notifiers',
+        'cli',
+        'store-dynamodb',
+        'lambda',
+        'server',
+        'stepfunctions',
+        'cdk',
+      ].map((name) => ({
+        extends: true as const,
+        test: {
+          name,
+          root: `packages/${name}`,
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          // A package's own global setup (moto_server, sshd…) lives at test/globalSetup.ts when it needs one.
+          globalSetup: existsSync(`packages/${name}/test/globalSetup.ts`) ? ['test/globalSetup.ts'] : [],
+          ...realParts,
+        },
+      })),
       {
         extends: true,
         // Checks across every package (API docs), kept out of any one package's suite.
-        test: { name: 'repo', root: '.', include: ['test/**/*.test.ts'] },
+        test: {
+          name: 'repo',
+          root: '.',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/**/*.moto.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        // The Step Functions harness on moto's Step Functions: the same moto_server setup as
+        // @firstline/actions-aws (a free port; skipped loudly without moto, a failure under CI=true).
+        test: {
+          name: 'stepfunctions-harness',
+          root: '.',
+          include: ['test/**/*.moto.test.ts'],
+          globalSetup: ['packages/actions-aws/test/globalSetup.ts'],
+          ...realParts,
+        },
       },
       {
         extends: true,

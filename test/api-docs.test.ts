@@ -17,6 +17,7 @@ const PACKAGES = [
   'lambda',
   'server',
   'cdk',
+  'stepfunctions',
 ];
 
 async function sourceFiles(pkg: string): Promise<string[]> {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 // licence and links npm shows.
 const root = fileURLToPath(new URL('../', import.meta.url));
 const HOSTS = ['cli', 'lambda', 'server'];
-const PLUGINS = ['actions-aws', 'actions-net', 'notifiers', 'store-dynamodb', 'cdk'];
+const PLUGINS = ['actions-aws', 'actions-net', 'notifiers', 'store-dynamodb', 'stepfunctions', 'cdk'];
 const REPO = 'https://github.com/firstline-dev/firstline';
 
 interface Manifest {

@@ -4,6 +4,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { cancelCommand } from './commands/cancel.js';
 import type { CancelFlags } from './commands/cancel.js';
 import { graphCommand } from './commands/graph.js';
+import type { ExportAslFlags } from './commands/exportAsl.js';
 import { DEFAULT_SEED, seedNames } from './commands/gallery.js';
 import { initCommand } from './commands/init.js';
 import type { InitFlags } from './commands/init.js';
@@ -241,6 +242,43 @@ Example:
     )
     .action(async (file: string, flags: { format: 'mermaid' | 'dot' | 'json' }) => {
       result.exit = await graphCommand(file, flags, ctx);
+    });
+
+  const exporter = program
+    .command('export')
+    .description('export a playbook for another engine: asl (AWS Step Functions)');
+  exporter
+    .command('asl')
+    .description('the playbook as an Amazon States Language definition (JSONata) for AWS Step Functions')
+    .argument('<playbook>', 'the playbook file')
+    .addOption(
+      new Option('--query-language <language>', "the definition's query language")
+        .choices(['jsonata', 'jsonpath'])
+        .default('jsonata'),
+    )
+    .option(
+      '--action-runner-arn <arn>',
+      'the action runner Lambda (default: the placeholder ${ActionRunnerArn})',
+    )
+    .option(
+      '--table <name>',
+      'the DynamoDB table of locks and budgets (default: the placeholder ${FirstlineTable})',
+    )
+    .option('--no-native', 'run every step through the action runner, none as a native aws-sdk task')
+    .option('-o, --output <file>', 'write the definition to a file instead of stdout')
+    .addHelpText(
+      'after',
+      `
+Steps whose action is one AWS call run as native aws-sdk tasks; the rest through the action runner
+(createActionRunnerHandler of @firstline/lambda). See docs/deploy/step-functions.md.
+
+Example:
+  $ firstline export asl asg-self-heal.yaml --action-runner-arn arn:aws:lambda:eu-west-1:123456789012:function:runner -o asg.asl.json`,
+    )
+    .action(async (file: string, flags: ExportAslFlags) => {
+      // Loaded on use: no other command loads the exporter.
+      const { exportAslCommand } = await import('./commands/exportAsl.js');
+      result.exit = await exportAslCommand(file, flags, ctx);
     });
 
   program

@@ -62,6 +62,7 @@ describe.skipIf(bundled)(
       ['schema', ['schema']],
       ['permissions', ['permissions', EC2_FIRST_LINE]],
       ['actions', ['actions', 'aws.ec2.reboot']],
+      ['export asl', ['export', 'asl', EC2_FIRST_LINE]],
     ])('%s loads the action packages but none of their SDKs', async (_name, args) => {
       const { exit, urls, sdks } = await sdksLoadedBy(args);
       expect(exit.stderr).not.toMatch(/\n\s+at /);

@@ -31,7 +31,9 @@ export type FirstlineErrorCode =
   | 'E_CONFIG_LOAD'
   | 'E_MONITOR_CONFIG'
   | 'E_ACTION_INPUT'
-  | 'E_ACTION_OUTPUT';
+  | 'E_ACTION_OUTPUT'
+  | 'E_ASL_UNSUPPORTED'
+  | 'E_RUNNER_REQUEST';
 
 // A brand survives two installed copies of @firstline/core, where `instanceof` would not.
 const brand = Symbol.for('firstline.error');

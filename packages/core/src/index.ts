@@ -64,6 +64,8 @@ export type {
   ActionContext,
   ActionDefinition,
   ActionKind,
+  StepFunctionsJsonPathTask,
+  StepFunctionsTask,
   Clock,
   IamStatement,
   JSONSchema,

@@ -52,3 +52,9 @@ export { UNSAFE_KEYS } from './data/dataShape.js';
 
 export { describeCall } from './actions/describeCall.js';
 export { changesSomething, compactInput } from './runtime/runChanges.js';
+
+export { standIns } from './runtime/simulatePlaybook.js';
+export { createScript, scriptedInvoke } from './runtime/modes.js';
+export type { ScriptedOutcome, ScriptedOutcomes } from './runtime/modes.js';
+export { complete, synthesize } from './runtime/synthesize/index.js';
+export { classify } from './runtime/retry.js';

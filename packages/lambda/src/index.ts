@@ -16,3 +16,17 @@ export type {
   RunSummary,
   SQSBatchResponse,
 } from './types.js';
+export {
+  ActionRunnerError,
+  createActionRunner,
+  createActionRunnerHandler,
+  RUNNER_ERROR_NAMES,
+} from './actionRunner.js';
+export type {
+  ActionRunnerOptions,
+  ActionRunnerRequest,
+  ActionRunnerResult,
+  RunnerInvocation,
+  RunnerInvoke,
+  RunnerSecretSlot,
+} from './actionRunner.js';

@@ -125,6 +125,24 @@ export function autoscalingSetInstanceHealthAction(
     },
     // The plan's lookup of the instance's group; DescribeAutoScalingInstances has no resource-level permissions.
     planPermissions: () => [allow(['autoscaling:DescribeAutoScalingInstances'], '*')],
+    // Exported to Step Functions: SetInstanceHealth alone. An instance in no group is AWS's ValidationError
+    // (the step ends `error`), and the output cannot name the group, which only the lookup finds.
+    stepFunctions: {
+      service: 'autoscaling',
+      api: 'setInstanceHealth',
+      arguments:
+        "{ 'InstanceId': $input.instanceId, 'HealthStatus': $input.healthStatus, 'ShouldRespectGracePeriod': $input.shouldRespectGracePeriod = false ? false : true }",
+      output: "{ 'instanceId': $input.instanceId, 'healthStatus': $input.healthStatus }",
+      regionInput: 'region',
+      jsonPath: {
+        parameters: {
+          InstanceId: '$input.instanceId',
+          HealthStatus: '$input.healthStatus',
+          ShouldRespectGracePeriod: '$input.shouldRespectGracePeriod',
+        },
+        output: {},
+      },
+    },
   });
 }
 

@@ -1,6 +1,6 @@
 import type { InstanceStateChange } from '@aws-sdk/client-ec2';
 import { defineAction } from '@firstline/core';
-import type { ActionContext, ActionDefinition, JSONSchema, Plan } from '@firstline/core';
+import type { ActionContext, ActionDefinition, JSONSchema, Plan, StepFunctionsTask } from '@firstline/core';
 import { callAws } from '../clients/callAws.js';
 import type { AwsClients } from '../clients/createAwsClients.js';
 import { allow, arnScope, instanceArn } from '../iam/arn.js';
@@ -41,6 +41,8 @@ interface Verb<I extends Ec2InstancesInput, O> {
   idempotent: boolean;
   extraInput?: Record<string, JSONSchema>;
   output: JSONSchema;
+  /** The native Step Functions task, when the verb's output follows from its input alone. */
+  stepFunctions?: StepFunctionsTask;
   send(aws: AwsClients, input: I, ctx: ActionContext, dryRun: boolean): Promise<O>;
 }
 
@@ -64,6 +66,7 @@ function stateChangeAction<I extends Ec2InstancesInput, O>(
     idempotent: verb.idempotent,
     input: instancesInput(verb.extraInput),
     output: verb.output,
+    ...(verb.stepFunctions && { stepFunctions: verb.stepFunctions }),
     run: (input, ctx) => verb.send(aws, input, ctx, false),
     describe: (input) => `${verb.verb} ${input.instanceIds.join(', ')}`,
     async plan(input, ctx): Promise<Plan> {
@@ -111,6 +114,15 @@ export function ec2RebootAction(aws: AwsClients): ActionDefinition<Ec2InstancesI
       additionalProperties: false,
       required: ['rebooted'],
       properties: { rebooted: { type: 'array', items: { type: 'string' } } },
+    },
+    // One RebootInstances call whose output is its input: a native task when exported to Step Functions.
+    stepFunctions: {
+      service: 'ec2',
+      api: 'rebootInstances',
+      arguments: "{ 'InstanceIds': $input.instanceIds }",
+      output: "{ 'rebooted': $input.instanceIds }",
+      regionInput: 'region',
+      jsonPath: { parameters: { InstanceIds: '$input.instanceIds' }, output: {} },
     },
     async send(aws, input, ctx, dryRun) {
       const ec2 = await aws.ec2(aws.requireRegion(REBOOT, input.region), 'once');

@@ -111,8 +111,49 @@ export function ec2StatusAction(aws: AwsClients): ActionDefinition<Ec2StatusInpu
       return output;
     },
     permissions: () => [allow(['ec2:DescribeInstanceStatus'], '*')],
+    stepFunctions: ec2StatusTask,
   });
 }
+
+// statusOutput in JSONata, for the native DescribeInstanceStatus task of an exported state machine.
+const STATUS = '$result.InstanceStatuses[InstanceId = $input.instanceId][0]';
+// `healthy` as a Choice rule over the answer, for JSONPath definitions.
+const HEALTHY = {
+  And: [
+    { Variable: '$.InstanceStatuses[0].InstanceState.Name', StringEquals: 'running' },
+    { Not: { Variable: '$.InstanceStatuses[0].SystemStatus.Status', StringEquals: 'impaired' } },
+    { Not: { Variable: '$.InstanceStatuses[0].InstanceStatus.Status', StringEquals: 'impaired' } },
+  ],
+};
+const ec2StatusTask = {
+  service: 'ec2',
+  api: 'describeInstanceStatus',
+  arguments: "{ 'InstanceIds': [$input.instanceId], 'IncludeAllInstances': true }",
+  output: `( $s := ${STATUS};
+  $state := $exists($s.InstanceState.Name) ? $s.InstanceState.Name : 'pending';
+  $system := $exists($s.SystemStatus.Status) ? $s.SystemStatus.Status : 'not-applicable';
+  $instance := $exists($s.InstanceStatus.Status) ? $s.InstanceStatus.Status : 'not-applicable';
+  $events := [$s.Events.{ 'code': $exists(Code) ? Code : 'unknown' }];
+  $merge([{ 'instanceId': $input.instanceId, 'state': $state, 'systemStatus': $system,
+    'instanceStatus': $instance,
+    'healthy': $state = 'running' and $system != 'impaired' and $instance != 'impaired' },
+    $count($events) > 0 ? { 'events': $events } : {}]) )`,
+  verdict: '$not($input.failWhenUnhealthy = false) and $output.healthy = false',
+  unusable: `$not($exists(${STATUS}))`,
+  regionInput: 'region',
+  jsonPath: {
+    parameters: { InstanceIds: 'States.Array($input.instanceId)', IncludeAllInstances: true },
+    output: {
+      instanceId: '$.InstanceStatuses[0].InstanceId',
+      state: '$.InstanceStatuses[0].InstanceState.Name',
+      systemStatus: '$.InstanceStatuses[0].SystemStatus.Status',
+      instanceStatus: '$.InstanceStatuses[0].InstanceStatus.Status',
+    },
+    conditions: { healthy: HEALTHY },
+    verdict: { rule: { Not: HEALTHY }, unless: 'failWhenUnhealthy' },
+    unusable: { Not: { Variable: '$.InstanceStatuses[0]', IsPresent: true } },
+  },
+} as const;
 
 /** DescribeInstanceStatus's answer for one instance as plain JSON, with the verdict in `healthy`. */
 export function statusOutput(instanceId: string, status: InstanceStatus): Ec2StatusOutput {

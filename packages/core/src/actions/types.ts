@@ -81,6 +81,51 @@ export interface IamStatement {
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 
+/**
+ * How an action runs as one native Step Functions task (`arn:aws:states:::aws-sdk:<service>:<api>`) when a
+ * playbook is exported as Amazon States Language: pure data, JSONata expressions over `$input` (the step's
+ * rendered `with:`) and `$result` (the API's answer). An action without it runs through the action runner.
+ */
+export interface StepFunctionsTask {
+  /** The SDK service name of the integration, e.g. `ec2`, `autoscaling`. */
+  service: string;
+  /** The API action, camelCase, e.g. `rebootInstances`. */
+  api: string;
+  /** JSONata over `$input`: the API call's arguments (PascalCase, as the SDK takes them). */
+  arguments: string;
+  /** JSONata over `$input` and `$result`: the action's output, as its `run` would return it. */
+  output: string;
+  /** JSONata over `$input` and `$output`: true when the answer is the action's verdict `fail`. */
+  verdict?: string;
+  /** JSONata over `$input` and `$result`: true when the answer cannot be judged (the step ends `error`). */
+  unusable?: string;
+  /**
+   * The input field that picks a region: a native task calls the state machine's own region, so a step
+   * whose value names another one runs through the action runner instead (decided at run time).
+   */
+  regionInput?: string;
+  /** The same call for a JSONPath definition (Step Functions interpreters without JSONata, e.g. moto). */
+  jsonPath?: StepFunctionsJsonPathTask;
+}
+
+/**
+ * A native task in JSONPath: `Parameters` whose strings may read the step's input as `$input.<field>` (also
+ * inside an intrinsic, `States.Array($input.instanceId)`), output fields as paths into the API's answer,
+ * and Choice rules over the answer (their `Variable`s are paths in it).
+ */
+export interface StepFunctionsJsonPathTask {
+  /** The call's Parameters; a field whose input is absent is left out (the API's default applies). */
+  parameters: Record<string, unknown>;
+  /** Output fields, as JSONPath into the answer: `{ state: '$.InstanceStatuses[0].InstanceState.Name' }`. */
+  output: Record<string, string>;
+  /** Boolean output fields, as Choice rules over the answer: `{ healthy: { And: [...] } }`. */
+  conditions?: Record<string, unknown>;
+  /** A Choice rule over the answer: true when it is the verdict `fail`, unless the input field `unless` is false. */
+  verdict?: { rule: unknown; unless?: string };
+  /** A Choice rule over the answer: true when it cannot be judged (the step ends `error`). */
+  unusable?: unknown;
+}
+
 /** An action a playbook can name in `action:`: a plain object made with `defineAction`. */
 export interface ActionDefinition<I = unknown, O = unknown> {
   /** `family.service.verb`, e.g. `aws.ec2.reboot`: what `action:` names. */
@@ -128,4 +173,6 @@ export interface ActionDefinition<I = unknown, O = unknown> {
    * checking a call needs no ajv; absent, the registry compiles the schemas with ajv on first use.
    */
   validators?: PrecompiledValidators;
+  /** The native Step Functions task this action is when exported as Amazon States Language, if one call suffices. */
+  stepFunctions?: StepFunctionsTask;
 }

@@ -1,0 +1,59 @@
+// The action runner's bundle (dist/bundle/action-runner.mjs), copied alone into an empty directory and
+// started in a fresh node process: nothing can come from node_modules. Nothing reaches AWS.
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+
+const bundle = fileURLToPath(new URL('../dist/bundle/action-runner.mjs', import.meta.url));
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'firstline-runner-bundle-'));
+  await copyFile(bundle, join(dir, 'action-runner.mjs')).catch(() => {
+    throw new Error(
+      'packages/lambda/dist/bundle/action-runner.mjs is missing: run `pnpm --filter @firstline/lambda build`',
+    );
+  });
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const script = `
+  const { handler } = await import(process.env.BUNDLE);
+  const settle = (p) => p.then((value) => ({ value }), (error) => ({ error: { name: error.name, message: error.message } }));
+  const results = [];
+  for (const event of JSON.parse(process.env.EVENTS)) results.push(await settle(handler(event)));
+  console.log(JSON.stringify(results));
+`;
+
+test('the bundled runner runs one action per request and names what a Retry must not repeat', async () => {
+  const events = [
+    { action: 'core.log', step: 'note', with: { message: 'hello from the runner' } },
+    { action: 'aws.nothing.here', step: 'typo', with: {} },
+  ];
+  const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH ?? '',
+          BUNDLE: pathToFileURL(join(dir, 'action-runner.mjs')).href,
+          EVENTS: JSON.stringify(events),
+          AWS_REGION: 'eu-west-1',
+          AWS_ACCESS_KEY_ID: 'fake-access-key',
+          AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
+          AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+        },
+      },
+      (_error, out, err) => resolve({ stdout: out, stderr: err }),
+    );
+  });
+  expect(stderr).not.toMatch(/Cannot find (module|package)/);
+  const [logged, unknown] = JSON.parse(stdout) as Array<{ value?: unknown; error?: { name: string } }>;
+  expect(logged).toMatchObject({ value: { outcome: 'pass' } });
+  expect(unknown?.error?.name).toBe('Firstline.Fatal');
+});

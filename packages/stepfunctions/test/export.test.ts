@@ -1,0 +1,95 @@
+import validator from 'asl-validator';
+import { loadPlaybook, playbookFromData } from '@firstline/core';
+import { describe, expect, it } from 'vitest';
+import { exportAsl } from '../src/index.js';
+import { EXAMPLES, exampleNames, installedActions } from './examples.js';
+
+const actions = installedActions();
+
+describe('every example playbook exports to a valid state machine', () => {
+  it.each(exampleNames())('%s', async (name) => {
+    const playbook = await loadPlaybook(`${EXAMPLES}${name}.yaml`);
+    for (const nativeTasks of [true, false]) {
+      const { definition, runnerSteps } = exportAsl(playbook, { actions, nativeTasks });
+      // The validator writes defaults into what it is given: it gets a copy.
+      const result = validator(structuredClone(definition), { checkArn: false, checkPaths: true });
+      expect(result.errors, result.errorsText('\n')).toEqual([]);
+      expect(result.isValid).toBe(true);
+      expect(definition.QueryLanguage).toBe('JSONata');
+      expect(runnerSteps.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+/** Why each example that needs JSONata is refused in JSONPath (the step named in the error). */
+const JSONPATH_REFUSALS: Record<string, RegExp> = {
+  'ec2-first-line': /the first-line form's rounds need JSONata/,
+  'multi-region-first-line': /the first-line form's rounds need JSONata/,
+  'network-latency-rescue': /step "recheck": .*maxVisits/,
+  'prometheus-core-dump': /step "find": .*steps.outlier.output.picked.labels.kind .* is not a plain input/,
+};
+
+describe('the JSONPath variant: every example exports or is refused naming the step', () => {
+  it.each(exampleNames())('%s', async (name) => {
+    const playbook = await loadPlaybook(`${EXAMPLES}${name}.yaml`);
+    const refused = JSONPATH_REFUSALS[name];
+    if (refused) {
+      expect(() => exportAsl(playbook, { actions, queryLanguage: 'JSONPath' })).toThrow(refused);
+      return;
+    }
+    const { definition } = exportAsl(playbook, { actions, queryLanguage: 'JSONPath' });
+    expect(definition.QueryLanguage).toBe('JSONPath');
+    const result = validator(structuredClone(definition), { checkArn: false, checkPaths: true });
+    expect(result.errors, result.errorsText('\n')).toEqual([]);
+  });
+});
+
+describe('native tasks', () => {
+  it('asg-self-heal: the status read and the health mark are aws-sdk tasks, Slack goes through the runner', async () => {
+    const playbook = await loadPlaybook(`${EXAMPLES}asg-self-heal.yaml`);
+    const { definition, nativeSteps, runnerSteps } = exportAsl(playbook, { actions });
+    expect(nativeSteps).toEqual([
+      { step: 'status', resource: 'arn:aws:states:::aws-sdk:ec2:describeInstanceStatus' },
+      { step: 'mark-unhealthy', resource: 'arn:aws:states:::aws-sdk:autoscaling:setInstanceHealth' },
+    ]);
+    // Each names a region in `with`: another region than the state machine's goes through the runner.
+    expect(runnerSteps).toEqual(['status', 'mark-unhealthy', 'tell-ops']);
+    expect(definition.States['status.where']?.Type).toBe('Choice');
+    // The Slack token is a reference the runner resolves, never a value.
+    expect(JSON.stringify(definition)).toContain('\\"ref\\":{\\"env\\":\\"SLACK_TOKEN\\"}');
+  });
+
+  it('nativeTasks: false puts every step through the runner', async () => {
+    const playbook = await loadPlaybook(`${EXAMPLES}asg-self-heal.yaml`);
+    const { nativeSteps, definition } = exportAsl(playbook, { actions, nativeTasks: false });
+    expect(nativeSteps).toEqual([]);
+    expect(JSON.stringify(definition)).not.toContain('aws-sdk:');
+  });
+});
+
+describe('a small definition, whole', () => {
+  it('matches its snapshot (state names are step ids, helpers suffixed)', () => {
+    const playbook = playbookFromData({
+      firstline: 1,
+      name: 'small',
+      inputs: { host: { type: 'string' } },
+      steps: [
+        {
+          id: 'probe',
+          action: 'test.web.check',
+          with: { url: 'https://{{ inputs.host }}/health' },
+          expect: 'output.status = 200',
+          retry: { attempts: 2, delay: '2s', on: ['timeout'] },
+          on: { fail: 'down' },
+        },
+        { id: 'up', end: 'healthy' },
+        { id: 'down', end: 'unrecovered' },
+      ],
+    });
+    const { definition } = exportAsl(playbook, {
+      actionRunnerArn: 'arn:aws:lambda:eu-west-1:123456789012:function:runner',
+    });
+    expect(validator(structuredClone(definition), { checkArn: false }).errors).toEqual([]);
+    expect(definition).toMatchSnapshot();
+  });
+});
