@@ -70,7 +70,7 @@ export function actionStates(b: Builder, node: ActionNode, done: string): void {
     b.add(`${node.key}.skip`, {
       Type: 'Pass',
       Assign: {
-        r: field(
+        [b.result]: field(
           `{ 'outcome': 'skipped', 'error': ${literal(`when: ${node.when} is false`)}, 'visits': ${visit} }`,
         ),
       },
@@ -131,10 +131,10 @@ function common(b: Builder, node: ActionNode, done: string, timeoutSeconds: numb
     Catch: [
       {
         ErrorEquals: ['States.Timeout', 'Firstline.Timeout'],
-        Assign: { r: caught('timeout', visit) },
+        Assign: { [b.result]: caught('timeout', visit) },
         Next: done,
       },
-      { ErrorEquals: ['States.ALL'], Assign: { r: caught('error', visit) }, Next: done },
+      { ErrorEquals: ['States.ALL'], Assign: { [b.result]: caught('error', visit) }, Next: done },
     ],
     Next: done,
   };
@@ -175,7 +175,7 @@ function runnerTask(b: Builder, node: ActionNode, done: string): AslState {
     Comment: `${node.action} through the action runner`,
     Resource: LAMBDA_INVOKE,
     Arguments: { FunctionName: b.options.runner, Payload: field(payload) },
-    Assign: { r: field(result) },
+    Assign: { [b.result]: field(result) },
     ...common(b, node, done, Math.ceil(node.timeoutMs / 1000) + 5, []),
   };
 }
@@ -199,7 +199,7 @@ function nativeTask(b: Builder, node: ActionNode, task: StepFunctionsTask, done:
     Comment: `${node.action} as one ${task.service}:${task.api} call`,
     Resource: resourceOf(task),
     Arguments: field(`($input := ${input}; ${task.arguments})`),
-    Assign: { r: field(result) },
+    Assign: { [b.result]: field(result) },
     ...common(b, node, done, Math.ceil(node.timeoutMs / 1000), [
       THROTTLE_CODES.map((c) => `${service}.${c}`),
       SERVER_CODES.map((c) => `${service}.${c}`),

@@ -72,6 +72,14 @@ export class Builder {
     return states;
   }
 
+  /**
+   * The variable a step's result goes to: `r`, or `member` inside a Parallel branch (Step Functions refuses
+   * an inner scope assigning a variable of an outer one).
+   */
+  get result(): string {
+    return this.owner === undefined ? 'r' : 'member';
+  }
+
   /** Notes a step's Task: native (with its resource) or through the runner. */
   task(step: string, state: string, resource?: string): void {
     const holder = this.owner ?? state;

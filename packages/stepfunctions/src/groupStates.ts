@@ -26,7 +26,9 @@ export function parallelStates(b: Builder, node: ParallelNode): void {
       actionStates(b, member, `${member.key}.result`);
       b.add(`${member.key}.result`, {
         Type: 'Pass',
-        Output: field(`$merge([$r, { 'id': ${literal(member.id)}, 'action': ${literal(member.action)} }])`),
+        Output: field(
+          `$merge([$member, { 'id': ${literal(member.id)}, 'action': ${literal(member.action)} }])`,
+        ),
         End: true,
       });
     });

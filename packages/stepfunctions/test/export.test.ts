@@ -6,6 +6,29 @@ import { EXAMPLES, exampleNames, installedActions } from './examples.js';
 
 const actions = installedActions();
 
+/** Names a machine's states assign (Assign of states, Catch and Choice rules), not counting nested branches. */
+function assigned(states: Record<string, Record<string, unknown>>): Set<string> {
+  const names = new Set<string>();
+  const add = (assign: unknown) =>
+    Object.keys((assign as object | undefined) ?? {}).forEach((n) => names.add(n));
+  for (const state of Object.values(states)) {
+    add(state.Assign);
+    for (const rule of [...((state.Catch as unknown[]) ?? []), ...((state.Choices as unknown[]) ?? [])])
+      add((rule as { Assign?: unknown }).Assign);
+  }
+  return names;
+}
+
+/** Parallel branches whose states assign a variable of the outer scope: Step Functions refuses them. */
+function reusedInBranches(states: Record<string, Record<string, unknown>>): string[] {
+  const outer = assigned(states);
+  return Object.values(states).flatMap((state) =>
+    ((state.Branches as Array<{ States: Record<string, Record<string, unknown>> }>) ?? []).flatMap((branch) =>
+      [...assigned(branch.States)].filter((name) => outer.has(name)),
+    ),
+  );
+}
+
 describe('every example playbook exports to a valid state machine', () => {
   it.each(exampleNames())('%s', async (name) => {
     const playbook = await loadPlaybook(`${EXAMPLES}${name}.yaml`);
@@ -17,6 +40,8 @@ describe('every example playbook exports to a valid state machine', () => {
       expect(result.isValid).toBe(true);
       expect(definition.QueryLanguage).toBe('JSONata');
       expect(runnerSteps.length).toBeGreaterThan(0);
+      // A rule asl-validator does not check: an inner scope never assigns an outer scope's variable.
+      expect(reusedInBranches(definition.States as Record<string, Record<string, unknown>>)).toEqual([]);
     }
   });
 });
