@@ -66,8 +66,11 @@ describe('firstline export asl', () => {
     const { code, stderr, stdout } = await cli(['export', 'asl', file]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain('E_ASL_UNSUPPORTED');
-    expect(stderr).toContain('step "probe": retry.backoff: linear');
+    // At the step's `id:`, the form editors and CI annotations parse.
+    expect(stderr).toMatch(/linear\.yaml:\d+:\d+ {2}E_ASL_UNSUPPORTED {2}step "probe": retry\.backoff: linear/);
+    const line = Number(/linear\.yaml:(\d+):/.exec(stderr)?.[1]);
+    expect(LINEAR.split('\n')[line - 1]).toMatch(/id: probe/);
+    expect(stderr).not.toMatch(/\n\s+at /); // no stack trace without --debug
   });
 
   it('--query-language jsonpath is refused with E_ASL_UNSUPPORTED, exit 2', async () => {
