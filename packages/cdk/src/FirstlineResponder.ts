@@ -1,11 +1,11 @@
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -14,21 +14,20 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { mergeStatements } from '@firstline/actions-aws';
 import type { IamStatement } from '@firstline/core';
-import { RUN_PAST_DEADLINE } from '@firstline/lambda';
 import { alarmNameFilter } from './alarmPattern.js';
-import { handlerCode, runnerCode } from './handlerCode.js';
+import {
+  actionRunnerFunction,
+  checkEngineProps,
+  lambdaEngineFunction,
+  stuckRunsMetric,
+} from './engineFunctions.js';
+import type { EngineParts } from './engineFunctions.js';
 import { checkPlaybooks, deployError, responderActions, responderStatements } from './responderPlaybooks.js';
 import type { CheckedPlaybook } from './responderPlaybooks.js';
 import { runStoreTable } from './runStoreTable.js';
 import { planMachines, playbookStateMachine } from './stepFunctionsEngine.js';
 import type { PlaybookMachine } from './stepFunctionsEngine.js';
 import type { FirstlineResponderProps } from './types.js';
-
-/** Room for FIRSTLINE_ROUTES within Lambda's 4 KB of environment variables, the others' share kept. */
-const ROUTES_LIMIT = 3_000;
-
-/** The log line the handler writes when a resume finds a run still going and it cannot resume it. */
-const RESUME_FAILED = 'could not be resumed';
 
 /**
  * Firstline's first line, deployed: one Lambda function (@firstline/lambda's bundle) running the given
@@ -163,7 +162,7 @@ export class FirstlineResponder extends Construct {
 
     const fiveMinutes = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
     if (this.engine === 'stepfunctions') {
-      this.fn = this.actionRunner = this.runnerFunction(props);
+      this.fn = this.actionRunner = actionRunnerFunction(this, props, this.parts());
       this.machineLogGroup = new logs.LogGroup(this, 'MachineLogs', {
         retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
         removalPolicy: RemovalPolicy.DESTROY,
@@ -177,7 +176,7 @@ export class FirstlineResponder extends Construct {
       this.stateMachines = Object.fromEntries(
         machines.map((m) => [m.name, playbookStateMachine(this, m, wiring)]),
       );
-    } else this.fn = this.lambdaEngine(props);
+    } else this.fn = lambdaEngineFunction(this, props, this.parts());
 
     this.alarmRules = this.playbooks.flatMap((playbook) =>
       playbook.alarms.map((pattern, i) => this.alarmRule(playbook, pattern, i)),
@@ -212,7 +211,7 @@ export class FirstlineResponder extends Construct {
       );
     }
 
-    if (this.engine === 'lambda') this.stuckRunsMetric = this.stuckRuns();
+    if (this.engine === 'lambda') this.stuckRunsMetric = stuckRunsMetric(this, this.logGroup);
     const machineAlarms = (metric: 'metricFailed' | 'metricTimedOut', what: string) =>
       Object.fromEntries(
         Object.entries(this.stateMachines).map(([name, machine]) => [
@@ -254,100 +253,9 @@ export class FirstlineResponder extends Construct {
     }
   }
 
-  /** The Lambda engine's stuck-runs metric, from two log metric filters on the function's log group. */
-  private stuckRuns(): cloudwatch.Metric {
-    const metricNamespace = `Firstline/${Names.uniqueId(this)}`;
-    for (const [filterId, term] of [
-      ['RunsPastDeadline', RUN_PAST_DEADLINE],
-      ['RunsNotResumed', RESUME_FAILED],
-    ] as const)
-      new logs.MetricFilter(this, filterId, {
-        logGroup: this.logGroup,
-        filterPattern: logs.FilterPattern.allTerms(term),
-        metricNamespace,
-        metricName: 'StuckRuns',
-        metricValue: '1',
-        defaultValue: 0,
-      });
-    return new cloudwatch.Metric({
-      namespace: metricNamespace,
-      metricName: 'StuckRuns',
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-    });
-  }
-
-  /** The Step Functions engine's action runner: @firstline/lambda's runner bundle, no playbooks beside it. */
-  private runnerFunction(props: FirstlineResponderProps): lambda.Function {
-    return new lambda.Function(this, 'ActionRunner', {
-      description: `Firstline action runner: the steps of ${this.playbooks.map((p) => p.name).join(', ')} that are not native tasks`,
-      code: props.runnerCode ?? runnerCode(props.runnerBundle),
-      handler: 'action-runner.handler',
-      runtime: props.runtime ?? lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
-      // A runner step's Task waits its step's timeout + 5 s; the function must outlast the longest.
-      timeout: props.timeout ?? Duration.minutes(5),
-      role: this.role,
-      logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      ...(props.reservedConcurrency !== undefined && {
-        reservedConcurrentExecutions: props.reservedConcurrency,
-      }),
-      environment: {
-        ...(props.environmentSecret && { FIRSTLINE_SECRET: props.environmentSecret.secretName }),
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-    });
-  }
-
-  /** The Lambda engine: one function, @firstline/lambda's bundle, routes in its environment. */
-  private lambdaEngine(props: FirstlineResponderProps): lambda.Function {
-    const only = this.playbooks.length === 1;
-    const routes = this.playbooks.flatMap((playbook) => {
-      const route = (alarm?: string) => ({
-        playbook: playbook.name,
-        ...(alarm !== undefined && { alarm }),
-        ...(playbook.namespace !== undefined && { namespace: playbook.namespace }),
-        ...(playbook.metric !== undefined && { metric: playbook.metric }),
-        inputs: playbook.inputs,
-      });
-      // The only playbook, with no alarm patterns, takes every alarm its topics deliver: one route
-      // without a name, so its fixed inputs still reach its runs.
-      if (playbook.alarms.length === 0) return only ? [route()] : [];
-      return playbook.alarms.map(route);
-    });
-    const routesJson = JSON.stringify(routes);
-    // Lambda refuses more than 4 KB of environment variables in all: fail the synth, not the deploy.
-    if (routesJson.length > ROUTES_LIMIT)
-      throw deployError(
-        `the routes (alarm patterns and fixed inputs) take ${routesJson.length} characters of environment, over ${ROUTES_LIMIT}: use fewer patterns (a wider glob) or fewer fixed inputs`,
-      );
-    return new lambda.Function(this, 'Handler', {
-      description: `Firstline: runs ${this.playbooks.map((p) => p.name).join(', ')} when their alarms fire`,
-      code: props.code ?? handlerCode(this.playbooks, props.handlerBundle),
-      handler: 'handler.handler',
-      runtime: props.runtime ?? lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
-      // Waits longer than what is left of an invocation suspend the run; the resume rule goes on later.
-      timeout: props.timeout ?? Duration.minutes(5),
-      role: this.role,
-      logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      deadLetterQueue: this.deadLetterQueue,
-      retryAttempts: 2,
-      ...(props.reservedConcurrency !== undefined && {
-        reservedConcurrentExecutions: props.reservedConcurrency,
-      }),
-      environment: {
-        FIRSTLINE_TABLE: this.table.tableName,
-        FIRSTLINE_PLAYBOOKS: JSON.stringify(this.playbooks.map((p) => p.name)),
-        FIRSTLINE_ROUTES: routesJson,
-        ...(props.environmentSecret && { FIRSTLINE_SECRET: props.environmentSecret.secretName }),
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-    });
+  private parts(): EngineParts {
+    const { playbooks, role, logGroup, table, deadLetterQueue } = this;
+    return { playbooks, role, logGroup, table, deadLetterQueue };
   }
 
   private alarmRule(playbook: CheckedPlaybook, pattern: string, i: number): events.Rule {
@@ -405,26 +313,6 @@ export class FirstlineResponder extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
-}
-
-/** Props that only one engine uses, refused with the other: a silently ignored prop deploys a surprise. */
-const ENGINE_ONLY: Record<'lambda' | 'stepfunctions', Array<keyof FirstlineResponderProps>> = {
-  lambda: ['code', 'handlerBundle', 'resumeSchedule', 'topics'],
-  stepfunctions: ['runnerBundle', 'runnerCode', 'tracing'],
-};
-
-function checkEngineProps(engine: string, props: FirstlineResponderProps): void {
-  if (engine !== 'lambda' && engine !== 'stepfunctions')
-    throw deployError(`engine ${JSON.stringify(engine)} is not supported: use 'lambda' or 'stepfunctions'`);
-  const other = engine === 'lambda' ? 'stepfunctions' : 'lambda';
-  const given = ENGINE_ONLY[other].filter((key) => props[key] !== undefined);
-  if (given.length > 0)
-    throw deployError(
-      `${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} for engine '${other}', not '${engine}'` +
-        (given.includes('topics')
-          ? ": the Step Functions engine takes alarms through EventBridge only (the playbooks' alarms patterns)"
-          : ''),
-    );
 }
 
 function allAlarms(alarms: FirstlineResponder['alarms']): cloudwatch.Alarm[] {
