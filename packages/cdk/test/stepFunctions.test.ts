@@ -8,6 +8,8 @@ import { parseAlarmEvent } from '@firstline/actions-aws/triggers';
 import { loadPlaybook } from '@firstline/core';
 import type { IamStatement } from '@firstline/core';
 import { exportAsl } from '@firstline/stepfunctions';
+import { runAslLocally } from '../../../test/support/stepfunctions/index.js';
+import type { AslDefinition } from '../../../test/support/stepfunctions/index.js';
 import { bindInputs } from '../src/index.js';
 import type { FirstlineResponderProps } from '../src/index.js';
 import { responderActions } from '../src/responderPlaybooks.js';
@@ -80,6 +82,39 @@ function byResource(statements: IamStatement[]): Record<string, string[]> {
   return out;
 }
 
+/** A CloudWatch alarm event as EventBridge delivers it: one metric on one instance. */
+const event = {
+  version: '0',
+  id: 'c4c1c1c9-6542-e61b-6ef0-8c4d36933a92',
+  'detail-type': 'CloudWatch Alarm State Change',
+  source: 'aws.cloudwatch',
+  account: ACCOUNT,
+  time: '2026-12-06T20:00:00Z',
+  region: REGION,
+  resources: [`arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:cpu-web-1`],
+  detail: {
+    alarmName: 'cpu-web-1',
+    state: { value: 'ALARM', reason: 'Threshold Crossed', timestamp: '2026-12-06T20:00:00.000+0000' },
+    previousState: { value: 'OK', reason: 'fine', timestamp: '2026-12-06T19:00:00.000+0000' },
+    configuration: {
+      metrics: [
+        {
+          id: 'm1',
+          metricStat: {
+            metric: {
+              namespace: 'AWS/EC2',
+              name: 'CPUUtilization',
+              dimensions: { InstanceId: 'i-0abc1234' },
+            },
+            period: 60,
+            stat: 'Average',
+          },
+          returnData: true,
+        },
+      ],
+    },
+  },
+};
 describe("FirstlineResponder engine 'stepfunctions': the state machines", () => {
   test('one STANDARD state machine per playbook: the exported definition after the alarm state, runner and table substituted', async () => {
     const { stack } = sfnStack();
@@ -226,39 +261,6 @@ describe("FirstlineResponder engine 'stepfunctions': the roles", () => {
 });
 
 describe("FirstlineResponder engine 'stepfunctions': the routes", () => {
-  const event = {
-    version: '0',
-    id: 'c4c1c1c9-6542-e61b-6ef0-8c4d36933a92',
-    'detail-type': 'CloudWatch Alarm State Change',
-    source: 'aws.cloudwatch',
-    account: ACCOUNT,
-    time: '2026-12-06T20:00:00Z',
-    region: REGION,
-    resources: [`arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:cpu-web-1`],
-    detail: {
-      alarmName: 'cpu-web-1',
-      state: { value: 'ALARM', reason: 'Threshold Crossed', timestamp: '2026-12-06T20:00:00.000+0000' },
-      previousState: { value: 'OK', reason: 'fine', timestamp: '2026-12-06T19:00:00.000+0000' },
-      configuration: {
-        metrics: [
-          {
-            id: 'm1',
-            metricStat: {
-              metric: {
-                namespace: 'AWS/EC2',
-                name: 'CPUUtilization',
-                dimensions: { InstanceId: 'i-0abc1234' },
-              },
-              period: 60,
-              stat: 'Average',
-            },
-            returnData: true,
-          },
-        ],
-      },
-    },
-  };
-
   test("each alarm rule targets its playbook's state machine with the event as is, namespace and metric filtered by the rule", () => {
     const { stack } = sfnStack();
     const template = Template.fromStack(stack);
@@ -342,6 +344,45 @@ describe("FirstlineResponder engine 'stepfunctions': the routes", () => {
     // A direct StartExecution input passes as it is.
     const direct = { inputs: { instanceId: 'i-0fedcba9' }, trigger: { type: 'manual' } };
     expect(await run(direct)).toEqual(direct);
+  });
+});
+
+describe("FirstlineResponder engine 'stepfunctions': the deployed definition, run", () => {
+  // The template's definition on the repository's local ASL interpreter (test/support/stepfunctions),
+  // started by an EventBridge alarm event as the rule delivers it. Its Tasks are fakes, named so: the
+  // native reboot and the runner's Slack post answer as AWS and the runner would.
+  test('an alarm event starts the run: the instance from its dimension reaches the native reboot', async () => {
+    const { stack } = sfnStack({
+      playbooks: [{ file: fixture('reboot-with-secrets.yaml'), alarms: ['cpu-*'] }],
+    });
+    const [[, machine]] = resources(Template.fromStack(stack), 'AWS::StepFunctions::StateMachine') as [
+      [string, Resource],
+    ];
+    const definition = JSON.parse(machine.Properties.DefinitionString as string) as AslDefinition;
+    const run = (input: unknown) =>
+      runAslLocally(definition, input, {
+        taskHandler: (_state, resource) =>
+          Promise.resolve(
+            resource === 'arn:aws:states:::lambda:invoke'
+              ? { Payload: { outcome: 'pass', output: { ok: true } }, StatusCode: 200 }
+              : {},
+          ),
+        context: { Execution: { Name: 'run-1', StartTime: '2026-12-06T20:00:01.000Z' } },
+      });
+    const rebootsOf = (result: Awaited<ReturnType<typeof run>>) =>
+      result.calls
+        .filter((c) => c.resource === 'arn:aws:states:::aws-sdk:ec2:rebootInstances')
+        .map((c) => c.input);
+    const fromAlarm = await run(event);
+    expect(fromAlarm.status).toBe('SUCCEEDED');
+    expect(fromAlarm.output).toMatchObject({ outcome: 'rebooted' });
+    expect(rebootsOf(fromAlarm)).toEqual([{ InstanceIds: ['i-0abc1234'] }]);
+    // The runner's call carries the secret's reference, never a value.
+    const slack = fromAlarm.calls.find((c) => c.resource === 'arn:aws:states:::lambda:invoke')!;
+    expect(JSON.stringify(slack.input)).toContain('/firstline/slack-token');
+
+    const direct = await run({ inputs: { instanceId: 'i-0fedcba98' } });
+    expect(rebootsOf(direct)).toEqual([{ InstanceIds: ['i-0fedcba98'] }]);
   });
 });
 
