@@ -33,8 +33,11 @@ export interface PlaybookMachine {
   machineStatements: IamStatement[];
   /** What the action runner calls for this playbook's runner steps, and its secrets' reads. */
   runnerStatements: IamStatement[];
-  /** True when the definition writes locks or budgets to the table (`lock:` or `budgets:`). */
-  usesTable: boolean;
+  /**
+   * The DynamoDB actions its lock and budget Tasks call on the table (`dynamodb:GetItem`, `PutItem`,
+   * `DeleteItem`), read from the definition; none without `lock:` or `budgets:`.
+   */
+  tableActions: string[];
 }
 
 /**
@@ -83,7 +86,9 @@ export function planMachines(
       definition: withAlarmState(exported.definition, playbook, Object.keys(document.inputs ?? {})),
       machineStatements: mergeStatements(machineStatements),
       runnerStatements: mergeStatements(runnerStatements),
-      usesTable: states.includes('arn:aws:states:::dynamodb:'),
+      tableActions: [...new Set([...states.matchAll(/arn:aws:states:::dynamodb:(\w+)/g)].map((m) => m[1]!))]
+        .map((api) => `dynamodb:${api.charAt(0).toUpperCase()}${api.slice(1)}`)
+        .sort(),
     };
   });
 }
@@ -207,12 +212,9 @@ export function playbookStateMachine(
     );
   for (const statement of machine.machineStatements)
     stateMachine.addToRolePolicy(iam.PolicyStatement.fromJson(statement));
-  if (machine.usesTable)
+  if (machine.tableActions.length > 0)
     stateMachine.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-        resources: [wiring.table.tableArn],
-      }),
+      new iam.PolicyStatement({ actions: machine.tableActions, resources: [wiring.table.tableArn] }),
     );
   return stateMachine;
 }
