@@ -42,6 +42,8 @@ const inputs = Object.fromEntries(
   }),
 );
 const secretName = context('secretName') ?? 'firstline/notifiers';
+// `stepfunctions`: the playbook as a Step Functions state machine with an action runner; default `lambda`.
+const engine = context('engine') as 'lambda' | 'stepfunctions' | undefined;
 
 try {
   firstlineInRegions(app, 'Firstline', {
@@ -49,6 +51,7 @@ try {
     regions,
     responder: (stack) => ({
       playbooks: [{ file: playbook, alarms: listOf(context('alarms')) ?? ['cpu-*'], inputs }],
+      ...(engine !== undefined && { engine }),
       // The notifiers' keys; `-c secretName=none` deploys without one (for playbooks that need no secret).
       ...(secretName !== 'none' && {
         environmentSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Notifiers', secretName),

@@ -362,6 +362,74 @@ describe('cdk synth of a bad playbook', () => {
   }, 60_000);
 });
 
+describe('cdk synth -c engine=stepfunctions', () => {
+  test('a state machine naming the action runner, whose bundle is staged; Validate finds nothing', async () => {
+    const dir = join(out, 'sfn.out');
+    const args = Object.entries({ ...context, regions: REGION, engine: 'stepfunctions' }).flatMap(
+      ([key, value]) => ['-c', `${key}=${value}`],
+    );
+    const synth = await run(cdkBin, ['synth', '--quiet', '--no-notices', '-o', dir, ...args], offlineEnv());
+    if (synth.code !== 0) throw new Error(`cdk synth exited ${synth.code}:\n${tail(synth.stderr)}`);
+    const template = JSON.parse(await readFile(join(dir, `Firstline-${REGION}.template.json`), 'utf8')) as {
+      Resources: Record<string, Resource>;
+    };
+    const of = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+    const [[runnerId, runner]] = of('AWS::Lambda::Function') as [[string, Resource]];
+    expect(runner.Properties.Handler).toBe('action-runner.handler');
+    const [[, machine]] = of('AWS::StepFunctions::StateMachine') as [[string, Resource]];
+    expect(machine.Properties.StateMachineType).toBe('STANDARD');
+    expect(machine.Properties.DefinitionSubstitutions).toMatchObject({ ActionRunnerArn: arnOf(runnerId) });
+    const definition = JSON.parse(machine.Properties.DefinitionString as string) as { StartAt: string };
+    expect(definition.StartAt).toBe('__alarm');
+    // No resume schedule: the one rule is the alarm route, to the state machine.
+    expect(of('AWS::Events::Rule')).toHaveLength(1);
+    expect(await readdir(join(dir, runner.Metadata!['aws:asset:path'] as string))).toEqual(
+      expect.arrayContaining(['action-runner.mjs']),
+    );
+    const report = JSON.parse(await readFile(join(dir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: Array<{ violations: unknown[] }>;
+    };
+    expect(report.pluginReports.flatMap((r) => r.violations)).toEqual([]);
+  }, 120_000);
+
+  test('a playbook Step Functions cannot run: E_ASL_UNSUPPORTED with the file and step, not a stack trace', async () => {
+    const refused = join(out, 'linear.yaml');
+    await writeFile(
+      refused,
+      [
+        'firstline: 1',
+        'name: linear',
+        'inputs: { instanceId: { type: string } }',
+        'steps:',
+        '  - id: reboot',
+        '    action: aws.ec2.reboot',
+        "    with: { instanceIds: ['{{ inputs.instanceId }}'] }",
+        '    retry: { attempts: 3, delay: 1s, backoff: linear }',
+        '',
+      ].join('\n'),
+    );
+    const args = ['-c', `account=${ACCOUNT}`, '-c', `regions=${REGION}`, '-c', `playbook=${refused}`];
+    const synth = await run(
+      cdkBin,
+      [
+        'synth',
+        '--quiet',
+        '--no-notices',
+        '-o',
+        join(out, 'refused.out'),
+        ...args,
+        '-c',
+        'engine=stepfunctions',
+      ],
+      offlineEnv(),
+    );
+    expect(synth.code).not.toBe(0);
+    expect(synth.stderr).toContain(`E_ASL_UNSUPPORTED: `);
+    expect(synth.stderr).toContain(`${refused}: step "reboot": retry.backoff: linear`);
+    expect(synth.stderr).not.toMatch(/^\s+at /m);
+  }, 60_000);
+});
+
 describe('the bundled handler, started in a fresh node process (nothing reaches AWS)', () => {
   // Events that never touch the store or an AWS API: the bundle loads, builds everything at module
   // scope, routes alarm events, and compiles the bundled playbook against the bundled actions.

@@ -1,30 +1,33 @@
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { mergeStatements } from '@firstline/actions-aws';
 import type { IamStatement } from '@firstline/core';
-import { RUN_PAST_DEADLINE } from '@firstline/lambda';
 import { alarmNameFilter } from './alarmPattern.js';
-import { handlerCode } from './handlerCode.js';
-import { checkPlaybooks, deployError, responderStatements } from './responderPlaybooks.js';
+import {
+  actionRunnerFunction,
+  checkEngineProps,
+  lambdaEngineFunction,
+  stuckRunsMetric,
+} from './engineFunctions.js';
+import type { EngineParts } from './engineFunctions.js';
+import { checkPlaybooks, deployError, responderActions, responderStatements } from './responderPlaybooks.js';
 import type { CheckedPlaybook } from './responderPlaybooks.js';
 import { runStoreTable } from './runStoreTable.js';
+import { planMachines, playbookStateMachine } from './stepFunctionsEngine.js';
+import type { PlaybookMachine } from './stepFunctionsEngine.js';
 import type { FirstlineResponderProps } from './types.js';
-
-/** Room for FIRSTLINE_ROUTES within Lambda's 4 KB of environment variables, the others' share kept. */
-const ROUTES_LIMIT = 3_000;
-
-/** The log line the handler writes when a resume finds a run still going and it cannot resume it. */
-const RESUME_FAILED = 'could not be resumed';
 
 /**
  * Firstline's first line, deployed: one Lambda function (@firstline/lambda's bundle) running the given
@@ -40,7 +43,9 @@ const RESUME_FAILED = 'could not be resumed';
  * });
  */
 export class FirstlineResponder extends Construct {
-  /** The function that runs the playbooks and resumes their runs. */
+  /** The engine deployed. */
+  readonly engine: 'lambda' | 'stepfunctions';
+  /** The function that runs the playbooks and resumes their runs; with `stepfunctions`, the action runner. */
   readonly fn: lambda.Function;
   /** The function's execution role (no managed policies). */
   readonly role: iam.Role;
@@ -50,39 +55,52 @@ export class FirstlineResponder extends Construct {
   readonly logGroup: logs.LogGroup;
   /** The playbooks, as checked at synth (names, routes, fixed inputs, statements). */
   readonly playbooks: readonly CheckedPlaybook[];
-  /** The statements the playbooks need, merged, exactly as added to the role. */
+  /**
+   * The statements the playbooks need, merged: exactly the function's with the Lambda engine; with
+   * `stepfunctions`, split between the runner's role and the state machines' roles.
+   */
   readonly playbookStatements: IamStatement[];
-  /** One rule per alarm-name pattern: that alarm going to ALARM → the function. */
+  /** One rule per alarm-name pattern: that alarm going to ALARM → the function (or the playbook's state machine). */
   readonly alarmRules: events.Rule[];
-  /** Every minute (or `resumeSchedule`) → the function with `{ firstline: 'resumeDue' }`. */
-  readonly resumeRule: events.Rule;
+  /** Lambda engine: every minute (or `resumeSchedule`) → the function with `{ firstline: 'resumeDue' }`. */
+  readonly resumeRule?: events.Rule;
+  /** Step Functions engine: the action runner (the same function as {@link fn}). */
+  readonly actionRunner?: lambda.Function;
+  /** Step Functions engine: each playbook's state machine, by playbook name. */
+  readonly stateMachines: Readonly<Record<string, sfn.StateMachine>> = {};
+  /** Step Functions engine: each playbook's exported definition and IAM split, by playbook name. */
+  readonly machines: Readonly<Record<string, PlaybookMachine>> = {};
+  /** Step Functions engine: the state machines' log group. */
+  readonly machineLogGroup?: logs.LogGroup;
   /** Alarm events EventBridge could not deliver, and async invocations that failed after Lambda's retries. */
   readonly deadLetterQueue: sqs.Queue;
   /** The queue SNS topics deliver to, when `topics` are given. */
   readonly alarmQueue?: sqs.Queue;
   /** Its dead-letter queue: messages the function failed five times. */
   readonly alarmQueueDeadLetters?: sqs.Queue;
-  /** Runs found still going past their deadline, plus runs a resume could not resume (a log metric filter). */
-  readonly stuckRunsMetric: cloudwatch.Metric;
+  /**
+   * Lambda engine: runs found still going past their deadline, plus runs a resume could not resume (a
+   * log metric filter).
+   */
+  readonly stuckRunsMetric?: cloudwatch.Metric;
   /** The responder's alarms on itself. */
   readonly alarms: {
-    /** The function's Errors ≥ 1 in 5 minutes. */
+    /** The function's (or the action runner's) Errors ≥ 1 in 5 minutes. */
     errors: cloudwatch.Alarm;
     /** The function's Throttles ≥ 1 in 5 minutes. */
     throttles: cloudwatch.Alarm;
-    /** A stuck run in 5 minutes. */
-    stuckRuns: cloudwatch.Alarm;
+    /** Lambda engine: a stuck run in 5 minutes. */
+    stuckRuns?: cloudwatch.Alarm;
+    /** Step Functions engine: a playbook's ExecutionsFailed ≥ 1 in 5 minutes, by playbook name. */
+    executionsFailed?: Record<string, cloudwatch.Alarm>;
+    /** Step Functions engine: a playbook's ExecutionsTimedOut ≥ 1 in 5 minutes, by playbook name. */
+    executionsTimedOut?: Record<string, cloudwatch.Alarm>;
   };
 
   constructor(scope: Construct, id: string, props: FirstlineResponderProps) {
     super(scope, id);
-    const engine = props.engine ?? 'lambda';
-    // The Step Functions engine (a state machine per playbook, an action-runner function) will branch
-    // here; what follows is the Lambda engine.
-    if (engine !== 'lambda')
-      throw deployError(
-        `engine ${JSON.stringify(engine)} is not supported: 'lambda' is the only engine today`,
-      );
+    this.engine = props.engine ?? 'lambda';
+    checkEngineProps(this.engine, props);
     const stack = Stack.of(this);
     if (Token.isUnresolved(stack.region) || Token.isUnresolved(stack.account))
       throw deployError(
@@ -94,8 +112,13 @@ export class FirstlineResponder extends Construct {
     )
       throw deployError(`reservedConcurrency must be a whole number >= 1, got ${props.reservedConcurrency}`);
 
-    this.playbooks = checkPlaybooks(props.playbooks, { region: stack.region, accountId: stack.account });
+    const scopeOf = { region: stack.region, accountId: stack.account };
+    this.playbooks = checkPlaybooks(props.playbooks, scopeOf);
     this.playbookStatements = responderStatements(this.playbooks);
+    // Exported at synth: a refusal (E_ASL_UNSUPPORTED, naming the file and step) fails it here.
+    const machines =
+      this.engine === 'stepfunctions' ? planMachines(this.playbooks, responderActions(scopeOf), scopeOf) : [];
+    this.machines = Object.fromEntries(machines.map((m) => [m.name, m]));
     this.table = props.table ?? runStoreTable(this, 'Runs', props.tableRemovalPolicy);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', queueProps());
@@ -107,11 +130,18 @@ export class FirstlineResponder extends Construct {
     // An explicit role: the default one carries AWSLambdaBasicExecutionRole, which writes to every log group.
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Firstline: the playbooks' permissions (${this.playbooks.map((p) => p.name).join(', ')}), the run table and the log group`,
+      description:
+        this.engine === 'lambda'
+          ? `Firstline: the playbooks' permissions (${this.playbooks.map((p) => p.name).join(', ')}), the run table and the log group`
+          : `Firstline action runner: the runner steps' permissions (${this.playbooks.map((p) => p.name).join(', ')}) and the log group`,
     });
-    for (const statement of this.playbookStatements)
-      this.role.addToPolicy(iam.PolicyStatement.fromJson(statement));
-    this.table.grantReadWriteData(this.role);
+    const roleStatements =
+      this.engine === 'lambda'
+        ? this.playbookStatements
+        : mergeStatements(machines.flatMap((m) => m.runnerStatements.map((s) => structuredClone(s))));
+    for (const statement of roleStatements) this.role.addToPolicy(iam.PolicyStatement.fromJson(statement));
+    // The runner never touches the table: the state machines write locks and budgets themselves.
+    if (this.engine === 'lambda') this.table.grantReadWriteData(this.role);
     this.logGroup.grantWrite(this.role);
     props.environmentSecret?.grantRead(this.role);
     if (props.secretKeys?.length)
@@ -130,22 +160,40 @@ export class FirstlineResponder extends Construct {
         }),
       );
 
-    this.fn = this.lambdaEngine(props);
+    const fiveMinutes = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+    if (this.engine === 'stepfunctions') {
+      this.fn = this.actionRunner = actionRunnerFunction(this, props, this.parts());
+      this.machineLogGroup = new logs.LogGroup(this, 'MachineLogs', {
+        retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      const wiring = {
+        runner: this.fn,
+        table: this.table,
+        logGroup: this.machineLogGroup,
+        tracing: props.tracing ?? false,
+      };
+      this.stateMachines = Object.fromEntries(
+        machines.map((m) => [m.name, playbookStateMachine(this, m, wiring)]),
+      );
+    } else this.fn = lambdaEngineFunction(this, props, this.parts());
 
     this.alarmRules = this.playbooks.flatMap((playbook) =>
       playbook.alarms.map((pattern, i) => this.alarmRule(playbook, pattern, i)),
     );
-    this.resumeRule = new events.Rule(this, 'ResumeRule', {
-      description: 'Resume Firstline runs whose wait has ended',
-      schedule: props.resumeSchedule ?? events.Schedule.rate(Duration.minutes(1)),
-      // A failed resume is retried by the next one; no dead letters for it.
-      targets: [
-        new targets.LambdaFunction(this.fn, {
-          event: events.RuleTargetInput.fromObject({ firstline: 'resumeDue' }),
-          retryAttempts: 0,
-        }),
-      ],
-    });
+    if (this.engine === 'lambda') {
+      this.resumeRule = new events.Rule(this, 'ResumeRule', {
+        description: 'Resume Firstline runs whose wait has ended',
+        schedule: props.resumeSchedule ?? events.Schedule.rate(Duration.minutes(1)),
+        // A failed resume is retried by the next one; no dead letters for it.
+        targets: [
+          new targets.LambdaFunction(this.fn, {
+            event: events.RuleTargetInput.fromObject({ firstline: 'resumeDue' }),
+            retryAttempts: 0,
+          }),
+        ],
+      });
+    }
 
     if (props.topics?.length) {
       this.alarmQueueDeadLetters = new sqs.Queue(this, 'AlarmQueueDeadLetters', queueProps());
@@ -163,114 +211,94 @@ export class FirstlineResponder extends Construct {
       );
     }
 
-    const metricNamespace = `Firstline/${Names.uniqueId(this)}`;
-    for (const [filterId, term] of [
-      ['RunsPastDeadline', RUN_PAST_DEADLINE],
-      ['RunsNotResumed', RESUME_FAILED],
-    ] as const)
-      new logs.MetricFilter(this, filterId, {
-        logGroup: this.logGroup,
-        filterPattern: logs.FilterPattern.allTerms(term),
-        metricNamespace,
-        metricName: 'StuckRuns',
-        metricValue: '1',
-        defaultValue: 0,
-      });
-    this.stuckRunsMetric = new cloudwatch.Metric({
-      namespace: metricNamespace,
-      metricName: 'StuckRuns',
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.minutes(5),
-    });
-    const fiveMinutes = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+    if (this.engine === 'lambda') this.stuckRunsMetric = stuckRunsMetric(this, this.logGroup);
+    const machineAlarms = (metric: 'metricFailed' | 'metricTimedOut', what: string) =>
+      Object.fromEntries(
+        Object.entries(this.stateMachines).map(([name, machine]) => [
+          name,
+          this.selfAlarm(
+            `${metric === 'metricFailed' ? 'ExecutionsFailed' : 'ExecutionsTimedOut'}Alarm-${name}`,
+            machine[metric](fiveMinutes),
+            `a Firstline ${name} execution ${what}`,
+          ),
+        ]),
+      );
+    const runnerOrFunction = this.engine === 'lambda' ? 'function' : 'action runner';
     this.alarms = {
       errors: this.selfAlarm(
         'ErrorsAlarm',
         this.fn.metricErrors(fiveMinutes),
-        'the Firstline function failed',
+        `the Firstline ${runnerOrFunction} failed`,
       ),
       throttles: this.selfAlarm(
         'ThrottlesAlarm',
         this.fn.metricThrottles(fiveMinutes),
-        'the Firstline function was throttled',
+        `the Firstline ${runnerOrFunction} was throttled`,
       ),
-      stuckRuns: this.selfAlarm(
-        'StuckRunsAlarm',
-        this.stuckRunsMetric,
-        'a Firstline run was still going past its deadline, or could not be resumed',
-      ),
+      ...(this.stuckRunsMetric && {
+        stuckRuns: this.selfAlarm(
+          'StuckRunsAlarm',
+          this.stuckRunsMetric,
+          'a Firstline run was still going past its deadline, or could not be resumed',
+        ),
+      }),
+      ...(this.engine === 'stepfunctions' && {
+        executionsFailed: machineAlarms('metricFailed', 'failed'),
+        executionsTimedOut: machineAlarms('metricTimedOut', 'timed out'),
+      }),
     };
     if (props.alarmTopic) {
       const action = new actions.SnsAction(props.alarmTopic);
-      for (const alarm of Object.values(this.alarms)) alarm.addAlarmAction(action);
+      for (const alarm of allAlarms(this.alarms)) alarm.addAlarmAction(action);
     }
   }
 
-  /** The Lambda engine: one function, @firstline/lambda's bundle, routes in its environment. */
-  private lambdaEngine(props: FirstlineResponderProps): lambda.Function {
-    const only = this.playbooks.length === 1;
-    const routes = this.playbooks.flatMap((playbook) => {
-      const route = (alarm?: string) => ({
-        playbook: playbook.name,
-        ...(alarm !== undefined && { alarm }),
-        ...(playbook.namespace !== undefined && { namespace: playbook.namespace }),
-        ...(playbook.metric !== undefined && { metric: playbook.metric }),
-        inputs: playbook.inputs,
-      });
-      // The only playbook, with no alarm patterns, takes every alarm its topics deliver: one route
-      // without a name, so its fixed inputs still reach its runs.
-      if (playbook.alarms.length === 0) return only ? [route()] : [];
-      return playbook.alarms.map(route);
-    });
-    const routesJson = JSON.stringify(routes);
-    // Lambda refuses more than 4 KB of environment variables in all: fail the synth, not the deploy.
-    if (routesJson.length > ROUTES_LIMIT)
-      throw deployError(
-        `the routes (alarm patterns and fixed inputs) take ${routesJson.length} characters of environment, over ${ROUTES_LIMIT}: use fewer patterns (a wider glob) or fewer fixed inputs`,
-      );
-    return new lambda.Function(this, 'Handler', {
-      description: `Firstline: runs ${this.playbooks.map((p) => p.name).join(', ')} when their alarms fire`,
-      code: props.code ?? handlerCode(this.playbooks, props.handlerBundle),
-      handler: 'handler.handler',
-      runtime: props.runtime ?? lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
-      // Waits longer than what is left of an invocation suspend the run; the resume rule goes on later.
-      timeout: props.timeout ?? Duration.minutes(5),
-      role: this.role,
-      logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      deadLetterQueue: this.deadLetterQueue,
-      retryAttempts: 2,
-      ...(props.reservedConcurrency !== undefined && {
-        reservedConcurrentExecutions: props.reservedConcurrency,
-      }),
-      environment: {
-        FIRSTLINE_TABLE: this.table.tableName,
-        FIRSTLINE_PLAYBOOKS: JSON.stringify(this.playbooks.map((p) => p.name)),
-        FIRSTLINE_ROUTES: routesJson,
-        ...(props.environmentSecret && { FIRSTLINE_SECRET: props.environmentSecret.secretName }),
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-    });
+  private parts(): EngineParts {
+    const { playbooks, role, logGroup, table, deadLetterQueue } = this;
+    return { playbooks, role, logGroup, table, deadLetterQueue };
   }
 
   private alarmRule(playbook: CheckedPlaybook, pattern: string, i: number): events.Rule {
     const alarmName = alarmNameFilter(pattern);
+    const machine = this.stateMachines[playbook.name];
+    // The Lambda engine's handler checks namespace and metric itself; a state machine has no such
+    // check, so the rule does (on any of the alarm's metrics, where the handler reads the first).
+    const metric = (glob: string | undefined) => (glob === undefined ? undefined : alarmNameFilter(glob));
+    const namespace = machine && metric(playbook.namespace);
+    const metricName = machine && metric(playbook.metric);
+    const delivery = {
+      deadLetterQueue: this.deadLetterQueue,
+      retryAttempts: 4,
+      maxEventAge: Duration.hours(1),
+    };
     return new events.Rule(this, `AlarmRule-${playbook.name}-${i}`, {
       description: `CloudWatch alarms ${pattern} going to ALARM → Firstline ${playbook.name}`,
       eventPattern: {
         source: ['aws.cloudwatch'],
         detailType: ['CloudWatch Alarm State Change'],
         // OK and INSUFFICIENT_DATA would only be ignored by the handler: not worth an invocation.
-        detail: { ...(alarmName !== undefined && { alarmName: [alarmName] }), state: { value: ['ALARM'] } },
+        detail: {
+          ...(alarmName !== undefined && { alarmName: [alarmName] }),
+          state: { value: ['ALARM'] },
+          ...((namespace !== undefined || metricName !== undefined) && {
+            configuration: {
+              metrics: {
+                metricStat: {
+                  metric: {
+                    ...(namespace !== undefined && { namespace: [namespace] }),
+                    ...(metricName !== undefined && { name: [metricName] }),
+                  },
+                },
+              },
+            },
+          }),
+        },
       },
+      // A state machine gets the event as it is: its first state makes the run's input of it.
       targets: [
-        new targets.LambdaFunction(this.fn, {
-          deadLetterQueue: this.deadLetterQueue,
-          retryAttempts: 4,
-          maxEventAge: Duration.hours(1),
-        }),
+        machine
+          ? new targets.SfnStateMachine(machine, delivery)
+          : new targets.LambdaFunction(this.fn, delivery),
       ],
     });
   }
@@ -285,6 +313,12 @@ export class FirstlineResponder extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
+}
+
+function allAlarms(alarms: FirstlineResponder['alarms']): cloudwatch.Alarm[] {
+  return Object.values(alarms).flatMap((entry: cloudwatch.Alarm | Record<string, cloudwatch.Alarm>) =>
+    entry instanceof cloudwatch.Alarm ? [entry] : Object.values(entry),
+  );
 }
 
 function queueProps(): sqs.QueueProps {

@@ -22,7 +22,29 @@ export interface BundledPlaybook {
  * first; else it is the installed package's `dist/bundle/handler.mjs`.
  */
 export function handlerCode(playbooks: readonly BundledPlaybook[], handlerBundle?: string): lambda.Code {
-  const source = bundleSource(handlerBundle);
+  return stagedCode(bundleSource(HANDLER, handlerBundle), playbooks);
+}
+
+/**
+ * The action runner's code (the Step Functions engine): @firstline/lambda's `action-runner.mjs`
+ * (handler `action-runner.handler`), found as {@link handlerCode} finds the handler's bundle; no
+ * playbooks beside it, because the state machines send each step's action and input.
+ */
+export function runnerCode(runnerBundle?: string): lambda.Code {
+  return stagedCode(bundleSource(RUNNER, runnerBundle));
+}
+
+/** One of @firstline/lambda's bundles: its entry in the sources, and the file it is deployed as. */
+interface Bundle {
+  entry: string;
+  file: string;
+  prop: string;
+}
+
+const HANDLER: Bundle = { entry: 'handler.ts', file: 'handler.mjs', prop: 'handlerBundle' };
+const RUNNER: Bundle = { entry: 'actionRunner.ts', file: 'action-runner.mjs', prop: 'runnerBundle' };
+
+function stagedCode(source: BundleSource, playbooks: readonly BundledPlaybook[] = []): lambda.Code {
   return lambda.Code.fromAsset(source.dir, {
     // The hash of what is deployed (bundle and playbooks), not of the directory it came from.
     assetHashType: AssetHashType.OUTPUT,
@@ -32,7 +54,7 @@ export function handlerCode(playbooks: readonly BundledPlaybook[], handlerBundle
       local: {
         tryBundle(outputDir: string): boolean {
           source.write(outputDir);
-          mkdirSync(join(outputDir, 'playbooks'));
+          if (playbooks.length > 0) mkdirSync(join(outputDir, 'playbooks'));
           for (const playbook of playbooks)
             copyFileSync(playbook.file, join(outputDir, 'playbooks', `${playbook.name}.yaml`));
           return true;
@@ -47,33 +69,33 @@ interface BundleSource {
   write(outputDir: string): void;
 }
 
-function bundleSource(handlerBundle: string | undefined): BundleSource {
-  if (handlerBundle !== undefined) {
-    const file = resolve(handlerBundle);
-    if (!existsSync(file)) throw deployError(`handlerBundle ${file} does not exist`);
-    return { dir: dirname(file), write: (out) => copyBundle(file, out) };
+function bundleSource(bundle: Bundle, given: string | undefined): BundleSource {
+  if (given !== undefined) {
+    const file = resolve(given);
+    if (!existsSync(file)) throw deployError(`${bundle.prop} ${file} does not exist`);
+    return { dir: dirname(file), write: (out) => copyBundle(file, bundle.file, out) };
   }
   const lambdaPackage = dirname(createRequire(import.meta.url).resolve('@firstline/lambda/package.json'));
-  const entry = join(lambdaPackage, 'src/bundle/handler.ts');
+  const entry = join(lambdaPackage, 'src/bundle', bundle.entry);
   const script = resolve(lambdaPackage, '../../scripts/bundle.mjs');
   if (existsSync(entry) && existsSync(script))
     return {
       dir: lambdaPackage,
       write: (out) =>
-        execFileSync(process.execPath, [script, entry, join(out, 'handler.mjs')], {
+        execFileSync(process.execPath, [script, entry, join(out, bundle.file)], {
           cwd: lambdaPackage,
           stdio: ['ignore', 'ignore', 'inherit'],
         }),
     };
-  const built = join(lambdaPackage, 'dist/bundle/handler.mjs');
+  const built = join(lambdaPackage, 'dist/bundle', bundle.file);
   if (!existsSync(built))
     throw deployError(
-      `@firstline/lambda at ${lambdaPackage} has no dist/bundle/handler.mjs: reinstall it, or give handlerBundle`,
+      `@firstline/lambda at ${lambdaPackage} has no dist/bundle/${bundle.file}: reinstall it, or give ${bundle.prop}`,
     );
-  return { dir: dirname(built), write: (out) => copyBundle(built, out) };
+  return { dir: dirname(built), write: (out) => copyBundle(built, bundle.file, out) };
 }
 
-function copyBundle(file: string, outputDir: string): void {
-  copyFileSync(file, join(outputDir, 'handler.mjs'));
-  if (existsSync(`${file}.map`)) copyFileSync(`${file}.map`, join(outputDir, 'handler.mjs.map'));
+function copyBundle(file: string, name: string, outputDir: string): void {
+  copyFileSync(file, join(outputDir, name));
+  if (existsSync(`${file}.map`)) copyFileSync(`${file}.map`, join(outputDir, `${name}.map`));
 }

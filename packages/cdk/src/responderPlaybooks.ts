@@ -3,7 +3,7 @@ import { basename, extname, resolve } from 'node:path';
 import { awsActions, mergeStatements, playbookPermissions } from '@firstline/actions-aws';
 import { netActions } from '@firstline/actions-net';
 import { compilePlaybook, FirstlineError, parsePlaybook, prepareInputs } from '@firstline/core';
-import type { IamStatement, Playbook } from '@firstline/core';
+import type { AnyActionDefinition, IamStatement, Playbook } from '@firstline/core';
 import { notifiers } from '@firstline/notifiers';
 import { bindInputs } from './bindInputs.js';
 import type { ResponderPlaybook } from './types.js';
@@ -94,6 +94,11 @@ export function checkPlaybooks(
       statements,
     };
   });
+}
+
+/** Every action the bundled handler and action runner install (AWS with this scope, network, notifiers). */
+export function responderActions(scope: { region: string; accountId: string }): AnyActionDefinition[] {
+  return [...awsActions(scope), ...netActions(), ...notifiers()];
 }
 
 /** Every playbook's statements, merged as `playbookPermissions` merges one playbook's. */

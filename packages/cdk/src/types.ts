@@ -48,11 +48,12 @@ export interface FirstlineResponderProps {
    */
   topics?: sns.ITopic[];
   /**
-   * How playbooks run. `lambda` (the default, and the only one today): one function runs every playbook
-   * and resumes stored runs. Reserved for later: `stepfunctions`, a state machine per playbook plus an
-   * action-runner function.
+   * How playbooks run. `lambda` (the default): one function runs every playbook and resumes stored runs.
+   * `stepfunctions`: each playbook exported by @firstline/stepfunctions as a Step Functions state machine
+   * (STANDARD), its non-native steps through one action-runner function; no resume schedule (Wait states
+   * wait). Alarms reach it through EventBridge only: `topics` is refused with this engine.
    */
-  engine?: 'lambda';
+  engine?: 'lambda' | 'stepfunctions';
   /** An existing run-store table (it must have @firstline/store-dynamodb's schema). Default: one is created. */
   table?: dynamodb.ITable;
   /** What `cdk destroy` does to a created table (default RETAIN: the remediation history and budgets stay). */
@@ -78,16 +79,25 @@ export interface FirstlineResponderProps {
   memorySize?: number;
   /** The Node.js runtime (default Node.js 24; the bundle needs 20 or later). */
   runtime?: lambda.Runtime;
-  /** The schedule that resumes runs whose waits ended (default `rate(1 minute)`). */
+  /** Lambda engine only: the schedule that resumes runs whose waits ended (default `rate(1 minute)`). */
   resumeSchedule?: events.Schedule;
   /**
-   * The handler's code, instead of @firstline/lambda's bundle with the playbooks beside it: an asset
+   * Lambda engine only: the handler's code, instead of @firstline/lambda's bundle with the playbooks beside it: an asset
    * holding `handler.mjs` (exporting `handler`) and `playbooks/<name>.yaml` for each playbook. Lets tests
    * skip bundling, or deploys a handler of your own.
    */
   code?: lambda.Code;
-  /** The prebuilt bundle to deploy (a `handler.mjs` file); default @firstline/lambda's `dist/bundle/handler.mjs`. */
+  /** Lambda engine only: the prebuilt bundle to deploy (a `handler.mjs` file); default @firstline/lambda's `dist/bundle/handler.mjs`. */
   handlerBundle?: string;
+  /**
+   * Step Functions engine only: the prebuilt action-runner bundle (an `action-runner.mjs` file exporting
+   * `handler`); default @firstline/lambda's `dist/bundle/action-runner.mjs`.
+   */
+  runnerBundle?: string;
+  /** Step Functions engine only: the action runner's code instead of the bundle (handler `action-runner.handler`). */
+  runnerCode?: lambda.Code;
+  /** Step Functions engine only: X-Ray tracing of the state machines (default off). */
+  tracing?: boolean;
   /** Where the responder's own alarms (errors, throttles, stuck runs) notify; none: they only change state. */
   alarmTopic?: sns.ITopic;
 }

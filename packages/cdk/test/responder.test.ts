@@ -374,7 +374,7 @@ describe('FirstlineResponder: routes, schedule, table, alarms', () => {
       expect.arrayContaining([
         ['AWS/Lambda', 'Errors', [{ Name: 'FunctionName', Value: fnName }]],
         ['AWS/Lambda', 'Throttles', [{ Name: 'FunctionName', Value: fnName }]],
-        [responder.stuckRunsMetric.namespace, 'StuckRuns', undefined],
+        [responder.stuckRunsMetric!.namespace, 'StuckRuns', undefined],
       ]),
     );
     const filters = resources(template, 'AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
@@ -387,7 +387,7 @@ describe('FirstlineResponder: routes, schedule, table, alarms', () => {
         LogGroupName: stack.resolve(responder.logGroup.logGroupName) as Json,
         MetricTransformations: [
           {
-            MetricNamespace: responder.stuckRunsMetric.namespace,
+            MetricNamespace: responder.stuckRunsMetric!.namespace,
             MetricName: 'StuckRuns',
             MetricValue: '1',
             DefaultValue: 0,
@@ -499,9 +499,9 @@ describe('FirstlineResponder: what fails synth, and how', () => {
     ],
     [
       'another engine',
-      () => responderStack({ engine: 'stepfunctions' as 'lambda' }),
+      () => responderStack({ engine: 'ecs' as 'lambda' }),
       'E_DEPLOY_CONFIG',
-      "'lambda' is the only engine",
+      "use 'lambda' or 'stepfunctions'",
     ],
     [
       'a zero reserved concurrency',
