@@ -67,7 +67,9 @@ describe('firstline export asl', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     // At the step's `id:`, the form editors and CI annotations parse.
-    expect(stderr).toMatch(/linear\.yaml:\d+:\d+ {2}E_ASL_UNSUPPORTED {2}step "probe": retry\.backoff: linear/);
+    expect(stderr).toMatch(
+      /linear\.yaml:\d+:\d+ {2}E_ASL_UNSUPPORTED {2}step "probe": retry\.backoff: linear/,
+    );
     const line = Number(/linear\.yaml:(\d+):/.exec(stderr)?.[1]);
     expect(LINEAR.split('\n')[line - 1]).toMatch(/id: probe/);
     expect(stderr).not.toMatch(/\n\s+at /); // no stack trace without --debug
