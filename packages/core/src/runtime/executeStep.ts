@@ -87,6 +87,8 @@ export async function executeActionStep(
     // take its claim again.
     reclaim: (idempotent || resume.resend === true) && resume.prior !== undefined,
     resend: resume.resend === true,
+    // A timed-out attempt of a remediation that is not idempotent may have acted: it is not repeated.
+    atMostOnce: def.kind === 'remediation' && !idempotent,
     first: resume.first,
     logger: stepLogger(services, node.id),
   };
@@ -178,6 +180,8 @@ interface AttemptStep {
   reclaim: boolean;
   /** The first attempt sends again a notification an interrupted run may have sent. */
   resend: boolean;
+  /** A remediation that is not idempotent: an attempt that timed out is never tried again. */
+  atMostOnce: boolean;
   first: number;
   logger: Logger;
 }
@@ -260,7 +264,8 @@ async function runAttempt(
   } finally {
     ended?.();
   }
-  const retry = attempt < node.retry.attempts && shouldRetry(node.retry, result.outcome, result.failure);
+  const retry =
+    attempt < node.retry.attempts && shouldRetry(node.retry, result.outcome, result.failure, step.atMostOnce);
   const delay = retry ? retryDelay(node.retry, attempt, services.random, result.failure?.afterMs) : undefined;
   services.emit({
     type: 'attempt.end',

@@ -34,13 +34,17 @@ export function classify(error: unknown): Failure {
 /**
  * Whether an attempt that ended this way is tried again under `retry.on`. `error` in the list means
  * any error; an error the action marked not retryable (access denied, no such instance) never is.
+ * `atMostOnce` (a remediation that is not idempotent): an attempt that timed out may have acted, so it
+ * is never repeated, whatever `retry.on` says; the step ends `timeout` and the run decides from there.
  */
 export function shouldRetry(
   settings: RetrySettings,
   outcome: StepOutcome,
   failure: { kind: FailureKind; retryable: boolean } | undefined,
+  atMostOnce = false,
 ): boolean {
   if (outcome === 'pass' || outcome === 'skipped') return false;
+  if (outcome === 'timeout' && atMostOnce) return false;
   // A verdict (`fail`) is retried under `fail`, or under its own kind (a 5xx the target answered).
   if (outcome === 'fail')
     return (

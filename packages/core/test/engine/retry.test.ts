@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ActionError } from '@firstline/core';
 import type { RunResult } from '@firstline/core';
-import { createFakeAction, eventsOf, runVirtual, sequence } from './support.js';
+import { createFakeAction, eventsOf, HANG, runVirtual, sequence } from './support.js';
 import type { FakeAction } from './support.js';
 
 // Live-mode retries on a virtual clock: the exact delays the engine chose (attempt.end.retryInMs) and
@@ -278,5 +278,42 @@ describe('step retry over defaults', () => {
     const linear = flaky(plainError);
     const result = await run(onePlaybook({ retry: { backoff: 'linear' } }, { defaults }), linear);
     expect(delays(result)).toEqual([5000, 10_000, undefined]);
+  });
+});
+
+// An ambiguous failure of a side effect: a timed-out reboot may have rebooted. Nothing remediates twice.
+describe('a remediation that timed out is not repeated unless it is idempotent', () => {
+  const REMEDY = 'test.fix.apply';
+  const timeoutRetry = { attempts: 3, delay: '1s', jitter: 'none', on: ['timeout'] };
+
+  it('not idempotent: one attempt, the step ends timeout, whatever retry.on says', async () => {
+    const fake = createFakeAction(REMEDY, 'remediation', sequence(HANG, ok));
+    const result = await run(
+      { ...onePlaybook({}), steps: [{ id: 'fix', action: REMEDY, timeout: '5s', retry: timeoutRetry }] },
+      fake,
+    );
+    expect(fake.count).toBe(1);
+    expect(result.steps.fix).toMatchObject({ outcome: 'timeout', attempts: 1 });
+    expect(delays(result)).toEqual([undefined]);
+  });
+
+  it('idempotent (the step says so): retried under on: [timeout] as any step is', async () => {
+    const fake = createFakeAction(REMEDY, 'remediation', sequence(HANG, ok));
+    const result = await run(
+      {
+        ...onePlaybook({}),
+        steps: [{ id: 'fix', action: REMEDY, timeout: '5s', idempotent: true, retry: timeoutRetry }],
+      },
+      fake,
+    );
+    expect(fake.count).toBe(2);
+    expect(result.steps.fix).toMatchObject({ outcome: 'pass', attempts: 2 });
+  });
+
+  it('a probe that timed out is retried: reading twice changes nothing', async () => {
+    const fake = flaky(HANG, ok);
+    const result = await run(onePlaybook({ timeout: '5s', retry: timeoutRetry }), fake);
+    expect(fake.count).toBe(2);
+    expect(result.steps.probe).toMatchObject({ outcome: 'pass', attempts: 2 });
   });
 });
