@@ -28,13 +28,15 @@ const THROTTLE_CODES = [
 ];
 const SERVER_CODES = ['InternalError', 'InternalFailure', 'ServiceUnavailable', 'InternalServerError'];
 
-/** The Lambda service errors AWS recommends retrying on every Lambda invoke: the call never reached the runner. */
+/** The Lambda service errors AWS recommends retrying on every Lambda invoke. */
 const LAMBDA_TRANSIENT = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
 ];
+/** The one Lambda error that says the runner never ran (throttled before the invoke): safe to repeat always. */
+const LAMBDA_NOT_RUN = ['Lambda.TooManyRequestsException'];
 
 /**
  * The states that run one action step up to the point its result is known: `when` (a Choice), budget
@@ -224,7 +226,14 @@ function retryOf(
   retry: RetrySettings,
   native: string[][],
 ): { Retry?: unknown[] } {
-  const lambda = { ErrorEquals: LAMBDA_TRANSIENT, IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2 };
+  // A remediation that is not idempotent is at most once: nothing that may have acted is repeated.
+  const once = b.atMostOnce(node);
+  const lambda = {
+    ErrorEquals: once ? LAMBDA_NOT_RUN : LAMBDA_TRANSIENT,
+    IntervalSeconds: 1,
+    MaxAttempts: 2,
+    BackoffRate: 2,
+  };
   const runner = native.length === 0;
   if (retry.attempts <= 1) return runner ? { Retry: [lambda] } : {};
   if (retry.backoff === 'linear')
@@ -238,9 +247,10 @@ function retryOf(
     ? (['throttled', 'timeout', '5xx', 'network', 'error'] as const)
     : retry.on.filter((k): k is Exclude<typeof k, 'fail'> => k !== 'fail');
   for (const kind of kinds) {
+    if (once && kind === 'timeout') continue;
     for (const name of RUNNER_ERRORS[kind]) if (runner || kind === 'timeout') errors.add(name);
     if (!runner && kind === 'throttled') throttles.forEach((n) => errors.add(n));
-    if (!runner && kind === '5xx') servers.forEach((n) => errors.add(n));
+    if (!runner && !once && kind === '5xx') servers.forEach((n) => errors.add(n));
   }
   if (errors.size === 0) return runner ? { Retry: [lambda] } : {};
   const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));

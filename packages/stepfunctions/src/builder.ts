@@ -161,6 +161,15 @@ export class Builder {
     return this.registry.get(node.action)?.kind === 'remediation';
   }
 
+  /**
+   * A remediation that is not idempotent: as in the engine, an attempt that may have acted (a timeout, a
+   * 5xx, a Lambda service error after the runner may have run) is never repeated.
+   */
+  atMostOnce(node: ActionNode): boolean {
+    const def = this.registry.get(node.action);
+    return def?.kind === 'remediation' && !(node.idempotent ?? def.idempotent ?? false);
+  }
+
   /** The JSONata of a node's visit number: the visits so far, plus one. */
   visit(id: string): string {
     return `($v := $lookup($visits, ${literal(id)}); ($exists($v) ? $v : 0) + 1)`;

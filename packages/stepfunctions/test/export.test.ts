@@ -118,3 +118,34 @@ describe('a small definition, whole', () => {
     expect(definition).toMatchSnapshot();
   });
 });
+
+describe('at most once: a remediation that is not idempotent is not retried on what may have acted', () => {
+  type Retrier = { ErrorEquals: string[] };
+  const retried = (state: Record<string, unknown> | undefined) =>
+    ((state?.Retry as Retrier[] | undefined) ?? []).flatMap((r) => r.ErrorEquals);
+
+  it("ec2-first-line's reboot (retry.on: [throttled, timeout]) retries throttling only, natively and through the runner", async () => {
+    const playbook = await loadPlaybook(`${EXAMPLES}ec2-first-line.yaml`);
+    const { States } = exportAsl(playbook, { actions }).definition as {
+      States: Record<string, Record<string, unknown>>;
+    };
+    const native = retried(States.reboot);
+    expect(native).toContain('Ec2.ThrottlingException');
+    expect(native).not.toContain('States.Timeout');
+    expect(native).not.toContain('Firstline.Timeout');
+    expect(native).not.toContain('Ec2.InternalError');
+    const viaRunner = exportAsl(playbook, { actions, nativeTasks: false }).definition as {
+      States: Record<string, Record<string, unknown>>;
+    };
+    const runner = retried(viaRunner.States.reboot);
+    expect(runner).toContain('Firstline.Throttled');
+    expect(runner).not.toContain('States.Timeout');
+    expect(runner).not.toContain('Lambda.ServiceException');
+    expect(runner).not.toContain('Lambda.SdkClientException');
+    expect(runner).toContain('Lambda.TooManyRequestsException');
+    // A probe may be read again: its timeouts and Lambda service errors are retried.
+    expect(retried(States.url)).toEqual(
+      expect.arrayContaining(['States.Timeout', 'Lambda.ServiceException']),
+    );
+  });
+});
