@@ -3,15 +3,14 @@
 // definition runs locally too, with the same path, so the two interpreters can be compared.
 import {
   AutoScalingClient,
-  CreateAutoScalingGroupCommand,
   DescribeAutoScalingInstancesCommand,
   SetInstanceHealthCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateCommand, DescribeInstanceStatusCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeInstanceStatusCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { DescribeInstanceStatusCommandInput } from '@aws-sdk/client-ec2';
 import type { SetInstanceHealthCommandInput } from '@aws-sdk/client-auto-scaling';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runAslLocally, runAslOnMoto } from '../support/stepfunctions/index.js';
+import { createOneInstanceGroup, runAslLocally, runAslOnMoto } from '../support/stepfunctions/index.js';
 import type { AslDefinition } from '../support/stepfunctions/index.js';
 
 const endpoint = inject('motoEndpoint');
@@ -70,24 +69,7 @@ describe.skipIf(!endpoint)('runAslOnMoto (moto Step Functions, aws-sdk Tasks)', 
   let instanceId = '';
 
   beforeAll(async () => {
-    await ec2.send(
-      new CreateLaunchTemplateCommand({
-        LaunchTemplateName: 'harness-web',
-        LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 't3.micro' },
-      }),
-    );
-    await autoScaling.send(
-      new CreateAutoScalingGroupCommand({
-        AutoScalingGroupName: 'harness-web-asg',
-        LaunchTemplate: { LaunchTemplateName: 'harness-web' },
-        MinSize: 1,
-        MaxSize: 1,
-        DesiredCapacity: 1,
-        AvailabilityZones: ['us-east-1a'],
-      }),
-    );
-    const members = await autoScaling.send(new DescribeAutoScalingInstancesCommand({}));
-    instanceId = members.AutoScalingInstances![0]!.InstanceId!;
+    instanceId = await createOneInstanceGroup(ec2, autoScaling, 'harness-web');
   });
 
   afterAll(() => {

@@ -53,6 +53,22 @@ export function stuckRunsMetric(scope: Construct, logGroup: logs.ILogGroup): clo
   });
 }
 
+/** What both engines' functions share: runtime, size, timeout (5 min unless given), role, logs, concurrency. */
+function functionBasics(props: FirstlineResponderProps, parts: EngineParts) {
+  return {
+    runtime: props.runtime ?? lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: props.memorySize ?? 512,
+    timeout: props.timeout ?? Duration.minutes(5),
+    role: parts.role,
+    logGroup: parts.logGroup,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    ...(props.reservedConcurrency !== undefined && {
+      reservedConcurrentExecutions: props.reservedConcurrency,
+    }),
+  };
+}
+
 /** The Step Functions engine's action runner: @firstline/lambda's runner bundle, no playbooks beside it. */
 export function actionRunnerFunction(
   scope: Construct,
@@ -63,17 +79,8 @@ export function actionRunnerFunction(
     description: `Firstline action runner: the steps of ${parts.playbooks.map((p) => p.name).join(', ')} that are not native tasks`,
     code: props.runnerCode ?? runnerCode(props.runnerBundle),
     handler: 'action-runner.handler',
-    runtime: props.runtime ?? lambda.Runtime.NODEJS_24_X,
-    architecture: lambda.Architecture.ARM_64,
-    memorySize: props.memorySize ?? 512,
     // A runner step's Task waits its step's timeout + 5 s; the function must outlast the longest.
-    timeout: props.timeout ?? Duration.minutes(5),
-    role: parts.role,
-    logGroup: parts.logGroup,
-    loggingFormat: lambda.LoggingFormat.JSON,
-    ...(props.reservedConcurrency !== undefined && {
-      reservedConcurrentExecutions: props.reservedConcurrency,
-    }),
+    ...functionBasics(props, parts),
     environment: {
       ...(props.environmentSecret && { FIRSTLINE_SECRET: props.environmentSecret.secretName }),
       NODE_OPTIONS: '--enable-source-maps',
@@ -111,19 +118,10 @@ export function lambdaEngineFunction(
     description: `Firstline: runs ${parts.playbooks.map((p) => p.name).join(', ')} when their alarms fire`,
     code: props.code ?? handlerCode(parts.playbooks, props.handlerBundle),
     handler: 'handler.handler',
-    runtime: props.runtime ?? lambda.Runtime.NODEJS_24_X,
-    architecture: lambda.Architecture.ARM_64,
-    memorySize: props.memorySize ?? 512,
     // Waits longer than what is left of an invocation suspend the run; the resume rule goes on later.
-    timeout: props.timeout ?? Duration.minutes(5),
-    role: parts.role,
-    logGroup: parts.logGroup,
-    loggingFormat: lambda.LoggingFormat.JSON,
+    ...functionBasics(props, parts),
     deadLetterQueue: parts.deadLetterQueue,
     retryAttempts: 2,
-    ...(props.reservedConcurrency !== undefined && {
-      reservedConcurrentExecutions: props.reservedConcurrency,
-    }),
     environment: {
       FIRSTLINE_TABLE: parts.table.tableName,
       FIRSTLINE_PLAYBOOKS: JSON.stringify(parts.playbooks.map((p) => p.name)),

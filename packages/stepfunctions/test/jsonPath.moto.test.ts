@@ -1,14 +1,11 @@
-import {
-  AutoScalingClient,
-  CreateAutoScalingGroupCommand,
-  DescribeAutoScalingInstancesCommand,
-} from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AutoScalingClient, DescribeAutoScalingInstancesCommand } from '@aws-sdk/client-auto-scaling';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { fileURLToPath } from 'node:url';
 import validator from 'asl-validator';
 import { loadPlaybook } from '@firstline/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runAslOnMoto } from '../../../test/support/stepfunctions/runAslOnMoto.js';
+import { createOneInstanceGroup } from '../../../test/support/stepfunctions/index.js';
 import type { AslDefinition as HarnessDefinition } from '../../../test/support/stepfunctions/index.js';
 import { exportAsl } from '../src/index.js';
 import { EXAMPLES, installedActions } from './examples.js';
@@ -38,26 +35,7 @@ describe.skipIf(!endpoint)('the JSONPath export on moto (real SDK calls, aws-sdk
       .AutoScalingInstances![0]!.HealthStatus;
 
   beforeAll(async () => {
-    await ec2.send(
-      new CreateLaunchTemplateCommand({
-        LaunchTemplateName: 'asl-export-web',
-        LaunchTemplateData: { ImageId: 'ami-12c6146b', InstanceType: 't3.micro' },
-      }),
-    );
-    await autoScaling.send(
-      new CreateAutoScalingGroupCommand({
-        AutoScalingGroupName: 'asl-export-web-asg',
-        LaunchTemplate: { LaunchTemplateName: 'asl-export-web' },
-        MinSize: 1,
-        MaxSize: 1,
-        DesiredCapacity: 1,
-        AvailabilityZones: ['us-east-1a'],
-      }),
-    );
-    const members = await autoScaling.send(new DescribeAutoScalingInstancesCommand({}));
-    instanceId = members.AutoScalingInstances!.find(
-      (i) => i.AutoScalingGroupName === 'asl-export-web-asg',
-    )!.InstanceId!;
+    instanceId = await createOneInstanceGroup(ec2, autoScaling, 'asl-export-web');
   });
 
   afterAll(() => {

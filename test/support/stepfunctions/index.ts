@@ -17,3 +17,4 @@ export type {
 } from './types.js';
 export { enableMotoStepFunctions, runAslOnMoto } from './runAslOnMoto.js';
 export type { AslMotoRunResult, RunAslOnMotoOptions } from './runAslOnMoto.js';
+export { createOneInstanceGroup } from './motoGroup.js';
