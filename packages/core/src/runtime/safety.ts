@@ -125,5 +125,9 @@ export async function takeLock(options: TakeLock): Promise<LockTaken> {
 export function skipMessage(skip: SkipReason, clock: Clock): string {
   if (skip.reason === 'lock')
     return `lock ${skip.key} is held by run ${skip.holder} for ${formatDuration(Math.max(0, skip.expiresAt - clock.now()))} more: skipped (that run is handling it)`;
+  if (skip.reason === 'approval')
+    return skip.outcome === 'denied'
+      ? `${skip.step} was denied${skip.by !== undefined ? ` by ${skip.by}` : ''}: not remediating, escalating instead`
+      : `nobody approved ${skip.step} in time: not remediating, escalating instead`;
   return `budget for ${skip.action} on ${skip.key} is spent: ${skip.uses.length} of ${skip.max} in the last ${formatDuration(skip.windowMs)}; not running ${skip.step}, escalating instead`;
 }

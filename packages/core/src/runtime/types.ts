@@ -177,7 +177,25 @@ export type TraceEvent = TraceBase &
         message: string;
         fields?: Record<string, unknown>;
       }
-    | { type: 'run.suspend'; reason: 'wait' | 'signal'; wakeAt?: number }
+    | {
+        type: 'approval.request';
+        step: string;
+        /** The approval's id (`<runId>/<step>/<visit>`), what a Slack button or console form carries. */
+        id: string;
+        message: string;
+        expiresAt: number;
+        approvers?: ApprovalRequest['approvers'];
+      }
+    | {
+        type: 'approval.decision';
+        step: string;
+        id: string;
+        decision: ApprovalOutcome;
+        by?: string;
+        via?: ApprovalDecision['via'];
+        reason?: string;
+      }
+    | { type: 'run.suspend'; reason: 'wait' | 'signal' | 'approval'; wakeAt?: number }
     | { type: 'run.end'; outcome: string; durationMs: number }
   );
 
@@ -237,6 +255,50 @@ export interface RunRecord {
   lock?: { key: string; expiresAt: number };
   /** Set when a lock or a budget made the run end `skipped`. */
   skipped?: SkipReason;
+  /**
+   * The run's latest approval: pending while it has no `decision` and the run is `running`, then kept
+   * with who decided, for the report and the console.
+   */
+  approval?: ApprovalState;
+}
+
+/** An `approve` step's request: what is asked, of whom, until when. Holds no secret values. */
+export interface ApprovalRequest {
+  /** `<runId>/<step>/<visit>`: one per visit of the step, what callbacks and forms carry. */
+  id: string;
+  runId: string;
+  /** The playbook's name. */
+  playbook: string;
+  step: string;
+  visit: number;
+  /** The rendered (redacted) question. */
+  message: string;
+  /** When it was asked and when it expires (clock ms). */
+  requestedAt: number;
+  expiresAt: number;
+  /** Who may decide; absent: anyone who can reach the decision (console users, the Slack channel). */
+  approvers?: { slack?: string[]; console?: string[] };
+}
+
+/** A person's answer to an approval. */
+export interface ApprovalDecision {
+  decision: 'approved' | 'denied';
+  /** Who decided, as the channel names them: a Slack user id, a console user name. */
+  by: string;
+  /** Where the decision came from. */
+  via: 'slack' | 'console' | 'cli' | 'api';
+  /** Why, in the approver's words. */
+  reason?: string;
+  /** When (clock ms). */
+  at: number;
+}
+
+/** How an approval ended: a decision, or nobody decided before it expired. */
+export type ApprovalOutcome = 'approved' | 'denied' | 'expired';
+
+/** An approval as a run record keeps it: the request, and the decision once there is one. */
+export interface ApprovalState extends ApprovalRequest {
+  decision?: ApprovalDecision;
 }
 
 /** The top-level fields of a {@link RunRecord} a save may replace (the journal and trace only grow). */
@@ -274,6 +336,11 @@ export interface RunStore {
   load(runId: string): Promise<RunRecord | undefined>;
   /** Ids of stored runs, optionally only those still running. */
   list(filter?: { status?: RunRecord['status'] }): Promise<string[]>;
+  /**
+   * One page of runs, newest first (by `createdAt`), with what a list shows of each: for `firstline
+   * runs` and the console. `cursor` from one page asks for the next; none: that was the last.
+   */
+  listRuns?(query?: RunQuery): Promise<RunPage>;
   /** Forgets a run. */
   delete(runId: string): Promise<void>;
   /**
@@ -309,6 +376,46 @@ export interface RunStore {
    * already recorded is allowed again without counting twice (a resumed run replays its spend).
    */
   spend?(key: string, use: BudgetUse): Promise<BudgetResult>;
+}
+
+/** What {@link RunStore.listRuns} is asked for; every field narrows the list. */
+export interface RunQuery {
+  status?: RunRecord['status'];
+  /** Only runs of this playbook (its `name:`). */
+  playbook?: string;
+  /** Only runs created at or after this time (clock ms). */
+  since?: number;
+  /** Only runs waiting for a person's approval. */
+  awaiting?: 'approval';
+  /** At most this many runs (default 50, at most 1000). */
+  limit?: number;
+  /** Where the page starts: the `cursor` of the page before it. */
+  cursor?: string;
+}
+
+/** One page of {@link RunStore.listRuns}. */
+export interface RunPage {
+  runs: RunListing[];
+  /** Asks for the next page; absent on the last one. */
+  cursor?: string;
+}
+
+/** What a runs list shows of one run, without loading its trace. Holds no secret values. */
+export interface RunListing {
+  runId: string;
+  playbook: string;
+  mode: RunMode;
+  status: RunRecord['status'];
+  /** Set once the run is done. */
+  outcome?: string;
+  createdAt: number;
+  updatedAt: number;
+  /** What started it, in a line (the alarm's name, the topic, `cli`). */
+  trigger?: string;
+  /** A running run stored to wait: until when, and the approval it waits for if any. */
+  waiting?: { reason: 'wait' | 'approval'; until?: number; approval?: string };
+  /** What the run changed: the remediations that ran (step ids and actions), in order. */
+  changed: Array<{ step: string; action: string; outcome: StepOutcome }>;
 }
 
 /** Who holds a run's lease: see {@link RunStore.leaseHolder}. */
@@ -387,7 +494,8 @@ export type SkipReason =
       max: number;
       windowMs: number;
       uses: number[];
-    };
+    }
+  | { reason: 'approval'; step: string; outcome: 'denied' | 'expired'; by?: string };
 
 /** Keeps an outcome's type narrow where it is one of a step's. */
 export type { StepOutcome };
