@@ -59,11 +59,11 @@ export { exampleWith, fieldRows, samplePermissions, typeText } from './render/ac
 export type { FieldRow } from './render/actionSchema.js';
 export { graphCommand, GRAPH_FORMATS } from './commands/graph.js';
 export type { GraphOptions } from './commands/graph.js';
-export { toMermaid } from './graph/toMermaid.js';
+export { toMermaid } from '@firstline/core/internal';
 export { toDot } from './graph/toDot.js';
 export { toGraphJson } from './graph/toGraphJson.js';
-export { playbookGraph } from './graph/playbookGraph.js';
-export type { GraphEdge, GraphNode, GraphNodeKind, PlaybookGraph } from './graph/playbookGraph.js';
+export { playbookGraph } from '@firstline/core/internal';
+export type { GraphEdge, GraphNode, GraphNodeKind, PlaybookGraph } from '@firstline/core/internal';
 export { testCommand } from './commands/test.js';
 export type { TestOptions } from './commands/test.js';
 export { isScenarioInvalid, ScenarioInvalid } from './scenarios/ScenarioInvalid.js';

@@ -58,3 +58,8 @@ export { createScript, scriptedInvoke } from './runtime/modes.js';
 export type { ScriptedOutcome, ScriptedOutcomes } from './runtime/modes.js';
 export { complete, synthesize } from './runtime/synthesize/index.js';
 export { classify } from './runtime/retry.js';
+
+export { playbookGraph } from './graph/playbookGraph.js';
+export type { GraphEdge, GraphNode, GraphNodeKind, PlaybookGraph } from './graph/playbookGraph.js';
+export { BAD_OUTCOMES, GOOD_OUTCOME_SET, toMermaid } from './graph/toMermaid.js';
+export type { MermaidOptions } from './graph/toMermaid.js';

@@ -4,7 +4,7 @@ import { EXIT, UsageError } from '../context.js';
 import type { CliContext } from '../context.js';
 import { toDot } from '../graph/toDot.js';
 import { toGraphJson } from '../graph/toGraphJson.js';
-import { toMermaid } from '../graph/toMermaid.js';
+import { toMermaid } from '@firstline/core/internal';
 
 /** The formats `firstline graph` draws in. */
 export const GRAPH_FORMATS = ['mermaid', 'dot', 'json'] as const;

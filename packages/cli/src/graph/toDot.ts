@@ -1,7 +1,7 @@
 import type { CompiledPlaybook } from '@firstline/core';
-import { playbookGraph } from './playbookGraph.js';
-import type { GraphNode, PlaybookGraph } from './playbookGraph.js';
-import { BAD_OUTCOMES, GOOD_OUTCOME_SET } from './toMermaid.js';
+import { playbookGraph } from '@firstline/core/internal';
+import type { GraphNode, PlaybookGraph } from '@firstline/core/internal';
+import { BAD_OUTCOMES, GOOD_OUTCOME_SET } from '@firstline/core/internal';
 
 // Pseudo-nodes for the start and the end; node ids of the graph never hold parentheses.
 const START = '(start)';

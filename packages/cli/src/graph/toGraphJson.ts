@@ -1,6 +1,6 @@
 import type { CompiledPlaybook } from '@firstline/core';
-import { playbookGraph } from './playbookGraph.js';
-import type { PlaybookGraph } from './playbookGraph.js';
+import { playbookGraph } from '@firstline/core/internal';
+import type { PlaybookGraph } from '@firstline/core/internal';
 
 /**
  * A compiled playbook's graph as plain JSON data: `{ name, form, start, nodes, edges: [{ from, to, label }] }`,

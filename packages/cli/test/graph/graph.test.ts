@@ -6,10 +6,10 @@ import type { CompiledPlaybook, StepOutcome } from '@firstline/core';
 import { describe, expect, it } from 'vitest';
 import { graphCommand } from '../../src/commands/graph.js';
 import { UsageError } from '../../src/context.js';
-import { playbookGraph } from '../../src/graph/playbookGraph.js';
+import { playbookGraph } from '@firstline/core/internal';
 import { toDot } from '../../src/graph/toDot.js';
 import { toGraphJson } from '../../src/graph/toGraphJson.js';
-import { toMermaid } from '../../src/graph/toMermaid.js';
+import { toMermaid } from '@firstline/core/internal';
 import { EXAMPLES, FIXTURES, FIXTURE_ACTIONS, fakeActionsFor, testContext } from '../test-command/support.js';
 
 const GOLDEN = join(import.meta.dirname, '__golden__');

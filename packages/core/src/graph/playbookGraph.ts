@@ -1,6 +1,7 @@
-import { formatDuration } from '@firstline/core';
-import type { CompiledPlaybook, StepOutcome } from '@firstline/core';
-import type { IRNode, JudgeNode, Target } from '@firstline/core/internal';
+import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
+import type { IRNode, JudgeNode, Target } from '../compile/ir.js';
+import { formatDuration } from '../format/duration.js';
+import type { StepOutcome } from '../format/types.js';
 
 /** What a node of the drawn graph stands for; judges are drawn as choices. */
 export type GraphNodeKind =
@@ -34,7 +35,7 @@ export interface GraphEdge {
   outcomes?: StepOutcome[];
 }
 
-/** A compiled playbook as a graph: what `firstline graph` renders as Mermaid, DOT or JSON. */
+/** A compiled playbook as a graph: what `firstline graph` renders as Mermaid, DOT or JSON, and the server's console draws. */
 export interface PlaybookGraph {
   name: string;
   form: 'first-line' | 'general';

@@ -1,10 +1,9 @@
-import type { CompiledPlaybook } from '@firstline/core';
-import { GOOD_OUTCOMES } from '../render/simulation.js';
+import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import { playbookGraph } from './playbookGraph.js';
 import type { GraphNode, PlaybookGraph } from './playbookGraph.js';
 
 /** Outcomes drawn green: the run ended well (the same ones the CLI's exit code counts as good). */
-export const GOOD_OUTCOME_SET: ReadonlySet<string> = new Set(GOOD_OUTCOMES);
+export const GOOD_OUTCOME_SET: ReadonlySet<string> = new Set(['healthy', 'recovered']);
 /** Outcomes drawn red: a person has to look. */
 export const BAD_OUTCOMES: ReadonlySet<string> = new Set([
   'unrecovered',
@@ -14,6 +13,12 @@ export const BAD_OUTCOMES: ReadonlySet<string> = new Set([
   'cancelled',
 ]);
 
+/** Options of {@link toMermaid}. */
+export interface MermaidOptions {
+  /** Graph node ids to highlight (class `taken`): the path a run went, as the console draws it. */
+  visited?: ReadonlySet<string>;
+}
+
 /**
  * Renders a compiled playbook as a Mermaid `stateDiagram-v2`: steps as states labelled `id (action)`,
  * judges as `<<choice>>`, parallel groups as concurrent composite states, run outcomes as end states.
@@ -21,7 +26,7 @@ export const BAD_OUTCOMES: ReadonlySet<string> = new Set([
  * @example
  * console.log(toMermaid(compilePlaybook(await loadPlaybook('ec2.yaml'), { actions })));
  */
-export function toMermaid(compiled: CompiledPlaybook | PlaybookGraph): string {
+export function toMermaid(compiled: CompiledPlaybook | PlaybookGraph, options: MermaidOptions = {}): string {
   const graph = 'ir' in compiled ? playbookGraph(compiled) : compiled;
   const ids = mermaidIds(graph.nodes);
   const id = (node: string) => ids.get(node)!;
@@ -62,6 +67,10 @@ export function toMermaid(compiled: CompiledPlaybook | PlaybookGraph): string {
     lines.push('  classDef good fill:#e6f4ea,stroke:#1e7e34', `  class ${good.join(',')} good`);
   if (bad.length > 0)
     lines.push('  classDef bad fill:#fdecea,stroke:#b71c1c', `  class ${bad.join(',')} bad`);
+  // Drawn last: Mermaid applies a node's classes in order, and the path a run took is what a reader wants to see.
+  const taken = graph.nodes.filter((n) => options.visited?.has(n.id)).map((n) => id(n.id));
+  if (taken.length > 0)
+    lines.push('  classDef taken stroke:#1a56db,stroke-width:3px', `  class ${taken.join(',')} taken`);
   return `${lines.join('\n')}\n`;
 }
 
