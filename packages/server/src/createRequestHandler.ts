@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  FirstlineError,
   compiledOf,
   compilePlaybook,
   createActionRegistry,
@@ -17,13 +18,15 @@ import type {
   RunStore,
 } from '@firstline/core';
 import { handleAlertmanager } from './alertmanager/alertmanagerEndpoint.js';
+import { createConsoleHandler } from './console/consoleHandler.js';
+import type { ConsoleOptions } from './console/consoleHandler.js';
 import { createConsoleLogger } from './consoleLogger.js';
 import { createBearerCheck } from './http/checkBearer.js';
 import type { AuthOption } from './http/checkBearer.js';
 import { HttpError } from './http/httpError.js';
 import { readJsonBody } from './http/readJsonBody.js';
 import { sendReply } from './http/reply.js';
-import type { Reply } from './http/reply.js';
+import type { HtmlReply, Reply } from './http/reply.js';
 import { createResumer } from './runs/createResumer.js';
 import { createRunService } from './runs/createRunService.js';
 import { handleGetRun, handleListRuns, handleStartRun } from './runs/runsEndpoint.js';
@@ -82,6 +85,11 @@ export interface HandlerOptions extends Pick<
   resumeEvery?: number;
   /** Where the endpoints are mounted, e.g. `/firstline` inside an existing app (default: the root). */
   basePath?: string;
+  /**
+   * The operator console (runs, a run's timeline and path, approvals), off unless set. It needs a way
+   * to sign people in: `users` (token login) and/or `proxyHeader` (a trusted proxy's user header).
+   */
+  console?: ConsoleOptions;
 }
 
 /** A node:http request listener serving Firstline's endpoints, which can be shut down gracefully. */
@@ -94,7 +102,7 @@ export interface RequestHandler {
   close(options?: { graceMs?: number }): Promise<void>;
 }
 
-type Endpoint = (req: IncomingMessage, url: URL, match: string | undefined) => Promise<Reply>;
+type Endpoint = (req: IncomingMessage, url: URL, match: string | undefined) => Promise<Reply | HtmlReply>;
 
 /**
  * Builds the handler serve() mounts, to embed in an app's own node:http (or express-like) server:
@@ -177,17 +185,44 @@ export async function createRequestHandler(options: HandlerOptions): Promise<Req
     },
   ];
 
+  if (options.console) {
+    const consolePath = (options.console.path ?? '/console').replace(/\/+$/, '');
+    if (!/^(\/[\w.~-]+)+$/.test(consolePath) || /^\/(runs|sns|alertmanager|healthz)(\/|$)/.test(consolePath))
+      throw new FirstlineError(
+        'E_CONFIG_INVALID',
+        `console.path must be a path such as /console, not one of the API's (${consolePath})`,
+      );
+    const answer = createConsoleHandler(options.console, {
+      store,
+      playbooks,
+      actions: registry,
+      now: () => clock.now(),
+      base: `${basePath}${consolePath}`,
+      // A form is a few fields: no reason to read a megabyte of one.
+      maxBodyBytes: Math.min(maxBodyBytes, 65_536),
+      decide: (record, approvalId, decision) => Promise.resolve(service.decide(record, approvalId, decision)),
+    });
+    const prefix = new RegExp(`^${consolePath.replace(/[.]/g, '\\.')}(/.*)?$`);
+    const page: Endpoint = (req, url) => answer(req, url, prefix.exec(pathOf(url))?.[1] ?? '/');
+    table.push(
+      { path: /^$/, methods: { GET: () => Promise.resolve(goTo(`${basePath}${consolePath}/`)) } },
+      { path: prefix, methods: { GET: page, POST: page } },
+    );
+  }
+
   let closing: Promise<void> | undefined;
   const health = (): Reply =>
     closing
       ? { status: 503, body: { status: 'closing' } }
       : { status: 200, body: { status: 'ok', ...service.load() } };
 
-  const dispatch = async (req: IncomingMessage, requestId: string): Promise<Reply> => {
+  function pathOf(url: URL): string {
+    return url.pathname.slice(basePath.length).replace(/\/+$/, '');
+  }
+
+  const dispatch = async (req: IncomingMessage, requestId: string): Promise<Reply | HtmlReply> => {
     const url = new URL(req.url ?? '/', 'http://firstline.invalid');
-    const path = url.pathname.startsWith(`${basePath}/`)
-      ? url.pathname.slice(basePath.length).replace(/\/+$/, '')
-      : undefined;
+    const path = url.pathname.startsWith(`${basePath}/`) ? pathOf(url) : undefined;
     const entry = path !== undefined ? table.find((e) => e.path.test(path)) : undefined;
     if (!entry || path === undefined) throw new HttpError(404, 'E_NOT_FOUND', `no endpoint ${url.pathname}`);
     const endpoint = entry.methods[req.method ?? ''];
@@ -210,7 +245,7 @@ export async function createRequestHandler(options: HandlerOptions): Promise<Req
   const handler = ((req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
     dispatch(req, requestId)
-      .catch((error: unknown): Reply => {
+      .catch((error: unknown): Reply | HtmlReply => {
         if (error instanceof HttpError) {
           // A body left unread (413, 415) would otherwise sit in the socket of a kept-alive connection.
           const close: Record<string, string> =
@@ -253,6 +288,10 @@ export async function createRequestHandler(options: HandlerOptions): Promise<Req
   });
   if (options.resumeOnStart ?? true) await resumer.start(options.resumeEvery ?? 60_000);
   return handler;
+}
+
+function goTo(location: string): HtmlReply {
+  return { status: 303, html: '', headers: { Location: location } };
 }
 
 function decode(segment: string): string {

@@ -5,6 +5,8 @@ export type { ConnectionLimits, FirstlineServer, ServeOptions } from './serve.js
 export { createRequestHandler } from './createRequestHandler.js';
 export type { HandlerOptions, RequestHandler, SnsOptions } from './createRequestHandler.js';
 export type { AuthOption } from './http/checkBearer.js';
+export type { ConsoleOptions } from './console/consoleHandler.js';
+export type { ConsoleAuthOptions, ConsoleUser } from './console/consoleAuth.js';
 export type { HttpErrorCode } from './http/httpError.js';
 export { isAlarmRoute, matchesPattern } from './routes/serverRoute.js';
 export type { AlarmRoute, AlertmanagerRoute, Pattern, ServerRoute } from './routes/serverRoute.js';

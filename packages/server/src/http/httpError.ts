@@ -15,7 +15,8 @@ export type HttpErrorCode =
   | 'E_INTERNAL'
   | 'E_RUN_ID_INVALID'
   | 'E_DATA_LIMIT'
-  | 'E_UNSAFE_KEY';
+  | 'E_UNSAFE_KEY'
+  | 'E_RUN_BUSY';
 
 /**
  * A request the server refuses, with the status, the stable code and a plain sentence to answer with.

@@ -45,7 +45,8 @@ function discard(req: IncomingMessage): void {
   req.resume();
 }
 
-function readText(req: IncomingMessage, maxBytes: number): Promise<string> {
+/** Reads a whole body as UTF-8 text, refusing (413) more than `maxBytes` without keeping it. */
+export function readText(req: IncomingMessage, maxBytes: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     discard(req);

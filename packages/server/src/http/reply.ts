@@ -4,18 +4,26 @@ import type { ServerResponse } from 'node:http';
 export interface Reply {
   status: number;
   body: unknown;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | string[]>;
 }
 
-/** Writes a reply as JSON (never cached: run states change). */
-export function sendReply(res: ServerResponse, reply: Reply, requestId: string): void {
+/** A page the console answers with: HTML instead of JSON (empty for a redirect). */
+export interface HtmlReply {
+  status: number;
+  html: string;
+  headers?: Record<string, string | string[]>;
+}
+
+/** Writes a reply as JSON, or a console page as HTML (never cached: run states change). */
+export function sendReply(res: ServerResponse, reply: Reply | HtmlReply, requestId: string): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  const text = JSON.stringify(reply.body);
+  const html = 'html' in reply;
+  const text = html ? reply.html : JSON.stringify(reply.body);
   res.writeHead(reply.status, {
-    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Type': html ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store',
     'X-Request-Id': requestId,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  decideApproval,
   isFirstlineError,
   isRunId,
   prepareInputs,
@@ -9,6 +10,7 @@ import {
 } from '@firstline/core';
 import type {
   ActionRegistry,
+  ApprovalDecision,
   CompiledPlaybook,
   HostOptions,
   Logger,
@@ -82,9 +84,11 @@ export function createRunService(options: RunServiceOptions) {
   const shuttingDown = () =>
     new HttpError(503, 'E_SHUTTING_DOWN', 'the server is shutting down; send it again later', {}, retryLater);
 
-  const settle = (run: QueuedRun, work: Promise<RunResult>) =>
+  // `undefined`: nothing ran (a refused decision, already logged).
+  const settle = (run: QueuedRun, work: Promise<RunResult | undefined>) =>
     work
       .then((result) => {
+        if (!result) return;
         const level = result.outcome === 'suspended' ? 'warn' : 'info';
         logger[level](`run ${run.runId} (${run.playbook}): ${result.outcome}`, { runId: run.runId });
       })
@@ -236,6 +240,41 @@ export function createRunService(options: RunServiceOptions) {
         onClose: 'drop',
         execute: (suspend) =>
           settle(run, resumeRun(record.runId, { ...options.host, store, actions: options.actions, suspend })),
+      };
+      queue.add([run], { force: true });
+    },
+
+    /**
+     * Records a person's decision on a run's pending approval and resumes the run here, in the queue
+     * like any resumed run (the decision itself is written by core, once, under the run's lease). A
+     * decision core refuses after all (someone else decided first) is logged.
+     */
+    decide(record: RunRecord, approvalId: string, decision: ApprovalDecision): void {
+      if (queue.closed) throw shuttingDown();
+      if (queue.stateOf(record.runId))
+        throw new HttpError(409, 'E_RUN_BUSY', `run ${record.runId} is running here right now; try again`);
+      const run: QueuedRun = {
+        runId: record.runId,
+        playbook: record.playbook.name,
+        inputs: record.inputs,
+        onClose: 'drop',
+        execute: (suspend) =>
+          settle(
+            run,
+            decideApproval(approvalId, decision, {
+              ...options.host,
+              store,
+              actions: options.actions,
+              suspend,
+            }).then((answer) => {
+              if (answer.status === 'decided') return answer.result;
+              logger.warn(`approval ${approvalId} was not decided: ${answer.message}`, {
+                runId: record.runId,
+                code: answer.code,
+              });
+              return undefined;
+            }),
+          ),
       };
       queue.add([run], { force: true });
     },
