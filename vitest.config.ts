@@ -67,6 +67,8 @@ export default defineConfig({
           name,
           root: `packages/${name}`,
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          // Browser suites run in their own project (below): one Chromium, longer bounds.
+          exclude: [...configDefaults.exclude, 'test/**/*.browser.test.ts'],
           // A package's own global setup (moto_server, sshd…) lives at test/globalSetup.ts when it needs one.
           globalSetup: existsSync(`packages/${name}/test/globalSetup.ts`) ? ['test/globalSetup.ts'] : [],
           ...realParts,
@@ -92,6 +94,18 @@ export default defineConfig({
           include: ['test/**/*.moto.test.ts'],
           globalSetup: ['packages/actions-aws/test/globalSetup.ts'],
           ...realParts,
+        },
+      },
+      {
+        extends: true,
+        // The server's console in headless Chromium (puppeteer-core, the system's Chromium): one browser
+        // launch, a real server and real runs; bounds wider still, a cold Chromium start is slow.
+        test: {
+          name: 'server-browser',
+          root: 'packages/server',
+          include: ['test/**/*.browser.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -58,7 +58,8 @@ code,pre,time{font-family:ui-monospace,monospace}pre{background:#f6f6f6;padding:
 .error{background:#fdecea;border:1px solid #b3261e;padding:.5em 1em}
 .notice{background:#e8f0fe;border:1px solid #1a56db;padding:.5em 1em}
 form.filters{display:flex;gap:1em;align-items:end;margin-bottom:1em}
-.path li.taken{font-weight:600;color:#1a56db}.path li{color:#777}
+.path li{color:#777}.path li.taken>b{color:#1a56db}.path .edge{font-size:90%;margin-left:.6em}
+.path .edge.taken{color:#1a56db;font-weight:600}
 .approval{border:1px solid #ddd;padding:.5em 1em;margin:1em 0}
 section.step{border-left:3px solid #ddd;padding-left:1em;margin:1em 0}dt{font-weight:600}`;
 

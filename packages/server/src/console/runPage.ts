@@ -82,7 +82,7 @@ function graphSection(graph: PlaybookGraph, record: RunRecord): string {
         })
         .join(' ');
       const label = node.kind === 'outcome' ? `the run ends ${node.label}` : node.label;
-      return `<li class="${visited.has(node.id) ? 'taken' : ''}" data-node="${esc(node.id)}">${esc(label)} ${out}</li>`;
+      return `<li class="${visited.has(node.id) ? 'taken' : ''}" data-node="${esc(node.id)}"><b>${esc(label)}</b>${out}</li>`;
     })
     .join('\n');
   return `<section class="graph" id="graph"><h2>Path through ${esc(graph.name)}</h2>
