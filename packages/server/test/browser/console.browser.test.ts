@@ -3,9 +3,6 @@
 // Under CI=true a missing Chromium fails this suite; elsewhere it is skipped with a message.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { launch } from 'puppeteer-core';
 import type { Browser, Page } from 'puppeteer-core';
@@ -13,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createFileStore } from '@firstline/core';
 import { serve } from '@firstline/server';
 import type { FirstlineServer } from '@firstline/server';
+import { firstLine, startService } from '../console/consoleSupport.js';
 import { AUTH, post, recordingLogger, tempDir, testActions, TOKEN } from '../support.js';
 
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
@@ -24,61 +22,6 @@ if (!HAVE_CHROME && process.env.CI !== 'true')
   console.warn(
     `console browser test skipped: no Chromium at ${CHROME} (set CHROME_PATH, or apt-get install chromium)`,
   );
-
-/** Probe, restart, probe again: the shape of the examples' first-line playbooks, in general form. */
-const firstLine = (name: string, approve: boolean) => ({
-  firstline: 1,
-  name,
-  inputs: { url: { type: 'string' }, instance: { type: 'string' } },
-  steps: [
-    {
-      id: 'probe',
-      action: 'http.check',
-      with: { url: '{{ inputs.url }}', expectStatus: 200 },
-      retry: { attempts: 1 },
-      on: { pass: 'healthy', fail: approve ? 'approve-restart' : 'restart', error: 'gave-up' },
-    },
-    ...(approve
-      ? [
-          {
-            id: 'approve-restart',
-            approve: {
-              message: 'Restart {{ inputs.instance }}? Its health check fails.',
-              timeout: '1h',
-              approvers: { console: ['alice'] },
-            },
-            on: { approved: 'restart', denied: 'gave-up', expired: 'gave-up' },
-          },
-        ]
-      : []),
-    { id: 'restart', action: 'test.restart', with: { instance: '{{ inputs.instance }}' } },
-    {
-      id: 'recheck',
-      action: 'http.check',
-      with: { url: '{{ inputs.url }}', expectStatus: 200 },
-      retry: { attempts: 1 },
-      on: { pass: 'fixed', fail: 'gave-up', error: 'gave-up' },
-    },
-    { id: 'fixed', end: 'recovered' },
-    { id: 'healthy', end: 'healthy' },
-    { id: 'gave-up', end: 'unrecovered' },
-  ],
-});
-
-/** A loopback service per path: `/flaky/<name>` fails until restarted, `/down` always fails. */
-async function startService(restarts: string[]): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    const name = /^\/flaky\/([\w-]+)$/.exec(req.url ?? '')?.[1];
-    const up = name !== undefined && restarts.includes(name);
-    res.writeHead(up ? 200 : 500, { 'Content-Type': 'text/plain' });
-    res.end(up ? 'ok' : 'down');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe.runIf(HAVE_CHROME || process.env.CI === 'true')('the console in headless Chromium', () => {
   let server: FirstlineServer;
@@ -144,7 +87,14 @@ describe.runIf(HAVE_CHROME || process.env.CI === 'true')('the console in headles
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  const text = (selector: string) => page.$eval(selector, (e) => e.textContent ?? '');
+  // Expressions as strings: this package is typed for Node, without the DOM's types.
+  const evaluate = <T>(expression: string) => page.evaluate(expression) as Promise<T>;
+  const text = (selector: string) =>
+    evaluate<string>(`document.querySelector(${JSON.stringify(selector)})?.textContent ?? ''`);
+  const attributes = (selector: string, name: string) =>
+    evaluate<string[]>(
+      `[...document.querySelectorAll(${JSON.stringify(selector)})].map((e) => e.getAttribute(${JSON.stringify(name)}))`,
+    );
 
   test('signs in, lists three runs, shows a run, approves the pending one and sees it recover', async () => {
     await page.goto(`${server.url}/`);
@@ -154,7 +104,7 @@ describe.runIf(HAVE_CHROME || process.env.CI === 'true')('the console in headles
     await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
     expect(new URL(page.url()).pathname).toBe('/console/');
 
-    const rows = await page.$$eval('tr[data-run]', (trs) => trs.map((tr) => tr.getAttribute('data-run')));
+    const rows = await attributes('tr[data-run]', 'data-run');
     expect(rows.sort()).toEqual(['run-approval', 'run-recovered', 'run-unrecovered']);
     expect(await text('tr[data-run="run-approval"]')).toContain('awaiting approval');
     expect(await text('tr[data-run="run-unrecovered"]')).toContain('unrecovered');
@@ -162,8 +112,10 @@ describe.runIf(HAVE_CHROME || process.env.CI === 'true')('the console in headles
 
     await Promise.all([page.waitForNavigation(), page.click('tr[data-run="run-recovered"] a')]);
     expect(await text('.report h1')).toContain('run-recovered');
-    expect(await page.$$eval('.report table tbody tr', (trs) => trs.length)).toBeGreaterThan(5);
-    const taken = await page.$$eval('.path li.taken', (lis) => lis.map((li) => li.getAttribute('data-node')));
+    expect(
+      await evaluate<number>(`document.querySelectorAll('.report table tbody tr').length`),
+    ).toBeGreaterThan(5);
+    const taken = await attributes('.path li.taken', 'data-node');
     expect(taken).toEqual(['probe', 'restart', 'recheck', 'outcome:recovered']);
     await shot('3-run-recovered');
 
@@ -175,7 +127,7 @@ describe.runIf(HAVE_CHROME || process.env.CI === 'true')('the console in headles
     expect(new URL(page.url()).pathname).toBe('/console/runs/run-approval');
 
     // The run resumes in the server; the page follows it (polling) until it is done.
-    await page.waitForFunction(() => document.querySelector('.facts')?.textContent?.includes('recovered'), {
+    await page.waitForFunction(`document.querySelector('.facts')?.textContent?.includes('recovered')`, {
       timeout: 60_000,
     });
     expect(await text('#approval .decision')).toMatch(

@@ -255,6 +255,7 @@ describe('pages', () => {
       url = next ? new URL(next, base).href : undefined;
     }
     expect(seen.sort()).toEqual(['page-1', 'page-2', 'page-3', 'page-4', 'page-5']);
+    expect((await fetchPage(`${base}/?cursor=not-a-cursor`, cookie)).status).toBe(400);
   });
 
   test('an approval decision without the form token is refused (403) and changes nothing', async () => {

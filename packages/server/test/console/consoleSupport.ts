@@ -1,5 +1,8 @@
 // Shared helpers of the console's tests: a signed-in fetch (a tiny cookie jar), form posts, and a
 // playbook whose input, trigger and step output carry markup, to check that pages escape it.
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { defineAction } from '@firstline/core';
 import type { AnyActionDefinition } from '@firstline/core';
 
@@ -80,3 +83,58 @@ export const echoAction: AnyActionDefinition = defineAction<{ note: string }, { 
   input: { type: 'object', required: ['note'], properties: { note: { type: 'string' } } },
   run: (input) => Promise.resolve({ said: input.note }),
 });
+
+/** Probe, restart, probe again: the shape of the examples' first-line playbooks, in general form. */
+export const firstLine = (name: string, approve: boolean) => ({
+  firstline: 1,
+  name,
+  inputs: { url: { type: 'string' }, instance: { type: 'string' } },
+  steps: [
+    {
+      id: 'probe',
+      action: 'http.check',
+      with: { url: '{{ inputs.url }}', expectStatus: 200 },
+      retry: { attempts: 1 },
+      on: { pass: 'healthy', fail: approve ? 'approve-restart' : 'restart', error: 'gave-up' },
+    },
+    ...(approve
+      ? [
+          {
+            id: 'approve-restart',
+            approve: {
+              message: 'Restart {{ inputs.instance }}? Its health check fails.',
+              timeout: '1h',
+              approvers: { console: ['alice'] },
+            },
+            on: { approved: 'restart', denied: 'gave-up', expired: 'gave-up' },
+          },
+        ]
+      : []),
+    { id: 'restart', action: 'test.restart', with: { instance: '{{ inputs.instance }}' } },
+    {
+      id: 'recheck',
+      action: 'http.check',
+      with: { url: '{{ inputs.url }}', expectStatus: 200 },
+      retry: { attempts: 1 },
+      on: { pass: 'fixed', fail: 'gave-up', error: 'gave-up' },
+    },
+    { id: 'fixed', end: 'recovered' },
+    { id: 'healthy', end: 'healthy' },
+    { id: 'gave-up', end: 'unrecovered' },
+  ],
+});
+
+/** A loopback service per path: `/flaky/<name>` fails until restarted, `/down` always fails. */
+export async function startService(restarts: string[]): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const name = /^\/flaky\/([\w-]+)$/.exec(req.url ?? '')?.[1];
+    const up = name !== undefined && restarts.includes(name);
+    res.writeHead(up ? 200 : 500, { 'Content-Type': 'text/plain' });
+    res.end(up ? 'ok' : 'down');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
