@@ -1,4 +1,4 @@
-import type { RunRecord, SkipReason, StepRecord, TraceEvent } from '@firstline/core';
+import type { ApprovalState, RunRecord, SkipReason, StepRecord, TraceEvent } from '@firstline/core';
 
 /** What `GET /runs/:id` answers: a run's state, from the queue or the store (secret values redacted). */
 export interface RunStatus {
@@ -20,6 +20,8 @@ export interface RunStatus {
   wakeAt?: number;
   /** For a `skipped` run: the lock another run holds, or the spent remediation budget. */
   skipped?: SkipReason;
+  /** The run's latest approval: pending (no `decision`) while it waits for a person, then who decided. */
+  approval?: ApprovalState;
   /** The resource lock a running run holds (kept while it is suspended). */
   lock?: { key: string; expiresAt: number };
   /** Set when the run could not start at all (its secrets did not resolve, the store failed). */
@@ -42,6 +44,7 @@ export function statusOfRecord(record: RunRecord): RunStatus {
     steps: context?.steps ?? {},
     ...(record.deadlines.wake !== undefined && { wakeAt: record.deadlines.wake }),
     ...(record.skipped && { skipped: record.skipped }),
+    ...(record.approval && { approval: record.approval }),
     ...(record.lock && record.status === 'running' && { lock: record.lock }),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

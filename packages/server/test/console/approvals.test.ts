@@ -43,7 +43,8 @@ async function startWaiting() {
     },
     AUTH,
   );
-  expect(started.body).toMatchObject({ status: 'running' });
+  // The API's run status shows the pending approval too.
+  expect(started.body).toMatchObject({ status: 'running', approval: { step: 'approve-restart' } });
   const approval = (await store.load('waiting'))!.approval!;
   expect(approval).toMatchObject({ step: 'approve-restart', approvers: { console: ['alice'] } });
   expect(approval.decision).toBeUndefined();
