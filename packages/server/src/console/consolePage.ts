@@ -116,7 +116,7 @@ export const isoOf = (ms: number): string => new Date(ms).toISOString();
 /** The outcome or status word coloured: green for a good ending, red for one a person must look at. */
 export function toneOf(word: string): string {
   const cls =
-    word === 'recovered' || word === 'healthy'
+    word === 'recovered' || word === 'healthy' || word === 'approved'
       ? 'good'
       : ['unrecovered', 'inconclusive', 'failed', 'timed_out', 'cancelled', 'denied', 'expired'].includes(
             word,
