@@ -69,9 +69,12 @@ function graphSection(graph: PlaybookGraph, record: RunRecord): string {
   const visited = visitedNodes(graph, record);
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   // A step the run was stored in is started again when it resumes: one visit, listed once.
-  const path = record.trace
-    .flatMap((e) => (e.type === 'step.start' ? [e.step] : []))
-    .filter((step, i, all) => step !== all[i - 1]);
+  const visits = new Set<string>();
+  const path = record.trace.flatMap((e) =>
+    e.type === 'step.start' && !visits.has(`${e.step}#${e.visit}`) && visits.add(`${e.step}#${e.visit}`)
+      ? [e.step]
+      : [],
+  );
   if (record.outcome !== undefined) path.push(record.outcome);
   const items = graph.nodes
     .filter((n) => n.parent === undefined || visited.has(n.id))
