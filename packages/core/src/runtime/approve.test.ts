@@ -405,6 +405,19 @@ notify:
     );
   });
 
+  it('warns of an approval that waits as long as the run may last', () => {
+    const found = issuesOf(`firstline: 1
+name: long
+timeout: 30m
+steps:
+  - id: ask
+    approve: { timeout: 1h }
+  - id: reboot
+    action: test.reboot
+`);
+    expect(found).toEqual(['E_TIMEOUT steps[0].approve.timeout']);
+  });
+
   it('checks where approve outcomes lead', () => {
     const found = issuesOf(`firstline: 1
 name: bad
