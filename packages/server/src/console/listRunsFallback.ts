@@ -1,4 +1,4 @@
-import { runChanges } from '@firstline/core';
+import { isFirstlineError, runChanges } from '@firstline/core';
 import type { ActionLookup, RunListing, RunPage, RunQuery, RunRecord, RunStore } from '@firstline/core';
 import { HttpError } from '../http/httpError.js';
 
@@ -6,9 +6,18 @@ import { HttpError } from '../http/httpError.js';
 // existed, or a third-party store) is read here instead, the slow way: every id, every record.
 // Kept in one place so it can go once every store has listRuns.
 
+/** The codes a store's listRuns refuses a query with (core's checkRunQuery). */
+const REFUSED_QUERY: readonly string[] = ['E_RUN_QUERY', 'E_RUN_CURSOR'];
+
 /** One page of runs from the store's `listRuns`, or, for a store without it, from `list()` and `load()`. */
 export async function listRunsOf(store: RunStore, query: RunQuery, actions: ActionLookup): Promise<RunPage> {
-  if (store.listRuns) return store.listRuns(query);
+  if (store.listRuns)
+    return store.listRuns(query).catch((error: unknown) => {
+      // A cursor or filter the store refuses is the request's fault, not the server's.
+      if (isFirstlineError(error) && REFUSED_QUERY.includes(error.code))
+        throw new HttpError(400, 'E_BAD_REQUEST', error.message);
+      throw error;
+    });
   const limit = Math.min(Math.max(1, query.limit ?? 50), 1000);
   const ids = await store.list(query.status ? { status: query.status } : undefined);
   const records = (await Promise.all(ids.map((id) => store.load(id)))).filter(
