@@ -64,6 +64,13 @@ describe('approvals in the console', () => {
     const page = await fetchPage(`${base}/approvals`, cookie);
     expect(page.text).toContain('Restart web-9? Its health check fails.');
     expect(page.text).toContain('button type="submit" name="decision" value="approved"');
+    // The waiting run's page follows it: one script, allowed by the page's own nonce, asking `state`.
+    const run = await fetchPage(`${base}/runs/waiting`, cookie);
+    const nonce = /script-src 'nonce-([^']+)'/.exec(run.headers.get('content-security-policy') ?? '')?.[1];
+    expect(run.text).toContain(`<script nonce="${nonce}">`);
+    expect(run.text).toContain('/console/runs/waiting/state');
+    const state = await fetchPage(`${base}/runs/waiting/state`, cookie);
+    expect(JSON.parse(state.text)).toMatchObject({ status: 'running' });
     const list = await fetchPage(`${base}/?awaiting=approval`, cookie);
     expect([...list.text.matchAll(/data-run="([^"]+)"/g)].map((m) => m[1])).toEqual(['waiting']);
     expect(list.text).toContain('awaiting approval');
