@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { createMemoryStore } from '@firstline/core';
+import { createMemoryStore, systemClock } from '@firstline/core';
+import type { Clock } from '@firstline/core';
 import { serve } from '@firstline/server';
-import type { FirstlineServer } from '@firstline/server';
+import type { FirstlineServer, ServeOptions } from '@firstline/server';
 import { AUTH, post, recordingLogger, testActions, TOKEN } from '../support.js';
 import { fetchPage, fieldOf, firstLine, postForm, signIn, startService } from './consoleSupport.js';
 
@@ -14,7 +15,7 @@ afterEach(async () => {
 });
 
 /** A server whose store holds one run of the approve playbook, stopped waiting for alice's approval. */
-async function startWaiting() {
+async function startWaiting(overrides: Partial<ServeOptions> = {}) {
   const actions = testActions();
   const service = await startService(actions.restarts);
   closers.push(service.close);
@@ -32,6 +33,7 @@ async function startWaiting() {
       ],
       secureCookies: false,
     },
+    ...overrides,
   });
   closers.unshift(() => server.close({ graceMs: 0 }));
   const started = await post(
@@ -161,6 +163,25 @@ describe('approvals in the console', () => {
       alice,
     );
     expect(unknown.status).toBe(404);
+    expect((await store.load('waiting'))!.approval!.decision).toBeUndefined();
+  });
+
+  test('a decision after the approval expired is refused (409) and changes nothing', async () => {
+    // The server's clock is the system's plus a jump the test makes; nothing sweeps (resumeEvery: 0),
+    // so only the console sees the time pass.
+    let jump = 0;
+    const clock: Clock = { ...systemClock, now: () => systemClock.now() + jump };
+    const { base, store, approval } = await startWaiting({ clock, resumeEvery: 0 });
+    const cookie = await signIn(base, ALICE);
+    const csrf = fieldOf((await fetchPage(`${base}/approvals`, cookie)).text, 'csrf');
+    jump = approval.expiresAt - systemClock.now() + 1;
+    const late = await postForm(
+      `${base}/approvals`,
+      { csrf, approval: approval.id, decision: 'approved' },
+      cookie,
+    );
+    expect(late.status).toBe(409);
+    expect(late.text).toContain('This approval has expired; nothing was changed.');
     expect((await store.load('waiting'))!.approval!.decision).toBeUndefined();
   });
 });
