@@ -69,9 +69,11 @@ export function parseStore(value: string, cwd: string): StoreLocation {
 /** A store location as the CLI shows it: the directory as given relative to `cwd`, or the URL. */
 export function storeUrl(location: StoreLocation): string {
   if (location.kind === 'dir') return location.dir;
-  const params = new URLSearchParams({
-    ...(location.region !== undefined && { region: location.region }),
-    ...(location.endpoint !== undefined && { endpoint: location.endpoint }),
-  }).toString();
+  // Readable, not encoded: only what would break the query is escaped.
+  const escape = (value: string) => value.replace(/[&#%\s]/g, encodeURIComponent);
+  const params = [
+    ...(location.region !== undefined ? [`region=${escape(location.region)}`] : []),
+    ...(location.endpoint !== undefined ? [`endpoint=${escape(location.endpoint)}`] : []),
+  ].join('&');
   return `dynamodb://${location.table}${params === '' ? '' : `?${params}`}`;
 }
