@@ -23,6 +23,4 @@ function memoryKeyValue(): KeyValue {
   };
 }
 
-describeRunStore('the key-value store', () => Promise.resolve({ store: kvRunStore(memoryKeyValue()) }), {
-  listRuns: false,
-});
+describeRunStore('the key-value store', () => Promise.resolve({ store: kvRunStore(memoryKeyValue()) }));
