@@ -127,6 +127,46 @@ describe('firstline runs', () => {
     expect(json(second.stdout)).toEqual({ runs: [expect.objectContaining({ runId: 'run-done' })] });
   });
 
+  it('lists a run the approve step stored as awaiting approval, and not once it is approved', async () => {
+    const clock = createVirtualClock();
+    const run = await cli(['run', 'web-approve.yaml', '-i', 'host=web-1', '--store', store], {
+      clock,
+      world: { statuses: [500, 200], calls: [] },
+    });
+    expect(run.code).toBe(3);
+    const asking = json(
+      (await cli(['runs', '--store', store, '--awaiting', 'approval', '--json'], { clock })).stdout,
+    );
+    expect(asking.runs).toHaveLength(1);
+    const [listed] = asking.runs;
+    const approval = `${listed!.runId}/restart.approval/1`;
+    expect(listed).toMatchObject({
+      status: 'running',
+      waiting: { reason: 'approval', approval },
+      changed: [],
+    });
+    const table = await cli(['runs', '--store', store], { clock });
+    expect(table.stdout).toMatch(/running +approval \(\d+m( \d+s)? left\)\n/);
+
+    const approved = await cli(['approve', approval, '--store', store, '--as', 'alice'], {
+      clock,
+      world: { statuses: [200], calls: [] },
+    });
+    expect(approved.code).toBe(0);
+    expect(
+      json((await cli(['runs', '--store', store, '--awaiting', 'approval', '--json'], { clock })).stdout),
+    ).toEqual({
+      runs: [],
+    });
+    const [done] = json((await cli(['runs', '--store', store, '--json'], { clock })).stdout).runs;
+    expect(done).toMatchObject({
+      status: 'done',
+      outcome: 'recovered',
+      changed: [{ step: 'restart', action: 'test.host.restart', outcome: 'pass' }],
+    });
+    expect(done).not.toHaveProperty('waiting');
+  });
+
   it.each([
     [['--status', 'paused'], 'E_RUN_QUERY', '--status "paused": expected running or done'],
     [['--limit', '0'], 'E_RUN_QUERY', '--limit "0": expected a whole number from 1 to 1000'],

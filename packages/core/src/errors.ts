@@ -34,6 +34,7 @@ export type FirstlineErrorCode =
   | 'E_ACTION_OUTPUT'
   | 'E_ASL_UNSUPPORTED'
   | 'E_RUNNER_REQUEST'
+  | 'E_APPROVAL_ID'
   | 'E_RUN_QUERY'
   | 'E_RUN_CURSOR'
   | 'E_STORE_URL';

@@ -51,7 +51,13 @@ export function listingCases(current: () => Required<RunStore>): void {
         playbook: {
           name: 'restart-web',
           hash: 'sha256-fake-hash',
-          data: { name: 'restart-web', notify: { recovered: [{ action: 'slack.post' }] } },
+          data: {
+            firstline: 1,
+            name: 'restart-web',
+            checks: [{ id: 'url', action: 'http.check', with: { url: 'https://app.example.com/health' } }],
+            remediate: [{ id: 'reboot', action: 'aws.ec2.reboot', with: { instanceIds: ['i-0fake0001'] } }],
+            notify: { recovered: [{ action: 'slack.post', with: { channel: '#ops', text: 'recovered' } }] },
+          },
         },
         journal: ['reboot', 'notify.recovered[0]'].map((step, i) => ({
           key: `run-done:${step}:1:1`,

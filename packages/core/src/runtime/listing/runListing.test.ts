@@ -67,6 +67,33 @@ describe('runListing', () => {
     ]);
     expect(runListing(record, { maxChanged: 0 }).changed).toEqual([]);
   });
+
+  it('leaves out notifications by the playbook, even when its stored data no longer builds', () => {
+    const trace: TraceEvent[] = [
+      event(0, { type: 'step.start', step: 'notify.recovered[0]', action: 'chat.post', visit: 1 }),
+      event(1, {
+        type: 'step.end',
+        step: 'notify.recovered[0]',
+        outcome: 'pass',
+        attempts: 1,
+        durationMs: 1,
+      }),
+    ];
+    const journal = [
+      {
+        key: 'r:n:1:1',
+        step: 'notify.recovered[0]',
+        action: 'chat.post',
+        visit: 1,
+        attempt: 1,
+        status: 'done' as const,
+        at: 1,
+      },
+    ];
+    const data = { name: 'old', steps: 'not a list', notify: { recovered: [{ action: 'chat.post' }] } };
+    const record = makeRecord('r', { trace, journal, playbook: { name: 'old', hash: 'h', data } });
+    expect(runListing(record).changed).toEqual([]);
+  });
 });
 
 describe('run queries and cursors', () => {

@@ -1,3 +1,6 @@
+import { buildIR } from '../../compile/buildIR.js';
+import type { IRNode, NodePlace } from '../../compile/ir.js';
+import type { Playbook } from '../../format/playbook.generated.js';
 import { toLookup } from '../runChanges.js';
 import type { ActionLookup } from '../runChanges.js';
 import type { RunListing, RunRecord, TraceEvent } from '../types.js';
@@ -6,8 +9,9 @@ import type { RunListing, RunRecord, TraceEvent } from '../types.js';
 export interface RunListingOptions {
   /**
    * The installed actions: with them `changed` holds exactly the remediations (by the action's kind).
-   * Without them (a store has none) a step counts as a remediation when it journaled a side effect or
-   * planned one (shadow) and is not one of the playbook's `notify:` steps.
+   * Without them (a store has none) the playbook says: a `remediate:` step is one, a check or a
+   * notification (an approval's request too) is not, and another step is when it journaled a side
+   * effect or planned one (shadow).
    */
   actions?: ActionLookup;
   /** At most this many `changed` entries, the first ones (default 50): a listing stays small. */
@@ -93,28 +97,50 @@ function lastOf(trace: readonly TraceEvent[], match: (event: TraceEvent) => bool
   return undefined;
 }
 
-/** The playbook's `notify:` step ids (given or `notify.<outcome>[i]`), which are never remediations. */
-function notifyStepIds(data: unknown): Set<string> {
-  const ids = new Set<string>();
-  const notify = isObject(data) && isObject(data.notify) ? data.notify : {};
-  for (const [outcome, list] of Object.entries(notify)) {
-    if (!Array.isArray(list)) continue;
-    list.forEach((step: unknown, i) =>
-      ids.add(isObject(step) && typeof step.id === 'string' ? step.id : `notify.${outcome}[${i}]`),
-    );
+/**
+ * Where each step id of the playbook sits (`check`, `remediate`, `notify`, `step`…), from its IR: an
+ * approval's request notifications included. When the stored data no longer builds (an older format),
+ * only its `notify:` lists, and the journal decides the rest.
+ */
+function stepPlaces(data: unknown): Map<string, NodePlace> {
+  const places = new Map<string, NodePlace>();
+  let nodes: Iterable<IRNode>;
+  try {
+    nodes = buildIR(data as Playbook).nodes.values();
+  } catch {
+    // Its `notify:` lists, at least: they are never remediations.
+    const notify = isObject(data) && isObject(data.notify) ? data.notify : {};
+    for (const [outcome, list] of Object.entries(notify))
+      if (Array.isArray(list))
+        list.forEach((step: unknown, i) =>
+          places.set(
+            isObject(step) && typeof step.id === 'string' ? step.id : `notify.${outcome}[${i}]`,
+            'notify',
+          ),
+        );
+    return places;
   }
-  return ids;
+  for (const node of nodes) {
+    if (node.kind === 'action') places.set(node.id, node.place);
+    if (node.kind === 'approve') for (const request of node.request) places.set(request.id, 'notify');
+  }
+  return places;
 }
 
 /** The remediation steps that ran, one per visit that ended, with the step's outcome. */
 function changedOf(record: RunRecord, options: RunListingOptions): RunListing['changed'] {
   const max = options.maxChanged ?? 50;
   const lookup = options.actions && toLookup(options.actions);
-  const notify = notifyStepIds(record.playbook.data);
+  const places = stepPlaces(record.playbook.data);
   const sideEffects = new Set(record.journal.map((entry) => entry.step));
   const isRemediation = (step: string, action: string) => {
     if (lookup) return lookup(action)?.kind === 'remediation';
-    return !notify.has(step) && sideEffects.has(step);
+    const place = places.get(step);
+    // A first-line `remediate:` step is one; checks and notifications never; a general step when it
+    // journaled a side effect (or planned one): its action is not a probe.
+    if (place === 'remediate') return true;
+    if (place === 'check' || place === 'notify') return false;
+    return sideEffects.has(step);
   };
   const changed: RunListing['changed'] = [];
   const actions = new Map<string, string>();
