@@ -50,7 +50,8 @@ export function listingCases(current: () => Required<RunStore>): void {
         trigger: { kind: 'cloudwatch.alarm', source: 'eventbridge', alarmName: 'web-cpu-high' },
         playbook: {
           name: 'restart-web',
-          hash: 'sha256-fake-hash',
+          // Its own hash: a listing reads a playbook's step places once per content hash.
+          hash: 'sha256-fake-hash-of-restart-web-first-line',
           data: {
             firstline: 1,
             name: 'restart-web',
@@ -121,7 +122,9 @@ export function listingCases(current: () => Required<RunStore>): void {
         },
       }),
     );
-    await store.save(at('run-other', 3_000, { playbook: { name: 'drain-node', hash: 'h', data: {} } }));
+    await store.save(
+      at('run-other', 3_000, { playbook: { name: 'drain-node', hash: 'sha256-fake-drain-node', data: {} } }),
+    );
     await store.save(at('run-done', 1_000, { status: 'done', outcome: 'healthy' }));
     const ids = async (query: Parameters<Required<RunStore>['listRuns']>[0]) =>
       (await store.listRuns(query)).runs.map((run) => run.runId);

@@ -91,7 +91,11 @@ describe('runListing', () => {
       },
     ];
     const data = { name: 'old', steps: 'not a list', notify: { recovered: [{ action: 'chat.post' }] } };
-    const record = makeRecord('r', { trace, journal, playbook: { name: 'old', hash: 'h', data } });
+    const record = makeRecord('r', {
+      trace,
+      journal,
+      playbook: { name: 'old', hash: 'sha256-fake-old-format', data },
+    });
     expect(runListing(record).changed).toEqual([]);
   });
 });

@@ -97,6 +97,20 @@ function lastOf(trace: readonly TraceEvent[], match: (event: TraceEvent) => bool
   return undefined;
 }
 
+// Stores compute a listing at every save: the places of a playbook are built once per content hash
+// (`playbook.hash`, which names one document: records of another document under it would be misread).
+const PLACES_KEPT = 64;
+const placesByHash = new Map<string, Map<string, NodePlace>>();
+
+function placesOf(playbook: RunRecord['playbook']): Map<string, NodePlace> {
+  const known = placesByHash.get(playbook.hash);
+  if (known) return known;
+  const places = stepPlaces(playbook.data);
+  placesByHash.set(playbook.hash, places);
+  if (placesByHash.size > PLACES_KEPT) placesByHash.delete(placesByHash.keys().next().value!);
+  return places;
+}
+
 /**
  * Where each step id of the playbook sits (`check`, `remediate`, `notify`, `step`…), from its IR: an
  * approval's request notifications included. When the stored data no longer builds (an older format),
@@ -131,7 +145,7 @@ function stepPlaces(data: unknown): Map<string, NodePlace> {
 function changedOf(record: RunRecord, options: RunListingOptions): RunListing['changed'] {
   const max = options.maxChanged ?? 50;
   const lookup = options.actions && toLookup(options.actions);
-  const places = stepPlaces(record.playbook.data);
+  const places = placesOf(record.playbook);
   const sideEffects = new Set(record.journal.map((entry) => entry.step));
   const isRemediation = (step: string, action: string) => {
     if (lookup) return lookup(action)?.kind === 'remediation';
