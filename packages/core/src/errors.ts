@@ -34,7 +34,10 @@ export type FirstlineErrorCode =
   | 'E_ACTION_OUTPUT'
   | 'E_ASL_UNSUPPORTED'
   | 'E_RUNNER_REQUEST'
-  | 'E_APPROVAL_ID';
+  | 'E_APPROVAL_ID'
+  | 'E_RUN_QUERY'
+  | 'E_RUN_CURSOR'
+  | 'E_STORE_URL';
 
 // A brand survives two installed copies of @firstline/core, where `instanceof` would not.
 const brand = Symbol.for('firstline.error');
