@@ -8,7 +8,7 @@ import type { HtmlReply, Reply } from '../http/reply.js';
 import { esc, messagePage, newNonce, page, redirect, securityHeaders } from './consolePage.js';
 import type { PageContext } from './consolePage.js';
 import { approvalsPage, mayDecide } from './approvalsPage.js';
-import { listRunsOf } from './listRunsFallback.js';
+import { listRunsOf } from './listRunsOf.js';
 import { readForm } from './readForm.js';
 import { runPage } from './runPage.js';
 import { runsPage, runsQuery } from './runsPage.js';
@@ -147,7 +147,7 @@ export function createConsoleHandler(options: ConsoleOptions, deps: ConsoleDeps)
     const run = /^\/runs\/([^/]+)(\/state)?$/.exec(path);
     if (req.method === 'GET' && path === '/') {
       const query = runsQuery(url, names);
-      const result = await listRunsOf(deps.store, query, deps.actions);
+      const result = await listRunsOf(deps.store, query);
       return { status: 200, html: runsPage(ctx, query, result, names, deps.now()) };
     }
     if (req.method === 'GET' && run) {
@@ -163,7 +163,7 @@ export function createConsoleHandler(options: ConsoleOptions, deps: ConsoleDeps)
       return { status: 200, html: runPage(ctx, record, compiled, deps.actions) };
     }
     if (req.method === 'GET' && path === '/approvals') {
-      const listed = await listRunsOf(deps.store, { awaiting: 'approval', limit: 200 }, deps.actions);
+      const listed = await listRunsOf(deps.store, { awaiting: 'approval', limit: 200 });
       const records = await Promise.all(listed.runs.map((r) => deps.store.load(r.runId)));
       const waiting = records.filter(
         (r): r is RunRecord => r?.approval !== undefined && !r.approval.decision,

@@ -16,7 +16,8 @@ export type HttpErrorCode =
   | 'E_RUN_ID_INVALID'
   | 'E_DATA_LIMIT'
   | 'E_UNSAFE_KEY'
-  | 'E_RUN_BUSY';
+  | 'E_RUN_BUSY'
+  | 'E_NOT_IMPLEMENTED';
 
 /**
  * A request the server refuses, with the status, the stable code and a plain sentence to answer with.

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { isFirstlineError } from '@firstline/core';
+import { createMemoryStore, isFirstlineError } from '@firstline/core';
+import type { RunStore } from '@firstline/core';
 import { serve } from '@firstline/server';
 import type { FirstlineServer, ServeOptions } from '@firstline/server';
 import { AUTH, post, recordingLogger, startTarget, testActions, TOKEN, webRestart } from '../support.js';
@@ -256,6 +257,20 @@ describe('pages', () => {
     }
     expect(seen.sort()).toEqual(['page-1', 'page-2', 'page-3', 'page-4', 'page-5']);
     expect((await fetchPage(`${base}/?cursor=not-a-cursor`, cookie)).status).toBe(400);
+  });
+
+  test('a store without listRuns cannot back the lists (501, said plainly); run pages still work', async () => {
+    // A store written before listRuns existed: the memory store, with it taken away.
+    const store: RunStore = createMemoryStore();
+    delete store.listRuns;
+    const { base, run } = await start({ store });
+    await run('echo', { note: 'hi' }, 'unlisted');
+    const cookie = await signIn(base, ALICE);
+    const list = await fetchPage(`${base}/`, cookie);
+    expect(list.status).toBe(501);
+    expect(list.text).toContain('cannot list runs (it has no listRuns)');
+    expect((await fetchPage(`${base}/approvals`, cookie)).status).toBe(501);
+    expect((await fetchPage(`${base}/runs/unlisted`, cookie)).status).toBe(200);
   });
 
   test('an approval decision without the form token is refused (403) and changes nothing', async () => {
