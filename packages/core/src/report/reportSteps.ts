@@ -63,6 +63,9 @@ export function reportSteps(
     if (event.type === 'step.start') {
       if (ended) ended.then = event.step;
       ended = undefined;
+      // A resumed run starts the step it was stored in again: the same visit, one entry.
+      const resumed = open.get(event.step);
+      if (resumed && resumed.visit === event.visit) continue;
       const step: ReportStep = {
         id: event.step,
         ...(event.action && { action: event.action }),

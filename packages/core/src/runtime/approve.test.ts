@@ -160,6 +160,8 @@ describe('an approval in a live run', () => {
     // The report says what was asked, and who decided what and why.
     const report = reportMarkdown(buildRunReport(record, { actions }));
     expect(report).toContain('- Asked: Reboot i-0abc1234?');
+    // Started, stored, resumed: one visit, reported once.
+    expect(report.match(/#### reboot\.approval/g)).toHaveLength(1);
     expect(report).toMatch(
       /- Decided: approved by alice \(console\) at 2026-03-01T00:03:00\.000Z: “instance is wedged”/,
     );
