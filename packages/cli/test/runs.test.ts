@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileStore, createVirtualClock, decodeRunCursor } from '@firstline/core';
@@ -205,6 +205,24 @@ describe('firstline runs', () => {
     const result = await cli([...args, '--store', 'dynamodb://runs?region=moon']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('firstline: E_STORE_URL  ');
+  });
+});
+
+describe('the store a config or $FIRSTLINE_STORE names', () => {
+  it('a URL in the project config is kept as a URL, a directory is relative to the config', async () => {
+    await writeFile(join(store, 'firstline.config.mjs'), "export default { store: 'redis://cache:6379' };\n");
+    const url = await cli(['runs'], { io: { cwd: store } });
+    expect(url.code).toBe(2);
+    expect(url.stderr).toContain('E_STORE_URL  store "redis://cache:6379": redis:// is not a kind of store');
+    await writeFile(join(store, 'firstline.config.mjs'), "export default { store: 'kept-runs' };\n");
+    const dir = await cli(['runs'], { io: { cwd: store } });
+    expect(dir).toMatchObject({ code: 0, stdout: 'no runs in kept-runs\n' });
+  });
+
+  it('$FIRSTLINE_STORE may be a dynamodb:// URL too', async () => {
+    const result = await cli(['runs'], { io: { env: { FIRSTLINE_STORE: 'dynamodb://runs?endpoint=nope' } } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('E_STORE_URL  store "dynamodb://runs?endpoint=nope": endpoint "nope"');
   });
 });
 
