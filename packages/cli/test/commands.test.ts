@@ -62,6 +62,7 @@ describe('firstline validate', () => {
       ['long-wait.yaml', true],
       ['slow-http.yaml', false], // http.check is not among the fake actions these tests run with
       ['slow-notify.yaml', false], // nor is slack.post
+      ['web-approve.yaml', true],
       ['web-first-line.yaml', true],
     ]);
     expect(report.files[0]!.issues).toHaveLength(4);
