@@ -406,7 +406,8 @@ describe('mutated golden playbooks never make the loader or validator throw', ()
       }),
       runs,
     );
-  });
+    // Hundreds of validations: about 3 s on a quiet machine, several times that on a loaded one.
+  }, 30_000);
 
   it('text-level mutations', () => {
     fc.assert(
