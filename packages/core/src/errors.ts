@@ -33,7 +33,11 @@ export type FirstlineErrorCode =
   | 'E_ACTION_INPUT'
   | 'E_ACTION_OUTPUT'
   | 'E_ASL_UNSUPPORTED'
-  | 'E_RUNNER_REQUEST';
+  | 'E_RUNNER_REQUEST'
+  | 'E_SLACK_HEADERS'
+  | 'E_SLACK_TIMESTAMP'
+  | 'E_SLACK_SIGNATURE'
+  | 'E_SLACK_PAYLOAD';
 
 // A brand survives two installed copies of @firstline/core, where `instanceof` would not.
 const brand = Symbol.for('firstline.error');
