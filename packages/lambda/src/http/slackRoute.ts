@@ -23,6 +23,8 @@ export interface SlackRouteContext {
 
 /** Slack waits 3 s for an answer; the resumed run gets this long of it before it is handed back. */
 const DEFAULT_ANSWER_WITHIN_MS = 2_000;
+/** How long a remediation in flight at that point may take to end before the run is handed back. */
+const GRACE_MS = 500;
 
 /**
  * `POST /slack/interactions`: a press of an approval message's Approve or Deny button. The request's
@@ -96,13 +98,25 @@ async function decide(press: SlackInteraction, ctx: SlackRouteContext, now: numb
       'E_APPROVAL_NOT_ALLOWED',
       `You are not among the Slack approvers of this request (${approval.step} in ${approval.playbook}). Nothing changed.`,
     );
+  // The run goes on inside this request only until Slack must be answered: a wait ending later, or
+  // anything still going at the deadline, hands it back stored (a side effect in flight gets a short
+  // grace, then is re-checked on resume, never repeated); scheduleWake has it go on elsewhere.
   const answerWithin = ctx.options.answerWithinMs ?? DEFAULT_ANSWER_WITHIN_MS;
   const suspendBefore = Math.min(ctx.host.suspendBefore ?? Infinity, now + answerWithin);
+  const deadline = new AbortController();
+  const timer = ctx.clock.setTimeout(() => deadline.abort(), answerWithin);
+  const suspend = ctx.host.suspend ? AbortSignal.any([ctx.host.suspend, deadline.signal]) : deadline.signal;
   try {
     const decided = await decideApproval(
       press.approvalId,
       { decision: press.decision, by: press.user.id, via: 'slack', at: now },
-      { ...ctx.host, store: ctx.store, suspendBefore },
+      {
+        ...ctx.host,
+        store: ctx.store,
+        suspendBefore,
+        suspend,
+        suspendGraceMs: Math.min(ctx.host.suspendGraceMs ?? GRACE_MS, GRACE_MS),
+      },
     );
     if (decided.status === 'refused') return refused(decided.code, `${decided.message}. Nothing changed.`);
     const error = await ctx.wake(decided.result);
@@ -123,6 +137,8 @@ async function decide(press: SlackInteraction, ctx: SlackRouteContext, now: numb
     if (isFirstlineError(error) && error.code === 'E_RUN_NOT_FOUND')
       return refused(error.code, 'This approval is not known here (or no longer pending).');
     throw error;
+  } finally {
+    ctx.clock.clearTimeout(timer);
   }
 }
 
