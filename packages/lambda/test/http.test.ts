@@ -312,3 +312,45 @@ describe('POST /slack/interactions', () => {
     expect(JSON.stringify(await store.load(runId!))).toBe(before);
   });
 });
+
+describe('HTTP route secrets and replies', () => {
+  it('a signing secret that cannot be resolved is a 500 with its code, logged without a value', async () => {
+    const { handler, clock, logger, store } = setup({
+      env: {},
+      http: { slack: { signingSecret: { env: 'SLACK_SIGNING_SECRET' } } },
+    });
+    const press = slackPress('run-x/ask/1', 'firstline.approve');
+    const answer = await handler(slackEvent(press, clock.now()));
+    expect(answer.statusCode).toBe(500);
+    expect(body(answer).code).toBe('E_SECRET_UNRESOLVED');
+    expect(logger.lines.some((l) => l.level === 'error' && l.message.includes('/slack/interactions'))).toBe(
+      true,
+    );
+    expect(store.writes).toEqual([]);
+  });
+
+  it("posts the refusal to the press's response_url (a recording fetch stands in for Slack)", async () => {
+    const posted: Array<{ url: string; body: unknown }> = [];
+    const recordingFetch: typeof fetch = (url, init) => {
+      posted.push({ url: String(url), body: JSON.parse(String(init?.body)) });
+      return Promise.resolve(new Response('ok'));
+    };
+    const { handler, clock } = setup({
+      http: { slack: { signingSecret: { env: 'SLACK_SIGNING_SECRET' }, fetch: recordingFetch } },
+    });
+    const answer = await handler(
+      slackEvent(slackPress('no-such-run/ask/1', 'firstline.approve'), clock.now()),
+    );
+    expect(answer.statusCode).toBe(200);
+    expect(posted).toEqual([
+      {
+        url: 'https://hooks.slack.com/actions/T0FAKE/1/fake',
+        body: {
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: expect.stringContaining('not known') as unknown,
+        },
+      },
+    ]);
+  });
+});

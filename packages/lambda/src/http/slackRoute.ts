@@ -38,9 +38,11 @@ export async function handleSlackInteraction(
   ctx: SlackRouteContext,
 ): Promise<HttpResponse> {
   const now = ctx.clock.now();
+  // Outside the try: a secret that cannot be read is this function's failure (500), not the caller's.
+  const signingSecret = await ctx.signingSecret();
   try {
     verifySlackRequest({
-      signingSecret: await ctx.signingSecret(),
+      signingSecret,
       headers: request.headers,
       rawBody: request.body,
       now,
