@@ -332,7 +332,7 @@ describe('HTTP route secrets and replies', () => {
   it("posts the refusal to the press's response_url (a recording fetch stands in for Slack)", async () => {
     const posted: Array<{ url: string; body: unknown }> = [];
     const recordingFetch: typeof fetch = (url, init) => {
-      posted.push({ url: String(url), body: JSON.parse(String(init?.body)) });
+      posted.push({ url: url as string, body: JSON.parse(init?.body as string) });
       return Promise.resolve(new Response('ok'));
     };
     const { handler, clock } = setup({
