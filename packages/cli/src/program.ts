@@ -2,6 +2,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { cancelCommand } from './commands/cancel.js';
+import { decideCommand } from './commands/approve.js';
+import type { DecideFlags } from './commands/approve.js';
 import type { CancelFlags } from './commands/cancel.js';
 import { graphCommand } from './commands/graph.js';
 import type { ExportAslFlags } from './commands/exportAsl.js';
@@ -130,7 +132,8 @@ Example:
     .addHelpText(
       'after',
       `
-Outcomes: pass, fail, error, timeout, throttled, 5xx, network, or a JSON output judged by the step's expect.
+Outcomes: pass, fail, error, timeout, throttled, 5xx, network, or a JSON output judged by the step's expect;
+approved, denied or expired for an approval (e.g. --outcome reboot.approval=denied).
 Unscripted steps pass; an output not scripted (or scripted in part) is synthesized from the action's schema. Exit 0 when the outcome is healthy or recovered (or --good), 1 otherwise.
 
 Example:
@@ -195,6 +198,39 @@ Example:
       else if (runId !== undefined) result.exit = await resumeCommand(runId, flags, ctx, host);
       else throw new UsageError('which run? give its id, or --due to resume every run that is due');
     });
+
+  for (const [name, decision] of [
+    ['approve', 'approved'],
+    ['deny', 'denied'],
+  ] as const)
+    program
+      .command(name)
+      .description(
+        name === 'approve'
+          ? 'approve what a stored run waits for, and let the run go on'
+          : 'deny what a stored run waits for: it does not remediate',
+      )
+      .argument('<approvalId>', 'the approval id (<runId>/<step>/<visit>), as the run printed it')
+      .option('--store <dir>', STORE_HELP)
+      .option(
+        '--as <name>',
+        "who decides (default: your login name); checked against the approval's console approvers",
+      )
+      .option('--reason <text>', 'why, recorded with the decision and shown in the report')
+      .option('--json', 'print the result as JSON')
+      .addHelpText(
+        'after',
+        `
+The decision is recorded once, then the run goes on with it. Exit 0 when taken and the run went on
+(to its end, or its next wait); 1 when refused (already decided, expired, you are not an approver,
+not pending: nothing changed) or the run then ended badly; 2 for an unknown run.
+
+Example:
+  $ firstline ${name} 0b7c9a52-8d1e-4f0e-9c1a-5d2b3e4f6a7b/reboot.approval/1 --store .firstline/runs --reason 'primary is wedged'`,
+      )
+      .action(async (approvalId: string, flags: DecideFlags) => {
+        result.exit = await decideCommand(decision, approvalId, flags, ctx, host);
+      });
 
   program
     .command('cancel')

@@ -34,6 +34,7 @@ export type FirstlineErrorCode =
   | 'E_ACTION_OUTPUT'
   | 'E_ASL_UNSUPPORTED'
   | 'E_RUNNER_REQUEST'
+  | 'E_APPROVAL_ID'
   | 'E_SLACK_HEADERS'
   | 'E_SLACK_TIMESTAMP'
   | 'E_SLACK_SIGNATURE'

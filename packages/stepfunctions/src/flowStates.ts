@@ -1,6 +1,7 @@
 import type { ActionNode, IRNode, JudgeNode, Target } from '@firstline/core/internal';
 import { actionStates } from './actionStates.js';
 import { onPath } from './builder.js';
+import { unsupported } from './unsupported.js';
 import type { Builder } from './builder.js';
 import { field, literal } from './jsonata.js';
 import { parallelStates, pollStates } from './groupStates.js';
@@ -30,6 +31,13 @@ export function nodeStates(b: Builder, node: IRNode): void {
       return parallelStates(b, node);
     case 'poll':
       return pollStates(b, node);
+    case 'approve':
+      // A task token callback could carry it, but the decision routes, the console and Slack callbacks
+      // resume Firstline's own store, not an execution: refused rather than half-done.
+      throw unsupported(
+        b.where(node.guards ?? node.id),
+        'an approval waits for a person through the run store and decideApproval; Step Functions executions cannot take that decision yet: run this playbook on the Lambda engine',
+      );
   }
 }
 

@@ -52,6 +52,12 @@ describe('refused with E_ASL_UNSUPPORTED, naming the step', () => {
     expect(message).toMatch(/step "probe": .*secret inside a list/);
   });
 
+  it('an approve step (the decision resumes the run store, not an execution)', () => {
+    expect(refusal({ steps: [{ id: 'ask', approve: { timeout: '5m' } }, probe()] })).toMatch(
+      /step "ask": an approval waits for a person/,
+    );
+  });
+
   it('lock.whenLocked: queue (the state machine would have to poll for the holder)', () => {
     expect(refusal({ lock: { key: '{{ inputs.host }}', whenLocked: 'queue' }, steps: [probe()] })).toMatch(
       /lock.whenLocked: queue/,

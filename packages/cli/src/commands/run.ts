@@ -174,12 +174,12 @@ export async function resumeDueCommand(
  * Runs `start` with what every real run gets from the CLI (environment, cancel and hand-back signals,
  * secret resolvers, clock) and, unless `--json`, the live progress view, stopped however the run ends.
  */
-export async function withProgress(
+export async function withProgress<T = RunResult>(
   flags: StoreFlags,
   ctx: CliContext,
   host: RunHost,
-  start: (options: HostOptions) => Promise<RunResult>,
-): Promise<RunResult> {
+  start: (options: HostOptions) => Promise<T>,
+): Promise<T> {
   const { io } = ctx;
   const progress = flags.json ? undefined : createProgress(io);
   try {

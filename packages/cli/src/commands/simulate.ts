@@ -75,6 +75,7 @@ export function actionIdsOf(ir: PlaybookIR): string[] {
     if (node.kind === 'action') ids.add(node.action);
     if (node.kind === 'poll') ids.add(node.probe.action);
     if (node.kind === 'parallel') for (const step of node.steps) ids.add(step.action);
+    if (node.kind === 'approve') for (const step of node.request) ids.add(step.action);
   }
   for (const list of ir.notify.values()) for (const node of list) ids.add(node.action);
   return [...ids];

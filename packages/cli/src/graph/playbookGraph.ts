@@ -143,6 +143,15 @@ export function playbookGraph(compiled: CompiledPlaybook): PlaybookGraph {
           ...(node.timeoutMs ? ['timeout' as const] : []),
         ]);
         break;
+      case 'approve':
+        // Labelled by what a person did: approved, denied, or nobody in time.
+        for (const [outcome, label] of [
+          ['pass', 'approved'],
+          ['fail', 'denied'],
+          ['timeout', 'expired'],
+        ] as const)
+          edges.push({ from: id, to: to(node.on[outcome]), label, outcomes: [outcome] });
+        break;
       case 'goto':
         edges.push({ from: id, to: to(node.target), label: '' });
         break;
@@ -192,6 +201,14 @@ function describe(node: IRNode, id: string, idOfKey: Map<string, string>): Graph
         id,
         kind: 'wait',
         label: `${node.id} (wait ${formatDuration(node.ms)}${visits})`,
+        step: node.id,
+        ...bound,
+      };
+    case 'approve':
+      return {
+        id,
+        kind: 'wait',
+        label: `${node.id} (approval, up to ${formatDuration(node.timeoutMs)}${visits})`,
         step: node.id,
         ...bound,
       };

@@ -18,7 +18,18 @@ export interface RunInputFlags {
 }
 
 /** Outcome keywords a simulation can script for a step. */
-export const OUTCOME_KEYWORDS = ['pass', 'fail', 'error', 'timeout', 'throttled', '5xx', 'network'] as const;
+export const OUTCOME_KEYWORDS = [
+  'pass',
+  'fail',
+  'error',
+  'timeout',
+  'throttled',
+  '5xx',
+  'network',
+  'approved',
+  'denied',
+  'expired',
+] as const;
 
 /**
  * The run's inputs: the input file first, then each `--input` over it. A value is read as the type the

@@ -24,6 +24,19 @@ export function renderHandedBack(
 ): string {
   const { palette, store } = how;
   const wakeAt = result.suspended?.wakeAt ?? how.wakeAt;
+  if (result.suspended?.reason === 'approval') {
+    const asked = result.trace.findLast((e) => e.type === 'approval.request');
+    const id = asked?.type === 'approval.request' ? asked.id : '<approval id>';
+    const until = wakeAt !== undefined ? ` until ${wallTime(wakeAt)}` : '';
+    return (
+      `${palette.yellow('waiting for approval')}  run ${result.runId} is stored in ${store}${until}: ${asked?.type === 'approval.request' ? asked.message : ''}
+` +
+      `${palette.dim(`decide with: firstline approve ${id} --store ${store} --reason '…'   (or: firstline deny …)`)}
+` +
+      `${palette.dim(`unanswered, it expires and does not remediate once firstline resume --due --store ${store} runs after${until}`)}
+`
+    );
+  }
   const when =
     wakeAt !== undefined && wakeAt > how.now
       ? `its wait ends at ${wallTime(wakeAt)}`

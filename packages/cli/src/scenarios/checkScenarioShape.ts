@@ -8,7 +8,19 @@ import type { ExpectedStep, ScenarioExpect } from './loadScenarioFile.js';
 export type Report = (at: Array<string | number>, message: string, key?: boolean) => void;
 
 /** What `outcomes:` may script for an attempt (besides an output mapping). */
-export const SCRIPT_WORDS = ['pass', 'fail', 'error', 'timeout', 'throttled', '5xx', 'network'];
+export const SCRIPT_WORDS = [
+  'pass',
+  'fail',
+  'error',
+  'timeout',
+  'throttled',
+  '5xx',
+  'network',
+  // For approve steps (and approvals of remediations).
+  'approved',
+  'denied',
+  'expired',
+];
 /** The outcomes a path step can have. */
 export const STEP_OUTCOMES: readonly StepOutcome[] = ['pass', 'fail', 'error', 'timeout', 'skipped'];
 const EXPECT_KEYS = ['outcome', 'calls', 'path'];

@@ -80,7 +80,7 @@ describe('parseScenarioFile', () => {
       ),
     ).toEqual([
       '4:22 scenarios[0].outcomes.url outcomes.url: the list is empty; give at least one outcome',
-      '4:38 scenarios[0].outcomes.cpu[1] "nope" is not an outcome: use pass, fail, error, timeout, throttled, 5xx, network or an output mapping',
+      '4:38 scenarios[0].outcomes.cpu[1] "nope" is not an outcome: use pass, fail, error, timeout, throttled, 5xx, network, approved, denied, expired or an output mapping',
       '5:45 scenarios[0].expect.calls.x expect.calls.x: -1 is not a whole number of calls (0 or more)',
     ]);
     expect(problemsOf('- just a list\n')).toEqual([

@@ -57,6 +57,15 @@ export function playbookFacts(ir: PlaybookIR): PlaybookFacts {
       case 'wait':
         facts.pathSteps.set(node.id, node);
         break;
+      case 'approve':
+        facts.scriptable.add(node.id);
+        for (const request of node.request) {
+          facts.scriptable.add(request.id);
+          facts.actions.add(request.action);
+        }
+        facts.pathSteps.set(node.id, node);
+        Object.values(node.on).forEach(target);
+        break;
       case 'goto':
         // A goto is decided only when its bound is used up: it is then `skipped` on the path.
         if (node.maxVisits !== undefined) facts.pathSteps.set(node.id, node);

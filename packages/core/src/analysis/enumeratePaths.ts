@@ -275,6 +275,9 @@ function possibleOutcomes(node: IRNode): Set<StepOutcome> {
       return new Set(['pass']);
     case 'poll':
       return new Set(['pass', 'timeout', 'error']);
+    case 'approve':
+      // approved, denied, expired.
+      return new Set(['pass', 'fail', 'timeout']);
     case 'parallel':
       return new Set<StepOutcome>([
         'pass',

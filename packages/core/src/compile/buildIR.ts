@@ -1,6 +1,7 @@
 import { DEFAULT_RUN_TIMEOUT_MS, DEFAULT_STEP_TIMEOUT_MS, parseDuration } from '../format/duration.js';
 import type {
   ActionStep,
+  Approval,
   NotifyStep,
   Playbook,
   Quorum,
@@ -13,6 +14,7 @@ import type { StepOutcome } from '../format/types.js';
 import { DONE } from './ir.js';
 import type {
   ActionNode,
+  ApproveNode,
   GotoNode,
   IRNode,
   JudgeNode,
@@ -90,6 +92,27 @@ export function buildIR(doc: Playbook): PlaybookIR {
     nodes.set(node.key, node);
     return node;
   };
+  // An approval's requests are notifications of its own; they go on whatever their outcome.
+  const approve: MakeApprove = (key, id, spec, on, extra = {}) => {
+    const requests = spec.notify ?? [];
+    const request = requests.map((s: NotifyStep, i: number) => {
+      const next: Target = { node: DONE };
+      const all = { pass: next, fail: next, error: next, timeout: next, skipped: next };
+      const rid = s.id ?? `${id}.request[${i}]`;
+      return { ...action(s, rid, 'notify', all), key: `__request_${key}_${i}` };
+    });
+    return add<ApproveNode>({
+      kind: 'approve',
+      key,
+      id,
+      message: spec.message ?? `Approve ${extra.guards ?? id}?`,
+      timeoutMs: ms(spec.timeout),
+      ...(spec.approvers && { approvers: structuredClone(spec.approvers) }),
+      request,
+      on,
+      ...extra,
+    });
+  };
 
   for (const [outcome, list] of Object.entries(doc.notify ?? {}) as Array<
     [string, NotifyStep[] | undefined]
@@ -128,7 +151,8 @@ export function buildIR(doc: Playbook): PlaybookIR {
       windowMs: dur(b.per, 0),
     })),
   };
-  if (doc.steps) return { ...base, form: 'general', rounds: 0, start: lowerGeneral(doc.steps, add, action) };
+  if (doc.steps)
+    return { ...base, form: 'general', rounds: 0, start: lowerGeneral(doc.steps, add, action, approve) };
 
   // The first-line form.
   const passed = add<JudgeNode>({
@@ -184,12 +208,25 @@ export function buildIR(doc: Playbook): PlaybookIR {
     // A remediation that fails leaves the target as unhealthy as it was: the people on the
     // `unrecovered` list must hear of it, so it does not end as a quiet `failed`.
     const remediate = doc.remediate;
+    // A remediation with `approval:` is entered through its approval: denied or expired, nothing is
+    // remediated and the run ends `skipped` (its notifications escalate).
+    const entry = (step: ActionStep) => (step.approval ? `__approve_${step.id}` : step.id);
+    const refused: Target = { outcome: 'skipped' };
     remediate.forEach((step, i) => {
-      const pass: Target = { node: remediate[i + 1]?.id ?? wait.key };
+      const following = remediate[i + 1];
+      const pass: Target = { node: following ? entry(following) : wait.key };
       const fail: Target = { outcome: 'unrecovered' };
       add(action(step, step.id, 'remediate', { pass, skipped: pass, fail, error: fail, timeout: fail }));
+      if (step.approval)
+        approve(
+          entry(step),
+          `${step.id}.approval`,
+          step.approval,
+          { pass: { node: step.id }, fail: refused, timeout: refused },
+          { guards: step.id },
+        );
     });
-    remediateStart = remediate[0].id;
+    remediateStart = entry(remediate[0]);
   }
   return {
     ...base,
@@ -202,6 +239,13 @@ export function buildIR(doc: Playbook): PlaybookIR {
 }
 
 type Add = <N extends IRNode>(node: N) => N;
+type MakeApprove = (
+  key: string,
+  id: string,
+  spec: Approval,
+  on: ApproveNode['on'],
+  extra?: { guards?: string },
+) => ApproveNode;
 type MakeAction = (
   step: ActionStep,
   id: string,
@@ -241,7 +285,7 @@ function lowerParallel(
   });
 }
 
-function lowerGeneral(steps: Step[], add: Add, action: MakeAction): Target {
+function lowerGeneral(steps: Step[], add: Add, action: MakeAction, approve: MakeApprove): Target {
   const fellOff = add<JudgeNode>({ kind: 'judge', key: '__fell_off', id: 'end', rule: 'fell-off' });
   const byId = new Map(steps.map((s) => [s.id, s]));
   const failed: Target = { outcome: 'failed' };
@@ -260,6 +304,17 @@ function lowerGeneral(steps: Step[], add: Add, action: MakeAction): Target {
         : {};
     if ('goto' in step) {
       add<GotoNode>({ kind: 'goto', key: step.id, id: step.id, target: to(step.goto), ...bound });
+      return;
+    }
+    if ('approve' in step) {
+      const t = step.on ?? {};
+      const refused: Target = { outcome: 'skipped' };
+      const node = approve(step.id, step.id, step.approve, {
+        pass: step.next !== undefined ? to(step.next) : t.approved !== undefined ? to(t.approved) : next,
+        fail: t.denied !== undefined ? to(t.denied) : refused,
+        timeout: t.expired !== undefined ? to(t.expired) : refused,
+      });
+      Object.assign(node, bound);
       return;
     }
     const t = (step as { on?: Transitions }).on ?? {};

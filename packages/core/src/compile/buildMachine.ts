@@ -11,6 +11,7 @@ export const BUILTIN_ACTORS = {
   wait: 'firstline.wait',
   poll: 'firstline.poll',
   parallel: 'firstline.parallel',
+  approve: 'firstline.approve',
 } as const;
 
 const stateId = (key: string) => `s:${key}`;
@@ -112,11 +113,13 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
           visit: (ownValue(context.visits, node.id) ?? 0) + 1,
           scope: { inputs: context.inputs, trigger: context.trigger, run: context.run, steps: context.steps },
         };
-        if (node.kind === 'wait' || node.kind === 'poll') {
+        if (node.kind === 'wait' || node.kind === 'poll' || node.kind === 'approve') {
           // A first step gets its input while the actor is created, before the run's services are
           // bound to it: the run's start time is then the current time.
           const now = portOf(self.system)?.now() ?? context.run.startedAt;
           input.until = now + (node.kind === 'wait' ? node.ms : node.timeoutMs);
+          // An approval is not handed back for its deadline alone: its step asks first, then holds.
+          if (node.kind === 'approve') input.hold = 'approval';
         }
         return input;
       },
@@ -163,6 +166,8 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
         return invoke(node, BUILTIN_ACTORS.poll, node.on);
       case 'parallel':
         return invoke(node, BUILTIN_ACTORS.parallel, node.on);
+      case 'approve':
+        return invoke(node, BUILTIN_ACTORS.approve, node.on);
       case 'goto': {
         const t = targetOf(node.target);
         return {

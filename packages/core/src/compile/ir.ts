@@ -89,6 +89,24 @@ export interface GotoNode extends NodeBase {
   target: Target;
 }
 
+/**
+ * Waits for a person's decision, the run stored meanwhile: `pass` is approved, `fail` denied, `timeout`
+ * expired (nobody decided in time).
+ */
+export interface ApproveNode extends NodeBase {
+  kind: 'approve';
+  /** The question, a template over the run's scope. */
+  message: string;
+  timeoutMs: number;
+  /** Who may decide; absent: anyone who reaches the request. */
+  approvers?: { slack?: string[]; console?: string[] };
+  /** Notifications that ask for the decision, sent once per visit (journaled like any notification). */
+  request: ActionNode[];
+  /** First-line form: the remediation the approval stands before. */
+  guards?: string;
+  on: Record<'pass' | 'fail' | 'timeout', Target>;
+}
+
 /** A decision of the first-line form, taken from the round counter and what ran. */
 export interface JudgeNode extends NodeBase {
   kind: 'judge';
@@ -96,7 +114,7 @@ export interface JudgeNode extends NodeBase {
 }
 
 /** One node of the intermediate representation both playbook forms compile through. */
-export type IRNode = ActionNode | WaitNode | PollNode | ParallelNode | GotoNode | JudgeNode;
+export type IRNode = ActionNode | WaitNode | PollNode | ParallelNode | ApproveNode | GotoNode | JudgeNode;
 
 /** A playbook as a flat graph of nodes: what the XState machine is built from, and what `graph` draws. */
 export interface PlaybookIR {

@@ -56,9 +56,9 @@ export type Settle = 'all' | 'decide';
  */
 export type NotifyList = NotifyStep[];
 /**
- * One step of the general form: exactly one of action, wait, goto, end or parallel.
+ * One step of the general form: exactly one of action, wait, goto, end, parallel or approve.
  */
-export type Step = ActionStep | WaitStep | GotoStep | EndStep | ParallelStep;
+export type Step = ActionStep | WaitStep | GotoStep | EndStep | ParallelStep | ApproveStep;
 /**
  * A run outcome: healthy, recovered, unrecovered, inconclusive, failed, timed_out, cancelled, skipped, or a custom name.
  */
@@ -304,6 +304,7 @@ export interface ActionStep {
    * Safe to repeat after a crash (overrides the action's own declaration).
    */
   idempotent?: boolean;
+  approval?: Approval;
   onError?: OnError;
   on?: Transitions;
   next?: Identifier;
@@ -314,6 +315,52 @@ export interface ActionStep {
  */
 export interface ActionInput {
   [k: string]: unknown;
+}
+/**
+ * Asks a person before going on: the run is stored and waits (it survives restarts and Lambda invocations) until someone approves or denies, or the approval expires. Requests go out through `notify`; the console lists pending approvals.
+ */
+export interface Approval {
+  /**
+   * The question, shown in the request and the console; may hold `{{ expressions }}`.
+   */
+  message?: string;
+  timeout: Duration;
+  /**
+   * Who may decide; absent: anyone who can reach the request (the Slack channel, console users).
+   */
+  approvers?: {
+    /**
+     * Slack user ids (U…/W…) whose Approve or Deny counts.
+     *
+     * @minItems 1
+     */
+    slack?: [string, ...string[]];
+    /**
+     * Console user names who may decide.
+     *
+     * @minItems 1
+     */
+    console?: [string, ...string[]];
+  };
+  /**
+   * Notifications that ask for the decision, sent once when the approval is requested; their `with:` may read `approval` (`approval.id`, `approval.message`, `approval.url`, `approval.expiresAt`), e.g. `slack.post` with `approval: '{{ approval }}'` for Approve / Deny buttons.
+   */
+  notify?: NotifyStep[];
+}
+/**
+ * A notification sent when the run ends with this outcome.
+ */
+export interface NotifyStep {
+  id?: Identifier;
+  /**
+   * What the notification is for.
+   */
+  description?: string;
+  action: ActionId;
+  with?: ActionInput;
+  when?: Expression;
+  timeout?: Duration;
+  retry?: RetryPolicy;
 }
 /**
  * Where to go after each step outcome (step ids). Defaults: pass → the next step, fail/error/timeout → the run fails.
@@ -363,21 +410,6 @@ export interface Notify {
   timed_out?: NotifyList;
   cancelled?: NotifyList;
   skipped?: NotifyList;
-}
-/**
- * A notification sent when the run ends with this outcome.
- */
-export interface NotifyStep {
-  id?: Identifier;
-  /**
-   * What the notification is for.
-   */
-  description?: string;
-  action: ActionId;
-  with?: ActionInput;
-  when?: Expression;
-  timeout?: Duration;
-  retry?: RetryPolicy;
 }
 /**
  * Waits a fixed duration, or until a probe's output meets a condition.
@@ -453,4 +485,26 @@ export interface ParallelStep {
   on?: Transitions;
   next?: Identifier;
   maxVisits?: MaxVisits;
+}
+/**
+ * Waits for a person to approve or deny; its outcomes `approved`, `denied` and `expired` branch like any step's.
+ */
+export interface ApproveStep {
+  id: Identifier;
+  /**
+   * What the step is for, in a sentence.
+   */
+  description?: string;
+  approve: Approval;
+  on?: ApprovalTransitions;
+  next?: Identifier;
+  maxVisits?: MaxVisits;
+}
+/**
+ * Where each approval outcome leads (step ids). Defaults: approved → the next step; denied and expired → the run ends `skipped` (nothing is remediated, `notify.skipped` escalates).
+ */
+export interface ApprovalTransitions {
+  approved?: Identifier;
+  denied?: Identifier;
+  expired?: Identifier;
 }

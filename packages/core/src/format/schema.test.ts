@@ -7,6 +7,7 @@ import { validatePlaybook } from '../validate/validatePlaybook.js';
 import schema from './schema.json' with { type: 'json' };
 import type {
   ActionStep,
+  ApproveStep,
   Checks,
   EndStep,
   GotoStep,
@@ -76,7 +77,9 @@ describe('the published schema', () => {
 describe('the generated types', () => {
   it('describe the format the schema defines', () => {
     expectTypeOf<NonNullable<Playbook['steps']>[number]>().toEqualTypeOf<Step>();
-    expectTypeOf<Step>().toEqualTypeOf<ActionStep | WaitStep | GotoStep | EndStep | ParallelStep>();
+    expectTypeOf<Step>().toEqualTypeOf<
+      ActionStep | WaitStep | GotoStep | EndStep | ParallelStep | ApproveStep
+    >();
     expectTypeOf<Playbook['firstline']>().toEqualTypeOf<1>();
     expectTypeOf<Playbook['name']>().toEqualTypeOf<string>();
     expectTypeOf<Playbook['checks']>().toEqualTypeOf<Checks | undefined>();

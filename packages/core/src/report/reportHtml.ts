@@ -82,6 +82,8 @@ function stepHtml(step: ReportStep, mode: string | undefined): string {
     step.output &&
       `<dt>Output${step.synthesized ? ` <small>(${esc(step.synthesized)})</small>` : ''}</dt><dd>${value(step.output)}</dd>`,
     step.plan !== undefined && `<dt>Would</dt><dd>${esc(step.plan)}</dd>`,
+    step.approval && `<dt>Asked</dt><dd>${esc(step.approval.asked)}</dd>`,
+    step.approval?.decided !== undefined && `<dt>Decided</dt><dd>${esc(step.approval.decided)}</dd>`,
     step.error !== undefined && `<dt>Why</dt><dd>${esc(step.error)}</dd>`,
     step.then !== undefined && `<dt>Then</dt><dd>${esc(step.then)}</dd>`,
   ].filter((row): row is string => typeof row === 'string');

@@ -68,6 +68,8 @@ function stepLines(step: ReportStep, mode: string | undefined): string[] {
   if (step.output)
     lines.push(...field(step.synthesized ? `Output (${step.synthesized})` : 'Output', step.output));
   if (step.plan !== undefined) lines.push(`- Would: ${inline(step.plan)}`);
+  if (step.approval) lines.push(`- Asked: ${inline(step.approval.asked)}`);
+  if (step.approval?.decided !== undefined) lines.push(`- Decided: ${inline(step.approval.decided)}`);
   if (step.error !== undefined) lines.push(`- Why: ${inline(step.error)}`);
   if (step.then !== undefined) lines.push(`- Then: ${inline(step.then)}`);
   return lines;

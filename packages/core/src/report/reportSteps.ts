@@ -34,6 +34,8 @@ export interface ReportStep {
   error?: string;
   /** Shadow mode: what it would have done. */
   plan?: string;
+  /** An approve step: what was asked, and who decided what, when and why. */
+  approval?: { asked: string; decided?: string };
   /** Where the run went after it, in words: `remove-core`, `the run ended recovered`. */
   then?: string;
   /** True when a passing call of this step changed something (shadow mode: would have). */
@@ -89,6 +91,15 @@ export function reportSteps(
         step.changed ||= changesSomething(def, inputs.get(`${event.step}#${event.attempt}`));
     } else if (event.type === 'plan') {
       step.plan = event.summary;
+    } else if (event.type === 'approval.request') {
+      step.approval = { asked: event.message };
+    } else if (event.type === 'approval.decision') {
+      const who = event.by !== undefined ? ` by ${event.by}${event.via ? ` (${event.via})` : ''}` : '';
+      const why = event.reason !== undefined ? `: “${event.reason}”` : '';
+      step.approval = {
+        asked: step.approval?.asked ?? '',
+        decided: `${event.decision}${who} at ${time(event.at).wall}${why}`,
+      };
     } else if (event.type === 'step.end') {
       step.outcome = event.outcome;
       step.attempts = event.attempts;

@@ -18,7 +18,7 @@ import type { Redactor } from './redact.js';
 import { skipMessage } from './safety.js';
 import type { RunBudget } from './safety.js';
 import { bindServices } from './services.js';
-import type { ScriptPlayer } from './services.js';
+import type { ApprovalDesk, ScriptPlayer } from './services.js';
 import type { RunContext, RunRecord, RunStore, StepRecord, TraceListener } from './types.js';
 
 export type { RunExecution } from './execute/finishRun.js';
@@ -52,6 +52,8 @@ export interface RunSetup {
   suspend?: AbortSignal;
   /** See HostOptions.suspendGraceMs. */
   suspendGraceMs?: number;
+  /** See HostOptions.consoleUrl (trailing slashes taken off). */
+  consoleUrl?: string;
 }
 
 /** How long a hand-back waits for a side effect in flight to end, unless the host says otherwise. */
@@ -73,7 +75,16 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
     ? createActor(machine, { snapshot: record.snapshot as never })
     : createActor(machine, { input: setup.context! });
   const canSuspend = store !== undefined && strategy.handsBack;
-  const services = runServices(setup, sink, writer, () => lifecycle.sideEffect());
+  const services = runServices(setup, sink, writer, () => lifecycle.sideEffect(), {
+    current: () => record.approval,
+    keep: (state) => {
+      record.approval = state;
+      return store ? writer.save() : Promise.resolve();
+    },
+    hold: (wakeAt) => lifecycle.hold(wakeAt),
+    url: (id) =>
+      setup.consoleUrl !== undefined ? `${setup.consoleUrl}/approvals?id=${encodeURIComponent(id)}` : '',
+  });
   const lifecycle = createLifecycle({
     actor,
     record,
@@ -204,6 +215,7 @@ function runServices(
   sink: TraceSink,
   writer: RecordWriter,
   sideEffect: () => () => void,
+  approvals: ApprovalDesk,
 ): RunServiceSet {
   const { record, strategy } = setup;
   return new RunServiceSet({
@@ -223,6 +235,7 @@ function runServices(
     store: setup.store,
     budgets: strategy.enforcesSafety ? (setup.budgets ?? []) : [],
     sideEffect,
+    approvals,
     ...(setup.calls && { calls: setup.calls }),
     ...(setup.script && { script: setup.script }),
   });

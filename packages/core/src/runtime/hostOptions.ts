@@ -45,6 +45,12 @@ export interface HostOptions {
    * repeat it (it re-checks instead).
    */
   suspendGraceMs?: number;
+  /**
+   * Base URL of the operator console (`@firstline/server`), for the `approval.url` an approval's request
+   * links to (`<consoleUrl>/approvals?id=…`). Default: the `FIRSTLINE_CONSOLE_URL` environment variable;
+   * without either, `approval.url` is empty.
+   */
+  consoleUrl?: string;
 }
 
 /** The logger used when the host gives none: the trace has every line anyway. */
@@ -98,6 +104,12 @@ function holderText(holder: LeaseHolder | undefined): string {
   if (!holder) return '';
   const until = holder.until !== undefined ? ` until ${new Date(holder.until).toISOString()}` : '';
   return ` by ${holder.owner}${until}`;
+}
+
+/** Where an approval's request links to: the console's approvals page for that approval, or nothing. */
+export function approvalLinks(options: Pick<HostOptions, 'consoleUrl' | 'env'>): { consoleUrl?: string } {
+  const base = options.consoleUrl ?? (options.env ?? process.env).FIRSTLINE_CONSOLE_URL;
+  return base ? { consoleUrl: base.replace(/\/+$/, '') } : {};
 }
 
 /** The host's suspension settings, as executeRun takes them. */

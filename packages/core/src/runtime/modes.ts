@@ -7,7 +7,7 @@ import { seededRandom } from './retry.js';
 import { complete, synthesize } from './synthesize/index.js';
 import type { SynthesisSeed } from './synthesize/index.js';
 import type { Invoke, ScriptPlayer } from './services.js';
-import type { RunMode } from './types.js';
+import type { ApprovalOutcome, RunMode } from './types.js';
 
 /**
  * Everything a run's mode decides, in one place: how an attempt is carried out, whether side effects
@@ -28,6 +28,11 @@ export interface ModeStrategy {
   readonly placeholderSecrets: boolean;
   /** Outcomes come from a script, and calls are recorded. */
   readonly scripted: boolean;
+  /**
+   * What an approve step does: ask a person and hold the run for the decision (live), say it would
+   * ask and go on as approved (shadow), or take the decision from the script (simulation).
+   */
+  readonly approvals: 'asked' | 'planned' | 'scripted';
   /** The clock a run uses when the host gives none. */
   defaultClock(): Clock;
   /** The jitter source when the host gives none; `seed` names the run (and whether it is resumed). */
@@ -84,23 +89,39 @@ export const shadowInvoke: Invoke = async (def, input, ctx, services) => {
 
 /** What a scenario may script for one attempt of a step. */
 export type ScriptedOutcome =
-  'pass' | 'fail' | 'error' | 'timeout' | 'throttled' | '5xx' | 'network' | Record<string, unknown>;
+  | 'pass'
+  | 'fail'
+  | 'error'
+  | 'timeout'
+  | 'throttled'
+  | '5xx'
+  | 'network'
+  | ApprovalOutcome
+  | Record<string, unknown>;
 
 /** Scripted outcomes per step id: one value, or a list consumed one per attempt, the last one repeating. */
 export type ScriptedOutcomes = Record<string, ScriptedOutcome | readonly ScriptedOutcome[]>;
 
 const WORDS = new Set(['pass', 'fail', 'error', 'timeout', 'throttled', '5xx', 'network']);
+/** What an approve step may be scripted to: a decision, or nobody deciding in time. */
+export const APPROVAL_WORDS: ReadonlySet<string> = new Set<ApprovalOutcome>([
+  'approved',
+  'denied',
+  'expired',
+]);
 
 /** Checks a script's shape up front, so a typo is an error and not a silently unscripted step. */
 export function createScript(
   outcomes: ScriptedOutcomes | undefined,
   stepIds: ReadonlySet<string>,
+  approvalIds: ReadonlySet<string> = new Set(),
 ): ScriptPlayer {
   const lists = new Map<string, readonly ScriptedOutcome[]>();
   const used = new Map<string, number>();
   for (const [step, value] of Object.entries(outcomes ?? {})) {
-    if (!stepIds.has(step)) {
-      const known = [...stepIds].filter((id) => !id.startsWith('notify.')).join(', ');
+    const approval = approvalIds.has(step);
+    if (!stepIds.has(step) && !approval) {
+      const known = [...stepIds, ...approvalIds].filter((id) => !id.startsWith('notify.')).join(', ');
       throw new FirstlineError(
         'E_SIMULATION',
         `outcomes.${step}: no step with this id runs an action (steps that do: ${known})`,
@@ -109,6 +130,14 @@ export function createScript(
     const list = Array.isArray(value) ? (value as readonly ScriptedOutcome[]) : [value as ScriptedOutcome];
     if (list.length === 0) throw new FirstlineError('E_SIMULATION', `outcomes.${step}: the list is empty`);
     list.forEach((item, i) => {
+      if (approval) {
+        if (typeof item !== 'string' || !APPROVAL_WORDS.has(item))
+          throw new FirstlineError(
+            'E_SIMULATION',
+            `outcomes.${step}[${i}]: ${JSON.stringify(item)} is not approved, denied or expired (${step} is an approval)`,
+          );
+        return;
+      }
       const ok = typeof item === 'string' ? WORDS.has(item) : item !== null && typeof item === 'object';
       if (!ok)
         throw new FirstlineError(
@@ -166,10 +195,18 @@ export const scriptedInvoke: Invoke = (def, input, ctx, services) => {
 };
 
 const MODES: Record<RunMode, ModeStrategy> = {
-  live: { ...real, mode: 'live', invoke: liveInvoke, journalsSideEffects: true, enforcesSafety: true },
+  live: {
+    ...real,
+    mode: 'live',
+    invoke: liveInvoke,
+    journalsSideEffects: true,
+    enforcesSafety: true,
+    approvals: 'asked',
+  },
   shadow: {
     ...real,
     mode: 'shadow',
+    approvals: 'planned',
     invoke: shadowInvoke,
     journalsSideEffects: false,
     enforcesSafety: false,
@@ -182,6 +219,7 @@ const MODES: Record<RunMode, ModeStrategy> = {
     handsBack: false,
     placeholderSecrets: true,
     scripted: true,
+    approvals: 'scripted',
     defaultClock: () => createVirtualClock(),
     defaultRandom: (seed) => seededRandom(seed),
     runId: (stable) => `sim-${stable()}`,

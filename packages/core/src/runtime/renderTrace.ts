@@ -218,15 +218,32 @@ function describe(event: TraceEvent, t0: number, paint: Paint): Row[] {
       const labelTone = event.level === 'error' ? 'bad' : event.level === 'warn' ? 'warn' : undefined;
       return [{ at, label: event.level, step: event.step, note, labelTone }];
     }
+    case 'approval.request':
+      return [
+        {
+          at,
+          label: 'ask',
+          step: event.step,
+          detail: `until ${formatOffset(event.expiresAt - t0)}`,
+          note: event.message,
+        },
+      ];
+    case 'approval.decision': {
+      const who = event.by !== undefined ? ` by ${event.by}${event.via ? ` (${event.via})` : ''}` : '';
+      const why = event.reason !== undefined ? `: ${JSON.stringify(event.reason)}` : '';
+      return [{ at, label: 'decided', step: event.step, note: `${event.decision}${who}${why}` }];
+    }
     case 'run.suspend':
       return [
         {
           at,
           label: 'suspend',
           detail:
-            event.wakeAt !== undefined
-              ? `stored until ${formatOffset(event.wakeAt - t0)}; resumeDue() goes on from here`
-              : 'stored where it is; resumeDue() goes on from here',
+            event.reason === 'approval'
+              ? `waiting for approval until ${formatOffset((event.wakeAt ?? t0) - t0)}; decideApproval() goes on from here`
+              : event.wakeAt !== undefined
+                ? `stored until ${formatOffset(event.wakeAt - t0)}; resumeDue() goes on from here`
+                : 'stored where it is; resumeDue() goes on from here',
         },
       ];
     case 'run.end':

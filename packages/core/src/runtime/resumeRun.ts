@@ -8,9 +8,16 @@ import { systemClock } from './clock.js';
 import { executeRun } from './executeRun.js';
 import { runRedactor } from './redact.js';
 import { modeStrategy } from './modes.js';
-import { renderSafety, resolveRunSecrets, silentLogger, suspensionOf, withLease } from './hostOptions.js';
+import {
+  approvalLinks,
+  renderSafety,
+  resolveRunSecrets,
+  silentLogger,
+  suspensionOf,
+  withLease,
+} from './hostOptions.js';
 import type { HostOptions } from './hostOptions.js';
-import type { RunResult, RunStore, StepRecord } from './types.js';
+import type { ApprovalDecision, ApprovalState, RunRecord, RunResult, RunStore, StepRecord } from './types.js';
 import { preloadAjv } from '../util/loadAjv.js';
 import { needsAjv } from './runPlaybook.js';
 
@@ -83,6 +90,7 @@ async function resumeHeld(runId: string, options: ResumeOptions): Promise<RunRes
     // The lock the run took when it started is the one it renews, even if inputs render otherwise now.
     ...(record.lock && { lockKey: record.lock.key }),
     ...suspensionOf(options),
+    ...approvalLinks(options),
     compiled,
     record,
     strategy,
@@ -110,6 +118,113 @@ export function cancelRun(runId: string, options: ResumeOptions): Promise<RunRes
   const { suspend: _suspend, suspendBefore: _before, signal, ...rest } = options;
   const cancelled = AbortSignal.abort(new Error(`run ${runId} was cancelled`));
   return resumeRun(runId, { ...rest, signal: signal ? AbortSignal.any([signal, cancelled]) : cancelled });
+}
+
+/** What {@link decideApproval} did: recorded the decision and resumed the run, or refused, with why. */
+export type DecideResult =
+  | { status: 'decided'; result: RunResult }
+  | {
+      status: 'refused';
+      code: 'E_APPROVAL_NOT_PENDING' | 'E_APPROVAL_DECIDED' | 'E_APPROVAL_EXPIRED' | 'E_APPROVAL_NOT_ALLOWED';
+      message: string;
+    };
+
+/**
+ * The approval a stored run waits for, if it waits for one: the run is `running`, its latest approval
+ * has neither a decision nor an outcome, and (given `now`) it has not expired.
+ */
+export function pendingApproval(record: RunRecord, now?: number): ApprovalState | undefined {
+  const approval = record.approval;
+  if (record.status !== 'running' || !approval || approval.decision || approval.outcome) return undefined;
+  if (now !== undefined && now >= approval.expiresAt) return undefined;
+  return approval;
+}
+
+/**
+ * Records a person's decision on a pending approval and resumes the run with it, under the run's lease:
+ * the decision is stored before the run goes on, once. A second decision on the same approval (a Slack
+ * callback delivered twice, two people clicking) is refused with `E_APPROVAL_DECIDED` and changes
+ * nothing; so is one on an approval that expired, was never asked, or from someone not among its
+ * `approvers` for that channel. Throws E_RUN_NOT_FOUND and E_RUN_BUSY as resumeRun does.
+ *
+ * @example
+ * await decideApproval(id, { decision: 'approved', by: 'alice', via: 'console', at: Date.now() }, { store, actions });
+ */
+export function decideApproval(
+  approvalId: string,
+  decision: ApprovalDecision,
+  options: ResumeOptions,
+): Promise<DecideResult> {
+  const runId = runIdOfApproval(approvalId);
+  return withLease(options.store, runId, async (): Promise<DecideResult> => {
+    const record = await options.store.load(runId);
+    if (!record) throw new FirstlineError('E_RUN_NOT_FOUND', `no run ${runId} in the store`);
+    const refused = refusal(record, approvalId, decision, (options.clock ?? systemClock).now());
+    if (refused) return refused;
+    record.approval = { ...record.approval!, decision: { ...decision } };
+    record.updatedAt = decision.at;
+    await options.store.save(record);
+    return { status: 'decided', result: await resumeHeld(runId, options) };
+  });
+}
+
+/** The run id an approval id starts with (`<runId>/<step>/<visit>`). */
+function runIdOfApproval(approvalId: string): string {
+  const parts = approvalId.split('/');
+  if (parts.length < 3 || parts.some((p) => p === ''))
+    throw new FirstlineError(
+      'E_APPROVAL_ID',
+      `${JSON.stringify(approvalId)} is not an approval id (<run>/<step>/<visit>)`,
+    );
+  return parts.slice(0, -2).join('/');
+}
+
+function refusal(
+  record: RunRecord,
+  approvalId: string,
+  decision: ApprovalDecision,
+  now: number,
+): Extract<DecideResult, { status: 'refused' }> | undefined {
+  const approval = record.approval;
+  if (!approval || approval.id !== approvalId)
+    return {
+      status: 'refused',
+      code: 'E_APPROVAL_NOT_PENDING',
+      message: `run ${record.runId} is not waiting for approval ${approvalId}`,
+    };
+  if (approval.decision)
+    return {
+      status: 'refused',
+      code: 'E_APPROVAL_DECIDED',
+      message: `${approval.step} was already ${approval.decision.decision} by ${approval.decision.by} at ${new Date(approval.decision.at).toISOString()}; nothing changed`,
+    };
+  if (approval.outcome === 'expired' || now >= approval.expiresAt)
+    return {
+      status: 'refused',
+      code: 'E_APPROVAL_EXPIRED',
+      message: `the approval of ${approval.step} expired at ${new Date(approval.expiresAt).toISOString()}; nothing changed`,
+    };
+  if (record.status !== 'running' || approval.outcome)
+    return {
+      status: 'refused',
+      code: 'E_APPROVAL_NOT_PENDING',
+      message: `run ${record.runId} is no longer waiting for ${approval.step}`,
+    };
+  const allowed = allowedDeciders(approval, decision.via);
+  if (allowed && !allowed.includes(decision.by))
+    return {
+      status: 'refused',
+      code: 'E_APPROVAL_NOT_ALLOWED',
+      message: `${decision.by} may not decide on ${approval.step} (approvers: ${allowed.join(', ') || 'none through ' + decision.via})`,
+    };
+  return undefined;
+}
+
+/** Who may decide through a channel: undefined when anyone may (no `approvers:` at all). */
+function allowedDeciders(approval: ApprovalState, via: ApprovalDecision['via']): string[] | undefined {
+  if (!approval.approvers) return undefined;
+  // The console, the CLI and the API name people as the console does.
+  return via === 'slack' ? (approval.approvers.slack ?? []) : (approval.approvers.console ?? []);
 }
 
 function storedResult(

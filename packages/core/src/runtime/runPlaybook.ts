@@ -14,7 +14,14 @@ import type { ScriptedOutcomes } from './modes.js';
 import { createScript, modeStrategy } from './modes.js';
 import { runRedactor } from './redact.js';
 import { playbookFromData } from '../load/loadPlaybook.js';
-import { renderSafety, resolveRunSecrets, silentLogger, suspensionOf, withLease } from './hostOptions.js';
+import {
+  approvalLinks,
+  renderSafety,
+  resolveRunSecrets,
+  silentLogger,
+  suspensionOf,
+  withLease,
+} from './hostOptions.js';
 import type { HostOptions } from './hostOptions.js';
 import type { RunMode, RunRecord, RunResult, RunStore } from './types.js';
 import { preloadAjv } from '../util/loadAjv.js';
@@ -149,9 +156,10 @@ export async function startRun(playbook: RunnablePlaybook, options: RunOptions):
       ...(options.onEvent && { onEvent: options.onEvent }),
       ...(options.signal && { signal: options.signal }),
       ...suspensionOf(options),
+      ...approvalLinks(options),
       ...safety,
       ...(strategy.scripted && {
-        script: createScript(options.outcomes, scriptableSteps(compiled)),
+        script: createScript(options.outcomes, scriptableSteps(compiled), approvalSteps(compiled)),
         calls: new Map<string, unknown[]>(),
       }),
     });
@@ -185,7 +193,9 @@ function sameActions(compiled: CompiledPlaybook, registry: ActionRegistry): bool
           ? node.steps.map((s) => s.action)
           : node.kind === 'poll'
             ? [node.probe.action]
-            : [];
+            : node.kind === 'approve'
+              ? node.request.map((s) => s.action)
+              : [];
     for (const id of ids) if (registry.get(id) !== compiled.registry.get(id)) return false;
   }
   return true;
@@ -205,7 +215,13 @@ function stepIdsOf(node: IRNode): string[] {
   if (node.kind === 'action') return [node.id];
   if (node.kind === 'parallel') return node.steps.map((s) => s.id);
   if (node.kind === 'poll') return [node.probe.id];
+  if (node.kind === 'approve') return node.request.map((s) => s.id);
   return [];
+}
+
+/** The approve steps of a playbook: a script gives them approved, denied or expired. */
+function approvalSteps(compiled: CompiledPlaybook): ReadonlySet<string> {
+  return new Set([...compiled.ir.nodes.values()].flatMap((n) => (n.kind === 'approve' ? [n.id] : [])));
 }
 
 /**

@@ -3,7 +3,14 @@ import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js
 import type { PlaybookIR } from '../compile/ir.js';
 import type { Redactor } from './redact.js';
 import type { RunBudget } from './safety.js';
-import type { BudgetResult, BudgetUse, JournalEntry, SkipReason, TraceEvent } from './types.js';
+import type {
+  ApprovalState,
+  BudgetResult,
+  BudgetUse,
+  JournalEntry,
+  SkipReason,
+  TraceEvent,
+} from './types.js';
 import type { StepOutcome } from '../format/types.js';
 import { attachPort, portOf } from '../compile/machinePort.js';
 import type { MachinePort } from '../compile/machinePort.js';
@@ -75,10 +82,24 @@ export interface RunServices extends MachinePort {
    * jump over it; absent where nothing needs to know.
    */
   realWork?<T>(work: () => Promise<T>): Promise<T>;
+  /** The run's approvals: the latest one (the record's), asking for one, holding the run for a decision. */
+  approvals: ApprovalDesk;
   /** Simulation: the inputs each action received, per action id. */
   calls?: Map<string, unknown[]>;
   /** Simulation: scripted outcomes, consumed one per attempt. */
   script?: ScriptPlayer;
+}
+
+/** What an approve step needs of its run: see {@link RunServices.approvals}. */
+export interface ApprovalDesk {
+  /** The run's latest approval as its record keeps it, if any. */
+  current(): ApprovalState | undefined;
+  /** Records an approval (a new request, or the one in progress updated); resolves once it is stored. */
+  keep(state: ApprovalState): Promise<void>;
+  /** Hands the run back until a decision resumes it (or `wakeAt`); false when the host cannot. */
+  hold(wakeAt: number): boolean;
+  /** Where a person decides on an approval in the host's console, when it has one. */
+  url?(id: string): string | undefined;
 }
 
 /** Hands out scripted outcomes per step, one per attempt, the last one repeating. */

@@ -8,6 +8,7 @@ import { FirstlineError } from '../errors.js';
 import { evaluateExpression, truthy } from './evaluate.js';
 import { StepStopped, stoppedByRun, stoppedOutcome } from './attempt.js';
 import { executeActionStep } from './executeStep.js';
+import { approveStep } from './approveStep.js';
 import { sleep } from './retry.js';
 import { QuorumTally } from './quorum.js';
 import { servicesOf } from './services.js';
@@ -68,6 +69,10 @@ export function createStepActors(ir: PlaybookIR, invoke: Invoke): Record<string,
   actors[BUILTIN_ACTORS.parallel] = fromPromise<StepResult, StepInput>(({ input, signal, system }: Args) =>
     parallelStep(services(system), input, signal, invoke),
   );
+  actors[BUILTIN_ACTORS.approve] = fromPromise<StepResult, StepInput>(({ input, signal, system }: Args) => {
+    const s = services(system);
+    return approveStep(s, nodeOf(s, input.node, 'approve'), input, signal, invoke);
+  });
   return actors;
 }
 

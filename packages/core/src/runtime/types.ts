@@ -98,9 +98,14 @@ export interface MachineOutput {
 export interface StepInput {
   node: string;
   visit: number;
-  scope: Pick<RunContext, 'inputs' | 'trigger' | 'run' | 'steps'>;
-  /** Absolute deadline (clock ms) of a wait or a poll, fixed when the step starts so a resume keeps it. */
+  scope: Pick<RunContext, 'inputs' | 'trigger' | 'run' | 'steps'> & {
+    /** An approval's request notifications read what they ask about here. */
+    approval?: { id: string; message: string; url: string; expiresAt: string };
+  };
+  /** Absolute deadline (clock ms) of a wait, a poll or an approval, fixed when the step starts so a resume keeps it. */
   until?: number;
+  /** Set on an approval: its deadline alone does not hand the run back; the step holds it once it has asked. */
+  hold?: 'approval';
 }
 
 /** What a step actor resolves with: the step's record, plus the records of steps it ran inside it. */
@@ -299,6 +304,8 @@ export type ApprovalOutcome = 'approved' | 'denied' | 'expired';
 /** An approval as a run record keeps it: the request, and the decision once there is one. */
 export interface ApprovalState extends ApprovalRequest {
   decision?: ApprovalDecision;
+  /** Set once the step has taken its outcome: the approval is no longer pending. */
+  outcome?: ApprovalOutcome;
 }
 
 /** The top-level fields of a {@link RunRecord} a save may replace (the journal and trace only grow). */
@@ -467,12 +474,12 @@ export interface RunResult {
   durationMs: number;
   /**
    * Set when the outcome is `suspended`: the run is not over. It was stored (status `running`) because
-   * its next wait ends after the host's `suspendBefore`, or the host's `suspend` signal fired; a later
-   * {@link resumeDue} (or resumeRun) goes on from there.
+   * its next wait ends after the host's `suspendBefore`, the host's `suspend` signal fired, or it waits
+   * for a person's approval; a later {@link resumeDue} (or resumeRun, or decideApproval) goes on from there.
    */
   suspended?: {
-    reason: 'wait' | 'signal';
-    /** When its wait ends (clock ms), for a wait. */ wakeAt?: number;
+    reason: 'wait' | 'signal' | 'approval';
+    /** When its wait ends (clock ms): a wait's end, an approval's expiry. */ wakeAt?: number;
   };
   /** Set when the outcome is `skipped`: which lock or budget said no. */
   skipped?: SkipReason;

@@ -22,7 +22,12 @@ interface Scope {
   output: boolean;
   /** Rendered before any step runs (lock and budget keys): only inputs, trigger, run and name. */
   beforeSteps?: boolean;
+  /** An approval's request notification: `approval` is in scope. */
+  approval?: boolean;
 }
+
+/** What an approval's request notifications read as `approval`. */
+const APPROVAL_FIELDS = ['id', 'message', 'url', 'expiresAt'] as const;
 
 /**
  * Compiles every expression (`{{ }}` in `with`, bare in `expect`, `when`, `until`) and checks that
@@ -43,13 +48,24 @@ export function checkExpressions(
     checkOne(source, path, scope, inner, known, issues);
 
   for (const step of model.all) {
+    const approval = step.approval !== undefined;
     walkStrings(step.data.with, [...step.path, 'with'], (text, path) => {
       const template = parseTemplate(text);
       if (template.error)
         issues.report('E_TEMPLATE', path, template.error.message, { inner: template.error.offset });
       for (const part of template.parts)
-        if (part.kind === 'expr') check(part.source, path, { output: false }, part.offset);
+        if (part.kind === 'expr') check(part.source, path, { output: false, approval }, part.offset);
     });
+    const key = step.kind === 'approve' ? 'approve' : 'approval';
+    const message = asString(asRecord(step.data[key])?.message);
+    if (message !== undefined) {
+      const path = [...step.path, key, 'message'];
+      const template = parseTemplate(message);
+      if (template.error)
+        issues.report('E_TEMPLATE', path, template.error.message, { inner: template.error.offset });
+      for (const part of template.parts)
+        if (part.kind === 'expr') check(part.source, path, { output: false }, part.offset);
+    }
     for (const key of ['expect', 'when'] as const) {
       const source = asString(step.data[key]);
       if (source !== undefined) check(source, [...step.path, key], { output: key === 'expect' }, 0);
@@ -176,6 +192,24 @@ function checkReference(
         );
       return;
     case 'name':
+      return;
+    case 'approval':
+      if (!scope.approval) {
+        issues.report(
+          'E_UNKNOWN_REFERENCE',
+          path,
+          '`approval` is only in scope in the notifications an approval sends (approve.notify, approval.notify)',
+          at,
+        );
+        return;
+      }
+      if (first !== undefined && !(APPROVAL_FIELDS as readonly string[]).includes(first))
+        issues.report(
+          'E_UNKNOWN_REFERENCE',
+          path,
+          `approval.${first} does not exist; approval exposes ${APPROVAL_FIELDS.join(', ')}${didYouMean(first, APPROVAL_FIELDS)}`,
+          at,
+        );
       return;
     case 'output':
       if (!scope.output)

@@ -5,7 +5,7 @@ import type { IssueCollector } from './context.js';
 import type { PlaybookModel, StepInfo } from './model.js';
 import { didYouMean } from './suggest.js';
 
-const OUTCOME_KEYS = ['pass', 'fail', 'error', 'timeout'] as const;
+const OUTCOME_KEYS = ['pass', 'fail', 'error', 'timeout', 'approved', 'denied', 'expired'] as const;
 
 /** A flow edge of the general form: from a step to another, and which key of the source makes it. */
 interface Edge {
@@ -45,10 +45,12 @@ export function checkGraph(model: PlaybookModel, issues: IssueCollector): void {
         issues.report('E_UNKNOWN_STEP', path, `no step has the id ${quoteValue(target)}${why}`);
       }
     }
+    const on = asRecord(step.data.on);
     const fallsThrough =
-      (step.kind === 'action' || step.kind === 'parallel' || step.kind === 'wait') &&
-      !step.data.next &&
-      !asRecord(step.data.on)?.pass;
+      ((step.kind === 'action' || step.kind === 'parallel' || step.kind === 'wait') &&
+        !step.data.next &&
+        !on?.pass) ||
+      (step.kind === 'approve' && !step.data.next && !on?.approved);
     const following = model.flow[i + 1]?.id;
     // A step whose maxVisits is used up is skipped onto the next step: how a bounded goto loop ends.
     const exhausts = step.data.maxVisits !== undefined;

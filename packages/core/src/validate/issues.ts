@@ -24,7 +24,7 @@ export const ISSUE_CODES = {
   E_VALUE: 'a value is not one of those allowed',
   E_SCHEMA: 'a value breaks a rule of the format',
   E_ID: 'an id is not a valid identifier',
-  E_STEP_KIND: 'a step has none, or more than one, of action, wait, goto, end, parallel',
+  E_STEP_KIND: 'a step has none, or more than one, of action, wait, goto, end, parallel, approve',
   E_DURATION: 'a duration does not parse or is out of range',
   E_DUPLICATE_ID: 'two steps share an id',
   E_UNKNOWN_STEP: 'a reference names a step that does not exist',
@@ -45,6 +45,8 @@ export const ISSUE_CODES = {
   E_ON_ERROR: '`onError:` outside the checks of the first-line form, where it means nothing',
   E_ON_ERROR_ACTS: '`onError: fail` on a check guarding a remediation: it remediates when it cannot check',
   E_REGEX: 'a regular expression RE2 cannot run (a backreference or lookaround)',
+  E_APPROVAL_PLACE:
+    '`approval:` on a step that is not a first-line remediation (the general form has approve steps)',
 } as const;
 
 /** A stable code naming one kind of playbook problem. */

@@ -2,7 +2,7 @@ import type { PathSegment } from '../load/sourceMap.js';
 import { asArray, asRecord, asString } from './context.js';
 
 /** What a step does, by the key that defines it. */
-export type StepKind = 'action' | 'wait' | 'goto' | 'end' | 'parallel' | 'unknown';
+export type StepKind = 'action' | 'wait' | 'goto' | 'end' | 'parallel' | 'approve' | 'unknown';
 
 /** Where a step stands in the playbook, which decides what it may be. */
 export type StepPlace = 'checks' | 'remediate' | 'notify' | 'steps' | 'group';
@@ -21,6 +21,8 @@ export interface StepInfo {
   group?: string;
   /** For notify steps: the run outcome they belong to. */
   outcome?: string;
+  /** For an approval's request notifications: the approve step (or remediation) they ask for. */
+  approval?: string;
 }
 
 /** Every step of a playbook, in document order, plus the top-level flow of the general form. */
@@ -32,7 +34,7 @@ export interface PlaybookModel {
   all: StepInfo[];
 }
 
-const KINDS: StepKind[] = ['action', 'wait', 'goto', 'end', 'parallel'];
+const KINDS: StepKind[] = ['action', 'wait', 'goto', 'end', 'parallel', 'approve'];
 
 /** Reads the steps out of a playbook's data, skipping whatever is too malformed to be a step. */
 export function readModel(data: unknown): PlaybookModel {
@@ -63,6 +65,11 @@ export function readModel(data: unknown): PlaybookModel {
         add(inner, [...path, 'steps', j], 'group', { group: info.id }),
       );
     }
+    // An approval's requests are notifications, read with `approval` in scope.
+    const key = info.kind === 'approve' ? 'approve' : 'approval';
+    asArray(asRecord(step[key])?.notify).forEach((inner, j) =>
+      add(inner, [...path, key, 'notify', j], 'notify', { approval: info.id ?? '' }),
+    );
     return info;
   };
 

@@ -32,6 +32,17 @@ export function checkOnError(model: PlaybookModel, issues: IssueCollector): void
       { key: true },
     );
   }
+  for (const step of model.all) {
+    if (step.data.approval === undefined || step.place === 'remediate') continue;
+    issues.report(
+      'E_APPROVAL_PLACE',
+      [...step.path, 'approval'],
+      step.place === 'steps'
+        ? 'approval: belongs to first-line remediations; in the general form put an approve step before the step: { id: …, approve: { timeout: 15m } }'
+        : 'approval: belongs to first-line remediations only: a check or a notification is not asked for',
+      { key: true },
+    );
+  }
   if (general || asArray(model.root.remediate).length === 0) return;
 
   const checks = model.all.filter((s) => s.place === 'checks');

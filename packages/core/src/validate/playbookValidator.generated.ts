@@ -17,7 +17,7 @@ function equal(a, b) {
 }
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://firstline.dev/schema/playbook-v1.json","title":"Playbook","description":"A Firstline playbook (format v1): probes, remediations and notifications for first-line incident response. A whole-run `timeout` defaults to 1h when absent: nothing runs forever.","type":"object","required":["firstline","name"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Editor hint: the URL or path of this schema."},"firstline":{"const":1,"description":"Format version. This release reads version 1."},"name":{"$ref":"#/$defs/playbookName","description":"The playbook's name: how runs, traces, locks and the CLI refer to it.","examples":["ec2-first-line"]},"description":{"type":"string","maxLength":2000,"description":"What the playbook is for, in a sentence or two."},"inputs":{"type":"object","description":"Typed inputs, validated (with defaults applied) before anything runs.","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"$ref":"#/$defs/inputSpec"}},"secrets":{"type":"object","description":"Secrets by reference only (environment, SSM Parameter Store, Secrets Manager); values never appear in the playbook.","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"$ref":"#/$defs/secretRef"}},"timeout":{"$ref":"#/$defs/duration","description":"Whole-run deadline: when it passes, the run ends `timed_out`. At most 24h.","default":"1h","examples":["30m"]},"defaults":{"$ref":"#/$defs/stepDefaults","description":"Settings every step inherits unless it sets its own (`timeout`, `retry`, `onError`)."},"lock":{"$ref":"#/$defs/lock","description":"One active run per resource, across every playbook sharing the run store."},"budgets":{"type":"array","description":"Remediation budgets: at most `max` uses of the listed remediations per key per window; past that the step is not run, the run ends `skipped` and `notify.skipped` escalates.","minItems":1,"items":{"$ref":"#/$defs/budget"}},"checks":{"$ref":"#/$defs/checks","description":"First-line form: the probes that decide whether the target is healthy. Only a `fail` verdict leads to `remediate`."},"remediate":{"type":"array","description":"Remediations run in order when a check fails.","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"recheck":{"$ref":"#/$defs/recheck","description":"First-line form: after remediating, wait, then run the checks again."},"notify":{"$ref":"#/$defs/notify","description":"First-line form: notifications per run outcome, sent when the run ends."},"steps":{"type":"array","description":"The general form: a graph of steps. The first step runs first; by default a passing step continues with the next one in the list.","minItems":1,"items":{"$ref":"#/$defs/step"}}},"$defs":{"playbookName":{"title":"PlaybookName","description":"Playbook name: letters, digits, '.', '_' and '-'.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$","x-def":"playbookName"},"identifier":{"title":"Identifier","description":"An id: a letter, then letters, digits, '_' or '-' (at most 64 characters).","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$","examples":["url","open-issue","reboot_1"],"x-def":"identifier"},"actionId":{"title":"ActionId","description":"A registered action, named family.service.verb (aws.ec2.reboot, slack.post).","type":"string","pattern":"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$","examples":["aws.ec2.reboot","http.check","slack.post"],"x-def":"actionId"},"duration":{"title":"Duration","description":"A duration: a whole number and a unit (ms, s, m, h), optionally combined: 500ms, 20s, 3m, 1h, 1m30s.","type":"string","pattern":"^([0-9]+(ms|s|m|h))+$","examples":["500ms","20s","2m","1h","1m30s"],"x-def":"duration"},"expression":{"title":"Expression","description":"A JSONata expression over inputs, secrets, steps, trigger and run (and output where the step's result is judged).","type":"string","minLength":1,"examples":["output.value < 90","output.state = 'ALARM'","steps.url.outcome = 'fail'"],"x-def":"expression"},"outcomeName":{"title":"OutcomeName","description":"A run outcome: healthy, recovered, unrecovered, inconclusive, failed, timed_out, cancelled, skipped, or a custom name.","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","examples":["recovered","replaced","no_core_dump"],"x-def":"outcomeName"},"inputSpec":{"title":"InputSpec","description":"One typed input.","type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"enum":["string","number","integer","boolean","array","object"],"description":"The input's JSON type; a value of another type is rejected before the run starts."},"description":{"type":"string","description":"What the input is, for the people who run the playbook."},"default":{"description":"Used when the input is not given; makes the input optional.","tsType":"unknown"},"required":{"type":"boolean","description":"Whether the input must be given (default: true unless a default is set)."},"enum":{"type":"array","minItems":1,"items":{"tsType":"unknown"},"description":"The only values allowed."},"pattern":{"type":"string","description":"A regular expression a string input must match.","examples":["^i-[0-9a-f]{8,17}$"]},"minLength":{"type":"integer","minimum":0,"description":"Shortest string allowed."},"maxLength":{"type":"integer","minimum":0,"description":"Longest string allowed."},"minimum":{"type":"number","description":"Smallest number allowed."},"maximum":{"type":"number","description":"Largest number allowed."},"items":{"type":"object","additionalProperties":true,"description":"JSON Schema of array items."},"examples":{"type":"array","items":{"tsType":"unknown"},"description":"Example values, for people and editors."}},"x-def":"inputSpec"},"secretRef":{"title":"SecretRef","description":"Where a secret comes from: an environment variable, an SSM parameter, or a Secrets Manager secret.","if":{"type":"object","required":["env"]},"then":{"title":"EnvSecretRef","type":"object","required":["env"],"additionalProperties":false,"properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"Name of the environment variable.","examples":["SLACK_TOKEN"]}},"description":"A secret read from an environment variable of the process running the playbook."},"else":{"if":{"type":"object","required":["ssm"]},"then":{"title":"SsmSecretRef","type":"object","required":["ssm"],"additionalProperties":false,"properties":{"ssm":{"type":"string","minLength":1,"description":"Parameter name or ARN; SecureString values are decrypted."},"region":{"type":"string","description":"AWS region of the parameter (default: the actions' configured region, else AWS_REGION)."}},"description":"A secret read from SSM Parameter Store (SecureString values are decrypted)."},"else":{"if":{"type":"object","required":["secretsManager"]},"then":{"title":"SecretsManagerSecretRef","type":"object","required":["secretsManager"],"additionalProperties":false,"properties":{"secretsManager":{"type":"string","minLength":1,"description":"Secret name or ARN."},"key":{"type":"string","description":"A key inside a JSON secret."},"region":{"type":"string","description":"AWS region of the secret (default: the actions' configured region, else AWS_REGION)."}},"description":"A secret read from AWS Secrets Manager, optionally one key of a JSON secret."},"else":{"not":{},"x-invalid":"E_SCHEMA: a secret is a reference: { env: NAME }, { ssm: /param/name } or { secretsManager: name }"}}},"x-def":"secretRef"},"retry":{"title":"RetryPolicy","description":"How a failing step is retried.","type":"object","additionalProperties":false,"properties":{"attempts":{"type":"integer","minimum":1,"maximum":20,"description":"Total attempts, the first included (1: no retry).","default":1},"delay":{"$ref":"#/$defs/duration","description":"Wait before the first retry; `backoff` says how it grows.","default":"1s"},"backoff":{"enum":["constant","linear","exponential"],"description":"How the wait grows from one retry to the next: `constant` (always `delay`), `linear` (`delay` more each time), `exponential` (doubling).","default":"exponential"},"maxDelay":{"$ref":"#/$defs/duration","description":"The longest wait between two attempts.","default":"1m"},"jitter":{"enum":["full","none"],"description":"`full`: each wait is random between 0 and the computed delay, so many runs do not retry in step; `none`: exactly the computed delay.","default":"full"},"on":{"type":"array","minItems":1,"uniqueItems":true,"description":"Which failures are retried: error (any), throttled, timeout, 5xx, network, fail (expect not met).","items":{"enum":["error","throttled","timeout","5xx","network","fail"]},"default":["throttled","timeout","5xx","network"]}},"x-def":"retry"},"stepDefaults":{"title":"StepDefaults","description":"Settings every step inherits unless it sets its own.","type":"object","additionalProperties":false,"properties":{"timeout":{"$ref":"#/$defs/duration","description":"Per-step deadline for every step that sets none.","default":"1m"},"retry":{"$ref":"#/$defs/retry","description":"Retry policy for every step; a step's own `retry` overrides it key by key."},"onError":{"$ref":"#/$defs/onError","description":"What a check that could not run means, for every check that does not say.","default":"inconclusive"}},"x-def":"stepDefaults"},"transitions":{"title":"Transitions","description":"Where to go after each step outcome (step ids). Defaults: pass → the next step, fail/error/timeout → the run fails.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"pass":{"$ref":"#/$defs/identifier","description":"Step to go to when the step passes (default: the next step in the list; past the last step the run ends `healthy`, or `recovered` if a remediation ran)."},"fail":{"$ref":"#/$defs/identifier","description":"Step to go to when the step fails (default: the run ends `failed`)."},"error":{"$ref":"#/$defs/identifier","description":"Step to go to when the step could not be done (default: the run ends `failed`; for a parallel group, where `fail` goes)."},"timeout":{"$ref":"#/$defs/identifier","description":"Step to go to when the step's own deadline passes (default: the run ends `failed`)."}},"x-def":"transitions"},"with":{"title":"ActionInput","description":"The action's input. Strings may hold {{ expressions }}; a string that is exactly one {{ }} keeps the value's type.","type":"object","additionalProperties":true,"x-def":"with"},"actionStep":{"title":"ActionStep","description":"Runs an action: a probe, a remediation or a notification. `expect` decides pass/fail from `output` (false → the step fails); `when` runs the step only when true (otherwise it is skipped).","type":"object","required":["id","action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"action":{"$ref":"#/$defs/actionId","description":"The action to run, by id; see the actions reference."},"with":{"$ref":"#/$defs/with","description":"The action's input, checked against the action's own input schema; strings may hold `{{ expressions }}`."},"expect":{"$ref":"#/$defs/expression","description":"Judged over the step's `output` after it succeeds: false → the step fails.","examples":["output.value < 90"]},"when":{"$ref":"#/$defs/expression","description":"Runs the step only when true; otherwise it is `skipped` and the run goes on."},"timeout":{"$ref":"#/$defs/duration","description":"This step's deadline (default: `defaults.timeout`, else 1m); when it passes the step ends `timeout`."},"retry":{"$ref":"#/$defs/retry","description":"This step's retry policy, over `defaults.retry` key by key."},"idempotent":{"type":"boolean","description":"Safe to repeat after a crash (overrides the action's own declaration)."},"onError":{"$ref":"#/$defs/onError","description":"Checks only: whether this check that could not run ends the run `inconclusive` (default) or counts as failed."},"on":{"$ref":"#/$defs/transitions","description":"Where each outcome leads (general form)."},"next":{"$ref":"#/$defs/identifier","description":"Step to go to when the step passes; the same as `on.pass`."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"x-def":"actionStep"},"maxVisits":{"title":"MaxVisits","description":"How many times the step may run in one run; bounds every loop through it.","type":"integer","minimum":1,"maximum":100,"x-def":"maxVisits"},"onError":{"title":"OnError","description":"First-line form, checks only: what a check that could not run (its outcome is `error` or `timeout`: credentials, AccessDenied, a missing resource, its own deadline) means. `inconclusive` (default): nothing is remediated, the run ends `inconclusive` and `notify.inconclusive` escalates to a person. `fail`: it counts as a failed check, so it remediates (\"couldn't check, act anyway\"; validation warns when a remediation follows).","enum":["inconclusive","fail"],"x-def":"onError"},"waitUntil":{"title":"WaitUntil","description":"Polls the probe step named by `step` every `every` until `until` (judged over its `output`) holds, or fails after `timeout`.","type":"object","required":["until","step","timeout"],"additionalProperties":false,"properties":{"until":{"$ref":"#/$defs/expression","description":"Judged over the probe's `output` after each poll; true ends the wait."},"step":{"$ref":"#/$defs/identifier","description":"The action step (a probe) run at each poll."},"every":{"$ref":"#/$defs/duration","description":"Time between polls.","default":"15s"},"timeout":{"$ref":"#/$defs/duration","description":"How long to poll before the wait step fails."}},"x-def":"waitUntil"},"waitStep":{"title":"WaitStep","type":"object","required":["id","wait"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"wait":{"if":{"type":"string"},"then":{"$ref":"#/$defs/duration"},"else":{"if":{"type":"object","required":["until"]},"then":{"$ref":"#/$defs/waitUntil"},"else":{"not":{},"x-invalid":"E_TYPE: wait is a duration (2m) or a mapping { until, step, timeout, every }"}}},"on":{"$ref":"#/$defs/transitions","description":"Where each outcome leads (general form)."},"next":{"$ref":"#/$defs/identifier","description":"Step to go to when the step passes; the same as `on.pass`."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"description":"Waits a fixed duration, or until a probe's output meets a condition.","x-def":"waitStep"},"gotoStep":{"title":"GotoStep","type":"object","required":["id","goto"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"goto":{"$ref":"#/$defs/identifier","description":"The step to jump to."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"description":"Jumps to another step; a loop through it needs `maxVisits`.","x-def":"gotoStep"},"endStep":{"title":"EndStep","type":"object","required":["id","end"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"end":{"$ref":"#/$defs/outcomeName","description":"The run outcome: a built-in one or a custom name (which `notify` cannot name; the CLI counts it as good only with `--good`)."}},"description":"Ends the run with an outcome.","x-def":"endStep"},"quorum":{"title":"Quorum","description":"How many of a parallel group's steps must pass: all, any, or at least N.","if":{"type":"string"},"then":{"enum":["all","any"]},"else":{"if":{"type":"object","required":["atLeast"]},"then":{"type":"object","required":["atLeast"],"additionalProperties":false,"properties":{"atLeast":{"type":"integer","minimum":1,"description":"At least this many members must pass."}}},"else":{"not":{},"x-invalid":"E_VALUE: quorum is all, any or { atLeast: N }"}},"x-def":"quorum"},"settle":{"title":"Settle","description":"When a parallel group stops its steps: `decide` stops the rest once the quorum is settled; `all` decides at the quorum too, but lets the rest finish (within their timeouts) so the record says how each one ended. Defaults: `all` for first-line `checks`, `decide` for a general-form parallel step.","enum":["all","decide"],"x-def":"settle"},"parallelStep":{"title":"ParallelStep","description":"Runs its steps at once; passes when the quorum passes and decides as soon as the quorum is settled.","type":"object","required":["id","parallel","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"parallel":{"const":true,"description":"Marks a parallel group."},"quorum":{"$ref":"#/$defs/quorum","description":"How many members must pass.","default":"all"},"settle":{"$ref":"#/$defs/settle","description":"When the group stops its members.","default":"decide"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"},"description":"The members, run at once."},"timeout":{"$ref":"#/$defs/duration","description":"Deadline for the whole group."},"on":{"$ref":"#/$defs/transitions","description":"Where each outcome leads (general form)."},"next":{"$ref":"#/$defs/identifier","description":"Step to go to when the step passes; the same as `on.pass`."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"x-def":"parallelStep"},"step":{"title":"Step","description":"One step of the general form: exactly one of action, wait, goto, end or parallel.","if":{"type":"object","required":["action"]},"then":{"$ref":"#/$defs/actionStep"},"else":{"if":{"type":"object","required":["wait"]},"then":{"$ref":"#/$defs/waitStep"},"else":{"if":{"type":"object","required":["goto"]},"then":{"$ref":"#/$defs/gotoStep"},"else":{"if":{"type":"object","required":["end"]},"then":{"$ref":"#/$defs/endStep"},"else":{"if":{"type":"object","required":["parallel"]},"then":{"$ref":"#/$defs/parallelStep"},"else":{"not":{},"x-invalid":"E_STEP_KIND: a step needs exactly one of action, wait, goto, end or parallel"}}}}},"x-def":"step"},"checks":{"title":"Checks","description":"The probes that decide whether the target is healthy: a list run in order, or a parallel group with a quorum.","if":{"type":"array"},"then":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"else":{"if":{"type":"object","required":["parallel"]},"then":{"title":"ParallelChecks","type":"object","required":["parallel","steps"],"additionalProperties":false,"properties":{"parallel":{"const":true,"description":"Marks the checks as run at once."},"quorum":{"$ref":"#/$defs/quorum","description":"How many checks must pass for the target to be healthy.","default":"all"},"settle":{"$ref":"#/$defs/settle","description":"When the group stops its checks.","default":"all"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"},"description":"The checks, run at once."}},"description":"Checks run at once; the run counts as healthy when the quorum of them passes."},"else":{"not":{},"x-invalid":"E_TYPE: checks is a list of probe steps, or a mapping with parallel: true, quorum and steps"}},"x-def":"checks"},"recheck":{"title":"Recheck","description":"After remediating, wait `after`, then run the checks again; at most `rounds` times.","type":"object","required":["after"],"additionalProperties":false,"properties":{"rounds":{"type":"integer","minimum":1,"maximum":10,"default":1,"description":"How many times, at most, the checks run again after a remediation; while they still fail and rounds are left, the remediations run again first."},"after":{"$ref":"#/$defs/duration","description":"Wait between remediating and checking again.","examples":["2m"]}},"x-def":"recheck"},"notifyStep":{"title":"NotifyStep","description":"A notification sent when the run ends with this outcome.","type":"object","required":["action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"An id for the notification, for traces and `--outcome` (default: `notify.<outcome>[<index>]`)."},"description":{"type":"string","description":"What the notification is for."},"action":{"$ref":"#/$defs/actionId","description":"The notify action to run, by id (`slack.post`, `opsgenie.createAlert`…)."},"with":{"$ref":"#/$defs/with","description":"The action's input; strings may hold `{{ expressions }}` over the finished run."},"when":{"$ref":"#/$defs/expression","description":"Sends the notification only when true."},"timeout":{"$ref":"#/$defs/duration","description":"This notification's deadline (default: `defaults.timeout`, else 1m)."},"retry":{"$ref":"#/$defs/retry","description":"This notification's retry policy, over `defaults.retry`."}},"x-def":"notifyStep"},"notifyList":{"title":"NotifyList","type":"array","items":{"$ref":"#/$defs/notifyStep"},"description":"Notifications sent, in order, for one run outcome.","x-def":"notifyList"},"notify":{"title":"Notify","description":"Notifications per run outcome.","type":"object","additionalProperties":false,"properties":{"healthy":{"$ref":"#/$defs/notifyList","description":"Sent when all checks passed the first time."},"recovered":{"$ref":"#/$defs/notifyList","description":"Sent when the checks passed after a remediation."},"unrecovered":{"$ref":"#/$defs/notifyList","description":"Sent when the checks still failed after the last round."},"inconclusive":{"$ref":"#/$defs/notifyList","description":"Sent when a check could not run, so nothing was remediated on missing evidence (`run.inconclusive` says which and why)."},"failed":{"$ref":"#/$defs/notifyList","description":"Sent when a general-form step failed with no `on:` route, or a step crashed."},"timed_out":{"$ref":"#/$defs/notifyList","description":"Sent when the whole-run `timeout` passed."},"cancelled":{"$ref":"#/$defs/notifyList","description":"Sent when the run was cancelled (`firstline cancel`, or by its host); without it, `unrecovered` is sent when a remediation had run."},"skipped":{"$ref":"#/$defs/notifyList","description":"Sent when a lock or a budget said no (a lock refusal sends nothing: the holder is handling it)."}},"x-def":"notify"},"lock":{"type":"object","title":"Lock","description":"One active run per resource: the run takes the lock on `key` before its first step and frees it when it ends. Locks are shared by every playbook using the same store.","required":["key"],"additionalProperties":false,"properties":{"key":{"type":"string","minLength":1,"description":"The resource, usually a template such as \"{{ inputs.instanceId }}\" (reads inputs, trigger and run)."},"ttl":{"$ref":"#/$defs/duration","description":"How long the lock lasts at most (default: the run's timeout); a crashed run's lock lapses after it."},"whenLocked":{"enum":["skip","queue"],"description":"What a run does when another run holds the lock: end `skipped` at once (default), or queue for it."},"queueFor":{"$ref":"#/$defs/duration","description":"With `whenLocked: queue`: how long to wait for the lock before ending `skipped` (default 15m)."}},"x-def":"lock"},"budget":{"type":"object","title":"Budget","description":"At most `max` runs of the listed remediation actions per `key` within `per`; the next one escalates instead (the run ends `skipped`).","required":["key","actions","max","per"],"additionalProperties":false,"properties":{"key":{"type":"string","minLength":1,"description":"What the budget counts per, usually a template such as \"{{ inputs.instanceId }}\"."},"actions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/actionId"},"description":"The remediation actions that spend the budget."},"max":{"type":"integer","minimum":1,"maximum":1000,"description":"Uses allowed in the window."},"per":{"$ref":"#/$defs/duration","description":"The sliding window, e.g. 24h."}},"x-def":"budget"}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://firstline.dev/schema/playbook-v1.json","title":"Playbook","description":"A Firstline playbook (format v1): probes, remediations and notifications for first-line incident response. A whole-run `timeout` defaults to 1h when absent: nothing runs forever.","type":"object","required":["firstline","name"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Editor hint: the URL or path of this schema."},"firstline":{"const":1,"description":"Format version. This release reads version 1."},"name":{"$ref":"#/$defs/playbookName","description":"The playbook's name: how runs, traces, locks and the CLI refer to it.","examples":["ec2-first-line"]},"description":{"type":"string","maxLength":2000,"description":"What the playbook is for, in a sentence or two."},"inputs":{"type":"object","description":"Typed inputs, validated (with defaults applied) before anything runs.","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"$ref":"#/$defs/inputSpec"}},"secrets":{"type":"object","description":"Secrets by reference only (environment, SSM Parameter Store, Secrets Manager); values never appear in the playbook.","propertyNames":{"$ref":"#/$defs/identifier"},"additionalProperties":{"$ref":"#/$defs/secretRef"}},"timeout":{"$ref":"#/$defs/duration","description":"Whole-run deadline: when it passes, the run ends `timed_out`. At most 24h.","default":"1h","examples":["30m"]},"defaults":{"$ref":"#/$defs/stepDefaults","description":"Settings every step inherits unless it sets its own (`timeout`, `retry`, `onError`)."},"lock":{"$ref":"#/$defs/lock","description":"One active run per resource, across every playbook sharing the run store."},"budgets":{"type":"array","description":"Remediation budgets: at most `max` uses of the listed remediations per key per window; past that the step is not run, the run ends `skipped` and `notify.skipped` escalates.","minItems":1,"items":{"$ref":"#/$defs/budget"}},"checks":{"$ref":"#/$defs/checks","description":"First-line form: the probes that decide whether the target is healthy. Only a `fail` verdict leads to `remediate`."},"remediate":{"type":"array","description":"Remediations run in order when a check fails.","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"recheck":{"$ref":"#/$defs/recheck","description":"First-line form: after remediating, wait, then run the checks again."},"notify":{"$ref":"#/$defs/notify","description":"First-line form: notifications per run outcome, sent when the run ends."},"steps":{"type":"array","description":"The general form: a graph of steps. The first step runs first; by default a passing step continues with the next one in the list.","minItems":1,"items":{"$ref":"#/$defs/step"}}},"$defs":{"playbookName":{"title":"PlaybookName","description":"Playbook name: letters, digits, '.', '_' and '-'.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$","x-def":"playbookName"},"identifier":{"title":"Identifier","description":"An id: a letter, then letters, digits, '_' or '-' (at most 64 characters).","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$","examples":["url","open-issue","reboot_1"],"x-def":"identifier"},"actionId":{"title":"ActionId","description":"A registered action, named family.service.verb (aws.ec2.reboot, slack.post).","type":"string","pattern":"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$","examples":["aws.ec2.reboot","http.check","slack.post"],"x-def":"actionId"},"duration":{"title":"Duration","description":"A duration: a whole number and a unit (ms, s, m, h), optionally combined: 500ms, 20s, 3m, 1h, 1m30s.","type":"string","pattern":"^([0-9]+(ms|s|m|h))+$","examples":["500ms","20s","2m","1h","1m30s"],"x-def":"duration"},"expression":{"title":"Expression","description":"A JSONata expression over inputs, secrets, steps, trigger and run (and output where the step's result is judged).","type":"string","minLength":1,"examples":["output.value < 90","output.state = 'ALARM'","steps.url.outcome = 'fail'"],"x-def":"expression"},"outcomeName":{"title":"OutcomeName","description":"A run outcome: healthy, recovered, unrecovered, inconclusive, failed, timed_out, cancelled, skipped, or a custom name.","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","examples":["recovered","replaced","no_core_dump"],"x-def":"outcomeName"},"inputSpec":{"title":"InputSpec","description":"One typed input.","type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"enum":["string","number","integer","boolean","array","object"],"description":"The input's JSON type; a value of another type is rejected before the run starts."},"description":{"type":"string","description":"What the input is, for the people who run the playbook."},"default":{"description":"Used when the input is not given; makes the input optional.","tsType":"unknown"},"required":{"type":"boolean","description":"Whether the input must be given (default: true unless a default is set)."},"enum":{"type":"array","minItems":1,"items":{"tsType":"unknown"},"description":"The only values allowed."},"pattern":{"type":"string","description":"A regular expression a string input must match.","examples":["^i-[0-9a-f]{8,17}$"]},"minLength":{"type":"integer","minimum":0,"description":"Shortest string allowed."},"maxLength":{"type":"integer","minimum":0,"description":"Longest string allowed."},"minimum":{"type":"number","description":"Smallest number allowed."},"maximum":{"type":"number","description":"Largest number allowed."},"items":{"type":"object","additionalProperties":true,"description":"JSON Schema of array items."},"examples":{"type":"array","items":{"tsType":"unknown"},"description":"Example values, for people and editors."}},"x-def":"inputSpec"},"secretRef":{"title":"SecretRef","description":"Where a secret comes from: an environment variable, an SSM parameter, or a Secrets Manager secret.","if":{"type":"object","required":["env"]},"then":{"title":"EnvSecretRef","type":"object","required":["env"],"additionalProperties":false,"properties":{"env":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"Name of the environment variable.","examples":["SLACK_TOKEN"]}},"description":"A secret read from an environment variable of the process running the playbook."},"else":{"if":{"type":"object","required":["ssm"]},"then":{"title":"SsmSecretRef","type":"object","required":["ssm"],"additionalProperties":false,"properties":{"ssm":{"type":"string","minLength":1,"description":"Parameter name or ARN; SecureString values are decrypted."},"region":{"type":"string","description":"AWS region of the parameter (default: the actions' configured region, else AWS_REGION)."}},"description":"A secret read from SSM Parameter Store (SecureString values are decrypted)."},"else":{"if":{"type":"object","required":["secretsManager"]},"then":{"title":"SecretsManagerSecretRef","type":"object","required":["secretsManager"],"additionalProperties":false,"properties":{"secretsManager":{"type":"string","minLength":1,"description":"Secret name or ARN."},"key":{"type":"string","description":"A key inside a JSON secret."},"region":{"type":"string","description":"AWS region of the secret (default: the actions' configured region, else AWS_REGION)."}},"description":"A secret read from AWS Secrets Manager, optionally one key of a JSON secret."},"else":{"not":{},"x-invalid":"E_SCHEMA: a secret is a reference: { env: NAME }, { ssm: /param/name } or { secretsManager: name }"}}},"x-def":"secretRef"},"retry":{"title":"RetryPolicy","description":"How a failing step is retried.","type":"object","additionalProperties":false,"properties":{"attempts":{"type":"integer","minimum":1,"maximum":20,"description":"Total attempts, the first included (1: no retry).","default":1},"delay":{"$ref":"#/$defs/duration","description":"Wait before the first retry; `backoff` says how it grows.","default":"1s"},"backoff":{"enum":["constant","linear","exponential"],"description":"How the wait grows from one retry to the next: `constant` (always `delay`), `linear` (`delay` more each time), `exponential` (doubling).","default":"exponential"},"maxDelay":{"$ref":"#/$defs/duration","description":"The longest wait between two attempts.","default":"1m"},"jitter":{"enum":["full","none"],"description":"`full`: each wait is random between 0 and the computed delay, so many runs do not retry in step; `none`: exactly the computed delay.","default":"full"},"on":{"type":"array","minItems":1,"uniqueItems":true,"description":"Which failures are retried: error (any), throttled, timeout, 5xx, network, fail (expect not met).","items":{"enum":["error","throttled","timeout","5xx","network","fail"]},"default":["throttled","timeout","5xx","network"]}},"x-def":"retry"},"stepDefaults":{"title":"StepDefaults","description":"Settings every step inherits unless it sets its own.","type":"object","additionalProperties":false,"properties":{"timeout":{"$ref":"#/$defs/duration","description":"Per-step deadline for every step that sets none.","default":"1m"},"retry":{"$ref":"#/$defs/retry","description":"Retry policy for every step; a step's own `retry` overrides it key by key."},"onError":{"$ref":"#/$defs/onError","description":"What a check that could not run means, for every check that does not say.","default":"inconclusive"}},"x-def":"stepDefaults"},"transitions":{"title":"Transitions","description":"Where to go after each step outcome (step ids). Defaults: pass → the next step, fail/error/timeout → the run fails.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"pass":{"$ref":"#/$defs/identifier","description":"Step to go to when the step passes (default: the next step in the list; past the last step the run ends `healthy`, or `recovered` if a remediation ran)."},"fail":{"$ref":"#/$defs/identifier","description":"Step to go to when the step fails (default: the run ends `failed`)."},"error":{"$ref":"#/$defs/identifier","description":"Step to go to when the step could not be done (default: the run ends `failed`; for a parallel group, where `fail` goes)."},"timeout":{"$ref":"#/$defs/identifier","description":"Step to go to when the step's own deadline passes (default: the run ends `failed`)."}},"x-def":"transitions"},"with":{"title":"ActionInput","description":"The action's input. Strings may hold {{ expressions }}; a string that is exactly one {{ }} keeps the value's type.","type":"object","additionalProperties":true,"x-def":"with"},"actionStep":{"title":"ActionStep","description":"Runs an action: a probe, a remediation or a notification. `expect` decides pass/fail from `output` (false → the step fails); `when` runs the step only when true (otherwise it is skipped).","type":"object","required":["id","action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"action":{"$ref":"#/$defs/actionId","description":"The action to run, by id; see the actions reference."},"with":{"$ref":"#/$defs/with","description":"The action's input, checked against the action's own input schema; strings may hold `{{ expressions }}`."},"expect":{"$ref":"#/$defs/expression","description":"Judged over the step's `output` after it succeeds: false → the step fails.","examples":["output.value < 90"]},"when":{"$ref":"#/$defs/expression","description":"Runs the step only when true; otherwise it is `skipped` and the run goes on."},"timeout":{"$ref":"#/$defs/duration","description":"This step's deadline (default: `defaults.timeout`, else 1m); when it passes the step ends `timeout`."},"retry":{"$ref":"#/$defs/retry","description":"This step's retry policy, over `defaults.retry` key by key."},"idempotent":{"type":"boolean","description":"Safe to repeat after a crash (overrides the action's own declaration)."},"approval":{"$ref":"#/$defs/approval","description":"First-line remediations only: ask a person before this remediation runs; denied or expired ends the run `skipped` (`notify.skipped` escalates)."},"onError":{"$ref":"#/$defs/onError","description":"Checks only: whether this check that could not run ends the run `inconclusive` (default) or counts as failed."},"on":{"$ref":"#/$defs/transitions","description":"Where each outcome leads (general form)."},"next":{"$ref":"#/$defs/identifier","description":"Step to go to when the step passes; the same as `on.pass`."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"x-def":"actionStep"},"maxVisits":{"title":"MaxVisits","description":"How many times the step may run in one run; bounds every loop through it.","type":"integer","minimum":1,"maximum":100,"x-def":"maxVisits"},"onError":{"title":"OnError","description":"First-line form, checks only: what a check that could not run (its outcome is `error` or `timeout`: credentials, AccessDenied, a missing resource, its own deadline) means. `inconclusive` (default): nothing is remediated, the run ends `inconclusive` and `notify.inconclusive` escalates to a person. `fail`: it counts as a failed check, so it remediates (\"couldn't check, act anyway\"; validation warns when a remediation follows).","enum":["inconclusive","fail"],"x-def":"onError"},"waitUntil":{"title":"WaitUntil","description":"Polls the probe step named by `step` every `every` until `until` (judged over its `output`) holds, or fails after `timeout`.","type":"object","required":["until","step","timeout"],"additionalProperties":false,"properties":{"until":{"$ref":"#/$defs/expression","description":"Judged over the probe's `output` after each poll; true ends the wait."},"step":{"$ref":"#/$defs/identifier","description":"The action step (a probe) run at each poll."},"every":{"$ref":"#/$defs/duration","description":"Time between polls.","default":"15s"},"timeout":{"$ref":"#/$defs/duration","description":"How long to poll before the wait step fails."}},"x-def":"waitUntil"},"waitStep":{"title":"WaitStep","type":"object","required":["id","wait"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"wait":{"if":{"type":"string"},"then":{"$ref":"#/$defs/duration"},"else":{"if":{"type":"object","required":["until"]},"then":{"$ref":"#/$defs/waitUntil"},"else":{"not":{},"x-invalid":"E_TYPE: wait is a duration (2m) or a mapping { until, step, timeout, every }"}}},"on":{"$ref":"#/$defs/transitions","description":"Where each outcome leads (general form)."},"next":{"$ref":"#/$defs/identifier","description":"Step to go to when the step passes; the same as `on.pass`."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"description":"Waits a fixed duration, or until a probe's output meets a condition.","x-def":"waitStep"},"gotoStep":{"title":"GotoStep","type":"object","required":["id","goto"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"goto":{"$ref":"#/$defs/identifier","description":"The step to jump to."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"description":"Jumps to another step; a loop through it needs `maxVisits`.","x-def":"gotoStep"},"endStep":{"title":"EndStep","type":"object","required":["id","end"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"end":{"$ref":"#/$defs/outcomeName","description":"The run outcome: a built-in one or a custom name (which `notify` cannot name; the CLI counts it as good only with `--good`)."}},"description":"Ends the run with an outcome.","x-def":"endStep"},"quorum":{"title":"Quorum","description":"How many of a parallel group's steps must pass: all, any, or at least N.","if":{"type":"string"},"then":{"enum":["all","any"]},"else":{"if":{"type":"object","required":["atLeast"]},"then":{"type":"object","required":["atLeast"],"additionalProperties":false,"properties":{"atLeast":{"type":"integer","minimum":1,"description":"At least this many members must pass."}}},"else":{"not":{},"x-invalid":"E_VALUE: quorum is all, any or { atLeast: N }"}},"x-def":"quorum"},"settle":{"title":"Settle","description":"When a parallel group stops its steps: `decide` stops the rest once the quorum is settled; `all` decides at the quorum too, but lets the rest finish (within their timeouts) so the record says how each one ended. Defaults: `all` for first-line `checks`, `decide` for a general-form parallel step.","enum":["all","decide"],"x-def":"settle"},"parallelStep":{"title":"ParallelStep","description":"Runs its steps at once; passes when the quorum passes and decides as soon as the quorum is settled.","type":"object","required":["id","parallel","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"parallel":{"const":true,"description":"Marks a parallel group."},"quorum":{"$ref":"#/$defs/quorum","description":"How many members must pass.","default":"all"},"settle":{"$ref":"#/$defs/settle","description":"When the group stops its members.","default":"decide"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"},"description":"The members, run at once."},"timeout":{"$ref":"#/$defs/duration","description":"Deadline for the whole group."},"on":{"$ref":"#/$defs/transitions","description":"Where each outcome leads (general form)."},"next":{"$ref":"#/$defs/identifier","description":"Step to go to when the step passes; the same as `on.pass`."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"x-def":"parallelStep"},"approval":{"title":"Approval","description":"Asks a person before going on: the run is stored and waits (it survives restarts and Lambda invocations) until someone approves or denies, or the approval expires. Requests go out through `notify`; the console lists pending approvals.","type":"object","required":["timeout"],"additionalProperties":false,"properties":{"message":{"type":"string","minLength":1,"maxLength":2000,"description":"The question, shown in the request and the console; may hold `{{ expressions }}`.","examples":["Reboot {{ inputs.instanceId }}?"]},"timeout":{"$ref":"#/$defs/duration","description":"How long to wait for a decision; past it the approval is `expired`, which does not remediate.","examples":["15m"]},"approvers":{"type":"object","additionalProperties":false,"minProperties":1,"description":"Who may decide; absent: anyone who can reach the request (the Slack channel, console users).","properties":{"slack":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[UW][A-Z0-9]{2,30}$"},"description":"Slack user ids (U…/W…) whose Approve or Deny counts.","examples":[["U0AAAAAAA"]]},"console":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":200},"description":"Console user names who may decide."}}},"notify":{"type":"array","items":{"$ref":"#/$defs/notifyStep"},"description":"Notifications that ask for the decision, sent once when the approval is requested; their `with:` may read `approval` (`approval.id`, `approval.message`, `approval.url`, `approval.expiresAt`), e.g. `slack.post` with `approval: '{{ approval }}'` for Approve / Deny buttons."}},"x-def":"approval"},"approvalTransitions":{"title":"ApprovalTransitions","description":"Where each approval outcome leads (step ids). Defaults: approved → the next step; denied and expired → the run ends `skipped` (nothing is remediated, `notify.skipped` escalates).","type":"object","additionalProperties":false,"minProperties":1,"properties":{"approved":{"$ref":"#/$defs/identifier","description":"Step to go to when approved (default: the next step in the list)."},"denied":{"$ref":"#/$defs/identifier","description":"Step to go to when denied (default: the run ends `skipped`)."},"expired":{"$ref":"#/$defs/identifier","description":"Step to go to when nobody decided in time (default: the run ends `skipped`)."}},"x-def":"approvalTransitions"},"approveStep":{"title":"ApproveStep","description":"Waits for a person to approve or deny; its outcomes `approved`, `denied` and `expired` branch like any step's.","type":"object","required":["id","approve"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"approve":{"$ref":"#/$defs/approval","description":"What to ask, of whom, for how long."},"on":{"$ref":"#/$defs/approvalTransitions","description":"Where each approval outcome leads."},"next":{"$ref":"#/$defs/identifier","description":"Step to go to when approved; the same as `on.approved`."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"x-def":"approveStep"},"step":{"title":"Step","description":"One step of the general form: exactly one of action, wait, goto, end, parallel or approve.","if":{"type":"object","required":["action"]},"then":{"$ref":"#/$defs/actionStep"},"else":{"if":{"type":"object","required":["wait"]},"then":{"$ref":"#/$defs/waitStep"},"else":{"if":{"type":"object","required":["goto"]},"then":{"$ref":"#/$defs/gotoStep"},"else":{"if":{"type":"object","required":["end"]},"then":{"$ref":"#/$defs/endStep"},"else":{"if":{"type":"object","required":["parallel"]},"then":{"$ref":"#/$defs/parallelStep"},"else":{"if":{"type":"object","required":["approve"]},"then":{"$ref":"#/$defs/approveStep"},"else":{"not":{},"x-invalid":"E_STEP_KIND: a step needs exactly one of action, wait, goto, end, parallel or approve"}}}}}},"x-def":"step"},"checks":{"title":"Checks","description":"The probes that decide whether the target is healthy: a list run in order, or a parallel group with a quorum.","if":{"type":"array"},"then":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"else":{"if":{"type":"object","required":["parallel"]},"then":{"title":"ParallelChecks","type":"object","required":["parallel","steps"],"additionalProperties":false,"properties":{"parallel":{"const":true,"description":"Marks the checks as run at once."},"quorum":{"$ref":"#/$defs/quorum","description":"How many checks must pass for the target to be healthy.","default":"all"},"settle":{"$ref":"#/$defs/settle","description":"When the group stops its checks.","default":"all"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"},"description":"The checks, run at once."}},"description":"Checks run at once; the run counts as healthy when the quorum of them passes."},"else":{"not":{},"x-invalid":"E_TYPE: checks is a list of probe steps, or a mapping with parallel: true, quorum and steps"}},"x-def":"checks"},"recheck":{"title":"Recheck","description":"After remediating, wait `after`, then run the checks again; at most `rounds` times.","type":"object","required":["after"],"additionalProperties":false,"properties":{"rounds":{"type":"integer","minimum":1,"maximum":10,"default":1,"description":"How many times, at most, the checks run again after a remediation; while they still fail and rounds are left, the remediations run again first."},"after":{"$ref":"#/$defs/duration","description":"Wait between remediating and checking again.","examples":["2m"]}},"x-def":"recheck"},"notifyStep":{"title":"NotifyStep","description":"A notification sent when the run ends with this outcome.","type":"object","required":["action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"An id for the notification, for traces and `--outcome` (default: `notify.<outcome>[<index>]`)."},"description":{"type":"string","description":"What the notification is for."},"action":{"$ref":"#/$defs/actionId","description":"The notify action to run, by id (`slack.post`, `opsgenie.createAlert`…)."},"with":{"$ref":"#/$defs/with","description":"The action's input; strings may hold `{{ expressions }}` over the finished run."},"when":{"$ref":"#/$defs/expression","description":"Sends the notification only when true."},"timeout":{"$ref":"#/$defs/duration","description":"This notification's deadline (default: `defaults.timeout`, else 1m)."},"retry":{"$ref":"#/$defs/retry","description":"This notification's retry policy, over `defaults.retry`."}},"x-def":"notifyStep"},"notifyList":{"title":"NotifyList","type":"array","items":{"$ref":"#/$defs/notifyStep"},"description":"Notifications sent, in order, for one run outcome.","x-def":"notifyList"},"notify":{"title":"Notify","description":"Notifications per run outcome.","type":"object","additionalProperties":false,"properties":{"healthy":{"$ref":"#/$defs/notifyList","description":"Sent when all checks passed the first time."},"recovered":{"$ref":"#/$defs/notifyList","description":"Sent when the checks passed after a remediation."},"unrecovered":{"$ref":"#/$defs/notifyList","description":"Sent when the checks still failed after the last round."},"inconclusive":{"$ref":"#/$defs/notifyList","description":"Sent when a check could not run, so nothing was remediated on missing evidence (`run.inconclusive` says which and why)."},"failed":{"$ref":"#/$defs/notifyList","description":"Sent when a general-form step failed with no `on:` route, or a step crashed."},"timed_out":{"$ref":"#/$defs/notifyList","description":"Sent when the whole-run `timeout` passed."},"cancelled":{"$ref":"#/$defs/notifyList","description":"Sent when the run was cancelled (`firstline cancel`, or by its host); without it, `unrecovered` is sent when a remediation had run."},"skipped":{"$ref":"#/$defs/notifyList","description":"Sent when a lock or a budget said no (a lock refusal sends nothing: the holder is handling it)."}},"x-def":"notify"},"lock":{"type":"object","title":"Lock","description":"One active run per resource: the run takes the lock on `key` before its first step and frees it when it ends. Locks are shared by every playbook using the same store.","required":["key"],"additionalProperties":false,"properties":{"key":{"type":"string","minLength":1,"description":"The resource, usually a template such as \"{{ inputs.instanceId }}\" (reads inputs, trigger and run)."},"ttl":{"$ref":"#/$defs/duration","description":"How long the lock lasts at most (default: the run's timeout); a crashed run's lock lapses after it."},"whenLocked":{"enum":["skip","queue"],"description":"What a run does when another run holds the lock: end `skipped` at once (default), or queue for it."},"queueFor":{"$ref":"#/$defs/duration","description":"With `whenLocked: queue`: how long to wait for the lock before ending `skipped` (default 15m)."}},"x-def":"lock"},"budget":{"type":"object","title":"Budget","description":"At most `max` runs of the listed remediation actions per `key` within `per`; the next one escalates instead (the run ends `skipped`).","required":["key","actions","max","per"],"additionalProperties":false,"properties":{"key":{"type":"string","minLength":1,"description":"What the budget counts per, usually a template such as \"{{ inputs.instanceId }}\"."},"actions":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"#/$defs/actionId"},"description":"The remediation actions that spend the budget."},"max":{"type":"integer","minimum":1,"maximum":1000,"description":"Uses allowed in the window."},"per":{"$ref":"#/$defs/duration","description":"The sliding window, e.g. 24h."}},"x-def":"budget"}}};
 const schema32 = {"title":"PlaybookName","description":"Playbook name: letters, digits, '.', '_' and '-'.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$","x-def":"playbookName"};
 const schema33 = {"title":"Identifier","description":"An id: a letter, then letters, digits, '_' or '-' (at most 64 characters).","type":"string","pattern":"^[A-Za-z][A-Za-z0-9_-]{0,63}$","examples":["url","open-issue","reboot_1"],"x-def":"identifier"};
 const schema34 = {"title":"InputSpec","description":"One typed input.","type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"enum":["string","number","integer","boolean","array","object"],"description":"The input's JSON type; a value of another type is rejected before the run starts."},"description":{"type":"string","description":"What the input is, for the people who run the playbook."},"default":{"description":"Used when the input is not given; makes the input optional.","tsType":"unknown"},"required":{"type":"boolean","description":"Whether the input must be given (default: true unless a default is set)."},"enum":{"type":"array","minItems":1,"items":{"tsType":"unknown"},"description":"The only values allowed."},"pattern":{"type":"string","description":"A regular expression a string input must match.","examples":["^i-[0-9a-f]{8,17}$"]},"minLength":{"type":"integer","minimum":0,"description":"Shortest string allowed."},"maxLength":{"type":"integer","minimum":0,"description":"Longest string allowed."},"minimum":{"type":"number","description":"Smallest number allowed."},"maximum":{"type":"number","description":"Largest number allowed."},"items":{"type":"object","additionalProperties":true,"description":"JSON Schema of array items."},"examples":{"type":"array","items":{"tsType":"unknown"},"description":"Example values, for people and editors."}},"x-def":"inputSpec"};
@@ -706,13 +706,199 @@ return errors === 0;
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema50 = {"title":"Checks","description":"The probes that decide whether the target is healthy: a list run in order, or a parallel group with a quorum.","if":{"type":"array"},"then":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"}},"else":{"if":{"type":"object","required":["parallel"]},"then":{"title":"ParallelChecks","type":"object","required":["parallel","steps"],"additionalProperties":false,"properties":{"parallel":{"const":true,"description":"Marks the checks as run at once."},"quorum":{"$ref":"#/$defs/quorum","description":"How many checks must pass for the target to be healthy.","default":"all"},"settle":{"$ref":"#/$defs/settle","description":"When the group stops its checks.","default":"all"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"},"description":"The checks, run at once."}},"description":"Checks run at once; the run counts as healthy when the quorum of them passes."},"else":{"not":{},"x-invalid":"E_TYPE: checks is a list of probe steps, or a mapping with parallel: true, quorum and steps"}},"x-def":"checks"};
-const schema66 = {"title":"Quorum","description":"How many of a parallel group's steps must pass: all, any, or at least N.","if":{"type":"string"},"then":{"enum":["all","any"]},"else":{"if":{"type":"object","required":["atLeast"]},"then":{"type":"object","required":["atLeast"],"additionalProperties":false,"properties":{"atLeast":{"type":"integer","minimum":1,"description":"At least this many members must pass."}}},"else":{"not":{},"x-invalid":"E_VALUE: quorum is all, any or { atLeast: N }"}},"x-def":"quorum"};
-const schema67 = {"title":"Settle","description":"When a parallel group stops its steps: `decide` stops the rest once the quorum is settled; `all` decides at the quorum too, but lets the rest finish (within their timeouts) so the record says how each one ended. Defaults: `all` for first-line `checks`, `decide` for a general-form parallel step.","enum":["all","decide"],"x-def":"settle"};
-const schema51 = {"title":"ActionStep","description":"Runs an action: a probe, a remediation or a notification. `expect` decides pass/fail from `output` (false → the step fails); `when` runs the step only when true (otherwise it is skipped).","type":"object","required":["id","action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"action":{"$ref":"#/$defs/actionId","description":"The action to run, by id; see the actions reference."},"with":{"$ref":"#/$defs/with","description":"The action's input, checked against the action's own input schema; strings may hold `{{ expressions }}`."},"expect":{"$ref":"#/$defs/expression","description":"Judged over the step's `output` after it succeeds: false → the step fails.","examples":["output.value < 90"]},"when":{"$ref":"#/$defs/expression","description":"Runs the step only when true; otherwise it is `skipped` and the run goes on."},"timeout":{"$ref":"#/$defs/duration","description":"This step's deadline (default: `defaults.timeout`, else 1m); when it passes the step ends `timeout`."},"retry":{"$ref":"#/$defs/retry","description":"This step's retry policy, over `defaults.retry` key by key."},"idempotent":{"type":"boolean","description":"Safe to repeat after a crash (overrides the action's own declaration)."},"onError":{"$ref":"#/$defs/onError","description":"Checks only: whether this check that could not run ends the run `inconclusive` (default) or counts as failed."},"on":{"$ref":"#/$defs/transitions","description":"Where each outcome leads (general form)."},"next":{"$ref":"#/$defs/identifier","description":"Step to go to when the step passes; the same as `on.pass`."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"x-def":"actionStep"};
+const schema74 = {"title":"Quorum","description":"How many of a parallel group's steps must pass: all, any, or at least N.","if":{"type":"string"},"then":{"enum":["all","any"]},"else":{"if":{"type":"object","required":["atLeast"]},"then":{"type":"object","required":["atLeast"],"additionalProperties":false,"properties":{"atLeast":{"type":"integer","minimum":1,"description":"At least this many members must pass."}}},"else":{"not":{},"x-invalid":"E_VALUE: quorum is all, any or { atLeast: N }"}},"x-def":"quorum"};
+const schema75 = {"title":"Settle","description":"When a parallel group stops its steps: `decide` stops the rest once the quorum is settled; `all` decides at the quorum too, but lets the rest finish (within their timeouts) so the record says how each one ended. Defaults: `all` for first-line `checks`, `decide` for a general-form parallel step.","enum":["all","decide"],"x-def":"settle"};
+const schema51 = {"title":"ActionStep","description":"Runs an action: a probe, a remediation or a notification. `expect` decides pass/fail from `output` (false → the step fails); `when` runs the step only when true (otherwise it is skipped).","type":"object","required":["id","action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"action":{"$ref":"#/$defs/actionId","description":"The action to run, by id; see the actions reference."},"with":{"$ref":"#/$defs/with","description":"The action's input, checked against the action's own input schema; strings may hold `{{ expressions }}`."},"expect":{"$ref":"#/$defs/expression","description":"Judged over the step's `output` after it succeeds: false → the step fails.","examples":["output.value < 90"]},"when":{"$ref":"#/$defs/expression","description":"Runs the step only when true; otherwise it is `skipped` and the run goes on."},"timeout":{"$ref":"#/$defs/duration","description":"This step's deadline (default: `defaults.timeout`, else 1m); when it passes the step ends `timeout`."},"retry":{"$ref":"#/$defs/retry","description":"This step's retry policy, over `defaults.retry` key by key."},"idempotent":{"type":"boolean","description":"Safe to repeat after a crash (overrides the action's own declaration)."},"approval":{"$ref":"#/$defs/approval","description":"First-line remediations only: ask a person before this remediation runs; denied or expired ends the run `skipped` (`notify.skipped` escalates)."},"onError":{"$ref":"#/$defs/onError","description":"Checks only: whether this check that could not run ends the run `inconclusive` (default) or counts as failed."},"on":{"$ref":"#/$defs/transitions","description":"Where each outcome leads (general form)."},"next":{"$ref":"#/$defs/identifier","description":"Step to go to when the step passes; the same as `on.pass`."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"x-def":"actionStep"};
 const schema54 = {"title":"ActionInput","description":"The action's input. Strings may hold {{ expressions }}; a string that is exactly one {{ }} keeps the value's type.","type":"object","additionalProperties":true,"x-def":"with"};
 const schema55 = {"title":"Expression","description":"A JSONata expression over inputs, secrets, steps, trigger and run (and output where the step's result is judged).","type":"string","minLength":1,"examples":["output.value < 90","output.state = 'ALARM'","steps.url.outcome = 'fail'"],"x-def":"expression"};
-const schema65 = {"title":"MaxVisits","description":"How many times the step may run in one run; bounds every loop through it.","type":"integer","minimum":1,"maximum":100,"x-def":"maxVisits"};
-const schema59 = {"title":"Transitions","description":"Where to go after each step outcome (step ids). Defaults: pass → the next step, fail/error/timeout → the run fails.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"pass":{"$ref":"#/$defs/identifier","description":"Step to go to when the step passes (default: the next step in the list; past the last step the run ends `healthy`, or `recovered` if a remediation ran)."},"fail":{"$ref":"#/$defs/identifier","description":"Step to go to when the step fails (default: the run ends `failed`)."},"error":{"$ref":"#/$defs/identifier","description":"Step to go to when the step could not be done (default: the run ends `failed`; for a parallel group, where `fail` goes)."},"timeout":{"$ref":"#/$defs/identifier","description":"Step to go to when the step's own deadline passes (default: the run ends `failed`)."}},"x-def":"transitions"};
+const schema73 = {"title":"MaxVisits","description":"How many times the step may run in one run; bounds every loop through it.","type":"integer","minimum":1,"maximum":100,"x-def":"maxVisits"};
+const schema58 = {"title":"Approval","description":"Asks a person before going on: the run is stored and waits (it survives restarts and Lambda invocations) until someone approves or denies, or the approval expires. Requests go out through `notify`; the console lists pending approvals.","type":"object","required":["timeout"],"additionalProperties":false,"properties":{"message":{"type":"string","minLength":1,"maxLength":2000,"description":"The question, shown in the request and the console; may hold `{{ expressions }}`.","examples":["Reboot {{ inputs.instanceId }}?"]},"timeout":{"$ref":"#/$defs/duration","description":"How long to wait for a decision; past it the approval is `expired`, which does not remediate.","examples":["15m"]},"approvers":{"type":"object","additionalProperties":false,"minProperties":1,"description":"Who may decide; absent: anyone who can reach the request (the Slack channel, console users).","properties":{"slack":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[UW][A-Z0-9]{2,30}$"},"description":"Slack user ids (U…/W…) whose Approve or Deny counts.","examples":[["U0AAAAAAA"]]},"console":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":200},"description":"Console user names who may decide."}}},"notify":{"type":"array","items":{"$ref":"#/$defs/notifyStep"},"description":"Notifications that ask for the decision, sent once when the approval is requested; their `with:` may read `approval` (`approval.id`, `approval.message`, `approval.url`, `approval.expiresAt`), e.g. `slack.post` with `approval: '{{ approval }}'` for Approve / Deny buttons."}},"x-def":"approval"};
+const pattern20 = new RegExp("^[UW][A-Z0-9]{2,30}$", "u");
+const schema60 = {"title":"NotifyStep","description":"A notification sent when the run ends with this outcome.","type":"object","required":["action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"An id for the notification, for traces and `--outcome` (default: `notify.<outcome>[<index>]`)."},"description":{"type":"string","description":"What the notification is for."},"action":{"$ref":"#/$defs/actionId","description":"The notify action to run, by id (`slack.post`, `opsgenie.createAlert`…)."},"with":{"$ref":"#/$defs/with","description":"The action's input; strings may hold `{{ expressions }}` over the finished run."},"when":{"$ref":"#/$defs/expression","description":"Sends the notification only when true."},"timeout":{"$ref":"#/$defs/duration","description":"This notification's deadline (default: `defaults.timeout`, else 1m)."},"retry":{"$ref":"#/$defs/retry","description":"This notification's retry policy, over `defaults.retry`."}},"x-def":"notifyStep"};
+
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate33.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.action === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema60.required,parentSchema:schema60,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((((key0 === "id") || (key0 === "description")) || (key0 === "action")) || (key0 === "with")) || (key0 === "when")) || (key0 === "timeout")) || (key0 === "retry"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema60,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.id !== undefined){
+let data0 = data.id;
+if(typeof data0 === "string"){
+if(!pattern5.test(data0)){
+const err2 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_-]{0,63}$",parentSchema:schema33,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data1 = data.description;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.description.type,parentSchema:schema60.properties.description,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.action !== undefined){
+let data2 = data.action;
+if(typeof data2 === "string"){
+if(!pattern14.test(data2)){
+const err5 = {instancePath:instancePath+"/action",schemaPath:"#/$defs/actionId/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$"+"\"",schema:"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$",parentSchema:schema48,data:data2};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/action",schemaPath:"#/$defs/actionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.with !== undefined){
+let data3 = data.with;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+}
+else {
+const err7 = {instancePath:instancePath+"/with",schemaPath:"#/$defs/with/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.type,parentSchema:schema54,data:data3};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.when !== undefined){
+let data4 = data.when;
+if(typeof data4 === "string"){
+if(func2(data4) < 1){
+const err8 = {instancePath:instancePath+"/when",schemaPath:"#/$defs/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55,data:data4};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/when",schemaPath:"#/$defs/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.type,parentSchema:schema55,data:data4};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.timeout !== undefined){
+let data5 = data.timeout;
+if(typeof data5 === "string"){
+if(!pattern8.test(data5)){
+const err10 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(ms|s|m|h))+$",parentSchema:schema37,data:data5};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data5};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.retry !== undefined){
+if(!(validate22(data.retry, {instancePath:instancePath+"/retry",parentData:data,parentDataProperty:"retry",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.type,parentSchema:schema60,data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+validate33.errors = vErrors;
+return errors === 0;
+}
+validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -725,8 +911,338 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.timeout === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema58.required,parentSchema:schema58,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "message") || (key0 === "timeout")) || (key0 === "approvers")) || (key0 === "notify"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema58,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.message !== undefined){
+let data0 = data.message;
+if(typeof data0 === "string"){
+if(func2(data0) > 2000){
+const err2 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema58.properties.message,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func2(data0) < 1){
+const err3 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema58.properties.message,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.message.type,parentSchema:schema58.properties.message,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.timeout !== undefined){
+let data1 = data.timeout;
+if(typeof data1 === "string"){
+if(!pattern8.test(data1)){
+const err5 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(ms|s|m|h))+$",parentSchema:schema37,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.approvers !== undefined){
+let data2 = data.approvers;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(Object.keys(data2).length < 1){
+const err7 = {instancePath:instancePath+"/approvers",schemaPath:"#/properties/approvers/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema58.properties.approvers,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+for(const key1 in data2){
+if(!((key1 === "slack") || (key1 === "console"))){
+const err8 = {instancePath:instancePath+"/approvers",schemaPath:"#/properties/approvers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema58.properties.approvers,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data2.slack !== undefined){
+let data3 = data2.slack;
+if(Array.isArray(data3)){
+if(data3.length < 1){
+const err9 = {instancePath:instancePath+"/approvers/slack",schemaPath:"#/properties/approvers/properties/slack/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema58.properties.approvers.properties.slack,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+if(typeof data4 === "string"){
+if(!pattern20.test(data4)){
+const err10 = {instancePath:instancePath+"/approvers/slack/" + i0,schemaPath:"#/properties/approvers/properties/slack/items/pattern",keyword:"pattern",params:{pattern: "^[UW][A-Z0-9]{2,30}$"},message:"must match pattern \""+"^[UW][A-Z0-9]{2,30}$"+"\"",schema:"^[UW][A-Z0-9]{2,30}$",parentSchema:schema58.properties.approvers.properties.slack.items,data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/approvers/slack/" + i0,schemaPath:"#/properties/approvers/properties/slack/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.approvers.properties.slack.items.type,parentSchema:schema58.properties.approvers.properties.slack.items,data:data4};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+let i1 = data3.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data3[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err12 = {instancePath:instancePath+"/approvers/slack",schemaPath:"#/properties/approvers/properties/slack/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema58.properties.approvers.properties.slack,data:data3};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/approvers/slack",schemaPath:"#/properties/approvers/properties/slack/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.approvers.properties.slack.type,parentSchema:schema58.properties.approvers.properties.slack,data:data3};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data2.console !== undefined){
+let data5 = data2.console;
+if(Array.isArray(data5)){
+if(data5.length < 1){
+const err14 = {instancePath:instancePath+"/approvers/console",schemaPath:"#/properties/approvers/properties/console/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema58.properties.approvers.properties.console,data:data5};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+const len1 = data5.length;
+for(let i2=0; i2<len1; i2++){
+let data6 = data5[i2];
+if(typeof data6 === "string"){
+if(func2(data6) > 200){
+const err15 = {instancePath:instancePath+"/approvers/console/" + i2,schemaPath:"#/properties/approvers/properties/console/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema58.properties.approvers.properties.console.items,data:data6};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(func2(data6) < 1){
+const err16 = {instancePath:instancePath+"/approvers/console/" + i2,schemaPath:"#/properties/approvers/properties/console/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema58.properties.approvers.properties.console.items,data:data6};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/approvers/console/" + i2,schemaPath:"#/properties/approvers/properties/console/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema58.properties.approvers.properties.console.items.type,parentSchema:schema58.properties.approvers.properties.console.items,data:data6};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+let i3 = data5.length;
+let j1;
+if(i3 > 1){
+const indices1 = {};
+for(;i3--;){
+let item1 = data5[i3];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err18 = {instancePath:instancePath+"/approvers/console",schemaPath:"#/properties/approvers/properties/console/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema58.properties.approvers.properties.console,data:data5};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+break;
+}
+indices1[item1] = i3;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/approvers/console",schemaPath:"#/properties/approvers/properties/console/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.approvers.properties.console.type,parentSchema:schema58.properties.approvers.properties.console,data:data5};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/approvers",schemaPath:"#/properties/approvers/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.properties.approvers.type,parentSchema:schema58.properties.approvers,data:data2};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.notify !== undefined){
+let data7 = data.notify;
+if(Array.isArray(data7)){
+const len2 = data7.length;
+for(let i4=0; i4<len2; i4++){
+if(!(validate33(data7[i4], {instancePath:instancePath+"/notify/" + i4,parentData:data7,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema58.properties.notify.type,parentSchema:schema58.properties.notify,data:data7};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema58.type,parentSchema:schema58,data};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+validate32.errors = vErrors;
+return errors === 0;
+}
+validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema67 = {"title":"Transitions","description":"Where to go after each step outcome (step ids). Defaults: pass → the next step, fail/error/timeout → the run fails.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"pass":{"$ref":"#/$defs/identifier","description":"Step to go to when the step passes (default: the next step in the list; past the last step the run ends `healthy`, or `recovered` if a remediation ran)."},"fail":{"$ref":"#/$defs/identifier","description":"Step to go to when the step fails (default: the run ends `failed`)."},"error":{"$ref":"#/$defs/identifier","description":"Step to go to when the step could not be done (default: the run ends `failed`; for a parallel group, where `fail` goes)."},"timeout":{"$ref":"#/$defs/identifier","description":"Step to go to when the step's own deadline passes (default: the run ends `failed`)."}},"x-def":"transitions"};
+
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate37.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
 if(Object.keys(data).length < 1){
-const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema59,data};
+const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -737,7 +1253,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "pass") || (key0 === "fail")) || (key0 === "error")) || (key0 === "timeout"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema59,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -849,7 +1365,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema59.type,parentSchema:schema59,data};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema67.type,parentSchema:schema67,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -858,10 +1374,10 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate32.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
-validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -1079,10 +1595,16 @@ vErrors.push(err15);
 errors++;
 }
 }
+if(data.approval !== undefined){
+if(!(validate32(data.approval, {instancePath:instancePath+"/approval",parentData:data,parentDataProperty:"approval",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
 if(data.onError !== undefined){
-let data9 = data.onError;
-if(!((data9 === "inconclusive") || (data9 === "fail"))){
-const err16 = {instancePath:instancePath+"/onError",schemaPath:"#/$defs/onError/enum",keyword:"enum",params:{allowedValues: schema43.enum},message:"must be equal to one of the allowed values",schema:schema43.enum,parentSchema:schema43,data:data9};
+let data10 = data.onError;
+if(!((data10 === "inconclusive") || (data10 === "fail"))){
+const err16 = {instancePath:instancePath+"/onError",schemaPath:"#/$defs/onError/enum",keyword:"enum",params:{allowedValues: schema43.enum},message:"must be equal to one of the allowed values",schema:schema43.enum,parentSchema:schema43,data:data10};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1093,16 +1615,16 @@ errors++;
 }
 }
 if(data.on !== undefined){
-if(!(validate32(data.on, {instancePath:instancePath+"/on",parentData:data,parentDataProperty:"on",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if(!(validate37(data.on, {instancePath:instancePath+"/on",parentData:data,parentDataProperty:"on",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 }
 if(data.next !== undefined){
-let data11 = data.next;
-if(typeof data11 === "string"){
-if(!pattern5.test(data11)){
-const err17 = {instancePath:instancePath+"/next",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_-]{0,63}$",parentSchema:schema33,data:data11};
+let data12 = data.next;
+if(typeof data12 === "string"){
+if(!pattern5.test(data12)){
+const err17 = {instancePath:instancePath+"/next",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_-]{0,63}$",parentSchema:schema33,data:data12};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1113,7 +1635,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/next",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data11};
+const err18 = {instancePath:instancePath+"/next",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data12};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1124,9 +1646,9 @@ errors++;
 }
 }
 if(data.maxVisits !== undefined){
-let data12 = data.maxVisits;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-const err19 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.type,parentSchema:schema65,data:data12};
+let data13 = data.maxVisits;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+const err19 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema73.type,parentSchema:schema73,data:data13};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1135,9 +1657,9 @@ vErrors.push(err19);
 }
 errors++;
 }
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 100 || isNaN(data12)){
-const err20 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema65,data:data12};
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 > 100 || isNaN(data13)){
+const err20 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema73,data:data13};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1146,8 +1668,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data12 < 1 || isNaN(data12)){
-const err21 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema65,data:data12};
+if(data13 < 1 || isNaN(data13)){
+const err21 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema73,data:data13};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1365,7 +1887,7 @@ let ifClause2;
 if(_valid2){
 const _errs19 = errors;
 if(!((data2 === "all") || (data2 === "any"))){
-const err10 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/then/enum",keyword:"enum",params:{allowedValues: schema66.then.enum},message:"must be equal to one of the allowed values",schema:schema66.then.enum,parentSchema:schema66.then,data:data2};
+const err10 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/then/enum",keyword:"enum",params:{allowedValues: schema74.then.enum},message:"must be equal to one of the allowed values",schema:schema74.then.enum,parentSchema:schema74.then,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1423,7 +1945,7 @@ if(_valid3){
 const _errs24 = errors;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.atLeast === undefined){
-const err13 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/required",keyword:"required",params:{missingProperty: "atLeast"},message:"must have required property '"+"atLeast"+"'",schema:schema66.else.then.required,parentSchema:schema66.else.then,data:data2};
+const err13 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/required",keyword:"required",params:{missingProperty: "atLeast"},message:"must have required property '"+"atLeast"+"'",schema:schema74.else.then.required,parentSchema:schema74.else.then,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1434,7 +1956,7 @@ errors++;
 }
 for(const key1 in data2){
 if(!(key1 === "atLeast")){
-const err14 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema66.else.then,data:data2};
+const err14 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema74.else.then,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1447,7 +1969,7 @@ errors++;
 if(data2.atLeast !== undefined){
 let data3 = data2.atLeast;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err15 = {instancePath:instancePath+"/quorum/atLeast",schemaPath:"#/$defs/quorum/else/then/properties/atLeast/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema66.else.then.properties.atLeast.type,parentSchema:schema66.else.then.properties.atLeast,data:data3};
+const err15 = {instancePath:instancePath+"/quorum/atLeast",schemaPath:"#/$defs/quorum/else/then/properties/atLeast/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema74.else.then.properties.atLeast.type,parentSchema:schema74.else.then.properties.atLeast,data:data3};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1458,7 +1980,7 @@ errors++;
 }
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 1 || isNaN(data3)){
-const err16 = {instancePath:instancePath+"/quorum/atLeast",schemaPath:"#/$defs/quorum/else/then/properties/atLeast/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema66.else.then.properties.atLeast,data:data3};
+const err16 = {instancePath:instancePath+"/quorum/atLeast",schemaPath:"#/$defs/quorum/else/then/properties/atLeast/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema74.else.then.properties.atLeast,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1471,7 +1993,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.else.then.type,parentSchema:schema66.else.then,data:data2};
+const err17 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.else.then.type,parentSchema:schema74.else.then,data:data2};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1486,7 +2008,7 @@ ifClause3 = "then";
 }
 else {
 const _errs29 = errors;
-const err18 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema66.else.else.not,parentSchema:schema66.else.else,data:data2};
+const err18 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema74.else.else.not,parentSchema:schema74.else.else,data:data2};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1499,7 +2021,7 @@ valid7 = _valid3;
 ifClause3 = "else";
 }
 if(!valid7){
-const err19 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema",schema:schema66.else.if,parentSchema:schema66.else,data:data2};
+const err19 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema",schema:schema74.else.if,parentSchema:schema74.else,data:data2};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1513,7 +2035,7 @@ valid6 = _valid2;
 ifClause2 = "else";
 }
 if(!valid6){
-const err20 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema66.if,parentSchema:schema66,data:data2};
+const err20 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema74.if,parentSchema:schema74,data:data2};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1526,7 +2048,7 @@ errors++;
 if(data.settle !== undefined){
 let data4 = data.settle;
 if(!((data4 === "all") || (data4 === "decide"))){
-const err21 = {instancePath:instancePath+"/settle",schemaPath:"#/$defs/settle/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values",schema:schema67.enum,parentSchema:schema67,data:data4};
+const err21 = {instancePath:instancePath+"/settle",schemaPath:"#/$defs/settle/enum",keyword:"enum",params:{allowedValues: schema75.enum},message:"must be equal to one of the allowed values",schema:schema75.enum,parentSchema:schema75,data:data4};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1631,12 +2153,12 @@ return errors === 0;
 }
 validate29.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
-const schema68 = {"title":"Recheck","description":"After remediating, wait `after`, then run the checks again; at most `rounds` times.","type":"object","required":["after"],"additionalProperties":false,"properties":{"rounds":{"type":"integer","minimum":1,"maximum":10,"default":1,"description":"How many times, at most, the checks run again after a remediation; while they still fail and rounds are left, the remediations run again first."},"after":{"$ref":"#/$defs/duration","description":"Wait between remediating and checking again.","examples":["2m"]}},"x-def":"recheck"};
+const schema76 = {"title":"Recheck","description":"After remediating, wait `after`, then run the checks again; at most `rounds` times.","type":"object","required":["after"],"additionalProperties":false,"properties":{"rounds":{"type":"integer","minimum":1,"maximum":10,"default":1,"description":"How many times, at most, the checks run again after a remediation; while they still fail and rounds are left, the remediations run again first."},"after":{"$ref":"#/$defs/duration","description":"Wait between remediating and checking again.","examples":["2m"]}},"x-def":"recheck"};
 
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate38.evaluated;
+const evaluated0 = validate43.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1645,7 +2167,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.after === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "after"},message:"must have required property '"+"after"+"'",schema:schema68.required,parentSchema:schema68,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "after"},message:"must have required property '"+"after"+"'",schema:schema76.required,parentSchema:schema76,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1656,7 +2178,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "rounds") || (key0 === "after"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema68,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema76,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1669,7 +2191,7 @@ errors++;
 if(data.rounds !== undefined){
 let data0 = data.rounds;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err2 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema68.properties.rounds.type,parentSchema:schema68.properties.rounds,data:data0};
+const err2 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema76.properties.rounds.type,parentSchema:schema76.properties.rounds,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1680,7 +2202,7 @@ errors++;
 }
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 > 10 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema68.properties.rounds,data:data0};
+const err3 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10",schema:10,parentSchema:schema76.properties.rounds,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1690,7 +2212,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data0 < 1 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema68.properties.rounds,data:data0};
+const err4 = {instancePath:instancePath+"/rounds",schemaPath:"#/properties/rounds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema76.properties.rounds,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1728,7 +2250,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema68.type,parentSchema:schema68,data};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema76.type,parentSchema:schema76,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1737,203 +2259,18 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate38.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
-validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema70 = {"title":"Notify","description":"Notifications per run outcome.","type":"object","additionalProperties":false,"properties":{"healthy":{"$ref":"#/$defs/notifyList","description":"Sent when all checks passed the first time."},"recovered":{"$ref":"#/$defs/notifyList","description":"Sent when the checks passed after a remediation."},"unrecovered":{"$ref":"#/$defs/notifyList","description":"Sent when the checks still failed after the last round."},"inconclusive":{"$ref":"#/$defs/notifyList","description":"Sent when a check could not run, so nothing was remediated on missing evidence (`run.inconclusive` says which and why)."},"failed":{"$ref":"#/$defs/notifyList","description":"Sent when a general-form step failed with no `on:` route, or a step crashed."},"timed_out":{"$ref":"#/$defs/notifyList","description":"Sent when the whole-run `timeout` passed."},"cancelled":{"$ref":"#/$defs/notifyList","description":"Sent when the run was cancelled (`firstline cancel`, or by its host); without it, `unrecovered` is sent when a remediation had run."},"skipped":{"$ref":"#/$defs/notifyList","description":"Sent when a lock or a budget said no (a lock refusal sends nothing: the holder is handling it)."}},"x-def":"notify"};
-const schema71 = {"title":"NotifyList","type":"array","items":{"$ref":"#/$defs/notifyStep"},"description":"Notifications sent, in order, for one run outcome.","x-def":"notifyList"};
-const schema72 = {"title":"NotifyStep","description":"A notification sent when the run ends with this outcome.","type":"object","required":["action"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"An id for the notification, for traces and `--outcome` (default: `notify.<outcome>[<index>]`)."},"description":{"type":"string","description":"What the notification is for."},"action":{"$ref":"#/$defs/actionId","description":"The notify action to run, by id (`slack.post`, `opsgenie.createAlert`…)."},"with":{"$ref":"#/$defs/with","description":"The action's input; strings may hold `{{ expressions }}` over the finished run."},"when":{"$ref":"#/$defs/expression","description":"Sends the notification only when true."},"timeout":{"$ref":"#/$defs/duration","description":"This notification's deadline (default: `defaults.timeout`, else 1m)."},"retry":{"$ref":"#/$defs/retry","description":"This notification's retry policy, over `defaults.retry`."}},"x-def":"notifyStep"};
+const schema78 = {"title":"Notify","description":"Notifications per run outcome.","type":"object","additionalProperties":false,"properties":{"healthy":{"$ref":"#/$defs/notifyList","description":"Sent when all checks passed the first time."},"recovered":{"$ref":"#/$defs/notifyList","description":"Sent when the checks passed after a remediation."},"unrecovered":{"$ref":"#/$defs/notifyList","description":"Sent when the checks still failed after the last round."},"inconclusive":{"$ref":"#/$defs/notifyList","description":"Sent when a check could not run, so nothing was remediated on missing evidence (`run.inconclusive` says which and why)."},"failed":{"$ref":"#/$defs/notifyList","description":"Sent when a general-form step failed with no `on:` route, or a step crashed."},"timed_out":{"$ref":"#/$defs/notifyList","description":"Sent when the whole-run `timeout` passed."},"cancelled":{"$ref":"#/$defs/notifyList","description":"Sent when the run was cancelled (`firstline cancel`, or by its host); without it, `unrecovered` is sent when a remediation had run."},"skipped":{"$ref":"#/$defs/notifyList","description":"Sent when a lock or a budget said no (a lock refusal sends nothing: the holder is handling it)."}},"x-def":"notify"};
+const schema79 = {"title":"NotifyList","type":"array","items":{"$ref":"#/$defs/notifyStep"},"description":"Notifications sent, in order, for one run outcome.","x-def":"notifyList"};
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate42.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.action === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"},message:"must have required property '"+"action"+"'",schema:schema72.required,parentSchema:schema72,data};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if(!(((((((key0 === "id") || (key0 === "description")) || (key0 === "action")) || (key0 === "with")) || (key0 === "when")) || (key0 === "timeout")) || (key0 === "retry"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema72,data};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.id !== undefined){
-let data0 = data.id;
-if(typeof data0 === "string"){
-if(!pattern5.test(data0)){
-const err2 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_-]{0,63}$",parentSchema:schema33,data:data0};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-else {
-const err3 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data0};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.description !== undefined){
-let data1 = data.description;
-if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema72.properties.description.type,parentSchema:schema72.properties.description,data:data1};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.action !== undefined){
-let data2 = data.action;
-if(typeof data2 === "string"){
-if(!pattern14.test(data2)){
-const err5 = {instancePath:instancePath+"/action",schemaPath:"#/$defs/actionId/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$"},message:"must match pattern \""+"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$"+"\"",schema:"^[a-z][a-z0-9]*(\\.[a-zA-Z][a-zA-Z0-9]*)+$",parentSchema:schema48,data:data2};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/action",schemaPath:"#/$defs/actionId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.type,parentSchema:schema48,data:data2};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.with !== undefined){
-let data3 = data.with;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-}
-else {
-const err7 = {instancePath:instancePath+"/with",schemaPath:"#/$defs/with/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema54.type,parentSchema:schema54,data:data3};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-if(data.when !== undefined){
-let data4 = data.when;
-if(typeof data4 === "string"){
-if(func2(data4) < 1){
-const err8 = {instancePath:instancePath+"/when",schemaPath:"#/$defs/expression/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema55,data:data4};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/when",schemaPath:"#/$defs/expression/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.type,parentSchema:schema55,data:data4};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.timeout !== undefined){
-let data5 = data.timeout;
-if(typeof data5 === "string"){
-if(!pattern8.test(data5)){
-const err10 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(ms|s|m|h))+$",parentSchema:schema37,data:data5};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/timeout",schemaPath:"#/$defs/duration/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data5};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-if(data.retry !== undefined){
-if(!(validate22(data.retry, {instancePath:instancePath+"/retry",parentData:data,parentDataProperty:"retry",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema72.type,parentSchema:schema72,data};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-validate42.errors = vErrors;
-return errors === 0;
-}
-validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate41.evaluated;
+const evaluated0 = validate46.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1943,14 +2280,14 @@ evaluated0.items = undefined;
 if(Array.isArray(data)){
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate42(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+if(!(validate33(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema71.type,parentSchema:schema71,data};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema79.type,parentSchema:schema79,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1959,16 +2296,16 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate46.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate40.evaluated;
+const evaluated0 = validate45.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1978,7 +2315,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!((((((((key0 === "healthy") || (key0 === "recovered")) || (key0 === "unrecovered")) || (key0 === "inconclusive")) || (key0 === "failed")) || (key0 === "timed_out")) || (key0 === "cancelled")) || (key0 === "skipped"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema70,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema78,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1989,56 +2326,56 @@ errors++;
 }
 }
 if(data.healthy !== undefined){
-if(!(validate41(data.healthy, {instancePath:instancePath+"/healthy",parentData:data,parentDataProperty:"healthy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate46(data.healthy, {instancePath:instancePath+"/healthy",parentData:data,parentDataProperty:"healthy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
 if(data.recovered !== undefined){
-if(!(validate41(data.recovered, {instancePath:instancePath+"/recovered",parentData:data,parentDataProperty:"recovered",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate46(data.recovered, {instancePath:instancePath+"/recovered",parentData:data,parentDataProperty:"recovered",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
 if(data.unrecovered !== undefined){
-if(!(validate41(data.unrecovered, {instancePath:instancePath+"/unrecovered",parentData:data,parentDataProperty:"unrecovered",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate46(data.unrecovered, {instancePath:instancePath+"/unrecovered",parentData:data,parentDataProperty:"unrecovered",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
 if(data.inconclusive !== undefined){
-if(!(validate41(data.inconclusive, {instancePath:instancePath+"/inconclusive",parentData:data,parentDataProperty:"inconclusive",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate46(data.inconclusive, {instancePath:instancePath+"/inconclusive",parentData:data,parentDataProperty:"inconclusive",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
 if(data.failed !== undefined){
-if(!(validate41(data.failed, {instancePath:instancePath+"/failed",parentData:data,parentDataProperty:"failed",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate46(data.failed, {instancePath:instancePath+"/failed",parentData:data,parentDataProperty:"failed",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
 if(data.timed_out !== undefined){
-if(!(validate41(data.timed_out, {instancePath:instancePath+"/timed_out",parentData:data,parentDataProperty:"timed_out",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate46(data.timed_out, {instancePath:instancePath+"/timed_out",parentData:data,parentDataProperty:"timed_out",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
 if(data.cancelled !== undefined){
-if(!(validate41(data.cancelled, {instancePath:instancePath+"/cancelled",parentData:data,parentDataProperty:"cancelled",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate46(data.cancelled, {instancePath:instancePath+"/cancelled",parentData:data,parentDataProperty:"cancelled",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
 if(data.skipped !== undefined){
-if(!(validate41(data.skipped, {instancePath:instancePath+"/skipped",parentData:data,parentDataProperty:"skipped",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate46(data.skipped, {instancePath:instancePath+"/skipped",parentData:data,parentDataProperty:"skipped",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema70.type,parentSchema:schema70,data};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema78.type,parentSchema:schema78,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2047,19 +2384,19 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate40.errors = vErrors;
+validate45.errors = vErrors;
 return errors === 0;
 }
-validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema78 = {"title":"Step","description":"One step of the general form: exactly one of action, wait, goto, end or parallel.","if":{"type":"object","required":["action"]},"then":{"$ref":"#/$defs/actionStep"},"else":{"if":{"type":"object","required":["wait"]},"then":{"$ref":"#/$defs/waitStep"},"else":{"if":{"type":"object","required":["goto"]},"then":{"$ref":"#/$defs/gotoStep"},"else":{"if":{"type":"object","required":["end"]},"then":{"$ref":"#/$defs/endStep"},"else":{"if":{"type":"object","required":["parallel"]},"then":{"$ref":"#/$defs/parallelStep"},"else":{"not":{},"x-invalid":"E_STEP_KIND: a step needs exactly one of action, wait, goto, end or parallel"}}}}},"x-def":"step"};
-const schema79 = {"title":"WaitStep","type":"object","required":["id","wait"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"wait":{"if":{"type":"string"},"then":{"$ref":"#/$defs/duration"},"else":{"if":{"type":"object","required":["until"]},"then":{"$ref":"#/$defs/waitUntil"},"else":{"not":{},"x-invalid":"E_TYPE: wait is a duration (2m) or a mapping { until, step, timeout, every }"}}},"on":{"$ref":"#/$defs/transitions","description":"Where each outcome leads (general form)."},"next":{"$ref":"#/$defs/identifier","description":"Step to go to when the step passes; the same as `on.pass`."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"description":"Waits a fixed duration, or until a probe's output meets a condition.","x-def":"waitStep"};
-const schema82 = {"title":"WaitUntil","description":"Polls the probe step named by `step` every `every` until `until` (judged over its `output`) holds, or fails after `timeout`.","type":"object","required":["until","step","timeout"],"additionalProperties":false,"properties":{"until":{"$ref":"#/$defs/expression","description":"Judged over the probe's `output` after each poll; true ends the wait."},"step":{"$ref":"#/$defs/identifier","description":"The action step (a probe) run at each poll."},"every":{"$ref":"#/$defs/duration","description":"Time between polls.","default":"15s"},"timeout":{"$ref":"#/$defs/duration","description":"How long to poll before the wait step fails."}},"x-def":"waitUntil"};
+const schema80 = {"title":"Step","description":"One step of the general form: exactly one of action, wait, goto, end, parallel or approve.","if":{"type":"object","required":["action"]},"then":{"$ref":"#/$defs/actionStep"},"else":{"if":{"type":"object","required":["wait"]},"then":{"$ref":"#/$defs/waitStep"},"else":{"if":{"type":"object","required":["goto"]},"then":{"$ref":"#/$defs/gotoStep"},"else":{"if":{"type":"object","required":["end"]},"then":{"$ref":"#/$defs/endStep"},"else":{"if":{"type":"object","required":["parallel"]},"then":{"$ref":"#/$defs/parallelStep"},"else":{"if":{"type":"object","required":["approve"]},"then":{"$ref":"#/$defs/approveStep"},"else":{"not":{},"x-invalid":"E_STEP_KIND: a step needs exactly one of action, wait, goto, end, parallel or approve"}}}}}},"x-def":"step"};
+const schema81 = {"title":"WaitStep","type":"object","required":["id","wait"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"wait":{"if":{"type":"string"},"then":{"$ref":"#/$defs/duration"},"else":{"if":{"type":"object","required":["until"]},"then":{"$ref":"#/$defs/waitUntil"},"else":{"not":{},"x-invalid":"E_TYPE: wait is a duration (2m) or a mapping { until, step, timeout, every }"}}},"on":{"$ref":"#/$defs/transitions","description":"Where each outcome leads (general form)."},"next":{"$ref":"#/$defs/identifier","description":"Step to go to when the step passes; the same as `on.pass`."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"description":"Waits a fixed duration, or until a probe's output meets a condition.","x-def":"waitStep"};
+const schema84 = {"title":"WaitUntil","description":"Polls the probe step named by `step` every `every` until `until` (judged over its `output`) holds, or fails after `timeout`.","type":"object","required":["until","step","timeout"],"additionalProperties":false,"properties":{"until":{"$ref":"#/$defs/expression","description":"Judged over the probe's `output` after each poll; true ends the wait."},"step":{"$ref":"#/$defs/identifier","description":"The action step (a probe) run at each poll."},"every":{"$ref":"#/$defs/duration","description":"Time between polls.","default":"15s"},"timeout":{"$ref":"#/$defs/duration","description":"How long to poll before the wait step fails."}},"x-def":"waitUntil"};
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate57.evaluated;
+const evaluated0 = validate60.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2068,7 +2405,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.until === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "until"},message:"must have required property '"+"until"+"'",schema:schema82.required,parentSchema:schema82,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "until"},message:"must have required property '"+"until"+"'",schema:schema84.required,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2078,7 +2415,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.step === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'",schema:schema82.required,parentSchema:schema82,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "step"},message:"must have required property '"+"step"+"'",schema:schema84.required,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2088,7 +2425,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.timeout === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema82.required,parentSchema:schema82,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timeout"},message:"must have required property '"+"timeout"+"'",schema:schema84.required,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2099,7 +2436,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "until") || (key0 === "step")) || (key0 === "every")) || (key0 === "timeout"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema82,data};
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2211,7 +2548,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema82.type,parentSchema:schema82,data};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema84.type,parentSchema:schema84,data};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2220,16 +2557,16 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate57.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
-validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate60.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate56.evaluated;
+const evaluated0 = validate59.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2238,7 +2575,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema79.required,parentSchema:schema79,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema81.required,parentSchema:schema81,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2248,7 +2585,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.wait === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "wait"},message:"must have required property '"+"wait"+"'",schema:schema79.required,parentSchema:schema79,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "wait"},message:"must have required property '"+"wait"+"'",schema:schema81.required,parentSchema:schema81,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2259,7 +2596,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "id") || (key0 === "description")) || (key0 === "wait")) || (key0 === "on")) || (key0 === "next")) || (key0 === "maxVisits"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema79,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema81,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2297,7 +2634,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema79.properties.description.type,parentSchema:schema79.properties.description,data:data1};
+const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema81.properties.description.type,parentSchema:schema81.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2404,8 +2741,8 @@ vErrors = null;
 let ifClause1;
 if(_valid1){
 const _errs21 = errors;
-if(!(validate57(data2, {instancePath:instancePath+"/wait",parentData:data,parentDataProperty:"wait",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate60(data2, {instancePath:instancePath+"/wait",parentData:data,parentDataProperty:"wait",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs21 === errors;
@@ -2414,7 +2751,7 @@ ifClause1 = "then";
 }
 else {
 const _errs22 = errors;
-const err11 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema79.properties.wait.else.else.not,parentSchema:schema79.properties.wait.else.else,data:data2};
+const err11 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema81.properties.wait.else.else.not,parentSchema:schema81.properties.wait.else.else,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2427,7 +2764,7 @@ valid4 = _valid1;
 ifClause1 = "else";
 }
 if(!valid4){
-const err12 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema79.properties.wait.else.if,parentSchema:schema79.properties.wait.else,data:data2};
+const err12 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema81.properties.wait.else.if,parentSchema:schema81.properties.wait.else,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2441,7 +2778,7 @@ valid2 = _valid0;
 ifClause0 = "else";
 }
 if(!valid2){
-const err13 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema79.properties.wait.if,parentSchema:schema79.properties.wait,data:data2};
+const err13 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema81.properties.wait.if,parentSchema:schema81.properties.wait,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2452,8 +2789,8 @@ errors++;
 }
 }
 if(data.on !== undefined){
-if(!(validate32(data.on, {instancePath:instancePath+"/on",parentData:data,parentDataProperty:"on",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if(!(validate37(data.on, {instancePath:instancePath+"/on",parentData:data,parentDataProperty:"on",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 }
@@ -2485,7 +2822,7 @@ errors++;
 if(data.maxVisits !== undefined){
 let data5 = data.maxVisits;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err16 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.type,parentSchema:schema65,data:data5};
+const err16 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema73.type,parentSchema:schema73,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2496,7 +2833,7 @@ errors++;
 }
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 > 100 || isNaN(data5)){
-const err17 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema65,data:data5};
+const err17 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema73,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2506,7 +2843,7 @@ vErrors.push(err17);
 errors++;
 }
 if(data5 < 1 || isNaN(data5)){
-const err18 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema65,data:data5};
+const err18 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema73,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2519,7 +2856,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema79.type,parentSchema:schema79,data};
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema81.type,parentSchema:schema81,data};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2528,17 +2865,17 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate56.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
-validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema89 = {"title":"GotoStep","type":"object","required":["id","goto"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"goto":{"$ref":"#/$defs/identifier","description":"The step to jump to."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"description":"Jumps to another step; a loop through it needs `maxVisits`.","x-def":"gotoStep"};
+const schema91 = {"title":"GotoStep","type":"object","required":["id","goto"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"goto":{"$ref":"#/$defs/identifier","description":"The step to jump to."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"description":"Jumps to another step; a loop through it needs `maxVisits`.","x-def":"gotoStep"};
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate61.evaluated;
+const evaluated0 = validate64.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2547,7 +2884,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema89.required,parentSchema:schema89,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema91.required,parentSchema:schema91,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2557,7 +2894,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.goto === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "goto"},message:"must have required property '"+"goto"+"'",schema:schema89.required,parentSchema:schema89,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "goto"},message:"must have required property '"+"goto"+"'",schema:schema91.required,parentSchema:schema91,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2568,7 +2905,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "id") || (key0 === "description")) || (key0 === "goto")) || (key0 === "maxVisits"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema89,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema91,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2606,7 +2943,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema89.properties.description.type,parentSchema:schema89.properties.description,data:data1};
+const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema91.properties.description.type,parentSchema:schema91.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2644,7 +2981,7 @@ errors++;
 if(data.maxVisits !== undefined){
 let data3 = data.maxVisits;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err8 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.type,parentSchema:schema65,data:data3};
+const err8 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema73.type,parentSchema:schema73,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2655,7 +2992,7 @@ errors++;
 }
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err9 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema65,data:data3};
+const err9 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema73,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2665,7 +3002,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data3 < 1 || isNaN(data3)){
-const err10 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema65,data:data3};
+const err10 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema73,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2678,7 +3015,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema89.type,parentSchema:schema89,data};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema91.type,parentSchema:schema91,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2687,19 +3024,19 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate61.errors = vErrors;
+validate64.errors = vErrors;
 return errors === 0;
 }
-validate61.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema93 = {"title":"EndStep","type":"object","required":["id","end"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"end":{"$ref":"#/$defs/outcomeName","description":"The run outcome: a built-in one or a custom name (which `notify` cannot name; the CLI counts it as good only with `--good`)."}},"description":"Ends the run with an outcome.","x-def":"endStep"};
-const schema95 = {"title":"OutcomeName","description":"A run outcome: healthy, recovered, unrecovered, inconclusive, failed, timed_out, cancelled, skipped, or a custom name.","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","examples":["recovered","replaced","no_core_dump"],"x-def":"outcomeName"};
-const pattern37 = new RegExp("^[a-z][a-z0-9_]{0,63}$", "u");
+const schema95 = {"title":"EndStep","type":"object","required":["id","end"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"end":{"$ref":"#/$defs/outcomeName","description":"The run outcome: a built-in one or a custom name (which `notify` cannot name; the CLI counts it as good only with `--good`)."}},"description":"Ends the run with an outcome.","x-def":"endStep"};
+const schema97 = {"title":"OutcomeName","description":"A run outcome: healthy, recovered, unrecovered, inconclusive, failed, timed_out, cancelled, skipped, or a custom name.","type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$","examples":["recovered","replaced","no_core_dump"],"x-def":"outcomeName"};
+const pattern39 = new RegExp("^[a-z][a-z0-9_]{0,63}$", "u");
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate63.evaluated;
+const evaluated0 = validate66.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2708,7 +3045,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema93.required,parentSchema:schema93,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema95.required,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2718,7 +3055,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.end === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'",schema:schema93.required,parentSchema:schema93,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "end"},message:"must have required property '"+"end"+"'",schema:schema95.required,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2729,7 +3066,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "id") || (key0 === "description")) || (key0 === "end"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema93,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2767,7 +3104,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema93.properties.description.type,parentSchema:schema93.properties.description,data:data1};
+const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.properties.description.type,parentSchema:schema95.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2780,8 +3117,8 @@ errors++;
 if(data.end !== undefined){
 let data2 = data.end;
 if(typeof data2 === "string"){
-if(!pattern37.test(data2)){
-const err6 = {instancePath:instancePath+"/end",schemaPath:"#/$defs/outcomeName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema95,data:data2};
+if(!pattern39.test(data2)){
+const err6 = {instancePath:instancePath+"/end",schemaPath:"#/$defs/outcomeName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\"",schema:"^[a-z][a-z0-9_]{0,63}$",parentSchema:schema97,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2792,7 +3129,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/end",schemaPath:"#/$defs/outcomeName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema95.type,parentSchema:schema95,data:data2};
+const err7 = {instancePath:instancePath+"/end",schemaPath:"#/$defs/outcomeName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema97.type,parentSchema:schema97,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2804,7 +3141,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema93.type,parentSchema:schema93,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema95.type,parentSchema:schema95,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2813,17 +3150,17 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate63.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
-validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate66.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema96 = {"title":"ParallelStep","description":"Runs its steps at once; passes when the quorum passes and decides as soon as the quorum is settled.","type":"object","required":["id","parallel","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"parallel":{"const":true,"description":"Marks a parallel group."},"quorum":{"$ref":"#/$defs/quorum","description":"How many members must pass.","default":"all"},"settle":{"$ref":"#/$defs/settle","description":"When the group stops its members.","default":"decide"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"},"description":"The members, run at once."},"timeout":{"$ref":"#/$defs/duration","description":"Deadline for the whole group."},"on":{"$ref":"#/$defs/transitions","description":"Where each outcome leads (general form)."},"next":{"$ref":"#/$defs/identifier","description":"Step to go to when the step passes; the same as `on.pass`."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"x-def":"parallelStep"};
+const schema98 = {"title":"ParallelStep","description":"Runs its steps at once; passes when the quorum passes and decides as soon as the quorum is settled.","type":"object","required":["id","parallel","steps"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"parallel":{"const":true,"description":"Marks a parallel group."},"quorum":{"$ref":"#/$defs/quorum","description":"How many members must pass.","default":"all"},"settle":{"$ref":"#/$defs/settle","description":"When the group stops its members.","default":"decide"},"steps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/actionStep"},"description":"The members, run at once."},"timeout":{"$ref":"#/$defs/duration","description":"Deadline for the whole group."},"on":{"$ref":"#/$defs/transitions","description":"Where each outcome leads (general form)."},"next":{"$ref":"#/$defs/identifier","description":"Step to go to when the step passes; the same as `on.pass`."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"x-def":"parallelStep"};
 
-function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate65.evaluated;
+const evaluated0 = validate68.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2832,7 +3169,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema96.required,parentSchema:schema96,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema98.required,parentSchema:schema98,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2842,7 +3179,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.parallel === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "parallel"},message:"must have required property '"+"parallel"+"'",schema:schema96.required,parentSchema:schema96,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "parallel"},message:"must have required property '"+"parallel"+"'",schema:schema98.required,parentSchema:schema98,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2852,7 +3189,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.steps === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "steps"},message:"must have required property '"+"steps"+"'",schema:schema96.required,parentSchema:schema96,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "steps"},message:"must have required property '"+"steps"+"'",schema:schema98.required,parentSchema:schema98,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2862,8 +3199,8 @@ vErrors.push(err2);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema96.properties, key0))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema96,data};
+if(!(func1.call(schema98.properties, key0))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema98,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2901,7 +3238,7 @@ errors++;
 if(data.description !== undefined){
 let data1 = data.description;
 if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema96.properties.description.type,parentSchema:schema96.properties.description,data:data1};
+const err6 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema98.properties.description.type,parentSchema:schema98.properties.description,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2914,7 +3251,7 @@ errors++;
 if(data.parallel !== undefined){
 let data2 = data.parallel;
 if(true !== data2){
-const err7 = {instancePath:instancePath+"/parallel",schemaPath:"#/properties/parallel/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema96.properties.parallel,data:data2};
+const err7 = {instancePath:instancePath+"/parallel",schemaPath:"#/properties/parallel/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant",schema:true,parentSchema:schema98.properties.parallel,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2953,7 +3290,7 @@ let ifClause0;
 if(_valid0){
 const _errs15 = errors;
 if(!((data3 === "all") || (data3 === "any"))){
-const err9 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/then/enum",keyword:"enum",params:{allowedValues: schema66.then.enum},message:"must be equal to one of the allowed values",schema:schema66.then.enum,parentSchema:schema66.then,data:data3};
+const err9 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/then/enum",keyword:"enum",params:{allowedValues: schema74.then.enum},message:"must be equal to one of the allowed values",schema:schema74.then.enum,parentSchema:schema74.then,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3011,7 +3348,7 @@ if(_valid1){
 const _errs20 = errors;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.atLeast === undefined){
-const err12 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/required",keyword:"required",params:{missingProperty: "atLeast"},message:"must have required property '"+"atLeast"+"'",schema:schema66.else.then.required,parentSchema:schema66.else.then,data:data3};
+const err12 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/required",keyword:"required",params:{missingProperty: "atLeast"},message:"must have required property '"+"atLeast"+"'",schema:schema74.else.then.required,parentSchema:schema74.else.then,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3022,7 +3359,7 @@ errors++;
 }
 for(const key1 in data3){
 if(!(key1 === "atLeast")){
-const err13 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema66.else.then,data:data3};
+const err13 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema74.else.then,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3035,7 +3372,7 @@ errors++;
 if(data3.atLeast !== undefined){
 let data4 = data3.atLeast;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err14 = {instancePath:instancePath+"/quorum/atLeast",schemaPath:"#/$defs/quorum/else/then/properties/atLeast/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema66.else.then.properties.atLeast.type,parentSchema:schema66.else.then.properties.atLeast,data:data4};
+const err14 = {instancePath:instancePath+"/quorum/atLeast",schemaPath:"#/$defs/quorum/else/then/properties/atLeast/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema74.else.then.properties.atLeast.type,parentSchema:schema74.else.then.properties.atLeast,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3046,7 +3383,7 @@ errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 1 || isNaN(data4)){
-const err15 = {instancePath:instancePath+"/quorum/atLeast",schemaPath:"#/$defs/quorum/else/then/properties/atLeast/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema66.else.then.properties.atLeast,data:data4};
+const err15 = {instancePath:instancePath+"/quorum/atLeast",schemaPath:"#/$defs/quorum/else/then/properties/atLeast/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema74.else.then.properties.atLeast,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3059,7 +3396,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema66.else.then.type,parentSchema:schema66.else.then,data:data3};
+const err16 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/then/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema74.else.then.type,parentSchema:schema74.else.then,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3074,7 +3411,7 @@ ifClause1 = "then";
 }
 else {
 const _errs25 = errors;
-const err17 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema66.else.else.not,parentSchema:schema66.else.else,data:data3};
+const err17 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema74.else.else.not,parentSchema:schema74.else.else,data:data3};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3087,7 +3424,7 @@ valid4 = _valid1;
 ifClause1 = "else";
 }
 if(!valid4){
-const err18 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema66.else.if,parentSchema:schema66.else,data:data3};
+const err18 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema74.else.if,parentSchema:schema74.else,data:data3};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3101,7 +3438,7 @@ valid3 = _valid0;
 ifClause0 = "else";
 }
 if(!valid3){
-const err19 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema66.if,parentSchema:schema66,data:data3};
+const err19 = {instancePath:instancePath+"/quorum",schemaPath:"#/$defs/quorum/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema74.if,parentSchema:schema74,data:data3};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3114,7 +3451,7 @@ errors++;
 if(data.settle !== undefined){
 let data5 = data.settle;
 if(!((data5 === "all") || (data5 === "decide"))){
-const err20 = {instancePath:instancePath+"/settle",schemaPath:"#/$defs/settle/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values",schema:schema67.enum,parentSchema:schema67,data:data5};
+const err20 = {instancePath:instancePath+"/settle",schemaPath:"#/$defs/settle/enum",keyword:"enum",params:{allowedValues: schema75.enum},message:"must be equal to one of the allowed values",schema:schema75.enum,parentSchema:schema75,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3128,7 +3465,7 @@ if(data.steps !== undefined){
 let data6 = data.steps;
 if(Array.isArray(data6)){
 if(data6.length < 1){
-const err21 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema96.properties.steps,data:data6};
+const err21 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema98.properties.steps,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3146,7 +3483,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema96.properties.steps.type,parentSchema:schema96.properties.steps,data:data6};
+const err22 = {instancePath:instancePath+"/steps",schemaPath:"#/properties/steps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema98.properties.steps.type,parentSchema:schema98.properties.steps,data:data6};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3182,8 +3519,8 @@ errors++;
 }
 }
 if(data.on !== undefined){
-if(!(validate32(data.on, {instancePath:instancePath+"/on",parentData:data,parentDataProperty:"on",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if(!(validate37(data.on, {instancePath:instancePath+"/on",parentData:data,parentDataProperty:"on",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 }
@@ -3215,7 +3552,7 @@ errors++;
 if(data.maxVisits !== undefined){
 let data11 = data.maxVisits;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-const err27 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema65.type,parentSchema:schema65,data:data11};
+const err27 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema73.type,parentSchema:schema73,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3226,7 +3563,7 @@ errors++;
 }
 if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 > 100 || isNaN(data11)){
-const err28 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema65,data:data11};
+const err28 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema73,data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3236,7 +3573,7 @@ vErrors.push(err28);
 errors++;
 }
 if(data11 < 1 || isNaN(data11)){
-const err29 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema65,data:data11};
+const err29 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema73,data:data11};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3249,7 +3586,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema96.type,parentSchema:schema96,data};
+const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema98.type,parentSchema:schema98,data};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3258,16 +3595,313 @@ vErrors.push(err30);
 }
 errors++;
 }
-validate65.errors = vErrors;
+validate68.errors = vErrors;
 return errors === 0;
 }
-validate65.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const schema105 = {"title":"ApproveStep","description":"Waits for a person to approve or deny; its outcomes `approved`, `denied` and `expired` branch like any step's.","type":"object","required":["id","approve"],"additionalProperties":false,"properties":{"id":{"$ref":"#/$defs/identifier","description":"The step's id, unique in the playbook: `steps.<id>` in expressions, and the name in traces and `--outcome`."},"description":{"type":"string","description":"What the step is for, in a sentence."},"approve":{"$ref":"#/$defs/approval","description":"What to ask, of whom, for how long."},"on":{"$ref":"#/$defs/approvalTransitions","description":"Where each approval outcome leads."},"next":{"$ref":"#/$defs/identifier","description":"Step to go to when approved; the same as `on.approved`."},"maxVisits":{"$ref":"#/$defs/maxVisits","description":"How many times the step may run in one run; once used up, the step is skipped and the run goes on with the next step in the list."}},"x-def":"approveStep"};
+const schema107 = {"title":"ApprovalTransitions","description":"Where each approval outcome leads (step ids). Defaults: approved → the next step; denied and expired → the run ends `skipped` (nothing is remediated, `notify.skipped` escalates).","type":"object","additionalProperties":false,"minProperties":1,"properties":{"approved":{"$ref":"#/$defs/identifier","description":"Step to go to when approved (default: the next step in the list)."},"denied":{"$ref":"#/$defs/identifier","description":"Step to go to when denied (default: the run ends `skipped`)."},"expired":{"$ref":"#/$defs/identifier","description":"Step to go to when nobody decided in time (default: the run ends `skipped`)."}},"x-def":"approvalTransitions"};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate54.evaluated;
+const evaluated0 = validate74.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length < 1){
+const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema107,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "approved") || (key0 === "denied")) || (key0 === "expired"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema107,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.approved !== undefined){
+let data0 = data.approved;
+if(typeof data0 === "string"){
+if(!pattern5.test(data0)){
+const err2 = {instancePath:instancePath+"/approved",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_-]{0,63}$",parentSchema:schema33,data:data0};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/approved",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.denied !== undefined){
+let data1 = data.denied;
+if(typeof data1 === "string"){
+if(!pattern5.test(data1)){
+const err4 = {instancePath:instancePath+"/denied",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_-]{0,63}$",parentSchema:schema33,data:data1};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/denied",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.expired !== undefined){
+let data2 = data.expired;
+if(typeof data2 === "string"){
+if(!pattern5.test(data2)){
+const err6 = {instancePath:instancePath+"/expired",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_-]{0,63}$",parentSchema:schema33,data:data2};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/expired",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema107.type,parentSchema:schema107,data};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate74.errors = vErrors;
+return errors === 0;
+}
+validate74.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate72.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema105.required,parentSchema:schema105,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.approve === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "approve"},message:"must have required property '"+"approve"+"'",schema:schema105.required,parentSchema:schema105,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "id") || (key0 === "description")) || (key0 === "approve")) || (key0 === "on")) || (key0 === "next")) || (key0 === "maxVisits"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema105,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.id !== undefined){
+let data0 = data.id;
+if(typeof data0 === "string"){
+if(!pattern5.test(data0)){
+const err3 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_-]{0,63}$",parentSchema:schema33,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data1 = data.description;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema105.properties.description.type,parentSchema:schema105.properties.description,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.approve !== undefined){
+if(!(validate32(data.approve, {instancePath:instancePath+"/approve",parentData:data,parentDataProperty:"approve",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
+if(data.on !== undefined){
+if(!(validate74(data.on, {instancePath:instancePath+"/on",parentData:data,parentDataProperty:"on",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
+}
+}
+if(data.next !== undefined){
+let data4 = data.next;
+if(typeof data4 === "string"){
+if(!pattern5.test(data4)){
+const err6 = {instancePath:instancePath+"/next",schemaPath:"#/$defs/identifier/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9_-]{0,63}$",parentSchema:schema33,data:data4};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/next",schemaPath:"#/$defs/identifier/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.maxVisits !== undefined){
+let data5 = data.maxVisits;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err8 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema73.type,parentSchema:schema73,data:data5};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 100 || isNaN(data5)){
+const err9 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema73,data:data5};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data5 < 1 || isNaN(data5)){
+const err10 = {instancePath:instancePath+"/maxVisits",schemaPath:"#/$defs/maxVisits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema73,data:data5};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema105.type,parentSchema:schema105,data};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate72.errors = vErrors;
+return errors === 0;
+}
+validate72.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate57.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3369,8 +4003,8 @@ vErrors = null;
 let ifClause1;
 if(_valid1){
 const _errs8 = errors;
-if(!(validate56(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs8 === errors;
@@ -3423,8 +4057,8 @@ vErrors = null;
 let ifClause2;
 if(_valid2){
 const _errs13 = errors;
-if(!(validate61(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate64(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
 var _valid2 = _errs13 === errors;
@@ -3477,8 +4111,8 @@ vErrors = null;
 let ifClause3;
 if(_valid3){
 const _errs18 = errors;
-if(!(validate63(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+if(!(validate66(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
 errors = vErrors.length;
 }
 var _valid3 = _errs18 === errors;
@@ -3531,8 +4165,8 @@ vErrors = null;
 let ifClause4;
 if(_valid4){
 const _errs23 = errors;
-if(!(validate65(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate68(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 var _valid4 = _errs23 === errors;
@@ -3544,7 +4178,14 @@ ifClause4 = "then";
 }
 else {
 const _errs24 = errors;
-const err10 = {instancePath,schemaPath:"#/else/else/else/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema78.else.else.else.else.else.not,parentSchema:schema78.else.else.else.else.else,data};
+const _errs25 = errors;
+let valid5 = true;
+const _errs26 = errors;
+if(errors === _errs26){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.approve === undefined) && (missing5 = "approve")){
+const err10 = {};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3552,17 +4193,89 @@ else {
 vErrors.push(err10);
 }
 errors++;
-var _valid4 = _errs24 === errors;
-valid4 = _valid4;
-ifClause4 = "else";
 }
-if(!valid4){
-const err11 = {instancePath,schemaPath:"#/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause4},message:"must match \""+ifClause4+"\" schema",schema:schema78.else.else.else.else.if,parentSchema:schema78.else.else.else.else,data};
+}
+else {
+const err11 = {};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
+}
+errors++;
+}
+}
+var _valid5 = _errs26 === errors;
+errors = _errs25;
+if(vErrors !== null){
+if(_errs25){
+vErrors.length = _errs25;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause5;
+if(_valid5){
+const _errs28 = errors;
+if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+errors = vErrors.length;
+}
+var _valid5 = _errs28 === errors;
+valid5 = _valid5;
+if(valid5){
+var props5 = true;
+}
+ifClause5 = "then";
+}
+else {
+const _errs29 = errors;
+const err12 = {instancePath,schemaPath:"#/else/else/else/else/else/else/not",keyword:"not",params:{},message:"must NOT be valid",schema:schema80.else.else.else.else.else.else.not,parentSchema:schema80.else.else.else.else.else.else,data};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+var _valid5 = _errs29 === errors;
+valid5 = _valid5;
+ifClause5 = "else";
+}
+if(!valid5){
+const err13 = {instancePath,schemaPath:"#/else/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause5},message:"must match \""+ifClause5+"\" schema",schema:schema80.else.else.else.else.else.if,parentSchema:schema80.else.else.else.else.else,data};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var _valid4 = _errs24 === errors;
+valid4 = _valid4;
+if(valid4){
+if(props4 !== true && props5 !== undefined){
+if(props5 === true){
+props4 = true;
+}
+else {
+props4 = props4 || {};
+Object.assign(props4, props5);
+}
+}
+}
+ifClause4 = "else";
+}
+if(!valid4){
+const err14 = {instancePath,schemaPath:"#/else/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause4},message:"must match \""+ifClause4+"\" schema",schema:schema80.else.else.else.else.if,parentSchema:schema80.else.else.else.else,data};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
 }
 errors++;
 }
@@ -3582,12 +4295,12 @@ Object.assign(props3, props4);
 ifClause3 = "else";
 }
 if(!valid3){
-const err12 = {instancePath,schemaPath:"#/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema",schema:schema78.else.else.else.if,parentSchema:schema78.else.else.else,data};
+const err15 = {instancePath,schemaPath:"#/else/else/else/if",keyword:"if",params:{failingKeyword: ifClause3},message:"must match \""+ifClause3+"\" schema",schema:schema80.else.else.else.if,parentSchema:schema80.else.else.else,data};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err15];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err15);
 }
 errors++;
 }
@@ -3607,12 +4320,12 @@ Object.assign(props2, props3);
 ifClause2 = "else";
 }
 if(!valid2){
-const err13 = {instancePath,schemaPath:"#/else/else/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema78.else.else.if,parentSchema:schema78.else.else,data};
+const err16 = {instancePath,schemaPath:"#/else/else/if",keyword:"if",params:{failingKeyword: ifClause2},message:"must match \""+ifClause2+"\" schema",schema:schema80.else.else.if,parentSchema:schema80.else.else,data};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err16];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err16);
 }
 errors++;
 }
@@ -3632,12 +4345,12 @@ Object.assign(props1, props2);
 ifClause1 = "else";
 }
 if(!valid1){
-const err14 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema78.else.if,parentSchema:schema78.else,data};
+const err17 = {instancePath,schemaPath:"#/else/if",keyword:"if",params:{failingKeyword: ifClause1},message:"must match \""+ifClause1+"\" schema",schema:schema80.else.if,parentSchema:schema80.else,data};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err17];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err17);
 }
 errors++;
 }
@@ -3657,20 +4370,20 @@ Object.assign(props0, props1);
 ifClause0 = "else";
 }
 if(!valid0){
-const err15 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema78.if,parentSchema:schema78,data};
+const err18 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema",schema:schema80.if,parentSchema:schema80,data};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err18];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err18);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate57.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate54.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate57.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -4664,14 +5377,14 @@ errors++;
 }
 }
 if(data.recheck !== undefined){
-if(!(validate38(data.recheck, {instancePath:instancePath+"/recheck",parentData:data,parentDataProperty:"recheck",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+if(!(validate43(data.recheck, {instancePath:instancePath+"/recheck",parentData:data,parentDataProperty:"recheck",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 }
 if(data.notify !== undefined){
-if(!(validate40(data.notify, {instancePath:instancePath+"/notify",parentData:data,parentDataProperty:"notify",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+if(!(validate45(data.notify, {instancePath:instancePath+"/notify",parentData:data,parentDataProperty:"notify",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 }
@@ -4690,8 +5403,8 @@ errors++;
 }
 const len4 = data38.length;
 for(let i4=0; i4<len4; i4++){
-if(!(validate54(data38[i4], {instancePath:instancePath+"/steps/" + i4,parentData:data38,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate57(data38[i4], {instancePath:instancePath+"/steps/" + i4,parentData:data38,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 }

@@ -183,6 +183,20 @@ function checkTimeouts(model: PlaybookModel, issues: IssueCollector): void {
         [...step.path, 'wait'],
         `this wait (${formatDuration(fixed)}) is as long as ${runLabel}: a run that reaches it always times out`,
       );
+    const approval = asRecord(step.kind === 'approve' ? step.data.approve : step.data.approval);
+    if (approval) {
+      const key = step.kind === 'approve' ? 'approve' : 'approval';
+      positive(approval.timeout, [...step.path, key, 'timeout']);
+      const asks = duration(approval.timeout);
+      // The run's deadline ends it `timed_out` first, and a person's "yes" then comes too late.
+      if (asks !== undefined && asks >= run)
+        issues.report(
+          'E_TIMEOUT',
+          [...step.path, key, 'timeout'],
+          `this approval waits ${formatDuration(asks)}, as long as ${runLabel}: unanswered, the run times out instead of expiring the approval; give the run a longer timeout or the approval a shorter one`,
+          { severity: 'warning' },
+        );
+    }
     const until = asRecord(wait);
     if (until) {
       positive(until.every, [...step.path, 'wait', 'every']);

@@ -3,7 +3,7 @@ export type Schema = Record<string, unknown>;
 
 // What each choice in the schema means when nothing matches it; keyed by the $defs name.
 const NO_BRANCH: Record<string, string> = {
-  step: 'E_STEP_KIND: a step needs exactly one of action, wait, goto, end or parallel',
+  step: 'E_STEP_KIND: a step needs exactly one of action, wait, goto, end, parallel or approve',
   secretRef:
     'E_SCHEMA: a secret is a reference: { env: NAME }, { ssm: /param/name } or { secretsManager: name }',
   quorum: 'E_VALUE: quorum is all, any or { atLeast: N }',

@@ -9,8 +9,11 @@ import type { RecordWriter } from './recordWriter.js';
 export interface Settlement {
   output?: MachineOutput;
   crash?: unknown;
-  suspended?: { reason: 'wait' | 'signal'; wakeAt?: number };
+  suspended?: { reason: SuspendReason; wakeAt?: number };
 }
+
+/** Why a run was handed back: a wait longer than the host has, the host's own signal, or an approval. */
+export type SuspendReason = 'wait' | 'signal' | 'approval';
 
 /** What the lifecycle of one run needs. */
 export interface LifecycleOptions {
@@ -41,6 +44,11 @@ export interface RunLifecycle {
    * meanwhile takes effect when the last one ends, so a run is never suspended half-way through one.
    */
   sideEffect(): () => void;
+  /**
+   * Hands the run back to wait for an approval until `wakeAt` (its expiry or the run's deadline);
+   * false when the run cannot be handed back (no store), and then the step decides without waiting.
+   */
+  hold(wakeAt: number): boolean;
   /** Starts the actor with its deadline, cancel and hand-back armed; resolves once the run settled. */
   run(): Promise<Settlement>;
 }
@@ -64,7 +72,7 @@ export function createLifecycle(options: LifecycleOptions): RunLifecycle {
   // The run stops where it is, stored as `running`. The snapshot is that of the step in progress:
   // restoring it starts that step again (a wait re-arms its absolute deadline; an action consults the
   // journal). On a signal the actor stops at once, so nothing starts after the snapshot was taken.
-  const suspendRun = (reason: 'wait' | 'signal', wakeAt?: number) => {
+  const suspendRun = (reason: SuspendReason, wakeAt?: number) => {
     if (settled) return;
     if (graceTimer !== undefined) clock.clearTimeout(graceTimer);
     settlement.suspended = { reason, ...(wakeAt !== undefined && { wakeAt }) };
@@ -96,12 +104,14 @@ export function createLifecycle(options: LifecycleOptions): RunLifecycle {
       }
       if (!options.persists) return;
       record.snapshot = actor.getPersistedSnapshot();
-      record.deadlines.wake = waitingUntil(record.snapshot);
+      const waiting = waitingUntil(record.snapshot);
+      record.deadlines.wake = waiting?.until;
       void writer.save();
       const wake = record.deadlines.wake;
       if (
         options.canSuspend &&
         options.suspendBefore !== undefined &&
+        waiting?.hold === undefined &&
         wake !== undefined &&
         wake > options.suspendBefore
       )
@@ -115,6 +125,11 @@ export function createLifecycle(options: LifecycleOptions): RunLifecycle {
   });
 
   return {
+    hold(wakeAt) {
+      if (!options.canSuspend || settled) return false;
+      suspendRun('approval', Math.min(wakeAt, record.deadlines.run));
+      return true;
+    },
     sideEffect() {
       inFlight++;
       return () => {
@@ -156,7 +171,8 @@ export function createLifecycle(options: LifecycleOptions): RunLifecycle {
         if (graceTimer !== undefined) clock.clearTimeout(graceTimer);
         options.signal?.removeEventListener('abort', onAbort);
         suspend?.removeEventListener('abort', onSuspend);
-        if (settlement.suspended?.reason === 'wait') record.snapshot = actor.getPersistedSnapshot();
+        if (settlement.suspended && settlement.suspended.reason !== 'signal')
+          record.snapshot = actor.getPersistedSnapshot();
         actor.stop();
       }
       return settlement;
@@ -165,12 +181,12 @@ export function createLifecycle(options: LifecycleOptions): RunLifecycle {
 }
 
 /** The absolute deadline of the wait in progress, read from the persisted snapshot's running child. */
-function waitingUntil(snapshot: unknown): number | undefined {
+function waitingUntil(snapshot: unknown): Pick<StepInput, 'until' | 'hold'> | undefined {
   const children =
     (snapshot as { children?: Record<string, { snapshot?: { input?: StepInput } }> }).children ?? {};
   for (const child of Object.values(children)) {
-    const until = child.snapshot?.input?.until;
-    if (typeof until === 'number') return until;
+    const input = child.snapshot?.input;
+    if (typeof input?.until === 'number') return input;
   }
   return undefined;
 }

@@ -4,7 +4,7 @@ import type { PlaybookIR } from '../../compile/ir.js';
 import type { ModeStrategy } from '../modes.js';
 import type { Redactor } from '../redact.js';
 import type { RunBudget } from '../safety.js';
-import type { DistributiveOmit, RunServices, ScriptPlayer } from '../services.js';
+import type { ApprovalDesk, DistributiveOmit, RunServices, ScriptPlayer } from '../services.js';
 import { StepRecorder } from '../stepRecorder.js';
 import type { StepEnding } from '../stepRecorder.js';
 import type {
@@ -38,6 +38,8 @@ export interface RunServiceParts {
   budgets: readonly RunBudget[];
   /** Brackets a side effect in flight (the run's lifecycle, made after the services). */
   sideEffect: () => () => void;
+  /** The run's approvals (the record's, and the lifecycle's hold). */
+  approvals: ApprovalDesk;
   calls?: Map<string, unknown[]>;
   script?: ScriptPlayer;
 }
@@ -61,6 +63,7 @@ export class RunServiceSet implements RunServices {
   readonly journal: JournalEntry[];
   readonly steps: StepRecorder;
   readonly budgets: readonly RunBudget[];
+  readonly approvals: ApprovalDesk;
   /** See RunServices.timedOut. */
   timedOut = false;
   /** See RunServices.skip. */
@@ -95,6 +98,7 @@ export class RunServiceSet implements RunServices {
     this.bracket = parts.sideEffect;
     this.steps = new StepRecorder(parts.clock, parts.sink);
     this.budgets = parts.budgets;
+    this.approvals = parts.approvals;
     if (parts.calls) this.calls = parts.calls;
     if (parts.script) this.script = parts.script;
     const { store, writer, runId } = parts;

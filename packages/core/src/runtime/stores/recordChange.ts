@@ -1,21 +1,25 @@
 import { FirstlineError } from '../../errors.js';
 import type { RunRecord, RunRecordChange, RunRecordField } from '../types.js';
 
+// Keyed by every field, so a field added to RunRecord and forgotten here does not typecheck.
+const FIELDS: Record<RunRecordField, true> = {
+  status: true,
+  mode: true,
+  playbook: true,
+  inputs: true,
+  trigger: true,
+  snapshot: true,
+  deadlines: true,
+  createdAt: true,
+  updatedAt: true,
+  outcome: true,
+  lock: true,
+  skipped: true,
+  approval: true,
+};
+
 /** Every top-level field a save may replace, in the record's order. */
-export const RECORD_FIELDS: readonly RunRecordField[] = [
-  'status',
-  'mode',
-  'playbook',
-  'inputs',
-  'trigger',
-  'snapshot',
-  'deadlines',
-  'createdAt',
-  'updatedAt',
-  'outcome',
-  'lock',
-  'skipped',
-];
+export const RECORD_FIELDS: readonly RunRecordField[] = Object.keys(FIELDS) as RunRecordField[];
 
 const isField = (name: unknown): name is RunRecordField =>
   typeof name === 'string' && (RECORD_FIELDS as readonly string[]).includes(name);
