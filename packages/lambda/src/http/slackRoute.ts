@@ -1,10 +1,9 @@
-import { isFirstlineError } from '@firstline/core';
+import { decideApproval, isFirstlineError } from '@firstline/core';
 import type { ApprovalState, Clock, Logger, RunResult, RunStore } from '@firstline/core';
 import { parseSlackInteraction, verifySlackRequest } from '@firstline/notifiers';
 import type { SlackInteraction } from '@firstline/notifiers';
 import type { RunHost } from '../startOrReplay.js';
 import type { SlackHttpOptions } from '../types.js';
-import { decideApproval } from './decideApproval.js';
 import { errorResponse, jsonResponse } from './httpEvent.js';
 import type { HttpRequest, HttpResponse } from './httpEvent.js';
 
@@ -84,8 +83,8 @@ interface Answer {
 
 async function decide(press: SlackInteraction, ctx: SlackRouteContext, now: number): Promise<Answer> {
   const refused = (code: string, text: string): Answer => ({ text, final: false, code });
-  // `<runId>/<step>/<visit>`: run ids hold no slash.
-  const runId = press.approvalId.split('/')[0]!;
+  // `<runId>/<step>/<visit>`.
+  const runId = press.approvalId.split('/').slice(0, -2).join('/');
   const record = await ctx.store.load(runId);
   const approval = record?.approval;
   if (!record || approval?.id !== press.approvalId)
@@ -120,7 +119,7 @@ async function decide(press: SlackInteraction, ctx: SlackRouteContext, now: numb
         suspendGraceMs: Math.min(ctx.host.suspendGraceMs ?? GRACE_MS, GRACE_MS),
       },
     );
-    if (decided.status === 'refused') return refused(decided.code, `${decided.message}. Nothing changed.`);
+    if (decided.status === 'refused') return refused(decided.code, capitalized(decided.message));
     const error = await ctx.wake(decided.result);
     if (error !== undefined)
       ctx.logger.error(
@@ -168,4 +167,8 @@ async function respond(url: string, message: object, ctx: SlackRouteContext): Pr
   } catch (error) {
     ctx.logger.warn(`Slack response_url could not be reached: ${(error as Error).message}`);
   }
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
