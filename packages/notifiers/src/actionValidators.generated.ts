@@ -16,11 +16,12 @@ function equal(a, b) {
   return a !== a && b !== b;
 }
 export const firstlineSchema0 = validate0;
-const schema0 = {"type":"object","additionalProperties":false,"required":["text"],"not":{"required":["token","webhookUrl"]},"properties":{"token":{"type":"string","minLength":1,"description":"Bot token, from secrets: (default: the one given to slack())."},"baseUrl":{"type":"string","pattern":"^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))","description":"Slack Web API URL (default: the one given to slack(), else https://slack.com/api/)."},"text":{"type":"string","minLength":1,"maxLength":40000,"description":"The message, and the fallback of blocks."},"blocks":{"type":"array","maxItems":50,"items":{"type":"object","required":["type"]},"description":"Block Kit blocks."},"unfurl":{"type":"boolean","default":false,"description":"Unfurl links and media in the text."},"webhookUrl":{"type":"string","pattern":"^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))","description":"Incoming webhook URL, from secrets: (default: the one given to slack())."},"channel":{"type":"string","minLength":1,"description":"Channel id or #name."},"threadTs":{"type":"string","pattern":"^[0-9]+\\.[0-9]+$","description":"Reply in this thread."},"broadcast":{"type":"boolean","default":false,"description":"Also show the reply in the channel."},"approval":{"type":"object","required":["id"],"properties":{"id":{"type":"string","minLength":1,"maxLength":2000,"description":"The approval id, sent back by the buttons."},"message":{"type":"string","minLength":1,"description":"The question (default: the text)."},"url":{"type":"string","pattern":"^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))","description":"A link to the approval in the console."},"expiresAt":{"type":"number","description":"When the approval expires (ms since the epoch)."}},"description":"Ask for a decision: adds Approve and Deny buttons (an approve step's notify passes '{{ approval }}')."}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["text"],"not":{"required":["token","webhookUrl"]},"properties":{"token":{"type":"string","minLength":1,"description":"Bot token, from secrets: (default: the one given to slack())."},"baseUrl":{"type":"string","pattern":"^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))","description":"Slack Web API URL (default: the one given to slack(), else https://slack.com/api/)."},"text":{"type":"string","minLength":1,"maxLength":40000,"description":"The message, and the fallback of blocks."},"blocks":{"type":"array","maxItems":50,"items":{"type":"object","required":["type"]},"description":"Block Kit blocks."},"unfurl":{"type":"boolean","default":false,"description":"Unfurl links and media in the text."},"webhookUrl":{"type":"string","pattern":"^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))","description":"Incoming webhook URL, from secrets: (default: the one given to slack())."},"channel":{"type":"string","minLength":1,"description":"Channel id or #name."},"threadTs":{"type":"string","pattern":"^[0-9]+\\.[0-9]+$","description":"Reply in this thread."},"broadcast":{"type":"boolean","default":false,"description":"Also show the reply in the channel."},"approval":{"type":"object","required":["id"],"properties":{"id":{"type":"string","minLength":1,"maxLength":2000,"description":"The approval id, sent back by the buttons."},"message":{"type":"string","minLength":1,"description":"The question (default: the text)."},"url":{"type":"string","pattern":"^$|^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))","description":"A link to the approval in the console; empty for none."},"expiresAt":{"type":["string","number"],"description":"When the approval expires: an ISO date (as an approve step gives it) or ms since the epoch."}},"description":"Ask for a decision: adds Approve and Deny buttons (an approve step's notify passes '{{ approval }}')."}}};
 const func0 = Object.prototype.hasOwnProperty;
 const func1 = ucs2length;
 const pattern0 = new RegExp("^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))", "u");
 const pattern2 = new RegExp("^[0-9]+\\.[0-9]+$", "u");
+const pattern3 = new RegExp("^$|^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))", "u");
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -405,8 +406,8 @@ errors++;
 if(data10.url !== undefined){
 let data13 = data10.url;
 if(typeof data13 === "string"){
-if(!pattern0.test(data13)){
-const err29 = {instancePath:instancePath+"/approval/url",schemaPath:"#/properties/approval/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))"},message:"must match pattern \""+"^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))"+"\"",schema:"^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))",parentSchema:schema0.properties.approval.properties.url,data:data13};
+if(!pattern3.test(data13)){
+const err29 = {instancePath:instancePath+"/approval/url",schemaPath:"#/properties/approval/properties/url/pattern",keyword:"pattern",params:{pattern: "^$|^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))"},message:"must match pattern \""+"^$|^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))"+"\"",schema:"^$|^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))",parentSchema:schema0.properties.approval.properties.url,data:data13};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -429,8 +430,8 @@ errors++;
 }
 if(data10.expiresAt !== undefined){
 let data14 = data10.expiresAt;
-if(!(typeof data14 == "number")){
-const err31 = {instancePath:instancePath+"/approval/expiresAt",schemaPath:"#/properties/approval/properties/expiresAt/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema0.properties.approval.properties.expiresAt.type,parentSchema:schema0.properties.approval.properties.expiresAt,data:data14};
+if((typeof data14 !== "string") && (!(typeof data14 == "number"))){
+const err31 = {instancePath:instancePath+"/approval/expiresAt",schemaPath:"#/properties/approval/properties/expiresAt/type",keyword:"type",params:{type: schema0.properties.approval.properties.expiresAt.type},message:"must be string,number",schema:schema0.properties.approval.properties.expiresAt.type,parentSchema:schema0.properties.approval.properties.expiresAt,data:data14};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -3895,7 +3896,7 @@ validate16.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 /** @type {Readonly<Record<string, import('@firstline/core').GeneratedValidators>>} */
 export const precompiled = {
-  "slack.post": { input: firstlineSchema0, inputHash: "985055b4a51c18e31c4a443a2e0320949ee8ebdacdffa3216c6d862f3669824e", output: firstlineSchema1, outputHash: "4b19195e9131bf69cf6ebea6aa1c2eea0d18e7c72d3d4b7526835f1e8d528ec4" },
+  "slack.post": { input: firstlineSchema0, inputHash: "70476e567df4288e05d452219efe2619d06fd1b750e555b99da8d96a7fb0b448", output: firstlineSchema1, outputHash: "4b19195e9131bf69cf6ebea6aa1c2eea0d18e7c72d3d4b7526835f1e8d528ec4" },
   "slack.reply": { input: firstlineSchema2, inputHash: "18907fc1d29306e6ea16208542cf816d50d1f04294bf02a3b9d021fa853039b0", output: firstlineSchema1, outputHash: "4b19195e9131bf69cf6ebea6aa1c2eea0d18e7c72d3d4b7526835f1e8d528ec4" },
   "slack.update": { input: firstlineSchema3, inputHash: "bdd57b83c67653a140eefe9a867b5cab4836280f78c37ca82daad6bc35b18364", output: firstlineSchema1, outputHash: "4b19195e9131bf69cf6ebea6aa1c2eea0d18e7c72d3d4b7526835f1e8d528ec4" },
   "opsgenie.createAlert": { input: firstlineSchema4, inputHash: "92f1d509e3def6b03824d9bc2ed87ff798ca307e4a221bb42a679429ae13b97a", output: firstlineSchema5, outputHash: "a9885bcdf29397eca6424b98e54bcb1160d5ce00fef5d49ffeed5a96b4da5fc2" },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryStore, createVirtualClock, runPlaybook } from '@firstline/core';
 import { approvalBlocks, slack } from '../src/index.js';
 import { recordingSleep, run, testRetries } from './support/engine.js';
 import { blocksProblem, SLACK_TOKEN, startMockSlack } from './support/mockSlack.js';
@@ -155,5 +156,69 @@ describe('slack.post with an approval (mock Slack API checking Block Kit)', () =
     expect(blocksProblem(button({ style: 'green' }))).toContain('/elements/0/style');
     expect(blocksProblem(button({ value: 'v'.repeat(2_001) }))).toContain('/elements/0/value');
     expect(blocksProblem(button({}))).toBeUndefined();
+  });
+});
+
+describe("an approve step's notify: slack.post with approval: '{{ approval }}' (mock Slack API)", () => {
+  const playbook = {
+    firstline: 1,
+    name: 'ask-first',
+    secrets: { slackToken: { env: 'SLACK_TOKEN' } },
+    steps: [
+      {
+        id: 'ask',
+        approve: {
+          message: 'Reboot i-0abc1234?',
+          timeout: '30m',
+          approvers: { slack: ['U0APPROVER'] },
+          notify: [
+            {
+              id: 'post',
+              action: 'slack.post',
+              with: {
+                token: '{{ secrets.slackToken }}',
+                channel: '#ops',
+                text: 'Approval needed: {{ approval.message }}',
+                approval: '{{ approval }}',
+              },
+            },
+          ],
+        },
+        on: { denied: 'refused', expired: 'refused' },
+      },
+      { id: 'done', end: 'recovered' },
+      { id: 'refused', end: 'left_alone' },
+    ],
+  };
+  const T0 = Date.UTC(2026, 11, 6, 22, 0, 0);
+  const start = (consoleUrl?: string) =>
+    runPlaybook(playbook, {
+      actions: slack({ baseUrl: mock.apiUrl, retries: testRetries(recordingSleep()) }),
+      store: createMemoryStore(),
+      runId: 'run-ask',
+      env: { SLACK_TOKEN },
+      clock: createVirtualClock({ startAt: T0 }),
+      ...(consoleUrl && { consoleUrl }),
+    });
+
+  it("posts the buttons with the run's approval id, its expiry and the console link", async () => {
+    const result = await start('https://console.example.test');
+    expect(result.outcome).toBe('suspended');
+    const blocks = mock.messages[0]!.blocks as Array<Record<string, unknown>>;
+    expect(blocksProblem(blocks)).toBeUndefined();
+    expect(blocks[0]).toMatchObject({ text: { text: 'Reboot i-0abc1234?' } });
+    expect(JSON.stringify(blocks[1])).toContain(`<!date^${(T0 + 30 * 60_000) / 1000}^`);
+    const elements = blocks[2]!.elements as Array<Record<string, unknown>>;
+    expect(elements.map((e) => e.value ?? e.url)).toEqual([
+      'run-ask/ask/1',
+      'run-ask/ask/1',
+      'https://console.example.test/approvals?id=run-ask%2Fask%2F1',
+    ]);
+  });
+
+  it('without a console, no link button', async () => {
+    await start();
+    const blocks = mock.messages[0]!.blocks as Array<Record<string, unknown>>;
+    expect((blocks[2]!.elements as unknown[]).length).toBe(2);
   });
 });

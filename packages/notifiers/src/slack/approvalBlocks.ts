@@ -7,10 +7,10 @@ export interface SlackApproval {
   id: string;
   /** The question; defaults to the message's text. */
   message?: string;
-  /** A link to the approval in the console ("Open in console"). */
+  /** A link to the approval in the console ("Open in console"); empty or absent: no link. */
   url?: string;
-  /** When the approval expires (ms since the epoch), shown in the reader's time zone. */
-  expiresAt?: number;
+  /** When the approval expires (an ISO date, or ms since the epoch), shown in the reader's time zone. */
+  expiresAt?: string | number;
 }
 
 // Slack's Block Kit limits: a section's text, a button's label, value and URL, an action_id.
@@ -37,16 +37,18 @@ export function approvalBlocks(
   const head: Array<Record<string, unknown>> = blocks
     ? (blocks as Array<Record<string, unknown>>)
     : [{ type: 'section', text: { type: 'mrkdwn', text: truncate(question, MAX_SECTION) } }];
+  const expiresAt =
+    typeof approval.expiresAt === 'string' ? Date.parse(approval.expiresAt) : approval.expiresAt;
   const expires =
-    approval.expiresAt !== undefined && Number.isFinite(approval.expiresAt)
+    expiresAt !== undefined && Number.isFinite(expiresAt)
       ? [
           {
             type: 'context',
-            elements: [{ type: 'mrkdwn', text: `Expires ${slackDate(approval.expiresAt)}` }],
+            elements: [{ type: 'mrkdwn', text: `Expires ${slackDate(expiresAt)}` }],
           },
         ]
       : [];
-  const url = approval.url !== undefined && approval.url.length <= MAX_URL ? approval.url : undefined;
+  const url = approval.url && approval.url.length <= MAX_URL ? approval.url : undefined;
   return [
     ...head,
     ...expires,

@@ -63,10 +63,15 @@ const approval = {
     message: { type: 'string', minLength: 1, description: 'The question (default: the text).' },
     url: {
       type: 'string',
-      pattern: SECURE_URL_PATTERN,
-      description: 'A link to the approval in the console.',
+      // Empty: the host has no console (what an approve step renders then).
+      pattern: `^$|${SECURE_URL_PATTERN}`,
+      description: 'A link to the approval in the console; empty for none.',
     },
-    expiresAt: { type: 'number', description: 'When the approval expires (ms since the epoch).' },
+    expiresAt: {
+      type: ['string', 'number'],
+      description:
+        'When the approval expires: an ISO date (as an approve step gives it) or ms since the epoch.',
+    },
   },
   description:
     "Ask for a decision: adds Approve and Deny buttons (an approve step's notify passes '{{ approval }}').",
