@@ -371,6 +371,15 @@ function checkOptions(options: LambdaHandlerOptions, names: readonly string[]): 
   const margin = options.marginMs;
   if (margin !== undefined && !(Number.isFinite(margin) && margin >= 0))
     problems.push(`marginMs must be a finite number >= 0, got ${margin}`);
+  const maxBody = options.http?.maxBodyBytes;
+  if (maxBody !== undefined && !(Number.isInteger(maxBody) && maxBody > 0))
+    problems.push(`http.maxBodyBytes must be a whole number > 0, got ${maxBody}`);
+  const answerWithin = options.http?.slack?.answerWithinMs;
+  if (answerWithin !== undefined && !(Number.isFinite(answerWithin) && answerWithin >= 0))
+    problems.push(`http.slack.answerWithinMs must be a finite number >= 0, got ${answerWithin}`);
+  for (const [i, route] of (options.routes ?? []).entries())
+    if (route.labels !== undefined && (route.alarm ?? route.namespace ?? route.metric) !== undefined)
+      problems.push(`routes[${i}] has labels and alarm criteria: a route takes alerts or alarms, not both`);
   if (problems.length)
     throw new FirstlineError('E_HANDLER_CONFIG', `createLambdaHandler: ${problems.join('; ')}`);
 }

@@ -132,6 +132,24 @@ describe('HTTP requests (function URL)', () => {
     expect(large.headers['content-type']).toContain('application/json');
   });
 
+  it('refuses bad http options and a route mixing labels with alarm criteria (E_HANDLER_CONFIG)', () => {
+    const cases: Array<[Partial<LambdaHandlerOptions>, string]> = [
+      [{ http: { maxBodyBytes: 0 } }, 'http.maxBodyBytes'],
+      [
+        { http: { slack: { signingSecret: { env: 'X' }, answerWithinMs: Number.NaN } } },
+        'http.slack.answerWithinMs',
+      ],
+      [{ routes: [{ playbook: 'host-down', alarm: 'cpu-*', labels: { alertname: 'X' } }] }, 'not both'],
+    ];
+    for (const [extra, problem] of cases)
+      expect(() => setup(extra)).toThrow(
+        expect.objectContaining({
+          code: 'E_HANDLER_CONFIG',
+          message: expect.stringContaining(problem) as unknown,
+        }) as Error,
+      );
+  });
+
   it('without http options every path is 404', async () => {
     const { handler } = setup({ http: undefined });
     const answer = await handler(urlEvent('POST', '/alertmanager', '{}'));
