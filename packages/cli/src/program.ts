@@ -15,6 +15,8 @@ import { pathsCommand } from './commands/paths.js';
 import { reportCommand } from './commands/report.js';
 import type { ReportFlags } from './commands/report.js';
 import { resumeCommand, resumeDueCommand, runCommand } from './commands/run.js';
+import { runsCommand } from './commands/runs.js';
+import type { RunsFlags } from './commands/runs.js';
 import type { RunFlags, RunHost, StoreFlags } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import type { SchemaFlags } from './commands/schema.js';
@@ -28,7 +30,7 @@ import { EXIT, UsageError } from './context.js';
 import type { CliContext } from './context.js';
 
 const STORE_HELP =
-  "where run records are kept (default: the config's store, $FIRSTLINE_STORE or .firstline/runs)";
+  "where run records are kept: a directory or dynamodb://<table>?region=…&endpoint=… (default: the config's store, $FIRSTLINE_STORE or .firstline/runs)";
 
 /** The version `firstline --version` prints: this package's. */
 export const VERSION: string = packageJson.version;
@@ -155,7 +157,7 @@ Example:
       '--fast',
       'with --shadow: waits, rechecks and backoffs pass at once on a virtual clock; probes stay real',
     )
-    .option('--store <dir>', STORE_HELP)
+    .option('--store <dir|url>', STORE_HELP)
     .option('--good <outcomes>', 'custom end outcomes that count as good (comma-separated)', collectList)
     .option('--json', 'print the result as JSON')
     .addHelpText(
@@ -179,7 +181,7 @@ Example:
     .description('continue an interrupted run from its stored snapshot, or every run that is due (--due)')
     .argument('[runId]', 'the run id (its record is <store>/<runId>.json)')
     .option('--due', 'resume every stored run whose wait is over or that was interrupted mid-step')
-    .option('--store <dir>', STORE_HELP)
+    .option('--store <dir|url>', STORE_HELP)
     .option('--good <outcomes>', 'custom end outcomes that count as good (comma-separated)', collectList)
     .option('--json', 'print the result as JSON')
     .addHelpText(
@@ -211,7 +213,7 @@ Example:
           : 'deny what a stored run waits for: it does not remediate',
       )
       .argument('<approvalId>', 'the approval id (<runId>/<step>/<visit>), as the run printed it')
-      .option('--store <dir>', STORE_HELP)
+      .option('--store <dir|url>', STORE_HELP)
       .option(
         '--as <name>',
         "who decides (default: your login name); checked against the approval's console approvers",
@@ -236,7 +238,7 @@ Example:
     .command('cancel')
     .description('cancel a stored run that is not over (handed back, or left by a crashed process)')
     .argument('<runId>', 'the run id (its record is <store>/<runId>.json)')
-    .option('--store <dir>', STORE_HELP)
+    .option('--store <dir|url>', STORE_HELP)
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
@@ -250,6 +252,36 @@ Example:
     )
     .action(async (runId: string, flags: CancelFlags) => {
       result.exit = await cancelCommand(runId, flags, ctx, host);
+    });
+
+  program
+    .command('runs')
+    .description(
+      'list stored runs, newest first: what started each, its outcome, what it waits for and changed',
+    )
+    .option('--status <status>', 'only runs running or done')
+    .option('--playbook <name>', 'only runs of this playbook (its name:)')
+    .option(
+      '--since <duration|time>',
+      'only runs started since: 30m, 2h, 7d back from now, or an ISO 8601 time',
+    )
+    .option('--awaiting <what>', "approval: only runs waiting for a person's decision")
+    .option('--limit <n>', 'runs per page, 1 to 1000 (default 50)')
+    .option('--cursor <cursor>', 'the next page: the cursor the page before printed')
+    .option('--store <dir|url>', STORE_HELP)
+    .option('--json', 'print the page as JSON: { runs, cursor }')
+    .addHelpText(
+      'after',
+      `
+A page ends with the command for the next one. Exit 0, or 2 for a bad option (E_RUN_QUERY, E_RUN_CURSOR)
+or store URL (E_STORE_URL). See docs/guides/listing-runs.md.
+
+Example:
+  $ firstline runs --awaiting approval
+  $ firstline runs --status done --since 24h --store 'dynamodb://firstline-runs?region=eu-west-1' --json`,
+    )
+    .action(async (flags: RunsFlags) => {
+      result.exit = await runsCommand(flags, ctx, host);
     });
 
   program
@@ -335,7 +367,7 @@ Example:
       "a run record (<store>/<runId>.json), a run's --json output, or a stored run's id",
     )
     .addOption(new Option('--format <format>', 'report format').choices(['md', 'html']).default('md'))
-    .option('--store <dir>', STORE_HELP)
+    .option('--store <dir|url>', STORE_HELP)
     .option('--output <file>', 'write the report to a file instead of stdout')
     .addHelpText(
       'after',

@@ -42,7 +42,7 @@ describe('a bad project config: E_CONFIG_INVALID / E_CONFIG_LOAD, exit 2, the fi
         'actions must be an array of action definitions; got an object',
         'plugins[0] must be a package name or a path like "./actions.ts"; got ""',
         'plugins[1] must be a package name or a path like "./actions.ts"; got a number (3)',
-        'store must be a directory path; got a number (7)',
+        'store must be a directory path or a dynamodb:// URL; got a number (7)',
         'region must be an AWS region code like "eu-west-1"; got "mars"',
         'endpoints.aws must be an http(s) URL; got "localhost:5000"',
         'unknown endpoint "slak"; did you mean "slack"?',
@@ -145,6 +145,8 @@ describe('a bad project config: E_CONFIG_INVALID / E_CONFIG_LOAD, exit 2, the fi
     expect(good.exit).toBe(0);
     const bad = await withConfig("export default { store: ['runs'] as unknown };\n", 'mts');
     expect(bad.exit).toBe(2);
-    expect(bad.stderr).toContain(`${bad.file}: store must be a directory path; got an array`);
+    expect(bad.stderr).toContain(
+      `${bad.file}: store must be a directory path or a dynamodb:// URL; got an array`,
+    );
   });
 });

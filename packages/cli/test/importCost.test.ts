@@ -63,8 +63,9 @@ describe.skipIf(bundled)(
       ['permissions', ['permissions', EC2_FIRST_LINE]],
       ['actions', ['actions', 'aws.ec2.reboot']],
       ['export asl', ['export', 'asl', EC2_FIRST_LINE]],
+      ['runs (a directory store)', ['runs', '--store', '<dir>/runs']],
     ])('%s loads the action packages but none of their SDKs', async (_name, args) => {
-      const { exit, urls, sdks } = await sdksLoadedBy(args);
+      const { exit, urls, sdks } = await sdksLoadedBy(args.map((arg) => arg.replace('<dir>', dir)));
       expect(exit.stderr).not.toMatch(/\n\s+at /);
       // The recorder saw the action packages themselves, so an empty SDK list is not a blind spot.
       expect(urls.some((url) => url.includes('/actions-aws/dist/'))).toBe(true);
@@ -98,6 +99,16 @@ describe.skipIf(bundled)(
       ]);
       expect(exit.code).toBe(0);
       expect(urls.some((url) => AJV.test(url))).toBe(true);
+    });
+
+    it('runs with a dynamodb:// store does load the DynamoDB client, and only then', async () => {
+      // An endpoint nothing listens on: the list fails fast, after the client was loaded.
+      const { exit, sdks } = await sdksLoadedBy(
+        ['runs', '--store', 'dynamodb://firstline-runs?region=us-east-1&endpoint=http://127.0.0.1:9'],
+        { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_MAX_ATTEMPTS: '1' },
+      );
+      expect(exit.stderr).toContain('firstline: E_STORE  dynamodb Query on firstline-runs');
+      expect(sdks).toContain('@aws-sdk/client-dynamodb');
     });
 
     it('run of an AWS probe does load the EC2 client (the recorder sees SDKs when they load)', async () => {

@@ -106,6 +106,19 @@ export {
 export { createMemoryStore } from './runtime/stores/memoryStore.js';
 export { createFileStore } from './runtime/stores/fileStore.js';
 export { applyRecordChange, checkRecordChange } from './runtime/stores/recordChange.js';
+export { runListing, triggerLine } from './runtime/listing/runListing.js';
+export type { RunListingOptions } from './runtime/listing/runListing.js';
+export {
+  checkRunQuery,
+  compareListings,
+  decodeRunCursor,
+  DEFAULT_RUN_PAGE,
+  encodeRunCursor,
+  matchesRunQuery,
+  MAX_RUN_PAGE,
+  pageOfListings,
+} from './runtime/listing/runQuery.js';
+export type { CheckedRunQuery, RunCursor } from './runtime/listing/runQuery.js';
 export { checkRunId, isRunId, RUN_ID_PATTERN } from './data/runId.js';
 export { checkDataShape, DATA_LIMITS, DataShapeInvalid } from './data/dataShape.js';
 export type { DataLimits } from './data/dataShape.js';

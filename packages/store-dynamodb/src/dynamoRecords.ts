@@ -13,7 +13,8 @@ import { isConditionFailed, recordConflict, storeError } from './awsError.js';
 import { runIdOf, runPk } from './keys.js';
 import type { StoreContext } from './keys.js';
 import { decodeRecord, encodeRecord, MAX_RECORD_BYTES } from './recordCodec.js';
-import { appendCommand, encodeChange, indexed, replayChanges } from './recordChanges.js';
+import { appendCommand, encodeChange, indexed, listingJson, replayChanges } from './recordChanges.js';
+import { LISTED, listRunsOf } from './listRuns.js';
 import type { Indexed, ItemShape } from './recordChanges.js';
 import { RUN_STORE_STATUS_INDEX } from './tableSchema.js';
 
@@ -36,7 +37,7 @@ type Item = Record<string, AttributeValue>;
  */
 export function createDynamoRecords(
   ctx: StoreContext,
-): Pick<RunStore, 'save' | 'saveChanges' | 'load' | 'list' | 'delete'> {
+): Pick<RunStore, 'save' | 'saveChanges' | 'load' | 'list' | 'listRuns' | 'delete'> {
   const { table, client } = ctx;
   const revisions = new Map<string, { revision: number; shape: ItemShape }>();
   const queues = new Map<string, Promise<void>>();
@@ -78,6 +79,10 @@ export function createDynamoRecords(
       playbook: { S: record.playbook.name },
       updatedAt: { N: String(record.updatedAt) },
       ...(record.outcome !== undefined && { outcome: { S: record.outcome } }),
+      // The list index's keys and what it projects: a run is listed from the item it is saved in.
+      listed: { S: LISTED },
+      createdAt: { N: String(record.createdAt) },
+      listing: { S: listingJson(record) },
     };
     try {
       await client.send(
@@ -261,6 +266,7 @@ export function createDynamoRecords(
         for (const item of items) if (item.pk?.S?.startsWith('run#')) ids.push(runIdOf(item.pk.S));
       return ids.sort();
     },
+    listRuns: listRunsOf(ctx),
     delete(runId) {
       let pk: string;
       try {

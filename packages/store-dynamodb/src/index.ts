@@ -3,6 +3,7 @@ export type { DynamoRunStoreOptions } from './dynamoRunStore.js';
 export {
   createRunStoreTable,
   runStoreTableSchema,
+  RUN_STORE_LIST_INDEX,
   RUN_STORE_STATUS_INDEX,
   RUN_STORE_TTL_ATTRIBUTE,
 } from './tableSchema.js';

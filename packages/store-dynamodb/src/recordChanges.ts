@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { applyRecordChange, checkRecordChange, FirstlineError } from '@firstline/core';
+import { applyRecordChange, checkRecordChange, FirstlineError, runListing } from '@firstline/core';
 import type { RunRecord } from '@firstline/core';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -57,6 +57,22 @@ export interface Indexed {
   wake: number;
   updatedAt: number;
   outcome?: string;
+  /** The run's listing as JSON: what `listRuns` reads through the list index. */
+  listing: string;
+}
+
+/** The most bytes of listing JSON an item holds: `changed` is cut to fit (a long run's list stays a line). */
+const MAX_LISTING_BYTES = 4 * 1024;
+
+/** The run's listing as JSON, its `changed` cut until it fits in {@link MAX_LISTING_BYTES}. */
+export function listingJson(record: RunRecord): string {
+  const listing = runListing(record);
+  let json = JSON.stringify(listing);
+  while (Buffer.byteLength(json) > MAX_LISTING_BYTES && listing.changed.length > 0) {
+    listing.changed = listing.changed.slice(0, Math.floor(listing.changed.length / 2));
+    json = JSON.stringify(listing);
+  }
+  return json;
 }
 
 /** The indexed attributes of `record`, taken now (the caller goes on changing it). */
@@ -66,6 +82,7 @@ export function indexed(record: RunRecord): Indexed {
     wake: record.status === 'running' ? (record.deadlines.wake ?? 0) : 0,
     updatedAt: record.updatedAt,
     ...(record.outcome !== undefined && { outcome: record.outcome }),
+    listing: listingJson(record),
   };
 }
 
@@ -92,7 +109,7 @@ export function appendCommand(write: AppendWrite): UpdateItemCommand {
   return new UpdateItemCommand({
     TableName: write.table,
     Key: { pk: { S: write.pk }, sk: { S: 'record' } },
-    UpdateExpression: `SET changes = list_append(if_not_exists(changes, :none), :change), revision = :revision, writer = :writer, #status = :status, wake = :wake, updatedAt = :updatedAt${outcome}`,
+    UpdateExpression: `SET changes = list_append(if_not_exists(changes, :none), :change), revision = :revision, writer = :writer, #status = :status, wake = :wake, updatedAt = :updatedAt, listing = :listing${outcome}`,
     ConditionExpression: 'revision = :expected',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
@@ -104,6 +121,7 @@ export function appendCommand(write: AppendWrite): UpdateItemCommand {
       ':status': { S: fields.status },
       ':wake': { N: String(fields.wake) },
       ':updatedAt': { N: String(fields.updatedAt) },
+      ':listing': { S: fields.listing },
       ...(fields.outcome !== undefined && { ':outcome': { S: fields.outcome } }),
     },
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

@@ -10,12 +10,19 @@ import { awsErrorName, storeError } from './awsError.js';
 /** The index `list({ status })` queries: run records by `status`, sorted by `wake` (clock ms, 0 for none). */
 export const RUN_STORE_STATUS_INDEX = 'status-wake';
 
+/**
+ * The index `listRuns` queries: run records newest first, partition `listed` (the same value, `run`,
+ * on every run record; locks, budgets and claims lack it) and sort `createdAt` (clock ms), projecting
+ * the `listing` attribute (a run's `RunListing` as JSON), so a list is a Query, never a Scan.
+ */
+export const RUN_STORE_LIST_INDEX = 'listed-created';
+
 /** The attribute DynamoDB's TTL must be set on: epoch seconds after which lapsed items may be removed. */
 export const RUN_STORE_TTL_ATTRIBUTE = 'expiresAt';
 
 /**
- * The CreateTable input of a run store table: keys `pk`/`sk` (strings), on-demand billing, and the
- * {@link RUN_STORE_STATUS_INDEX} index (keys only). TTL is set separately, on {@link RUN_STORE_TTL_ATTRIBUTE}.
+ * The CreateTable input of a run store table: keys `pk`/`sk` (strings), on-demand billing, the
+ * {@link RUN_STORE_STATUS_INDEX} index (keys only) and the {@link RUN_STORE_LIST_INDEX} index. TTL is set separately, on {@link RUN_STORE_TTL_ATTRIBUTE}.
  */
 export function runStoreTableSchema(table: string): CreateTableCommandInput & { TableName: string } {
   return {
@@ -26,6 +33,8 @@ export function runStoreTableSchema(table: string): CreateTableCommandInput & { 
       { AttributeName: 'sk', AttributeType: 'S' },
       { AttributeName: 'status', AttributeType: 'S' },
       { AttributeName: 'wake', AttributeType: 'N' },
+      { AttributeName: 'listed', AttributeType: 'S' },
+      { AttributeName: 'createdAt', AttributeType: 'N' },
     ],
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
@@ -39,6 +48,14 @@ export function runStoreTableSchema(table: string): CreateTableCommandInput & { 
           { AttributeName: 'wake', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: RUN_STORE_LIST_INDEX,
+        KeySchema: [
+          { AttributeName: 'listed', KeyType: 'HASH' },
+          { AttributeName: 'createdAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['listing'] },
       },
     ],
   };

@@ -6,7 +6,9 @@ import type { CliContext } from '../context.js';
 import { paletteFor } from '../io.js';
 import { renderHandedBack } from '../render/runState.js';
 import { renderOutcome } from '../render/simulation.js';
-import { nowOf, storeFor, withProgress } from './run.js';
+import { openStore } from '../openStore.js';
+import type { OpenedStore } from '../openStore.js';
+import { nowOf, withProgress } from './run.js';
 import type { RunHost, StoreFlags } from './run.js';
 
 /** Options of `firstline approve` and `firstline deny`. */
@@ -30,11 +32,27 @@ export async function decideCommand(
   ctx: CliContext,
   host: RunHost = {},
 ): Promise<number> {
-  const { io } = ctx;
-  const palette = paletteFor(io);
   const by = flags.as ?? loginName();
   if (by === '') throw new UsageError('who decides? give --as <name>');
-  const store = storeFor(flags, ctx);
+  const store = await openStore(flags, ctx);
+  try {
+    return await decideIn(store, decision, approvalId, by, flags, ctx, host);
+  } finally {
+    store.close();
+  }
+}
+
+async function decideIn(
+  store: OpenedStore,
+  decision: 'approved' | 'denied',
+  approvalId: string,
+  by: string,
+  flags: DecideFlags,
+  ctx: CliContext,
+  host: RunHost,
+): Promise<number> {
+  const { io } = ctx;
+  const palette = paletteFor(io);
   const at = nowOf(host);
   let answer: DecideResult;
   try {

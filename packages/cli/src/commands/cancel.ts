@@ -5,7 +5,9 @@ import type { CliContext } from '../context.js';
 import { paletteFor } from '../io.js';
 import { renderAlreadyEnded } from '../render/runState.js';
 import { renderOutcome } from '../render/simulation.js';
-import { nowOf, storeFor, withProgress } from './run.js';
+import { openStore } from '../openStore.js';
+import type { OpenedStore } from '../openStore.js';
+import { nowOf, withProgress } from './run.js';
 import type { RunHost, StoreFlags } from './run.js';
 
 /** Options of `firstline cancel`. */
@@ -24,9 +26,23 @@ export async function cancelCommand(
   ctx: CliContext,
   host: RunHost = {},
 ): Promise<number> {
+  const store = await openStore(flags, ctx);
+  try {
+    return await cancelIn(store, runId, flags, ctx, host);
+  } finally {
+    store.close();
+  }
+}
+
+async function cancelIn(
+  store: OpenedStore,
+  runId: string,
+  flags: CancelFlags,
+  ctx: CliContext,
+  host: RunHost,
+): Promise<number> {
   const { io } = ctx;
   const palette = paletteFor(io);
-  const store = storeFor(flags, ctx);
   const record = await store.store.load(runId);
   if (!record) throw new FirstlineError('E_RUN_NOT_FOUND', `no run ${runId} in ${store.shown}`);
   if (!flags.json && record.status === 'running')
@@ -58,6 +74,6 @@ export async function cancelCommand(
   const verb = record.mode === 'live' ? 'did' : 'would';
   // Not a good outcome, but what was asked for: shown plainly, not in red.
   io.out(`\n${renderOutcome(result, { palette, color: io.color, actions, good: ['cancelled'], verb })}`);
-  io.out(`${palette.dim(`run record: ${store.shown}/${runId}.json`)}\n`);
+  io.out(`${palette.dim(store.recordLine(runId))}\n`);
   return cancelled ? EXIT.ok : EXIT.bad;
 }

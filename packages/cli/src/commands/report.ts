@@ -1,13 +1,20 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { buildRunReport, createFileStore, isRunId, reportHtml, reportMarkdown } from '@firstline/core';
+import {
+  buildRunReport,
+  createFileStore,
+  FirstlineError,
+  isRunId,
+  reportHtml,
+  reportMarkdown,
+} from '@firstline/core';
 import type { ActionLookup, TraceEvent } from '@firstline/core';
 import { EXIT } from '../context.js';
 import type { CliContext } from '../context.js';
 import { displayPath } from '../openPlaybook.js';
 import { DataFileInvalid, readDataFile } from '../options/readData.js';
-import { storeDir } from './run.js';
+import { openStore, storeLocation } from '../openStore.js';
 
 /** Options of `firstline report`. */
 export interface ReportFlags {
@@ -15,7 +22,10 @@ export interface ReportFlags {
   format?: 'md' | 'html';
   /** Write the report here instead of stdout. */
   output?: string;
-  /** Where a run given by its id is looked up (default: the config's store, `$FIRSTLINE_STORE`, `.firstline/runs`). */
+  /**
+   * Where a run given by its id is looked up: a directory or a `dynamodb://` URL (default: the config's
+   * store, `$FIRSTLINE_STORE`, `.firstline/runs`).
+   */
   store?: string;
 }
 
@@ -32,11 +42,9 @@ export interface ReportSource {
  * holds no secret value; the HTML is one self-contained file to attach to a ticket.
  */
 export async function reportCommand(given: string, flags: ReportFlags, ctx: CliContext): Promise<number> {
-  const path = reportFile(given, flags, ctx);
-  const source = readReportSource(
-    await withChangeLog(await readDataFile(path, ctx.io.cwd, 'object'), resolve(ctx.io.cwd, path)),
-    path,
-  );
+  const source = isStoredId(given, ctx)
+    ? await storedSource(given, flags, ctx)
+    : await fileSource(reportFile(given, flags, ctx), ctx);
   const report = await renderReport(source, flags.format ?? 'md', ctx.actions);
   if (flags.output) {
     await writeFile(resolve(ctx.io.cwd, flags.output), report);
@@ -47,11 +55,37 @@ export async function reportCommand(given: string, flags: ReportFlags, ctx: CliC
   return EXIT.ok;
 }
 
-/** The file a report reads: the path given, or for a run id that is no file, `<store>/<runId>.json`. */
+/** True when `given` names a stored run by its id rather than a file. */
+function isStoredId(given: string, ctx: CliContext): boolean {
+  return !existsSync(resolve(ctx.io.cwd, given)) && isRunId(given) && !/\.(json|ya?ml)$/.test(given);
+}
+
+/** The file a report reads: the path given, or for a run id in a directory store, `<store>/<runId>.json`. */
 function reportFile(given: string, flags: ReportFlags, ctx: CliContext): string {
-  if (existsSync(resolve(ctx.io.cwd, given)) || !isRunId(given) || /\.(json|ya?ml)$/.test(given))
-    return given;
-  return displayPath(join(storeDir(flags, ctx), `${given}.json`), ctx.io.cwd);
+  if (!isStoredId(given, ctx)) return given;
+  const location = storeLocation(flags, ctx);
+  if (location.kind !== 'dir') return given;
+  return displayPath(join(location.dir, `${given}.json`), ctx.io.cwd);
+}
+
+async function fileSource(path: string, ctx: CliContext): Promise<ReportSource> {
+  return readReportSource(
+    await withChangeLog(await readDataFile(path, ctx.io.cwd, 'object'), resolve(ctx.io.cwd, path)),
+    path,
+  );
+}
+
+/** A run given by its id: read from a directory store's file, or loaded from another store (DynamoDB). */
+async function storedSource(runId: string, flags: ReportFlags, ctx: CliContext): Promise<ReportSource> {
+  if (storeLocation(flags, ctx).kind === 'dir') return fileSource(reportFile(runId, flags, ctx), ctx);
+  const store = await openStore(flags, ctx);
+  try {
+    const record = await store.store.load(runId);
+    if (!record) throw new FirstlineError('E_RUN_NOT_FOUND', `no run ${runId} in ${store.shown}`);
+    return readReportSource(record, `run ${runId} in ${store.shown}`);
+  } finally {
+    store.close();
+  }
 }
 
 /**

@@ -1,17 +1,11 @@
-import { resolve } from 'node:path';
-import {
-  createActionRegistry,
-  createFastClock,
-  createFileStore,
-  resumeDue,
-  resumeRun,
-  runPlaybook,
-} from '@firstline/core';
+import { createActionRegistry, createFastClock, resumeDue, resumeRun, runPlaybook } from '@firstline/core';
 import type { Clock, HostOptions, RunResult, RunStore, SecretResolvers } from '@firstline/core';
 import { EXIT, UsageError } from '../context.js';
 import type { CliContext } from '../context.js';
 import { paletteFor } from '../io.js';
-import { displayPath, openPlaybook } from '../openPlaybook.js';
+import { openPlaybook } from '../openPlaybook.js';
+import { openStore } from '../openStore.js';
+import type { OpenedStore } from '../openStore.js';
 import { readRunInputs } from '../options/runInputs.js';
 import type { RunInputFlags } from '../options/runInputs.js';
 import { createProgress } from '../render/progress.js';
@@ -27,7 +21,10 @@ export const HAND_BACK_GRACE_MS = 5_000;
 
 /** Options shared by `firstline run` and `firstline resume`. */
 export interface StoreFlags {
-  /** Where run records are kept (default the config's `store`, `$FIRSTLINE_STORE`, else `.firstline/runs`). */
+  /**
+   * Where run records are kept: a directory or `dynamodb://<table>?region=…&endpoint=…` (default the
+   * config's `store`, `$FIRSTLINE_STORE`, else `.firstline/runs`).
+   */
   store?: string;
   /** Custom `end:` outcomes that count as good for the exit code. */
   good?: string[];
@@ -73,7 +70,23 @@ export async function runCommand(
   const host = flags.fast ? { ...given, clock: given.clock ?? createFastClock() } : given;
   const opened = await openPlaybook(path, ctx);
   const inputs = await readRunInputs(flags, declaredInputs(opened.loaded.data), io.cwd);
-  const store = storeFor(flags, ctx);
+  const store = await openStore(flags, ctx);
+  try {
+    return await runIn(store, opened, inputs, flags, ctx, host);
+  } finally {
+    store.close();
+  }
+}
+
+async function runIn(
+  store: OpenedStore,
+  opened: Awaited<ReturnType<typeof openPlaybook>>,
+  inputs: Awaited<ReturnType<typeof readRunInputs>>,
+  flags: RunFlags,
+  ctx: CliContext,
+  host: RunHost,
+): Promise<number> {
+  const { io } = ctx;
   const mode = flags.shadow ? 'shadow' : 'live';
   const palette = paletteFor(io);
   if (!flags.json) {
@@ -96,7 +109,7 @@ export async function runCommand(
   );
   return finish(result, flags, ctx, {
     verb: mode === 'shadow' ? 'would' : 'did',
-    store: store.shown,
+    store,
     now: nowOf(host),
     ...(await storedWake(result, store.store)),
   });
@@ -112,8 +125,22 @@ export async function resumeCommand(
   ctx: CliContext,
   host: RunHost = {},
 ): Promise<number> {
+  const store = await openStore(flags, ctx);
+  try {
+    return await resumeIn(store, runId, flags, ctx, host);
+  } finally {
+    store.close();
+  }
+}
+
+async function resumeIn(
+  store: OpenedStore,
+  runId: string,
+  flags: StoreFlags,
+  ctx: CliContext,
+  host: RunHost,
+): Promise<number> {
   const { io } = ctx;
-  const store = storeFor(flags, ctx);
   const record = await store.store.load(runId);
   if (!flags.json && record?.status === 'running') {
     io.out(`${paletteFor(io).bold('resume')}  ${record.playbook.name}  run ${runId}\n\n`);
@@ -124,7 +151,7 @@ export async function resumeCommand(
   const verb = record?.mode === 'live' ? 'did' : 'would';
   return finish(result, flags, ctx, {
     verb,
-    store: store.shown,
+    store,
     now: nowOf(host),
     ...(await storedWake(result, store.store)),
   });
@@ -141,8 +168,13 @@ export async function resumeDueCommand(
   host: RunHost = {},
 ): Promise<number> {
   const { io } = ctx;
-  const store = storeFor(flags, ctx);
-  const due = await resumeDue({ ...hostOptions(ctx, host), store: store.store, actions: ctx.actions });
+  const store = await openStore(flags, ctx);
+  let due;
+  try {
+    due = await resumeDue({ ...hostOptions(ctx, host), store: store.store, actions: ctx.actions });
+  } finally {
+    store.close();
+  }
   const good = [...GOOD_OUTCOMES, ...(flags.good ?? [])];
   const handedBack = due.resumed.some((r) => r.outcome === 'suspended');
   const bad =
@@ -212,7 +244,12 @@ export function finish(
   result: RunResult,
   flags: StoreFlags,
   ctx: CliContext,
-  how: { verb: 'would' | 'did'; store: string; now: number; wakeAt?: number },
+  how: {
+    verb: 'would' | 'did';
+    store: Pick<OpenedStore, 'shown' | 'recordLine'>;
+    now: number;
+    wakeAt?: number;
+  },
 ): number {
   const { io } = ctx;
   const good = [...GOOD_OUTCOMES, ...(flags.good ?? [])];
@@ -235,35 +272,17 @@ export function finish(
   const actions = createActionRegistry(ctx.actions);
   // The timeline was shown live; what follows it is what changed and the outcome.
   io.out(`\n${renderOutcome(result, { palette, color: io.color, actions, good, verb: how.verb })}`);
-  const record = `${how.store}/${result.runId}.json`;
-  io.out(`${palette.dim(`run record: ${record}  (firstline report ${record})`)}\n`);
+  io.out(`${palette.dim(how.store.recordLine(result.runId))}\n`);
   if (handedBack)
     io.out(
       renderHandedBack(result, {
         palette,
-        store: how.store,
+        store: how.store.shown,
         now: how.now,
         ...(how.wakeAt !== undefined && { wakeAt: how.wakeAt }),
       }),
     );
   return exit;
-}
-
-/**
- * The run store the flags name (`--store`, else the config's `store`, else `$FIRSTLINE_STORE`, else
- * `.firstline/runs`), and how to show it.
- */
-export function storeFor(flags: StoreFlags, ctx: CliContext): { store: RunStore; shown: string } {
-  const dir = storeDir(flags, ctx);
-  return { store: createFileStore(dir), shown: displayPath(dir, ctx.io.cwd) };
-}
-
-/** The run store's directory, absolute: `--store`, the config's `store`, `$FIRSTLINE_STORE` or `.firstline/runs`. */
-export function storeDir(flags: Pick<StoreFlags, 'store'>, ctx: CliContext): string {
-  return resolve(
-    ctx.io.cwd,
-    flags.store ?? ctx.config?.store ?? ctx.io.env.FIRSTLINE_STORE ?? '.firstline/runs',
-  );
 }
 
 /** The time now on the runs' clock: "how long ago" must agree with the times the runs recorded. */

@@ -37,7 +37,7 @@ export function checkConfig(value: unknown, shown: string): FirstlineConfig {
       });
   }
   if (store !== undefined && (typeof store !== 'string' || store.trim() === ''))
-    problems.push(`store must be a directory path; got ${kindOf(store)}`);
+    problems.push(`store must be a directory path or a dynamodb:// URL; got ${kindOf(store)}`);
   if (region !== undefined && (typeof region !== 'string' || !REGION.test(region)))
     problems.push(`region must be an AWS region code like "eu-west-1"; got ${kindOf(region)}`);
   if (endpoints !== undefined) problems.push(...endpointProblems(endpoints));

@@ -26,7 +26,10 @@ export interface FirstlineConfig {
    * export too).
    */
   plugins?: readonly string[];
-  /** Where run records are kept: the default of `--store` for run, resume and cancel. */
+  /**
+   * Where run records are kept, a directory or `dynamodb://<table>?region=…`: the default of `--store`
+   * for run, resume, cancel, runs and report.
+   */
   store?: string;
   /** Base URLs for the installed AWS and notifier actions (a stand-in, a proxy, GitHub Enterprise). */
   endpoints?: ConfigEndpoints;

@@ -17,7 +17,7 @@ export interface LoadedConfig {
   shown: string;
   /** Its actions and those of its plugins, each with where it came from. */
   actions: readonly ConfigAction[];
-  /** The run store directory, absolute, when the config names one. */
+  /** The run store when the config names one: a directory (absolute) or a `dynamodb://` URL. */
   store?: string;
   /** Base URLs for the installed packages. */
   endpoints: ConfigEndpoints;
@@ -51,7 +51,12 @@ export async function loadConfig(file: string, cwd: string): Promise<LoadedConfi
     file: path,
     shown,
     actions,
-    ...(config.store !== undefined && { store: resolve(dirname(path), config.store) }),
+    // A URL (dynamodb://…) stays as written; a directory is relative to the config file.
+    ...(config.store !== undefined && {
+      store: /^[a-z][a-z0-9+.-]*:\/\//i.test(config.store)
+        ? config.store
+        : resolve(dirname(path), config.store),
+    }),
     endpoints: { ...config.endpoints },
     ...(config.region !== undefined && { region: config.region }),
   };

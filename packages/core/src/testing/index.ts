@@ -10,6 +10,6 @@ export type { StepCallOptions } from './stepCall.js';
 export { describeRunStore, makeRecord } from './storeContract.js';
 export { describeRecordDeltas, finish as finishRecord, step as advanceRecord } from './storeDeltas.js';
 export type { DeltaStoreUnderTest } from './storeDeltas.js';
-export type { StoreUnderTest } from './storeContract.js';
+export type { RunStoreContractOptions, StoreUnderTest } from './storeContract.js';
 export { expectScenario, simulateScenario } from './scenario.js';
 export type { ExpectScenarioOptions, ScenarioExpectation, ScenarioOptions, ScenarioRun } from './scenario.js';

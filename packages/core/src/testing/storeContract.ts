@@ -2,6 +2,7 @@
 // core, the DynamoDB store against moto. A store that passes can back runs on many hosts at once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BudgetUse, RunRecord, RunStore } from '../runtime/types.js';
+import { listingCases } from './storeListing.js';
 
 /** A store made for one test, and how to clean up after it. */
 export interface StoreUnderTest {
@@ -45,8 +46,18 @@ function full(store: RunStore): Required<RunStore> {
 
 const use = (id: string, at: number, max = 2, windowMs = 100): BudgetUse => ({ id, at, max, windowMs });
 
+/** Options of {@link describeRunStore}. */
+export interface RunStoreContractOptions {
+  /** False for a store without the optional `listRuns`: its cases are skipped (default true). */
+  listRuns?: boolean;
+}
+
 /** Runs the RunStore contract against stores made by `makeStore`, one fresh store per test. */
-export function describeRunStore(name: string, makeStore: () => Promise<StoreUnderTest>): void {
+export function describeRunStore(
+  name: string,
+  makeStore: () => Promise<StoreUnderTest>,
+  options: RunStoreContractOptions = {},
+): void {
   describe(`${name} keeps the RunStore contract`, () => {
     let made: StoreUnderTest | undefined;
     let store: Required<RunStore>;
@@ -116,6 +127,13 @@ export function describeRunStore(name: string, makeStore: () => Promise<StoreUnd
         expect(await store.list()).toEqual(['run-2']);
         // A run started again under the id must be able to act.
         expect(await store.claim('run-1', 'run-1:reboot:1:1')).toBe(true);
+      });
+    });
+
+    describe.skipIf(options.listRuns === false)('listing runs (listRuns)', () => {
+      listingCases(() => {
+        expect(typeof store.listRuns, 'store.listRuns').toBe('function');
+        return store;
       });
     });
 

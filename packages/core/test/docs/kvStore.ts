@@ -1,4 +1,4 @@
-import { FirstlineError } from '@firstline/core';
+import { checkRunQuery, FirstlineError, pageOfListings, runListing } from '@firstline/core';
 import type { BudgetUse, LockResult, RunRecord, RunStore } from '@firstline/core';
 
 /** The few operations of a key-value database the store needs; each one is atomic. */
@@ -29,6 +29,13 @@ export function kvRunStore(kv: KeyValue): RunStore {
         if (filter?.status === undefined || record.status === filter.status) ids.push(record.runId);
       }
       return ids.sort();
+    },
+    // Core checks the query and pages the listings; a database with an index would query it instead.
+    async listRuns(query) {
+      const checked = checkRunQuery(query);
+      const listings = [];
+      for (const key of await kv.keys('run/')) listings.push(runListing((await read<RunRecord>(key))!));
+      return pageOfListings(listings, checked);
     },
     async delete(runId) {
       await kv.delete(`run/${runId}`);

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { checkRunId, isRunId } from '../../data/runId.js';
 import { FirstlineError } from '../../errors.js';
 import type { RunRecord, RunStore } from '../types.js';
+import { runListing } from '../listing/runListing.js';
+import { checkRunQuery, pageOfListings } from '../listing/runQuery.js';
 import { createFileLeases } from './fileLease.js';
+import { LISTING_FIELD, readListings } from './fileListing.js';
 import { appendDurably, LOG_FIELD, logLine, readLog, replayLog } from './fileLog.js';
 import type { LogState } from './fileLog.js';
 import { createFileSafety } from './fileSafety.js';
@@ -128,6 +131,7 @@ export function createFileStore(dir: string): RunStore {
     }
     const generation = (shape as Record<string, unknown>)[LOG_FIELD];
     delete (shape as Record<string, unknown>)[LOG_FIELD];
+    delete (shape as Record<string, unknown>)[LISTING_FIELD];
     // A record written before change logs has no generation: its next write is a whole one.
     if (typeof generation !== 'string') return record as RunRecord;
     const state = replayLog(record as RunRecord, log, generation, logOf(runId));
@@ -143,8 +147,10 @@ export function createFileStore(dir: string): RunStore {
     const generation = randomUUID();
     try {
       runId = checkRunId(record.runId);
-      // Serialized now: the caller may change the record while the write waits its turn.
-      text = JSON.stringify({ ...record, [LOG_FIELD]: generation });
+      // Serialized now: the caller may change the record while the write waits its turn. Its listing
+      // comes first, alone on the first line, so a list of runs reads that line and not the trace.
+      const rest = JSON.stringify({ ...record, [LOG_FIELD]: generation });
+      text = `{"${LISTING_FIELD}":${JSON.stringify(runListing(record))},\n${rest.slice(1)}`;
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
@@ -189,6 +195,22 @@ export function createFileStore(dir: string): RunStore {
       }
     });
 
+  const runIds = async (): Promise<string[]> => {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return [];
+      throw new FirstlineError('E_STORE', `cannot list runs in ${dir}`, { cause: error });
+    }
+    // Temp files of a crashed writer and anything not named like a record are not runs.
+    return names
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => name.slice(0, -'.json'.length))
+      .filter(isRunId)
+      .sort();
+  };
+
   return {
     save: saveWhole,
     saveChanges(record, change) {
@@ -224,20 +246,18 @@ export function createFileStore(dir: string): RunStore {
       return appendChange(record.runId, previous, next, line);
     },
     load,
+    async listRuns(query) {
+      const checked = checkRunQuery(query);
+      const ids = await runIds();
+      const listings = await readListings(dir, ids, {
+        batch: LIST_BATCH,
+        busy: (runId) => queues.has(runId),
+        load,
+      });
+      return pageOfListings(listings, checked);
+    },
     async list(filter) {
-      let names: string[];
-      try {
-        names = await readdir(dir);
-      } catch (error) {
-        if (errorCode(error) === 'ENOENT') return [];
-        throw new FirstlineError('E_STORE', `cannot list runs in ${dir}`, { cause: error });
-      }
-      // Temp files of a crashed writer and anything not named like a record are not runs.
-      const ids = names
-        .filter((name) => name.endsWith('.json'))
-        .map((name) => name.slice(0, -'.json'.length))
-        .filter(isRunId)
-        .sort();
+      const ids = await runIds();
       const status = filter?.status;
       if (status === undefined) return ids;
       const matching: string[] = [];

@@ -1,4 +1,6 @@
 import type { RunRecord, RunStore } from '../types.js';
+import { checkRunQuery, pageOfListings } from '../listing/runQuery.js';
+import { runListing } from '../listing/runListing.js';
 import { applySpend, checkBudgetUse } from './budget.js';
 import type { BudgetState } from './budget.js';
 import { applyRecordChange } from './recordChange.js';
@@ -54,6 +56,14 @@ export function createMemoryStore(): RunStore {
           if (filter?.status === undefined || record.status === filter.status) ids.push(runId);
         }
         return ids.sort();
+      }),
+    listRuns: (query) =>
+      settle(() => {
+        const checked = checkRunQuery(query);
+        return pageOfListings(
+          [...records.values()].map((record) => runListing(record)),
+          checked,
+        );
       }),
     // Its claims go too: a run started again under this id must be able to act.
     delete: (runId) =>

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -230,5 +230,58 @@ describe('createFileStore', () => {
   it('shares state with another store on the same directory', async () => {
     await createFileStore(dir).save(makeRecord('run-1', { status: 'done' }));
     expect(await createFileStore(dir).list({ status: 'done' })).toEqual(['run-1']);
+  });
+});
+
+describe('the file store lists runs from each record file first line', () => {
+  it('reads a listing without parsing the trace, and a run with changes in its log whole', async () => {
+    const store = createFileStore(dir);
+    const big = makeRecord('big-run', {
+      trace: Array.from({ length: 2000 }, (_, seq) => ({
+        seq,
+        at: seq,
+        type: 'log' as const,
+        level: 'info' as const,
+        message: `line ${seq} `.repeat(10),
+      })),
+    });
+    await store.save(big);
+    const file = join(dir, 'big-run.json');
+    const text = await readFile(file, 'utf8');
+    expect(text.indexOf('\n')).toBeLessThan(400);
+    // Everything after the first line broken: a list still shows the run, a load refuses it.
+    await writeFile(file, `${text.slice(0, text.indexOf('\n') + 1)}{ torn`);
+    expect((await store.listRuns!()).runs).toMatchObject([{ runId: 'big-run', status: 'running' }]);
+    await expect(createFileStore(dir).load('big-run')).rejects.toMatchObject({ code: 'E_STORE' });
+    expect(await createFileStore(dir).listRuns!()).toMatchObject({ runs: [{ runId: 'big-run' }] });
+  });
+
+  it('lists a record written before listings (no first line) by loading it', async () => {
+    const old = makeRecord('old-run', { createdAt: 7 });
+    await writeFile(join(dir, 'old-run.json'), JSON.stringify(old));
+    expect((await createFileStore(dir).listRuns!()).runs).toMatchObject([{ runId: 'old-run', createdAt: 7 }]);
+  });
+
+  it('lists 1,000 runs in one page, newest first (the time it took is printed)', async () => {
+    const store = createFileStore(dir);
+    const trace = Array.from({ length: 200 }, (_, seq) => ({
+      seq,
+      at: seq,
+      type: 'log' as const,
+      level: 'info' as const,
+      message: `checked https://app.example.com/health → 200 (${seq})`,
+    }));
+    for (let i = 0; i < 1000; i += 100)
+      await Promise.all(
+        Array.from({ length: 100 }, (_, j) =>
+          store.save(makeRecord(`run-${i + j}`, { createdAt: i + j, trace })),
+        ),
+      );
+    const started = performance.now();
+    const page = await createFileStore(dir).listRuns!({ limit: 1000 });
+    const took = performance.now() - started;
+    expect(page.runs).toHaveLength(1000);
+    expect(page.runs[0]?.runId).toBe('run-999');
+    console.info(`file store: listed 1,000 runs (200 trace events each) in ${took.toFixed(0)} ms`);
   });
 });
