@@ -44,6 +44,9 @@ const inputs = Object.fromEntries(
 const secretName = context('secretName') ?? 'firstline/notifiers';
 // `stepfunctions`: the playbook as a Step Functions state machine with an action runner; default `lambda`.
 const engine = context('engine') as 'lambda' | 'stepfunctions' | undefined;
+// `-c slackSigningSecret=<secret name>`: a function URL for Slack's approval buttons (see
+// docs/guides/approvals-slack.md); the secret holds the Slack app's signing secret.
+const slackSigningSecret = context('slackSigningSecret');
 
 try {
   firstlineInRegions(app, 'Firstline', {
@@ -55,6 +58,15 @@ try {
       // The notifiers' keys; `-c secretName=none` deploys without one (for playbooks that need no secret).
       ...(secretName !== 'none' && {
         environmentSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Notifiers', secretName),
+      }),
+      ...(slackSigningSecret !== undefined && {
+        http: {
+          slackSigningSecret: secretsmanager.Secret.fromSecretNameV2(
+            stack,
+            'SlackSigning',
+            slackSigningSecret,
+          ),
+        },
       }),
     }),
   });

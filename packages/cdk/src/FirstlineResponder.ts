@@ -1,11 +1,11 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -83,6 +83,8 @@ export class FirstlineResponder extends Construct {
    * log metric filter).
    */
   readonly stuckRunsMetric?: cloudwatch.Metric;
+  /** With `http`: the function URL (Slack interactivity and Alertmanager webhooks post to its routes). */
+  readonly functionUrl?: lambda.FunctionUrl;
   /** The responder's alarms on itself. */
   readonly alarms: {
     /** The function's (or the action runner's) Errors ≥ 1 in 5 minutes. */
@@ -144,6 +146,9 @@ export class FirstlineResponder extends Construct {
     if (this.engine === 'lambda') this.table.grantReadWriteData(this.role);
     this.logGroup.grantWrite(this.role);
     props.environmentSecret?.grantRead(this.role);
+    // Exactly the HTTP routes' secrets: the signing secret and the bearer token, nothing wider.
+    props.http?.slackSigningSecret?.grantRead(this.role);
+    props.http?.alertmanager?.tokenSecret.grantRead(this.role);
     if (props.secretKeys?.length)
       this.role.addToPolicy(
         new iam.PolicyStatement({
@@ -177,6 +182,17 @@ export class FirstlineResponder extends Construct {
         machines.map((m) => [m.name, playbookStateMachine(this, m, wiring)]),
       );
     } else this.fn = lambdaEngineFunction(this, props, this.parts());
+
+    if (props.http && (props.http.slackSigningSecret || props.http.alertmanager)) {
+      // No IAM auth: Slack and Alertmanager cannot sign AWS requests. Each route checks its own
+      // credential (Slack's signature, a bearer token), and an HTTP event never starts a run by itself.
+      this.functionUrl = this.fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+      new CfnOutput(this, 'FunctionUrl', {
+        description:
+          'Firstline HTTP routes: <url>slack/interactions (Slack interactivity), <url>alertmanager',
+        value: this.functionUrl.url,
+      });
+    }
 
     this.alarmRules = this.playbooks.flatMap((playbook) =>
       playbook.alarms.map((pattern, i) => this.alarmRule(playbook, pattern, i)),

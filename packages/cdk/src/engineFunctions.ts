@@ -88,6 +88,16 @@ export function actionRunnerFunction(
   });
 }
 
+/** The function URL routes' secrets, as the references the bundle reads (FIRSTLINE_*_REF). */
+function httpEnvironment(props: FirstlineResponderProps): Record<string, string> {
+  const ref = (secret: { secretArn: string }) => JSON.stringify({ secretsManager: secret.secretArn });
+  const { slackSigningSecret, alertmanager } = props.http ?? {};
+  return {
+    ...(slackSigningSecret && { FIRSTLINE_SLACK_SIGNING_SECRET_REF: ref(slackSigningSecret) }),
+    ...(alertmanager && { FIRSTLINE_ALERTMANAGER_TOKEN_REF: ref(alertmanager.tokenSecret) }),
+  };
+}
+
 /** The Lambda engine: one function, @firstline/lambda's bundle, routes in its environment. */
 export function lambdaEngineFunction(
   scope: Construct,
@@ -108,6 +118,17 @@ export function lambdaEngineFunction(
     if (playbook.alarms.length === 0) return only ? [route()] : [];
     return playbook.alarms.map(route);
   });
+  const names = new Set(parts.playbooks.map((p) => p.name));
+  const alertRoutes = (props.http?.alertmanager?.routes ?? []).map((route, i) => {
+    if (!names.has(route.playbook))
+      throw deployError(
+        `http.alertmanager.routes[${i}] names playbook ${JSON.stringify(route.playbook)}, not one of ${[...names].join(', ')}`,
+      );
+    const playbook = parts.playbooks.find((p) => p.name === route.playbook)!;
+    return { playbook: route.playbook, labels: route.labels, inputs: playbook.inputs };
+  });
+  // Alert routes first: alarm routes never take alerts, and a catch-all alarm route would take both.
+  routes.unshift(...alertRoutes);
   const routesJson = JSON.stringify(routes);
   // Lambda refuses more than 4 KB of environment variables in all: fail the synth, not the deploy.
   if (routesJson.length > ROUTES_LIMIT)
@@ -127,6 +148,7 @@ export function lambdaEngineFunction(
       FIRSTLINE_PLAYBOOKS: JSON.stringify(parts.playbooks.map((p) => p.name)),
       FIRSTLINE_ROUTES: routesJson,
       ...(props.environmentSecret && { FIRSTLINE_SECRET: props.environmentSecret.secretName }),
+      ...httpEnvironment(props),
       NODE_OPTIONS: '--enable-source-maps',
     },
   });
@@ -134,7 +156,7 @@ export function lambdaEngineFunction(
 
 /** Props that only one engine uses, refused with the other: a silently ignored prop deploys a surprise. */
 const ENGINE_ONLY: Record<'lambda' | 'stepfunctions', Array<keyof FirstlineResponderProps>> = {
-  lambda: ['code', 'handlerBundle', 'resumeSchedule', 'topics'],
+  lambda: ['code', 'handlerBundle', 'resumeSchedule', 'topics', 'http'],
   stepfunctions: ['runnerBundle', 'runnerCode', 'tracing'],
 };
 

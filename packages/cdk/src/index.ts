@@ -5,7 +5,7 @@
 export { FirstlineResponder } from './FirstlineResponder.js';
 export { FirstlineResponderStack, firstlineInRegions } from './FirstlineResponderStack.js';
 export type { FirstlineInRegionsProps, ResponderPropsIn } from './FirstlineResponderStack.js';
-export type { FirstlineResponderProps, ResponderPlaybook } from './types.js';
+export type { FirstlineResponderProps, ResponderHttp, ResponderPlaybook } from './types.js';
 export type { CheckedPlaybook } from './responderPlaybooks.js';
 export type { PlaybookMachine } from './stepFunctionsEngine.js';
 export { alarmNameFilter } from './alarmPattern.js';

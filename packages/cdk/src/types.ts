@@ -37,6 +37,29 @@ export interface ResponderPlaybook {
   inputs?: Record<string, string>;
 }
 
+/**
+ * HTTP routes on a Lambda function URL: Slack's approval buttons and Alertmanager webhooks. The URL
+ * has no IAM auth (Slack and Alertmanager cannot sign AWS requests): each route authenticates its
+ * requests itself, and an HTTP request can only reach these routes, never start a run directly.
+ */
+export interface ResponderHttp {
+  /**
+   * The Slack app's signing secret (the secret's whole string): adds `POST /slack/interactions`, where
+   * Approve / Deny presses are verified, checked against the approval's Slack approvers, and decided.
+   */
+  slackSigningSecret?: secretsmanager.ISecret;
+  /** Adds `POST /alertmanager`: webhooks authenticated by a bearer token, routed by their labels. */
+  alertmanager?: {
+    /** The bearer token Alertmanager sends (`http_config.authorization.credentials`), the secret's whole string. */
+    tokenSecret: secretsmanager.ISecret;
+    /**
+     * Which alerts start which playbook: the first route whose labels all match (each a glob) wins. The
+     * playbook's fixed inputs are passed, and the alert's labels the playbook declares as inputs.
+     */
+    routes: Array<{ playbook: string; labels: Record<string, string> }>;
+  };
+}
+
 /** What a {@link FirstlineResponder} deploys. */
 export interface FirstlineResponderProps {
   /** The playbooks, each with its alarm routes and fixed inputs (at least one). */
@@ -100,4 +123,6 @@ export interface FirstlineResponderProps {
   tracing?: boolean;
   /** Where the responder's own alarms (errors, throttles, stuck runs) notify; none: they only change state. */
   alarmTopic?: sns.ITopic;
+  /** Lambda engine only: a function URL answering Slack approval buttons and Alertmanager webhooks. */
+  http?: ResponderHttp;
 }

@@ -37,7 +37,11 @@ export type FirstlineErrorCode =
   | 'E_APPROVAL_ID'
   | 'E_RUN_QUERY'
   | 'E_RUN_CURSOR'
-  | 'E_STORE_URL';
+  | 'E_STORE_URL'
+  | 'E_SLACK_HEADERS'
+  | 'E_SLACK_TIMESTAMP'
+  | 'E_SLACK_SIGNATURE'
+  | 'E_SLACK_PAYLOAD';
 
 // A brand survives two installed copies of @firstline/core, where `instanceof` would not.
 const brand = Symbol.for('firstline.error');

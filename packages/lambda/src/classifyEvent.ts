@@ -1,5 +1,10 @@
 import { alarmTrigger, classifyTrigger, parseAlarmEvent } from '@firstline/actions-aws/triggers';
-import type { CloudWatchAlarmTrigger, ParsedAlarmEvent, Trigger } from '@firstline/actions-aws/triggers';
+import type {
+  AlertmanagerAlertTrigger,
+  CloudWatchAlarmTrigger,
+  ParsedAlarmEvent,
+  Trigger,
+} from '@firstline/actions-aws/triggers';
 import { checkDataShape, DATA_LIMITS, FirstlineError, isFirstlineError, isRunId } from '@firstline/core';
 import type { DirectInvocation } from './types.js';
 
@@ -19,6 +24,13 @@ export type WorkItem = (
       /** The run's `trigger`: the invocation's own, classified, or `direct` when it carries none. */
       trigger: Trigger;
       dedupId?: string;
+    }
+  | {
+      type: 'alert';
+      /** One alert of an Alertmanager webhook (`POST /alertmanager`). */
+      trigger: AlertmanagerAlertTrigger;
+      /** Its fingerprint and startsAt: one firing of the alert, however often it is sent. */
+      dedupId: string;
     }
   | { type: 'invalid'; error: FirstlineError }
 ) & {
@@ -128,7 +140,7 @@ function sqsItem(record: Json, view: Json): WorkItem & { messageId: string } {
  * A single payload: EventBridge alarm event, SNS envelope, bare alarm JSON or direct invocation.
  * `raw` is the event a trigger keeps (the invocation's own event, or the SQS body).
  */
-function bodyItem(data: Json, raw: Json, messageId?: string): WorkItem {
+function bodyItem(data: Json, raw: Json, messageId?: string): Exclude<WorkItem, { type: 'alert' }> {
   if ('playbook' in data) return directItem(data);
   const looksLikeAlarm =
     data['detail-type'] === 'CloudWatch Alarm State Change' ||
@@ -162,7 +174,7 @@ function bodyItem(data: Json, raw: Json, messageId?: string): WorkItem {
   };
 }
 
-function directItem(data: Json): WorkItem {
+function directItem(data: Json): Exclude<WorkItem, { type: 'alert' }> {
   const problems: string[] = [];
   if (typeof data.playbook !== 'string' || !data.playbook)
     problems.push('playbook must be a non-empty string');

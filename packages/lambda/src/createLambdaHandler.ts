@@ -1,7 +1,9 @@
 import {
   createActionRegistry,
+  envSecretResolver,
   FirstlineError,
   isFirstlineError,
+  resolveSecrets,
   resumeDue,
   systemClock,
 } from '@firstline/core';
@@ -12,15 +14,22 @@ import { consoleLogger } from './consoleLogger.js';
 import { createPlaybookCache } from './createPlaybookCache.js';
 import type { PlaybookCache } from './createPlaybookCache.js';
 import { invocationBudget } from './invocationBudget.js';
-import { inputsFor, routeEvent } from './routeEvent.js';
+import { handleHttp } from './http/handleHttp.js';
+import type { HttpContext } from './http/handleHttp.js';
+import { isHttpEvent, readHttpRequest } from './http/httpEvent.js';
+import type { HttpResponse } from './http/httpEvent.js';
+import { inputsFor, routeAlert, routeEvent } from './routeEvent.js';
+import type { RouteDecision } from './routeEvent.js';
 import { runIdFor, startOrReplay, whenLocked } from './startOrReplay.js';
 import type { RunHost } from './startOrReplay.js';
 import type {
   HandlerResult,
   IgnoredEvent,
+  LambdaContext,
   LambdaHandler,
   LambdaHandlerOptions,
   RunSummary,
+  SecretReference,
 } from './types.js';
 
 /** How one work item ended: a run, an ignored event, and/or an error (SQS: a batch item failure). */
@@ -42,7 +51,8 @@ interface Invocation {
  * failure reporting), direct invocations and resume requests. Call it at module scope, with clients
  * (awsActions()) and the store created there too: a warm container reuses them, and compiles each
  * playbook once. Runs that must wait longer than the invocation has left are stored and end the
- * invocation (`suspended`); a later resume request goes on with them.
+ * invocation (`suspended`); a later resume request goes on with them. With `http`, requests through a
+ * function URL or API Gateway are answered too: Slack approval buttons, Alertmanager webhooks.
  *
  * @example
  * const actions = awsActions();
@@ -56,8 +66,24 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? consoleLogger;
   const marginMs = options.marginMs ?? 10_000;
+  const slackSecret =
+    options.http?.slack && secretOnce('slackSigningSecret', options.http.slack.signingSecret);
+  const alertmanagerToken =
+    options.http?.alertmanager && secretOnce('alertmanagerToken', options.http.alertmanager.token);
 
-  return async (event, context) => {
+  /** Resolves a secret reference on first use, once per container (again after a failure). */
+  function secretOnce(name: string, ref: SecretReference): () => Promise<string> {
+    let value: Promise<string> | undefined;
+    const resolvers = { env: envSecretResolver(options.env), ...options.secrets };
+    return () => {
+      value ??= resolveSecrets({ [name]: ref }, { resolvers }).then((values) => values[name]!);
+      value.catch(() => (value = undefined));
+      return value;
+    };
+  }
+
+  const handler = async (event: unknown, context?: LambdaContext) => {
+    if (isHttpEvent(event)) return answerHttp(event, context);
     const classified = (() => {
       try {
         return classifyEvent(event);
@@ -67,21 +93,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
         throw error;
       }
     })();
-    const budget = invocationBudget(clock, context, marginMs);
-    const host: RunHost = {
-      actions: registry,
-      store: options.store,
-      clock,
-      logger,
-      ...(options.secrets && { secrets: options.secrets }),
-      ...(options.env && { env: options.env }),
-      ...(options.onEvent && { onEvent: options.onEvent }),
-      ...(budget.suspendBefore !== undefined && { suspendBefore: budget.suspendBefore }),
-      ...(budget.suspend && { suspend: budget.suspend }),
-      // Core's default grace (10 s) is the whole default margin: a side effect in flight at the margin
-      // would leave no time to store the run before Lambda stops the invocation.
-      suspendGraceMs: Math.floor(marginMs / 2),
-    };
+    const { host, budget } = hostFor(context);
     try {
       if (classified.kind === 'resume') return await resume(host);
       const invocation: Invocation = {
@@ -115,6 +127,64 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
       budget.done();
     }
   };
+  return handler as LambdaHandler;
+
+  /** The host every run of an invocation shares, and the invocation's time budget. */
+  function hostFor(context: LambdaContext | undefined) {
+    const budget = invocationBudget(clock, context, marginMs);
+    const host: RunHost = {
+      actions: registry,
+      store: options.store,
+      clock,
+      logger,
+      ...(options.secrets && { secrets: options.secrets }),
+      ...(options.env && { env: options.env }),
+      ...(options.onEvent && { onEvent: options.onEvent }),
+      ...(budget.suspendBefore !== undefined && { suspendBefore: budget.suspendBefore }),
+      ...(budget.suspend && { suspend: budget.suspend }),
+      // Core's default grace (10 s) is the whole default margin: a side effect in flight at the margin
+      // would leave no time to store the run before Lambda stops the invocation.
+      suspendGraceMs: Math.floor(marginMs / 2),
+    };
+    return { host, budget };
+  }
+
+  /** An HTTP request: the configured routes answer it; runs it starts share the invocation's budget. */
+  async function answerHttp(event: unknown, context: LambdaContext | undefined): Promise<HttpResponse> {
+    const { host, budget } = hostFor(context);
+    const invocation: Invocation = {
+      host,
+      batch: false,
+      ...(context?.awsRequestId && { requestId: context.awsRequestId }),
+    };
+    const http = options.http ?? {};
+    const ctx: HttpContext = {
+      options: http,
+      logger,
+      ...(http.slack && {
+        slack: {
+          options: http.slack,
+          signingSecret: slackSecret!,
+          host,
+          store: options.store,
+          clock,
+          logger,
+          wake,
+        },
+      }),
+      ...(http.alertmanager && {
+        alertmanager: {
+          token: alertmanagerToken!,
+          runItems: (items) => Promise.all(items.map((item) => settle(item, invocation))),
+        },
+      }),
+    };
+    try {
+      return await handleHttp(readHttpRequest(event), ctx);
+    } finally {
+      budget.done();
+    }
+  }
 
   /** Runs one item, turning any error into an outcome, and logs what happened. */
   async function settle(item: WorkItem, invocation: Invocation): Promise<ItemOutcome> {
@@ -157,16 +227,16 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
         messageId,
       );
     }
-    const decision = routeEvent(item.parsed, options.routes, cache.names);
+    const decision: RouteDecision =
+      item.type === 'alert'
+        ? routeAlert(item.trigger, options.routes, cache.names)
+        : routeEvent(item.parsed, options.routes, cache.names);
+    const name =
+      item.type === 'alert'
+        ? (item.trigger.labels.alertname ?? item.trigger.fingerprint)
+        : item.parsed.trigger.alarmName;
     if ('ignored' in decision)
-      return {
-        ignored: {
-          kind: decision.ignored,
-          reason: decision.reason,
-          alarm: item.parsed.trigger.alarmName,
-          ...messageId,
-        },
-      };
+      return { ignored: { kind: decision.ignored, reason: decision.reason, alarm: name, ...messageId } };
     const compiled = await cache.get(decision.playbook);
     const input = inputsFor(decision, Object.keys(compiled.document.inputs ?? {}));
     const started = await startOrReplay(
@@ -301,6 +371,15 @@ function checkOptions(options: LambdaHandlerOptions, names: readonly string[]): 
   const margin = options.marginMs;
   if (margin !== undefined && !(Number.isFinite(margin) && margin >= 0))
     problems.push(`marginMs must be a finite number >= 0, got ${margin}`);
+  const maxBody = options.http?.maxBodyBytes;
+  if (maxBody !== undefined && !(Number.isInteger(maxBody) && maxBody > 0))
+    problems.push(`http.maxBodyBytes must be a whole number > 0, got ${maxBody}`);
+  const answerWithin = options.http?.slack?.answerWithinMs;
+  if (answerWithin !== undefined && !(Number.isFinite(answerWithin) && answerWithin >= 0))
+    problems.push(`http.slack.answerWithinMs must be a finite number >= 0, got ${answerWithin}`);
+  for (const [i, route] of (options.routes ?? []).entries())
+    if (route.labels !== undefined && (route.alarm ?? route.namespace ?? route.metric) !== undefined)
+      problems.push(`routes[${i}] has labels and alarm criteria: a route takes alerts or alarms, not both`);
   if (problems.length)
     throw new FirstlineError('E_HANDLER_CONFIG', `createLambdaHandler: ${problems.join('; ')}`);
 }

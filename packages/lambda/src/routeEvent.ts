@@ -1,4 +1,8 @@
-import type { AlarmTrigger, ParsedAlarmEvent } from '@firstline/actions-aws/triggers';
+import type {
+  AlarmTrigger,
+  AlertmanagerAlertTrigger,
+  ParsedAlarmEvent,
+} from '@firstline/actions-aws/triggers';
 import { globMatch } from '@firstline/core';
 import type { Route } from './types.js';
 
@@ -30,6 +34,7 @@ function matches(pattern: string | RegExp | undefined, value: string | undefined
  * matchRoute({ playbook: 'reboot', alarm: 'cpu-*', namespace: 'AWS/EC2' }, parsed.trigger); // true
  */
 export function matchRoute(route: Route, alarm: AlarmTrigger): boolean {
+  if (route.labels !== undefined) return false;
   return (
     matches(route.alarm, alarm.alarmName) &&
     matches(route.namespace, alarm.namespace) &&
@@ -84,4 +89,41 @@ export function inputsFor(
     ...Object.fromEntries(fromAlarm.map((name) => [name, decision.offered[name]])),
     ...decision.inputs,
   };
+}
+
+/**
+ * True when `route` takes the Alertmanager `alert`: each of its `labels` patterns matches the alert's
+ * label. A route with alarm criteria (`alarm`, `namespace`, `metric`) takes no alert.
+ */
+export function matchAlertRoute(route: Route, alert: AlertmanagerAlertTrigger): boolean {
+  if (route.alarm !== undefined || route.namespace !== undefined || route.metric !== undefined) return false;
+  return Object.entries(route.labels ?? {}).every(([label, pattern]) =>
+    matches(pattern, Object.hasOwn(alert.labels, label) ? alert.labels[label] : undefined),
+  );
+}
+
+/**
+ * Decides what an Alertmanager alert starts, as {@link routeEvent} does for alarms: only a firing alert
+ * starts a run; the first route whose labels match names the playbook (its labels are offered as
+ * inputs); with no routes at all, a single playbook takes every alert.
+ */
+export function routeAlert(
+  alert: AlertmanagerAlertTrigger,
+  routes: readonly Route[] | undefined,
+  playbooks: readonly string[],
+): RouteDecision {
+  const name = alert.labels.alertname ?? alert.fingerprint;
+  if (alert.status !== 'firing')
+    return { ignored: 'state', reason: `alert ${name} is ${alert.status}: only a firing alert starts a run` };
+  const offered: Record<string, unknown> = { ...alert.labels };
+  if (routes === undefined || routes.length === 0) {
+    if (playbooks.length === 1) return { playbook: playbooks[0]!, offered, inputs: {} };
+    return {
+      ignored: 'unrouted',
+      reason: `alert ${name}: ${playbooks.length} playbooks and no routes, so none is chosen`,
+    };
+  }
+  const route = routes.find((r) => matchAlertRoute(r, alert));
+  if (!route) return { ignored: 'unrouted', reason: `no route matches the labels of alert ${name}` };
+  return { playbook: route.playbook, route, offered, inputs: route.alertInputs?.(alert) ?? {} };
 }

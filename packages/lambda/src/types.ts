@@ -1,14 +1,20 @@
-import type { AlarmTrigger } from '@firstline/actions-aws/triggers';
+import type { AlarmTrigger, AlertmanagerAlertTrigger } from '@firstline/actions-aws/triggers';
 import type {
   ActionRegistry,
   AnyActionDefinition,
   HostOptions,
+  resolveSecrets,
   RunnablePlaybook,
   RunResult,
   RunStore,
 } from '@firstline/core';
+import type { HttpApiEvent, HttpResponse } from './http/httpEvent.js';
 
-/** Sends an alarm to a playbook: every criterion given must match (a route with none matches any alarm). */
+/**
+ * Sends an alarm, or an Alertmanager alert, to a playbook: every criterion given must match. A route
+ * with `labels` takes alerts only; one with `alarm`, `namespace` or `metric` alarms only; one with none
+ * of them takes both.
+ */
 export interface Route {
   /** The playbook to run: a key of {@link LambdaHandlerOptions.playbooks}. */
   playbook: string;
@@ -23,6 +29,48 @@ export interface Route {
    * passed only when the playbook declares it). Values returned here are always passed.
    */
   inputs?(alarm: AlarmTrigger): Record<string, unknown>;
+  /**
+   * Alertmanager alerts (`POST /alertmanager`): the labels the alert must carry, each a glob
+   * (`alertname: 'HostDown'`, `instance: 'web-*'`). Its labels the playbook declares become inputs.
+   */
+  labels?: Record<string, string | RegExp>;
+  /** Inputs for a run started by an alert, merged over the labels it offers. */
+  alertInputs?(alert: AlertmanagerAlertTrigger): Record<string, unknown>;
+}
+
+/** A secret reference, as a playbook's `secrets:` holds them: `{ env }`, `{ ssm }` or `{ secretsManager }`. */
+export type SecretReference = NonNullable<Parameters<typeof resolveSecrets>[0]>[string];
+
+/** `POST /slack/interactions`: Slack approval buttons. */
+export interface SlackHttpOptions {
+  /** The Slack app's signing secret (never logged): `{ secretsManager: 'firstline/slack-signing' }`. */
+  signingSecret: SecretReference;
+  /**
+   * How long a decision may go on with the run before Slack, which waits 3 s, is answered (default
+   * 2,000 ms); the run is then stored and goes on in the invocation `scheduleWake` asks for.
+   */
+  answerWithinMs?: number;
+  /** Also post the result to the interaction's `response_url`, replacing the buttons (default true). */
+  respond?: boolean;
+  /** The fetch used for `response_url` (proxies, tests). */
+  fetch?: typeof globalThis.fetch;
+}
+
+/** `POST /alertmanager`: Alertmanager webhooks, routed by the handler's routes with `labels`. */
+export interface AlertmanagerHttpOptions {
+  /** The bearer token Alertmanager sends (`http_config.authorization.credentials`). */
+  token: SecretReference;
+}
+
+/**
+ * HTTP routes, answered when the function is invoked through a function URL or API Gateway. Each
+ * route authenticates its requests itself (Slack's signature, a bearer token); one not configured is 404.
+ */
+export interface HttpOptions {
+  slack?: SlackHttpOptions;
+  alertmanager?: AlertmanagerHttpOptions;
+  /** Larger bodies are refused with 413 (default 1 MiB). */
+  maxBodyBytes?: number;
 }
 
 /** Options of {@link createLambdaHandler}. Create them at module scope: they live as long as the container. */
@@ -48,6 +96,8 @@ export interface LambdaHandlerOptions extends Pick<
   marginMs?: number;
   /** Called for each run that suspended on a wait: schedule an invocation at `at` (an EventBridge Scheduler one-shot). */
   scheduleWake?(wake: { runId: string; at: number }): Promise<void>;
+  /** HTTP routes for a function URL or API Gateway: Slack approval buttons, Alertmanager webhooks. */
+  http?: HttpOptions;
 }
 
 /** The part of the Lambda context the handler reads. */
@@ -127,8 +177,15 @@ export interface SQSBatchResponse {
   batchItemFailures: Array<{ itemIdentifier: string }>;
 }
 
-/** The Lambda function: an SQS batch returns its batch item failures alongside the summary. */
-export type LambdaHandler = (
-  event: unknown,
-  context?: LambdaContext,
-) => Promise<HandlerResult | (HandlerResult & SQSBatchResponse)>;
+/** What the handler answers an event of type `E`: an HTTP answer to an HTTP request, else the summary. */
+export type HandlerAnswer<E> = 0 extends 1 & E
+  ? HandlerResult | (HandlerResult & SQSBatchResponse)
+  : E extends HttpApiEvent
+    ? HttpResponse
+    : HandlerResult | (HandlerResult & SQSBatchResponse);
+
+/**
+ * The Lambda function: an SQS batch returns its batch item failures alongside the summary; an HTTP
+ * request (function URL, API Gateway) gets an HTTP answer (typed so when the event is an {@link HttpApiEvent}).
+ */
+export type LambdaHandler = <E = unknown>(event: E, context?: LambdaContext) => Promise<HandlerAnswer<E>>;

@@ -119,4 +119,37 @@ describe('the Lambda bundle, alone in a directory, in a fresh node process', () 
     expect(asg!.error?.code).toBe('E_INPUT_INVALID');
     expect(other!.error?.message).toContain('(it has: ec2-first-line, asg-self-heal)');
   });
+
+  test('serves the function URL routes its environment names: a forged Slack press 401, an unknown path 404', async () => {
+    const url = (path: string, headers: Record<string, string> = {}) => ({
+      version: '2.0',
+      rawPath: path,
+      headers,
+      body: 'payload=%7B%7D',
+      isBase64Encoded: false,
+      requestContext: { http: { method: 'POST', path } },
+    });
+    const now = String(Math.floor(Date.now() / 1000));
+    const result = await start(
+      {
+        ...configured,
+        FIRSTLINE_SLACK_SIGNING_SECRET_REF: '{"env":"SLACK_SIGNING_SECRET"}',
+        SLACK_SIGNING_SECRET: 'fake-slack-signing-secret-0001',
+      },
+      [
+        url('/slack/interactions', {
+          'x-slack-request-timestamp': now,
+          'x-slack-signature': `v0=${'0'.repeat(64)}`,
+        }),
+        url('/alertmanager'),
+      ],
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const [forged, missing] = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Array<{
+      value?: { statusCode: number; body: string };
+    }>;
+    expect(forged!.value?.statusCode).toBe(401);
+    expect(JSON.parse(forged!.value!.body)).toMatchObject({ code: 'E_SLACK_SIGNATURE' });
+    expect(missing!.value?.statusCode).toBe(404);
+  });
 });

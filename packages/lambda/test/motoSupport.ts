@@ -31,6 +31,8 @@ export function motoHandler(options: {
   logger: Logger;
   playbook?: RunnablePlaybook | string;
   scheduleWake?: LambdaHandlerOptions['scheduleWake'];
+  /** More handler options (HTTP routes, env). */
+  extra?: Partial<LambdaHandlerOptions>;
 }): {
   handler: LambdaHandler;
   reboots: () => number;
@@ -51,6 +53,7 @@ export function motoHandler(options: {
     clock: options.clock,
     logger: options.logger,
     ...(options.scheduleWake && { scheduleWake: options.scheduleWake }),
+    ...options.extra,
   });
   const close = async () => {
     dynamo.destroy();

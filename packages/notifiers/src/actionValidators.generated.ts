@@ -16,11 +16,12 @@ function equal(a, b) {
   return a !== a && b !== b;
 }
 export const firstlineSchema0 = validate0;
-const schema0 = {"type":"object","additionalProperties":false,"required":["text"],"not":{"required":["token","webhookUrl"]},"properties":{"token":{"type":"string","minLength":1,"description":"Bot token, from secrets: (default: the one given to slack())."},"baseUrl":{"type":"string","pattern":"^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))","description":"Slack Web API URL (default: the one given to slack(), else https://slack.com/api/)."},"text":{"type":"string","minLength":1,"maxLength":40000,"description":"The message, and the fallback of blocks."},"blocks":{"type":"array","maxItems":50,"items":{"type":"object","required":["type"]},"description":"Block Kit blocks."},"unfurl":{"type":"boolean","default":false,"description":"Unfurl links and media in the text."},"webhookUrl":{"type":"string","pattern":"^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))","description":"Incoming webhook URL, from secrets: (default: the one given to slack())."},"channel":{"type":"string","minLength":1,"description":"Channel id or #name."},"threadTs":{"type":"string","pattern":"^[0-9]+\\.[0-9]+$","description":"Reply in this thread."},"broadcast":{"type":"boolean","default":false,"description":"Also show the reply in the channel."}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["text"],"not":{"required":["token","webhookUrl"]},"properties":{"token":{"type":"string","minLength":1,"description":"Bot token, from secrets: (default: the one given to slack())."},"baseUrl":{"type":"string","pattern":"^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))","description":"Slack Web API URL (default: the one given to slack(), else https://slack.com/api/)."},"text":{"type":"string","minLength":1,"maxLength":40000,"description":"The message, and the fallback of blocks."},"blocks":{"type":"array","maxItems":50,"items":{"type":"object","required":["type"]},"description":"Block Kit blocks."},"unfurl":{"type":"boolean","default":false,"description":"Unfurl links and media in the text."},"webhookUrl":{"type":"string","pattern":"^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))","description":"Incoming webhook URL, from secrets: (default: the one given to slack())."},"channel":{"type":"string","minLength":1,"description":"Channel id or #name."},"threadTs":{"type":"string","pattern":"^[0-9]+\\.[0-9]+$","description":"Reply in this thread."},"broadcast":{"type":"boolean","default":false,"description":"Also show the reply in the channel."},"approval":{"type":"object","required":["id"],"properties":{"id":{"type":"string","minLength":1,"maxLength":2000,"description":"The approval id, sent back by the buttons."},"message":{"type":"string","minLength":1,"description":"The question (default: the text)."},"url":{"type":"string","pattern":"^$|^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))","description":"A link to the approval in the console; empty for none."},"expiresAt":{"type":["string","number"],"description":"When the approval expires: an ISO date (as an approve step gives it) or ms since the epoch."}},"description":"Ask for a decision: adds Approve and Deny buttons (an approve step's notify passes '{{ approval }}')."}}};
 const func0 = Object.prototype.hasOwnProperty;
 const func1 = ucs2length;
 const pattern0 = new RegExp("^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))", "u");
 const pattern2 = new RegExp("^[0-9]+\\.[0-9]+$", "u");
+const pattern3 = new RegExp("^$|^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))", "u");
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -329,14 +330,137 @@ vErrors.push(err22);
 errors++;
 }
 }
-}
-else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema0.type,parentSchema:schema0,data};
+if(data.approval !== undefined){
+let data10 = data.approval;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.id === undefined){
+const err23 = {instancePath:instancePath+"/approval",schemaPath:"#/properties/approval/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema0.properties.approval.required,parentSchema:schema0.properties.approval,data:data10};
 if(vErrors === null){
 vErrors = [err23];
 }
 else {
 vErrors.push(err23);
+}
+errors++;
+}
+if(data10.id !== undefined){
+let data11 = data10.id;
+if(typeof data11 === "string"){
+if(func1(data11) > 2000){
+const err24 = {instancePath:instancePath+"/approval/id",schemaPath:"#/properties/approval/properties/id/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters",schema:2000,parentSchema:schema0.properties.approval.properties.id,data:data11};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(func1(data11) < 1){
+const err25 = {instancePath:instancePath+"/approval/id",schemaPath:"#/properties/approval/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema0.properties.approval.properties.id,data:data11};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/approval/id",schemaPath:"#/properties/approval/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema0.properties.approval.properties.id.type,parentSchema:schema0.properties.approval.properties.id,data:data11};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data10.message !== undefined){
+let data12 = data10.message;
+if(typeof data12 === "string"){
+if(func1(data12) < 1){
+const err27 = {instancePath:instancePath+"/approval/message",schemaPath:"#/properties/approval/properties/message/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema0.properties.approval.properties.message,data:data12};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/approval/message",schemaPath:"#/properties/approval/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema0.properties.approval.properties.message.type,parentSchema:schema0.properties.approval.properties.message,data:data12};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data10.url !== undefined){
+let data13 = data10.url;
+if(typeof data13 === "string"){
+if(!pattern3.test(data13)){
+const err29 = {instancePath:instancePath+"/approval/url",schemaPath:"#/properties/approval/properties/url/pattern",keyword:"pattern",params:{pattern: "^$|^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))"},message:"must match pattern \""+"^$|^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))"+"\"",schema:"^$|^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))",parentSchema:schema0.properties.approval.properties.url,data:data13};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/approval/url",schemaPath:"#/properties/approval/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema0.properties.approval.properties.url.type,parentSchema:schema0.properties.approval.properties.url,data:data13};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data10.expiresAt !== undefined){
+let data14 = data10.expiresAt;
+if((typeof data14 !== "string") && (!(typeof data14 == "number"))){
+const err31 = {instancePath:instancePath+"/approval/expiresAt",schemaPath:"#/properties/approval/properties/expiresAt/type",keyword:"type",params:{type: schema0.properties.approval.properties.expiresAt.type},message:"must be string,number",schema:schema0.properties.approval.properties.expiresAt.type,parentSchema:schema0.properties.approval.properties.expiresAt,data:data14};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/approval",schemaPath:"#/properties/approval/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema0.properties.approval.type,parentSchema:schema0.properties.approval,data:data10};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema0.type,parentSchema:schema0,data};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
 }
 errors++;
 }
@@ -2110,7 +2234,7 @@ validate7.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const firstlineSchema8 = validate8;
 const schema8 = {"type":"object","additionalProperties":false,"required":["repo","title"],"properties":{"repo":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"owner/name"},"title":{"type":"string","minLength":1,"maxLength":256},"body":{"type":"string","maxLength":65536},"labels":{"type":"array","items":{"type":"string"},"uniqueItems":true},"assignees":{"type":"array","items":{"type":"string"},"uniqueItems":true},"dedupe":{"type":"boolean","default":false},"token":{"type":"string","minLength":1,"description":"A GitHub token, from secrets: (default: the one given to github())."},"baseUrl":{"type":"string","pattern":"^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?(/|$))","description":"GitHub Enterprise API URL (https://<host>/api/v3)."}}};
-const pattern10 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
+const pattern11 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
 
 function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2158,7 +2282,7 @@ errors++;
 if(data.repo !== undefined){
 let data0 = data.repo;
 if(typeof data0 === "string"){
-if(!pattern10.test(data0)){
+if(!pattern11.test(data0)){
 const err3 = {instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",parentSchema:schema8.properties.repo,data:data0};
 if(vErrors === null){
 vErrors = [err3];
@@ -2640,7 +2764,7 @@ errors++;
 if(data.repo !== undefined){
 let data0 = data.repo;
 if(typeof data0 === "string"){
-if(!pattern10.test(data0)){
+if(!pattern11.test(data0)){
 const err5 = {instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",parentSchema:schema10.properties.repo,data:data0};
 if(vErrors === null){
 vErrors = [err5];
@@ -3027,7 +3151,7 @@ errors++;
 if(data.repo !== undefined){
 let data0 = data.repo;
 if(typeof data0 === "string"){
-if(!pattern10.test(data0)){
+if(!pattern11.test(data0)){
 const err4 = {instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",parentSchema:schema12.properties.repo,data:data0};
 if(vErrors === null){
 vErrors = [err4];
@@ -3312,7 +3436,7 @@ errors++;
 if(data.repo !== undefined){
 let data0 = data.repo;
 if(typeof data0 === "string"){
-if(!pattern10.test(data0)){
+if(!pattern11.test(data0)){
 const err3 = {instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",parentSchema:schema14.properties.repo,data:data0};
 if(vErrors === null){
 vErrors = [err3];
@@ -3609,7 +3733,7 @@ errors++;
 if(data.repo !== undefined){
 let data0 = data.repo;
 if(typeof data0 === "string"){
-if(!pattern10.test(data0)){
+if(!pattern11.test(data0)){
 const err3 = {instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",parentSchema:schema16.properties.repo,data:data0};
 if(vErrors === null){
 vErrors = [err3];
@@ -3772,7 +3896,7 @@ validate16.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 /** @type {Readonly<Record<string, import('@firstline/core').GeneratedValidators>>} */
 export const precompiled = {
-  "slack.post": { input: firstlineSchema0, inputHash: "e609facbf915e9f2d31bd6adec5586f1aae7fd51ebf84cfa9c0b669ea0efa8ac", output: firstlineSchema1, outputHash: "4b19195e9131bf69cf6ebea6aa1c2eea0d18e7c72d3d4b7526835f1e8d528ec4" },
+  "slack.post": { input: firstlineSchema0, inputHash: "70476e567df4288e05d452219efe2619d06fd1b750e555b99da8d96a7fb0b448", output: firstlineSchema1, outputHash: "4b19195e9131bf69cf6ebea6aa1c2eea0d18e7c72d3d4b7526835f1e8d528ec4" },
   "slack.reply": { input: firstlineSchema2, inputHash: "18907fc1d29306e6ea16208542cf816d50d1f04294bf02a3b9d021fa853039b0", output: firstlineSchema1, outputHash: "4b19195e9131bf69cf6ebea6aa1c2eea0d18e7c72d3d4b7526835f1e8d528ec4" },
   "slack.update": { input: firstlineSchema3, inputHash: "bdd57b83c67653a140eefe9a867b5cab4836280f78c37ca82daad6bc35b18364", output: firstlineSchema1, outputHash: "4b19195e9131bf69cf6ebea6aa1c2eea0d18e7c72d3d4b7526835f1e8d528ec4" },
   "opsgenie.createAlert": { input: firstlineSchema4, inputHash: "92f1d509e3def6b03824d9bc2ed87ff798ca307e4a221bb42a679429ae13b97a", output: firstlineSchema5, outputHash: "a9885bcdf29397eca6424b98e54bcb1160d5ce00fef5d49ffeed5a96b4da5fc2" },

@@ -17,6 +17,16 @@ export type {
   SlackOptions,
   SlackPosted,
 } from './slack/createSlackClient.js';
+export { approvalBlocks } from './slack/approvalBlocks.js';
+export type { SlackApproval } from './slack/approvalBlocks.js';
+export {
+  APPROVE_ACTION_ID,
+  DENY_ACTION_ID,
+  OPEN_ACTION_ID,
+  parseSlackInteraction,
+  verifySlackRequest,
+} from './slack/slackInteractions.js';
+export type { SlackInteraction, SlackRequestToVerify } from './slack/slackInteractions.js';
 export { runSummaryBlocks, runSummaryMessage, runSummaryText } from './slack/runSummaryBlocks.js';
 export type { RunSummaryOptions, SlackRunMessage } from './slack/runSummaryBlocks.js';
 

@@ -85,4 +85,33 @@ describe('readBundleConfig', () => {
       /needs FIRSTLINE_PLAYBOOK, FIRSTLINE_ALARM in its environment, or FIRSTLINE_ROUTES/,
     );
   });
+
+  it('HTTP routes: label routes in FIRSTLINE_ROUTES, the secrets of the function URL routes as JSON references', () => {
+    const config = readBundleConfig({
+      FIRSTLINE_TABLE: 'runs',
+      FIRSTLINE_ROUTES: JSON.stringify([{ playbook: 'host-down', labels: { alertname: 'HostDown' } }]),
+      FIRSTLINE_SLACK_SIGNING_SECRET_REF: '{"secretsManager":"firstline/slack-signing"}',
+      FIRSTLINE_ALERTMANAGER_TOKEN_REF: '{"ssm":"/firstline/alertmanager-token"}',
+    });
+    expect(config.routes).toEqual([{ playbook: 'host-down', labels: { alertname: 'HostDown' }, inputs: {} }]);
+    expect(config.http).toEqual({
+      slackSigningSecret: { secretsManager: 'firstline/slack-signing' },
+      alertmanagerToken: { ssm: '/firstline/alertmanager-token' },
+    });
+    const base = { FIRSTLINE_TABLE: 'runs', FIRSTLINE_ROUTES: '[]', FIRSTLINE_PLAYBOOKS: '["a"]' };
+    expect(readBundleConfig(base).http).toBeUndefined();
+    for (const bad of ['nope', '{"vault":"x"}', '{"env":""}', '{"env":"A","ssm":"b"}'])
+      expect(() => readBundleConfig({ ...base, FIRSTLINE_SLACK_SIGNING_SECRET_REF: bad })).toThrow(
+        expect.objectContaining({ code: 'E_HANDLER_CONFIG' }) as Error,
+      );
+    expect(() =>
+      readBundleConfig({
+        ...base,
+        FIRSTLINE_ROUTES: '[{"playbook":"a","alarm":"cpu-*","labels":{"alertname":"X"}}]',
+      }),
+    ).toThrow(/not both/);
+    expect(() =>
+      readBundleConfig({ ...base, FIRSTLINE_ROUTES: '[{"playbook":"a","labels":{"alertname":1}}]' }),
+    ).toThrow(/labels must be/);
+  });
 });

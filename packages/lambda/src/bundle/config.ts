@@ -13,9 +13,14 @@ export interface BundleRoute {
   namespace?: string;
   /** The alarm's metric name, a glob. */
   metric?: string;
+  /** Alertmanager alerts: the labels the alert must carry, each a glob (such a route takes alerts only). */
+  labels?: Record<string, string>;
   /** Inputs the deployment fixed for this route's runs. */
   inputs: Record<string, unknown>;
 }
+
+/** A secret reference the bundle's environment names: `{ env }`, `{ ssm }` or `{ secretsManager }`. */
+export type BundleSecretRef = { env: string } | { ssm: string } | { secretsManager: string };
 
 /** What the bundled handler reads from its environment (FIRSTLINE_* variables). */
 export interface BundleConfig {
@@ -29,6 +34,13 @@ export interface BundleConfig {
   routes: BundleRoute[];
   /** A Secrets Manager secret of environment variables for the notifiers (FIRSTLINE_SECRET). */
   secret?: string;
+  /** HTTP routes (a function URL): where their secrets are, as JSON secret references. */
+  http?: {
+    /** The Slack app's signing secret (FIRSTLINE_SLACK_SIGNING_SECRET_REF): `POST /slack/interactions`. */
+    slackSigningSecret?: BundleSecretRef;
+    /** Alertmanager's bearer token (FIRSTLINE_ALERTMANAGER_TOKEN_REF): `POST /alertmanager`. */
+    alertmanagerToken?: BundleSecretRef;
+  };
 }
 
 /**
@@ -37,8 +49,16 @@ export interface BundleConfig {
  * or several playbooks and routes (FIRSTLINE_ROUTES, a JSON list, and optionally FIRSTLINE_PLAYBOOKS).
  */
 export function readBundleConfig(env: NodeJS.ProcessEnv): BundleConfig {
+  const slackRef = readSecretRef(env, 'FIRSTLINE_SLACK_SIGNING_SECRET_REF');
+  const tokenRef = readSecretRef(env, 'FIRSTLINE_ALERTMANAGER_TOKEN_REF');
   const common = {
     ...(env.FIRSTLINE_SECRET && { secret: env.FIRSTLINE_SECRET }),
+    ...((slackRef || tokenRef) && {
+      http: {
+        ...(slackRef && { slackSigningSecret: slackRef }),
+        ...(tokenRef && { alertmanagerToken: tokenRef }),
+      },
+    }),
   };
   if (env.FIRSTLINE_ROUTES) {
     if (!env.FIRSTLINE_TABLE)
@@ -82,7 +102,30 @@ export function readBundleConfig(env: NodeJS.ProcessEnv): BundleConfig {
   };
 }
 
-const ROUTE_KEYS = new Set(['playbook', 'alarm', 'namespace', 'metric', 'inputs']);
+const ROUTE_KEYS = new Set(['playbook', 'alarm', 'namespace', 'metric', 'labels', 'inputs']);
+
+/** A JSON secret reference from the environment variable `name`, or undefined when it is unset. */
+function readSecretRef(env: NodeJS.ProcessEnv, name: string): BundleSecretRef | undefined {
+  const text = env[name];
+  if (!text) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw configError(`${name} is not JSON: it must be a secret reference such as {"secretsManager":"name"}`);
+  }
+  const keys = isObject(data) ? Object.keys(data) : [];
+  const key = keys[0];
+  if (
+    !isObject(data) ||
+    keys.length !== 1 ||
+    (key !== 'env' && key !== 'ssm' && key !== 'secretsManager') ||
+    typeof data[key] !== 'string' ||
+    data[key] === ''
+  )
+    throw configError(`${name} must be one of {"env":NAME}, {"ssm":name}, {"secretsManager":name}`);
+  return { [key]: data[key] } as BundleSecretRef;
+}
 
 function readRoutes(text: string): BundleRoute[] {
   let data: unknown;
@@ -106,11 +149,20 @@ function readRoutes(text: string): BundleRoute[] {
         throw configError(`${where}.${key} must be a string (a glob)`);
     if (route.inputs !== undefined && !isObject(route.inputs))
       throw configError(`${where}.inputs must be an object of playbook inputs`);
+    const labels = route.labels;
+    if (
+      labels !== undefined &&
+      (!isObject(labels) || !Object.values(labels).every((v) => typeof v === 'string'))
+    )
+      throw configError(`${where}.labels must be an object of label names to globs`);
+    if (labels !== undefined && (route.alarm ?? route.namespace ?? route.metric) !== undefined)
+      throw configError(`${where} has labels and alarm criteria: a route takes alerts or alarms, not both`);
     return {
       playbook: route.playbook,
       ...(typeof route.alarm === 'string' && { alarm: route.alarm }),
       ...(typeof route.namespace === 'string' && { namespace: route.namespace }),
       ...(typeof route.metric === 'string' && { metric: route.metric }),
+      ...(labels !== undefined && { labels: labels as Record<string, string> }),
       inputs: isObject(route.inputs) ? route.inputs : {},
     };
   });

@@ -37,8 +37,19 @@ export const handler = createLambdaHandler({
   ],
   store: dynamoRunStore({ table: config.table, client: new DynamoDBClient({}) }),
   // The deployment's alarms, with the inputs it fixed; instanceId and region come from the alarm.
-  routes: config.routes.map(({ inputs, ...route }) => ({ ...route, inputs: () => inputs })),
+  routes: config.routes.map(({ inputs, ...route }) => ({
+    ...route,
+    inputs: () => inputs,
+    alertInputs: () => inputs,
+  })),
   secrets: awsSecretResolvers(aws),
   // `{ env: SLACK_TOKEN }` secrets find the Secrets Manager values, not only the function's variables.
   env: { ...process.env, ...secretEnv },
+  // The function URL's routes, each present when the deployment named its secret.
+  ...(config.http && {
+    http: {
+      ...(config.http.slackSigningSecret && { slack: { signingSecret: config.http.slackSigningSecret } }),
+      ...(config.http.alertmanagerToken && { alertmanager: { token: config.http.alertmanagerToken } }),
+    },
+  }),
 });

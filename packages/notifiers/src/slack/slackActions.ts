@@ -4,6 +4,7 @@ import { logRetries, planOf } from '../shared/actionSupport.js';
 import { baseUrlSchema, credentialSchema, SECURE_URL_PATTERN } from '../shared/schemas.js';
 import { RESENT_NOTE } from '../shared/resend.js';
 import { preview } from '../shared/text.js';
+import { approvalBlocks } from './approvalBlocks.js';
 import { createSlackClient } from './createSlackClient.js';
 import type { SlackClient, SlackOptions } from './createSlackClient.js';
 import { redactingMessages } from '../shared/redactMessage.js';
@@ -48,6 +49,34 @@ const output = {
   },
 } as const satisfies JSONSchema;
 
+const approval = {
+  type: 'object',
+  required: ['id'],
+  // Open: an approve step may render its whole approval (`'{{ approval }}'`); the extra fields are ignored.
+  properties: {
+    id: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 2_000,
+      description: 'The approval id, sent back by the buttons.',
+    },
+    message: { type: 'string', minLength: 1, description: 'The question (default: the text).' },
+    url: {
+      type: 'string',
+      // Empty: the host has no console (what an approve step renders then).
+      pattern: `^$|${SECURE_URL_PATTERN}`,
+      description: 'A link to the approval in the console; empty for none.',
+    },
+    expiresAt: {
+      type: ['string', 'number'],
+      description:
+        'When the approval expires: an ISO date (as an approve step gives it) or ms since the epoch.',
+    },
+  },
+  description:
+    "Ask for a decision: adds Approve and Deny buttons (an approve step's notify passes '{{ approval }}').",
+} as const satisfies JSONSchema;
+
 const slackPostInput = {
   type: 'object',
   additionalProperties: false,
@@ -65,6 +94,7 @@ const slackPostInput = {
     channel,
     threadTs,
     broadcast,
+    approval,
   },
 } as const satisfies JSONSchema;
 
@@ -243,7 +273,8 @@ export function slack(options: SlackOptions & { client?: SlackClient } = {}): Ac
 function messageOf(input: Omit<SlackPostInput, 'channel'>, ctx?: ActionContext) {
   const resent = ctx?.resend === true;
   const note = { type: 'context', elements: [{ type: 'mrkdwn', text: `_${RESENT_NOTE}_` }] };
-  const blocks = input.blocks && (resent ? [...input.blocks, note] : input.blocks);
+  const given = input.approval ? approvalBlocks(input.approval, input.text, input.blocks) : input.blocks;
+  const blocks = given && (resent ? [...given, note] : given);
   return {
     text: resent ? `${input.text} ${RESENT_NOTE}` : input.text,
     ...(blocks && { blocks }),

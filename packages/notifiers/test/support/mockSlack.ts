@@ -56,6 +56,8 @@ export async function startMockSlack(port = 0): Promise<MockSlack> {
       if (!payload) return { status: 400, body: 'invalid_payload' };
       if (typeof payload.text !== 'string' && !Array.isArray(payload.blocks))
         return { status: 400, body: 'no_text' };
+      if (payload.blocks !== undefined && blocksProblem(payload.blocks))
+        return { status: 400, body: 'invalid_blocks' };
       messages.push({
         channel: 'C0ALERTS1',
         ts: nextTs(),
@@ -77,10 +79,8 @@ export async function startMockSlack(port = 0): Promise<MockSlack> {
       if (!channel) return slackError('channel_not_found');
       if (!channel.member) return slackError('not_in_channel');
       if (typeof args.text !== 'string' && args.blocks === undefined) return slackError('no_text');
-      if (args.blocks !== undefined && !validBlocks(args.blocks))
-        return slackError('invalid_blocks', {
-          response_metadata: { messages: ['[ERROR] missing required field: type [json-pointer:/blocks/0]'] },
-        });
+      const problem = args.blocks === undefined ? undefined : blocksProblem(args.blocks);
+      if (problem) return slackError('invalid_blocks', { response_metadata: { messages: [problem] } });
       const message: SlackStoredMessage = {
         channel: channel.id,
         ts: nextTs(),
@@ -122,6 +122,91 @@ export async function startMockSlack(port = 0): Promise<MockSlack> {
   });
 }
 
-function validBlocks(blocks: unknown): boolean {
-  return Array.isArray(blocks) && blocks.every((b) => typeof b === 'object' && b !== null && 'type' in b);
+/**
+ * The first Block Kit problem in `blocks`, as Slack words it (`[ERROR] … [json-pointer:/blocks/0/…]`),
+ * or undefined. Checks what Firstline sends: block types, text objects, buttons and Slack's limits.
+ */
+export function blocksProblem(blocks: unknown): string | undefined {
+  if (!Array.isArray(blocks)) return '[ERROR] must be an array [json-pointer:/blocks]';
+  if (blocks.length > 50) return '[ERROR] no more than 50 items allowed [json-pointer:/blocks]';
+  for (const [i, value] of blocks.entries()) {
+    const at = `/blocks/${i}`;
+    const block = record(value);
+    if (!block || typeof block.type !== 'string')
+      return `[ERROR] missing required field: type [json-pointer:${at}]`;
+    if (!BLOCK_TYPES.has(block.type))
+      return `[ERROR] unsupported type: ${block.type} [json-pointer:${at}/type]`;
+    if (typeof block.block_id === 'string' && block.block_id.length > 255)
+      return `[ERROR] must be less than 256 characters [json-pointer:${at}/block_id]`;
+    const problem =
+      block.type === 'section'
+        ? textProblem(block.text, `${at}/text`, 3_000)
+        : block.type === 'header'
+          ? textProblem(block.text, `${at}/text`, 150, 'plain_text')
+          : block.type === 'context'
+            ? listProblem(block.elements, `${at}/elements`, 10, (e, p) => textProblem(e, p, 3_000))
+            : block.type === 'actions'
+              ? listProblem(block.elements, `${at}/elements`, 25, elementProblem)
+              : undefined;
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+const BLOCK_TYPES = new Set(['section', 'header', 'context', 'actions', 'divider', 'image', 'rich_text']);
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function textProblem(value: unknown, at: string, max: number, only?: string): string | undefined {
+  const text = record(value);
+  if (!text) return `[ERROR] must provide an object [json-pointer:${at}]`;
+  if (text.type !== 'plain_text' && text.type !== 'mrkdwn')
+    return `[ERROR] must be one of plain_text, mrkdwn [json-pointer:${at}/type]`;
+  if (only && text.type !== only) return `[ERROR] must be ${only} [json-pointer:${at}/type]`;
+  if (typeof text.text !== 'string' || text.text.length === 0)
+    return `[ERROR] must be more than 0 characters [json-pointer:${at}/text]`;
+  if (text.text.length > max)
+    return `[ERROR] must be less than ${max + 1} characters [json-pointer:${at}/text]`;
+  return undefined;
+}
+
+function listProblem(
+  value: unknown,
+  at: string,
+  max: number,
+  each: (item: unknown, at: string) => string | undefined,
+): string | undefined {
+  if (!Array.isArray(value) || value.length === 0)
+    return `[ERROR] must provide an array [json-pointer:${at}]`;
+  if (value.length > max) return `[ERROR] no more than ${max} items allowed [json-pointer:${at}]`;
+  for (const [i, item] of value.entries()) {
+    const problem = each(item, `${at}/${i}`);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function elementProblem(value: unknown, at: string): string | undefined {
+  const element = record(value);
+  if (!element || element.type !== 'button')
+    return `[ERROR] this mock knows buttons only [json-pointer:${at}/type]`;
+  const label = textProblem(element.text, `${at}/text`, 75, 'plain_text');
+  if (label) return label;
+  if (element.style !== undefined && element.style !== 'primary' && element.style !== 'danger')
+    return `[ERROR] must be one of primary, danger [json-pointer:${at}/style]`;
+  for (const [key, max] of [
+    ['action_id', 255],
+    ['value', 2_000],
+    ['url', 3_000],
+  ] as const) {
+    const field = element[key];
+    if (field === undefined) continue;
+    if (typeof field !== 'string' || field.length === 0 || field.length > max)
+      return `[ERROR] must be 1 to ${max} characters [json-pointer:${at}/${key}]`;
+  }
+  return undefined;
 }
