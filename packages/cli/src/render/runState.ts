@@ -29,12 +29,9 @@ export function renderHandedBack(
     const id = asked?.type === 'approval.request' ? asked.id : '<approval id>';
     const until = wakeAt !== undefined ? ` until ${wallTime(wakeAt)}` : '';
     return (
-      `${palette.yellow('waiting for approval')}  run ${result.runId} is stored in ${store}${until}: ${asked?.type === 'approval.request' ? asked.message : ''}
-` +
-      `${palette.dim(`decide with: firstline approve ${id} --store ${store} --reason '…'   (or: firstline deny …)`)}
-` +
-      `${palette.dim(`unanswered, it expires and does not remediate once firstline resume --due --store ${store} runs after${until}`)}
-`
+      `${palette.yellow('waiting for approval')}  run ${result.runId} is stored in ${store}${until}: ${asked?.type === 'approval.request' ? asked.message : ''}\n` +
+      `${palette.dim(`decide with: firstline approve ${id} --store ${store} --reason '…'   (or: firstline deny …)`)}\n` +
+      `${palette.dim(`unanswered, it expires${until.replace(' until', ' at')} and does not remediate (firstline resume --due --store ${store} ends it then)`)}\n`
     );
   }
   const when =

@@ -350,6 +350,37 @@ steps:
     }
   });
 
+  it('asks with what it can render when part of the message cannot be', async () => {
+    const store = createMemoryStore();
+    const broken = parsePlaybook(`firstline: 1
+name: approve-message
+steps:
+  - id: health
+    action: test.check
+    expect: output.healthy
+    on: { fail: ask }
+  - id: fine
+    end: healthy
+  - id: ask
+    approve: { timeout: 10m, message: "Reboot? {{ steps.health.output.missing.deep }} at {{ name }}" }
+  - id: reboot
+    action: test.reboot
+`);
+    const result = await runPlaybook(broken, {
+      actions: fakes().actions,
+      store,
+      runId: 'run-m',
+      clock: createVirtualClock({ startAt: T0 }),
+    });
+    expect(result.outcome).toBe('suspended');
+    expect((await store.load('run-m'))!.approval?.message).toBe(
+      'Reboot? <steps.health.output.missing.deep> at approve-message',
+    );
+    expect(result.trace.some((e) => e.type === 'decision' && /could not be rendered/.test(e.message))).toBe(
+      true,
+    );
+  });
+
   it('a live run waits, and the decision routes it', async () => {
     const store = createMemoryStore();
     const first = fakes();

@@ -203,17 +203,31 @@ async function sendRequests(
   return records;
 }
 
-/** The question, rendered: the run's scope is there to name the instance, the alarm, the step's output. */
+/**
+ * The question, rendered: the run's scope is there to name the instance, the alarm, the step's output.
+ * A value that cannot be rendered (a failed check has no output) stands as `<its expression>`, and the
+ * trace says why: the question is still asked, with everything else filled in.
+ */
 async function renderMessage(s: RunServices, node: ApproveNode, input: StepInput): Promise<string> {
+  const scope = { ...input.scope, secrets: s.secrets, name: s.playbookName };
+  const render = async (text: string) => {
+    const value = await renderTemplates(text, scope, s.clock, { simulated: s.strategy.scripted });
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  };
   try {
-    const scope = { ...input.scope, secrets: s.secrets, name: s.playbookName };
-    const text = await renderTemplates(node.message, scope, s.clock, { simulated: s.strategy.scripted });
-    return s.redactor.string(typeof text === 'string' ? text : JSON.stringify(text));
+    return s.redactor.string(await render(node.message));
   } catch (error) {
-    // A question that cannot be rendered is still asked, as written: a person can read the template.
-    s.decide(`${node.id}: the approval message could not be rendered: ${s.redactor.error(error)}`, node.id);
-    return node.message;
+    s.decide(
+      `${node.id}: part of the approval message could not be rendered: ${s.redactor.error(error)}`,
+      node.id,
+    );
   }
+  let text = '';
+  for (const part of node.message.split(/(\{\{[\s\S]*?\}\})/)) {
+    if (!part.startsWith('{{')) text += part;
+    else text += await render(part).catch(() => `<${part.slice(2, -2).trim()}>`);
+  }
+  return s.redactor.string(text);
 }
 
 function describe(
