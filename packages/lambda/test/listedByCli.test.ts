@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import type { RunPage } from '@firstline/core';
 import { createRunStoreTable } from '@firstline/store-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { FAKE_CREDENTIALS, motoHandler, REGION, sdkConfig } from './motoSupport.js';
+import { FAKE_CREDENTIALS, launchUnhealthyInstance, motoHandler, REGION, sdkConfig } from './motoSupport.js';
 import { createShiftedClock, eventBridgeAlarm, lambdaContext, recordingLogger } from './support.js';
 
 // The live path of `firstline runs --store dynamodb://…`: the Lambda handler (createLambdaHandler with
@@ -54,15 +54,7 @@ describe.skipIf(!endpoint)('firstline runs lists what the Lambda handler stored 
   });
 
   it('an alarm handled by Lambda is listed by the CLI, with its trigger, wait and reboot', async () => {
-    const launched = await ec2.send(
-      new RunInstancesCommand({
-        ImageId: 'ami-12c6146b',
-        MinCount: 1,
-        MaxCount: 1,
-        TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'health', Value: 'bad' }] }],
-      }),
-    );
-    const instanceId = launched.Instances![0]!.InstanceId!;
+    const instanceId = await launchUnhealthyInstance(ec2);
     const result = await made.handler(eventBridgeAlarm(instanceId, 'ev-listed'), lambdaContext(30_000));
     const [handled] = result.runs;
     expect(handled).toMatchObject({ outcome: 'suspended' });

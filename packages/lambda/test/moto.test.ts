@@ -2,13 +2,13 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CreateTagsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { loadPlaybook } from '@firstline/core';
 import type { RunRecord } from '@firstline/core';
 import { createRunStoreTable, dynamoRunStore } from '@firstline/store-dynamodb';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import type { HandlerResult, SQSBatchResponse } from '../src/index.js';
-import { motoHandler, REGION, sdkConfig } from './motoSupport.js';
+import { launchUnhealthyInstance, motoHandler, REGION, sdkConfig } from './motoSupport.js';
 import {
   createShiftedClock,
   eventBridgeAlarm,
@@ -58,15 +58,7 @@ describe.skipIf(!endpoint)(
       });
       opened.push(made.close);
       await createRunStoreTable(made.dynamo, table);
-      const launched = await ec2.send(
-        new RunInstancesCommand({
-          ImageId: 'ami-12c6146b',
-          MinCount: 1,
-          MaxCount: 1,
-          TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'health', Value: 'bad' }] }],
-        }),
-      );
-      const instanceId = launched.Instances![0]!.InstanceId!;
+      const instanceId = await launchUnhealthyInstance(ec2);
       const store = dynamoRunStore({ table, client: made.dynamo, now: () => clock.now() });
       const healthy = () =>
         ec2.send(

@@ -2,6 +2,8 @@
 // actions pointed at moto, a DynamoDB run store on a given table, and the handler made from them the
 // way a Lambda module would make it, at module scope.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RunInstancesCommand } from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { awsActions, createAwsClients } from '@firstline/actions-aws';
 import type { Clock, Logger, RunnablePlaybook } from '@firstline/core';
 import { createLambdaHandler } from '@firstline/lambda';
@@ -22,6 +24,19 @@ export const sdkConfig = (endpoint: string) => ({
   credentials: FAKE_CREDENTIALS,
   maxAttempts: 1,
 });
+
+/** Launches one moto instance tagged `health: bad` (the fixtures' unhealthy host); resolves its id. */
+export async function launchUnhealthyInstance(ec2: EC2Client): Promise<string> {
+  const launched = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: 'ami-12c6146b',
+      MinCount: 1,
+      MaxCount: 1,
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'health', Value: 'bad' }] }],
+    }),
+  );
+  return launched.Instances![0]!.InstanceId!;
+}
 
 /** A handler as a Lambda module builds it, against moto, with the reboot counted and notifications recorded. */
 export function motoHandler(options: {

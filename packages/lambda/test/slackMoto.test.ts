@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { RunInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { createRunStoreTable } from '@firstline/store-dynamodb';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import type { JournalEntry } from '@firstline/core';
 import type { HandlerResult } from '../src/index.js';
 import { SIGNING_SECRET, slackEvent, slackPress } from './httpSupport.js';
-import { motoHandler, sdkConfig } from './motoSupport.js';
+import { launchUnhealthyInstance, motoHandler, sdkConfig } from './motoSupport.js';
 import { createShiftedClock, fixturePath, lambdaContext, recordingLogger } from './support.js';
 import { dynamoRunStore } from '@firstline/store-dynamodb';
 
@@ -43,15 +43,7 @@ describe.skipIf(!endpoint)(
       });
       opened.push(made.close);
       await createRunStoreTable(made.dynamo, table);
-      const launched = await ec2.send(
-        new RunInstancesCommand({
-          ImageId: 'ami-12c6146b',
-          MinCount: 1,
-          MaxCount: 1,
-          TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'health', Value: 'bad' }] }],
-        }),
-      );
-      const instanceId = launched.Instances![0]!.InstanceId!;
+      const instanceId = await launchUnhealthyInstance(ec2);
       const store = dynamoRunStore({ table, client: made.dynamo, now: () => clock.now() });
       // The direct invocation starts the run; it stops at the approval, stored in DynamoDB.
       const started: HandlerResult = await made.handler(

@@ -1,26 +1,15 @@
 import { didYouMean } from '@firstline/core';
 import type { StepOutcome } from '@firstline/core';
 import type { ExpectedStep, ScenarioExpect } from './loadScenarioFile.js';
+import { OUTCOME_KEYWORDS } from '../options/runInputs.js';
 
 // The shape of a scenario file's parts, checked by hand for messages that say what to write instead.
 
 /** Reports a problem at a path of the scenario file: at its key with `key`, else at its value. */
 export type Report = (at: Array<string | number>, message: string, key?: boolean) => void;
 
-/** What `outcomes:` may script for an attempt (besides an output mapping). */
-export const SCRIPT_WORDS = [
-  'pass',
-  'fail',
-  'error',
-  'timeout',
-  'throttled',
-  '5xx',
-  'network',
-  // For approve steps (and approvals of remediations).
-  'approved',
-  'denied',
-  'expired',
-];
+/** What `outcomes:` may script for an attempt (besides an output mapping): the words `--outcome` takes. */
+export const SCRIPT_WORDS: readonly string[] = OUTCOME_KEYWORDS;
 /** The outcomes a path step can have. */
 export const STEP_OUTCOMES: readonly StepOutcome[] = ['pass', 'fail', 'error', 'timeout', 'skipped'];
 const EXPECT_KEYS = ['outcome', 'calls', 'path'];
