@@ -5,7 +5,7 @@ import { validatePlaybook } from '../validate/validatePlaybook.js';
 import { buildRunReport } from '../report/runReport.js';
 import { reportMarkdown } from '../report/reportMarkdown.js';
 import { createVirtualClock } from './clock.js';
-import { decideApproval, pendingApproval, resumeRun } from './resumeRun.js';
+import { cancelRun, decideApproval, pendingApproval, resumeRun } from './resumeRun.js';
 import { resumeDue } from './resumeDue.js';
 import { runPlaybook } from './runPlaybook.js';
 import { simulatePlaybook } from './simulatePlaybook.js';
@@ -253,6 +253,21 @@ describe('an approval in a live run', () => {
     expect(did).toEqual({ checks: 0, reboots: 0, pages: [] });
     const requests = (await store.load(RUN))!.trace.filter((e) => e.type === 'approval.request');
     expect(requests).toHaveLength(1);
+  });
+
+  it('cancelled while it waits: ends cancelled, nothing remediated, and a later decision is refused', async () => {
+    const store = createMemoryStore();
+    await waitingForApproval(store);
+    const { did, actions } = fakes();
+    const clock = createVirtualClock({ startAt: T0 + 2 * MIN });
+    const result = await cancelRun(RUN, { store, actions, clock });
+    expect(result.outcome).toBe('cancelled');
+    expect(did.reboots).toBe(0);
+    expect(await decideApproval(APPROVAL, decision(), { store, actions, clock })).toMatchObject({
+      status: 'refused',
+      code: 'E_APPROVAL_NOT_PENDING',
+    });
+    expect(did.reboots).toBe(0);
   });
 
   it('without a store nobody could decide: it expires at once and nothing is remediated', async () => {
