@@ -179,6 +179,20 @@ describe('an approval in a live run', () => {
     expect(await store.load(RUN)).toEqual(record);
   });
 
+  it('a decision stored by a host that failed before resuming is taken by the next resumeDue, not at the expiry', async () => {
+    const store = createMemoryStore();
+    await waitingForApproval(store);
+    const { did, actions } = fakes();
+    // The deciding host has no reboot action: the decision is stored, then resuming it fails.
+    const broken = actions.filter((a) => a.id !== 'test.reboot');
+    const clock = createVirtualClock({ startAt: T0 + 3 * MIN });
+    await expect(decideApproval(APPROVAL, decision(), { store, actions: broken, clock })).rejects.toThrow();
+    expect((await store.load(RUN))!.approval?.decision?.by).toBe('alice');
+    const due = await resumeDue({ store, actions, clock: createVirtualClock({ startAt: T0 + 4 * MIN }) });
+    expect(due.resumed.map((r) => r.outcome)).toEqual(['recovered']);
+    expect(did.reboots).toBe(1);
+  });
+
   it('denied: nothing is remediated, the run ends skipped and escalates', async () => {
     const store = createMemoryStore();
     await waitingForApproval(store);

@@ -163,6 +163,9 @@ export function decideApproval(
     if (refused) return refused;
     record.approval = { ...record.approval!, decision: { ...decision } };
     record.updatedAt = decision.at;
+    // Due at once: a host that stops between this write and the resume below (a Lambda timing out, a
+    // crash) leaves the run to resumeDue, which then goes on with the decision now, not at the expiry.
+    record.deadlines.wake = decision.at;
     await options.store.save(record);
     return { status: 'decided', result: await resumeHeld(runId, options) };
   });
