@@ -1,3 +1,4 @@
+import { FirstlineError } from '../errors.js';
 import type { ApproveNode } from '../compile/ir.js';
 import type { StepOutcome } from '../format/types.js';
 import { stoppedOutcome } from './attempt.js';
@@ -34,6 +35,17 @@ const STEP_OUTCOME: Record<ApprovalOutcome, StepOutcome> = {
 
 /** An approval's id: one per visit of the step, what Slack buttons and console forms carry. */
 export const approvalId = (runId: string, step: string, visit: number): string => `${runId}/${step}/${visit}`;
+
+/** The run id an approval id starts with (`<runId>/<step>/<visit>`). */
+export function runIdOfApproval(approvalId: string): string {
+  const parts = approvalId.split('/');
+  if (parts.length < 3 || parts.some((p) => p === ''))
+    throw new FirstlineError(
+      'E_APPROVAL_ID',
+      `${JSON.stringify(approvalId)} is not an approval id (<run>/<step>/<visit>)`,
+    );
+  return parts.slice(0, -2).join('/');
+}
 
 /**
  * The approve step. It asks once per visit (the request is kept in the run's record, its notifications

@@ -19,6 +19,7 @@ import {
 import type { HostOptions } from './hostOptions.js';
 import type { ApprovalDecision, ApprovalState, RunRecord, RunResult, RunStore, StepRecord } from './types.js';
 import { preloadAjv } from '../util/loadAjv.js';
+import { runIdOfApproval } from './approveStep.js';
 import { needsAjv } from './runPlaybook.js';
 
 /** Options for {@link resumeRun}: where the run was kept, its actions, and the host's services. */
@@ -169,17 +170,6 @@ export function decideApproval(
     await options.store.save(record);
     return { status: 'decided', result: await resumeHeld(runId, options) };
   });
-}
-
-/** The run id an approval id starts with (`<runId>/<step>/<visit>`). */
-function runIdOfApproval(approvalId: string): string {
-  const parts = approvalId.split('/');
-  if (parts.length < 3 || parts.some((p) => p === ''))
-    throw new FirstlineError(
-      'E_APPROVAL_ID',
-      `${JSON.stringify(approvalId)} is not an approval id (<run>/<step>/<visit>)`,
-    );
-  return parts.slice(0, -2).join('/');
 }
 
 function refusal(
