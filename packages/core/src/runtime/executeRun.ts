@@ -5,6 +5,7 @@ import type { Clock, Logger } from '../actions/types.js';
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import { createLifecycle } from './execute/lifecycle.js';
 import type { Settlement } from './execute/lifecycle.js';
+import { ApprovalBook } from './execute/approvalBook.js';
 import { passLockGate } from './execute/lockGate.js';
 import { RecordWriter } from './execute/recordWriter.js';
 import { RunServiceSet } from './execute/runServices.js';
@@ -75,16 +76,8 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
     ? createActor(machine, { snapshot: record.snapshot as never })
     : createActor(machine, { input: setup.context! });
   const canSuspend = store !== undefined && strategy.handsBack;
-  const services = runServices(setup, sink, writer, () => lifecycle.sideEffect(), {
-    current: () => record.approval,
-    keep: (state) => {
-      record.approval = state;
-      return store ? writer.save() : Promise.resolve();
-    },
-    hold: (wakeAt) => lifecycle.hold(wakeAt),
-    url: (id) =>
-      setup.consoleUrl !== undefined ? `${setup.consoleUrl}/approvals?id=${encodeURIComponent(id)}` : '',
-  });
+  const approvals = new ApprovalBook(record, store ? writer : undefined, setup.consoleUrl);
+  const services = runServices(setup, sink, writer, () => lifecycle.sideEffect(), approvals);
   const lifecycle = createLifecycle({
     actor,
     record,
@@ -98,6 +91,7 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
     ...(setup.signal && { signal: setup.signal }),
     onDeadline: () => (services.timedOut = true),
   });
+  approvals.lifecycle = lifecycle;
   bindServices(actor.system, services);
 
   const context = resumed
