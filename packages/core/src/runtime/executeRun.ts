@@ -98,16 +98,18 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   const context = resumed
     ? (record.snapshot as { context?: RunContext } | undefined)?.context
     : setup.context;
-  // Built when the run ends, not held by a run while it waits.
+  // Built when the run ends, not held by a run while it waits; nor is `setup` (nor the initial context).
+  const { redactor, calls } = setup;
+  const startedAt = context?.run.startedAt;
   const endOf = (): RunEnd => ({
     record,
     store,
     writer,
     clock,
-    redactor: setup.redactor,
+    redactor,
     sink,
-    runStart: context?.run.startedAt ?? clock.now(),
-    ...(setup.calls && { calls: setup.calls }),
+    runStart: startedAt ?? clock.now(),
+    ...(calls && { calls }),
   });
   if (resumed) sink.emit({ type: 'run.resume', runId: record.runId });
   else
@@ -151,7 +153,7 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   }
 
   // Not awaited: a waiting run holds the ending's parts, not a suspended frame of this function.
-  const parts: Ending = { actor, sink, services, store, record, redactor: setup.redactor, endOf };
+  const parts: Ending = { actor, sink, services, store, record, redactor, endOf };
   return lifecycle.run().then((settlement) => endRun(settlement, parts));
 }
 
