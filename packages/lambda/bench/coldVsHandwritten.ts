@@ -118,7 +118,7 @@ export async function measureLambdaColdVsHandwritten(
     for (const [entry, name] of [
       ['handwritten-handler.ts', 'handwritten'],
       ['handwritten-lean-handler.ts', 'handwritten-lean'],
-    ])
+    ] as const)
       execFileSync(
         process.execPath,
         [
@@ -191,10 +191,9 @@ export async function measureLambdaColdVsHandwritten(
       return { ms: at - start, cpuMs };
     };
 
-    const samples = Object.fromEntries(CONTENDERS.map((name) => [name, { ms: [], cpuMs: [] }])) as Record<
-      Contender,
-      { ms: number[]; cpuMs: number[] }
-    >;
+    const samples = Object.fromEntries(
+      CONTENDERS.map((name) => [name, { ms: [] as number[], cpuMs: [] as number[] }]),
+    ) as Record<Contender, { ms: number[]; cpuMs: number[] }>;
     for (const name of CONTENDERS) await cold(contenders[name]); // file system cache, once each
     for (let r = 0; r < rounds; r++) {
       // Each contender goes first, second and third equally often.
