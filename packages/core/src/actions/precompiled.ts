@@ -1,6 +1,6 @@
 import { hashData } from '../load/hash.js';
 import type { AnyActionDefinition } from './registry.js';
-import type { CompiledSchema } from './schemaValidators.js';
+import type { CompiledSchema, PrecompiledValidators } from './schemaValidators.js';
 
 /** One action's validators as `pnpm gen` writes them, each with the hash of the schema it was compiled from. */
 export interface GeneratedValidators {
@@ -26,16 +26,37 @@ export function withPrecompiledValidators<T extends AnyActionDefinition>(
   return definitions.map((def) => withPrecompiledValidator(generated, def));
 }
 
-/** {@link withPrecompiledValidators} for one definition. */
+/**
+ * {@link withPrecompiledValidators} for one definition. The schema's hash is checked on the first read
+ * of `validators`, not here: a process that builds every action (a Lambda's cold start, `firstline
+ * validate`) hashes only the schemas of the actions its playbook calls.
+ */
 export function withPrecompiledValidator<T extends AnyActionDefinition>(
   generated: Readonly<Record<string, GeneratedValidators>>,
   def: T,
 ): T {
   const entry = Object.hasOwn(generated, def.id) ? generated[def.id] : undefined;
-  if (!entry) return def;
+  if (!entry || (!entry.input && !entry.output)) return def;
+  let checked = false;
+  let validators: PrecompiledValidators | undefined;
+  const lazy = Object.defineProperty({ ...def }, 'validators', {
+    enumerable: true,
+    get(): PrecompiledValidators | undefined {
+      if (!checked) {
+        checked = true;
+        validators = matching(entry, def) ?? def.validators;
+      }
+      return validators;
+    },
+  });
+  return Object.freeze(lazy);
+}
+
+/** The generated validators compiled from the very schemas `def` has now; undefined when none was. */
+function matching(entry: GeneratedValidators, def: AnyActionDefinition): PrecompiledValidators | undefined {
   const input = entry.input && entry.inputHash === hashData(def.input) ? entry.input : undefined;
   const output =
     entry.output && def.output && entry.outputHash === hashData(def.output) ? entry.output : undefined;
-  if (!input && !output) return def;
-  return Object.freeze({ ...def, validators: { ...(input && { input }), ...(output && { output }) } });
+  if (!input && !output) return undefined;
+  return { ...(input && { input }), ...(output && { output }) };
 }
