@@ -1,7 +1,7 @@
 // `pnpm check:packages`: every package, packed as npm would publish it, checked by publint (strict) and by
 // are-the-types-wrong (the node16 profile, CommonJS resolving to ESM allowed: require(esm) is how CommonJS
 // callers load these ESM-only packages). The same checks as each package's `check:package` script, in one
-// process: one `npm pack` for all the packages and one TypeScript load, instead of ten of each (~75 CPU s → ~15).
+// process: one `npm pack` for all the packages and one TypeScript load, instead of ten of each (77 → 30 CPU s on a fresh clone, see BENCHMARKS.md).
 // `node scripts/check-packages.mjs [packages/<name> …]` (default: every package under packages/).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
