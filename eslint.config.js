@@ -8,9 +8,9 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      // One TypeScript program for the whole repo (the root tsconfig.json), not one per package: core's
-      // sources are type-checked once, and lint fits in well under 2 GB.
-      parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname },
+      // One TypeScript program for the whole repo (tsconfig.lint.json: the root tsconfig.json without the CDK
+      // code), not one per package: core's sources are type-checked once, and lint fits under 2 GB.
+      parserOptions: { project: './tsconfig.lint.json', tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       // A dropped promise in an engine is a remediation that silently never ran.
@@ -42,7 +42,7 @@ export default tseslint.config(
     },
   },
   {
-    // The CDK example and @firstline/cdk are type-checked by tsc (their own tsconfig.json), not by typed
+    // The CDK example and @firstline/cdk are type-checked by tsc (the root program, `pnpm typecheck`), not by typed
     // lint: their program would load aws-cdk-lib's declarations on every lint run. Their lint is syntax-level.
     files: ['examples/cdk/**/*.ts', 'packages/cdk/**/*.ts'],
     extends: [tseslint.configs.disableTypeChecked],

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
@@ -9,9 +10,18 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 
 // Suites that start real processes and servers (the built bin, sshd, moto, Prometheus) wait on the
 // machine, not on a virtual clock: on a loaded 2-core CI box a node start alone can take seconds, so
-// vitest's 5 s default turned slow into failed. Their tests stay deterministic; only the bound is wider.
-// Core's suite runs on virtual time and keeps the default.
-const realParts = { testTimeout: 30_000, hookTimeout: 60_000 };
+// vitest's 5 s default turned slow into failed, and with other jobs on the machine (load 10 on 2 cores) the Lambda
+// moto scenarios passed 30 s. Their tests stay deterministic; only the bound is wider. Core's suite runs on
+// virtual time and keeps the default, its few CPU-heavy or process-spawning tests carrying their own bound.
+const realParts = { testTimeout: 60_000, hookTimeout: 120_000 };
+
+// vitest's default is one worker less than the cores: on CI's 2 cores, one file at a time, one core idle while a
+// file imports or computes. The suites that share no server (no moto_server, sshd or Prometheus started by a
+// global setup) run first, two files at a time at least; the rest run after them with the default, as before:
+// their files share one moto or sshd per project.
+const inProcess = { maxWorkers: Math.max(2, availableParallelism() - 1), sequence: { groupOrder: 0 } };
+const sharedServers = { sequence: { groupOrder: 1 } };
+const sharesNoServer = new Set(['notifiers', 'server', 'cdk']);
 
 export default defineConfig({
   resolve: {
@@ -49,7 +59,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'core', root: 'packages/core', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+        test: {
+          name: 'core',
+          root: 'packages/core',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          ...inProcess,
+        },
       },
       ...[
         'actions-aws',
@@ -72,6 +87,7 @@ export default defineConfig({
           // A package's own global setup (moto_server, sshd…) lives at test/globalSetup.ts when it needs one.
           globalSetup: existsSync(`packages/${name}/test/globalSetup.ts`) ? ['test/globalSetup.ts'] : [],
           ...realParts,
+          ...(sharesNoServer.has(name) ? inProcess : sharedServers),
         },
       })),
       {
@@ -82,6 +98,7 @@ export default defineConfig({
           root: '.',
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, 'test/**/*.moto.test.ts'],
+          ...inProcess,
         },
       },
       {
@@ -94,6 +111,7 @@ export default defineConfig({
           include: ['test/**/*.moto.test.ts'],
           globalSetup: ['packages/actions-aws/test/globalSetup.ts'],
           ...realParts,
+          ...sharedServers,
         },
       },
       {
@@ -106,11 +124,18 @@ export default defineConfig({
           include: ['test/**/*.browser.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          ...sharedServers,
         },
       },
       {
         extends: true,
-        test: { name: 'examples', root: 'examples', include: ['test/**/*.test.ts'], ...realParts },
+        test: {
+          name: 'examples',
+          root: 'examples',
+          include: ['test/**/*.test.ts'],
+          ...realParts,
+          ...sharedServers,
+        },
       },
     ],
   },

@@ -417,7 +417,8 @@ describe('mutated golden playbooks never make the loader or validator throw', ()
       }),
       runs,
     );
-  });
+    // Hundreds of loads and validations, like the data-level property: the same bound.
+  }, 30_000);
 
   it('byte-level mutations', async () => {
     await fc.assert(
@@ -426,7 +427,7 @@ describe('mutated golden playbooks never make the loader or validator throw', ()
       }),
       runs,
     );
-  });
+  }, 30_000);
 
   it('mutations do reach the validator: most data-level mutants load and many are invalid', () => {
     // Guards the properties above against testing nothing (every mutant rejected by the parser).

@@ -32,7 +32,7 @@ type Batch = HandlerResult & SQSBatchResponse;
 
 describe.skipIf(!endpoint)(
   'the Lambda handler against moto (DynamoDB run store, EC2)',
-  { timeout: 30_000 },
+  { timeout: 60_000 },
   () => {
     const ec2 = new EC2Client(sdkConfig(endpoint));
     const opened: Array<() => Promise<void>> = [];
@@ -204,7 +204,7 @@ describe.skipIf(!endpoint)(
             FIRSTLINE_TABLE: table,
             FIRSTLINE_CLOCK_SHIFT_MS: String(clock.now() - Date.now() + 11 * MIN),
           },
-          timeout: 25_000,
+          timeout: 50_000,
         },
       );
       const out = JSON.parse(child.stdout) as {

@@ -17,7 +17,7 @@ if (!endpoint) console.warn('!! moto_server missing: SKIPPING the @firstline/lam
 
 describe.skipIf(!endpoint)(
   'Slack approvals against moto (DynamoDB run store, EC2)',
-  { timeout: 30_000 },
+  { timeout: 60_000 },
   () => {
     const ec2 = new EC2Client(sdkConfig(endpoint));
     const opened: Array<() => Promise<void>> = [];
