@@ -1,6 +1,6 @@
 import { hashData } from '../load/hash.js';
 import type { AnyActionDefinition } from './registry.js';
-import type { CompiledSchema } from './schemaValidators.js';
+import type { CompiledSchema, PrecompiledValidators } from './schemaValidators.js';
 
 /** One action's validators as `pnpm gen` writes them, each with the hash of the schema it was compiled from. */
 export interface GeneratedValidators {
@@ -26,16 +26,40 @@ export function withPrecompiledValidators<T extends AnyActionDefinition>(
   return definitions.map((def) => withPrecompiledValidator(generated, def));
 }
 
-/** {@link withPrecompiledValidators} for one definition. */
+/**
+ * {@link withPrecompiledValidators} for one definition. Whether a validator was compiled from the
+ * schema the definition has now is checked when the validator is first read, not here: hashing every
+ * installed action's schemas cost each CLI start several milliseconds, for a `validate` that reads
+ * the validators of the few actions its playbook calls.
+ */
 export function withPrecompiledValidator<T extends AnyActionDefinition>(
   generated: Readonly<Record<string, GeneratedValidators>>,
   def: T,
 ): T {
   const entry = Object.hasOwn(generated, def.id) ? generated[def.id] : undefined;
-  if (!entry) return def;
-  const input = entry.input && entry.inputHash === hashData(def.input) ? entry.input : undefined;
-  const output =
-    entry.output && def.output && entry.outputHash === hashData(def.output) ? entry.output : undefined;
-  if (!input && !output) return def;
-  return Object.freeze({ ...def, validators: { ...(input && { input }), ...(output && { output }) } });
+  if (!entry || (!entry.input && !(entry.output && def.output))) return def;
+  let input: CompiledSchema | undefined | null = null;
+  let output: CompiledSchema | undefined | null = null;
+  const validators = Object.freeze(
+    Object.defineProperties<PrecompiledValidators>({}, {
+      input: {
+        enumerable: true,
+        get: () =>
+          input === null
+            ? (input = entry.input && entry.inputHash === hashData(def.input) ? entry.input : undefined)
+            : input,
+      },
+      output: {
+        enumerable: true,
+        get: () =>
+          output === null
+            ? (output =
+                entry.output && def.output && entry.outputHash === hashData(def.output)
+                  ? entry.output
+                  : undefined)
+            : output,
+      },
+    }),
+  );
+  return Object.freeze({ ...def, validators });
 }
