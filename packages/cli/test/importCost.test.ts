@@ -9,7 +9,7 @@ import { BUNDLE, BUNDLED, firstline, requireBuiltBin } from './subprocess.js';
 // A command that only reads a playbook must not pay for the SDKs its actions call: the AWS SDK,
 // ssh2, @slack/web-api and Octokit load on an action's first call. The built bin runs with resolve
 // hooks (fixtures/imports) recording every module URL it resolves. The bundle's packages are inside
-// its files: dist/bundle/packages.json (written by scripts/bundle.mjs) names the packages whose code
+// its files: dist/bundle/firstline.packages.json (written by scripts/bundle.mjs) names the packages whose code
 // each file holds, so a chunk it loads counts as loading those packages.
 
 const RECORDER = fileURLToPath(new URL('./fixtures/imports/record.mjs', import.meta.url));
@@ -19,6 +19,7 @@ const EC2_FIRST_LINE = fileURLToPath(
 // The temp projects have no node_modules: their TypeScript imports core by its path.
 const CORE = fileURLToPath(new URL('../../core/dist/index.js', import.meta.url));
 const EC2_STATUS = fileURLToPath(new URL('./fixtures/imports/ec2-status.yaml', import.meta.url));
+const HTTP_CHECK = fileURLToPath(new URL('./fixtures/imports/http-check.yaml', import.meta.url));
 const SDKS = /^(?:@aws-sdk\/.+|ssh2|@slack\/web-api|@octokit\/.+|prom-client)$/;
 const IN_NODE_MODULES = /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\//;
 const IN_WORKSPACE = /\/packages\/([^/]+)\/dist\//;
@@ -28,13 +29,12 @@ let bundleFiles: Record<string, string[]> | undefined;
 /** The packages a module URL holds code of: its own, or, for a file of the bundle, those inside it. */
 async function packagesOf(url: string): Promise<string[]> {
   if (url.startsWith(BUNDLE_DIR)) {
-    bundleFiles ??= JSON.parse(await readFile(join(dirname(BUNDLE), 'packages.json'), 'utf8')) as Record<
-      string,
-      string[]
-    >;
+    bundleFiles ??= JSON.parse(
+      await readFile(join(dirname(BUNDLE), 'firstline.packages.json'), 'utf8'),
+    ) as Record<string, string[]>;
     const packages = bundleFiles[url.slice(BUNDLE_DIR.length).split('?')[0]!];
     // A file the list does not know is a stale build: fail rather than see nothing in it.
-    if (!packages) throw new Error(`${url} is not in dist/bundle/packages.json: rebuild the CLI`);
+    if (!packages) throw new Error(`${url} is not in dist/bundle/firstline.packages.json: rebuild the CLI`);
     return packages;
   }
   const inNodeModules = IN_NODE_MODULES.exec(url)?.[1];
@@ -134,6 +134,31 @@ describe(`import cost: reading a playbook loads no SDK (${BUNDLED ? 'bundled' : 
       AWS_MAX_ATTEMPTS: '1',
     });
     expect(sdks).toContain('@aws-sdk/client-ec2');
+  });
+});
+
+describe.skipIf(!BUNDLED)('import cost: built-ins (the bundled bin loads them on first use)', () => {
+  // Not node:net: Node loads it itself for piped stdio.
+  const NETWORK = ['node:child_process', 'node:dns', 'node:http', 'node:https', 'node:tls'];
+
+  it.each([
+    ['validate', ['validate', EC2_FIRST_LINE]],
+    [
+      'simulate',
+      ['simulate', EC2_FIRST_LINE, '-i', 'instanceId=i-0abc1234', '-i', 'url=https://example.test/'],
+    ],
+    ['graph', ['graph', EC2_FIRST_LINE]],
+  ])('%s loads no network or process built-in: nothing it runs calls one', async (_name, args) => {
+    const { urls } = await sdksLoadedBy(args);
+    const builtins = urls.filter((url) => url.startsWith('node:'));
+    // The recorder saw built-ins (node:fs at least), so an empty intersection is not a blind spot.
+    expect(builtins).toContain('node:fs');
+    expect(builtins.filter((name) => NETWORK.includes(name))).toEqual([]);
+  });
+
+  it('run of an HTTP check does load node:http, on first use', async () => {
+    const { urls } = await sdksLoadedBy(['run', HTTP_CHECK, '--store', join(dir, 'runs')]);
+    expect(urls).toContain('node:http');
   });
 });
 
