@@ -41,25 +41,28 @@ export function withPrecompiledValidator<T extends AnyActionDefinition>(
   let input: CompiledSchema | undefined | null = null;
   let output: CompiledSchema | undefined | null = null;
   const validators = Object.freeze(
-    Object.defineProperties<PrecompiledValidators>({}, {
-      input: {
-        enumerable: true,
-        get: () =>
-          input === null
-            ? (input = entry.input && entry.inputHash === hashData(def.input) ? entry.input : undefined)
-            : input,
+    Object.defineProperties<PrecompiledValidators>(
+      {},
+      {
+        input: {
+          enumerable: true,
+          get: () =>
+            input === null
+              ? (input = entry.input && entry.inputHash === hashData(def.input) ? entry.input : undefined)
+              : input,
+        },
+        output: {
+          enumerable: true,
+          get: () =>
+            output === null
+              ? (output =
+                  entry.output && def.output && entry.outputHash === hashData(def.output)
+                    ? entry.output
+                    : undefined)
+              : output,
+        },
       },
-      output: {
-        enumerable: true,
-        get: () =>
-          output === null
-            ? (output =
-                entry.output && def.output && entry.outputHash === hashData(def.output)
-                  ? entry.output
-                  : undefined)
-            : output,
-      },
-    }),
+    ),
   );
   return Object.freeze({ ...def, validators });
 }
