@@ -272,6 +272,12 @@ const rows: Array<[string, string, string, string]> = [
     `≤ 1.3×: ${met(r.lambdaColdVsHandwritten <= 1.3)}`,
   ],
   [
+    'Lambda bundle: the same, ÷ a lean hand-written handler',
+    `${r.lambdaBundle.ratioVsLean.median}×`,
+    `only the DynamoDB client at start (${r.lambdaBundle.handwrittenLeanColdMs.median} ms); CPU to the request ${r.lambdaBundle.cpuRatio.handwrittenLean.median}× (÷ the first: ${r.lambdaBundle.cpuRatio.handwritten.median}×)`,
+    '',
+  ],
+  [
     'Lambda bundle: alarm event → first AWS call, warm',
     `${r.lambdaBundle.firstlineWarmMs} ms`,
     `hand-written: ${r.lambdaBundle.handwrittenWarmMs} ms`,

@@ -1,10 +1,11 @@
 // Writes one minified ES module with every dependency inlined (the AWS SDK too: the version tested
 // is the version deployed), for a Lambda function or a CLI that starts without resolving
-// node_modules. `node scripts/bundle.mjs <entry.ts> <out.mjs> [--split] [--unbarrel] [--external=<package>]`,
-// run by a package's build after tsup. `--split` keeps the entry's dynamic imports lazy: what they
-// load goes to chunks/ beside the entry, parsed only when imported (the CLI: `validate` never parses
-// the AWS SDK). `--unbarrel`: see unbarrelCore below. Beside the entry, <name>.packages.json names the
-// packages whose code each output file holds; BUNDLE_METAFILE=<file> also writes esbuild's metafile
+// node_modules. `node scripts/bundle.mjs <entry.ts> <out.mjs> [--split] [--chunks=<dir>] [--unbarrel]
+// [--external=<package>]`, run by a package's build after tsup. `--split` keeps the entry's dynamic
+// imports lazy: what they load goes to chunks/ beside the entry (or `--chunks=<dir>`, relative to it),
+// parsed only when imported (the CLI: `validate` never parses the AWS SDK; the Lambda handler: an alarm
+// never parses ssh2). `--unbarrel`: see unbarrelCore below. Beside the entry, <name>.packages.json names
+// the packages whose code each output file holds; BUNDLE_METAFILE=<file> also writes esbuild's metafile
 // (which input went where, and why: its imports), to study what a command loads.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,10 +20,13 @@ const args = process.argv.slice(2);
 const split = args.includes('--split');
 // --external=<package>: left to node_modules (jiti, which loads files relative to itself).
 const externals = args.filter((arg) => arg.startsWith('--external=')).map((arg) => arg.slice(11));
+// --chunks=<dir>: where the chunks go, beside the entry; one directory per entry lets two bundles share
+// an output directory and each be deployed with only its own chunks (the Lambda handler and runner).
+const chunks = args.find((arg) => arg.startsWith('--chunks='))?.slice(9) ?? 'chunks';
 const [entry, outfile] = args.filter((arg) => !arg.startsWith('--'));
 if (!entry || !outfile) {
   console.error(
-    'usage: node scripts/bundle.mjs <entry.ts> <out.mjs> [--split] [--unbarrel] [--external=<package>]',
+    'usage: node scripts/bundle.mjs <entry.ts> <out.mjs> [--split] [--chunks=<dir>] [--unbarrel] [--external=<package>]',
   );
   process.exit(2);
 }
@@ -152,7 +156,7 @@ const unbarrelCore = {
 };
 
 // A split build starts from an empty chunks/: chunks of earlier builds would otherwise pile up beside it.
-if (split) rmSync(join(dirname(outfile), 'chunks'), { recursive: true, force: true });
+if (split) rmSync(join(dirname(outfile), chunks), { recursive: true, force: true });
 const result = await build({
   ...(split
     ? {
@@ -160,7 +164,7 @@ const result = await build({
         outdir: dirname(outfile),
         outExtension: { '.js': '.mjs' },
         splitting: true,
-        chunkNames: 'chunks/[name]-[hash]',
+        chunkNames: `${chunks}/[name]-[hash]`,
       }
     : { entryPoints: [entry], outfile }),
   bundle: true,
@@ -200,9 +204,18 @@ writeFileSync(
   join(dirname(outfile), `${basename(outfile, '.mjs')}.packages.json`),
   `${JSON.stringify(manifest, null, 1)}\n`,
 );
-const entryBytes =
-  result.metafile.outputs[relative(process.cwd(), outfile).replaceAll('\\', '/')]?.bytes ?? 0;
-const total = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
+// Split, a dynamic import's target is an entry point of the metafile too: the entry is the one written
+// to outfile. What a start parses is the entry and the chunks it imports statically, transitively.
+const byFile = new Map(outputs.map(([file, output]) => [resolve(file), output]));
+const atStart = new Set([resolve(outfile)]);
+for (const file of atStart)
+  for (const edge of byFile.get(file)?.imports ?? [])
+    if (edge.kind === 'import-statement' && byFile.has(resolve(edge.path))) atStart.add(resolve(edge.path));
+const bytesOf = (files) => [...files].reduce((sum, file) => sum + (byFile.get(file)?.bytes ?? 0), 0);
 console.log(
-  `bundle ${outfile} ${kb(entryBytes)}${split ? ` (+ ${outputs.length - 1} chunks, ${kb(total)} in all)` : ''}`,
+  `bundle ${outfile} ${kb(bytesOf([resolve(outfile)]))}${
+    split
+      ? `, ${kb(bytesOf(atStart))} parsed at start (+ ${outputs.length - 1} chunks, ${kb(bytesOf(byFile.keys()))} in all)`
+      : ''
+  }`,
 );

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { deployError } from './responderPlaybooks.js';
@@ -16,7 +16,8 @@ export interface BundledPlaybook {
 
 /**
  * The function's code: @firstline/lambda's bundle (`handler.mjs`, handler `handler.handler`, with its
- * source map) and each playbook beside it as `playbooks/<name>.yaml`. Staged locally, never in Docker.
+ * source map and the chunks it loads on first use, `chunks/handler/`) and each playbook beside it as
+ * `playbooks/<name>.yaml`. Staged locally, never in Docker.
  * The bundle is `handlerBundle` when given; else, when @firstline/lambda is a source checkout (this
  * repository), it is bundled from its sources by the package's own step, so nothing needs building
  * first; else it is the installed package's `dist/bundle/handler.mjs`.
@@ -34,15 +35,29 @@ export function runnerCode(runnerBundle?: string): lambda.Code {
   return stagedCode(bundleSource(RUNNER, runnerBundle));
 }
 
-/** One of @firstline/lambda's bundles: its entry in the sources, and the file it is deployed as. */
+/**
+ * One of @firstline/lambda's bundles: its entry in the sources, the file it is deployed as, and the
+ * directory of its chunks beside that file (split: a cold start parses only what it imports at once).
+ */
 interface Bundle {
   entry: string;
   file: string;
+  chunks: string;
   prop: string;
 }
 
-const HANDLER: Bundle = { entry: 'handler.ts', file: 'handler.mjs', prop: 'handlerBundle' };
-const RUNNER: Bundle = { entry: 'actionRunner.ts', file: 'action-runner.mjs', prop: 'runnerBundle' };
+const HANDLER: Bundle = {
+  entry: 'handler.ts',
+  file: 'handler.mjs',
+  chunks: 'chunks/handler',
+  prop: 'handlerBundle',
+};
+const RUNNER: Bundle = {
+  entry: 'actionRunner.ts',
+  file: 'action-runner.mjs',
+  chunks: 'chunks/action-runner',
+  prop: 'runnerBundle',
+};
 
 function stagedCode(source: BundleSource, playbooks: readonly BundledPlaybook[] = []): lambda.Code {
   return lambda.Code.fromAsset(source.dir, {
@@ -73,7 +88,7 @@ function bundleSource(bundle: Bundle, given: string | undefined): BundleSource {
   if (given !== undefined) {
     const file = resolve(given);
     if (!existsSync(file)) throw deployError(`${bundle.prop} ${file} does not exist`);
-    return { dir: dirname(file), write: (out) => copyBundle(file, bundle.file, out) };
+    return { dir: dirname(file), write: (out) => copyBundle(file, bundle, out) };
   }
   const lambdaPackage = dirname(createRequire(import.meta.url).resolve('@firstline/lambda/package.json'));
   const entry = join(lambdaPackage, 'src/bundle', bundle.entry);
@@ -82,20 +97,36 @@ function bundleSource(bundle: Bundle, given: string | undefined): BundleSource {
     return {
       dir: lambdaPackage,
       write: (out) =>
-        execFileSync(process.execPath, [script, entry, join(out, bundle.file)], {
-          cwd: lambdaPackage,
-          stdio: ['ignore', 'ignore', 'inherit'],
-        }),
+        execFileSync(
+          process.execPath,
+          [script, entry, join(out, bundle.file), '--split', `--chunks=${bundle.chunks}`],
+          {
+            cwd: lambdaPackage,
+            stdio: ['ignore', 'ignore', 'inherit'],
+          },
+        ),
     };
   const built = join(lambdaPackage, 'dist/bundle', bundle.file);
   if (!existsSync(built))
     throw deployError(
       `@firstline/lambda at ${lambdaPackage} has no dist/bundle/${bundle.file}: reinstall it, or give ${bundle.prop}`,
     );
-  return { dir: dirname(built), write: (out) => copyBundle(built, bundle.file, out) };
+  return { dir: dirname(built), write: (out) => copyBundle(built, bundle, out) };
 }
 
-function copyBundle(file: string, name: string, outputDir: string): void {
-  copyFileSync(file, join(outputDir, name));
-  if (existsSync(`${file}.map`)) copyFileSync(`${file}.map`, join(outputDir, `${name}.map`));
+/**
+ * Copies a built bundle: the file (renamed to the bundle's file name), its source map, and its chunks.
+ * A split bundle's chunks are `chunks/<its name>/` beside it (how @firstline/lambda builds its two),
+ * else `chunks/` (scripts/bundle.mjs --split's default); they keep their place relative to the file.
+ */
+function copyBundle(file: string, bundle: Bundle, outputDir: string): void {
+  copyFileSync(file, join(outputDir, bundle.file));
+  if (existsSync(`${file}.map`)) copyFileSync(`${file}.map`, join(outputDir, `${bundle.file}.map`));
+  const own = join('chunks', basename(file, '.mjs'));
+  for (const chunks of [own, 'chunks']) {
+    const from = join(dirname(file), chunks);
+    if (!existsSync(from)) continue;
+    cpSync(from, join(outputDir, chunks), { recursive: true });
+    return;
+  }
 }

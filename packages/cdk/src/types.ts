@@ -110,11 +110,14 @@ export interface FirstlineResponderProps {
    * skip bundling, or deploys a handler of your own.
    */
   code?: lambda.Code;
-  /** Lambda engine only: the prebuilt bundle to deploy (a `handler.mjs` file); default @firstline/lambda's `dist/bundle/handler.mjs`. */
+  /**
+   * Lambda engine only: the prebuilt bundle to deploy (a `handler.mjs` file, staged with its source map and the
+   * `chunks/<its name>/` or `chunks/` directory beside it); default @firstline/lambda's `dist/bundle/handler.mjs`.
+   */
   handlerBundle?: string;
   /**
    * Step Functions engine only: the prebuilt action-runner bundle (an `action-runner.mjs` file exporting
-   * `handler`); default @firstline/lambda's `dist/bundle/action-runner.mjs`.
+   * `handler`, staged with its chunks as `handlerBundle` is); default @firstline/lambda's `dist/bundle/action-runner.mjs`.
    */
   runnerBundle?: string;
   /** Step Functions engine only: the action runner's code instead of the bundle (handler `action-runner.handler`). */

@@ -396,15 +396,22 @@ describe('FirstlineResponder: routes, schedule, table, alarms', () => {
       });
   });
 
-  test('the staged asset: the bundle, its source map, and each playbook as playbooks/<name>.yaml', async () => {
+  test('the staged asset: the bundle, its source map, its chunks, and each playbook as playbooks/<name>.yaml', async () => {
     const outdir = await mkdtemp(join(tmpdir(), 'firstline-cdk-asset-'));
     try {
       const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
       const stack = new Stack(app, 'Staged', { env: { account: ACCOUNT, region: REGION } });
       const bundleDir = join(outdir, 'bundle');
-      await mkdir(bundleDir);
-      await writeFile(join(bundleDir, 'handler.mjs'), 'export const handler = async () => ({});\n');
+      // Laid out as @firstline/lambda's dist/bundle: each bundle's chunks in chunks/<its name>/.
+      await mkdir(join(bundleDir, 'chunks/handler'), { recursive: true });
+      await mkdir(join(bundleDir, 'chunks/action-runner'), { recursive: true });
+      await writeFile(
+        join(bundleDir, 'handler.mjs'),
+        "export const handler = async () => (await import('./chunks/handler/lazy-1.mjs')).answer;\n",
+      );
       await writeFile(join(bundleDir, 'handler.mjs.map'), '{}');
+      await writeFile(join(bundleDir, 'chunks/handler/lazy-1.mjs'), 'export const answer = {};\n');
+      await writeFile(join(bundleDir, 'chunks/action-runner/other-1.mjs'), 'export {};\n');
       new FirstlineResponder(stack, 'F', {
         playbooks: [
           { file: examplePlaybook('asg-self-heal.yaml'), alarms: ['*-status-check'] },
@@ -421,6 +428,9 @@ describe('FirstlineResponder: routes, schedule, table, alarms', () => {
         [
           'handler.mjs',
           'handler.mjs.map',
+          'chunks',
+          join('chunks', 'handler'),
+          join('chunks', 'handler', 'lazy-1.mjs'),
           'playbooks',
           join('playbooks', 'asg-self-heal.yaml'),
           join('playbooks', 'reboot.yaml'),

@@ -1,7 +1,9 @@
 // One Lambda container for coldVsHandwritten.ts: imports a bundled handler (argv[2]) and hands it the
 // alarm event (EVENT). Cold (argv[3] = 0): that is all, the parent times the first AWS request at its
-// stand-in. Warm (argv[3] = n): after the cold invocation, n more, each timed from the call to its
+// stand-in; as that request starts, the child writes its CPU time so far to stdout. Warm (argv[3] = n): after the cold invocation, n more, each timed from the call to its
 // first request at a stand-in this process runs itself; prints the median in ms.
+import { subscribe } from 'node:diagnostics_channel';
+import { writeSync } from 'node:fs';
 import { createServer } from 'node:http';
 
 const [module, warmArg = '0'] = process.argv.slice(2);
@@ -10,6 +12,13 @@ const event = JSON.parse(process.env.EVENT);
 const context = (i) => ({ getRemainingTimeInMillis: () => 290_000, awsRequestId: `bench-${i}` });
 
 if (warmRuns === 0) {
+  let reported = false;
+  subscribe('http.client.request.start', () => {
+    if (reported) return;
+    reported = true;
+    const { user, system } = process.cpuUsage();
+    writeSync(1, `${JSON.stringify({ cpuMs: (user + system) / 1000 })}\n`);
+  });
   const { handler } = await import(module);
   await handler(event, context(0)).catch(() => {});
 } else {

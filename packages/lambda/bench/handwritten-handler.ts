@@ -1,8 +1,9 @@
 // The contender the Firstline bundle's cold start is compared with (coldVsHandwritten.ts): the Lambda
-// function one would write by hand for the same alarm, bundled the same way (scripts/bundle.mjs) with
-// the same AWS SDK clients. It parses the EventBridge alarm event and makes the same first AWS call as
-// Firstline: a conditional PutItem taking the run's lease in DynamoDB. The remediation clients are
-// imported (their code loads with the module, as Firstline's do) and made on first use.
+// function one would write by hand for the same alarm, bundled the same way (scripts/bundle.mjs --split)
+// with the same AWS SDK clients. It parses the EventBridge alarm event and makes the same first AWS call
+// as Firstline: a conditional PutItem taking the run's lease in DynamoDB. The remediation clients are
+// imported at start (their code loads with the module) and made on first use; handwritten-lean-handler.ts
+// imports them on first use too.
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';

@@ -1,9 +1,10 @@
-// The action runner's bundle (dist/bundle/action-runner.mjs), copied alone into an empty directory and
-// started in a fresh node process: nothing can come from node_modules. Nothing reaches AWS.
+// The action runner's bundle (dist/bundle/action-runner.mjs and its chunks, chunks/action-runner/),
+// copied alone into an empty directory and started in a fresh node process: nothing can come from
+// node_modules. Nothing reaches AWS.
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 
@@ -16,6 +17,10 @@ beforeAll(async () => {
     throw new Error(
       'packages/lambda/dist/bundle/action-runner.mjs is missing: run `pnpm --filter @firstline/lambda build`',
     );
+  });
+  // Split: the actions' SDK clients, ssh2 and the notifiers are chunks, loaded by the first step needing them.
+  await cp(join(dirname(bundle), 'chunks/action-runner'), join(dir, 'chunks/action-runner'), {
+    recursive: true,
   });
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -32,6 +37,8 @@ test('the bundled runner runs one action per request and names what a Retry must
   const events = [
     { action: 'core.log', step: 'note', with: { message: 'hello from the runner' } },
     { action: 'aws.nothing.here', step: 'typo', with: {} },
+    // Its EC2 client is a chunk, loaded by this first call: the call reaches the (closed) port.
+    { action: 'aws.ec2.describe', step: 'lookup', with: { instanceIds: ['i-0abc12345'] } },
   ];
   const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
     execFile(
@@ -53,7 +60,11 @@ test('the bundled runner runs one action per request and names what a Retry must
     );
   });
   expect(stderr).not.toMatch(/Cannot find (module|package)/);
-  const [logged, unknown] = JSON.parse(stdout) as Array<{ value?: unknown; error?: { name: string } }>;
+  const [logged, unknown, described] = JSON.parse(stdout) as Array<{
+    value?: unknown;
+    error?: { name: string; message: string };
+  }>;
   expect(logged).toMatchObject({ value: { outcome: 'pass' } });
   expect(unknown?.error?.name).toBe('Firstline.Fatal');
+  expect(described?.error?.message).toMatch(/ec2:DescribeInstances failed: ECONNREFUSED/);
 });

@@ -1,10 +1,10 @@
-// The bundle `pnpm build` writes (dist/bundle/handler.mjs), copied alone into an empty directory and
+// The bundle `pnpm build` writes (dist/bundle/handler.mjs and its chunks), copied alone into an empty directory and
 // started in a fresh node process: nothing can come from node_modules, so a dependency left out of
 // the bundle (ajv, loaded lazily by core) fails here. Nothing reaches AWS: a closed loopback port.
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -21,6 +21,8 @@ beforeAll(async () => {
       'packages/lambda/dist/bundle/handler.mjs is missing: run `pnpm --filter @firstline/lambda build`',
     );
   });
+  // Split: what a run loads on first use (ajv, the actions' SDK clients, ssh2) is in chunks/handler/.
+  await cp(join(dirname(bundle), 'chunks/handler'), join(dir, 'chunks/handler'), { recursive: true });
   await copyFile(playbook, join(dir, 'playbooks/ec2-first-line.yaml'));
   await copyFile(asgPlaybook, join(dir, 'playbooks/asg-self-heal.yaml'));
 });

@@ -1,60 +1,81 @@
 import { describe, expect, it } from 'vitest';
 import { hashData } from '../load/hash.js';
 import { defineAction } from './defineAction.js';
-import { withPrecompiledValidator } from './precompiled.js';
+import { withPrecompiledValidator, withPrecompiledValidators } from './precompiled.js';
+import type { GeneratedValidators } from './precompiled.js';
 import type { CompiledSchema } from './schemaValidators.js';
 
-const input = { type: 'object', properties: { host: { type: 'string' } } } as const;
-const output = { type: 'object', properties: { ok: { type: 'boolean' } } } as const;
-const probe = defineAction<{ host?: string }, { ok: boolean }>({
-  id: 'test.probe',
-  kind: 'probe',
-  description: 'A probe (stand-in: never run).',
-  input,
-  output,
-  run: () => Promise.resolve({ ok: true }),
-});
-// Stand-ins for generated validators, named so: they accept everything.
-const compiledInput: CompiledSchema = () => true;
-const compiledOutput: CompiledSchema = () => true;
+const schema = {
+  type: 'object',
+  required: ['host'],
+  properties: { host: { type: 'string' } },
+};
+const outputSchema = { type: 'object', properties: { ok: { type: 'boolean' } } };
 
-describe('withPrecompiledValidator', () => {
-  it('gives a definition the validators compiled from its very schemas', () => {
-    const def = withPrecompiledValidator(
-      {
-        'test.probe': {
-          input: compiledInput,
-          inputHash: hashData(input),
-          output: compiledOutput,
-          outputHash: hashData(output),
-        },
-      },
-      probe,
-    );
-    expect(def.validators?.input).toBe(compiledInput);
-    expect(def.validators?.output).toBe(compiledOutput);
-    expect(def.id).toBe(probe.id);
+const action = (id: string, input: Record<string, unknown> = schema) =>
+  defineAction<{ host: string }, { ok: boolean }>({
+    id,
+    kind: 'probe',
+    description: 'Pings a host.',
+    input,
+    output: outputSchema,
+    run: () => Promise.resolve({ ok: true }),
   });
 
-  it('reads no validator compiled from another schema (checked when first read, the answer kept)', () => {
-    const def = withPrecompiledValidator(
-      {
-        'test.probe': {
-          input: compiledInput,
-          inputHash: hashData({ ...input, required: ['host'] }),
-          output: compiledOutput,
-          outputHash: hashData(output),
-        },
-      },
-      probe,
-    );
+// Stand-ins for what `pnpm gen` writes: named validators, so a test can tell which one it got.
+const generatedInput: CompiledSchema = () => true;
+const generatedOutput: CompiledSchema = () => true;
+const generated: Record<string, GeneratedValidators> = {
+  'net.icmp.ping': {
+    input: generatedInput,
+    inputHash: hashData(schema),
+    output: generatedOutput,
+    outputHash: hashData(outputSchema),
+  },
+};
+
+describe('withPrecompiledValidator', () => {
+  it('gives a definition the validators generated from its very schemas', () => {
+    const def = withPrecompiledValidator(generated, action('net.icmp.ping'));
+    expect(def.validators?.input).toBe(generatedInput);
+    expect(def.validators?.output).toBe(generatedOutput);
+    expect(Object.isFrozen(def)).toBe(true);
+  });
+
+  it('keeps none for a schema changed since it was generated (ajv compiles that one on first use)', () => {
+    const changed = { ...schema, properties: { host: { type: 'string', minLength: 1 } } };
+    const def = withPrecompiledValidator(generated, action('net.icmp.ping', changed));
     expect(def.validators?.input).toBeUndefined();
-    expect(def.validators?.input).toBeUndefined();
-    expect(def.validators?.output).toBe(compiledOutput);
+    expect(def.validators?.output).toBe(generatedOutput);
+    const stale = { 'net.icmp.ping': { input: generatedInput, inputHash: hashData(schema) } };
+    expect(withPrecompiledValidator(stale, action('net.icmp.ping', changed)).validators).toBeUndefined();
   });
 
   it('leaves a definition without generated validators as it is', () => {
-    expect(withPrecompiledValidator({}, probe)).toBe(probe);
-    expect(withPrecompiledValidator({ 'test.probe': {} }, probe)).toBe(probe);
+    const def = action('net.icmp.other');
+    expect(withPrecompiledValidators(generated, [def])[0]).toBe(def);
+  });
+
+  it('hashes a schema on the first read of its validators, once, not when the definitions are made', () => {
+    let reads = 0;
+    // A schema that counts how often it is read: hashing it reads `type`.
+    const counted = Object.defineProperty({ ...schema }, 'type', {
+      enumerable: true,
+      get: () => {
+        reads++;
+        return 'object';
+      },
+    });
+    const gen = { 'net.icmp.ping': { input: generatedInput, inputHash: hashData(counted) } };
+    reads = 0;
+    const [def] = withPrecompiledValidators(gen, [
+      action('net.icmp.ping', counted),
+      action('net.icmp.other'),
+    ]);
+    expect(reads).toBe(0);
+    expect(def!.validators?.input).toBe(generatedInput);
+    expect(reads).toBe(1);
+    expect(def!.validators?.input).toBe(generatedInput);
+    expect(reads).toBe(1);
   });
 });

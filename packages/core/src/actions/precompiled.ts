@@ -27,42 +27,36 @@ export function withPrecompiledValidators<T extends AnyActionDefinition>(
 }
 
 /**
- * {@link withPrecompiledValidators} for one definition. Whether a validator was compiled from the
- * schema the definition has now is checked when the validator is first read, not here: hashing every
- * installed action's schemas cost each CLI start several milliseconds, for a `validate` that reads
- * the validators of the few actions its playbook calls.
+ * {@link withPrecompiledValidators} for one definition. The schema's hash is checked on the first read
+ * of `validators`, not here: a process that builds every action (a Lambda's cold start, `firstline
+ * validate`) hashes only the schemas of the actions its playbook calls.
  */
 export function withPrecompiledValidator<T extends AnyActionDefinition>(
   generated: Readonly<Record<string, GeneratedValidators>>,
   def: T,
 ): T {
   const entry = Object.hasOwn(generated, def.id) ? generated[def.id] : undefined;
-  if (!entry || (!entry.input && !(entry.output && def.output))) return def;
-  let input: CompiledSchema | undefined | null = null;
-  let output: CompiledSchema | undefined | null = null;
-  const validators = Object.freeze(
-    Object.defineProperties<PrecompiledValidators>(
-      {},
-      {
-        input: {
-          enumerable: true,
-          get: () =>
-            input === null
-              ? (input = entry.input && entry.inputHash === hashData(def.input) ? entry.input : undefined)
-              : input,
-        },
-        output: {
-          enumerable: true,
-          get: () =>
-            output === null
-              ? (output =
-                  entry.output && def.output && entry.outputHash === hashData(def.output)
-                    ? entry.output
-                    : undefined)
-              : output,
-        },
-      },
-    ),
-  );
-  return Object.freeze({ ...def, validators });
+  if (!entry || (!entry.input && !entry.output)) return def;
+  let checked = false;
+  let validators: PrecompiledValidators | undefined;
+  const lazy = Object.defineProperty({ ...def }, 'validators', {
+    enumerable: true,
+    get(): PrecompiledValidators | undefined {
+      if (!checked) {
+        checked = true;
+        validators = matching(entry, def) ?? def.validators;
+      }
+      return validators;
+    },
+  });
+  return Object.freeze(lazy);
+}
+
+/** The generated validators compiled from the very schemas `def` has now; undefined when none was. */
+function matching(entry: GeneratedValidators, def: AnyActionDefinition): PrecompiledValidators | undefined {
+  const input = entry.input && entry.inputHash === hashData(def.input) ? entry.input : undefined;
+  const output =
+    entry.output && def.output && entry.outputHash === hashData(def.output) ? entry.output : undefined;
+  if (!input && !output) return undefined;
+  return { ...(input && { input }), ...(output && { output }) };
 }

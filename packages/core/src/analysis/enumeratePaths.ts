@@ -11,6 +11,7 @@ import { compiledOf, compilePlaybook } from '../compile/compilePlaybook.js';
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import type { IRNode } from '../compile/ir.js';
 import { ownRecord, ownValue } from '../util/ownRecord.js';
+import { STEP_DONE } from '../compile/stepEvents.js';
 
 /** The outcome label of a path step whose remediation a budget refused (the run then ends `skipped`). */
 export const BUDGET_SPENT = 'budget spent';
@@ -48,7 +49,7 @@ export interface EnumeratePathsOptions {
 
 type DoneEvent = { type: string; output: StepResult };
 
-const DONE_PREFIX = 'xstate.done.actor.';
+const DONE_PREFIX = STEP_DONE;
 
 /**
  * Lists every distinct outcome path of a playbook: each sequence of step outcomes from the start to

@@ -1,28 +1,20 @@
-import type { AnyActorLogic, AnyStateMachine } from 'xstate';
+import type { AnyStateMachine } from 'xstate';
 import type { StepOutcome } from '../format/types.js';
-import type { MachineOutput, RunContext, StepInput } from '../runtime/types.js';
-import { portOf } from './machinePort.js';
+import type { MachineOutput, RunContext } from '../runtime/types.js';
+import { STEP_DONE, STEP_ERROR } from './stepEvents.js';
 import type { IRNode, PlaybookIR, Target } from './ir.js';
 import { machineSetup } from './machineImplementations.js';
-import { ownRecord, ownValue } from '../util/ownRecord.js';
-
-/** The ids the machine gives its built-in actors; every action id is an actor of its own. */
-export const BUILTIN_ACTORS = {
-  wait: 'firstline.wait',
-  poll: 'firstline.poll',
-  parallel: 'firstline.parallel',
-  approve: 'firstline.approve',
-} as const;
+import { ownRecord } from '../util/ownRecord.js';
 
 const stateId = (key: string) => `s:${key}`;
 
 /**
- * Builds the XState machine for an IR: one state per node, every step an `invoke` with an explicit id of
- * the actor registered under its action id (or a built-in for waits, polls and parallel groups).
- * Run-specific things (clock, secrets, journal) are found through the actor system at run time, so one
- * machine serves every run and simulation or shadow mode only swap actors with `machine.provide()`.
+ * Builds the XState machine for an IR: one state per node; a step's state starts the step on entry and
+ * takes its outcome from the event the step ends with. Run-specific things (clock, secrets, journal, the
+ * mode's way of invoking actions) are found through the actor system at run time, so one machine serves
+ * every run in every mode.
  */
-export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogic>): AnyStateMachine {
+export function buildMachine(ir: PlaybookIR): AnyStateMachine {
   const gateOf = (key: string) => `__gate_${key}`;
   const targetOf = (target: Target): { target: string; actions: unknown[] } => {
     if ('outcome' in target) {
@@ -100,36 +92,32 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
       },
     ];
   };
-  const invoke = (node: IRNode, src: string, on: Partial<Record<StepOutcome, Target>>) => ({
-    id: stateId(node.key),
-    // Visits are counted when the step reports back (`record`), which saves an assign per step; the
-    // visit in progress is the count so far plus one.
-    invoke: {
-      id: node.key,
-      src,
-      input: ({ context, self }: { context: RunContext; self: { system?: object } }): StepInput => {
-        const input: StepInput = {
-          node: node.key,
-          visit: (ownValue(context.visits, node.id) ?? 0) + 1,
-          scope: { inputs: context.inputs, trigger: context.trigger, run: context.run, steps: context.steps },
-        };
-        if (node.kind === 'wait' || node.kind === 'poll' || node.kind === 'approve') {
-          // A first step gets its input while the actor is created, before the run's services are
-          // bound to it: the run's start time is then the current time.
-          const now = portOf(self.system)?.now() ?? context.run.startedAt;
-          input.until = now + (node.kind === 'wait' ? node.ms : node.timeoutMs);
-          // An approval is not handed back for its deadline alone: its step asks first, then holds.
-          if (node.kind === 'approve') input.hold = 'approval';
-        }
-        return input;
+  // A step is a state whose entry starts it (through the run's services) and whose end comes back as
+  // an event keyed by the state: no actor is spawned per step. A wait, a poll or an approval first fixes
+  // its absolute deadline in the context (`arm`), so a resumed run keeps it and the host can see it.
+  const step = (node: IRNode, on: Partial<Record<StepOutcome, Target>>) => {
+    const timed =
+      node.kind === 'wait' || node.kind === 'poll' || node.kind === 'approve'
+        ? {
+            ms: node.kind === 'wait' ? node.ms : node.timeoutMs,
+            // An approval is not handed back for its deadline alone: its step asks first, then holds.
+            ...(node.kind === 'approve' && { hold: 'approval' }),
+          }
+        : undefined;
+    const key = { key: node.key };
+    return {
+      id: stateId(node.key),
+      entry: [...(timed ? [{ type: 'arm', params: timed }] : []), { type: 'startStep', params: key }],
+      exit: [{ type: 'leaveStep', params: key }, ...(timed ? [{ type: 'disarm' }] : [])],
+      on: {
+        [`${STEP_DONE}${node.key}`]: [...lateEnd(node), ...halt(node), ...byTarget(node, on)],
+        [`${STEP_ERROR}${node.key}`]: {
+          target: targetOf({ outcome: 'failed' }).target,
+          actions: [{ type: 'crashed', params: { id: node.id } }, ...targetOf({ outcome: 'failed' }).actions],
+        },
       },
-      onDone: [...lateEnd(node), ...halt(node), ...byTarget(node, on)],
-      onError: {
-        target: targetOf({ outcome: 'failed' }).target,
-        actions: [{ type: 'crashed', params: { id: node.id } }, ...targetOf({ outcome: 'failed' }).actions],
-      },
-    },
-  });
+    };
+  };
 
   // State keys are step ids: prototype-free, so a step named `constructor` is a state like any other.
   const flow = ownRecord<unknown>();
@@ -159,15 +147,11 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
   function stateFor(node: IRNode): unknown {
     switch (node.kind) {
       case 'action':
-        return invoke(node, node.action, node.on);
       case 'wait':
-        return invoke(node, BUILTIN_ACTORS.wait, node.on);
       case 'poll':
-        return invoke(node, BUILTIN_ACTORS.poll, node.on);
       case 'parallel':
-        return invoke(node, BUILTIN_ACTORS.parallel, node.on);
       case 'approve':
-        return invoke(node, BUILTIN_ACTORS.approve, node.on);
+        return step(node, node.on);
       case 'goto': {
         const t = targetOf(node.target);
         return {
@@ -262,12 +246,12 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
   const notifying = { 'RUN.CANCEL': { target: `#${stateId('__done')}` } };
   const states = ownRecord<unknown>();
   for (const [key, state] of Object.entries(flow)) {
-    const config = state as { invoke?: unknown };
-    states[key] = config.invoke ? { ...config, on: running } : config;
+    const config = state as { on?: object };
+    states[key] = config.on ? { ...config, on: { ...config.on, ...running } } : config;
   }
   for (const [key, state] of Object.entries(notify)) {
-    const config = state as { invoke?: unknown };
-    states[key] = config.invoke ? { ...config, on: notifying } : config;
+    const config = state as { on?: object };
+    states[key] = config.on ? { ...config, on: { ...config.on, ...notifying } } : config;
   }
   states.__done = { id: stateId('__done'), type: 'final' };
   const config = {
@@ -283,5 +267,5 @@ export function buildMachine(ir: PlaybookIR, actors: Record<string, AnyActorLogi
   };
   // The config is built from data, so its shape is only known at run time.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return machineSetup(ir, actors).createMachine(config as any);
+  return machineSetup(ir).createMachine(config as any);
 }

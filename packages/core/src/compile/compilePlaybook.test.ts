@@ -1,6 +1,5 @@
-import { machineFor } from '../runtime/machines.js';
-import { modeStrategy } from '../runtime/modes.js';
 import { describe, expect, it } from 'vitest';
+import { createActor, toPromise } from 'xstate';
 import { parsePlaybook } from '../load/loadPlaybook.js';
 import { createActionRegistry } from '../actions/registry.js';
 import { fakeAction, playbookYaml } from '../../test/support.js';
@@ -9,6 +8,7 @@ import { createVirtualClock } from '../runtime/clock.js';
 import { runPlaybook } from '../runtime/runPlaybook.js';
 import { DONE } from './ir.js';
 import type { ActionNode, JudgeNode, WaitNode } from './ir.js';
+import type { RunContext } from '../runtime/types.js';
 
 const actions = [
   fakeAction('test.http.check', 'probe'),
@@ -88,27 +88,60 @@ describe('compilePlaybook', () => {
     expect(codes.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('gives every step an invoke with an explicit id and its action as the actor', () => {
+  it('gives every step a state that starts it on entry and takes its end as an event keyed by the state', () => {
     const compiled = compilePlaybook(parsePlaybook(firstLine), { actions });
     const flow = compiled.machine.root.states;
-    expect(flow.url!.config.invoke).toMatchObject({ id: 'url', src: 'test.http.check' });
-    expect(flow.reboot!.config.invoke).toMatchObject({ id: 'reboot', src: 'test.ec2.reboot' });
-    expect(flow.__recheck_wait!.config.invoke).toMatchObject({ id: '__recheck_wait', src: 'firstline.wait' });
+    expect(flow.url!.config.entry).toEqual([{ type: 'startStep', params: { key: 'url' } }]);
+    expect(flow.url!.config.exit).toEqual([{ type: 'leaveStep', params: { key: 'url' } }]);
+    expect(Object.keys(flow.url!.config.on!)).toEqual([
+      'step.done.url',
+      'step.error.url',
+      'RUN.TIMEOUT',
+      'RUN.CANCEL',
+    ]);
+    // A wait fixes its deadline in the context as it starts, and forgets it as it ends.
+    expect(flow.__recheck_wait!.config.entry).toEqual([
+      { type: 'arm', params: { ms: 120_000 } },
+      { type: 'startStep', params: { key: '__recheck_wait' } },
+    ]);
+    expect(flow.__recheck_wait!.config.exit).toEqual([
+      { type: 'leaveStep', params: { key: '__recheck_wait' } },
+      { type: 'disarm' },
+    ]);
+    // No actor is spawned per step.
+    expect(JSON.stringify(Object.values(flow).map((state) => state.config.invoke ?? null))).not.toContain(
+      'src',
+    );
     // One flat level of states: steps, then notifications, then the end.
     expect(Object.keys(compiled.machine.root.states).slice(-3)).toEqual([
       '__notify_recovered_0',
       'second',
       DONE,
     ]);
-    // The runtime provides each mode's step actors once; the compiled machine alone refuses to run.
-    const simulate = machineFor(compiled, modeStrategy('simulate'));
-    expect(machineFor(compiled, modeStrategy('simulate'))).toBe(simulate);
-    expect(simulate).not.toBe(compiled.machine);
-    expect(machineFor(compiled, modeStrategy('live'))).not.toBe(simulate);
-    // Each machine leads back to its compiled playbook, so run functions take the machine itself.
+    // The machine leads back to its compiled playbook, so run functions take the machine itself.
     expect(compiledOf(compiled.machine)).toBe(compiled);
-    expect(compiledOf(machineFor(compiled, modeStrategy('shadow')))).toBe(compiled);
     expect(compiledOf({})).toBeUndefined();
+  });
+
+  it('refuses to run a compiled machine started on its own, saying how to run it', async () => {
+    const compiled = compilePlaybook(parsePlaybook(firstLine), { actions });
+    const actor = createActor(compiled.machine, {
+      input: {
+        inputs: {},
+        trigger: null,
+        run: { id: 'alone', startedAt: 0, mode: 'live', playbook: 'x', deadline: 60_000 },
+        steps: {},
+        visits: {},
+        round: 0,
+        remediated: false,
+      },
+    });
+    actor.start();
+    const done = (await toPromise(actor)) as { outcome: string };
+    expect(done.outcome).toBe('failed');
+    const { steps } = (actor.getSnapshot() as { context: RunContext }).context;
+    expect(steps.url?.outcome).toBe('error');
+    expect(steps.url?.error).toContain('must be run with runPlaybook or simulatePlaybook');
   });
 
   it('runs a compiled machine passed as it is', async () => {

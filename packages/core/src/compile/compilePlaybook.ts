@@ -1,13 +1,12 @@
-import { fromPromise } from 'xstate';
-import type { AnyActorLogic, AnyStateMachine } from 'xstate';
+import type { AnyStateMachine } from 'xstate';
 import { toActionRegistry } from '../actions/registry.js';
 import type { ActionRegistry, AnyActionDefinition } from '../actions/registry.js';
-import { FirstlineError, PlaybookInvalid } from '../errors.js';
+import { PlaybookInvalid } from '../errors.js';
 import type { Playbook } from '../format/playbook.generated.js';
 import { isLoadedPlaybook, playbookFromData } from '../load/loadPlaybook.js';
 import type { LoadedPlaybook } from '../load/loadPlaybook.js';
 import { validatePlaybook } from '../validate/validatePlaybook.js';
-import { BUILTIN_ACTORS, buildMachine } from './buildMachine.js';
+import { buildMachine } from './buildMachine.js';
 import { buildIR } from './buildIR.js';
 import type { PlaybookIR } from './ir.js';
 import type { Issue } from '../validate/issues.js';
@@ -31,12 +30,10 @@ export interface CompiledPlaybook {
   /** The validation warnings it compiled with (remediate without recheck, …), for tools to show. */
   readonly warnings: readonly Issue[];
   /**
-   * The machine: its states and transitions. Its steps are carried out by the runtime, which gives each
-   * mode its step actors with `machine.provide()`; started on its own, it refuses to run.
+   * The machine: its states and transitions. Its steps are carried out by the run executing it, in that
+   * run's mode, so one machine serves every mode; started on its own, it refuses to run.
    */
   readonly machine: AnyStateMachine;
-  /** The machines the runtime made from this one, one per mode (kept here, so they live as long as it does). */
-  readonly variants: Map<string, AnyStateMachine>;
 }
 
 /** Options for {@link compilePlaybook}. */
@@ -50,7 +47,7 @@ export interface CompileOptions {
 const cache = new WeakMap<ActionRegistry, Map<string, CompiledPlaybook>>();
 const CACHE_LIMIT = 500;
 
-// A compiled playbook's machines lead back to it, so run functions also take `compiled.machine`.
+// A compiled playbook's machine leads back to it, so run functions also take `compiled.machine`.
 const byMachine = new WeakMap<object, CompiledPlaybook>();
 
 /** The compiled playbook `value` is, or whose machine it is; undefined for anything else. */
@@ -90,7 +87,7 @@ export function compilePlaybook(
     );
   const document = loaded.data as Playbook;
   const ir = buildIR(document);
-  const machine = buildMachine(ir, unprovidedActors(ir));
+  const machine = buildMachine(ir);
   const compiled: CompiledPlaybook = {
     [brand]: true,
     name: document.name,
@@ -101,38 +98,10 @@ export function compilePlaybook(
     registry,
     warnings: result.issues.filter((i) => i.severity === 'warning'),
     machine,
-    variants: new Map(),
   };
   byMachine.set(machine, compiled);
   if (!byHash) cache.set(registry, (byHash = new Map<string, CompiledPlaybook>()));
   if (byHash.size >= CACHE_LIMIT) byHash.delete(byHash.keys().next().value!);
   byHash.set(loaded.hash, compiled);
   return compiled;
-}
-
-/**
- * The step actors of a machine nobody provided implementations for: each refuses, naming how to run a
- * playbook. (XState would otherwise stall silently on an actor it cannot find.)
- */
-function unprovidedActors(ir: PlaybookIR): Record<string, AnyActorLogic> {
-  const refuse = fromPromise<never>(() =>
-    Promise.reject(
-      new FirstlineError(
-        'E_SIMULATION',
-        'a Firstline machine must be run with runPlaybook or simulatePlaybook',
-      ),
-    ),
-  );
-  const actors: Record<string, AnyActorLogic> = {
-    [BUILTIN_ACTORS.wait]: refuse,
-    [BUILTIN_ACTORS.poll]: refuse,
-    [BUILTIN_ACTORS.parallel]: refuse,
-  };
-  for (const node of ir.nodes.values()) if (node.kind === 'action') actors[node.action] = refuse;
-  return actors;
-}
-
-/** Registers a machine made from a compiled playbook's, so {@link compiledOf} finds the playbook from it. */
-export function registerVariant(compiled: CompiledPlaybook, variant: AnyStateMachine): void {
-  byMachine.set(variant, compiled);
 }

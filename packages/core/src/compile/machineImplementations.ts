@@ -1,5 +1,4 @@
 import { assign, setup } from 'xstate';
-import type { AnyActorLogic } from 'xstate';
 import type { StepOutcome } from '../format/types.js';
 import type { MachineOutput, RunContext, RunEvent, StepRecord, StepResult } from '../runtime/types.js';
 import { decideInconclusive } from './inconclusive.js';
@@ -7,16 +6,18 @@ import { stuckMessage, watchLoop } from './loopWatch.js';
 import type { LoopWatch } from './loopWatch.js';
 import type { PlaybookIR } from './ir.js';
 import { portOf } from './machinePort.js';
+import { STEP_ERROR } from './stepEvents.js';
+import { FirstlineError } from '../errors.js';
 import { ownValue, withOwn, withOwnEntries } from '../util/ownRecord.js';
 
 // The guards and actions every compiled machine shares. They are parameterised (XState `params`)
 // by the node they act for, so the machine's config stays plain data built from the IR.
 
 /**
- * XState's `setup` for a compiled playbook: the run's types, the step actors, and the guards and actions
- * every machine shares. `createMachine` is then called with the config built from the IR.
+ * XState's `setup` for a compiled playbook: the run's types, and the guards and actions every machine
+ * shares. `createMachine` is then called with the config built from the IR.
  */
-export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogic>) {
+export function machineSetup(ir: PlaybookIR) {
   return setup({
     types: {
       context: {} as RunContext,
@@ -24,7 +25,6 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
       input: {} as RunContext,
       output: {} as MachineOutput,
     },
-    actors,
     // Which transition an outcome, a visit count or the round takes.
     guards: {
       outcomeIn: ({ event }, params: { outcomes: StepOutcome[] }) =>
@@ -44,8 +44,35 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
       loopStop: ({ context }, params: { stop: NonNullable<LoopWatch['stop']> }) =>
         context.loop?.stop === params.stop,
     },
-    // Record step results, count visits, set the outcome, and trace decisions.
+    // Start and stop steps, record their results, count visits, set the outcome, and trace decisions.
     actions: {
+      // The run's services carry the step out and send its end back; a machine started outside a run
+      // has none, and its step fails the run saying so (as an event: never inside the transition).
+      startStep: ({ context, self }, params: { key: string }) => {
+        const port = portOf(self.system);
+        if (port) port.startStep(params.key, context, self);
+        else
+          queueMicrotask(() =>
+            self.send({
+              type: `${STEP_ERROR}${params.key}`,
+              error: new FirstlineError(
+                'E_SIMULATION',
+                'a Firstline machine must be run with runPlaybook or simulatePlaybook',
+              ),
+            } as never),
+          );
+      },
+      leaveStep: ({ self }, params: { key: string }) => portOf(self.system)?.leaveStep(params.key),
+      // A wait, a poll or an approval fixes its absolute deadline as it starts: a resumed run keeps it.
+      // The first step's entry is resolved while the actor is created, before the run's services are
+      // bound to it: the run's start time is then the current time.
+      arm: assign(({ context, self }, params: { ms: number; hold?: 'approval' }) => ({
+        wait: {
+          until: (portOf(self.system)?.now() ?? context.run.startedAt) + params.ms,
+          ...(params.hold && { hold: params.hold }),
+        },
+      })),
+      disarm: assign({ wait: undefined }),
       visit: assign(({ context, self }, params: { id: string }) => ({
         loop: watchLoop(ir, context, params.id, portOf(self.system)?.now()),
         visits: withOwn(context.visits, params.id, (ownValue(context.visits, params.id) ?? 0) + 1),
@@ -68,7 +95,9 @@ export function machineSetup(ir: PlaybookIR, actors: Record<string, AnyActorLogi
       }),
       crashed: assign(({ context, event, self }, params: { id: string }) => {
         const port = portOf(self.system);
-        const message = port?.describeError((event as { error?: unknown }).error) ?? 'the step crashed';
+        const error = (event as { error?: unknown }).error;
+        const message =
+          port?.describeError(error) ?? (error instanceof Error ? error.message : 'the step crashed');
         const ended = {
           id: params.id,
           outcome: 'error' as const,

@@ -1,4 +1,10 @@
-import type { StepRecord } from '../runtime/types.js';
+import type { RunContext, StepRecord } from '../runtime/types.js';
+
+/** What a step's end is sent to: the run's machine (an XState actor ref). */
+export interface StepReceiver {
+  send(event: { type: string }): void;
+  getSnapshot(): { status: string };
+}
 
 /**
  * What a compiled machine's own actions need from the run executing it: the run's time, and a way to
@@ -17,6 +23,13 @@ export interface MachinePort {
   endStep(record: Omit<StepRecord, 'startedAt' | 'endedAt'>): StepRecord;
   /** A thrown value as a plain message, secret values taken out. */
   describeError(error: unknown): string;
+  /**
+   * Starts the step of state `key` as the machine enters it, for the run in `context`; its end comes back
+   * to `machine` as `step.done.<key>` (or `step.error.<key>` if the step itself crashed).
+   */
+  startStep(key: string, context: RunContext, machine: StepReceiver): void;
+  /** The machine left the state of `key`: a step still running there is stopped (its end goes nowhere). */
+  leaveStep(key: string): void;
 }
 
 // The port rides on the run's own actor system: per run, no module-level registry, and the same key

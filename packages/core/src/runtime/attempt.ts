@@ -16,11 +16,17 @@ import type { SynthesisSource } from './synthesize/index.js';
 
 /** The scope expressions of a step read: the run's context plus secrets and the playbook name. */
 export function scopeOf(services: RunServices, input: StepInput, output?: unknown): Record<string, unknown> {
+  // Field by field, not a spread: one object shape for every step, and no copy loop.
+  const from = input.scope;
   const scope: Record<string, unknown> = {
-    ...input.scope,
+    inputs: from.inputs,
+    trigger: from.trigger,
+    run: from.run,
+    steps: from.steps,
     secrets: services.secrets,
     name: services.playbookName,
   };
+  if (from.approval !== undefined) scope.approval = from.approval;
   if (output !== undefined) scope.output = output;
   return scope;
 }

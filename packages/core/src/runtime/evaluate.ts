@@ -203,13 +203,73 @@ function unwrap(value: unknown): unknown {
  * value that is not there fails with E_MISSING_VALUE naming it (never empty text); only a whole value
  * reading an optional input that was not given is absent, and is left out of its object or list.
  */
-export async function renderTemplates(
+export function renderTemplates(
   value: unknown,
   scope: object,
   clock: Clock,
   options: Pick<EvaluateOptions, 'simulated'> = {},
 ): Promise<unknown> {
-  return render(value, scope, clock, '', options.simulated === true);
+  const quick = renderPaths(value, scope);
+  return quick !== FALLBACK
+    ? Promise.resolve(quick)
+    : render(value, scope, clock, '', options.simulated === true);
+}
+
+// Most `with:` values read plain paths that are there (`{{ inputs.url }}`): rendered at once, without a
+// promise per value. Anything else (an expression, a value not there) is left to `render`, which
+// says what is missing.
+function renderPaths(value: unknown, scope: object): unknown {
+  if (typeof value === 'string') {
+    if (!value.includes('{{')) return value;
+    const { parts, error } = parsedTemplate(value);
+    if (error) return FALLBACK;
+    const only = parts.length === 1 ? parts[0] : undefined;
+    if (only?.kind === 'expr') return pathValue(only.source, scope);
+    let text = '';
+    for (const part of parts) {
+      if (part.kind === 'text') text += part.text;
+      else {
+        const found = pathValue(part.source, scope);
+        if (found === FALLBACK) return FALLBACK;
+        text += asText(found);
+      }
+    }
+    return text;
+  }
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value) {
+      const rendered = renderPaths(item, scope);
+      if (rendered === FALLBACK) return FALLBACK;
+      out.push(rendered);
+    }
+    return out;
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const rendered = renderPaths(item, scope);
+      if (rendered === FALLBACK) return FALLBACK;
+      if (key === '__proto__')
+        Object.defineProperty(out, key, {
+          value: rendered,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else out[key] = rendered;
+    }
+    return out;
+  }
+  return value;
+}
+
+/** The value at a plain path that is there; FALLBACK for anything else. */
+function pathValue(source: string, scope: object): unknown {
+  const path = simplePath(source);
+  if (!path) return FALLBACK;
+  const found = lookup(scope, path);
+  return found === undefined ? FALLBACK : found;
 }
 
 async function render(

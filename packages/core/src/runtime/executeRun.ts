@@ -3,7 +3,7 @@ import type { AnyActor } from 'xstate';
 import type { ActionRegistry } from '../actions/registry.js';
 import type { Clock, Logger } from '../actions/types.js';
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
-import { createLifecycle } from './execute/lifecycle.js';
+import { createLifecycle, legacyWait } from './execute/lifecycle.js';
 import type { Settlement } from './execute/lifecycle.js';
 import { ApprovalBook } from './execute/approvalBook.js';
 import { passLockGate } from './execute/lockGate.js';
@@ -12,7 +12,6 @@ import { RunServiceSet } from './execute/runServices.js';
 import { TraceSink } from './execute/traceSink.js';
 import { finishRun, handBack, storedSteps } from './execute/finishRun.js';
 import type { RunEnd, RunExecution } from './execute/finishRun.js';
-import { machineFor } from './machines.js';
 import { ownRecord } from '../util/ownRecord.js';
 import type { ModeStrategy } from './modes.js';
 import type { Redactor } from './redact.js';
@@ -20,7 +19,7 @@ import { skipMessage } from './safety.js';
 import type { RunBudget } from './safety.js';
 import { bindServices } from './services.js';
 import type { ApprovalDesk, ScriptPlayer } from './services.js';
-import type { RunContext, RunRecord, RunStore, StepRecord, TraceListener } from './types.js';
+import type { RunContext, RunRecord, RunStore, StepInput, StepRecord, TraceListener } from './types.js';
 
 export type { RunExecution } from './execute/finishRun.js';
 
@@ -70,11 +69,11 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   const resumed = setup.context === undefined;
   const sink = new TraceSink(record.trace, clock, setup.redactor, setup.onEvent);
   const writer = new RecordWriter(record, store, clock, setup.redactor, resumed);
-  const machine = machineFor(compiled, strategy);
   if (resumed) ownKeyedMaps(record.snapshot);
+  const legacy = resumed ? legacyWait(record.snapshot) : undefined;
   const actor = resumed
-    ? createActor(machine, { snapshot: record.snapshot as never })
-    : createActor(machine, { input: setup.context! });
+    ? createActor(compiled.machine, { snapshot: record.snapshot as never })
+    : createActor(compiled.machine, { input: setup.context! });
   const canSuspend = store !== undefined && strategy.handsBack;
   const approvals = new ApprovalBook(record, store ? writer : undefined, setup.consoleUrl);
   const services = runServices(setup, sink, writer, () => lifecycle.sideEffect(), approvals);
@@ -90,6 +89,8 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
     suspendGraceMs: setup.suspendGraceMs ?? DEFAULT_SUSPEND_GRACE_MS,
     ...(setup.signal && { signal: setup.signal }),
     onDeadline: () => (services.timedOut = true),
+    stopSteps: () => services.stopSteps(),
+    ...(resumed && { restart: () => restartStored(actor, services, legacy) }),
   });
   approvals.lifecycle = lifecycle;
   bindServices(actor.system, services);
@@ -97,16 +98,18 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   const context = resumed
     ? (record.snapshot as { context?: RunContext } | undefined)?.context
     : setup.context;
-  // Built when the run ends, not held by a run while it waits.
+  // Built when the run ends, not held by a run while it waits; nor is `setup` (nor the initial context).
+  const { redactor, calls } = setup;
+  const startedAt = context?.run.startedAt;
   const endOf = (): RunEnd => ({
     record,
     store,
     writer,
     clock,
-    redactor: setup.redactor,
+    redactor,
     sink,
-    runStart: context?.run.startedAt ?? clock.now(),
-    ...(setup.calls && { calls: setup.calls }),
+    runStart: startedAt ?? clock.now(),
+    ...(calls && { calls }),
   });
   if (resumed) sink.emit({ type: 'run.resume', runId: record.runId });
   else
@@ -150,7 +153,7 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   }
 
   // Not awaited: a waiting run holds the ending's parts, not a suspended frame of this function.
-  const parts: Ending = { actor, sink, services, store, record, redactor: setup.redactor, endOf };
+  const parts: Ending = { actor, sink, services, store, record, redactor, endOf };
   return lifecycle.run().then((settlement) => endRun(settlement, parts));
 }
 
@@ -190,6 +193,20 @@ function endRun(settlement: Settlement, parts: Ending): Promise<RunExecution> {
   if (services.skip) record.skipped = services.skip;
   const outcome = crashed ? 'failed' : (settlement.output?.outcome ?? last.outcome ?? 'failed');
   return finishRun(endOf(), outcome, steps);
+}
+
+/** A restored run's machine is in the state of the step it was stored in: that step starts again. */
+function restartStored(
+  actor: AnyActor,
+  services: RunServiceSet,
+  legacy: Pick<StepInput, 'until' | 'hold'> | undefined,
+): void {
+  const snapshot = actor.getSnapshot() as { status: string; value: unknown; context: RunContext };
+  const key = snapshot.value;
+  if (snapshot.status !== 'active' || typeof key !== 'string') return;
+  const kind = services.ir.nodes.get(key)?.kind;
+  if (kind === undefined || kind === 'goto' || kind === 'judge') return;
+  services.restartStep(key, snapshot.context, actor, legacy);
 }
 
 /**

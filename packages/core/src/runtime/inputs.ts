@@ -102,32 +102,41 @@ export function prepareInputs(
 function prepare(playbook: string, inputs: Record<string, InputSpec>): PreparedInput[] {
   const cached = cache.get(inputs);
   if (cached) return cached;
+  // ajv only for `items` schemas (authors' own JSON Schema); the plain keywords are checked here.
   // Schemas are checked by metaChecker; validating them again here would cost a meta-schema compile per playbook.
-  const ajv = new (loadAjv())({ ...AJV_OPTIONS, validateSchema: false });
+  let ajv: Ajv2020 | undefined;
+  const ajvOf = () => (ajv ??= new (loadAjv())({ ...AJV_OPTIONS, validateSchema: false }));
   const prepared = Object.entries(inputs).map(([name, spec]) => ({
     name,
     spec,
     required: spec.required ?? spec.default === undefined,
-    check: compile(ajv, playbook, name, spec),
+    check: compile(ajvOf, playbook, name, spec),
   }));
   cache.set(inputs, prepared);
   return prepared;
 }
 
-function compile(ajv: Ajv2020, playbook: string, name: string, spec: InputSpec): PreparedInput['check'] {
-  const keys = ['type', 'enum', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum'] as const;
-  const schema: Record<string, unknown> = {};
-  for (const key of keys) if (spec[key] !== undefined) schema[key] = spec[key];
-  let validate: ValidateFunction;
+/** Whether checking these inputs needs ajv: only an `items` schema does. */
+export function inputsNeedAjv(inputs: Record<string, InputSpec> | undefined): boolean {
+  return inputs !== undefined && Object.values(inputs).some((spec) => spec?.items !== undefined);
+}
+
+function compile(
+  ajvOf: () => Ajv2020,
+  playbook: string,
+  name: string,
+  spec: InputSpec,
+): PreparedInput['check'] {
+  let validate: (value: unknown) => PlainError[];
   let validateItem: ValidateFunction | undefined;
   try {
-    validate = ajv.compile(schema);
+    validate = plainValidator(spec);
     if (spec.items !== undefined) {
       const meta = (metaChecker ??= new (loadAjv())(AJV_OPTIONS));
       if (!meta.validateSchema(spec.items))
         throw new Error(`items ${meta.errorsText(meta.errors, { dataVar: 'schema' })}`);
       // Its own root, so `#/$defs/...` inside an items schema means that schema's own $defs.
-      validateItem = ajv.compile(spec.items);
+      validateItem = ajvOf().compile(spec.items);
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -140,7 +149,7 @@ function compile(ajv: Ajv2020, playbook: string, name: string, spec: InputSpec):
     );
   }
   return (value) => {
-    const problems = validate(value) ? [] : (validate.errors ?? []).map((e) => translate([name], e));
+    const problems = validate(value).map((e) => translate([name], e));
     if (validateItem && Array.isArray(value))
       value.forEach((item: unknown, index) => {
         if (!validateItem(item))
@@ -150,7 +159,117 @@ function compile(ajv: Ajv2020, playbook: string, name: string, spec: InputSpec):
   };
 }
 
-function translate(base: PathSegment[], error: ErrorObject): InputProblem {
+/** An input problem as ajv would report it: what `translate` reads of an ajv error. */
+type PlainError = Pick<ErrorObject, 'keyword' | 'instancePath' | 'params' | 'data' | 'message'>;
+
+/**
+ * The check of an input's plain keywords (type, enum, pattern, lengths, bounds) without ajv: the same
+ * errors in the same order as ajv with `allErrors` and `strictNumbers` (pinned by a property test
+ * against ajv), so a playbook whose inputs have no `items` never loads ajv to run.
+ */
+export function plainValidator(spec: InputSpec): (value: unknown) => PlainError[] {
+  // `+ 0` below: ajv writes the bound into code, where -0 reads back as 0.
+  const { type, minimum, maximum, minLength, maxLength } = spec;
+  const choices = spec.enum;
+  // Patterns run on RE2, in linear time, as ajv's are given to it (`code.regExp`).
+  const pattern = spec.pattern !== undefined ? linearRegExpEngine(spec.pattern, 'u') : undefined;
+  const numberRules = minimum !== undefined || maximum !== undefined;
+  const stringRules = minLength !== undefined || maxLength !== undefined || pattern !== undefined;
+  // ajv checks the type first unless the schema has keywords for exactly that type: it then reports a
+  // wrong type where it would have applied them, after the keywords for any type (enum).
+  const typeAfter = (type === 'string' && stringRules) || (type === 'number' && numberRules);
+  const error = (keyword: string, params: Record<string, unknown>, data: unknown): PlainError => ({
+    keyword,
+    instancePath: '',
+    params,
+    data,
+  });
+  return (value) => {
+    const errors: PlainError[] = [];
+    const wrongType = () => error('type', { type }, value);
+    if (!typeAfter && !isType(type, value)) errors.push(wrongType());
+    if (choices !== undefined && !choices.some((choice) => jsonEqual(choice, value)))
+      errors.push(error('enum', { allowedValues: choices }, value));
+    if (numberRules) {
+      if (typeof value === 'number' && Number.isFinite(value)) {
+        if (maximum !== undefined && !(value <= maximum))
+          errors.push(error('maximum', { comparison: '<=', limit: maximum + 0 }, value));
+        if (minimum !== undefined && !(value >= minimum))
+          errors.push(error('minimum', { comparison: '>=', limit: minimum + 0 }, value));
+      } else if (type === 'number') errors.push(wrongType());
+    }
+    if (stringRules) {
+      if (typeof value === 'string') {
+        const length = maxLength !== undefined || minLength !== undefined ? codePoints(value) : 0;
+        if (maxLength !== undefined && length > maxLength)
+          errors.push(error('maxLength', { limit: maxLength }, value));
+        if (minLength !== undefined && length < minLength)
+          errors.push(error('minLength', { limit: minLength }, value));
+        if (pattern && !pattern.test(value)) errors.push(error('pattern', { pattern: spec.pattern }, value));
+      } else if (type === 'string') errors.push(wrongType());
+    }
+    return errors;
+  };
+}
+
+function isType(type: InputSpec['type'], value: unknown): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
+    default:
+      return false;
+  }
+}
+
+/** Length in code points, as ajv counts it (a surrogate pair is one character). */
+function codePoints(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    n++;
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+  }
+  return n;
+}
+
+/** Deep equality of JSON values, as ajv compares an enum's values. */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  // As ajv's deep equality: objects made differently (a null-prototype one, a plain one) differ.
+  if ((a as { constructor?: unknown }).constructor !== (b as { constructor?: unknown }).constructor)
+    return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((item, i) => jsonEqual(item, other[i]));
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return (
+    ka.length === kb.length &&
+    ka.every(
+      (k) =>
+        Object.hasOwn(b, k) &&
+        jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
+}
+
+function translate(base: PathSegment[], error: PlainError): InputProblem {
   const path = pathOf([...base, ...pointerToSegments(error.instancePath)]);
   const params = error.params as Record<string, unknown>;
   const got = describe(error.data);

@@ -9,7 +9,8 @@ import type { LoadedPlaybook } from '../load/loadPlaybook.js';
 import { executeRun } from './executeRun.js';
 import { ownRecord } from '../util/ownRecord.js';
 import type { RunExecution } from './executeRun.js';
-import { prepareInputs } from './inputs.js';
+import { inputsNeedAjv, prepareInputs } from './inputs.js';
+import type { InputSpec } from '../format/playbook.generated.js';
 import type { ScriptedOutcomes } from './modes.js';
 import { createScript, modeStrategy } from './modes.js';
 import { runRedactor } from './redact.js';
@@ -64,11 +65,14 @@ export function runPlaybook(playbook: RunnablePlaybook, options: RunOptions = {}
 }
 
 /**
- * Whether a run of this playbook compiles a schema: its declared inputs, or an action without
+ * Whether a run of this playbook compiles a schema: an input's `items` schema, or an action without
  * validators compiled at build time (a custom action's input schema).
  */
 export function needsAjv(document: { inputs?: object }, registry: ActionRegistry): boolean {
-  return document.inputs !== undefined || registry.ids().some((id) => !registry.get(id)?.validators?.input);
+  return (
+    inputsNeedAjv(document.inputs as Record<string, InputSpec> | undefined) ||
+    registry.ids().some((id) => !registry.get(id)?.validators?.input)
+  );
 }
 
 // Per compiled playbook: a simulation runs one thousands of times, and the answer does not change.

@@ -83,10 +83,19 @@ export interface RunContext {
   outcome?: string;
   /** Gotos entered since the last step ended: how a goto loop that cannot end is caught. */
   loop?: LoopWatch;
+  /** While a wait, a poll or an approval runs: its absolute deadline (clock ms), fixed as it started. */
+  wait?: Pick<StepInput, 'until' | 'hold'>;
 }
 
-/** Events the host sends a run: its deadline passed, or it was cancelled. */
-export type RunEvent = { type: 'RUN.TIMEOUT' } | { type: 'RUN.CANCEL' };
+/**
+ * Events a run's machine hears: from the host, its deadline passed or it was cancelled; from a step, its
+ * end (`step.done.<state>` with its result, `step.error.<state>` when the step itself crashed).
+ */
+export type RunEvent =
+  | { type: 'RUN.TIMEOUT' }
+  | { type: 'RUN.CANCEL' }
+  | { type: `step.done.${string}`; output: StepResult }
+  | { type: `step.error.${string}`; error: unknown };
 
 /** What a finished run's machine outputs. */
 export interface MachineOutput {

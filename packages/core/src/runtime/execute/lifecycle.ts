@@ -2,7 +2,7 @@ import type { AnyActor } from 'xstate';
 import type { Clock } from '../../actions/types.js';
 import { FirstlineError } from '../../errors.js';
 import { driveVirtualClock } from '../clock.js';
-import type { MachineOutput, RunRecord, StepInput, VirtualClock } from '../types.js';
+import type { MachineOutput, RunContext, RunRecord, StepInput, VirtualClock } from '../types.js';
 import type { RecordWriter } from './recordWriter.js';
 
 /** How a run's actor stopped: its output, a crash of the machine itself, or handed back to the store. */
@@ -35,6 +35,10 @@ export interface LifecycleOptions {
   signal?: AbortSignal;
   /** Called when the run's deadline passes, before the machine is told. */
   onDeadline(): void;
+  /** Stops the step in progress; called whenever the actor is stopped (a hand-back, the end). */
+  stopSteps(): void;
+  /** A restored run: restarts the step it was stored in, just before the actor starts. */
+  restart?(): void;
 }
 
 /** Deadline, cancellation and hand-back of one run's actor, and the wait for it to settle. */
@@ -78,6 +82,7 @@ export function createLifecycle(options: LifecycleOptions): RunLifecycle {
     settlement.suspended = { reason, ...(wakeAt !== undefined && { wakeAt }) };
     if (reason === 'signal') {
       record.snapshot = actor.getPersistedSnapshot();
+      options.stopSteps();
       actor.stop();
     }
     settle();
@@ -151,6 +156,8 @@ export function createLifecycle(options: LifecycleOptions): RunLifecycle {
         actor.send({ type: 'RUN.CANCEL' });
       };
       const suspend = options.canSuspend ? options.suspend : undefined;
+      // The restored step starts where a new step would: before the actor's first snapshot is seen.
+      options.restart?.();
       actor.start();
       if (options.signal?.aborted) onAbort();
       else options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -173,6 +180,7 @@ export function createLifecycle(options: LifecycleOptions): RunLifecycle {
         suspend?.removeEventListener('abort', onSuspend);
         if (settlement.suspended && settlement.suspended.reason !== 'signal')
           record.snapshot = actor.getPersistedSnapshot();
+        options.stopSteps();
         actor.stop();
       }
       return settlement;
@@ -180,13 +188,24 @@ export function createLifecycle(options: LifecycleOptions): RunLifecycle {
   };
 }
 
-/** The absolute deadline of the wait in progress, read from the persisted snapshot's running child. */
+/** The absolute deadline of the wait, poll or approval in progress, as the persisted snapshot keeps it. */
 function waitingUntil(snapshot: unknown): Pick<StepInput, 'until' | 'hold'> | undefined {
+  const wait = (snapshot as { context?: RunContext }).context?.wait;
+  if (typeof wait?.until === 'number') return wait;
+  return legacyWait(snapshot);
+}
+
+/**
+ * A snapshot stored before steps kept their deadline in the context (each step was an invoked actor):
+ * the deadline is in the running child's input.
+ */
+export function legacyWait(snapshot: unknown, key?: string): Pick<StepInput, 'until' | 'hold'> | undefined {
   const children =
-    (snapshot as { children?: Record<string, { snapshot?: { input?: StepInput } }> }).children ?? {};
-  for (const child of Object.values(children)) {
+    (snapshot as { children?: Record<string, { snapshot?: { input?: StepInput } }> } | undefined)?.children ??
+    {};
+  for (const [id, child] of Object.entries(children)) {
     const input = child.snapshot?.input;
-    if (typeof input?.until === 'number') return input;
+    if (typeof input?.until === 'number' && (key === undefined || id === key)) return input;
   }
   return undefined;
 }

@@ -6,13 +6,17 @@ import type { Redactor } from '../redact.js';
 import type { RunBudget } from '../safety.js';
 import type { ApprovalDesk, DistributiveOmit, RunServices, ScriptPlayer } from '../services.js';
 import { StepRecorder } from '../stepRecorder.js';
+import { StepSlot } from './stepSlot.js';
+import type { StepReceiver } from '../../compile/machinePort.js';
 import type { StepEnding } from '../stepRecorder.js';
 import type {
   BudgetResult,
   BudgetUse,
   JournalEntry,
+  RunContext,
   RunStore,
   SkipReason,
+  StepInput,
   StepRecord,
   TraceEvent,
 } from '../types.js';
@@ -79,6 +83,7 @@ export class RunServiceSet implements RunServices {
   private readonly sink: TraceSink;
   private readonly writer: RecordWriter;
   private readonly bracket: () => () => void;
+  private readonly slot: StepSlot;
 
   /** Services over the run's parts. */
   constructor(parts: RunServiceParts) {
@@ -99,6 +104,7 @@ export class RunServiceSet implements RunServices {
     this.steps = new StepRecorder(parts.clock, parts.sink);
     this.budgets = parts.budgets;
     this.approvals = parts.approvals;
+    this.slot = new StepSlot(this);
     if (parts.calls) this.calls = parts.calls;
     if (parts.script) this.script = parts.script;
     const { store, writer, runId } = parts;
@@ -125,6 +131,34 @@ export class RunServiceSet implements RunServices {
   /** Ends a step cut short by the machine. */
   endStep(ending: StepEnding): StepRecord {
     return this.steps.end(ending);
+  }
+
+  /** Starts the step of state `key` (see MachinePort.startStep). */
+  startStep(key: string, context: RunContext, machine: StepReceiver): void {
+    this.slot.start(key, context, machine);
+  }
+
+  /** The machine left the state of `key` (see MachinePort.leaveStep). */
+  leaveStep(key: string): void {
+    this.slot.leave(key);
+  }
+
+  /**
+   * A restored run restarts the step it was stored in (entering a state again is not replayed); a wait
+   * keeps the deadline it started with (`legacy`: from a snapshot stored before steps kept it in context).
+   */
+  restartStep(
+    key: string,
+    context: RunContext,
+    machine: StepReceiver,
+    legacy?: Pick<StepInput, 'until' | 'hold'>,
+  ): void {
+    this.slot.start(key, context, machine, legacy);
+  }
+
+  /** Stops the step in progress: the run is handed back or stopped. */
+  stopSteps(): void {
+    this.slot.abort();
   }
 
   /** An error as text, secrets taken out. */

@@ -92,8 +92,27 @@ function firstExample(schema: JSONSchema): unknown {
   return Array.isArray(schema.examples) && schema.examples.length > 0 ? clone(schema.examples[0]) : undefined;
 }
 
+// A copy of a JSON value from a schema, so no run changes what the next one gets. Copied by hand: a
+// JSON round trip per simulated step was the largest single cost of a scripted step.
 function clone<T>(value: T): T {
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(clone) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    // As JSON would: a property holding undefined (or a function) is left out.
+    if (item === undefined || typeof item === 'function') continue;
+    // A key named __proto__ stays a key (as JSON.parse makes it), never the copy's prototype.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, {
+        value: clone(item),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[key] = clone(item);
+  }
+  return out as T;
 }
 
 const MAX_DEPTH = 8;

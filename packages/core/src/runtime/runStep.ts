@@ -1,8 +1,5 @@
-import { fromPromise } from 'xstate';
-import type { AnyActorLogic } from 'xstate';
-import { BUILTIN_ACTORS } from '../compile/buildMachine.js';
 import type { StepInput } from './types.js';
-import type { ActionNode, ParallelNode, PlaybookIR, PollNode, WaitNode } from '../compile/ir.js';
+import type { ActionNode, ParallelNode, PollNode, WaitNode } from '../compile/ir.js';
 import { formatDuration } from '../format/duration.js';
 import { FirstlineError } from '../errors.js';
 import { evaluateExpression, truthy } from './evaluate.js';
@@ -11,24 +8,10 @@ import { executeActionStep } from './executeStep.js';
 import { approveStep } from './approveStep.js';
 import { sleep } from './retry.js';
 import { QuorumTally } from './quorum.js';
-import { servicesOf } from './services.js';
 import type { Invoke, RunServices } from './services.js';
 import type { StepResult } from './types.js';
 import type { StepRecord } from './types.js';
 import { ownValue, withOwnEntries } from '../util/ownRecord.js';
-
-type Args = { input: StepInput; signal: AbortSignal; system: object };
-
-function services(system: object): RunServices {
-  const found = servicesOf(system);
-  // Only a machine started outside runPlaybook gets here: say so instead of stalling.
-  if (!found)
-    throw new FirstlineError(
-      'E_SIMULATION',
-      'a Firstline machine must be run with runPlaybook or simulatePlaybook',
-    );
-  return found;
-}
 
 function nodeOf<K extends string>(s: RunServices, key: string, kind: K) {
   const node = s.ir.nodes.get(key);
@@ -38,42 +21,45 @@ function nodeOf<K extends string>(s: RunServices, key: string, kind: K) {
 }
 
 /**
- * The actors a compiled playbook invokes: one per action id (all sharing the step executor, differing
- * only in how an attempt is carried out) and the built-in wait, poll and parallel actors.
- * `invoke` is what modes swap: live calls `run`, shadow calls `plan`, simulation reads a script.
+ * Carries out the step of IR node `input.node` for one run: an action (live, planned or scripted, as the
+ * run's mode invokes it), a wait, a poll, a parallel group or an approval. Its result goes back to the
+ * run's machine as an event; `signal` aborts when the machine leaves the step before it ended.
  */
-export function createStepActors(ir: PlaybookIR, invoke: Invoke): Record<string, AnyActorLogic> {
-  const actors: Record<string, AnyActorLogic> = {};
-  const actionStep = fromPromise<StepResult, StepInput>(async ({ input, signal, system }: Args) => {
-    const s = services(system);
-    const node = nodeOf(s, input.node, 'action');
-    const record = await executeActionStep(s, node, input, signal, invoke);
-    return {
-      outcome: record.outcome,
-      records: [record],
-      remediated: remediated(s, node, record),
-      ...(record.outcome === 'skipped' &&
-        s.skip?.reason === 'budget' &&
-        s.skip.step === node.id && { halt: true }),
-    };
-  });
-  for (const node of ir.nodes.values()) {
-    if (node.kind === 'action') actors[node.action] = actionStep;
+export function runStep(s: RunServices, input: StepInput, signal: AbortSignal): Promise<StepResult> {
+  const kind = s.ir.nodes.get(input.node)?.kind;
+  const invoke = s.strategy.invoke;
+  switch (kind) {
+    case 'action':
+      return actionStep(s, nodeOf(s, input.node, 'action'), input, signal, invoke);
+    case 'wait':
+      return waitStep(s, input, signal);
+    case 'poll':
+      return pollStep(s, input, signal, invoke);
+    case 'parallel':
+      return parallelStep(s, input, signal, invoke);
+    case 'approve':
+      return approveStep(s, nodeOf(s, input.node, 'approve'), input, signal, invoke);
+    default:
+      return Promise.reject(new FirstlineError('E_SIMULATION', `no step ${input.node} in this playbook`));
   }
-  actors[BUILTIN_ACTORS.wait] = fromPromise<StepResult, StepInput>(({ input, signal, system }: Args) =>
-    waitStep(services(system), input, signal),
-  );
-  actors[BUILTIN_ACTORS.poll] = fromPromise<StepResult, StepInput>(({ input, signal, system }: Args) =>
-    pollStep(services(system), input, signal, invoke),
-  );
-  actors[BUILTIN_ACTORS.parallel] = fromPromise<StepResult, StepInput>(({ input, signal, system }: Args) =>
-    parallelStep(services(system), input, signal, invoke),
-  );
-  actors[BUILTIN_ACTORS.approve] = fromPromise<StepResult, StepInput>(({ input, signal, system }: Args) => {
-    const s = services(system);
-    return approveStep(s, nodeOf(s, input.node, 'approve'), input, signal, invoke);
-  });
-  return actors;
+}
+
+async function actionStep(
+  s: RunServices,
+  node: ActionNode,
+  input: StepInput,
+  signal: AbortSignal,
+  invoke: Invoke,
+): Promise<StepResult> {
+  const record = await executeActionStep(s, node, input, signal, invoke);
+  return {
+    outcome: record.outcome,
+    records: [record],
+    remediated: remediated(s, node, record),
+    ...(record.outcome === 'skipped' &&
+      s.skip?.reason === 'budget' &&
+      s.skip.step === node.id && { halt: true }),
+  };
 }
 
 function remediated(s: RunServices, node: ActionNode, record: StepRecord): boolean {
