@@ -19,6 +19,7 @@ const EC2_FIRST_LINE = fileURLToPath(
 // The temp projects have no node_modules: their TypeScript imports core by its path.
 const CORE = fileURLToPath(new URL('../../core/dist/index.js', import.meta.url));
 const EC2_STATUS = fileURLToPath(new URL('./fixtures/imports/ec2-status.yaml', import.meta.url));
+const LIST_INPUT = fileURLToPath(new URL('./fixtures/imports/list-input.yaml', import.meta.url));
 const HTTP_CHECK = fileURLToPath(new URL('./fixtures/imports/http-check.yaml', import.meta.url));
 const SDKS = /^(?:@aws-sdk\/.+|ssh2|@slack\/web-api|@octokit\/.+|prom-client)$/;
 const IN_NODE_MODULES = /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\//;
@@ -100,17 +101,18 @@ describe(`import cost: reading a playbook loads no SDK (${BUNDLED ? 'bundled' : 
     },
   );
 
-  it("simulate does load ajv, for the playbook's declared inputs (the recorder sees CommonJS loads)", async () => {
+  it('simulate loads no ajv when the inputs use plain keywords only (type, pattern…)', async () => {
     const { exit, packages } = await sdksLoadedBy([
-      'simulate',
-      EC2_FIRST_LINE,
-      '-i',
-      'instanceId=i-0abc1234',
-      '-i',
-      'url=https://example.test/',
-      '-i',
-      'healthCheckId=hc-1',
+      ...['simulate', EC2_FIRST_LINE, '-i', 'instanceId=i-0abc1234', '-i', 'url=https://example.test/'],
+      ...['-i', 'healthCheckId=hc-1'],
     ]);
+    expect(exit.code).toBe(0);
+    expect(packages).not.toContain('ajv');
+  });
+
+  it('simulate does load ajv for an input only ajv checks (items): the recorder sees it load', async () => {
+    const { exit, packages } = await sdksLoadedBy(['simulate', LIST_INPUT, '-i', 'hosts=["a","b"]']);
+    expect(exit.stderr).toBe('');
     expect(exit.code).toBe(0);
     expect(packages).toContain('ajv');
   });
