@@ -1,12 +1,16 @@
 // Writes one minified ES module with every dependency inlined (the AWS SDK too: the version tested
 // is the version deployed), for a Lambda function or a CLI that starts without resolving
-// node_modules. `node scripts/bundle.mjs <entry.ts> <out.mjs> [--split] [--chunks=<dir>] [--external=<package>]`,
-// run by a package's build after tsup. `--split` keeps the entry's dynamic imports lazy: what they load
-// goes to chunks/ beside the entry (or `--chunks=<dir>`, relative to it), parsed only when imported (the
-// CLI: `validate` never parses the AWS SDK; the Lambda handler: an alarm never parses ssh2).
+// node_modules. `node scripts/bundle.mjs <entry.ts> <out.mjs> [--split] [--chunks=<dir>] [--unbarrel]
+// [--external=<package>]`, run by a package's build after tsup. `--split` keeps the entry's dynamic
+// imports lazy: what they load goes to chunks/ beside the entry (or `--chunks=<dir>`, relative to it),
+// parsed only when imported (the CLI: `validate` never parses the AWS SDK; the Lambda handler: an alarm
+// never parses ssh2). `--unbarrel`: see unbarrelCore below. Beside the entry, <name>.packages.json names
+// the packages whose code each output file holds; BUNDLE_METAFILE=<file> also writes esbuild's metafile
+// (which input went where, and why: its imports), to study what a command loads.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // esbuild is the calling package's devDependency: resolved from its directory, not from scripts/.
 const esbuild = createRequire(join(process.cwd(), 'package.json')).resolve('esbuild');
@@ -22,7 +26,7 @@ const chunks = args.find((arg) => arg.startsWith('--chunks='))?.slice(9) ?? 'chu
 const [entry, outfile] = args.filter((arg) => !arg.startsWith('--'));
 if (!entry || !outfile) {
   console.error(
-    'usage: node scripts/bundle.mjs <entry.ts> <out.mjs> [--split] [--chunks=<dir>] [--external=<package>]',
+    'usage: node scripts/bundle.mjs <entry.ts> <out.mjs> [--split] [--chunks=<dir>] [--unbarrel] [--external=<package>]',
   );
   process.exit(2);
 }
@@ -38,6 +42,121 @@ const banner = [
   'const __dirname = __pathDirname(__filename);',
 ].join(' ');
 
+// Built-ins a command may never use are loaded on first use: an import of node:http, node:net,
+// node:child_process… (the network actions, the Slack client, commander) becomes a module whose
+// exports are getters that require() the built-in when first read. Loading those six alone costs a
+// fresh process about 15 % of its start, for a `validate` that calls none of them. (An ES import of a
+// built-in would also build its ES facade, which reads every export: node:crypto's `webcrypto`
+// getter then loads all of WebCrypto.) The require() is the banner's.
+const LAZY_BUILTINS = [
+  'async_hooks',
+  'child_process',
+  'crypto',
+  'dgram',
+  'dns',
+  'dns/promises',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'os',
+  'perf_hooks',
+  'readline',
+  'tls',
+  'worker_threads',
+  'zlib',
+];
+const lazyBuiltins = new Map(LAZY_BUILTINS.flatMap((name) => [name, `node:${name}`].map((id) => [id, name])));
+const requireHere = createRequire(import.meta.url);
+/** @type {import('esbuild').Plugin} */
+const builtinsOnFirstUse = {
+  name: 'builtins-on-first-use',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^(node:)?[a-z_]+(\/promises)?$/ }, ({ path, kind, namespace }) => {
+      if (!lazyBuiltins.has(path) || kind === 'dynamic-import') return undefined;
+      // The getters' own require() is of the built-in itself.
+      if (namespace === 'lazy-builtin') return { path, external: true };
+      return { path: lazyBuiltins.get(path), namespace: 'lazy-builtin' };
+    });
+    plugin.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, ({ path }) => {
+      const names = Object.keys(requireHere(`node:${path}`)).filter((name) => name !== 'default');
+      return {
+        contents: [
+          'let loaded;',
+          `const load = () => (loaded ??= require(${JSON.stringify(`node:${path}`)}));`,
+          `for (const name of ${JSON.stringify(names)})`,
+          '  Object.defineProperty(exports, name, {',
+          '    enumerable: true,',
+          '    get: () => load()[name],',
+          '    set: (value) => { load()[name] = value; },',
+          '  });',
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+// Imports of core's entry points (`@firstline/core`, `@firstline/core/internal`) are taken from the
+// module that defines each name. esbuild splits code by which entries reach a *file*: one static
+// import of the barrel from a module `validate` loads made every module the barrel re-exports (the
+// XState runtime, the report renderers, the stores) part of the chunk `validate` loads, since other
+// commands use them. Named from their modules, each command's chunks hold what it imports.
+const CORE_SRC = fileURLToPath(new URL('../packages/core/src/', import.meta.url));
+/** Exported name → [defining module, its own name there], from an entry's `export { … } from` lines. */
+function reExports(entryFile) {
+  const names = new Map();
+  const source = readFileSync(join(CORE_SRC, entryFile), 'utf8');
+  for (const [, list, from] of source.matchAll(/(?:^|\n)export\s*\{([^}]*)\}\s*from\s*'([^']+)'/g))
+    for (const item of list
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
+      if (item.startsWith('type ')) continue;
+      const [own, exported = own] = item.split(/\s+as\s+/);
+      names.set(exported, [resolve(CORE_SRC, from).replace(/\.js$/, '.ts'), own]);
+    }
+  return names;
+}
+const barrels = {
+  '@firstline/core': reExports('index.ts'),
+  '@firstline/core/internal': reExports('internal.ts'),
+};
+/** @type {import('esbuild').Plugin} */
+const unbarrelCore = {
+  name: 'unbarrel-core',
+  setup(plugin) {
+    plugin.onLoad({ filter: /[\\/]packages[\\/][^\\/]+[\\/]src[\\/].*\.ts$/ }, ({ path }) => {
+      if (path.startsWith(CORE_SRC)) return undefined;
+      const source = readFileSync(path, 'utf8');
+      const contents = source.replace(
+        /import\s*\{([^}]*)\}\s*from\s*'(@firstline\/core(?:\/internal)?)';/g,
+        (statement, list, barrel) => {
+          const kept = [];
+          const direct = [];
+          for (const item of list
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean)) {
+            const [name, local = name] = item.split(/\s+as\s+/);
+            const home = barrels[barrel].get(name);
+            if (home && !name.startsWith('type '))
+              direct.push(`import { ${home[1]} as ${local} } from ${JSON.stringify(home[0])};`);
+            else kept.push(item);
+          }
+          return [
+            ...direct,
+            ...(kept.length > 0 ? [`import { ${kept.join(', ')} } from '${barrel}';`] : []),
+          ].join(' ');
+        },
+      );
+      return { contents, loader: 'ts', resolveDir: dirname(path) };
+    });
+  },
+};
+
+// A split build starts from an empty chunks/: chunks of earlier builds would otherwise pile up beside it.
+if (split) rmSync(join(dirname(outfile), chunks), { recursive: true, force: true });
 const result = await build({
   ...(split
     ? {
@@ -60,11 +179,31 @@ const result = await build({
   // ssh2 loads its native addons (sshcrypto.node, cpu-features) inside a try: left out, it does
   // without them, falling back to Node's crypto.
   external: ['cpu-features', '*.node', ...externals],
+  plugins: [builtinsOnFirstUse, ...(args.includes('--unbarrel') ? [unbarrelCore] : [])],
   metafile: true,
   logLevel: 'warning',
 });
+if (process.env.BUNDLE_METAFILE) writeFileSync(process.env.BUNDLE_METAFILE, JSON.stringify(result.metafile));
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => !file.endsWith('.map'));
 const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
+// <name>.packages.json beside the entry: which packages' code each output file holds
+// (`@firstline/<dir>` for the workspace's own), so a test can tell from the files a process loaded
+// which packages it parsed.
+const packageOf = (input) =>
+  /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ??
+  /(?:^|\/)packages\/([^/]+)\//
+    .exec(join(process.cwd(), input).replaceAll('\\', '/'))?.[1]
+    ?.replace(/^/, '@firstline/');
+const manifest = Object.fromEntries(
+  outputs.map(([file, output]) => [
+    relative(dirname(outfile), file).replaceAll('\\', '/'),
+    [...new Set(Object.keys(output.inputs).map(packageOf).filter(Boolean))].sort(),
+  ]),
+);
+writeFileSync(
+  join(dirname(outfile), `${basename(outfile, '.mjs')}.packages.json`),
+  `${JSON.stringify(manifest, null, 1)}\n`,
+);
 // Split, a dynamic import's target is an entry point of the metafile too: the entry is the one written
 // to outfile. What a start parses is the entry and the chunks it imports statically, transitively.
 const byFile = new Map(outputs.map(([file, output]) => [resolve(file), output]));

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { actionsCommand } from './commands/actions.js';
 import type { ActionsFlags } from './commands/actions.js';
-import { permissionsCommand } from './commands/permissions.js';
 import type { PermissionsFlags } from './commands/permissions.js';
 import type { CliContext } from './context.js';
 import type { ProgramResult } from './program.js';
@@ -33,6 +31,8 @@ Example:
   $ aws iam create-policy --policy-name ec2-first-line --policy-document file://policy.json`,
     )
     .action(async (file: string, flags: PermissionsFlags) => {
+      // Each command's module is imported when it runs (as in program.ts).
+      const { permissionsCommand } = await import('./commands/more.js');
       result.exit = await permissionsCommand(file, flags, ctx);
     });
 
@@ -43,7 +43,8 @@ Example:
     .option('--json', 'print as JSON')
     .option('--markdown', 'print as Markdown (the actions reference)')
     .addHelpText('after', '\nExample:\n  $ firstline actions\n  $ firstline actions aws.ec2.reboot')
-    .action((id: string | undefined, flags: ActionsFlags) => {
+    .action(async (id: string | undefined, flags: ActionsFlags) => {
+      const { actionsCommand } = await import('./commands/more.js');
       result.exit = actionsCommand(id, flags, ctx);
     });
 }

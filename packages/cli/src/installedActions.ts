@@ -1,3 +1,4 @@
+import { coreActions } from '@firstline/core';
 import type { AnyActionDefinition } from '@firstline/core';
 import type { RunHost } from './commands/run.js';
 import type { FirstlineConfig } from './config/defineConfig.js';
@@ -23,11 +24,7 @@ export async function installedActions(
   /** The project config's endpoints and region; each wins over its environment variable. */
   config: Pick<FirstlineConfig, 'endpoints' | 'region'> = {},
 ): Promise<Installed> {
-  const [aws, net, notifiers] = await Promise.all([
-    import('@firstline/actions-aws'),
-    import('@firstline/actions-net'),
-    import('@firstline/notifiers'),
-  ]);
+  const { aws, net, notifiers } = await import('./actionPackages.js');
   const endpoints = config.endpoints ?? {};
   const region = config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const awsOptions = { ...(region && { region }), ...(endpoints.aws && { endpoint: endpoints.aws }) };
@@ -93,11 +90,8 @@ function definedOnly<T extends Record<string, string | undefined>>(
  * `docs/reference/actions.md` is `renderActionsMarkdown(await referenceActions())`.
  */
 export async function referenceActions(): Promise<AnyActionDefinition[]> {
-  const [core, aws, net, notifiers] = await Promise.all([
-    import('@firstline/core'),
-    import('@firstline/actions-aws'),
-    import('@firstline/actions-net'),
-    import('@firstline/notifiers'),
-  ]);
-  return [...core.coreActions, ...aws.awsActions({ env: {} }), ...net.netActions(), ...notifiers.notifiers()];
+  // Core's built-ins by name, not `import('@firstline/core')`: a dynamic import of the whole package
+  // would make the bundle put every module of core in one chunk that `validate` loads too.
+  const { aws, net, notifiers } = await import('./actionPackages.js');
+  return [...coreActions, ...aws.awsActions({ env: {} }), ...net.netActions(), ...notifiers.notifiers()];
 }

@@ -1,7 +1,8 @@
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { compilePlaybook, loadPlaybook } from '@firstline/core';
 import type { CompiledPlaybook, LoadedPlaybook } from '@firstline/core';
 import type { CliContext } from './context.js';
+import { displayPath } from './displayPath.js';
 import { paletteFor } from './io.js';
 import { issueLine } from './render/issues.js';
 
@@ -28,8 +29,4 @@ export async function openPlaybook(path: string, ctx: CliContext): Promise<Opene
   return { shown, loaded, compiled };
 }
 
-/** A path relative to `cwd` when it lies inside it, else absolute: short, and still clickable. */
-export function displayPath(file: string, cwd: string): string {
-  const rel = relative(cwd, file);
-  return rel === '' || rel.startsWith('..') ? file : rel;
-}
+export { displayPath };

@@ -1,7 +1,7 @@
 import { createFileStore } from '@firstline/core';
 import type { RunStore } from '@firstline/core';
 import type { CliContext } from './context.js';
-import { displayPath } from './openPlaybook.js';
+import { displayPath } from './displayPath.js';
 import { parseStore, storeUrl } from './options/storeUrl.js';
 import type { StoreLocation } from './options/storeUrl.js';
 

@@ -1,29 +1,21 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
-import { cancelCommand } from './commands/cancel.js';
-import { decideCommand } from './commands/approve.js';
+// A command's module is imported when the command runs, not before: in the bundle (scripts/bundle.mjs
+// --split) `validate` is a chunk of its own and parses nothing of what the others need (the XState
+// runtime, the report renderers, the stores); the others come together from commands/more.ts, one
+// import rather than one each, which keeps the chunks few. `--version` and `--help` load neither.
 import type { DecideFlags } from './commands/approve.js';
 import type { CancelFlags } from './commands/cancel.js';
-import { graphCommand } from './commands/graph.js';
 import type { ExportAslFlags } from './commands/exportAsl.js';
 import { DEFAULT_SEED, seedNames } from './commands/gallery.js';
-import { initCommand } from './commands/init.js';
 import type { InitFlags } from './commands/init.js';
 import type { MonitorFlags } from './commands/monitor.js';
-import { pathsCommand } from './commands/paths.js';
-import { reportCommand } from './commands/report.js';
 import type { ReportFlags } from './commands/report.js';
-import { resumeCommand, resumeDueCommand, runCommand } from './commands/run.js';
-import { runsCommand } from './commands/runs.js';
 import type { RunsFlags } from './commands/runs.js';
 import type { RunFlags, RunHost, StoreFlags } from './commands/run.js';
-import { schemaCommand } from './commands/schema.js';
 import type { SchemaFlags } from './commands/schema.js';
-import { simulateCommand } from './commands/simulate.js';
 import type { SimulateFlags } from './commands/simulate.js';
-import { testCommand } from './commands/test.js';
-import { validateCommand } from './commands/validate.js';
 import type { ValidateFlags } from './commands/validate.js';
 import { addCatalogueCommands } from './catalogueCommands.js';
 import { EXIT, UsageError } from './context.js';
@@ -114,6 +106,7 @@ Example:
     .option('--json', 'print the issues as JSON')
     .addHelpText('after', '\nExample:\n  $ firstline validate "playbooks/**/*.yaml" --json')
     .action(async (files: string[], flags: ValidateFlags) => {
+      const { validateCommand } = await import('./commands/validate.js');
       result.exit = await validateCommand(files, flags, ctx);
     });
 
@@ -143,6 +136,7 @@ Example:
       -i healthCheckId=hc-1 --outcome url=fail,pass`,
     )
     .action(async (file: string, flags: SimulateFlags) => {
+      const { simulateCommand } = await import('./commands/more.js');
       result.exit = await simulateCommand(file, flags, ctx);
     });
 
@@ -173,6 +167,7 @@ Example:
   $ firstline run ec2-first-line.yaml --shadow -i instanceId=i-0abc1234 -i url=https://app.example.com/health`,
     )
     .action(async (file: string, flags: RunFlags) => {
+      const { runCommand } = await import('./commands/more.js');
       result.exit = await runCommand(file, flags, ctx, host);
     });
 
@@ -196,6 +191,7 @@ Example:
     )
     .action(async (runId: string | undefined, flags: StoreFlags & { due?: boolean }) => {
       if (flags.due && runId !== undefined) throw new UsageError('give a run id or --due, not both');
+      const { resumeCommand, resumeDueCommand } = await import('./commands/more.js');
       if (flags.due) result.exit = await resumeDueCommand(flags, ctx, host);
       else if (runId !== undefined) result.exit = await resumeCommand(runId, flags, ctx, host);
       else throw new UsageError('which run? give its id, or --due to resume every run that is due');
@@ -231,6 +227,7 @@ Example:
   $ firstline ${name} 0b7c9a52-8d1e-4f0e-9c1a-5d2b3e4f6a7b/reboot.approval/1 --store .firstline/runs --reason 'primary is wedged'`,
       )
       .action(async (approvalId: string, flags: DecideFlags) => {
+        const { decideCommand } = await import('./commands/more.js');
         result.exit = await decideCommand(decision, approvalId, flags, ctx, host);
       });
 
@@ -251,6 +248,7 @@ Example:
   $ firstline cancel 0b7c9a52-8d1e-4f0e-9c1a-5d2b3e4f6a7b --store .firstline/runs`,
     )
     .action(async (runId: string, flags: CancelFlags) => {
+      const { cancelCommand } = await import('./commands/more.js');
       result.exit = await cancelCommand(runId, flags, ctx, host);
     });
 
@@ -281,6 +279,7 @@ Example:
   $ firstline runs --status done --since 24h --store 'dynamodb://firstline-runs?region=eu-west-1' --json`,
     )
     .action(async (flags: RunsFlags) => {
+      const { runsCommand } = await import('./commands/more.js');
       result.exit = await runsCommand(flags, ctx, host);
     });
 
@@ -292,6 +291,7 @@ Example:
     .option('--json', 'print the results as JSON')
     .addHelpText('after', '\nExample:\n  $ firstline test examples/ --min-coverage 80')
     .action(async (paths: string[], flags: { json?: boolean; minCoverage?: number }) => {
+      const { testCommand } = await import('./commands/more.js');
       result.exit = await testCommand(paths.length > 0 ? paths : ['.'], flags, ctx);
     });
 
@@ -309,6 +309,7 @@ Example:
       '\nExample:\n  $ firstline graph ec2-first-line.yaml --format dot | dot -Tsvg > ec2.svg',
     )
     .action(async (file: string, flags: { format: 'mermaid' | 'dot' | 'json' }) => {
+      const { graphCommand } = await import('./commands/more.js');
       result.exit = await graphCommand(file, flags, ctx);
     });
 
@@ -344,7 +345,6 @@ Example:
   $ firstline export asl asg-self-heal.yaml --action-runner-arn arn:aws:lambda:eu-west-1:123456789012:function:runner -o asg.asl.json`,
     )
     .action(async (file: string, flags: ExportAslFlags) => {
-      // Loaded on use: no other command loads the exporter.
       const { exportAslCommand } = await import('./commands/exportAsl.js');
       result.exit = await exportAslCommand(file, flags, ctx);
     });
@@ -356,6 +356,7 @@ Example:
     .option('--json', 'print the paths as JSON')
     .addHelpText('after', '\nExample:\n  $ firstline paths ec2-first-line.yaml')
     .action(async (file: string, flags: { json?: boolean }) => {
+      const { pathsCommand } = await import('./commands/more.js');
       result.exit = await pathsCommand(file, flags, ctx);
     });
 
@@ -374,6 +375,7 @@ Example:
       "\nExample:\n  $ firstline report .firstline/runs/<runId>.json --format html --output incident.html\n  $ firstline report <runId>   # from the store (--store, the config's, $FIRSTLINE_STORE)",
     )
     .action(async (file: string, flags: ReportFlags) => {
+      const { reportCommand } = await import('./commands/more.js');
       result.exit = await reportCommand(file, flags, ctx);
     });
 
@@ -394,6 +396,7 @@ Example:
   $ firstline init web-heal --from ec2-first-line && firstline test`,
     )
     .action(async (name: string | undefined, flags: InitFlags) => {
+      const { initCommand } = await import('./commands/more.js');
       result.exit = await initCommand(name, flags, ctx);
     });
 
@@ -416,7 +419,6 @@ Example:
   $ firstline monitor latency.yaml --once > /var/lib/node_exporter/latency.prom`,
     )
     .action(async (file: string, flags: MonitorFlags) => {
-      // Loaded on use: the monitor's config checker brings ajv, which no other command needs.
       const { monitorCommand } = await import('./commands/monitor.js');
       result.exit = await monitorCommand(file, flags, ctx, host);
     });
@@ -434,7 +436,8 @@ Example:
   $ firstline schema > firstline.schema.json
   # then, first line of a playbook:  # yaml-language-server: $schema=./firstline.schema.json`,
     )
-    .action((flags: SchemaFlags) => {
+    .action(async (flags: SchemaFlags) => {
+      const { schemaCommand } = await import('./commands/more.js');
       result.exit = schemaCommand(ctx, flags);
     });
 

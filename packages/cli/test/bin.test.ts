@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -158,5 +159,79 @@ describe('Ctrl-C on a live run (subprocess)', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/outcome {2}cancelled/);
     expect(await onlyRecord()).toMatchObject({ status: 'done', outcome: 'cancelled' });
+  });
+});
+
+describe('bin/firstline.js: the bundle when it is built, dist/bin.js when not (subprocess)', () => {
+  const SOURCE = fileURLToPath(new URL('../bin/firstline.js', import.meta.url));
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'firstline-bin-'));
+    await mkdir(join(root, 'bin'));
+    await copyFile(SOURCE, join(root, 'bin', 'firstline.js'));
+    await writeFile(join(root, 'package.json'), '{ "type": "module" }\n');
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  /** Stand-ins for the two builds (named so): each prints which one ran and its arguments. */
+  async function build(files: { dist?: boolean; bundle?: string }) {
+    if (files.dist) {
+      await mkdir(join(root, 'dist'), { recursive: true });
+      await writeFile(
+        join(root, 'dist', 'bin.js'),
+        "process.stdout.write(`dist ${process.argv.slice(2).join(' ')}\\n`);\n",
+      );
+    }
+    if (files.bundle !== undefined) {
+      await mkdir(join(root, 'dist', 'bundle'), { recursive: true });
+      await writeFile(join(root, 'dist', 'bundle', 'firstline.mjs'), files.bundle);
+    }
+  }
+
+  function bin(env: Record<string, string> = {}) {
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [join(root, 'bin', 'firstline.js'), 'validate', 'x.yaml'], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  const BUNDLE = "process.stdout.write(`bundle ${process.argv.slice(2).join(' ')}\\n`);\n";
+
+  it('runs the bundle when it is built, with the arguments', async () => {
+    await build({ dist: true, bundle: BUNDLE });
+    expect(await bin()).toMatchObject({ code: 0, stdout: 'bundle validate x.yaml\n' });
+  });
+
+  it('runs dist/bin.js when the bundle is not built, or FIRSTLINE_BUNDLE=0 asks for it', async () => {
+    await build({ dist: true });
+    expect(await bin()).toMatchObject({ code: 0, stdout: 'dist validate x.yaml\n' });
+    await build({ bundle: BUNDLE });
+    expect(await bin({ FIRSTLINE_BUNDLE: '0' })).toMatchObject({ code: 0, stdout: 'dist validate x.yaml\n' });
+  });
+
+  it('a bundle missing one of its own chunks fails loudly: it does not quietly run dist/bin.js', async () => {
+    await build({ dist: true, bundle: "await import('./chunks/gone-ABC.mjs');\n" });
+    const result = await bin();
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('gone-ABC.mjs');
+  });
+
+  it('nothing built: exit 2 and what to do', async () => {
+    expect(await bin()).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'firstline: @firstline/cli is not built yet: run pnpm build\n',
+    });
   });
 });

@@ -1,14 +1,16 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FLUSH_ACTION_TS, FLUSH_PLAYBOOK, writeFiles } from './configProject.js';
-import { firstline, requireBuiltBin } from './subprocess.js';
+import { BUNDLE, BUNDLED, firstline, requireBuiltBin } from './subprocess.js';
 
 // A command that only reads a playbook must not pay for the SDKs its actions call: the AWS SDK,
 // ssh2, @slack/web-api and Octokit load on an action's first call. The built bin runs with resolve
-// hooks (fixtures/imports) recording every module URL it resolves.
+// hooks (fixtures/imports) recording every module URL it resolves. The bundle's packages are inside
+// its files: dist/bundle/firstline.packages.json (written by scripts/bundle.mjs) names the packages whose code
+// each file holds, so a chunk it loads counts as loading those packages.
 
 const RECORDER = fileURLToPath(new URL('./fixtures/imports/record.mjs', import.meta.url));
 const EC2_FIRST_LINE = fileURLToPath(
@@ -17,10 +19,30 @@ const EC2_FIRST_LINE = fileURLToPath(
 // The temp projects have no node_modules: their TypeScript imports core by its path.
 const CORE = fileURLToPath(new URL('../../core/dist/index.js', import.meta.url));
 const EC2_STATUS = fileURLToPath(new URL('./fixtures/imports/ec2-status.yaml', import.meta.url));
-const SDKS =
-  /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(@aws-sdk\/[^/]+|ssh2|@slack\/web-api|@octokit\/[^/]+|prom-client)\//;
+const LIST_INPUT = fileURLToPath(new URL('./fixtures/imports/list-input.yaml', import.meta.url));
+const HTTP_CHECK = fileURLToPath(new URL('./fixtures/imports/http-check.yaml', import.meta.url));
+const SDKS = /^(?:@aws-sdk\/.+|ssh2|@slack\/web-api|@octokit\/.+|prom-client)$/;
+const IN_NODE_MODULES = /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\//;
+const IN_WORKSPACE = /\/packages\/([^/]+)\/dist\//;
+const BUNDLE_DIR = pathToFileURL(dirname(BUNDLE)).href + '/';
+let bundleFiles: Record<string, string[]> | undefined;
 
-const AJV = /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?ajv\//;
+/** The packages a module URL holds code of: its own, or, for a file of the bundle, those inside it. */
+async function packagesOf(url: string): Promise<string[]> {
+  if (url.startsWith(BUNDLE_DIR)) {
+    bundleFiles ??= JSON.parse(
+      await readFile(join(dirname(BUNDLE), 'firstline.packages.json'), 'utf8'),
+    ) as Record<string, string[]>;
+    const packages = bundleFiles[url.slice(BUNDLE_DIR.length).split('?')[0]!];
+    // A file the list does not know is a stale build: fail rather than see nothing in it.
+    if (!packages) throw new Error(`${url} is not in dist/bundle/firstline.packages.json: rebuild the CLI`);
+    return packages;
+  }
+  const inNodeModules = IN_NODE_MODULES.exec(url)?.[1];
+  if (inNodeModules) return [inNodeModules];
+  const inWorkspace = IN_WORKSPACE.exec(url)?.[1];
+  return inWorkspace ? [`@firstline/${inWorkspace}`] : [];
+}
 
 let dir: string;
 beforeAll(requireBuiltBin);
@@ -39,92 +61,111 @@ async function sdksLoadedBy(args: string[], env: Record<string, string> = {}) {
     FIRSTLINE_IMPORTS_FILE: file,
     ...env,
   });
-  const urls = (await readFile(file, 'utf8')).split('\n');
-  const sdks = [...new Set(urls.map((url) => SDKS.exec(url)?.[1]).filter((name) => name !== undefined))];
-  return { exit, urls, sdks: sdks.sort() };
+  const urls = (await readFile(file, 'utf8')).split('\n').filter((url) => url !== '');
+  // The bin under test really ran: the bundle when it is the bundle, the node_modules CLI when not.
+  expect(urls.some((url) => url.startsWith(BUNDLE_DIR))).toBe(BUNDLED);
+  const packages = [...new Set((await Promise.all(urls.map(packagesOf))).flat())].sort();
+  return { exit, urls, packages, sdks: packages.filter((name) => SDKS.test(name)) };
 }
 
-// These observe which node_modules files the bin loads: the bundled bin (FIRSTLINE_TEST_BIN=bundle) loads
-// none, its packages are inside it, so there is nothing for the hooks to see.
-const bundled = process.env.FIRSTLINE_TEST_BIN === 'bundle';
+describe(`import cost: reading a playbook loads no SDK (${BUNDLED ? 'bundled' : 'node_modules'} bin, resolve hooks recording imports)`, () => {
+  it.each([
+    ['validate', ['validate', EC2_FIRST_LINE]],
+    ['simulate', ['simulate', EC2_FIRST_LINE, '-i', 'instanceId=i-0abc', '-i', 'url=https://example.test/']],
+    ['graph', ['graph', EC2_FIRST_LINE]],
+    ['paths', ['paths', EC2_FIRST_LINE]],
+    ['schema', ['schema']],
+    ['permissions', ['permissions', EC2_FIRST_LINE]],
+    ['actions', ['actions', 'aws.ec2.reboot']],
+    ['export asl', ['export', 'asl', EC2_FIRST_LINE]],
+    ['runs (a directory store)', ['runs', '--store', '<dir>/runs']],
+  ])('%s loads the action packages but none of their SDKs', async (_name, args) => {
+    const { exit, packages, sdks } = await sdksLoadedBy(args.map((arg) => arg.replace('<dir>', dir)));
+    expect(exit.stderr).not.toMatch(/\n\s+at /);
+    // The recorder saw the action packages themselves, so an empty SDK list is not a blind spot.
+    expect(packages).toContain('@firstline/actions-aws');
+    expect(packages).toContain('@firstline/notifiers');
+    expect(sdks).toEqual([]);
+  });
 
-describe.skipIf(bundled)(
-  'import cost: reading a playbook loads no SDK (built bin, resolve hooks recording imports)',
-  () => {
-    it.each([
-      ['validate', ['validate', EC2_FIRST_LINE]],
-      [
-        'simulate',
-        ['simulate', EC2_FIRST_LINE, '-i', 'instanceId=i-0abc', '-i', 'url=https://example.test/'],
-      ],
-      ['graph', ['graph', EC2_FIRST_LINE]],
-      ['paths', ['paths', EC2_FIRST_LINE]],
-      ['schema', ['schema']],
-      ['permissions', ['permissions', EC2_FIRST_LINE]],
-      ['actions', ['actions', 'aws.ec2.reboot']],
-      ['export asl', ['export', 'asl', EC2_FIRST_LINE]],
-      ['runs (a directory store)', ['runs', '--store', '<dir>/runs']],
-    ])('%s loads the action packages but none of their SDKs', async (_name, args) => {
-      const { exit, urls, sdks } = await sdksLoadedBy(args.map((arg) => arg.replace('<dir>', dir)));
-      expect(exit.stderr).not.toMatch(/\n\s+at /);
-      // The recorder saw the action packages themselves, so an empty SDK list is not a blind spot.
-      expect(urls.some((url) => url.includes('/actions-aws/dist/'))).toBe(true);
-      expect(urls.some((url) => url.includes('/notifiers/dist/'))).toBe(true);
-      expect(sdks).toEqual([]);
-    });
-
-    it.each([
-      ['validate', ['validate', EC2_FIRST_LINE]],
-      ['graph', ['graph', EC2_FIRST_LINE]],
-      ['paths', ['paths', EC2_FIRST_LINE]],
-    ])(
-      '%s loads no ajv: the playbook and the installed actions are checked by validators compiled at build time',
-      async (_name, args) => {
-        const { exit, urls } = await sdksLoadedBy(args);
-        expect(exit.code).toBe(0);
-        expect(urls.filter((url) => AJV.test(url))).toEqual([]);
-      },
-    );
-
-    it("simulate does load ajv, for the playbook's declared inputs (the recorder sees CommonJS loads)", async () => {
-      const { exit, urls } = await sdksLoadedBy([
-        'simulate',
-        EC2_FIRST_LINE,
-        '-i',
-        'instanceId=i-0abc1234',
-        '-i',
-        'url=https://example.test/',
-        '-i',
-        'healthCheckId=hc-1',
-      ]);
+  it.each([
+    ['validate', ['validate', EC2_FIRST_LINE]],
+    ['graph', ['graph', EC2_FIRST_LINE]],
+    ['paths', ['paths', EC2_FIRST_LINE]],
+  ])(
+    '%s loads no ajv: the playbook and the installed actions are checked by validators compiled at build time',
+    async (_name, args) => {
+      const { exit, packages } = await sdksLoadedBy(args);
       expect(exit.code).toBe(0);
-      expect(urls.some((url) => AJV.test(url))).toBe(true);
-    });
+      expect(packages).not.toContain('ajv');
+    },
+  );
 
-    it('runs with a dynamodb:// store does load the DynamoDB client, and only then', async () => {
-      // An endpoint nothing listens on: the list fails fast, after the client was loaded.
-      const { exit, sdks } = await sdksLoadedBy(
-        ['runs', '--store', 'dynamodb://firstline-runs?region=us-east-1&endpoint=http://127.0.0.1:9'],
-        { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_MAX_ATTEMPTS: '1' },
-      );
-      expect(exit.stderr).toContain('firstline: E_STORE  dynamodb Query on firstline-runs');
-      expect(sdks).toContain('@aws-sdk/client-dynamodb');
-    });
+  it('simulate loads no ajv when the inputs use plain keywords only (type, pattern…)', async () => {
+    const { exit, packages } = await sdksLoadedBy([
+      ...['simulate', EC2_FIRST_LINE, '-i', 'instanceId=i-0abc1234', '-i', 'url=https://example.test/'],
+      ...['-i', 'healthCheckId=hc-1'],
+    ]);
+    expect(exit.code).toBe(0);
+    expect(packages).not.toContain('ajv');
+  });
 
-    it('run of an AWS probe does load the EC2 client (the recorder sees SDKs when they load)', async () => {
-      // An endpoint nothing listens on: the call fails fast, after the client was loaded.
-      const { sdks } = await sdksLoadedBy(['run', EC2_STATUS, '--store', join(dir, 'runs')], {
-        AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-        AWS_ACCESS_KEY_ID: 'testing',
-        AWS_SECRET_ACCESS_KEY: 'testing',
-        AWS_MAX_ATTEMPTS: '1',
-      });
-      expect(sdks).toContain('@aws-sdk/client-ec2');
-    });
-  },
-);
+  it('simulate does load ajv for an input only ajv checks (items): the recorder sees it load', async () => {
+    const { exit, packages } = await sdksLoadedBy(['simulate', LIST_INPUT, '-i', 'hosts=["a","b"]']);
+    expect(exit.stderr).toBe('');
+    expect(exit.code).toBe(0);
+    expect(packages).toContain('ajv');
+  });
 
-describe.skipIf(bundled)('import cost with a project config', () => {
+  it('runs with a dynamodb:// store does load the DynamoDB client, and only then', async () => {
+    // An endpoint nothing listens on: the list fails fast, after the client was loaded.
+    const { exit, sdks } = await sdksLoadedBy(
+      ['runs', '--store', 'dynamodb://firstline-runs?region=us-east-1&endpoint=http://127.0.0.1:9'],
+      { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_MAX_ATTEMPTS: '1' },
+    );
+    expect(exit.stderr).toContain('firstline: E_STORE  dynamodb Query on firstline-runs');
+    expect(sdks).toContain('@aws-sdk/client-dynamodb');
+  });
+
+  it('run of an AWS probe does load the EC2 client (the recorder sees SDKs when they load)', async () => {
+    // An endpoint nothing listens on: the call fails fast, after the client was loaded.
+    const { sdks } = await sdksLoadedBy(['run', EC2_STATUS, '--store', join(dir, 'runs')], {
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_MAX_ATTEMPTS: '1',
+    });
+    expect(sdks).toContain('@aws-sdk/client-ec2');
+  });
+});
+
+describe.skipIf(!BUNDLED)('import cost: built-ins (the bundled bin loads them on first use)', () => {
+  // Not node:net: Node loads it itself for piped stdio.
+  const NETWORK = ['node:child_process', 'node:dns', 'node:http', 'node:https', 'node:tls'];
+
+  it.each([
+    ['validate', ['validate', EC2_FIRST_LINE]],
+    [
+      'simulate',
+      ['simulate', EC2_FIRST_LINE, '-i', 'instanceId=i-0abc1234', '-i', 'url=https://example.test/'],
+    ],
+    ['graph', ['graph', EC2_FIRST_LINE]],
+  ])('%s loads no network or process built-in: nothing it runs calls one', async (_name, args) => {
+    const { urls } = await sdksLoadedBy(args);
+    const builtins = urls.filter((url) => url.startsWith('node:'));
+    // The recorder saw built-ins (node:fs at least), so an empty intersection is not a blind spot.
+    expect(builtins).toContain('node:fs');
+    expect(builtins.filter((name) => NETWORK.includes(name))).toEqual([]);
+  });
+
+  it('run of an HTTP check does load node:http, on first use', async () => {
+    const { urls } = await sdksLoadedBy(['run', HTTP_CHECK, '--store', join(dir, 'runs')]);
+    expect(urls).toContain('node:http');
+  });
+});
+
+describe('import cost with a project config', () => {
+  // jiti stays in node_modules beside the bundle too (scripts/bundle.mjs --external=jiti).
   const JITI = /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?jiti\//;
 
   it('a TypeScript config and plugin load jiti but still no SDK', async () => {

@@ -6,18 +6,37 @@ import { FIXTURES } from './support.js';
 // The built `firstline` bin as a real subprocess, for the tests that need the process itself: exit
 // codes, signals, piped output. `pnpm test` builds before it tests.
 
-/** The built bin. */
-// FIRSTLINE_TEST_BIN=bundle runs the same tests against the bundled bin (dist/bundle/firstline.mjs).
-export const BIN = fileURLToPath(
-  new URL(
-    process.env.FIRSTLINE_TEST_BIN === 'bundle' ? '../dist/bundle/firstline.mjs' : '../dist/bin.js',
-    import.meta.url,
-  ),
-);
+/**
+ * Which bin the subprocess tests run: by default `bin/firstline.js`, the bin users run (it runs the
+ * bundle, dist/bundle/firstline.mjs); FIRSTLINE_TEST_BIN=dist runs dist/bin.js (the CLI on
+ * node_modules, what the bin falls back to), FIRSTLINE_TEST_BIN=bundle the bundle itself.
+ */
+export const BIN_KIND: 'bin' | 'dist' | 'bundle' =
+  process.env.FIRSTLINE_TEST_BIN === 'dist' || process.env.FIRSTLINE_TEST_BIN === 'bundle'
+    ? process.env.FIRSTLINE_TEST_BIN
+    : 'bin';
 
-/** Throws unless the bin is built: call it in a beforeAll. */
+/** The built bundle, which `bin/firstline.js` runs when it exists. */
+export const BUNDLE = fileURLToPath(new URL('../dist/bundle/firstline.mjs', import.meta.url));
+
+/** The file the subprocess tests start with node. */
+export const BIN =
+  BIN_KIND === 'dist'
+    ? fileURLToPath(new URL('../dist/bin.js', import.meta.url))
+    : BIN_KIND === 'bundle'
+      ? BUNDLE
+      : fileURLToPath(new URL('../bin/firstline.js', import.meta.url));
+
+/** Whether the CLI under test is the bundle (its packages are inside it, not in node_modules). */
+export const BUNDLED = BIN_KIND !== 'dist';
+
+/**
+ * Throws unless the CLI is built: call it in a beforeAll. The bin would fall back to dist/bin.js
+ * without the bundle, so the bundle is required too: the tests must run what users run.
+ */
 export function requireBuiltBin(): void {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run pnpm build first (pnpm test does)`);
+  for (const file of [BIN, ...(BUNDLED ? [BUNDLE] : [])])
+    if (!existsSync(file)) throw new Error(`${file} is missing: run pnpm build first (pnpm test does)`);
 }
 
 /** How the subprocess ended, and everything it printed. */

@@ -5,9 +5,16 @@ import { fileURLToPath } from 'node:url';
 /** The seed `firstline init` uses without `--from`. */
 export const DEFAULT_SEED = 'ec2-first-line';
 
-// The built package carries the example playbooks in dist/gallery/ (copied at build time); run from
-// the sources (tests), the repository's examples are the gallery.
-const CANDIDATES = ['./gallery/', '../../dist/gallery/', '../../../../examples/playbooks/'];
+// The built package carries the example playbooks in dist/gallery/ (copied at build time), found from
+// dist/ (tsup), dist/bundle/ or dist/bundle/chunks/ (the bundle, wherever this module lands in it); run
+// from the sources (tests), the repository's examples are the gallery.
+const CANDIDATES = [
+  './gallery/',
+  '../gallery/',
+  '../../gallery/',
+  '../../dist/gallery/',
+  '../../../../examples/playbooks/',
+];
 
 /** The directory holding the seed playbooks and their scenario files. */
 export function galleryDir(): string {

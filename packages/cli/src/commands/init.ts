@@ -5,7 +5,7 @@ import { findConfig } from '../config/findConfig.js';
 import { EXIT, UsageError } from '../context.js';
 import type { CliContext } from '../context.js';
 import { paletteFor } from '../io.js';
-import { displayPath } from '../openPlaybook.js';
+import { displayPath } from '../displayPath.js';
 import { didYouMean } from '@firstline/core';
 import { DEFAULT_SEED, galleryDir, seedNames } from './gallery.js';
 

@@ -7,7 +7,7 @@ import type { CliContext } from '../context.js';
 import { paletteFor } from '../io.js';
 import { loadMonitorConfig } from '../monitor/loadMonitorConfig.js';
 import type { LoadedMonitorConfig } from '../monitor/loadMonitorConfig.js';
-import { displayPath } from '../openPlaybook.js';
+import { displayPath } from '../displayPath.js';
 
 /** Options of `firstline monitor`. */
 export interface MonitorFlags {

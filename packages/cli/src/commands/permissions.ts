@@ -41,7 +41,7 @@ export async function permissionsCommand(
     throw new UsageError(`--region "${flags.region}" is not an AWS region code`, 'e.g. --region eu-west-1');
   const { loaded, shown } = await openPlaybook(path, ctx);
   const region = flags.region ?? (ctx.io.env.AWS_REGION || ctx.io.env.AWS_DEFAULT_REGION || undefined);
-  const aws = await import('@firstline/actions-aws');
+  const { aws } = await import('../actionPackages.js');
   const actions = await scopedActions(ctx.actions, region, flags.account);
   const byId = new Map(actions.map((a) => [a.id, a]));
   const scope = { ...(region && { region }), ...(flags.account && { accountId: flags.account }) };
@@ -93,7 +93,7 @@ async function scopedActions(
   region: string | undefined,
   accountId: string | undefined,
 ): Promise<AnyActionDefinition[]> {
-  const { awsActions } = await import('@firstline/actions-aws');
+  const { awsActions } = (await import('../actionPackages.js')).aws;
   const rebuilt = new Map(
     awsActions({ env: {}, ...(region && { region }), ...(accountId && { accountId }) }).map((a) => [a.id, a]),
   );

@@ -12,7 +12,7 @@ import {
 import type { ActionLookup, TraceEvent } from '@firstline/core';
 import { EXIT } from '../context.js';
 import type { CliContext } from '../context.js';
-import { displayPath } from '../openPlaybook.js';
+import { displayPath } from '../displayPath.js';
 import { DataFileInvalid, readDataFile } from '../options/readData.js';
 import { openStore, storeLocation } from '../openStore.js';
 

@@ -2,11 +2,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkPlaybook } from '@firstline/core';
 import type { Issue } from '@firstline/core';
-import { glob, isDynamicPattern } from 'tinyglobby';
 import { EXIT, UsageError } from '../context.js';
 import type { CliContext } from '../context.js';
 import { paletteFor } from '../io.js';
-import { displayPath } from '../openPlaybook.js';
+import { displayPath } from '../displayPath.js';
 import { caretExcerpt, issueLine } from '../render/issues.js';
 
 /** Options of `firstline validate`. */
@@ -69,7 +68,8 @@ export async function validateCommand(
 export async function expandTargets(targets: readonly string[], cwd: string): Promise<string[]> {
   const found = new Set<string>();
   for (const target of targets) {
-    if (isDynamicPattern(target)) {
+    if (await isPattern(target)) {
+      const { glob } = await import('tinyglobby');
       const matches = await glob(target, { cwd, absolute: true, ignore: ['**/node_modules/**'] });
       if (matches.length === 0) throw new UsageError(`no file matches ${target}`);
       for (const match of matches.sort()) found.add(match);
@@ -78,6 +78,7 @@ export async function expandTargets(targets: readonly string[], cwd: string): Pr
     const path = resolve(cwd, target);
     const info = await stat(path).catch(() => undefined);
     if (info?.isDirectory()) {
+      const { glob } = await import('tinyglobby');
       const matches = await glob(PLAYBOOK_GLOB, { cwd: path, absolute: true, ignore: IGNORED });
       if (matches.length === 0) throw new UsageError(`no playbook (*.yaml, *.yml) in ${target}`);
       for (const match of matches.sort()) found.add(match);
@@ -87,6 +88,16 @@ export async function expandTargets(targets: readonly string[], cwd: string): Pr
     }
   }
   return [...found];
+}
+
+/**
+ * Whether a target is a glob. tinyglobby (with picomatch) is imported only when the target has a
+ * character a glob could use: `firstline validate playbook.yaml` does not load it.
+ */
+async function isPattern(target: string): Promise<boolean> {
+  if (!/[*?[\]{}()!+@]/.test(target)) return false;
+  const { isDynamicPattern } = await import('tinyglobby');
+  return isDynamicPattern(target);
 }
 
 async function readText(file: string): Promise<string> {

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FirstlineError } from '@firstline/core';
-import { displayPath } from '../openPlaybook.js';
+import { displayPath } from '../displayPath.js';
 
 const TYPESCRIPT = new Set(['.ts', '.mts', '.cts', '.tsx']);
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { FirstlineError } from '@firstline/core';
-import { displayPath } from '../openPlaybook.js';
+import { displayPath } from '../displayPath.js';
 import { checkConfig, invalid } from './checkConfig.js';
 import { checkedAction, pluginActions } from './collectActions.js';
 import type { ConfigAction } from './collectActions.js';

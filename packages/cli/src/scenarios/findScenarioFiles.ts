@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
 import { UsageError } from '../context.js';
 
 /** What a directory is searched for. */
@@ -17,6 +16,8 @@ const IGNORE = ['**/node_modules/**'];
 export async function findScenarioFiles(paths: readonly string[], cwd: string): Promise<string[]> {
   const found = new Set<string>();
   const given = paths.length > 0 ? paths : ['.'];
+  // tinyglobby is imported on use: the commands this module is bundled with (simulate…) never glob.
+  const { glob, isDynamicPattern } = await import('tinyglobby');
   for (const path of given) {
     if (isDynamicPattern(path)) {
       const matches = await glob(path, {
