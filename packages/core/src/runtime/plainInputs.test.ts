@@ -4,6 +4,10 @@ import type { InputSpec } from '../format/playbook.generated.js';
 import { linearRegExpEngine } from '../format/linearRegex.js';
 import { loadAjv } from '../util/loadAjv.js';
 import { inputsNeedAjv, plainValidator } from './inputs.js';
+import { defineAction } from '../actions/defineAction.js';
+import { compilePlaybook } from '../compile/compilePlaybook.js';
+import { parsePlaybook } from '../load/loadPlaybook.js';
+import { needsAjv } from './runPlaybook.js';
 
 // The plain keywords of an input (type, enum, pattern, lengths, bounds) are checked without ajv. These
 // properties pin that check to ajv's own answer (allErrors, strictNumbers, RE2 patterns): the same
@@ -99,5 +103,45 @@ describe('plain input checks, without ajv', () => {
     expect(inputsNeedAjv(undefined)).toBe(false);
     expect(inputsNeedAjv({ url: { type: 'string', pattern: '^https://' } })).toBe(false);
     expect(inputsNeedAjv({ ids: { type: 'array', items: { type: 'string' } } })).toBe(true);
+  });
+});
+
+describe('whether a run loads ajv', () => {
+  const withValidators = (id: string, kind: 'probe' | 'remediation') => {
+    const def = defineAction({
+      id,
+      kind,
+      description: 'Has its validators.',
+      input: {},
+      run: () => Promise.resolve({}),
+    });
+    return Object.freeze({ ...def, validators: { input: Object.assign(() => true, { errors: null }) } });
+  };
+  const custom = defineAction({
+    id: 'custom.unused',
+    kind: 'probe',
+    description: 'A custom action with no precompiled validators, registered but not called.',
+    input: { type: 'object' },
+    run: () => Promise.resolve({}),
+  });
+  const playbook = (inputs: string) =>
+    parsePlaybook(`firstline: 1
+name: ajv-need
+${inputs}checks:
+  - id: probe
+    action: test.probe
+`);
+
+  it('asks only the actions the playbook calls, and only an items schema among its inputs', () => {
+    const actions = [withValidators('test.probe', 'probe'), custom];
+    expect(needsAjv(compilePlaybook(playbook(''), { actions }))).toBe(false);
+    const plain = 'inputs:\n  url: { type: string, pattern: "^https://" }\n';
+    expect(needsAjv(compilePlaybook(playbook(plain), { actions }))).toBe(false);
+    const list = 'inputs:\n  ids: { type: array, items: { type: string } }\n';
+    expect(needsAjv(compilePlaybook(playbook(list), { actions }))).toBe(true);
+    // A resumed run's inputs were checked when it started.
+    expect(needsAjv(compilePlaybook(playbook(list), { actions }), false)).toBe(false);
+    const called = [defineAction({ ...custom, id: 'test.probe' })];
+    expect(needsAjv(compilePlaybook(playbook(''), { actions: called }))).toBe(true);
   });
 });

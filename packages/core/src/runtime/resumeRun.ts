@@ -74,7 +74,8 @@ async function resumeHeld(runId: string, options: ResumeOptions): Promise<RunRes
     );
   const registry = toActionRegistry(options.actions);
   const compiled = compilePlaybook(loaded, { actions: registry });
-  if (needsAjv({}, registry)) await preloadAjv();
+  // Its inputs were checked when it started.
+  if (needsAjv(compiled, false)) await preloadAjv();
   const secrets = await resolveRunSecrets(compiled.document.secrets, options);
   if (!record.snapshot) {
     // Every run stores its initial snapshot before its first step; a record without one was not

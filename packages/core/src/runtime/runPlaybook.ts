@@ -4,13 +4,12 @@ import { FirstlineError } from '../errors.js';
 import { compiledOf, compilePlaybook } from '../compile/compilePlaybook.js';
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import type { RunContext } from './types.js';
-import type { IRNode } from '../compile/ir.js';
+import type { ActionNode, IRNode } from '../compile/ir.js';
 import type { LoadedPlaybook } from '../load/loadPlaybook.js';
 import { executeRun } from './executeRun.js';
 import { ownRecord } from '../util/ownRecord.js';
 import type { RunExecution } from './executeRun.js';
 import { inputsNeedAjv, prepareInputs } from './inputs.js';
-import type { InputSpec } from '../format/playbook.generated.js';
 import type { ScriptedOutcomes } from './modes.js';
 import { createScript, modeStrategy } from './modes.js';
 import { runRedactor } from './redact.js';
@@ -65,14 +64,32 @@ export function runPlaybook(playbook: RunnablePlaybook, options: RunOptions = {}
 }
 
 /**
- * Whether a run of this playbook compiles a schema: an input's `items` schema, or an action without
- * validators compiled at build time (a custom action's input schema).
+ * Whether a run of this playbook compiles a schema: an input's `items` schema (`inputs`: a new run
+ * checks its inputs), or an action it calls without validators compiled at build time (a custom
+ * action's input schema). Only the actions it calls are asked: asking checks their precompiled
+ * validators' hashes, and a host registers dozens.
  */
-export function needsAjv(document: { inputs?: object }, registry: ActionRegistry): boolean {
-  return (
-    inputsNeedAjv(document.inputs as Record<string, InputSpec> | undefined) ||
-    registry.ids().some((id) => !registry.get(id)?.validators?.input)
-  );
+export function needsAjv(compiled: CompiledPlaybook, inputs = true): boolean {
+  if (inputs && inputsNeedAjv(compiled.document.inputs)) return true;
+  for (const id of actionIdsOf(compiled.ir)) {
+    const def = compiled.registry.get(id);
+    if (def && !def.validators?.input) return true;
+  }
+  return false;
+}
+
+/** Every action id a playbook's steps call: its steps, group members, poll probes, approval requests, notifications. */
+function actionIdsOf(ir: CompiledPlaybook['ir']): Set<string> {
+  const ids = new Set<string>();
+  const add = (node: ActionNode) => ids.add(node.action);
+  for (const node of ir.nodes.values()) {
+    if (node.kind === 'action') add(node);
+    else if (node.kind === 'parallel') node.steps.forEach(add);
+    else if (node.kind === 'poll') add(node.probe);
+    else if (node.kind === 'approve') node.request.forEach(add);
+  }
+  for (const list of ir.notify.values()) list.forEach(add);
+  return ids;
 }
 
 // Per compiled playbook: a simulation runs one thousands of times, and the answer does not change.
@@ -81,7 +98,7 @@ const ajvNeeded = new WeakMap<CompiledPlaybook, boolean>();
 function needsAjvOnce(compiled: CompiledPlaybook): boolean {
   let needed = ajvNeeded.get(compiled);
   if (needed === undefined) {
-    needed = needsAjv(compiled.document, compiled.registry);
+    needed = needsAjv(compiled);
     ajvNeeded.set(compiled, needed);
   }
   return needed;
