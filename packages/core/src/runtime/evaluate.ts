@@ -11,6 +11,7 @@ import {
 import type { ExpressionReference } from '../format/expressions.js';
 import { boundedBuiltins } from './boundedBuiltins.js';
 import { findMissing } from './missingValue.js';
+import { setOwn } from './redact.js';
 
 const templates = new Map<string, ReturnType<typeof parseTemplate>>();
 
@@ -250,14 +251,8 @@ function renderPaths(value: unknown, scope: object): unknown {
     for (const [key, item] of Object.entries(value)) {
       const rendered = renderPaths(item, scope);
       if (rendered === FALLBACK) return FALLBACK;
-      if (key === '__proto__')
-        Object.defineProperty(out, key, {
-          value: rendered,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      else out[key] = rendered;
+      // `__proto__` from YAML is data, not the prototype.
+      setOwn(out, key, rendered);
     }
     return out;
   }
@@ -311,14 +306,7 @@ async function render(
       const rendered = await render(item, scope, clock, at ? `${at}.${key}` : key, simulated);
       if (rendered === undefined) continue;
       // `__proto__` from YAML is data, not the prototype.
-      if (key === '__proto__')
-        Object.defineProperty(out, key, {
-          value: rendered,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      else out[key] = rendered;
+      setOwn(out, key, rendered);
     }
     return out;
   }

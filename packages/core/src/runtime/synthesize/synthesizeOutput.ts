@@ -1,6 +1,7 @@
 import type { JSONSchema } from '../../actions/types.js';
 import { minimalNumber, minimalString } from './scalars.js';
 import type { SynthesisSeed } from './seed.js';
+import { setOwn } from '../redact.js';
 
 /** Where a synthesized output came from: the schema's `examples[0]`, its `default`s, or minimal values. */
 export type SynthesisSource = 'examples' | 'default' | 'minimal';
@@ -103,14 +104,7 @@ function clone<T>(value: T): T {
     // As JSON would: a property holding undefined (or a function) is left out.
     if (item === undefined || typeof item === 'function') continue;
     // A key named __proto__ stays a key (as JSON.parse makes it), never the copy's prototype.
-    if (key === '__proto__')
-      Object.defineProperty(out, key, {
-        value: clone(item),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    else out[key] = clone(item);
+    setOwn(out, key, clone(item));
   }
   return out as T;
 }
