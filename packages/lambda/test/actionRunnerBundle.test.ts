@@ -1,11 +1,11 @@
 // The action runner's bundle (dist/bundle/action-runner.mjs and its chunks, chunks/action-runner/),
 // copied alone into an empty directory and started in a fresh node process: nothing can come from
 // node_modules. Nothing reaches AWS.
-import { execFile } from 'node:child_process';
+import { runInFreshNode } from './freshNode.js';
 import { copyFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 
 const bundle = fileURLToPath(new URL('../dist/bundle/action-runner.mjs', import.meta.url));
@@ -40,24 +40,12 @@ test('the bundled runner runs one action per request and names what a Retry must
     // Its EC2 client is a chunk, loaded by this first call: the call reaches the (closed) port.
     { action: 'aws.ec2.describe', step: 'lookup', with: { instanceIds: ['i-0abc12345'] } },
   ];
-  const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      ['--input-type=module', '-e', script],
-      {
-        cwd: dir,
-        env: {
-          PATH: process.env.PATH ?? '',
-          BUNDLE: pathToFileURL(join(dir, 'action-runner.mjs')).href,
-          EVENTS: JSON.stringify(events),
-          AWS_REGION: 'eu-west-1',
-          AWS_ACCESS_KEY_ID: 'fake-access-key',
-          AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
-          AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-        },
-      },
-      (_error, out, err) => resolve({ stdout: out, stderr: err }),
-    );
+  const { stdout, stderr } = await runInFreshNode(dir, 'action-runner.mjs', script, {
+    EVENTS: JSON.stringify(events),
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'fake-access-key',
+    AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   });
   expect(stderr).not.toMatch(/Cannot find (module|package)/);
   const [logged, unknown, described] = JSON.parse(stdout) as Array<{

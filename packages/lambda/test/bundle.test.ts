@@ -1,11 +1,11 @@
 // The bundle `pnpm build` writes (dist/bundle/handler.mjs and its chunks), copied alone into an empty directory and
 // started in a fresh node process: nothing can come from node_modules, so a dependency left out of
 // the bundle (ajv, loaded lazily by core) fails here. Nothing reaches AWS: a closed loopback port.
-import { execFile } from 'node:child_process';
+import { runInFreshNode } from './freshNode.js';
 import { copyFile, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const bundle = fileURLToPath(new URL('../dist/bundle/handler.mjs', import.meta.url));
@@ -38,25 +38,13 @@ const script = `
 `;
 
 function start(env: Record<string, string>, events: unknown[]) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      ['--input-type=module', '-e', script],
-      {
-        cwd: dir,
-        env: {
-          PATH: process.env.PATH ?? '',
-          BUNDLE: pathToFileURL(join(dir, 'handler.mjs')).href,
-          EVENTS: JSON.stringify(events),
-          AWS_REGION: 'eu-west-1',
-          AWS_ACCESS_KEY_ID: 'fake-access-key',
-          AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
-          AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-          ...env,
-        },
-      },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
+  return runInFreshNode(dir, 'handler.mjs', script, {
+    EVENTS: JSON.stringify(events),
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'fake-access-key',
+    AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    ...env,
   });
 }
 

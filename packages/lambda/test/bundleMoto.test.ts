@@ -3,14 +3,14 @@
 // ec2-first-line for real. The checks reach a local web server (up), moto's Route 53 (healthy) and
 // CloudWatch (CPU at 97 %, so the check fails), the reboot reaches moto's EC2 (each client a chunk loaded
 // on first use), and the run is stored in moto's DynamoDB, waiting for its recheck.
-import { execFile } from 'node:child_process';
+import { runInFreshNode } from './freshNode.js';
 import { randomUUID } from 'node:crypto';
 import { copyFile, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -83,7 +83,9 @@ describe.skipIf(!endpoint)('the Lambda bundle against moto, in a fresh node proc
               MetricName: 'CPUUtilization',
               Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
               Value: 97,
-              Timestamp: new Date(),
+              // A minute back, well inside the check's 5-minute window: a datapoint stamped in the same second
+              // as the query can fall outside moto's window, and a fast run then read no CPU at all.
+              Timestamp: new Date(Date.now() - 60_000),
             },
           ],
         }),
@@ -91,32 +93,20 @@ describe.skipIf(!endpoint)('the Lambda bundle against moto, in a fresh node proc
       const event = eventBridgeAlarm(instanceId, `bundle-${randomUUID().slice(0, 8)}`, REGION) as {
         detail: { alarmName: string };
       };
-      const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
-        execFile(
-          process.execPath,
-          ['--input-type=module', '-e', script],
-          {
-            cwd: dir,
-            env: {
-              PATH: process.env.PATH ?? '',
-              BUNDLE: pathToFileURL(join(dir, 'handler.mjs')).href,
-              EVENT: JSON.stringify(event),
-              FIRSTLINE_TABLE: table,
-              FIRSTLINE_PLAYBOOK: 'ec2-first-line',
-              FIRSTLINE_ALARM: event.detail.alarmName,
-              FIRSTLINE_INPUTS: JSON.stringify({
-                url: `http://127.0.0.1:${(site.address() as AddressInfo).port}/health`,
-                healthCheckId: HealthCheck!.Id,
-              }),
-              SLACK_TOKEN: 'fake-slack-token-bundle',
-              AWS_REGION: REGION,
-              AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
-              AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
-              AWS_ENDPOINT_URL: endpoint,
-            },
-          },
-          (_error, out, err) => resolve({ stdout: out, stderr: err }),
-        );
+      const { stdout, stderr } = await runInFreshNode(dir, 'handler.mjs', script, {
+        EVENT: JSON.stringify(event),
+        FIRSTLINE_TABLE: table,
+        FIRSTLINE_PLAYBOOK: 'ec2-first-line',
+        FIRSTLINE_ALARM: event.detail.alarmName,
+        FIRSTLINE_INPUTS: JSON.stringify({
+          url: `http://127.0.0.1:${(site.address() as AddressInfo).port}/health`,
+          healthCheckId: HealthCheck!.Id,
+        }),
+        SLACK_TOKEN: 'fake-slack-token-bundle',
+        AWS_REGION: REGION,
+        AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL: endpoint,
       });
       expect(stderr).not.toMatch(/Dynamic require|Cannot find (module|package)/);
       const answer = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
