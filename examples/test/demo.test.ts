@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const scripts = (
   JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { scripts: Record<string, string> }
 ).scripts;
-/** The demo's command after its build step: `node packages/cli/dist/bin.js simulate …`. */
+/** The demo's command after its build step: `node packages/cli/bin/firstline.js simulate …` (the bin users run). */
 const demoCommand = scripts.demo!.split(' && ').at(-1)!;
 
 interface Run {
@@ -41,7 +41,7 @@ function shell(command: string, env: Record<string, string> = {}): Promise<Run> 
 
 let demo: Run;
 beforeAll(async () => {
-  if (!existsSync(`${root}packages/cli/dist/bin.js`))
+  if (!existsSync(`${root}packages/cli/dist/bundle/firstline.mjs`))
     throw new Error('run pnpm build first (pnpm test does)');
   demo = await shell(demoCommand);
 }, 60_000);
@@ -49,7 +49,7 @@ beforeAll(async () => {
 describe('pnpm demo', () => {
   test('is `firstline simulate` on examples/playbooks/ec2-first-line.yaml', () => {
     expect(scripts.demo).toMatch(
-      / && node packages\/cli\/dist\/bin\.js simulate examples\/playbooks\/ec2-first-line\.yaml /,
+      / && node packages\/cli\/bin\/firstline\.js simulate examples\/playbooks\/ec2-first-line\.yaml /,
     );
   });
 
