@@ -206,7 +206,7 @@ function restartStored(
   if (snapshot.status !== 'active' || typeof key !== 'string') return;
   const kind = services.ir.nodes.get(key)?.kind;
   if (kind === undefined || kind === 'goto' || kind === 'judge') return;
-  services.restartStep(key, snapshot.context, actor, legacy);
+  services.startStep(key, snapshot.context, actor, legacy);
 }
 
 /**

@@ -199,13 +199,13 @@ function waitingUntil(snapshot: unknown): Pick<StepInput, 'until' | 'hold'> | un
  * A snapshot stored before steps kept their deadline in the context (each step was an invoked actor):
  * the deadline is in the running child's input.
  */
-export function legacyWait(snapshot: unknown, key?: string): Pick<StepInput, 'until' | 'hold'> | undefined {
+export function legacyWait(snapshot: unknown): Pick<StepInput, 'until' | 'hold'> | undefined {
   const children =
     (snapshot as { children?: Record<string, { snapshot?: { input?: StepInput } }> } | undefined)?.children ??
     {};
-  for (const [id, child] of Object.entries(children)) {
+  for (const child of Object.values(children)) {
     const input = child.snapshot?.input;
-    if (typeof input?.until === 'number' && (key === undefined || id === key)) return input;
+    if (typeof input?.until === 'number') return input;
   }
   return undefined;
 }

@@ -133,27 +133,23 @@ export class RunServiceSet implements RunServices {
     return this.steps.end(ending);
   }
 
-  /** Starts the step of state `key` (see MachinePort.startStep). */
-  startStep(key: string, context: RunContext, machine: StepReceiver): void {
-    this.slot.start(key, context, machine);
-  }
-
-  /** The machine left the state of `key` (see MachinePort.leaveStep). */
-  leaveStep(key: string): void {
-    this.slot.leave(key);
-  }
-
   /**
-   * A restored run restarts the step it was stored in (entering a state again is not replayed); a wait
-   * keeps the deadline it started with (`legacy`: from a snapshot stored before steps kept it in context).
+   * Starts the step of state `key` (see MachinePort.startStep). A restored run restarts the step it was
+   * stored in this way too; `legacy` is the deadline a snapshot from before steps kept it in the context
+   * holds in its invoked child.
    */
-  restartStep(
+  startStep(
     key: string,
     context: RunContext,
     machine: StepReceiver,
     legacy?: Pick<StepInput, 'until' | 'hold'>,
   ): void {
     this.slot.start(key, context, machine, legacy);
+  }
+
+  /** The machine left the state of `key` (see MachinePort.leaveStep). */
+  leaveStep(key: string): void {
+    this.slot.leave(key);
   }
 
   /** Stops the step in progress: the run is handed back or stopped. */

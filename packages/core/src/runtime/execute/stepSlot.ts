@@ -66,7 +66,7 @@ export class StepSlot {
 }
 
 /** What a step of state `key` starts with: its visit, the scope it reads, and a timed step's deadline. */
-export function stepInput(
+function stepInput(
   ir: PlaybookIR,
   key: string,
   context: RunContext,
