@@ -8,7 +8,7 @@ import type { StepOutcome } from '../format/types.js';
 import { evaluateExpression, truthy } from './evaluate.js';
 import { classify } from './retry.js';
 import type { Failure } from './retry.js';
-import type { Invoke, RunServices } from './services.js';
+import type { Invoke, InvokeResult, RunServices } from './services.js';
 import type { SynthesisSource } from './synthesize/index.js';
 
 // One attempt of an action step: the action raced against its timeout and the step being stopped,
@@ -56,7 +56,8 @@ export function stoppedOutcome(services: RunServices, signal: AbortSignal): Step
 /**
  * One attempt's context and race, in one object: the action's `ctx` (its signal made only when the
  * action reads it: an AbortController costs more than a whole step of an action that never looks at
- * it) and the promise that settles the race from outside (the attempt's timeout or the step stopped).
+ * it) and the promise that settles the race from outside (the attempt's timeout or the step stopped),
+ * made only when the answer does not come at once.
  */
 class AttemptRace implements ActionContext {
   readonly runId: string;
@@ -68,10 +69,10 @@ class AttemptRace implements ActionContext {
   readonly secrets: ActionContext['secrets'];
   readonly redact: ActionContext['redact'];
   readonly resend?: boolean;
-  readonly stop: Promise<never>;
   abortedWith: { reason: unknown } | undefined;
   private controller: AbortController | undefined;
-  private rejectStop!: (reason: unknown) => void;
+  private stopped: Promise<never> | undefined;
+  private rejectStop: ((reason: unknown) => void) | undefined;
 
   constructor(outer: ActionContext) {
     this.runId = outer.runId;
@@ -83,9 +84,6 @@ class AttemptRace implements ActionContext {
     this.secrets = outer.secrets;
     this.redact = outer.redact;
     if (outer.resend === true) this.resend = true;
-    this.stop = new Promise<never>((_, reject) => (this.rejectStop = reject));
-    // Whatever the action does after it lost the race, it must never surface as an unhandled rejection.
-    this.stop.catch(() => undefined);
   }
 
   /** Aborted on the attempt's timeout and when the step is stopped; reflects an abort made before it was read. */
@@ -97,12 +95,24 @@ class AttemptRace implements ActionContext {
     return this.controller.signal;
   }
 
+  /** Rejects when the race is ended from outside; already rejected when it was ended before this was read. */
+  get stop(): Promise<never> {
+    if (!this.stopped) {
+      this.stopped = this.abortedWith
+        ? Promise.reject(this.abortedWith.reason as Error)
+        : new Promise<never>((_, reject) => (this.rejectStop = reject));
+      // Whatever the action does after it lost the race, it must never surface as an unhandled rejection.
+      this.stopped.catch(() => undefined);
+    }
+    return this.stopped;
+  }
+
   /** Ends the race (once) and aborts the action's signal if it was read. */
   abort(reason: unknown): void {
     if (this.abortedWith) return;
     this.abortedWith = { reason };
     this.controller?.abort(reason);
-    this.rejectStop(reason);
+    this.rejectStop?.(reason);
   }
 }
 
@@ -128,73 +138,44 @@ export async function attemptOnce(
   invoke: Invoke,
   input: StepInput,
 ): Promise<AttemptResult> {
-  const { clock } = services;
   const parent = outer.signal;
   const race = new AttemptRace(outer);
-  const onParentAbort = () => race.abort(parent.reason);
-  if (parent.aborted) onParentAbort();
-  else parent.addEventListener('abort', onParentAbort, { once: true });
-  const timer = clock.setTimeout(() => race.abort(new AttemptTimeout()), node.timeoutMs);
-  const { stop } = race;
-  const ctx: ActionContext = race;
-  let work: Promise<Awaited<ReturnType<Invoke>>>;
+  if (parent.aborted) race.abort(parent.reason);
+  let work: InvokeResult | Promise<InvokeResult>;
   try {
     // A step stopped before its attempt began (cancelled, run timed out) must not start a side effect.
     if (race.abortedWith) throw race.abortedWith.reason;
     // On a fast clock a real call is work in flight: the clock follows real time until it ends.
-    const fast = (clock as { followsRealTimeWhileBusy?: boolean }).followsRealTimeWhileBusy === true;
+    const fast = (services.clock as { followsRealTimeWhileBusy?: boolean }).followsRealTimeWhileBusy === true;
     work =
       fast && services.realWork
-        ? services.realWork(() => invoke(def, actionInput, ctx, services))
-        : invoke(def, actionInput, ctx, services);
+        ? services.realWork(async () => invoke(def, actionInput, race, services))
+        : invoke(def, actionInput, race, services);
   } catch (error) {
     work = Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
+  // An answer given at once (a scripted outcome) has nothing to race: no timer, no listener.
+  if (!(work instanceof Promise)) return judge(services, def, node, input, work);
+  const done = await raceAttempt(services, def, node, race, parent, work);
+  return 'outcome' in done ? done : judge(services, def, node, input, done);
+}
+
+/** The call raced against the attempt's timeout and the step being stopped; how it failed, if it did. */
+async function raceAttempt(
+  services: RunServices,
+  def: AnyActionDefinition,
+  node: ActionNode,
+  race: AttemptRace,
+  parent: AbortSignal,
+  work: Promise<InvokeResult>,
+): Promise<InvokeResult | AttemptResult> {
+  const { clock } = services;
   work.catch(() => undefined);
+  const onParentAbort = () => race.abort(parent.reason);
+  parent.addEventListener('abort', onParentAbort, { once: true });
+  const timer = clock.setTimeout(() => race.abort(new AttemptTimeout()), node.timeoutMs);
   try {
-    const done = await Promise.race([work, stop]);
-    if (done.plan !== undefined)
-      services.emit({
-        type: 'plan',
-        step: node.id,
-        action: def.id,
-        summary: services.redactor.string(done.plan),
-        ...(done.changes && { changes: done.changes }),
-      });
-    const made = {
-      ...(done.synthesized !== undefined && { synthesized: done.synthesized }),
-      ...(done.changes && { changes: done.changes }),
-    };
-    if (done.forced)
-      return {
-        outcome: done.forced,
-        output: done.output,
-        ...made,
-        ...(done.plan !== undefined && { plan: done.plan }),
-        // Only a script forces a failure: say so, or the timeline shows a failure with no reason.
-        ...(done.forced !== 'pass' && { error: `scripted ${done.forced}` }),
-      };
-    if (node.expect === undefined) return { outcome: 'pass', output: done.output, ...made };
-    let ok: boolean;
-    try {
-      ok = truthy(await evaluateExpression(node.expect, scopeOf(services, input, done.output), clock));
-    } catch (error) {
-      return {
-        outcome: 'error',
-        output: done.output,
-        error: `step ${node.id}: ${services.redactor.error(error)}`,
-        failure: { kind: 'error', retryable: false },
-      };
-    }
-    return ok
-      ? { outcome: 'pass', output: done.output, ...made }
-      : {
-          outcome: 'fail',
-          output: done.output,
-          ...made,
-          error: `expected ${node.expect}`,
-          failure: { kind: 'fail', retryable: true },
-        };
+    return await Promise.race([work, race.stop]);
   } catch (error) {
     if (parent.aborted)
       return {
@@ -217,4 +198,56 @@ export async function attemptOnce(
     clock.clearTimeout(timer);
     parent.removeEventListener('abort', onParentAbort);
   }
+}
+
+/** What the action answered, judged: a forced outcome (script, plan) as it is, else by `expect`. */
+async function judge(
+  services: RunServices,
+  def: AnyActionDefinition,
+  node: ActionNode,
+  input: StepInput,
+  done: InvokeResult,
+): Promise<AttemptResult> {
+  if (done.plan !== undefined)
+    services.emit({
+      type: 'plan',
+      step: node.id,
+      action: def.id,
+      summary: services.redactor.string(done.plan),
+      ...(done.changes && { changes: done.changes }),
+    });
+  const made = {
+    ...(done.synthesized !== undefined && { synthesized: done.synthesized }),
+    ...(done.changes && { changes: done.changes }),
+  };
+  if (done.forced)
+    return {
+      outcome: done.forced,
+      output: done.output,
+      ...made,
+      ...(done.plan !== undefined && { plan: done.plan }),
+      // Only a script forces a failure: say so, or the timeline shows a failure with no reason.
+      ...(done.forced !== 'pass' && { error: `scripted ${done.forced}` }),
+    };
+  if (node.expect === undefined) return { outcome: 'pass', output: done.output, ...made };
+  let ok: boolean;
+  try {
+    ok = truthy(await evaluateExpression(node.expect, scopeOf(services, input, done.output), services.clock));
+  } catch (error) {
+    return {
+      outcome: 'error',
+      output: done.output,
+      error: `step ${node.id}: ${services.redactor.error(error)}`,
+      failure: { kind: 'error', retryable: false },
+    };
+  }
+  return ok
+    ? { outcome: 'pass', output: done.output, ...made }
+    : {
+        outcome: 'fail',
+        output: done.output,
+        ...made,
+        error: `expected ${node.expect}`,
+        failure: { kind: 'fail', retryable: true },
+      };
 }

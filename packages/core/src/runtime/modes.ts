@@ -172,18 +172,19 @@ export const scriptedInvoke: Invoke = (def, input, ctx, services) => {
     calls.set(def.id, list);
   }
   const scripted = services.script?.next(ctx.stepId);
+  // Answered at once, not through a promise: the attempt then has nothing to race.
   if (scripted === undefined || scripted === 'pass') {
     // No output scripted: the action's output schema stands in for it, so later references resolve.
-    if (!def.output) return Promise.resolve({ output: undefined, forced: 'pass' });
+    if (!def.output) return { output: undefined, forced: 'pass' };
     const made = synthesize(def.output, seedOf(ctx));
-    return Promise.resolve({ output: made.value, forced: 'pass', synthesized: made.from });
+    return { output: made.value, forced: 'pass', synthesized: made.from };
   }
-  if (scripted === 'fail') return Promise.resolve({ output: undefined, forced: 'fail' });
+  if (scripted === 'fail') return { output: undefined, forced: 'fail' };
   if (typeof scripted === 'object') {
-    if (!def.output) return Promise.resolve({ output: scripted });
+    if (!def.output) return { output: scripted };
     // A partial output is completed: scripted values win, only what is missing is synthesized.
     const made = complete(def.output, scripted, seedOf(ctx));
-    return Promise.resolve({ output: made.value, ...(made.filled && { synthesized: made.from }) });
+    return { output: made.value, ...(made.filled && { synthesized: made.from }) };
   }
   if (scripted === 'timeout') {
     return new Promise((_, reject) => {

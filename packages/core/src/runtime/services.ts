@@ -18,13 +18,13 @@ import type { ModeStrategy } from './modes.js';
 import type { SynthesisSource } from './synthesize/index.js';
 import type { StepRecorder } from './stepRecorder.js';
 
-/** How one attempt of an action is carried out: really, planned, or from a script. Modes swap this. */
+/** How one attempt of an action is carried out: really, planned, or from a script (answered at once). Modes swap this. */
 export type Invoke = (
   def: AnyActionDefinition,
   input: unknown,
   ctx: ActionContext,
   services: RunServices,
-) => Promise<InvokeResult>;
+) => InvokeResult | Promise<InvokeResult>;
 
 /** What an invoke returned: an output to judge with `expect`, or an outcome forced by a script or plan. */
 export type InvokeResult = {
