@@ -100,7 +100,16 @@ export function enumeratePaths(
     const visit = (ownValue((snapshot.context as RunContext).visits, node.id) ?? 0) + 1;
     const possible = possibleOutcomes(node);
     const found: DoneEvent[] = [];
+    // A judge folded into the step's transitions gives one transition per branch for the same outcomes:
+    // the run takes one of them (by the round), so they are offered once.
+    const offered = new Set<string>();
     for (const transition of stateNodeOf(machine, node.key).transitions.get(type) ?? []) {
+      const key = JSON.stringify([
+        (transition.guard as { type?: string } | undefined)?.type,
+        guardOutcomes(transition),
+      ]);
+      if (offered.has(key)) continue;
+      offered.add(key);
       if ((transition.guard as { type?: string } | undefined)?.type === 'halted') {
         // A budget that refuses the remediation: its own path, ending `skipped`.
         const record: StepRecord = {

@@ -4,9 +4,17 @@ import type { MachineOutput, RunContext } from '../runtime/types.js';
 import { STEP_DONE, STEP_ERROR } from './stepEvents.js';
 import type { IRNode, PlaybookIR, Target } from './ir.js';
 import { machineSetup } from './machineImplementations.js';
+import type { JudgeWhen } from './machineImplementations.js';
 import { ownRecord } from '../util/ownRecord.js';
 
 const stateId = (key: string) => `s:${key}`;
+
+/** One branch of a judge: taken when its guard (on the round) holds; the first that holds wins. */
+interface JudgeBranch {
+  guard?: { type: string; params?: object };
+  target: string;
+  actions: unknown[];
+}
 
 /**
  * Builds the XState machine for an IR: one state per node; a step's state starts the step on entry and
@@ -44,14 +52,38 @@ export function buildMachine(ir: PlaybookIR): AnyStateMachine {
       group.outcomes.push(outcome);
       groups.set(k, group);
     }
-    return [...groups.values()].map(({ outcomes, target }) => {
+    return [...groups.values()].flatMap(({ outcomes, target }) => {
+      const recorded = [{ type: 'record' }, ...couldNotCheck(node, target)];
+      // A step that leads to a judge takes the judge's branch in the same transition: one microstep
+      // instead of two (the judge's guards read only the round, which recording a step leaves as it is).
+      const branches = judgeBranches(target);
+      if (branches)
+        return branches.map((branch) => ({
+          guard: { type: 'outcomeIn', params: { outcomes, ...(branch.when && { when: branch.when }) } },
+          target: branch.target,
+          actions: [...recorded, ...branch.actions],
+        }));
       const t = targetOf(target);
-      return {
-        guard: { type: 'outcomeIn', params: { outcomes } },
-        target: t.target,
-        actions: [{ type: 'record' }, ...couldNotCheck(node, target), ...t.actions],
-      };
+      return [
+        {
+          guard: { type: 'outcomeIn', params: { outcomes } },
+          target: t.target,
+          actions: [...recorded, ...t.actions],
+        },
+      ];
     });
+  };
+  // The judges whose rule reads nothing a step's record changes; `fell-off` reads `remediated`, which it does.
+  const foldable = new Set(['checks-passed', 'checks-failed', 'next-round']);
+  const judgeBranches = (target: Target) => {
+    const node = 'node' in target ? ir.nodes.get(target.node) : undefined;
+    if (node?.kind !== 'judge' || node.maxVisits !== undefined || !foldable.has(node.rule)) return undefined;
+    return judge(node.rule).map(({ guard, target: to, actions }) => ({
+      // Only `firstRound` and `mayRemediate` guard a foldable judge's branches.
+      ...(guard && { when: guard as JudgeWhen }),
+      target: to,
+      actions,
+    }));
   };
   // A remediation a budget counts may be refused: the run then ends `skipped` (its notifications escalate).
   const budgeted = new Set(ir.budgets.flatMap((b) => b.actions));
@@ -165,8 +197,8 @@ export function buildMachine(ir: PlaybookIR): AnyStateMachine {
     }
   }
 
-  function judge(rule: 'checks-passed' | 'checks-failed' | 'next-round' | 'fell-off'): unknown[] {
-    const outcome = (o: string, message: string, guard?: unknown) => {
+  function judge(rule: 'checks-passed' | 'checks-failed' | 'next-round' | 'fell-off'): JudgeBranch[] {
+    const outcome = (o: string, message: string, guard?: JudgeBranch['guard']): JudgeBranch => {
       const t = targetOf({ outcome: o });
       return {
         ...(guard !== undefined && { guard }),

@@ -10,6 +10,13 @@ import { STEP_ERROR } from './stepEvents.js';
 import { FirstlineError } from '../errors.js';
 import { ownValue, withOwn, withOwnEntries } from '../util/ownRecord.js';
 
+/** A judge's guard on the round, as a folded branch carries it: the first round, or rounds left to remediate. */
+export type JudgeWhen = { type: 'firstRound' } | { type: 'mayRemediate'; params: { rounds: number } };
+
+function judged(context: RunContext, when: JudgeWhen): boolean {
+  return when.type === 'firstRound' ? context.round === 0 : context.round < when.params.rounds;
+}
+
 // The guards and actions every compiled machine shares. They are parameterised (XState `params`)
 // by the node they act for, so the machine's config stays plain data built from the IR.
 
@@ -27,12 +34,15 @@ export function machineSetup(ir: PlaybookIR) {
     },
     // Which transition an outcome, a visit count or the round takes.
     guards: {
-      outcomeIn: ({ event }, params: { outcomes: StepOutcome[] }) =>
-        params.outcomes.includes((event as unknown as { output: StepResult }).output.outcome),
+      // `when`: the branch of a judge folded into the step's transition (see buildMachine).
+      outcomeIn: ({ context, event }, params: { outcomes: StepOutcome[]; when?: JudgeWhen }) =>
+        params.outcomes.includes((event as unknown as { output: StepResult }).output.outcome) &&
+        (params.when === undefined || judged(context, params.when)),
       exhausted: ({ context }, params: { id: string; max: number }) =>
         (ownValue(context.visits, params.id) ?? 0) >= params.max,
-      firstRound: ({ context }) => context.round === 0,
-      mayRemediate: ({ context }, params: { rounds: number }) => context.round < params.rounds,
+      firstRound: ({ context }) => judged(context, { type: 'firstRound' }),
+      mayRemediate: ({ context }, params: { rounds: number }) =>
+        judged(context, { type: 'mayRemediate', params }),
       remediated: ({ context }) => context.remediated,
       halted: ({ event }) => (event as unknown as { output: StepResult }).output.halt === true,
       // A step that ended past the run's deadline: the deadline timer may not have had a turn to fire
