@@ -1,4 +1,6 @@
-import type { ActionContext } from '../actions/types.js';
+import type { ActionContext, Logger } from '../actions/types.js';
+import { stepLogger } from './stepLogger.js';
+import type { Redactor } from './redact.js';
 import type { AnyActionDefinition } from '../actions/registry.js';
 import type { ActionNode } from '../compile/ir.js';
 import type { StepInput } from './types.js';
@@ -59,31 +61,48 @@ export function stoppedOutcome(services: RunServices, signal: AbortSignal): Step
  * it) and the promise that settles the race from outside (the attempt's timeout or the step stopped),
  * made only when the answer does not come at once.
  */
-class AttemptRace implements ActionContext {
-  readonly runId: string;
-  readonly stepId: string;
-  readonly attempt: number;
-  readonly idempotencyKey: string;
-  readonly clock: ActionContext['clock'];
-  readonly logger: ActionContext['logger'];
-  readonly secrets: ActionContext['secrets'];
-  readonly redact: ActionContext['redact'];
+export class AttemptRace implements ActionContext {
   readonly resend?: boolean;
   abortedWith: { reason: unknown } | undefined;
   private controller: AbortController | undefined;
   private stopped: Promise<never> | undefined;
   private rejectStop: ((reason: unknown) => void) | undefined;
+  private stepLogger: Logger | undefined;
 
-  constructor(outer: ActionContext) {
-    this.runId = outer.runId;
-    this.stepId = outer.stepId;
-    this.attempt = outer.attempt;
-    this.idempotencyKey = outer.idempotencyKey;
-    this.clock = outer.clock;
-    this.logger = outer.logger;
-    this.secrets = outer.secrets;
-    this.redact = outer.redact;
-    if (outer.resend === true) this.resend = true;
+  /** The context of attempt `attempt` of a visit of `stepId`; `idempotencyKey` is the visit's. */
+  constructor(
+    private readonly services: RunServices,
+    readonly stepId: string,
+    readonly attempt: number,
+    readonly idempotencyKey: string,
+    resend: boolean,
+  ) {
+    if (resend) this.resend = true;
+  }
+
+  /** The run this call belongs to. */
+  get runId(): string {
+    return this.services.runId;
+  }
+
+  /** The run's clock. */
+  get clock(): ActionContext['clock'] {
+    return this.services.clock;
+  }
+
+  /** The playbook's resolved secrets. */
+  get secrets(): ActionContext['secrets'] {
+    return this.services.secrets;
+  }
+
+  /** The step's logger, made when the action first logs. */
+  get logger(): Logger {
+    return (this.stepLogger ??= stepLogger(this.services, this.stepId));
+  }
+
+  /** The run's redactor for text: one function per run, so it may be passed around unbound. */
+  get redact(): (text: string) => string {
+    return redactTextOf(this.services.redactor);
   }
 
   /** Aborted on the attempt's timeout and when the step is stopped; reflects an abort made before it was read. */
@@ -99,7 +118,7 @@ class AttemptRace implements ActionContext {
   get stop(): Promise<never> {
     if (!this.stopped) {
       this.stopped = this.abortedWith
-        ? Promise.reject(this.abortedWith.reason as Error)
+        ? Promise.reject(this.abortedWith.reason)
         : new Promise<never>((_, reject) => (this.rejectStop = reject));
       // Whatever the action does after it lost the race, it must never surface as an unhandled rejection.
       this.stopped.catch(() => undefined);
@@ -114,6 +133,14 @@ class AttemptRace implements ActionContext {
     this.controller?.abort(reason);
     this.rejectStop?.(reason);
   }
+}
+
+const redactTexts = new WeakMap<Redactor, (text: string) => string>();
+
+function redactTextOf(redactor: Redactor): (text: string) => string {
+  let redact = redactTexts.get(redactor);
+  if (!redact) redactTexts.set(redactor, (redact = (text) => redactor.string(text)));
+  return redact;
 }
 
 /** How one attempt ended, and whether a retry may help. */
@@ -133,13 +160,12 @@ export async function attemptOnce(
   services: RunServices,
   def: AnyActionDefinition,
   actionInput: unknown,
-  outer: ActionContext,
+  race: AttemptRace,
+  parent: AbortSignal,
   node: ActionNode,
   invoke: Invoke,
   input: StepInput,
 ): Promise<AttemptResult> {
-  const parent = outer.signal;
-  const race = new AttemptRace(outer);
   if (parent.aborted) race.abort(parent.reason);
   let work: InvokeResult | Promise<InvokeResult>;
   try {

@@ -1,11 +1,10 @@
 import type { InputSchemaError } from '../actions/registry.js';
-import type { ActionContext, Logger } from '../actions/types.js';
 import type { ActionNode } from '../compile/ir.js';
 import type { StepInput } from './types.js';
 import { formatDuration } from '../format/duration.js';
 import type { StepOutcome } from '../format/types.js';
 import { evaluateExpression, renderTemplates, truthy } from './evaluate.js';
-import { attemptOnce, scopeOf, stoppedOutcome } from './attempt.js';
+import { AttemptRace, attemptOnce, scopeOf, stoppedOutcome } from './attempt.js';
 import type { AttemptResult } from './attempt.js';
 import type { AnyActionDefinition } from '../actions/registry.js';
 import { retryDelay, shouldRetry, sleep } from './retry.js';
@@ -14,28 +13,6 @@ import type { EarlyEnd } from './resumePoint.js';
 import { taintedView } from './taint.js';
 import type { Invoke, RunServices } from './services.js';
 import type { JournalEntry, StepRecord } from './types.js';
-
-/** A logger for one step: lines go to the run's logger and the trace, secret values redacted. */
-export function stepLogger(services: RunServices, step: string): Logger {
-  const line =
-    (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: Record<string, unknown>) => {
-      const clean = services.redactor.string(message);
-      const cleanFields = fields && services.redactor.value(fields);
-      try {
-        services.logger[level](clean, { step, ...cleanFields });
-      } catch {
-        // The host's log sink failing is not the action's failure; the trace below still has the line.
-      }
-      services.emit({
-        type: 'log',
-        level,
-        step,
-        message: clean,
-        ...(cleanFields && { fields: cleanFields }),
-      });
-    };
-  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
-}
 
 /**
  * Runs one action step: `when`, templates, input check, then attempts with a timeout each and retries
@@ -90,7 +67,7 @@ export async function executeActionStep(
     // A timed-out attempt of a remediation that is not idempotent may have acted: it is not repeated.
     atMostOnce: def.kind === 'remediation' && !idempotent,
     first: resume.first,
-    logger: stepLogger(services, node.id),
+    idempotencyKey: `${services.runId}:${node.id}:${input.visit}`,
   };
   let last: AttemptResult = { outcome: 'error' };
   let attempt = resume.first;
@@ -183,7 +160,11 @@ interface AttemptStep {
   /** A remediation that is not idempotent: an attempt that timed out is never tried again. */
   atMostOnce: boolean;
   first: number;
-  logger: Logger;
+  /**
+   * One key per visit, not per attempt: a retry after an ambiguous failure sends the same client token,
+   * so the remote side de-duplicates it. The journal keeps its per-attempt key.
+   */
+  idempotencyKey: string;
 }
 
 /**
@@ -195,19 +176,9 @@ async function runAttempt(
   step: AttemptStep,
   attempt: number,
 ): Promise<EarlyEnd | { result: AttemptResult; delay?: number }> {
-  const { services, node, input, sideEffect } = step;
+  const { services, node, sideEffect } = step;
   const { clock } = services;
-  const key = `${services.runId}:${node.id}:${input.visit}:${attempt}`;
-  const journal = (entry: Partial<JournalEntry> & Pick<JournalEntry, 'status'>) =>
-    services.record({
-      key,
-      step: node.id,
-      action: node.action,
-      visit: input.visit,
-      attempt,
-      at: clock.now(),
-      ...entry,
-    });
+  const key = sideEffect ? `${step.idempotencyKey}:${attempt}` : undefined;
   const ended = sideEffect ? services.sideEffect() : undefined;
   let result: AttemptResult;
   const attemptStart = clock.now();
@@ -215,7 +186,7 @@ async function runAttempt(
     // Claimed once across hosts before it starts: a second host (a duplicate delivery, a resume racing
     // a slow host) finds the claim and does not start the same side effect again.
     if (
-      sideEffect &&
+      key !== undefined &&
       services.claim &&
       !(step.reclaim && attempt === step.first) &&
       !(await services.claim(key))
@@ -226,7 +197,7 @@ async function runAttempt(
     }
     // Always one turn before the call, even with nothing to journal: a cancel or deadline sent as the
     // run starts (an already-aborted signal) reaches the step before it calls anything.
-    await (sideEffect ? journal({ status: 'started' }) : undefined);
+    await (key !== undefined ? journal(step, key, attempt, { status: 'started' }) : undefined);
     services.emit({
       type: 'attempt.start',
       step: node.id,
@@ -234,28 +205,30 @@ async function runAttempt(
       attempt,
       input: step.shownInput,
     });
-    const ctx: ActionContext = {
-      signal: step.signal,
-      runId: services.runId,
-      stepId: node.id,
+    const race = new AttemptRace(
+      services,
+      node.id,
       attempt,
-      // One key per visit, not per attempt: a retry after an ambiguous failure sends the same client
-      // token, so the remote side de-duplicates it. The journal keeps its per-attempt key.
-      idempotencyKey: `${services.runId}:${node.id}:${input.visit}`,
-      clock,
-      logger: step.logger,
-      secrets: services.secrets,
-      redact: (text) => services.redactor.string(text),
-      ...(step.resend && attempt === step.first && { resend: true }),
-    };
-    result = await attemptOnce(services, step.def, step.actionInput, ctx, node, step.invoke, input);
+      step.idempotencyKey,
+      step.resend && attempt === step.first,
+    );
+    result = await attemptOnce(
+      services,
+      step.def,
+      step.actionInput,
+      race,
+      step.signal,
+      node,
+      step.invoke,
+      step.input,
+    );
     // No `done` entry for a side effect cut short: it may or may not have happened.
     if (result.stopped)
       return {
         done: { outcome: result.stopped, attempts: attempt, extra: { error: result.error ?? 'stopped' } },
       };
-    if (sideEffect)
-      await journal({
+    if (key !== undefined)
+      await journal(step, key, attempt, {
         status: 'done',
         outcome: result.outcome,
         output: clean(services, result.output),
@@ -278,7 +251,26 @@ async function runAttempt(
     ...(result.output !== undefined && { output: result.output }),
     ...(delay !== undefined && { retryInMs: delay }),
   });
-  return { result, ...(delay !== undefined && { delay }) };
+  return delay === undefined ? { result } : { result, delay };
+}
+
+/** A journal entry of one attempt of a side effect (`key` is the attempt's). */
+function journal(
+  step: AttemptStep,
+  key: string,
+  attempt: number,
+  entry: Partial<JournalEntry> & Pick<JournalEntry, 'status'>,
+): Promise<void> {
+  const { services, node, input } = step;
+  return services.record({
+    key,
+    step: node.id,
+    action: node.action,
+    visit: input.visit,
+    attempt,
+    at: services.clock.now(),
+    ...entry,
+  });
 }
 
 /** A value with secret values taken out; as it is when there are no secrets to take out. */

@@ -44,22 +44,22 @@ export function runStep(s: RunServices, input: StepInput, signal: AbortSignal): 
   }
 }
 
-async function actionStep(
+// Not async: one promise per step fewer than an async wrapper around executeActionStep.
+function actionStep(
   s: RunServices,
   node: ActionNode,
   input: StepInput,
   signal: AbortSignal,
   invoke: Invoke,
 ): Promise<StepResult> {
-  const record = await executeActionStep(s, node, input, signal, invoke);
-  return {
+  return executeActionStep(s, node, input, signal, invoke).then((record) => ({
     outcome: record.outcome,
     records: [record],
     remediated: remediated(s, node, record),
     ...(record.outcome === 'skipped' &&
       s.skip?.reason === 'budget' &&
       s.skip.step === node.id && { halt: true }),
-  };
+  }));
 }
 
 function remediated(s: RunServices, node: ActionNode, record: StepRecord): boolean {
