@@ -117,9 +117,11 @@ export class AttemptRace implements ActionContext {
   /** Rejects when the race is ended from outside; already rejected when it was ended before this was read. */
   get stop(): Promise<never> {
     if (!this.stopped) {
-      this.stopped = this.abortedWith
-        ? Promise.reject(this.abortedWith.reason)
-        : new Promise<never>((_, reject) => (this.rejectStop = reject));
+      const ended = this.abortedWith;
+      this.stopped = new Promise<never>((_, reject) => {
+        if (ended) reject(ended.reason);
+        else this.rejectStop = reject;
+      });
       // Whatever the action does after it lost the race, it must never surface as an unhandled rejection.
       this.stopped.catch(() => undefined);
     }
