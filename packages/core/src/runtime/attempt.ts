@@ -117,11 +117,8 @@ export class AttemptRace implements ActionContext {
   /** Rejects when the race is ended from outside; already rejected when it was ended before this was read. */
   get stop(): Promise<never> {
     if (!this.stopped) {
-      const ended = this.abortedWith;
-      this.stopped = new Promise<never>((_, reject) => {
-        if (ended) reject(ended.reason);
-        else this.rejectStop = reject;
-      });
+      this.stopped = new Promise<never>((_, reject) => (this.rejectStop = reject));
+      if (this.abortedWith) this.rejectStop?.(this.abortedWith.reason);
       // Whatever the action does after it lost the race, it must never surface as an unhandled rejection.
       this.stopped.catch(() => undefined);
     }
