@@ -123,6 +123,49 @@ describe('compilePlaybook', () => {
     expect(compiledOf({})).toBeUndefined();
   });
 
+  it("takes a judge's branch in the step's own transition: a failed check goes to the remediation in one microstep", async () => {
+    const compiled = compilePlaybook(parsePlaybook(firstLine), { actions });
+    const flow = compiled.machine.root.states;
+    const onUrl = flow.url!.config.on!['step.done.url'] as Array<{
+      guard: { type: string; params?: { outcomes?: string[]; when?: unknown } };
+      target: string;
+      actions: Array<{ type: string }>;
+    }>;
+    // `fail` leads to the checks-failed judge: its two branches, by the round, in url's own transitions.
+    const onFail = onUrl.filter((t) => t.guard.params?.outcomes?.includes('fail'));
+    expect(onFail.map((t) => [t.guard.params!.when, t.target])).toEqual([
+      [{ type: 'mayRemediate', params: { rounds: 2 } }, '#s:reboot'],
+      [undefined, '#s:__done'],
+    ]);
+    expect(onFail.map((t) => t.actions.map((a) => a.type))).toEqual([
+      ['record', 'decide'],
+      ['record', 'decide', 'setOutcome'],
+    ]);
+    // The wait's end goes straight to the checks again, counting the round.
+    const onWait = flow.__recheck_wait!.config.on!['step.done.__recheck_wait'] as typeof onUrl;
+    expect(onWait.at(-1)).toMatchObject({
+      target: '#s:url',
+      actions: [{ type: 'record' }, { type: 'nextRound' }],
+    });
+
+    // The rounds still decide: two failed rounds remediate twice, the third failure ends unrecovered.
+    const decisions: string[] = [];
+    const result = await runPlaybook(compiled, {
+      input: { url: 'https://app.example.com/health' },
+      mode: 'simulate',
+      outcomes: { url: ['fail', 'fail', 'fail'] },
+      onEvent: (event) => {
+        if (event.type === 'decision') decisions.push(event.message);
+      },
+    });
+    expect(result.outcome).toBe('unrecovered');
+    expect(decisions).toEqual([
+      'a check failed: remediate (round 1 of 2)',
+      'a check failed: remediate (round 2 of 2)',
+      'checks still failing after the last round: unrecovered',
+    ]);
+  });
+
   it('refuses to run a compiled machine started on its own, saying how to run it', async () => {
     const compiled = compilePlaybook(parsePlaybook(firstLine), { actions });
     const actor = createActor(compiled.machine, {
