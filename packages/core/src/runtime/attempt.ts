@@ -154,8 +154,11 @@ export interface AttemptResult {
   stopped?: StepOutcome;
 }
 
-/** Runs one attempt of an action step: the call raced against its timeout and the run's stop, then `expect`. */
-export async function attemptOnce(
+/**
+ * Runs one attempt of an action step: the call raced against its timeout and the run's stop, then `expect`.
+ * Not async: an answer given at once is judged without a frame or a promise of its own.
+ */
+export function attemptOnce(
   services: RunServices,
   def: AnyActionDefinition,
   actionInput: unknown,
@@ -180,9 +183,14 @@ export async function attemptOnce(
     work = Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
   // An answer given at once (a scripted outcome) has nothing to race: no timer, no listener.
-  if (!(work instanceof Promise)) return judge(services, def, node, input, work);
-  const done = await raceAttempt(services, def, node, race, parent, work);
-  return 'outcome' in done ? done : judge(services, def, node, input, done);
+  if (!isThenable(work)) return judge(services, def, node, input, work);
+  return raceAttempt(services, def, node, race, parent, Promise.resolve(work)).then((done) =>
+    'outcome' in done ? done : judge(services, def, node, input, done),
+  );
+}
+
+function isThenable(value: unknown): value is PromiseLike<InvokeResult> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 /** The call raced against the attempt's timeout and the step being stopped; how it failed, if it did. */
