@@ -97,6 +97,23 @@ const builtinsOnFirstUse = {
   },
 };
 
+// yaml's ES build: `exports` gives Node its CommonJS build, which a bundle runs whole (every module of
+// it, stringifier and all) before the first parse; the ES build (the same code, warnings through
+// console.warn instead of process.emitWarning) is scope-hoisted and tree-shaken like the rest.
+const yamlEsm = join(
+  dirname(
+    createRequire(new URL('../packages/core/package.json', import.meta.url)).resolve('yaml/package.json'),
+  ),
+  'browser/index.js',
+);
+/** @type {import('esbuild').Plugin} */
+const yamlAsEsm = {
+  name: 'yaml-as-esm',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^yaml$/ }, () => ({ path: yamlEsm }));
+  },
+};
+
 // Imports of core's entry points (`@firstline/core`, `@firstline/core/internal`) are taken from the
 // module that defines each name. esbuild splits code by which entries reach a *file*: one static
 // import of the barrel from a module `validate` loads made every module the barrel re-exports (the
@@ -179,7 +196,7 @@ const result = await build({
   // ssh2 loads its native addons (sshcrypto.node, cpu-features) inside a try: left out, it does
   // without them, falling back to Node's crypto.
   external: ['cpu-features', '*.node', ...externals],
-  plugins: [builtinsOnFirstUse, ...(args.includes('--unbarrel') ? [unbarrelCore] : [])],
+  plugins: [builtinsOnFirstUse, yamlAsEsm, ...(args.includes('--unbarrel') ? [unbarrelCore] : [])],
   metafile: true,
   logLevel: 'warning',
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
 import {
@@ -154,6 +155,43 @@ describe('analyzeExpression', () => {
       { root: 'steps', path: ['open-issue', 'output', 'number'], offset: 0 },
       { root: 'inputs', path: ['repo'], offset: source.indexOf('inputs') },
     ]);
+  });
+
+  it('reads a plain dotted path as JSONata does (answered without parsing it)', () => {
+    const name = fc.oneof(
+      fc.constantFrom(
+        'inputs',
+        'steps',
+        'output',
+        'name',
+        'run',
+        'and',
+        'or',
+        'in',
+        'true',
+        'null',
+        'function',
+      ),
+      fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/),
+    );
+    const source = fc
+      .tuple(
+        fc.constantFrom('', ' ', '  '),
+        fc.array(name, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom('', ' '),
+      )
+      .map(([before, names, after]) => `${before}${names.join('.')}${after}`);
+    fc.assert(
+      fc.property(source, (plain) => {
+        // `& ''` makes JSONata parse it (no longer a plain path) without adding a reference.
+        const parsed = analyzeExpression(`${plain} & ''`);
+        const fast = analyzeExpression(plain);
+        if (!parsed.ok) expect(fast.ok).toBe(false);
+        else expect(fast).toEqual(parsed);
+      }),
+      { numRuns: 300 },
+    );
+    expect(refs(' inputs.instanceId ')).toEqual([{ root: 'inputs', path: ['instanceId'], offset: 1 }]);
   });
 
   it('reports a syntax error with JSONata’s message and an offset into the expression', () => {
