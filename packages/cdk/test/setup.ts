@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 
 // An App made without an outdir synthesizes into a fresh `cdk.outXXXXXX` under the system's temp
-// directory and never removes it: thousands of them piled up in /tmp. Every App of a test file here
-// synthesizes into this file's own directory instead (aws-cdk-lib reads CDK_OUTDIR when no outdir is
-// given), and the directory goes when the file is done. Tests in a file run one after another and
-// each reads its template right after its synth, so sharing the directory changes nothing they see.
-const outdir = mkdtempSync(join(tmpdir(), 'firstline-cdk-test-'));
-const previous = process.env.CDK_OUTDIR;
-process.env.CDK_OUTDIR = outdir;
+// directory and never removes it: thousands of them piled up in /tmp. Each test file here gets a temp
+// directory of its own (TMPDIR, which os.tmpdir() reads on every call), removed with everything in it
+// when the file is done. Not CDK_OUTDIR: with it set, every App also synthesizes again when the process
+// is about to exit (aws-cdk-lib's autoSynth, meant for the CDK CLI), into a directory long gone.
+const dir = mkdtempSync(join(tmpdir(), 'firstline-cdk-test-'));
+const previous = process.env.TMPDIR;
+process.env.TMPDIR = dir;
 
 afterAll(() => {
-  if (previous === undefined) delete process.env.CDK_OUTDIR;
-  else process.env.CDK_OUTDIR = previous;
-  rmSync(outdir, { recursive: true, force: true });
+  if (previous === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = previous;
+  rmSync(dir, { recursive: true, force: true });
 });
