@@ -16,12 +16,30 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 const realParts = { testTimeout: 60_000, hookTimeout: 120_000 };
 
 // vitest's default is one worker less than the cores: on CI's 2 cores, one file at a time, one core idle while a
-// file imports or computes. The suites that share no server (no moto_server, sshd or Prometheus started by a
-// global setup) run first, two files at a time at least; the rest run after them with the default, as before:
-// their files share one moto or sshd per project.
-const inProcess = { maxWorkers: Math.max(2, availableParallelism() - 1), sequence: { groupOrder: 0 } };
-const sharedServers = { sequence: { groupOrder: 1 } };
-const sharesNoServer = new Set(['notifiers', 'server', 'cdk']);
+// file imports or computes. Every project runs two files at a time at least. The suites with a server of their
+// own (moto_server, sshd, Prometheus, from a global setup) share it between their files: no file resets moto but
+// @firstline/actions-aws's one moto file, and each file makes its own tables, instances and policies.
+//
+// Files share their worker process (isolate: false): a process per file (vitest's default) loaded vitest, the
+// AWS SDK, aws-cdk-lib and the sources again for each of some 240 files, about 40 % of the run's CPU. The run
+// core, the stores and the actions keep no state in their modules but caches keyed by what they cache, and the
+// test files stop what they start and restore what they change (env stubs are undone after each test, below).
+// A file that replaces a module with vi.mock would leave the replacement to the next file, or find the real
+// module already loaded by an earlier one: such files run each in a fresh process (`ownProcess`).
+const workers = { maxWorkers: Math.max(2, availableParallelism() - 1), isolate: false };
+const ownProcess: Record<string, string[]> = { lambda: ['test/compileOnce.test.ts'] };
+
+/**
+ * A package's own test setup: its global setup (moto_server, sshd…) at test/globalSetup.ts, and a per-file
+ * setup at test/setup.ts (the CDK package's: where its Apps synthesize), each when the package has one.
+ */
+function packageSetup(name: string) {
+  const has = (file: string) => existsSync(`packages/${name}/test/${file}`);
+  return {
+    globalSetup: has('globalSetup.ts') ? ['test/globalSetup.ts'] : [],
+    setupFiles: has('setup.ts') ? ['test/setup.ts'] : [],
+  };
+}
 
 export default defineConfig({
   resolve: {
@@ -56,6 +74,9 @@ export default defineConfig({
   test: {
     // Under CI a JSON report is written too, so .ci/run can close on a plain "N passed, N failed" line.
     reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results.json' }]] : ['default'],
+    // Files share a process (see `workers`): what one file stubs must not reach the next.
+    unstubEnvs: true,
+    unstubGlobals: true,
     projects: [
       {
         extends: true,
@@ -63,7 +84,7 @@ export default defineConfig({
           name: 'core',
           root: 'packages/core',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          ...inProcess,
+          ...workers,
         },
       },
       ...[
@@ -83,11 +104,22 @@ export default defineConfig({
           root: `packages/${name}`,
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           // Browser suites run in their own project (below): one Chromium, longer bounds.
-          exclude: [...configDefaults.exclude, 'test/**/*.browser.test.ts'],
-          // A package's own global setup (moto_server, sshd…) lives at test/globalSetup.ts when it needs one.
-          globalSetup: existsSync(`packages/${name}/test/globalSetup.ts`) ? ['test/globalSetup.ts'] : [],
+          exclude: [...configDefaults.exclude, 'test/**/*.browser.test.ts', ...(ownProcess[name] ?? [])],
+          ...packageSetup(name),
           ...realParts,
-          ...(sharesNoServer.has(name) ? inProcess : sharedServers),
+          ...workers,
+        },
+      })),
+      ...Object.entries(ownProcess).map(([name, files]) => ({
+        extends: true as const,
+        // The files that mock a module with vi.mock, each in a fresh process (see `workers`); they start no server.
+        test: {
+          name: `${name}-own-process`,
+          root: `packages/${name}`,
+          include: files,
+          ...realParts,
+          ...workers,
+          isolate: true,
         },
       })),
       {
@@ -98,7 +130,7 @@ export default defineConfig({
           root: '.',
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, 'test/**/*.moto.test.ts'],
-          ...inProcess,
+          ...workers,
         },
       },
       {
@@ -111,7 +143,7 @@ export default defineConfig({
           include: ['test/**/*.moto.test.ts'],
           globalSetup: ['packages/actions-aws/test/globalSetup.ts'],
           ...realParts,
-          ...sharedServers,
+          ...workers,
         },
       },
       {
@@ -124,7 +156,7 @@ export default defineConfig({
           include: ['test/**/*.browser.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          ...sharedServers,
+          ...workers,
         },
       },
       {
@@ -134,7 +166,7 @@ export default defineConfig({
           root: 'examples',
           include: ['test/**/*.test.ts'],
           ...realParts,
-          ...sharedServers,
+          ...workers,
         },
       },
     ],

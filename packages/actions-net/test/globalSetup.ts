@@ -168,7 +168,10 @@ async function startPrometheus(root: string, children: ChildProcess[]): Promise<
   await mkdir(dir);
   const now = Math.floor(Date.now() / 1000);
   const lines = ['# HELP node_load_test A test gauge.', '# TYPE node_load_test gauge'];
-  for (let i = 0; i <= 40; i++) {
+  // From 10 minutes before the setup to an hour after it. Tests with a fixed clock query the window
+  // ending at `nowMs`; the CLI's end-to-end run queries the 5 minutes before the real time, and when the
+  // series ended at the setup's instant, a run more than 5 minutes later (a loaded machine) found none.
+  for (let i = 0; i <= 40 + 240; i++) {
     const t = now - 600 + i * 15;
     for (const [kind, value] of Object.entries(SERIES))
       lines.push(`node_load_test{instance="${kind}:9100",kind="${kind}"} ${value(i)} ${t}`);
