@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Options } from 'tsup';
 
@@ -16,6 +17,39 @@ function entryRecord(entry: NonNullable<Options['entry']>): Record<string, strin
   return Object.fromEntries(entry.map((source) => [source.replace(/^.*\/|\.ts$/g, ''), source]));
 }
 
+/** The newest modification time among the packages' sources and the root tsconfig files, in ms. */
+function newestSource(root: string): number {
+  let newest = 0;
+  const seen = (file: string): void => {
+    newest = Math.max(newest, statSync(file).mtimeMs);
+  };
+  for (const name of readdirSync(root)) if (/^tsconfig.*\.json$/.test(name)) seen(join(root, name));
+  for (const pkg of readdirSync(join(root, 'packages'))) {
+    const src = join(root, 'packages', pkg, 'src');
+    if (!existsSync(src)) continue;
+    for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) seen(join(src, file));
+  }
+  return newest;
+}
+
+/**
+ * Makes sure dist/types/ holds the declarations of the sources as they are. The root `pnpm build` runs `tsc -b
+ * tsconfig.types.json` first, so this only compares modification times (a few milliseconds); a package built alone
+ * (`pnpm --filter <pkg> build`) after a source changed runs that `tsc -b` here, which type-checks the repo and emits.
+ */
+function ensureTypes(root: string): void {
+  const buildInfo = join(root, 'dist/types/tsconfig.tsbuildinfo');
+  if (existsSync(buildInfo) && statSync(buildInfo).mtimeMs >= newestSource(root)) return;
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.types.json'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+}
+
 /**
  * The `.d.ts` inputs for `entry`: the declarations `pnpm typecheck` emitted for those sources into the root's
  * dist/types/ (tsconfig.types.json). tsup's declaration step only rolls them up: rollup-plugin-dts reads `.d.ts`
@@ -27,6 +61,7 @@ function emittedTypes(entry: Record<string, string>): Record<string, string> {
   // the package tsup runs in.
   const pkg = process.cwd();
   const root = repoRoot(pkg);
+  ensureTypes(root);
   const types = join(root, 'dist/types', relative(root, pkg));
   return Object.fromEntries(
     Object.entries(entry).map(([name, source]) => [name, join(types, source.replace(/\.ts$/, '.d.ts'))]),
@@ -40,9 +75,7 @@ function emittedTypes(entry: Record<string, string>): Record<string, string> {
  * core object made by one copy failed `instanceof` in the other. CommonJS callers `require()` this same
  * build (require(esm) is on by default from Node 20.19), so every caller shares one module instance.
  *
- * The `.d.ts` are rolled up from the root typecheck's declarations: each package's build script runs
- * `tsc -b ../../tsconfig.types.json` before tsup, which emits them if a source changed since and otherwise does
- * nothing (under a second).
+ * The `.d.ts` are rolled up from the root typecheck's declarations (see ensureTypes).
  */
 export function packageBuild(overrides: Options = {}): Options {
   const entry = overrides.entry ?? ['src/index.ts'];
