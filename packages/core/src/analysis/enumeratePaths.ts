@@ -104,13 +104,11 @@ export function enumeratePaths(
     // the run takes one of them (by the round), so they are offered once.
     const offered = new Set<string>();
     for (const transition of stateNodeOf(machine, node.key).transitions.get(type) ?? []) {
-      const key = JSON.stringify([
-        (transition.guard as { type?: string } | undefined)?.type,
-        guardOutcomes(transition),
-      ]);
+      const guardType = (transition.guard as { type?: string } | undefined)?.type;
+      const key = JSON.stringify([guardType, guardOutcomes(transition)]);
       if (offered.has(key)) continue;
       offered.add(key);
-      if ((transition.guard as { type?: string } | undefined)?.type === 'halted') {
+      if (guardType === 'halted') {
         // A budget that refuses the remediation: its own path, ending `skipped`.
         const record: StepRecord = {
           id: node.id,

@@ -67,7 +67,7 @@ export class AttemptRace implements ActionContext {
   private controller: AbortController | undefined;
   private stopped: Promise<never> | undefined;
   private rejectStop: ((reason: unknown) => void) | undefined;
-  private stepLogger: Logger | undefined;
+  private madeLogger: Logger | undefined;
 
   /** The context of attempt `attempt` of a visit of `stepId`; `idempotencyKey` is the visit's. */
   constructor(
@@ -97,7 +97,7 @@ export class AttemptRace implements ActionContext {
 
   /** The step's logger, made when the action first logs. */
   get logger(): Logger {
-    return (this.stepLogger ??= stepLogger(this.services, this.stepId));
+    return (this.madeLogger ??= stepLogger(this.services, this.stepId));
   }
 
   /** The run's redactor for text: one function per run, so it may be passed around unbound. */

@@ -1,6 +1,6 @@
 // Keyed maps of the run core (visits, step records, state configs) are indexed by author-chosen ids.
 // A plain `{}` answers `constructor`, `toString`… from Object.prototype and treats `__proto__` as its
-// prototype, so these records have no prototype and are read through own properties only.
+// prototype, so these records inherit nothing and are read through own properties only.
 
 // Such a record inherits from one empty, frozen object that itself has no prototype: nothing is
 // inherited, and unlike `Object.create(null)` (which V8 keeps as a hash table) its properties stay
