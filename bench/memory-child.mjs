@@ -3,10 +3,14 @@
 // reboots, and then waits in the 2-minute recheck. Heap is measured (after full collections) before
 // they start and once every run has emitted wait.start; then every run is cancelled and must end
 // `cancelled` with no timer left behind, and the heap must fall back. Prints the figures as JSON.
-/* global AbortController */
+// The fourth argument: `park` (the default: runs in a long wait are parked, see HostOptions.parkWaitsOver)
+// or `keep` (parkWaitsOver: false, every waiting run keeps its live actor).
+/* global AbortController, setImmediate */
 import { readFileSync } from 'node:fs';
 
-const [playbookPath, actionsPath, count = '1000'] = process.argv.slice(2);
+const [playbookPath, actionsPath, count = '1000', mode = 'park'] = process.argv.slice(2);
+if (mode !== 'park' && mode !== 'keep') throw new Error(`mode must be park or keep, not ${mode}`);
+const parkWaitsOver = mode === 'keep' ? false : undefined;
 const runs = Number(count);
 const gc = globalThis.gc;
 if (typeof gc !== 'function') throw new Error('run with node --expose-gc');
@@ -63,7 +67,14 @@ async function startWaiting(n, clock) {
     const controller = new AbortController();
     let onWait;
     let waited = false;
-    const outcome = runPlaybook(compiled, { input, env, clock, signal: controller.signal, onEvent });
+    const outcome = runPlaybook(compiled, {
+      input,
+      env,
+      clock,
+      signal: controller.signal,
+      onEvent,
+      ...(parkWaitsOver !== undefined && { parkWaitsOver }),
+    });
     // A run that ends before its wait would leave the batch waiting forever: fail loudly instead.
     waiting.push(
       new Promise((resolve, reject) => {
@@ -81,6 +92,8 @@ async function startWaiting(n, clock) {
     controllers.push(controller);
   }
   await Promise.all(waiting);
+  // A run parks once its wait has started, a few promise reactions later: measured after they ran.
+  await new Promise((resolve) => setImmediate(resolve));
   return { controllers, outcomes };
 }
 
@@ -114,6 +127,7 @@ const end = collect();
 process.stdout.write(
   JSON.stringify({
     runs,
+    mode,
     heapBefore: before.heapUsed,
     heapWaiting: after.heapUsed,
     heapAfterCancel: end.heapUsed,

@@ -15,6 +15,7 @@ export type FirstlineErrorCode =
   | 'E_RUN_NOT_FOUND'
   | 'E_RUN_CONFLICT'
   | 'E_RUN_BUSY'
+  | 'E_HOST_OPTIONS'
   | 'E_STORE'
   | 'E_STORE_CONFLICT'
   | 'E_LOCK_KEY'

@@ -4,7 +4,8 @@ import type { ActionRegistry } from '../actions/registry.js';
 import type { Clock, Logger } from '../actions/types.js';
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import { createLifecycle, legacyWait } from './execute/lifecycle.js';
-import type { Settlement } from './execute/lifecycle.js';
+import type { ParkedWait, Settlement } from './execute/lifecycle.js';
+import { DEFAULT_PARK_WAITS_OVER_MS } from './hostOptions.js';
 import { ApprovalBook } from './execute/approvalBook.js';
 import { passLockGate } from './execute/lockGate.js';
 import { RecordWriter } from './execute/recordWriter.js';
@@ -19,7 +20,16 @@ import { skipMessage } from './safety.js';
 import type { RunBudget } from './safety.js';
 import { bindServices } from './services.js';
 import type { ApprovalDesk, ScriptPlayer } from './services.js';
-import type { RunContext, RunRecord, RunStore, StepInput, StepRecord, TraceListener } from './types.js';
+import type {
+  RunContext,
+  RunRecord,
+  RunStore,
+  SkipReason,
+  StepInput,
+  StepRecord,
+  TraceListener,
+  VirtualClock,
+} from './types.js';
 
 export type { RunExecution } from './execute/finishRun.js';
 
@@ -54,6 +64,8 @@ export interface RunSetup {
   suspendGraceMs?: number;
   /** See HostOptions.consoleUrl (trailing slashes taken off). */
   consoleUrl?: string;
+  /** See HostOptions.parkWaitsOver. */
+  parkWaitsOver?: number | false;
 }
 
 /** How long a hand-back waits for a side effect in flight to end, unless the host says otherwise. */
@@ -64,19 +76,41 @@ export const DEFAULT_SUSPEND_GRACE_MS = 10_000;
  * lifecycle (deadline, cancel, hand-back), then the ending. The parts each do one thing: the trace
  * sink, the record writer, the step recorder, the lifecycle, the lock gate and the finish.
  */
-export async function executeRun(setup: RunSetup): Promise<RunExecution> {
+export function executeRun(setup: RunSetup): Promise<RunExecution> {
+  return incarnate(setup, undefined);
+}
+
+/**
+ * What a parked run keeps for its next actor besides its setup and record: the trace's sequence and
+ * listener, the record's write queue, a skip already decided, and when the wait it is parked in began.
+ */
+interface Parked {
+  sink: TraceSink;
+  writer: RecordWriter;
+  skip: SkipReason | undefined;
+  since: number;
+}
+
+/**
+ * One actor's life of a run: the whole run, or (a parked run) the part from the wait it was parked in
+ * on. A parked run's next actor is made from its persisted snapshot like a resumed run's, but the run
+ * goes on unseen: no `run.resume`, no lock gate again, the wait not started again.
+ */
+async function incarnate(setup: RunSetup, parked: Parked | undefined): Promise<RunExecution> {
   const { compiled, record, clock, store, strategy } = setup;
   const resumed = setup.context === undefined;
-  const sink = new TraceSink(record.trace, clock, setup.redactor, setup.onEvent);
-  const writer = new RecordWriter(record, store, clock, setup.redactor, resumed);
+  const sink = parked?.sink ?? new TraceSink(record.trace, clock, setup.redactor, setup.onEvent);
+  const writer = parked?.writer ?? new RecordWriter(record, store, clock, setup.redactor, resumed);
   if (resumed) ownKeyedMaps(record.snapshot);
-  const legacy = resumed ? legacyWait(record.snapshot) : undefined;
+  const legacy = resumed && !parked ? legacyWait(record.snapshot) : undefined;
   const actor = resumed
     ? createActor(compiled.machine, { snapshot: record.snapshot as never })
     : createActor(compiled.machine, { input: setup.context! });
   const canSuspend = store !== undefined && strategy.handsBack;
   const approvals = new ApprovalBook(record, store ? writer : undefined, setup.consoleUrl);
   const services = runServices(setup, sink, writer, () => lifecycle.sideEffect(), approvals);
+  if (parked?.skip) services.skip = parked.skip;
+  const park = parkWhen(setup, services);
   const lifecycle = createLifecycle({
     actor,
     record,
@@ -90,7 +124,8 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
     ...(setup.signal && { signal: setup.signal }),
     onDeadline: () => (services.timedOut = true),
     stopSteps: () => services.stopSteps(),
-    ...(resumed && { restart: () => restartStored(actor, services, legacy) }),
+    ...(resumed && { restart: () => restartStored(actor, services, legacy, parked?.since) }),
+    ...(park && { park }),
   });
   approvals.lifecycle = lifecycle;
   bindServices(actor.system, services);
@@ -111,6 +146,7 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
     runStart: startedAt ?? clock.now(),
     ...(calls && { calls }),
   });
+  if (parked) return lifecycle.run().then((settlement) => endRun(settlement, parts()));
   if (resumed) sink.emit({ type: 'run.resume', runId: record.runId });
   else
     sink.emit({
@@ -153,13 +189,18 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   }
 
   // Not awaited: a waiting run holds the ending's parts, not a suspended frame of this function.
-  const parts: Ending = { actor, sink, services, store, record, redactor, endOf };
-  return lifecycle.run().then((settlement) => endRun(settlement, parts));
+  return lifecycle.run().then((settlement) => endRun(settlement, parts()));
+
+  function parts(): Ending {
+    return { setup, actor, sink, writer, services, store, record, redactor, endOf };
+  }
 }
 
 /** What ending a run after its actor settled needs. */
 interface Ending {
+  setup: RunSetup;
   actor: AnyActor;
+  writer: RecordWriter;
   sink: TraceSink;
   services: RunServiceSet;
   store: RunStore | undefined;
@@ -171,6 +212,7 @@ interface Ending {
 /** The run after its actor settled: handed back, or ended with its outcome (a crash is `failed`). */
 function endRun(settlement: Settlement, parts: Ending): Promise<RunExecution> {
   const { actor, sink, services, store, record, redactor, endOf } = parts;
+  if (settlement.parked) return parkRun(parts, settlement.parked);
   const last = (actor.getSnapshot() as { context: RunContext }).context;
   const steps: Record<string, StepRecord> = settlement.output?.steps ?? last.steps;
   if (settlement.suspended) return handBack(endOf(), settlement.suspended, steps);
@@ -195,18 +237,70 @@ function endRun(settlement: Settlement, parts: Ending): Promise<RunExecution> {
   return finishRun(endOf(), outcome, steps);
 }
 
+/**
+ * A run parked in a long wait: nothing of its actor is kept, only the setup, the record (its persisted
+ * snapshot) and one timer. The next actor is made when the wait ends, or at once when the run is
+ * cancelled or handed back; when the run's deadline comes first, it is made then and times out.
+ */
+function parkRun(parts: Ending, wait: ParkedWait): Promise<RunExecution> {
+  const { sink, writer, services, record } = parts;
+  const { context: _, ...rest } = parts.setup;
+  const setup: RunSetup = rest;
+  const carried: Parked = { sink, writer, skip: services.skip, since: wait.since };
+  const { clock, signal } = setup;
+  // Without a store the run cannot be handed back, so a hand-back asked for does not wake it.
+  const suspend = setup.store !== undefined && setup.strategy.handsBack ? setup.suspend : undefined;
+  return new Promise<RunExecution>((resolve) => {
+    const wake = () => {
+      clock.clearTimeout(timer);
+      signal?.removeEventListener('abort', wake);
+      suspend?.removeEventListener('abort', wake);
+      resolve(incarnate(setup, carried));
+    };
+    const timer = clock.setTimeout(
+      wake,
+      Math.max(0, Math.min(wait.wakeAt, record.deadlines.run) - clock.now()),
+    );
+    signal?.addEventListener('abort', wake, { once: true });
+    suspend?.addEventListener('abort', wake, { once: true });
+    if (signal?.aborted || suspend?.aborted) wake();
+  });
+}
+
+/**
+ * When the run should be parked (see HostOptions.parkWaitsOver): in a plain wait of at least the
+ * threshold, with at least that much of the run's time left; never on a virtual clock.
+ */
+function parkWhen(
+  setup: RunSetup,
+  services: RunServiceSet,
+): ((context: RunContext) => ParkedWait | undefined) | undefined {
+  const over = setup.parkWaitsOver ?? DEFAULT_PARK_WAITS_OVER_MS;
+  const { clock, record } = setup;
+  if (over === false || (clock as Partial<VirtualClock>).virtual === true) return undefined;
+  return (context) => {
+    const until = context.wait?.until;
+    if (until === undefined || context.wait?.hold !== undefined) return undefined;
+    const now = clock.now();
+    if (until - now < over || record.deadlines.run - now < over) return undefined;
+    const since = services.parkableWait();
+    return since === undefined ? undefined : { wakeAt: Math.min(until, record.deadlines.run), since };
+  };
+}
+
 /** A restored run's machine is in the state of the step it was stored in: that step starts again. */
 function restartStored(
   actor: AnyActor,
   services: RunServiceSet,
   legacy: Pick<StepInput, 'until' | 'hold'> | undefined,
+  continues: number | undefined,
 ): void {
   const snapshot = actor.getSnapshot() as { status: string; value: unknown; context: RunContext };
   const key = snapshot.value;
   if (snapshot.status !== 'active' || typeof key !== 'string') return;
   const kind = services.ir.nodes.get(key)?.kind;
   if (kind === undefined || kind === 'goto' || kind === 'judge') return;
-  services.startStep(key, snapshot.context, actor, legacy);
+  services.startStep(key, snapshot.context, actor, legacy, continues);
 }
 
 /**

@@ -46,6 +46,14 @@ export interface HostOptions {
    */
   suspendGraceMs?: number;
   /**
+   * A wait longer than this (ms; default 1 s) parks the run in this process: its XState actor is stopped
+   * and dropped, the run keeps only its persisted snapshot and one timer, and a new actor is made from
+   * that snapshot when the wait ends (or the run is cancelled, handed back or reaches its deadline).
+   * Nothing in the trace, the record or the result tells a parked run from one that was not. `false`
+   * never parks. Runs on a virtual clock (simulations) never park: their waits take no time.
+   */
+  parkWaitsOver?: number | false;
+  /**
    * Base URL of the operator console (`@firstline/server`), for the `approval.url` an approval's request
    * links to (`<consoleUrl>/approvals?id=…`). Default: the `FIRSTLINE_CONSOLE_URL` environment variable;
    * without either, `approval.url` is empty.
@@ -112,14 +120,28 @@ export function approvalLinks(options: Pick<HostOptions, 'consoleUrl' | 'env'>):
   return base ? { consoleUrl: base.replace(/\/+$/, '') } : {};
 }
 
-/** The host's suspension settings, as executeRun takes them. */
+/** Waits longer than this (ms) park a run when the host does not say otherwise (see HostOptions.parkWaitsOver). */
+export const DEFAULT_PARK_WAITS_OVER_MS = 1_000;
+
+/** The host's suspension and parking settings, as executeRun takes them; throws E_HOST_OPTIONS on a bad value. */
 export function suspensionOf(
   options: HostOptions,
-): Pick<HostOptions, 'suspendBefore' | 'suspend' | 'suspendGraceMs'> {
+): Pick<HostOptions, 'suspendBefore' | 'suspend' | 'suspendGraceMs' | 'parkWaitsOver'> {
+  const park = options.parkWaitsOver;
+  if (
+    park !== undefined &&
+    park !== false &&
+    !(typeof park === 'number' && park >= 0 && Number.isFinite(park))
+  )
+    throw new FirstlineError(
+      'E_HOST_OPTIONS',
+      `parkWaitsOver must be a number of milliseconds (0 or more) or false, not ${String(park)}`,
+    );
   return {
     ...(options.suspendBefore !== undefined && { suspendBefore: options.suspendBefore }),
     ...(options.suspend && { suspend: options.suspend }),
     ...(options.suspendGraceMs !== undefined && { suspendGraceMs: options.suspendGraceMs }),
+    ...(park !== undefined && { parkWaitsOver: park }),
   };
 }
 

@@ -69,19 +69,21 @@ function remediated(s: RunServices, node: ActionNode, record: StepRecord): boole
 // Not async: a waiting run holds the sleep's promise and these callbacks, not a suspended frame.
 function waitStep(s: RunServices, input: StepInput, signal: AbortSignal): Promise<StepResult> {
   let node: WaitNode;
-  let startedAt: number;
   let until: number;
   try {
     node = nodeOf(s, input.node, 'wait');
-    startedAt = s.clock.now();
-    until = startWait(s, node.id, input, startedAt + node.ms);
+    if (input.continues !== undefined) {
+      // A parked run's new actor: the wait goes on where it was, already in the trace.
+      s.steps.resume(node.id, input.continues);
+      until = input.until ?? input.continues + node.ms;
+    } else until = startWait(s, node.id, input, s.clock.now() + node.ms);
   } catch (error) {
     // A rejection, as from an async function: the step actor's one failure path.
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
   const base = { id: node.id, attempts: 1, visits: input.visit };
   // The deadline is absolute: a run resumed half-way through a 2-minute wait waits only what is left.
-  return sleep(s.clock, until - startedAt, signal).then(
+  return sleep(s.clock, until - s.clock.now(), signal).then(
     (): StepResult => {
       s.emit({ type: 'wait.end', step: node.id });
       return { outcome: 'pass', records: [s.steps.end({ ...base, outcome: 'pass' }, signal)] };

@@ -28,6 +28,16 @@ export class StepRecorder {
     return at;
   }
 
+  /** Takes up a step's visit that began at `at` (a parked run's wait), without reporting it again. */
+  resume(step: string, at: number): void {
+    this.started.set(step, at);
+  }
+
+  /** When the visit of `step` in progress began, if one is. */
+  startedAt(step: string): number | undefined {
+    return this.started.get(step);
+  }
+
   /**
    * Ends a step: its record with start and end times. It is reported unless the run itself stopped it
    * (`signal` aborted by a deadline or cancel): the machine reports that one as it stops it, once.

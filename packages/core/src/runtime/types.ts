@@ -115,6 +115,11 @@ export interface StepInput {
   until?: number;
   /** Set on an approval: its deadline alone does not hand the run back; the step holds it once it has asked. */
   hold?: 'approval';
+  /**
+   * Set when a parked run's new actor takes up the wait it was parked in: when the wait began (clock ms).
+   * The step goes on where it was, without reporting its start again.
+   */
+  continues?: number;
 }
 
 /** What a step actor resolves with: the step's record, plus the records of steps it ran inside it. */

@@ -5,11 +5,21 @@ import { driveVirtualClock } from '../clock.js';
 import type { MachineOutput, RunContext, RunRecord, StepInput, VirtualClock } from '../types.js';
 import type { RecordWriter } from './recordWriter.js';
 
-/** How a run's actor stopped: its output, a crash of the machine itself, or handed back to the store. */
+/** How a run's actor stopped: its output, a crash of the machine itself, handed back to the store, or parked. */
 export interface Settlement {
   output?: MachineOutput;
   crash?: unknown;
   suspended?: { reason: SuspendReason; wakeAt?: number };
+  /** Parked in a long wait: the actor is dropped, a new one goes on from the persisted snapshot. */
+  parked?: ParkedWait;
+}
+
+/** A run parked in a wait: when to make its next actor, and when the wait began. */
+export interface ParkedWait {
+  /** Clock ms: the wait's end, or the run's deadline if that comes first. */
+  wakeAt: number;
+  /** Clock ms the wait began (its record's `startedAt`). */
+  since: number;
 }
 
 /** Why a run was handed back: a wait longer than the host has, the host's own signal, or an approval. */
@@ -39,6 +49,11 @@ export interface LifecycleOptions {
   stopSteps(): void;
   /** A restored run: restarts the step it was stored in, just before the actor starts. */
   restart?(): void;
+  /**
+   * Asked after each step of the machine while nothing is in flight and nothing asked to stop the run:
+   * the wait to park the run in, if it should be parked now.
+   */
+  park?(context: RunContext): ParkedWait | undefined;
 }
 
 /** Deadline, cancellation and hand-back of one run's actor, and the wait for it to settle. */
@@ -91,6 +106,8 @@ export function createLifecycle(options: LifecycleOptions): RunLifecycle {
   // the run is handed back anyway, and a resume finds the side effect started, not finished: it is not
   // repeated, the run re-checks instead.
   const onSuspend = () => {
+    // Parked meanwhile: the parked run wakes for this and its next actor hands it back.
+    if (settlement.parked) return;
     // Already cancelled: the run ends `cancelled`, it is not handed back half-way through that.
     if (options.signal?.aborted) return;
     handBackAsked = true;
@@ -100,27 +117,35 @@ export function createLifecycle(options: LifecycleOptions): RunLifecycle {
 
   actor.subscribe({
     next(snapshot: { status: string; output?: unknown }) {
-      // Stopping a suspended actor must not overwrite the snapshot it was suspended at.
-      if (settlement.suspended) return;
+      // Stopping a suspended or parked actor must not overwrite the snapshot it stopped at.
+      if (settlement.suspended || settlement.parked) return;
       if (snapshot.status === 'done') {
         settlement.output = snapshot.output as MachineOutput;
         settle();
         return;
       }
-      if (!options.persists) return;
-      record.snapshot = actor.getPersistedSnapshot();
-      const waiting = waitingUntil(record.snapshot);
-      record.deadlines.wake = waiting?.until;
-      void writer.save();
-      const wake = record.deadlines.wake;
-      if (
-        options.canSuspend &&
-        options.suspendBefore !== undefined &&
-        waiting?.hold === undefined &&
-        wake !== undefined &&
-        wake > options.suspendBefore
-      )
-        suspendRun('wait', wake);
+      if (options.persists) {
+        record.snapshot = actor.getPersistedSnapshot();
+        const waiting = waitingUntil(record.snapshot);
+        record.deadlines.wake = waiting?.until;
+        void writer.save();
+        const wake = record.deadlines.wake;
+        if (
+          options.canSuspend &&
+          options.suspendBefore !== undefined &&
+          waiting?.hold === undefined &&
+          wake !== undefined &&
+          wake > options.suspendBefore
+        )
+          suspendRun('wait', wake);
+      }
+      if (settled || !options.park || inFlight > 0 || handBackAsked || options.signal?.aborted) return;
+      if (options.canSuspend && options.suspend?.aborted) return;
+      const parked = options.park((snapshot as unknown as { context: RunContext }).context);
+      if (parked) {
+        settlement.parked = parked;
+        settle();
+      }
     },
     // A crash inside the machine itself (not an action: those are outcomes) must still end the run.
     error(error) {
@@ -144,11 +169,15 @@ export function createLifecycle(options: LifecycleOptions): RunLifecycle {
     },
     async run() {
       const onTimeout = () => {
+        // Parked meanwhile: the parked run wakes at its deadline and its next actor times out.
+        if (settlement.parked) return;
         options.onDeadline();
         actor.send({ type: 'RUN.TIMEOUT' });
       };
       const deadlineTimer = clock.setTimeout(onTimeout, Math.max(0, record.deadlines.run - clock.now()));
       const onAbort = () => {
+        // Parked meanwhile: the parked run wakes for this and its next actor is cancelled.
+        if (settlement.parked) return;
         // A cancel supersedes a hand-back still waiting for a side effect: the run ends `cancelled`
         // with all its notifications, instead of being handed back after the first of them.
         handBackAsked = false;
@@ -178,7 +207,7 @@ export function createLifecycle(options: LifecycleOptions): RunLifecycle {
         if (graceTimer !== undefined) clock.clearTimeout(graceTimer);
         options.signal?.removeEventListener('abort', onAbort);
         suspend?.removeEventListener('abort', onSuspend);
-        if (settlement.suspended && settlement.suspended.reason !== 'signal')
+        if (settlement.parked || (settlement.suspended && settlement.suspended.reason !== 'signal'))
           record.snapshot = actor.getPersistedSnapshot();
         options.stopSteps();
         actor.stop();

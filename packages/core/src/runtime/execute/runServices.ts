@@ -143,8 +143,19 @@ export class RunServiceSet implements RunServices {
     context: RunContext,
     machine: StepReceiver,
     legacy?: Pick<StepInput, 'until' | 'hold'>,
+    continues?: number,
   ): void {
-    this.slot.start(key, context, machine, legacy);
+    this.slot.start(key, context, machine, legacy, continues);
+  }
+
+  /**
+   * When the step in progress began, if it is a plain wait (not a poll, not an approval): the only kind
+   * of step a run may be parked in, since nothing else happens until it ends.
+   */
+  parkableWait(): number | undefined {
+    const key = this.slot.current;
+    const node = key === undefined ? undefined : this.ir.nodes.get(key);
+    return node?.kind === 'wait' ? this.steps.startedAt(node.id) : undefined;
   }
 
   /** The machine left the state of `key` (see MachinePort.leaveStep). */

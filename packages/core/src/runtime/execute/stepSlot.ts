@@ -17,17 +17,27 @@ export class StepSlot {
   /** The key of the step started and not yet ended. */
   private running: string | undefined;
 
+  /** The key of the step started and not yet ended, if any. */
+  get current(): string | undefined {
+    return this.running;
+  }
+
   /** The slot of the run whose services are `services`. */
   constructor(private readonly services: RunServices) {}
 
-  /** Starts the step of state `key`; its end is sent to `machine`, unless it was left or stopped meanwhile. */
+  /**
+   * Starts the step of state `key`; its end is sent to `machine`, unless it was left or stopped meanwhile.
+   * `continues`: see StepInput.continues.
+   */
   start(
     key: string,
     context: RunContext,
     machine: StepReceiver,
     legacy?: Pick<StepInput, 'until' | 'hold'>,
+    continues?: number,
   ): void {
     const input = stepInput(this.services.ir, key, context, legacy);
+    if (continues !== undefined) input.continues = continues;
     this.controller ??= new AbortController();
     const signal = this.controller.signal;
     this.running = key;
