@@ -3,7 +3,8 @@
 // hand-written XState flow, interleaved batch by batch in one process; then the bytes each build
 // allocates per run (V8's sampling heap profiler, objects collected by GC included).
 // Usage (after `pnpm --filter @firstline/core build`):
-//   node --expose-gc --import tsx bench/simRate.ts [<other packages/core/dist>] [--rounds=N] [--batch-ms=N] [--alloc-runs=N]
+//   node --expose-gc --import tsx bench/simRate.ts [<other packages/core/dist>] [--this=<dist>] [--other-first]
+//     [--rounds=N] [--batch-ms=N] [--alloc-runs=N]
 import { Session } from 'node:inspector/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Core from '@firstline/core';
@@ -18,13 +19,17 @@ const rounds = flag('rounds', 15);
 const batchMs = flag('batch-ms', 100);
 const allocRuns = flag('alloc-runs', 2000);
 const otherDir = process.argv.slice(2).find((a) => !a.startsWith('--'));
+// --this=<dir>: time a copy of a build instead of packages/core/dist (which a rebuild would change).
+const thisDir =
+  process.argv.find((a) => a.startsWith('--this='))?.slice('--this='.length) ??
+  fileURLToPath(new URL('../packages/core/dist', import.meta.url));
 
 const load = async (dir: string) =>
   (await import(pathToFileURL(`${dir.replace(/\/$/, '')}/index.js`).href)) as CoreApi;
 const builds: Array<[string, CoreApi]> = [];
 // --other-first: load the other build first (to see whether the load order alone favours one).
 if (otherDir && process.argv.includes('--other-first')) builds.push(['other', await load(otherDir)]);
-builds.push(['this build', await load(fileURLToPath(new URL('../packages/core/dist', import.meta.url)))]);
+builds.push(['this build', await load(thisDir)]);
 if (otherDir && !process.argv.includes('--other-first')) builds.push(['other', await load(otherDir)]);
 
 const path = fileURLToPath(new URL('../examples/playbooks/ec2-first-line.yaml', import.meta.url));

@@ -1,3 +1,4 @@
+import type { StopSignal } from './stepStop.js';
 import type { ActionContext, Logger } from '../actions/types.js';
 import { stepLogger } from './stepLogger.js';
 import type { Redactor } from './redact.js';
@@ -43,12 +44,12 @@ export class StepStopped extends Error {
 class AttemptTimeout extends Error {}
 
 /** True when the run (its deadline or a cancel), not a group's quorum or timeout, stopped the step. */
-export function stoppedByRun(signal: AbortSignal): boolean {
+export function stoppedByRun(signal: StopSignal): boolean {
   return signal.aborted && !(signal.reason instanceof StepStopped);
 }
 
 /** How a step stopped from outside is reported. */
-export function stoppedOutcome(services: RunServices, signal: AbortSignal): StepOutcome {
+export function stoppedOutcome(services: RunServices, signal: StopSignal): StepOutcome {
   // Any other reason is the run's own stop: its deadline (then `timedOut` is set) or a cancel.
   const why = signal.reason instanceof StepStopped ? signal.reason.why : undefined;
   if (services.timedOut || why === 'group timeout') return 'timeout';
@@ -163,7 +164,7 @@ export function attemptOnce(
   def: AnyActionDefinition,
   actionInput: unknown,
   race: AttemptRace,
-  parent: AbortSignal,
+  parent: StopSignal,
   node: ActionNode,
   invoke: Invoke,
   input: StepInput,
@@ -199,7 +200,7 @@ async function raceAttempt(
   def: AnyActionDefinition,
   node: ActionNode,
   race: AttemptRace,
-  parent: AbortSignal,
+  parent: StopSignal,
   work: Promise<InvokeResult>,
 ): Promise<InvokeResult | AttemptResult> {
   const { clock } = services;

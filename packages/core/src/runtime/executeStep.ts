@@ -1,3 +1,4 @@
+import type { StopSignal } from './stepStop.js';
 import type { InputSchemaError } from '../actions/registry.js';
 import type { ActionNode } from '../compile/ir.js';
 import type { StepInput } from './types.js';
@@ -23,7 +24,7 @@ export async function executeActionStep(
   services: RunServices,
   node: ActionNode,
   input: StepInput,
-  signal: AbortSignal,
+  signal: StopSignal,
   invoke: Invoke,
 ): Promise<StepRecord> {
   const finish: Finish = (outcome, attempts, extra = {}) =>
@@ -149,7 +150,7 @@ interface AttemptStep {
   node: ActionNode;
   def: AnyActionDefinition;
   input: StepInput;
-  signal: AbortSignal;
+  signal: StopSignal;
   invoke: Invoke;
   actionInput: unknown;
   shownInput: unknown;

@@ -1,3 +1,4 @@
+import type { StopSignal } from './stepStop.js';
 import type { Clock } from '../actions/types.js';
 import { stoppedByRun } from './attempt.js';
 import type { StepRecord } from './types.js';
@@ -32,7 +33,7 @@ export class StepRecorder {
    * Ends a step: its record with start and end times. It is reported unless the run itself stopped it
    * (`signal` aborted by a deadline or cancel): the machine reports that one as it stops it, once.
    */
-  end(ending: StepEnding, signal?: AbortSignal): StepRecord {
+  end(ending: StepEnding, signal?: StopSignal): StepRecord {
     const endedAt = this.clock.now();
     const record: StepRecord = { ...ending, startedAt: this.started.get(ending.id) ?? endedAt, endedAt };
     if (!signal || !stoppedByRun(signal))
