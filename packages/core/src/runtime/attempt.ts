@@ -2,6 +2,7 @@ import type { StopSignal } from './stepStop.js';
 import type { ActionContext, Logger } from '../actions/types.js';
 import { stepLogger } from './stepLogger.js';
 import type { Redactor } from './redact.js';
+import type { UnstampedEvent } from './execute/traceSink.js';
 import type { AnyActionDefinition } from '../actions/registry.js';
 import type { ActionNode } from '../compile/ir.js';
 import type { StepInput } from './types.js';
@@ -157,7 +158,7 @@ export interface AttemptResult {
 
 /**
  * Runs one attempt of an action step: the call raced against its timeout and the run's stop, then `expect`.
- * Not async: an answer given at once is judged without a frame or a promise of its own.
+ * Not async: an answer given at once is judged at once, without a frame or a promise of its own.
  */
 export function attemptOnce(
   services: RunServices,
@@ -168,7 +169,7 @@ export function attemptOnce(
   node: ActionNode,
   invoke: Invoke,
   input: StepInput,
-): Promise<AttemptResult> {
+): AttemptResult | Promise<AttemptResult> {
   if (parent.aborted) race.abort(parent.reason);
   let work: InvokeResult | Promise<InvokeResult>;
   try {
@@ -234,39 +235,57 @@ async function raceAttempt(
   }
 }
 
-/** What the action answered, judged: a forced outcome (script, plan) as it is, else by `expect`. */
-async function judge(
+/**
+ * What the action answered, judged: a forced outcome (script, plan) as it is, else by `expect`. Not
+ * async: only `expect` waits (on JSONata), a forced or unchecked answer is judged at once.
+ */
+function judge(
   services: RunServices,
   def: AnyActionDefinition,
   node: ActionNode,
   input: StepInput,
   done: InvokeResult,
-): Promise<AttemptResult> {
-  if (done.plan !== undefined)
-    services.emit({
+): AttemptResult | Promise<AttemptResult> {
+  if (done.plan !== undefined) {
+    const plan: UnstampedEvent<'plan'> = {
       type: 'plan',
       step: node.id,
       action: def.id,
       summary: services.redactor.string(done.plan),
-      ...(done.changes && { changes: done.changes }),
-    });
-  const made = {
-    ...(done.synthesized !== undefined && { synthesized: done.synthesized }),
-    ...(done.changes && { changes: done.changes }),
-  };
-  if (done.forced)
-    return {
-      outcome: done.forced,
-      output: done.output,
-      ...made,
-      ...(done.plan !== undefined && { plan: done.plan }),
-      // Only a script forces a failure: say so, or the timeline shows a failure with no reason.
-      ...(done.forced !== 'pass' && { error: `scripted ${done.forced}` }),
     };
-  if (node.expect === undefined) return { outcome: 'pass', output: done.output, ...made };
+    if (done.changes) plan.changes = done.changes;
+    services.emit(plan);
+  }
+  // Field by field: no spreads of optional parts for every attempt.
+  let result: AttemptResult;
+  if (done.forced) {
+    result = { outcome: done.forced, output: done.output };
+    // Only a script forces a failure: say so, or the timeline shows a failure with no reason.
+    if (done.forced !== 'pass') result.error = `scripted ${done.forced}`;
+    if (done.plan !== undefined) result.plan = done.plan;
+  } else if (node.expect === undefined) result = { outcome: 'pass', output: done.output };
+  else return judgeExpect(services, node, node.expect, input, done);
+  return made(result, done);
+}
+
+/** What an answer made besides its output (a synthesized part, a plan's changes), onto its result. */
+function made(result: AttemptResult, done: InvokeResult): AttemptResult {
+  if (done.synthesized !== undefined) result.synthesized = done.synthesized;
+  if (done.changes) result.changes = done.changes;
+  return result;
+}
+
+/** An answer judged by the step's `expect`. */
+async function judgeExpect(
+  services: RunServices,
+  node: ActionNode,
+  expect: string,
+  input: StepInput,
+  done: InvokeResult,
+): Promise<AttemptResult> {
   let ok: boolean;
   try {
-    ok = truthy(await evaluateExpression(node.expect, scopeOf(services, input, done.output), services.clock));
+    ok = truthy(await evaluateExpression(expect, scopeOf(services, input, done.output), services.clock));
   } catch (error) {
     return {
       outcome: 'error',
@@ -276,12 +295,14 @@ async function judge(
     };
   }
   return ok
-    ? { outcome: 'pass', output: done.output, ...made }
-    : {
-        outcome: 'fail',
-        output: done.output,
-        ...made,
-        error: `expected ${node.expect}`,
-        failure: { kind: 'fail', retryable: true },
-      };
+    ? made({ outcome: 'pass', output: done.output }, done)
+    : made(
+        {
+          outcome: 'fail',
+          output: done.output,
+          error: `expected ${expect}`,
+          failure: { kind: 'fail', retryable: true },
+        },
+        done,
+      );
 }

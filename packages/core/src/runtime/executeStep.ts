@@ -13,7 +13,9 @@ import { resumePoint } from './resumePoint.js';
 import type { EarlyEnd } from './resumePoint.js';
 import { taintedView } from './taint.js';
 import type { Invoke, RunServices } from './services.js';
+import type { UnstampedEvent } from './execute/traceSink.js';
 import type { JournalEntry, StepRecord } from './types.js';
+import type { StepEnding } from './stepRecorder.js';
 
 /**
  * Runs one action step: `when`, templates, input check, then attempts with a timeout each and retries
@@ -88,13 +90,23 @@ export async function executeActionStep(
       });
     }
   }
-  return finish(last.outcome, attempt, {
-    ...(last.output !== undefined && { output: clean(services, last.output) }),
-    ...(last.error !== undefined && { error: last.error }),
-    ...(last.plan !== undefined && { plan: last.plan }),
-    ...(last.changes && { changes: last.changes }),
-    ...(last.synthesized !== undefined && { synthesized: true, synthesizedFrom: last.synthesized }),
-  });
+  // Field by field, in the order a record has always had: no spread of optional parts per step.
+  const ending: StepEnding = {
+    id: node.id,
+    action: node.action,
+    outcome: last.outcome,
+    attempts: attempt,
+    visits: input.visit,
+  };
+  if (last.output !== undefined) ending.output = clean(services, last.output);
+  if (last.error !== undefined) ending.error = last.error;
+  if (last.plan !== undefined) ending.plan = last.plan;
+  if (last.changes) ending.changes = last.changes;
+  if (last.synthesized !== undefined) {
+    ending.synthesized = true;
+    ending.synthesizedFrom = last.synthesized;
+  }
+  return services.steps.end(ending, signal);
 }
 
 type Finish = (outcome: StepOutcome, attempts: number, extra?: Partial<StepRecord>) => StepRecord;
@@ -198,7 +210,7 @@ async function runAttempt(
     }
     // Always one turn before the call, even with nothing to journal: a cancel or deadline sent as the
     // run starts (an already-aborted signal) reaches the step before it calls anything.
-    await (key !== undefined ? journal(step, key, attempt, { status: 'started' }) : undefined);
+    await (key !== undefined ? journalStarted(step, key, attempt) : undefined);
     services.emit({
       type: 'attempt.start',
       step: node.id,
@@ -228,40 +240,30 @@ async function runAttempt(
       return {
         done: { outcome: result.stopped, attempts: attempt, extra: { error: result.error ?? 'stopped' } },
       };
-    if (key !== undefined)
-      await journal(step, key, attempt, {
-        status: 'done',
-        outcome: result.outcome,
-        output: clean(services, result.output),
-        ...(result.error !== undefined && { error: result.error }),
-      });
+    if (key !== undefined) await journalDone(step, key, attempt, result);
   } finally {
     ended?.();
   }
   const retry =
     attempt < node.retry.attempts && shouldRetry(node.retry, result.outcome, result.failure, step.atMostOnce);
   const delay = retry ? retryDelay(node.retry, attempt, services.random, result.failure?.afterMs) : undefined;
-  services.emit({
+  const event: UnstampedEvent<'attempt.end'> = {
     type: 'attempt.end',
     step: node.id,
     action: node.action,
     attempt,
     outcome: result.outcome,
     durationMs: clock.now() - attemptStart,
-    ...(result.error !== undefined && { error: result.error }),
-    ...(result.output !== undefined && { output: result.output }),
-    ...(delay !== undefined && { retryInMs: delay }),
-  });
+  };
+  if (result.error !== undefined) event.error = result.error;
+  if (result.output !== undefined) event.output = result.output;
+  if (delay !== undefined) event.retryInMs = delay;
+  services.emit(event);
   return delay === undefined ? { result } : { result, delay };
 }
 
-/** A journal entry of one attempt of a side effect (`key` is the attempt's). */
-function journal(
-  step: AttemptStep,
-  key: string,
-  attempt: number,
-  entry: Partial<JournalEntry> & Pick<JournalEntry, 'status'>,
-): Promise<void> {
+/** A journal entry of one attempt of a side effect (`key` is the attempt's): `started`, before it runs. */
+function journalStarted(step: AttemptStep, key: string, attempt: number): Promise<void> {
   const { services, node, input } = step;
   return services.record({
     key,
@@ -270,8 +272,26 @@ function journal(
     visit: input.visit,
     attempt,
     at: services.clock.now(),
-    ...entry,
+    status: 'started',
   });
+}
+
+/** The `done` journal entry of one attempt of a side effect, field by field in the entry's order. */
+function journalDone(step: AttemptStep, key: string, attempt: number, result: AttemptResult): Promise<void> {
+  const { services, node, input } = step;
+  const entry: JournalEntry = {
+    key,
+    step: node.id,
+    action: node.action,
+    visit: input.visit,
+    attempt,
+    at: services.clock.now(),
+    status: 'done',
+    outcome: result.outcome,
+    output: clean(services, result.output),
+  };
+  if (result.error !== undefined) entry.error = result.error;
+  return services.record(entry);
 }
 
 /** A value with secret values taken out; as it is when there are no secrets to take out. */

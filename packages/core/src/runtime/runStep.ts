@@ -54,14 +54,16 @@ function actionStep(
   signal: StopSignal,
   invoke: Invoke,
 ): Promise<StepResult> {
-  return executeActionStep(s, node, input, signal, invoke).then((record) => ({
-    outcome: record.outcome,
-    records: [record],
-    remediated: remediated(s, node, record),
-    ...(record.outcome === 'skipped' &&
-      s.skip?.reason === 'budget' &&
-      s.skip.step === node.id && { halt: true }),
-  }));
+  return executeActionStep(s, node, input, signal, invoke).then((record) => {
+    const result: StepResult = {
+      outcome: record.outcome,
+      records: [record],
+      remediated: remediated(s, node, record),
+    };
+    if (record.outcome === 'skipped' && s.skip?.reason === 'budget' && s.skip.step === node.id)
+      result.halt = true;
+    return result;
+  });
 }
 
 function remediated(s: RunServices, node: ActionNode, record: StepRecord): boolean {
@@ -81,19 +83,21 @@ function waitStep(s: RunServices, input: StepInput, signal: StopSignal): Promise
     // A rejection, as from an async function: the step actor's one failure path.
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
-  const base = { id: node.id, attempts: 1, visits: input.visit };
+  const { id } = node;
+  const visits = input.visit;
   // The deadline is absolute: a run resumed half-way through a 2-minute wait waits only what is left.
   return sleep(s.clock, until - startedAt, signal).then(
     (): StepResult => {
-      s.emit({ type: 'wait.end', step: node.id });
-      return { outcome: 'pass', records: [s.steps.end({ ...base, outcome: 'pass' }, signal)] };
+      s.emit({ type: 'wait.end', step: id });
+      return {
+        outcome: 'pass',
+        records: [s.steps.end({ id, attempts: 1, visits, outcome: 'pass' }, signal)],
+      };
     },
     (): StepResult => {
       const outcome = stoppedOutcome(s, signal);
-      return {
-        outcome,
-        records: [s.steps.end({ ...base, outcome, error: 'stopped while waiting' }, signal)],
-      };
+      const error = 'stopped while waiting';
+      return { outcome, records: [s.steps.end({ id, attempts: 1, visits, outcome, error }, signal)] };
     },
   );
 }
