@@ -4,7 +4,7 @@ import type { ActionNode } from '../compile/ir.js';
 import type { StepInput } from './types.js';
 import { formatDuration } from '../format/duration.js';
 import type { StepOutcome } from '../format/types.js';
-import { evaluateExpression, renderTemplates, truthy } from './evaluate.js';
+import { evaluateExpression, NOT_PLAIN, renderPlainTemplates, renderTemplates, truthy } from './evaluate.js';
 import { AttemptRace, attemptOnce, scopeOf, stoppedOutcome } from './attempt.js';
 import type { AttemptResult } from './attempt.js';
 import type { AnyActionDefinition } from '../actions/registry.js';
@@ -37,10 +37,11 @@ export async function executeActionStep(
   services.steps.start(node.id, input.visit, node.action);
   const def = services.registry.get(node.action);
   if (!def) return finish('error', 0, { error: `action ${node.action} is not registered` });
-  // Most steps have no `when:` and no template: their input is ready without a turn of the event loop.
+  // Most steps have no `when:`, and templates (if any) that read plain paths: their input is ready
+  // without a turn of the event loop.
   const prepared =
-    node.when === undefined && !hasTemplates(node.with)
-      ? checkInput(services, def, node.with)
+    node.when === undefined
+      ? (readyInput(services, node, def, input) ?? (await prepareInput(services, node, def, input)))
       : await prepareInput(services, node, def, input);
   if ('skip' in prepared) return finish('skipped', 0, { error: prepared.skip });
   if ('error' in prepared) return finish('error', 0, { error: prepared.error });
@@ -110,6 +111,24 @@ export async function executeActionStep(
 }
 
 type Finish = (outcome: StepOutcome, attempts: number, extra?: Partial<StepRecord>) => StepRecord;
+
+/** The input of a step without `when:` whose templates read only plain paths that are there, checked; else undefined. */
+function readyInput(
+  services: RunServices,
+  node: ActionNode,
+  def: AnyActionDefinition,
+  input: StepInput,
+): { value: unknown } | { error: string } | undefined {
+  if (!hasTemplates(node.with)) return checkInput(services, def, node.with);
+  let value: unknown;
+  try {
+    value = renderPlainTemplates(node.with, scopeOf(services, input));
+  } catch {
+    // An output's getter that throws, say: prepareInput renders it again and reports the error.
+    return undefined;
+  }
+  return value === NOT_PLAIN ? undefined : checkInput(services, def, value);
+}
 
 /** `when:`, then the templates rendered and the input checked against the action's schema. */
 async function prepareInput(
