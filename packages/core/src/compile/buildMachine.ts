@@ -4,7 +4,7 @@ import type { MachineOutput, RunContext } from '../runtime/types.js';
 import { STEP_DONE, STEP_ERROR } from './stepEvents.js';
 import type { IRNode, PlaybookIR, Target } from './ir.js';
 import { machineSetup } from './machineImplementations.js';
-import type { JudgeWhen } from './machineImplementations.js';
+import type { JudgeWhen, RecordParams } from './machineImplementations.js';
 import { ownRecord } from '../util/ownRecord.js';
 
 const stateId = (key: string) => `s:${key}`;
@@ -14,6 +14,38 @@ interface JudgeBranch {
   guard?: { type: string; params?: object };
   target: string;
   actions: unknown[];
+}
+
+/** An action of a transition, as the machine's config holds it. */
+interface ActionConfig {
+  type: string;
+  params?: object;
+}
+
+/**
+ * A transition's actions with the `setOutcome` and `nextRound` that follow its `record` folded into it
+ * (see RecordParams): XState copies the context and the snapshot once per assign. `nextRound` folds only
+ * when it comes right after the record, `setOutcome` when only `decide`s stand between them (a decision
+ * reads the round, never the outcome); anything else stays as it is.
+ */
+function foldIntoRecord(actions: readonly unknown[]): unknown[] {
+  const list = actions as ActionConfig[];
+  if (list[0]?.type !== 'record') return [...list];
+  const params: RecordParams = {};
+  const rest: ActionConfig[] = [];
+  let i = 1;
+  if (list[i]?.type === 'nextRound') {
+    params.nextRound = true;
+    i++;
+  }
+  for (; i < list.length; i++) {
+    const action = list[i]!;
+    if (action.type === 'setOutcome' && rest.every((a) => a.type === 'decide'))
+      params.outcome = (action.params as { outcome: string }).outcome;
+    else rest.push(action);
+  }
+  const record = Object.keys(params).length > 0 ? { type: 'record', params } : { type: 'record' };
+  return [record, ...rest];
 }
 
 /**
@@ -61,14 +93,14 @@ export function buildMachine(ir: PlaybookIR): AnyStateMachine {
         return branches.map((branch) => ({
           guard: { type: 'outcomeIn', params: { outcomes, ...(branch.when && { when: branch.when }) } },
           target: branch.target,
-          actions: [...recorded, ...branch.actions],
+          actions: foldIntoRecord([...recorded, ...branch.actions]),
         }));
       const t = targetOf(target);
       return [
         {
           guard: { type: 'outcomeIn', params: { outcomes } },
           target: t.target,
-          actions: [...recorded, ...t.actions],
+          actions: foldIntoRecord([...recorded, ...t.actions]),
         },
       ];
     });
@@ -90,7 +122,13 @@ export function buildMachine(ir: PlaybookIR): AnyStateMachine {
   const halt = (node: IRNode) => {
     if (node.kind !== 'action' || !budgeted.has(node.action)) return [];
     const t = targetOf({ outcome: 'skipped' });
-    return [{ guard: { type: 'halted' }, target: t.target, actions: [{ type: 'record' }, ...t.actions] }];
+    return [
+      {
+        guard: { type: 'halted' },
+        target: t.target,
+        actions: foldIntoRecord([{ type: 'record' }, ...t.actions]),
+      },
+    ];
   };
   // A step of the flow that ended past the run's deadline ends the run `timed_out`, even when the
   // deadline timer never had a turn; notifications go out whatever the time.
@@ -103,7 +141,7 @@ export function buildMachine(ir: PlaybookIR): AnyStateMachine {
       {
         guard: { type: 'pastDeadline' },
         target: t.target,
-        actions: [{ type: 'record' }, decide, ...t.actions],
+        actions: foldIntoRecord([{ type: 'record' }, decide, ...t.actions]),
       },
     ];
   };
@@ -140,7 +178,8 @@ export function buildMachine(ir: PlaybookIR): AnyStateMachine {
     return {
       id: stateId(node.key),
       entry: [...(timed ? [{ type: 'arm', params: timed }] : []), { type: 'startStep', params: key }],
-      exit: [{ type: 'leaveStep', params: key }, ...(timed ? [{ type: 'disarm' }] : [])],
+      // A timed step's deadline is cleared by the transition that leaves it (`record`, `crashed`, `stopped`).
+      exit: [{ type: 'leaveStep', params: key }],
       on: {
         [`${STEP_DONE}${node.key}`]: [...lateEnd(node), ...halt(node), ...byTarget(node, on)],
         [`${STEP_ERROR}${node.key}`]: {
