@@ -4,11 +4,12 @@ import type { ActionRegistry } from '../actions/registry.js';
 import type { Clock, Logger } from '../actions/types.js';
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import { createLifecycle, legacyWait } from './execute/lifecycle.js';
-import type { Settlement } from './execute/lifecycle.js';
+import type { LifecycleOptions, Settlement } from './execute/lifecycle.js';
 import { ApprovalBook } from './execute/approvalBook.js';
 import { passLockGate } from './execute/lockGate.js';
 import { RecordWriter } from './execute/recordWriter.js';
 import { RunServiceSet } from './execute/runServices.js';
+import type { RunServiceParts } from './execute/runServices.js';
 import { TraceSink } from './execute/traceSink.js';
 import { finishRun, handBack, storedSteps } from './execute/finishRun.js';
 import type { RunEnd, RunExecution } from './execute/finishRun.js';
@@ -77,21 +78,23 @@ export async function executeRun(setup: RunSetup): Promise<RunExecution> {
   const canSuspend = store !== undefined && strategy.handsBack;
   const approvals = new ApprovalBook(record, store ? writer : undefined, setup.consoleUrl);
   const services = runServices(setup, sink, writer, () => lifecycle.sideEffect(), approvals);
-  const lifecycle = createLifecycle({
+  // Field by field, the optional parts assigned: no spreads per run.
+  const options: LifecycleOptions = {
     actor,
     record,
     clock,
     writer,
     persists: store !== undefined,
     canSuspend,
-    ...(canSuspend && setup.suspendBefore !== undefined && { suspendBefore: setup.suspendBefore }),
-    ...(setup.suspend && { suspend: setup.suspend }),
     suspendGraceMs: setup.suspendGraceMs ?? DEFAULT_SUSPEND_GRACE_MS,
-    ...(setup.signal && { signal: setup.signal }),
     onDeadline: () => (services.timedOut = true),
     stopSteps: () => services.stopSteps(),
-    ...(resumed && { restart: () => restartStored(actor, services, legacy) }),
-  });
+  };
+  if (canSuspend && setup.suspendBefore !== undefined) options.suspendBefore = setup.suspendBefore;
+  if (setup.suspend) options.suspend = setup.suspend;
+  if (setup.signal) options.signal = setup.signal;
+  if (resumed) options.restart = () => restartStored(actor, services, legacy);
+  const lifecycle = createLifecycle(options);
   approvals.lifecycle = lifecycle;
   bindServices(actor.system, services);
 
@@ -229,7 +232,7 @@ function runServices(
   approvals: ApprovalDesk,
 ): RunServiceSet {
   const { record, strategy } = setup;
-  return new RunServiceSet({
+  const parts: RunServiceParts = {
     runId: record.runId,
     strategy,
     ir: setup.compiled.ir,
@@ -247,7 +250,8 @@ function runServices(
     budgets: strategy.enforcesSafety ? (setup.budgets ?? []) : [],
     sideEffect,
     approvals,
-    ...(setup.calls && { calls: setup.calls }),
-    ...(setup.script && { script: setup.script }),
-  });
+  };
+  if (setup.calls) parts.calls = setup.calls;
+  if (setup.script) parts.script = setup.script;
+  return new RunServiceSet(parts);
 }
