@@ -261,8 +261,10 @@ function renderPaths(value: unknown, scope: object): unknown {
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      const rendered = renderPaths(item, scope);
+    // for…in over own keys (Object.entries' order), without an array of entries per object per step.
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const rendered = renderPaths((value as Record<string, unknown>)[key], scope);
       if (rendered === FALLBACK) return FALLBACK;
       // `__proto__` from YAML is data, not the prototype.
       setOwn(out, key, rendered);
