@@ -178,8 +178,9 @@ export function buildMachine(ir: PlaybookIR): AnyStateMachine {
     return {
       id: stateId(node.key),
       entry: [...(timed ? [{ type: 'arm', params: timed }] : []), { type: 'startStep', params: key }],
-      // A timed step's deadline is cleared by the transition that leaves it (`record`, `crashed`, `stopped`).
-      exit: [{ type: 'leaveStep', params: key }],
+      // No exit actions: a step that ended needs no stopping (the transitions that leave it early stop
+      // it: see `leaving`), and a timed step's deadline is cleared by the transition that leaves it
+      // (`record`, `crashed`, `stopped`). An exit action would run at every step's end for nothing.
       on: {
         [`${STEP_DONE}${node.key}`]: [...lateEnd(node), ...halt(node), ...byTarget(node, on)],
         [`${STEP_ERROR}${node.key}`]: {
@@ -313,16 +314,29 @@ export function buildMachine(ir: PlaybookIR): AnyStateMachine {
   // One flat level of states: XState's cost per transition grows with the depth of the states it
   // leaves and enters, so the run's phases are not nested. Steps that wait on an actor handle the
   // run's deadline and cancellation; notifications handle only a second cancel.
-  const running = { 'RUN.TIMEOUT': stopTo('timed_out'), 'RUN.CANCEL': cancelTransitions() };
-  const notifying = { 'RUN.CANCEL': { target: `#${stateId('__done')}` } };
+  // The run's deadline and a cancel leave a step's state before its step ended: they stop it first
+  // (`leaveStep`, before anything else the transition does), where an exit action did it before.
+  type Transition = { target: string; actions?: unknown[]; guard?: unknown };
+  const leaving = (key: string, transitions: Transition | Transition[]) => {
+    const leave = { type: 'leaveStep', params: { key } };
+    const add = (t: Transition) => ({ ...t, actions: [leave, ...(t.actions ?? [])] });
+    return Array.isArray(transitions) ? transitions.map(add) : add(transitions);
+  };
+  const timedOut = stopTo('timed_out');
+  const cancelled = cancelTransitions() as Transition | Transition[];
+  const running = (key: string) => ({
+    'RUN.TIMEOUT': leaving(key, timedOut),
+    'RUN.CANCEL': leaving(key, cancelled),
+  });
+  const notifying = (key: string) => ({ 'RUN.CANCEL': leaving(key, { target: `#${stateId('__done')}` }) });
   const states = ownRecord<unknown>();
   for (const [key, state] of Object.entries(flow)) {
     const config = state as { on?: object };
-    states[key] = config.on ? { ...config, on: { ...config.on, ...running } } : config;
+    states[key] = config.on ? { ...config, on: { ...config.on, ...running(key) } } : config;
   }
   for (const [key, state] of Object.entries(notify)) {
     const config = state as { on?: object };
-    states[key] = config.on ? { ...config, on: { ...config.on, ...notifying } } : config;
+    states[key] = config.on ? { ...config, on: { ...config.on, ...notifying(key) } } : config;
   }
   states.__done = { id: stateId('__done'), type: 'final' };
   const config = {

@@ -92,7 +92,16 @@ describe('compilePlaybook', () => {
     const compiled = compilePlaybook(parsePlaybook(firstLine), { actions });
     const flow = compiled.machine.root.states;
     expect(flow.url!.config.entry).toEqual([{ type: 'startStep', params: { key: 'url' } }]);
-    expect(flow.url!.config.exit).toEqual([{ type: 'leaveStep', params: { key: 'url' } }]);
+    // No exit action: the transitions that leave a step before its end stop it, first thing.
+    expect(flow.url!.config.exit).toBeUndefined();
+    const early = ['RUN.TIMEOUT', 'RUN.CANCEL'].flatMap((type) =>
+      [flow.url!.config.on![type]].flat(),
+    ) as Array<{
+      actions: unknown[];
+    }>;
+    expect(early.length).toBeGreaterThanOrEqual(2);
+    for (const transition of early)
+      expect(transition.actions[0]).toEqual({ type: 'leaveStep', params: { key: 'url' } });
     expect(Object.keys(flow.url!.config.on!)).toEqual([
       'step.done.url',
       'step.error.url',
@@ -105,9 +114,7 @@ describe('compilePlaybook', () => {
       { type: 'arm', params: { ms: 120_000 } },
       { type: 'startStep', params: { key: '__recheck_wait' } },
     ]);
-    expect(flow.__recheck_wait!.config.exit).toEqual([
-      { type: 'leaveStep', params: { key: '__recheck_wait' } },
-    ]);
+    expect(flow.__recheck_wait!.config.exit).toBeUndefined();
     // No actor is spawned per step.
     expect(JSON.stringify(Object.values(flow).map((state) => state.config.invoke ?? null))).not.toContain(
       'src',
