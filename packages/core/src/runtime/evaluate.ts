@@ -12,6 +12,8 @@ import type { ExpressionReference } from '../format/expressions.js';
 import { boundedBuiltins } from './boundedBuiltins.js';
 import { findMissing } from './missingValue.js';
 import { setOwn } from './redact.js';
+import { answerCondition, plainCondition, UNANSWERED } from './plainCondition.js';
+import type { PlainCondition } from './plainCondition.js';
 
 const templates = new Map<string, ReturnType<typeof parseTemplate>>();
 
@@ -95,6 +97,12 @@ async function evaluateRaw(source: string, scope: object, clock: Clock): Promise
     const found = lookup(scope, path);
     if (found !== FALLBACK) return found;
   }
+  // A plain path compared with a literal (`output.value < 90`): JSONata's answer without its evaluator.
+  const condition = cached(conditions, source, (s) => plainCondition(normalizeExpression(s)));
+  if (condition) {
+    const answer = answerCondition(condition, scope);
+    if (answer !== UNANSWERED) return answer;
+  }
   try {
     const now = clock.now();
     const expression = bounded(compileExpression(source), (builtins ??= await boundedBuiltins()));
@@ -143,6 +151,7 @@ function codeOf(error: unknown): 'E_EXPRESSION' | 'E_EXPRESSION_LIMIT' | 'E_REGE
 }
 
 const references = new Map<string, ExpressionReference[]>();
+const conditions = new Map<string, PlainCondition | null>();
 const concatenated = new Map<string, ExpressionReference[]>();
 
 function referencesOf(source: string): ExpressionReference[] {
