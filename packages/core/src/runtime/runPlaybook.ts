@@ -14,7 +14,14 @@ import type { ScriptedOutcomes } from './modes.js';
 import { createScript, modeStrategy } from './modes.js';
 import { runRedactor } from './redact.js';
 import { playbookFromData } from '../load/loadPlaybook.js';
-import { approvalLinks, renderSafety, resolveRunSecrets, silentLogger, withLease } from './hostOptions.js';
+import {
+  approvalLinks,
+  renderSafety,
+  resolveRunSecrets,
+  silentLogger,
+  suspensionOf,
+  withLease,
+} from './hostOptions.js';
 import type { HostOptions } from './hostOptions.js';
 import type { RunMode, RunRecord, RunResult, RunStore } from './types.js';
 import { preloadAjv } from '../util/loadAjv.js';
@@ -168,9 +175,8 @@ export async function startRun(playbook: RunnablePlaybook, options: RunOptions):
   if (store) setup.store = store;
   if (options.onEvent) setup.onEvent = options.onEvent;
   if (options.signal) setup.signal = options.signal;
-  if (options.suspendBefore !== undefined) setup.suspendBefore = options.suspendBefore;
-  if (options.suspend) setup.suspend = options.suspend;
-  if (options.suspendGraceMs !== undefined) setup.suspendGraceMs = options.suspendGraceMs;
+  // The host's suspension settings as suspensionOf checks and gives them (the one place that knows them all).
+  Object.assign(setup, suspensionOf(options));
   // The console's address matters only to approvals: a playbook without any reads no environment for it.
   const approvals = approvalSteps(compiled);
   if (approvals.size > 0) {
