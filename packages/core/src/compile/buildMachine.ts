@@ -4,7 +4,7 @@ import type { MachineOutput, RunContext } from '../runtime/types.js';
 import { STEP_DONE, STEP_ERROR } from './stepEvents.js';
 import type { IRNode, PlaybookIR, Target } from './ir.js';
 import { machineSetup } from './machineImplementations.js';
-import type { JudgeWhen } from './machineImplementations.js';
+import type { JudgeWhen, RecordParams } from './machineImplementations.js';
 import { ownRecord } from '../util/ownRecord.js';
 
 const stateId = (key: string) => `s:${key}`;
@@ -14,6 +14,38 @@ interface JudgeBranch {
   guard?: { type: string; params?: object };
   target: string;
   actions: unknown[];
+}
+
+/** An action of a transition, as the machine's config holds it. */
+interface ActionConfig {
+  type: string;
+  params?: object;
+}
+
+/**
+ * A transition's actions with the `setOutcome` and `nextRound` that follow its `record` folded into it
+ * (see RecordParams): XState copies the context and the snapshot once per assign. `nextRound` folds only
+ * when it comes right after the record, `setOutcome` when only `decide`s stand between them (a decision
+ * reads the round, never the outcome); anything else stays as it is.
+ */
+function foldIntoRecord(actions: readonly unknown[]): unknown[] {
+  const list = actions as ActionConfig[];
+  if (list[0]?.type !== 'record') return [...list];
+  const params: RecordParams = {};
+  const rest: ActionConfig[] = [];
+  let i = 1;
+  if (list[i]?.type === 'nextRound') {
+    params.nextRound = true;
+    i++;
+  }
+  for (; i < list.length; i++) {
+    const action = list[i]!;
+    if (action.type === 'setOutcome' && rest.every((a) => a.type === 'decide'))
+      params.outcome = (action.params as { outcome: string }).outcome;
+    else rest.push(action);
+  }
+  const record = Object.keys(params).length > 0 ? { type: 'record', params } : { type: 'record' };
+  return [record, ...rest];
 }
 
 /**
@@ -61,14 +93,14 @@ export function buildMachine(ir: PlaybookIR): AnyStateMachine {
         return branches.map((branch) => ({
           guard: { type: 'outcomeIn', params: { outcomes, ...(branch.when && { when: branch.when }) } },
           target: branch.target,
-          actions: [...recorded, ...branch.actions],
+          actions: foldIntoRecord([...recorded, ...branch.actions]),
         }));
       const t = targetOf(target);
       return [
         {
           guard: { type: 'outcomeIn', params: { outcomes } },
           target: t.target,
-          actions: [...recorded, ...t.actions],
+          actions: foldIntoRecord([...recorded, ...t.actions]),
         },
       ];
     });
@@ -90,7 +122,13 @@ export function buildMachine(ir: PlaybookIR): AnyStateMachine {
   const halt = (node: IRNode) => {
     if (node.kind !== 'action' || !budgeted.has(node.action)) return [];
     const t = targetOf({ outcome: 'skipped' });
-    return [{ guard: { type: 'halted' }, target: t.target, actions: [{ type: 'record' }, ...t.actions] }];
+    return [
+      {
+        guard: { type: 'halted' },
+        target: t.target,
+        actions: foldIntoRecord([{ type: 'record' }, ...t.actions]),
+      },
+    ];
   };
   // A step of the flow that ended past the run's deadline ends the run `timed_out`, even when the
   // deadline timer never had a turn; notifications go out whatever the time.
@@ -103,7 +141,7 @@ export function buildMachine(ir: PlaybookIR): AnyStateMachine {
       {
         guard: { type: 'pastDeadline' },
         target: t.target,
-        actions: [{ type: 'record' }, decide, ...t.actions],
+        actions: foldIntoRecord([{ type: 'record' }, decide, ...t.actions]),
       },
     ];
   };
@@ -140,7 +178,9 @@ export function buildMachine(ir: PlaybookIR): AnyStateMachine {
     return {
       id: stateId(node.key),
       entry: [...(timed ? [{ type: 'arm', params: timed }] : []), { type: 'startStep', params: key }],
-      exit: [{ type: 'leaveStep', params: key }, ...(timed ? [{ type: 'disarm' }] : [])],
+      // No exit actions: a step that ended needs no stopping (the transitions that leave it early stop
+      // it: see `leaving`), and a timed step's deadline is cleared by the transition that leaves it
+      // (`record`, `crashed`, `stopped`). An exit action would run at every step's end for nothing.
       on: {
         [`${STEP_DONE}${node.key}`]: [...lateEnd(node), ...halt(node), ...byTarget(node, on)],
         [`${STEP_ERROR}${node.key}`]: {
@@ -274,16 +314,29 @@ export function buildMachine(ir: PlaybookIR): AnyStateMachine {
   // One flat level of states: XState's cost per transition grows with the depth of the states it
   // leaves and enters, so the run's phases are not nested. Steps that wait on an actor handle the
   // run's deadline and cancellation; notifications handle only a second cancel.
-  const running = { 'RUN.TIMEOUT': stopTo('timed_out'), 'RUN.CANCEL': cancelTransitions() };
-  const notifying = { 'RUN.CANCEL': { target: `#${stateId('__done')}` } };
+  // The run's deadline and a cancel leave a step's state before its step ended: they stop it first
+  // (`leaveStep`, before anything else the transition does), where an exit action did it before.
+  type Transition = { target: string; actions?: unknown[]; guard?: unknown };
+  const leaving = (key: string, transitions: Transition | Transition[]) => {
+    const leave = { type: 'leaveStep', params: { key } };
+    const add = (t: Transition) => ({ ...t, actions: [leave, ...(t.actions ?? [])] });
+    return Array.isArray(transitions) ? transitions.map(add) : add(transitions);
+  };
+  const timedOut = stopTo('timed_out');
+  const cancelled = cancelTransitions() as Transition | Transition[];
+  const running = (key: string) => ({
+    'RUN.TIMEOUT': leaving(key, timedOut),
+    'RUN.CANCEL': leaving(key, cancelled),
+  });
+  const notifying = (key: string) => ({ 'RUN.CANCEL': leaving(key, { target: `#${stateId('__done')}` }) });
   const states = ownRecord<unknown>();
   for (const [key, state] of Object.entries(flow)) {
     const config = state as { on?: object };
-    states[key] = config.on ? { ...config, on: { ...config.on, ...running } } : config;
+    states[key] = config.on ? { ...config, on: { ...config.on, ...running(key) } } : config;
   }
   for (const [key, state] of Object.entries(notify)) {
     const config = state as { on?: object };
-    states[key] = config.on ? { ...config, on: { ...config.on, ...notifying } } : config;
+    states[key] = config.on ? { ...config, on: { ...config.on, ...notifying(key) } } : config;
   }
   states.__done = { id: stateId('__done'), type: 'final' };
   const config = {

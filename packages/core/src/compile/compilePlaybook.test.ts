@@ -92,22 +92,29 @@ describe('compilePlaybook', () => {
     const compiled = compilePlaybook(parsePlaybook(firstLine), { actions });
     const flow = compiled.machine.root.states;
     expect(flow.url!.config.entry).toEqual([{ type: 'startStep', params: { key: 'url' } }]);
-    expect(flow.url!.config.exit).toEqual([{ type: 'leaveStep', params: { key: 'url' } }]);
+    // No exit action: the transitions that leave a step before its end stop it, first thing.
+    expect(flow.url!.config.exit).toBeUndefined();
+    const early = ['RUN.TIMEOUT', 'RUN.CANCEL'].flatMap((type) =>
+      [flow.url!.config.on![type]].flat(),
+    ) as Array<{
+      actions: unknown[];
+    }>;
+    expect(early.length).toBeGreaterThanOrEqual(2);
+    for (const transition of early)
+      expect(transition.actions[0]).toEqual({ type: 'leaveStep', params: { key: 'url' } });
     expect(Object.keys(flow.url!.config.on!)).toEqual([
       'step.done.url',
       'step.error.url',
       'RUN.TIMEOUT',
       'RUN.CANCEL',
     ]);
-    // A wait fixes its deadline in the context as it starts, and forgets it as it ends.
+    // A wait fixes its deadline in the context as it starts, and forgets it as it ends: in the
+    // transition that leaves it (its record, or the stop), not with an assign of its own on exit.
     expect(flow.__recheck_wait!.config.entry).toEqual([
       { type: 'arm', params: { ms: 120_000 } },
       { type: 'startStep', params: { key: '__recheck_wait' } },
     ]);
-    expect(flow.__recheck_wait!.config.exit).toEqual([
-      { type: 'leaveStep', params: { key: '__recheck_wait' } },
-      { type: 'disarm' },
-    ]);
+    expect(flow.__recheck_wait!.config.exit).toBeUndefined();
     // No actor is spawned per step.
     expect(JSON.stringify(Object.values(flow).map((state) => state.config.invoke ?? null))).not.toContain(
       'src',
@@ -137,15 +144,16 @@ describe('compilePlaybook', () => {
       [{ type: 'mayRemediate', params: { rounds: 2 } }, '#s:reboot'],
       [undefined, '#s:__done'],
     ]);
-    expect(onFail.map((t) => t.actions.map((a) => a.type))).toEqual([
-      ['record', 'decide'],
-      ['record', 'decide', 'setOutcome'],
+    // The outcome and the round a transition sets are folded into its record: one assign, not two.
+    expect(onFail.map((t) => t.actions)).toEqual([
+      [{ type: 'record' }, expect.objectContaining({ type: 'decide' })],
+      [{ type: 'record', params: { outcome: 'unrecovered' } }, expect.objectContaining({ type: 'decide' })],
     ]);
     // The wait's end goes straight to the checks again, counting the round.
     const onWait = flow.__recheck_wait!.config.on!['step.done.__recheck_wait'] as typeof onUrl;
     expect(onWait.at(-1)).toMatchObject({
       target: '#s:url',
-      actions: [{ type: 'record' }, { type: 'nextRound' }],
+      actions: [{ type: 'record', params: { nextRound: true } }],
     });
 
     // The rounds still decide: two failed rounds remediate twice, the third failure ends unrecovered.

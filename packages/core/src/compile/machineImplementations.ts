@@ -8,10 +8,18 @@ import type { PlaybookIR } from './ir.js';
 import { portOf } from './machinePort.js';
 import { STEP_ERROR } from './stepEvents.js';
 import { FirstlineError } from '../errors.js';
-import { ownValue, withOwn, withOwnEntries } from '../util/ownRecord.js';
+import { ownRecord, ownValue, withOwn } from '../util/ownRecord.js';
 
 /** A judge's guard on the round, as a folded branch carries it: the first round, or rounds left to remediate. */
 export type JudgeWhen = { type: 'firstRound' } | { type: 'mayRemediate'; params: { rounds: number } };
+
+/** What a transition sets after recording a step, folded into the `record` action (see buildMachine). */
+export interface RecordParams {
+  /** The run's outcome (what `setOutcome` would set). */
+  outcome?: string;
+  /** The next round begins (what `nextRound` would do). */
+  nextRound?: true;
+}
 
 function judged(context: RunContext, when: JudgeWhen): boolean {
   return when.type === 'firstRound' ? context.round === 0 : context.round < when.params.rounds;
@@ -82,26 +90,37 @@ export function machineSetup(ir: PlaybookIR) {
           ...(params.hold && { hold: params.hold }),
         },
       })),
-      disarm: assign({ wait: undefined }),
       visit: assign(({ context, self }, params: { id: string }) => ({
         loop: watchLoop(ir, context, params.id, portOf(self.system)?.now()),
         visits: withOwn(context.visits, params.id, (ownValue(context.visits, params.id) ?? 0) + 1),
       })),
       stuck: ({ self }, params: { id: string }) =>
         portOf(self.system)?.decide(stuckMessage(params.id), params.id),
-      record: assign(({ context, event }) => {
+      // One assign for what a step's end changes: XState copies the context and the snapshot for every
+      // assign, so the outcome and the round a transition sets after it are folded in (`params`), and a
+      // wait's deadline is cleared here rather than by an exit action of its own.
+      record: assign(({ context, event }, params?: RecordParams) => {
         const result = (event as unknown as { output: StepResult }).output;
-        const steps = withOwnEntries(
-          context.steps,
-          result.records.map((r) => [r.id, r] as const),
-        );
-        const visits = withOwnEntries(
-          context.visits,
-          result.records.map((r) => [r.id, r.visits] as const),
-        );
-        const remediated = context.remediated || result.remediated === true;
+        const steps = ownRecord(context.steps);
+        const visits = ownRecord(context.visits);
+        for (const r of result.records) {
+          steps[r.id] = r;
+          visits[r.id] = r.visits;
+        }
+        const update: Partial<RunContext> = {
+          steps,
+          visits,
+          remediated: context.remediated || result.remediated === true,
+        };
         // A step ran: the gotos after it start a new watch.
-        return context.loop ? { steps, visits, remediated, loop: undefined } : { steps, visits, remediated };
+        if (context.loop) update.loop = undefined;
+        if (context.wait !== undefined) update.wait = undefined;
+        if (params?.nextRound) update.round = context.round + 1;
+        if (params?.outcome !== undefined) {
+          update.outcome = params.outcome;
+          update.run = { ...context.run, outcome: params.outcome };
+        }
+        return update;
       }),
       crashed: assign(({ context, event, self }, params: { id: string }) => {
         const port = portOf(self.system);
@@ -120,6 +139,7 @@ export function machineSetup(ir: PlaybookIR) {
         return {
           steps: withOwn(context.steps, params.id, record),
           visits: withOwn(context.visits, params.id, record.visits),
+          ...(context.wait !== undefined && { wait: undefined }),
         };
       }),
       skipExhausted: assign(({ context, self }, params: { id: string; max: number }) => {
@@ -149,7 +169,9 @@ export function machineSetup(ir: PlaybookIR) {
         port?.decide(`${why}: ${params.outcome}`);
         const value = (self.getSnapshot() as { value?: unknown }).value;
         const node = typeof value === 'string' ? ir.nodes.get(value) : undefined;
-        if (!node || node.kind === 'goto' || node.kind === 'judge' || !port) return {};
+        // A wait, poll or approval cut short: its deadline goes with it (see `record`).
+        const disarmed = context.wait !== undefined ? { wait: undefined } : {};
+        if (!node || node.kind === 'goto' || node.kind === 'judge' || !port) return disarmed;
         const record = port.endStep({
           id: node.id,
           ...(node.kind === 'action' && { action: node.action }),
@@ -158,7 +180,7 @@ export function machineSetup(ir: PlaybookIR) {
           visits: (ownValue(context.visits, node.id) ?? 0) + 1,
           error: `interrupted: ${why}`,
         });
-        return { steps: withOwn(context.steps, node.id, record) };
+        return { steps: withOwn(context.steps, node.id, record), ...disarmed };
       }),
       decide: ({ context, self }, params: { message: string; rounds?: number }) => {
         const round = params.rounds !== undefined ? ` (round ${context.round + 1} of ${params.rounds})` : '';

@@ -18,7 +18,8 @@ export interface MachinePort {
   decide(message: string, step?: string): void;
   /**
    * Ends a step the machine stopped itself (it crashed, or the run's deadline or a cancel cut it short):
-   * reports it in the trace and returns its record, its start time taken from when the step started.
+   * reports it in the trace and returns its record (`record` itself, its times added: pass a fresh
+   * object), its start time taken from when the step started.
    */
   endStep(record: Omit<StepRecord, 'startedAt' | 'endedAt'>): StepRecord;
   /** A thrown value as a plain message, secret values taken out. */

@@ -1,3 +1,4 @@
+import type { StopSignal } from './stepStop.js';
 import { FirstlineError } from '../errors.js';
 import type { ApproveNode } from '../compile/ir.js';
 import type { StepOutcome } from '../format/types.js';
@@ -58,7 +59,7 @@ export async function approveStep(
   s: RunServices,
   node: ApproveNode,
   input: StepInput,
-  signal: AbortSignal,
+  signal: StopSignal,
   invoke: Invoke,
 ): Promise<StepResult> {
   const startedAt = s.steps.start(node.id, input.visit);
@@ -144,7 +145,7 @@ async function decisionOf(
   state: ApprovalState,
   until: number,
   runDeadline: number,
-  signal: AbortSignal,
+  signal: StopSignal,
 ): Promise<Decided> {
   switch (s.strategy.approvals) {
     case 'scripted': {
@@ -188,7 +189,7 @@ async function sendRequests(
   node: ApproveNode,
   input: StepInput,
   state: ApprovalState,
-  signal: AbortSignal,
+  signal: StopSignal,
   invoke: Invoke,
 ): Promise<StepRecord[]> {
   if (node.request.length === 0) return [];
@@ -264,7 +265,7 @@ function stopped(
   s: RunServices,
   node: ApproveNode,
   input: StepInput,
-  signal: AbortSignal,
+  signal: StopSignal,
   requests: StepRecord[],
 ): StepResult {
   const outcome = stoppedOutcome(s, signal);
@@ -280,7 +281,7 @@ function held(
   s: RunServices,
   node: ApproveNode,
   input: StepInput,
-  signal: AbortSignal,
+  signal: StopSignal,
   requests: StepRecord[],
   resolve: (result: StepResult) => void,
 ): void {

@@ -1,6 +1,8 @@
+import type { StopSignal } from './stepStop.js';
 import type { ActionContext, Logger } from '../actions/types.js';
 import { stepLogger } from './stepLogger.js';
 import type { Redactor } from './redact.js';
+import type { UnstampedEvent } from './execute/traceSink.js';
 import type { AnyActionDefinition } from '../actions/registry.js';
 import type { ActionNode } from '../compile/ir.js';
 import type { StepInput } from './types.js';
@@ -43,12 +45,12 @@ export class StepStopped extends Error {
 class AttemptTimeout extends Error {}
 
 /** True when the run (its deadline or a cancel), not a group's quorum or timeout, stopped the step. */
-export function stoppedByRun(signal: AbortSignal): boolean {
+export function stoppedByRun(signal: StopSignal): boolean {
   return signal.aborted && !(signal.reason instanceof StepStopped);
 }
 
 /** How a step stopped from outside is reported. */
-export function stoppedOutcome(services: RunServices, signal: AbortSignal): StepOutcome {
+export function stoppedOutcome(services: RunServices, signal: StopSignal): StepOutcome {
   // Any other reason is the run's own stop: its deadline (then `timedOut` is set) or a cancel.
   const why = signal.reason instanceof StepStopped ? signal.reason.why : undefined;
   if (services.timedOut || why === 'group timeout') return 'timeout';
@@ -156,18 +158,18 @@ export interface AttemptResult {
 
 /**
  * Runs one attempt of an action step: the call raced against its timeout and the run's stop, then `expect`.
- * Not async: an answer given at once is judged without a frame or a promise of its own.
+ * Not async: an answer given at once is judged at once, without a frame or a promise of its own.
  */
 export function attemptOnce(
   services: RunServices,
   def: AnyActionDefinition,
   actionInput: unknown,
   race: AttemptRace,
-  parent: AbortSignal,
+  parent: StopSignal,
   node: ActionNode,
   invoke: Invoke,
   input: StepInput,
-): Promise<AttemptResult> {
+): AttemptResult | Promise<AttemptResult> {
   if (parent.aborted) race.abort(parent.reason);
   let work: InvokeResult | Promise<InvokeResult>;
   try {
@@ -199,7 +201,7 @@ async function raceAttempt(
   def: AnyActionDefinition,
   node: ActionNode,
   race: AttemptRace,
-  parent: AbortSignal,
+  parent: StopSignal,
   work: Promise<InvokeResult>,
 ): Promise<InvokeResult | AttemptResult> {
   const { clock } = services;
@@ -233,39 +235,57 @@ async function raceAttempt(
   }
 }
 
-/** What the action answered, judged: a forced outcome (script, plan) as it is, else by `expect`. */
-async function judge(
+/**
+ * What the action answered, judged: a forced outcome (script, plan) as it is, else by `expect`. Not
+ * async: only `expect` waits (on JSONata), a forced or unchecked answer is judged at once.
+ */
+function judge(
   services: RunServices,
   def: AnyActionDefinition,
   node: ActionNode,
   input: StepInput,
   done: InvokeResult,
-): Promise<AttemptResult> {
-  if (done.plan !== undefined)
-    services.emit({
+): AttemptResult | Promise<AttemptResult> {
+  if (done.plan !== undefined) {
+    const plan: UnstampedEvent<'plan'> = {
       type: 'plan',
       step: node.id,
       action: def.id,
       summary: services.redactor.string(done.plan),
-      ...(done.changes && { changes: done.changes }),
-    });
-  const made = {
-    ...(done.synthesized !== undefined && { synthesized: done.synthesized }),
-    ...(done.changes && { changes: done.changes }),
-  };
-  if (done.forced)
-    return {
-      outcome: done.forced,
-      output: done.output,
-      ...made,
-      ...(done.plan !== undefined && { plan: done.plan }),
-      // Only a script forces a failure: say so, or the timeline shows a failure with no reason.
-      ...(done.forced !== 'pass' && { error: `scripted ${done.forced}` }),
     };
-  if (node.expect === undefined) return { outcome: 'pass', output: done.output, ...made };
+    if (done.changes) plan.changes = done.changes;
+    services.emit(plan);
+  }
+  // Field by field: no spreads of optional parts for every attempt.
+  let result: AttemptResult;
+  if (done.forced) {
+    result = { outcome: done.forced, output: done.output };
+    // Only a script forces a failure: say so, or the timeline shows a failure with no reason.
+    if (done.forced !== 'pass') result.error = `scripted ${done.forced}`;
+    if (done.plan !== undefined) result.plan = done.plan;
+  } else if (node.expect === undefined) result = { outcome: 'pass', output: done.output };
+  else return judgeExpect(services, node, node.expect, input, done);
+  return made(result, done);
+}
+
+/** What an answer made besides its output (a synthesized part, a plan's changes), onto its result. */
+function made(result: AttemptResult, done: InvokeResult): AttemptResult {
+  if (done.synthesized !== undefined) result.synthesized = done.synthesized;
+  if (done.changes) result.changes = done.changes;
+  return result;
+}
+
+/** An answer judged by the step's `expect`. */
+async function judgeExpect(
+  services: RunServices,
+  node: ActionNode,
+  expect: string,
+  input: StepInput,
+  done: InvokeResult,
+): Promise<AttemptResult> {
   let ok: boolean;
   try {
-    ok = truthy(await evaluateExpression(node.expect, scopeOf(services, input, done.output), services.clock));
+    ok = truthy(await evaluateExpression(expect, scopeOf(services, input, done.output), services.clock));
   } catch (error) {
     return {
       outcome: 'error',
@@ -275,12 +295,14 @@ async function judge(
     };
   }
   return ok
-    ? { outcome: 'pass', output: done.output, ...made }
-    : {
-        outcome: 'fail',
-        output: done.output,
-        ...made,
-        error: `expected ${node.expect}`,
-        failure: { kind: 'fail', retryable: true },
-      };
+    ? made({ outcome: 'pass', output: done.output }, done)
+    : made(
+        {
+          outcome: 'fail',
+          output: done.output,
+          error: `expected ${expect}`,
+          failure: { kind: 'fail', retryable: true },
+        },
+        done,
+      );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import jsonata from 'jsonata';
 import { createVirtualClock } from './clock.js';
-import { evaluateExpression, renderTemplates, truthy } from './evaluate.js';
+import { evaluateExpression, NOT_PLAIN, renderPlainTemplates, renderTemplates, truthy } from './evaluate.js';
 
 const clock = createVirtualClock();
 const scope = {
@@ -60,6 +60,18 @@ describe('renderTemplates', () => {
       clock,
     );
     expect(out).toEqual({ n: 3, text: 'demo has 3 (["a","b"])', list: ['https://app.example.com'] });
+  });
+
+  it('renders plain paths that are there at once, as renderTemplates does, and leaves the rest to it', async () => {
+    const plain = {
+      n: '{{ inputs.count }}',
+      text: '{{ name }}: {{ inputs.url }}',
+      list: ['{{ inputs.url }}'],
+    };
+    expect(renderPlainTemplates(plain, scope)).toEqual(await renderTemplates(plain, scope, clock));
+    // An array (JSONata maps over it), an expression, a path not there: not plain.
+    for (const value of ['{{ inputs.tags }}', '{{ inputs.count + 1 }}', { a: '{{ inputs.nope }}' }])
+      expect(renderPlainTemplates(value, scope)).toBe(NOT_PLAIN);
   });
 
   it('leaves the source value unchanged', async () => {

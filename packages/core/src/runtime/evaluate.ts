@@ -12,6 +12,8 @@ import type { ExpressionReference } from '../format/expressions.js';
 import { boundedBuiltins } from './boundedBuiltins.js';
 import { findMissing } from './missingValue.js';
 import { setOwn } from './redact.js';
+import { answerCondition, plainCondition, UNANSWERED } from './plainCondition.js';
+import type { PlainCondition } from './plainCondition.js';
 
 const templates = new Map<string, ReturnType<typeof parseTemplate>>();
 
@@ -95,6 +97,12 @@ async function evaluateRaw(source: string, scope: object, clock: Clock): Promise
     const found = lookup(scope, path);
     if (found !== FALLBACK) return found;
   }
+  // A plain path compared with a literal (`output.value < 90`): JSONata's answer without its evaluator.
+  const condition = cached(conditions, source, (s) => plainCondition(normalizeExpression(s)));
+  if (condition) {
+    const answer = answerCondition(condition, scope);
+    if (answer !== UNANSWERED) return answer;
+  }
   try {
     const now = clock.now();
     const expression = bounded(compileExpression(source), (builtins ??= await boundedBuiltins()));
@@ -143,6 +151,7 @@ function codeOf(error: unknown): 'E_EXPRESSION' | 'E_EXPRESSION_LIMIT' | 'E_REGE
 }
 
 const references = new Map<string, ExpressionReference[]>();
+const conditions = new Map<string, PlainCondition | null>();
 const concatenated = new Map<string, ExpressionReference[]>();
 
 function referencesOf(source: string): ExpressionReference[] {
@@ -216,6 +225,19 @@ export function renderTemplates(
     : render(value, scope, clock, '', options.simulated === true);
 }
 
+/** What {@link renderPlainTemplates} answers for a value it leaves to {@link renderTemplates}. */
+export const NOT_PLAIN: unique symbol = Symbol('not plain');
+
+/**
+ * {@link renderTemplates} at once, for a value whose every `{{ }}` is a plain path that is there (most
+ * `with:` values): the rendered copy, or {@link NOT_PLAIN} for anything else, which renderTemplates
+ * then renders (and says what is missing). A step's input is then ready without a turn of the event loop.
+ */
+export function renderPlainTemplates(value: unknown, scope: object): unknown {
+  const quick = renderPaths(value, scope);
+  return quick === FALLBACK ? NOT_PLAIN : quick;
+}
+
 // Most `with:` values read plain paths that are there (`{{ inputs.url }}`): rendered at once, without a
 // promise per value. Anything else (an expression, a value not there) is left to `render`, which
 // says what is missing.
@@ -248,8 +270,10 @@ function renderPaths(value: unknown, scope: object): unknown {
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      const rendered = renderPaths(item, scope);
+    // for…in over own keys (Object.entries' order), without an array of entries per object per step.
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const rendered = renderPaths((value as Record<string, unknown>)[key], scope);
       if (rendered === FALLBACK) return FALLBACK;
       // `__proto__` from YAML is data, not the prototype.
       setOwn(out, key, rendered);

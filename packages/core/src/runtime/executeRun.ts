@@ -4,12 +4,13 @@ import type { ActionRegistry } from '../actions/registry.js';
 import type { Clock, Logger } from '../actions/types.js';
 import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import { createLifecycle, legacyWait } from './execute/lifecycle.js';
-import type { ParkedWait, Settlement } from './execute/lifecycle.js';
+import type { LifecycleOptions, ParkedWait, Settlement } from './execute/lifecycle.js';
 import { DEFAULT_PARK_WAITS_OVER_MS } from './hostOptions.js';
 import { ApprovalBook } from './execute/approvalBook.js';
 import { passLockGate } from './execute/lockGate.js';
 import { RecordWriter } from './execute/recordWriter.js';
 import { RunServiceSet } from './execute/runServices.js';
+import type { RunServiceParts } from './execute/runServices.js';
 import { TraceSink } from './execute/traceSink.js';
 import { finishRun, handBack, storedSteps } from './execute/finishRun.js';
 import type { RunEnd, RunExecution } from './execute/finishRun.js';
@@ -111,22 +112,24 @@ async function incarnate(setup: RunSetup, parked: Parked | undefined): Promise<R
   const services = runServices(setup, sink, writer, () => lifecycle.sideEffect(), approvals);
   if (parked?.skip) services.skip = parked.skip;
   const park = parkWhen(setup, services);
-  const lifecycle = createLifecycle({
+  // Field by field, the optional parts assigned: no spreads per run.
+  const options: LifecycleOptions = {
     actor,
     record,
     clock,
     writer,
     persists: store !== undefined,
     canSuspend,
-    ...(canSuspend && setup.suspendBefore !== undefined && { suspendBefore: setup.suspendBefore }),
-    ...(setup.suspend && { suspend: setup.suspend }),
     suspendGraceMs: setup.suspendGraceMs ?? DEFAULT_SUSPEND_GRACE_MS,
-    ...(setup.signal && { signal: setup.signal }),
     onDeadline: () => (services.timedOut = true),
     stopSteps: () => services.stopSteps(),
-    ...(resumed && { restart: () => restartStored(actor, services, legacy, parked?.since) }),
-    ...(park && { park }),
-  });
+  };
+  if (canSuspend && setup.suspendBefore !== undefined) options.suspendBefore = setup.suspendBefore;
+  if (setup.suspend) options.suspend = setup.suspend;
+  if (setup.signal) options.signal = setup.signal;
+  if (resumed) options.restart = () => restartStored(actor, services, legacy, parked?.since);
+  if (park) options.park = park;
+  const lifecycle = createLifecycle(options);
   approvals.lifecycle = lifecycle;
   bindServices(actor.system, services);
 
@@ -323,7 +326,7 @@ function runServices(
   approvals: ApprovalDesk,
 ): RunServiceSet {
   const { record, strategy } = setup;
-  return new RunServiceSet({
+  const parts: RunServiceParts = {
     runId: record.runId,
     strategy,
     ir: setup.compiled.ir,
@@ -341,7 +344,8 @@ function runServices(
     budgets: strategy.enforcesSafety ? (setup.budgets ?? []) : [],
     sideEffect,
     approvals,
-    ...(setup.calls && { calls: setup.calls }),
-    ...(setup.script && { script: setup.script }),
-  });
+  };
+  if (setup.calls) parts.calls = setup.calls;
+  if (setup.script) parts.script = setup.script;
+  return new RunServiceSet(parts);
 }

@@ -1,9 +1,10 @@
+import type { StopSignal } from './stepStop.js';
 import type { InputSchemaError } from '../actions/registry.js';
 import type { ActionNode } from '../compile/ir.js';
 import type { StepInput } from './types.js';
 import { formatDuration } from '../format/duration.js';
 import type { StepOutcome } from '../format/types.js';
-import { evaluateExpression, renderTemplates, truthy } from './evaluate.js';
+import { evaluateExpression, NOT_PLAIN, renderPlainTemplates, renderTemplates, truthy } from './evaluate.js';
 import { AttemptRace, attemptOnce, scopeOf, stoppedOutcome } from './attempt.js';
 import type { AttemptResult } from './attempt.js';
 import type { AnyActionDefinition } from '../actions/registry.js';
@@ -12,7 +13,9 @@ import { resumePoint } from './resumePoint.js';
 import type { EarlyEnd } from './resumePoint.js';
 import { taintedView } from './taint.js';
 import type { Invoke, RunServices } from './services.js';
+import type { UnstampedEvent } from './execute/traceSink.js';
 import type { JournalEntry, StepRecord } from './types.js';
+import type { StepEnding } from './stepRecorder.js';
 
 /**
  * Runs one action step: `when`, templates, input check, then attempts with a timeout each and retries
@@ -23,7 +26,7 @@ export async function executeActionStep(
   services: RunServices,
   node: ActionNode,
   input: StepInput,
-  signal: AbortSignal,
+  signal: StopSignal,
   invoke: Invoke,
 ): Promise<StepRecord> {
   const finish: Finish = (outcome, attempts, extra = {}) =>
@@ -34,10 +37,11 @@ export async function executeActionStep(
   services.steps.start(node.id, input.visit, node.action);
   const def = services.registry.get(node.action);
   if (!def) return finish('error', 0, { error: `action ${node.action} is not registered` });
-  // Most steps have no `when:` and no template: their input is ready without a turn of the event loop.
+  // Most steps have no `when:`, and templates (if any) that read plain paths: their input is ready
+  // without a turn of the event loop.
   const prepared =
-    node.when === undefined && !hasTemplates(node.with)
-      ? checkInput(services, def, node.with)
+    node.when === undefined
+      ? (readyInput(services, node, def, input) ?? (await prepareInput(services, node, def, input)))
       : await prepareInput(services, node, def, input);
   if ('skip' in prepared) return finish('skipped', 0, { error: prepared.skip });
   if ('error' in prepared) return finish('error', 0, { error: prepared.error });
@@ -87,16 +91,44 @@ export async function executeActionStep(
       });
     }
   }
-  return finish(last.outcome, attempt, {
-    ...(last.output !== undefined && { output: clean(services, last.output) }),
-    ...(last.error !== undefined && { error: last.error }),
-    ...(last.plan !== undefined && { plan: last.plan }),
-    ...(last.changes && { changes: last.changes }),
-    ...(last.synthesized !== undefined && { synthesized: true, synthesizedFrom: last.synthesized }),
-  });
+  // Field by field, in the order a record has always had: no spread of optional parts per step.
+  const ending: StepEnding = {
+    id: node.id,
+    action: node.action,
+    outcome: last.outcome,
+    attempts: attempt,
+    visits: input.visit,
+  };
+  if (last.output !== undefined) ending.output = clean(services, last.output);
+  if (last.error !== undefined) ending.error = last.error;
+  if (last.plan !== undefined) ending.plan = last.plan;
+  if (last.changes) ending.changes = last.changes;
+  if (last.synthesized !== undefined) {
+    ending.synthesized = true;
+    ending.synthesizedFrom = last.synthesized;
+  }
+  return services.steps.end(ending, signal);
 }
 
 type Finish = (outcome: StepOutcome, attempts: number, extra?: Partial<StepRecord>) => StepRecord;
+
+/** The input of a step without `when:` whose templates read only plain paths that are there, checked; else undefined. */
+function readyInput(
+  services: RunServices,
+  node: ActionNode,
+  def: AnyActionDefinition,
+  input: StepInput,
+): { value: unknown } | { error: string } | undefined {
+  if (!hasTemplates(node.with)) return checkInput(services, def, node.with);
+  let value: unknown;
+  try {
+    value = renderPlainTemplates(node.with, scopeOf(services, input));
+  } catch {
+    // An output's getter that throws, say: prepareInput renders it again and reports the error.
+    return undefined;
+  }
+  return value === NOT_PLAIN ? undefined : checkInput(services, def, value);
+}
 
 /** `when:`, then the templates rendered and the input checked against the action's schema. */
 async function prepareInput(
@@ -149,7 +181,7 @@ interface AttemptStep {
   node: ActionNode;
   def: AnyActionDefinition;
   input: StepInput;
-  signal: AbortSignal;
+  signal: StopSignal;
   invoke: Invoke;
   actionInput: unknown;
   shownInput: unknown;
@@ -197,7 +229,7 @@ async function runAttempt(
     }
     // Always one turn before the call, even with nothing to journal: a cancel or deadline sent as the
     // run starts (an already-aborted signal) reaches the step before it calls anything.
-    await (key !== undefined ? journal(step, key, attempt, { status: 'started' }) : undefined);
+    await (key !== undefined ? journalStarted(step, key, attempt) : undefined);
     services.emit({
       type: 'attempt.start',
       step: node.id,
@@ -227,40 +259,30 @@ async function runAttempt(
       return {
         done: { outcome: result.stopped, attempts: attempt, extra: { error: result.error ?? 'stopped' } },
       };
-    if (key !== undefined)
-      await journal(step, key, attempt, {
-        status: 'done',
-        outcome: result.outcome,
-        output: clean(services, result.output),
-        ...(result.error !== undefined && { error: result.error }),
-      });
+    if (key !== undefined) await journalDone(step, key, attempt, result);
   } finally {
     ended?.();
   }
   const retry =
     attempt < node.retry.attempts && shouldRetry(node.retry, result.outcome, result.failure, step.atMostOnce);
   const delay = retry ? retryDelay(node.retry, attempt, services.random, result.failure?.afterMs) : undefined;
-  services.emit({
+  const event: UnstampedEvent<'attempt.end'> = {
     type: 'attempt.end',
     step: node.id,
     action: node.action,
     attempt,
     outcome: result.outcome,
     durationMs: clock.now() - attemptStart,
-    ...(result.error !== undefined && { error: result.error }),
-    ...(result.output !== undefined && { output: result.output }),
-    ...(delay !== undefined && { retryInMs: delay }),
-  });
+  };
+  if (result.error !== undefined) event.error = result.error;
+  if (result.output !== undefined) event.output = result.output;
+  if (delay !== undefined) event.retryInMs = delay;
+  services.emit(event);
   return delay === undefined ? { result } : { result, delay };
 }
 
-/** A journal entry of one attempt of a side effect (`key` is the attempt's). */
-function journal(
-  step: AttemptStep,
-  key: string,
-  attempt: number,
-  entry: Partial<JournalEntry> & Pick<JournalEntry, 'status'>,
-): Promise<void> {
+/** A journal entry of one attempt of a side effect (`key` is the attempt's): `started`, before it runs. */
+function journalStarted(step: AttemptStep, key: string, attempt: number): Promise<void> {
   const { services, node, input } = step;
   return services.record({
     key,
@@ -269,8 +291,26 @@ function journal(
     visit: input.visit,
     attempt,
     at: services.clock.now(),
-    ...entry,
+    status: 'started',
   });
+}
+
+/** The `done` journal entry of one attempt of a side effect, field by field in the entry's order. */
+function journalDone(step: AttemptStep, key: string, attempt: number, result: AttemptResult): Promise<void> {
+  const { services, node, input } = step;
+  const entry: JournalEntry = {
+    key,
+    step: node.id,
+    action: node.action,
+    visit: input.visit,
+    attempt,
+    at: services.clock.now(),
+    status: 'done',
+    outcome: result.outcome,
+    output: clean(services, result.output),
+  };
+  if (result.error !== undefined) entry.error = result.error;
+  return services.record(entry);
 }
 
 /** A value with secret values taken out; as it is when there are no secrets to take out. */

@@ -64,13 +64,16 @@ export function prepareInputs(
     );
   const values = given ?? {};
   const problems: InputProblem[] = [];
-  const entries: Array<[string, unknown]> = [];
+  const prepared: Record<string, unknown> = {};
 
   for (const input of declared) {
     const value = own(values, input.name);
     if (value === undefined) {
-      // structuredClone: a run that mutates its default (a list it appends to) must not leak into the next.
-      if (input.spec.default !== undefined) entries.push([input.name, structuredClone(input.spec.default)]);
+      // structuredClone: a run that mutates its default (a list it appends to) must not leak into the
+      // next. A string, number or boolean cannot be mutated: it is taken as it is.
+      const fallback = input.spec.default;
+      if (fallback !== undefined)
+        defineOwn(prepared, input.name, typeof fallback === 'object' ? structuredClone(fallback) : fallback);
       else if (input.required)
         problems.push({
           path: pathOf([input.name]),
@@ -80,14 +83,16 @@ export function prepareInputs(
     }
     const found = input.check(value);
     if (found.length) problems.push(...found);
-    else entries.push([input.name, value]);
+    else defineOwn(prepared, input.name, value);
   }
 
-  const names = new Set(declared.map((input) => input.name));
-  const absent = declared.filter((input) => own(values, input.name) === undefined).map((input) => input.name);
+  const names = namesOf(declared);
   for (const key of Object.keys(values)) {
     // Undefined means not given, as for declared inputs (callers spread optional options).
     if (names.has(key) || values[key] === undefined) continue;
+    const absent = declared
+      .filter((input) => own(values, input.name) === undefined)
+      .map((input) => input.name);
     const hint =
       didYouMean(key, absent) ||
       (names.size ? `; this playbook takes: ${[...names].join(', ')}` : '; this playbook takes no inputs');
@@ -95,8 +100,26 @@ export function prepareInputs(
   }
 
   if (problems.length) throw new InputInvalid(problems, playbook.name);
-  // fromEntries defines own properties, so no input name can reach a prototype.
-  return Object.fromEntries(entries);
+  return prepared;
+}
+
+/** Sets an own property, as Object.fromEntries would: an input named `__proto__` is data, never the prototype. */
+function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+const declaredNames = new WeakMap<PreparedInput[], ReadonlySet<string>>();
+
+/** The declared inputs' names, once per playbook's inputs. */
+function namesOf(declared: PreparedInput[]): ReadonlySet<string> {
+  let names = declaredNames.get(declared);
+  if (!names) {
+    names = new Set(declared.map((input) => input.name));
+    declaredNames.set(declared, names);
+  }
+  return names;
 }
 
 function prepare(playbook: string, inputs: Record<string, InputSpec>): PreparedInput[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, createRedactor } from './redact.js';
+import { REDACTED, createRedactor, runRedactor } from './redact.js';
 
 const TOKEN = 'fake-token-123';
 
@@ -207,5 +207,12 @@ describe('createRedactor: no secrets', () => {
     cyclic.self = cyclic;
     expect(r.value(cyclic)).toEqual({ err: 'boom', self: '[circular]' });
     expect(r.error(new Error(`boom ${TOKEN}`))).toBe(`boom ${TOKEN}`);
+  });
+
+  it('is one redactor for every run without secret values, and one per set of values otherwise', () => {
+    expect(runRedactor([])).toBe(runRedactor([]));
+    expect(runRedactor([]).active).toBe(false);
+    expect(runRedactor([TOKEN])).toBe(runRedactor([TOKEN]));
+    expect(runRedactor([TOKEN]).string(`x ${TOKEN}`)).toBe(`x ${REDACTED}`);
   });
 });

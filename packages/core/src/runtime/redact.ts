@@ -125,11 +125,15 @@ export function createRedactor(secrets: Iterable<string>): Redactor {
 const SHARED_KEPT = 16;
 const shared = new Map<string, Redactor>();
 
+let noSecrets: Redactor | undefined;
+
 /**
  * A redactor for a run's secret values, shared with the other runs that have the same ones (the last
  * 16 sets are kept): the same as {@link createRedactor}, built once.
  */
 export function runRedactor(secrets: readonly string[]): Redactor {
+  // A run without secret values (every simulation) takes the one redactor that redacts nothing.
+  if (secrets.length === 0) return (noSecrets ??= createRedactor([]));
   const key = JSON.stringify(secrets);
   let redactor = shared.get(key);
   if (redactor) shared.delete(key);

@@ -1,3 +1,4 @@
+import type { StopSignal } from './stepStop.js';
 import type { Clock } from '../actions/types.js';
 import type { RetrySettings } from '../compile/ir.js';
 import { isFirstlineError } from '../errors.js';
@@ -92,16 +93,19 @@ export function seededRandom(seed: string): () => number {
   };
 }
 
+/** A stop's reason, as the error a sleep rejects with (whatever was given, as from an AbortSignal). */
+const reasonOf = (signal: StopSignal) => signal.reason as Error;
+
 /** Resolves after `ms` of the clock's time; rejects with the signal's reason when it aborts first. */
-export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(clock: Clock, ms: number, signal?: StopSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(signal.reason as Error);
+      reject(reasonOf(signal));
       return;
     }
     const onAbort = () => {
       clock.clearTimeout(handle);
-      reject(signal!.reason as Error);
+      reject(reasonOf(signal!));
     };
     const handle = clock.setTimeout(
       () => {

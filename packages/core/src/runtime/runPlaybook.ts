@@ -8,7 +8,7 @@ import type { ActionNode, IRNode } from '../compile/ir.js';
 import type { LoadedPlaybook } from '../load/loadPlaybook.js';
 import { executeRun } from './executeRun.js';
 import { ownRecord } from '../util/ownRecord.js';
-import type { RunExecution } from './executeRun.js';
+import type { RunExecution, RunSetup } from './executeRun.js';
 import { inputsNeedAjv, prepareInputs } from './inputs.js';
 import type { ScriptedOutcomes } from './modes.js';
 import { createScript, modeStrategy } from './modes.js';
@@ -60,7 +60,12 @@ export type RunnablePlaybook = CompiledPlaybook | LoadedPlaybook | object;
 export function runPlaybook(playbook: RunnablePlaybook, options: RunOptions = {}): Promise<RunResult> {
   // A simulation's `calls` are simulatePlaybook's to show; a plain RunResult does not carry them.
   // Not async: a waiting run then holds no suspended frame of this function.
-  return startRun(playbook, options).then(({ calls: _calls, ...result }) => result);
+  // Copied only when there is something to leave out (not for a live run).
+  return startRun(playbook, options).then((run) => {
+    if (run.calls === undefined) return run;
+    const { calls: _calls, ...result } = run;
+    return result;
+  });
 }
 
 /**
@@ -115,9 +120,7 @@ export async function startRun(playbook: RunnablePlaybook, options: RunOptions):
   const runId = options.runId ?? strategy.runId(() => stableId(compiled.hash, inputs, options.trigger));
   const placeholders = strategy.placeholderSecrets && !options.secrets && !options.env;
   const secrets = placeholders
-    ? Object.fromEntries(
-        Object.keys(compiled.document.secrets ?? {}).map((name) => [name, `<secret ${name}>`]),
-      )
+    ? placeholderSecrets(compiled)
     : await resolveRunSecrets(compiled.document.secrets, options);
   const clock = options.clock ?? strategy.defaultClock();
   const startedAt = clock.now();
@@ -150,10 +153,42 @@ export async function startRun(playbook: RunnablePlaybook, options: RunOptions):
     createdAt: startedAt,
     updatedAt: startedAt,
   };
-  const safety = await renderSafety(compiled, context, clock, options.store);
+  const store = options.store;
+  // Only a store that locks or keeps budgets has keys to render (a plain simulation has none).
+  const safety =
+    store?.lock || store?.spend ? await renderSafety(compiled, context, clock, store) : undefined;
   // Simulation placeholders are not secret: redacting them would only hide what the script did.
   const redactor = runRedactor(placeholders ? [] : Object.values(secrets));
-  const store = options.store;
+  // Field by field, the optional parts assigned: no spread of the host's options per run.
+  const setup: RunSetup = {
+    compiled,
+    record,
+    strategy,
+    context,
+    registry,
+    clock,
+    secrets,
+    redactor,
+    random: options.random ?? strategy.defaultRandom(runId),
+    logger: options.logger ?? silentLogger,
+  };
+  if (store) setup.store = store;
+  if (options.onEvent) setup.onEvent = options.onEvent;
+  if (options.signal) setup.signal = options.signal;
+  // The host's suspension settings as suspensionOf checks and gives them (the one place that knows them all).
+  Object.assign(setup, suspensionOf(options));
+  // The console's address matters only to approvals: a playbook without any reads no environment for it.
+  const approvals = approvalSteps(compiled);
+  if (approvals.size > 0) {
+    const { consoleUrl } = approvalLinks(options);
+    if (consoleUrl !== undefined) setup.consoleUrl = consoleUrl;
+  }
+  if (safety?.lockKey !== undefined) setup.lockKey = safety.lockKey;
+  if (safety) setup.budgets = safety.budgets;
+  if (strategy.scripted) {
+    setup.script = createScript(options.outcomes, scriptableSteps(compiled), approvals);
+    setup.calls = new Map<string, unknown[]>();
+  }
   return withLease(store, runId, async () => {
     // A run id names one run: starting it again would overwrite its journal, the record that stops a
     // second reboot. A run that exists is resumed (resumeRun), not started.
@@ -162,29 +197,24 @@ export async function startRun(playbook: RunnablePlaybook, options: RunOptions):
         'E_RUN_CONFLICT',
         `run ${runId} already exists in the store; resume it with resumeRun`,
       );
-    return executeRun({
-      compiled,
-      record,
-      strategy,
-      context,
-      registry,
-      clock,
-      secrets,
-      redactor,
-      random: options.random ?? strategy.defaultRandom(runId),
-      logger: options.logger ?? silentLogger,
-      ...(options.store && { store: options.store }),
-      ...(options.onEvent && { onEvent: options.onEvent }),
-      ...(options.signal && { signal: options.signal }),
-      ...suspensionOf(options),
-      ...approvalLinks(options),
-      ...safety,
-      ...(strategy.scripted && {
-        script: createScript(options.outcomes, scriptableSteps(compiled), approvalSteps(compiled)),
-        calls: new Map<string, unknown[]>(),
-      }),
-    });
+    return executeRun(setup);
   });
+}
+
+const placeholders = new WeakMap<CompiledPlaybook, Readonly<Record<string, string>>>();
+
+/** A simulation's stand-ins for the playbook's secrets (`<secret name>`): the same for every run, made once and frozen. */
+function placeholderSecrets(compiled: CompiledPlaybook): Readonly<Record<string, string>> {
+  let secrets = placeholders.get(compiled);
+  if (!secrets) {
+    secrets = Object.freeze(
+      Object.fromEntries(
+        Object.keys(compiled.document.secrets ?? {}).map((name) => [name, `<secret ${name}>`]),
+      ),
+    );
+    placeholders.set(compiled, secrets);
+  }
+  return secrets;
 }
 
 /**
@@ -240,9 +270,16 @@ function stepIdsOf(node: IRNode): string[] {
   return [];
 }
 
-/** The approve steps of a playbook: a script gives them approved, denied or expired. */
+const approvalIds = new WeakMap<CompiledPlaybook, ReadonlySet<string>>();
+
+/** The approve steps of a playbook (a script gives them approved, denied or expired); once per compiled playbook. */
 function approvalSteps(compiled: CompiledPlaybook): ReadonlySet<string> {
-  return new Set([...compiled.ir.nodes.values()].flatMap((n) => (n.kind === 'approve' ? [n.id] : [])));
+  let ids = approvalIds.get(compiled);
+  if (!ids) {
+    ids = new Set([...compiled.ir.nodes.values()].flatMap((n) => (n.kind === 'approve' ? [n.id] : [])));
+    approvalIds.set(compiled, ids);
+  }
+  return ids;
 }
 
 /**
@@ -250,13 +287,24 @@ function approvalSteps(compiled: CompiledPlaybook): ReadonlySet<string> {
  * their JSON), so a simulated trace is identical run after run. Not a security hash: it only names runs.
  */
 function stableId(hash: string, inputs: unknown, trigger: unknown): string {
-  const text = `${hash}\u0000${JSON.stringify(inputs)}\u0000${JSON.stringify(trigger ?? null)}`;
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
+  // The three parts hashed in turn, as one text joined by NULs would be: no joined copy of them is made.
+  const h = { a: 0x811c9dc5, b: 0x01000193 };
+  fnv(h, hash);
+  fnv(h, '\u0000');
+  fnv(h, JSON.stringify(inputs));
+  fnv(h, '\u0000');
+  fnv(h, JSON.stringify(trigger ?? null));
+  return ((h.a >>> 0).toString(16).padStart(8, '0') + (h.b >>> 0).toString(16).padStart(8, '0')).slice(0, 12);
+}
+
+/** Feeds `text` into the two FNV-1a style lanes of {@link stableId}. */
+function fnv(h: { a: number; b: number }, text: string): void {
+  let { a, b } = h;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x811c9dc5) ^ (b >>> 15);
   }
-  return ((a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0')).slice(0, 12);
+  h.a = a;
+  h.b = b;
 }

@@ -1,3 +1,5 @@
+import { StepStop } from './stepStop.js';
+import type { StopSignal } from './stepStop.js';
 import type { StepInput } from './types.js';
 import type { ActionNode, ParallelNode, PollNode, WaitNode } from '../compile/ir.js';
 import { formatDuration } from '../format/duration.js';
@@ -25,7 +27,7 @@ function nodeOf<K extends string>(s: RunServices, key: string, kind: K) {
  * run's mode invokes it), a wait, a poll, a parallel group or an approval. Its result goes back to the
  * run's machine as an event; `signal` aborts when the machine leaves the step before it ended.
  */
-export function runStep(s: RunServices, input: StepInput, signal: AbortSignal): Promise<StepResult> {
+export function runStep(s: RunServices, input: StepInput, signal: StopSignal): Promise<StepResult> {
   const kind = s.ir.nodes.get(input.node)?.kind;
   const invoke = s.strategy.invoke;
   switch (kind) {
@@ -49,17 +51,19 @@ function actionStep(
   s: RunServices,
   node: ActionNode,
   input: StepInput,
-  signal: AbortSignal,
+  signal: StopSignal,
   invoke: Invoke,
 ): Promise<StepResult> {
-  return executeActionStep(s, node, input, signal, invoke).then((record) => ({
-    outcome: record.outcome,
-    records: [record],
-    remediated: remediated(s, node, record),
-    ...(record.outcome === 'skipped' &&
-      s.skip?.reason === 'budget' &&
-      s.skip.step === node.id && { halt: true }),
-  }));
+  return executeActionStep(s, node, input, signal, invoke).then((record) => {
+    const result: StepResult = {
+      outcome: record.outcome,
+      records: [record],
+      remediated: remediated(s, node, record),
+    };
+    if (record.outcome === 'skipped' && s.skip?.reason === 'budget' && s.skip.step === node.id)
+      result.halt = true;
+    return result;
+  });
 }
 
 function remediated(s: RunServices, node: ActionNode, record: StepRecord): boolean {
@@ -67,7 +71,7 @@ function remediated(s: RunServices, node: ActionNode, record: StepRecord): boole
 }
 
 // Not async: a waiting run holds the sleep's promise and these callbacks, not a suspended frame.
-function waitStep(s: RunServices, input: StepInput, signal: AbortSignal): Promise<StepResult> {
+function waitStep(s: RunServices, input: StepInput, signal: StopSignal): Promise<StepResult> {
   let node: WaitNode;
   let until: number;
   try {
@@ -81,19 +85,21 @@ function waitStep(s: RunServices, input: StepInput, signal: AbortSignal): Promis
     // A rejection, as from an async function: the step actor's one failure path.
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
-  const base = { id: node.id, attempts: 1, visits: input.visit };
+  const { id } = node;
+  const visits = input.visit;
   // The deadline is absolute: a run resumed half-way through a 2-minute wait waits only what is left.
   return sleep(s.clock, until - s.clock.now(), signal).then(
     (): StepResult => {
-      s.emit({ type: 'wait.end', step: node.id });
-      return { outcome: 'pass', records: [s.steps.end({ ...base, outcome: 'pass' }, signal)] };
+      s.emit({ type: 'wait.end', step: id });
+      return {
+        outcome: 'pass',
+        records: [s.steps.end({ id, attempts: 1, visits, outcome: 'pass' }, signal)],
+      };
     },
     (): StepResult => {
       const outcome = stoppedOutcome(s, signal);
-      return {
-        outcome,
-        records: [s.steps.end({ ...base, outcome, error: 'stopped while waiting' }, signal)],
-      };
+      const error = 'stopped while waiting';
+      return { outcome, records: [s.steps.end({ id, attempts: 1, visits, outcome, error }, signal)] };
     },
   );
 }
@@ -109,7 +115,7 @@ function startWait(s: RunServices, step: string, input: StepInput, fallback: num
 async function pollStep(
   s: RunServices,
   input: StepInput,
-  signal: AbortSignal,
+  signal: StopSignal,
   invoke: Invoke,
 ): Promise<StepResult> {
   const node: PollNode = nodeOf(s, input.node, 'poll');
@@ -179,17 +185,19 @@ async function pollStep(
 async function parallelStep(
   s: RunServices,
   input: StepInput,
-  signal: AbortSignal,
+  signal: StopSignal,
   invoke: Invoke,
 ): Promise<StepResult> {
   const node: ParallelNode = nodeOf(s, input.node, 'parallel');
   s.steps.start(node.id, input.visit);
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(signal.reason);
+  // The group's own stop: the run's stop reaches it, and a settled quorum or the group's timeout stops
+  // the members still running.
+  const group = new StepStop();
+  const onAbort = () => group.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   const timer =
     node.timeoutMs !== undefined
-      ? s.clock.setTimeout(() => controller.abort(new StepStopped('group timeout')), node.timeoutMs)
+      ? s.clock.setTimeout(() => group.abort(new StepStopped('group timeout')), node.timeoutMs)
       : undefined;
   const tally = new QuorumTally(
     node.steps.map((st) => st.id),
@@ -202,21 +210,15 @@ async function parallelStep(
   const records = await Promise.all(
     node.steps.map(async (step) => {
       const visit = (ownValue(input.scope.steps, step.id)?.visits ?? 0) + 1;
-      const record = await executeActionStep(
-        s,
-        step,
-        { ...input, node: step.key, visit },
-        controller.signal,
-        invoke,
-      );
+      const record = await executeActionStep(s, step, { ...input, node: step.key, visit }, group, invoke);
       // A check stopped because the group was decided or timed out counts neither way.
-      if (controller.signal.aborted) return record;
+      if (group.aborted) return record;
       const before = tally.decided;
       tally.add(step.id, record.outcome, step.onError === 'fail');
       const settled = tally.decided;
       if (before !== undefined || settled === undefined) return record;
       // Decide as soon as the quorum is settled either way; `decide` stops the checks still running.
-      if (node.settle === 'decide') controller.abort(new StepStopped('not needed'));
+      if (node.settle === 'decide') group.abort(new StepStopped('not needed'));
       else if (tally.passed + tally.failed + tally.couldNotRun.length < node.steps.length)
         s.decide(`${node.id}: quorum settled (${settled}); the other checks finish for the record`, node.id);
       return record;
@@ -224,7 +226,7 @@ async function parallelStep(
   );
   s.clock.clearTimeout(timer);
   signal.removeEventListener('abort', onAbort);
-  const reason: unknown = controller.signal.reason;
+  const reason: unknown = group.reason;
   const timedOut =
     (reason instanceof StepStopped && reason.why === 'group timeout') ||
     stoppedOutcome(s, signal) === 'timeout';

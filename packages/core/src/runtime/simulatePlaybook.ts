@@ -58,12 +58,14 @@ export async function simulatePlaybook(
   const stood = options.actions || given ? undefined : standInsFor(playbook, options.standIns);
   const actions = options.actions ?? given?.registry ?? stood!.registry;
   const compiled: CompiledPlaybook = given ?? compilePlaybook(playbook, { actions });
-  const { calls, ...result } = await startRun(compiled, { ...options, actions, mode: 'simulate' });
-  return {
-    ...result,
-    guessedKinds: stood?.guessed ?? [],
-    calls: (actionId) => [...(calls?.get(actionId) ?? [])],
-  };
+  const execution = await startRun(compiled, { ...options, actions, mode: 'simulate' });
+  // The run's own result becomes the simulation's: its recorded calls are read through `calls()`
+  // (the same key, a function now), so the result is not copied.
+  const calls = execution.calls;
+  const result = execution as unknown as SimulationResult;
+  result.calls = (actionId) => [...(calls?.get(actionId) ?? [])];
+  result.guessedKinds = stood?.guessed ?? [];
+  return result;
 }
 
 /** The kind an action's place in the first-line form implies; general-form steps and groups imply none. */

@@ -43,6 +43,21 @@ describe('simulatePlaybook: determinism', () => {
     expect(eventsOf(first.trace, 'attempt.end').some((e) => e.retryInMs !== undefined)).toBe(true);
   });
 
+  it('a run id does not change from one version to the next (FNV-1a over playbook hash, inputs and trigger)', async () => {
+    // Pinned: stored simulations and tests name runs by it.
+    const playbook = {
+      firstline: 1,
+      name: 'ids',
+      inputs: { x: { type: 'string' }, n: { type: 'number', default: 3 } },
+      steps: [{ id: 'a', action: 'core.log', with: { message: 'hi' } }],
+    };
+    expect((await simulatePlaybook(playbook, { input: { x: 'a' } })).runId).toBe('sim-766c4c9b4724');
+    const trigger = { alarm: 'cpu', v: [1, 2] };
+    expect((await simulatePlaybook(playbook, { input: { x: '', n: 7 }, trigger })).runId).toBe(
+      'sim-b7ada4ef3165',
+    );
+  });
+
   it('a different input gives a different run id', async () => {
     const a = await simulatePlaybook(await ec2(), { input });
     const b = await simulatePlaybook(await ec2(), { input: { ...input, instanceId: 'i-0def67890' } });

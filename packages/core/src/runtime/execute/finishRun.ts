@@ -1,5 +1,6 @@
 import type { Clock } from '../../actions/types.js';
 import type { Redactor } from '../redact.js';
+import { setOwn } from '../redact.js';
 import type { RunContext, RunRecord, RunResult, RunStore, StepRecord } from '../types.js';
 import type { RecordWriter } from './recordWriter.js';
 import type { TraceSink } from './traceSink.js';
@@ -77,16 +78,20 @@ function resultOf(
   steps: Record<string, StepRecord>,
   extra: Partial<RunResult>,
 ): RunExecution {
-  return {
+  const output: Record<string, unknown> = {};
+  // A step may be named `__proto__`: its output is an own key, as Object.fromEntries made it.
+  for (const s of Object.values(steps)) if (s.output !== undefined) setOwn(output, s.id, s.output);
+  // Field by field, in the order a result has always had.
+  const result: RunExecution = {
     runId: end.record.runId,
     outcome,
-    output: Object.fromEntries(
-      Object.values(steps).flatMap((s) => (s.output !== undefined ? [[s.id, s.output]] : [])),
-    ),
+    output,
     steps,
     trace: end.record.trace,
     durationMs: end.clock.now() - end.runStart,
-    ...extra,
-    ...(end.calls && { calls: end.calls }),
   };
+  if (extra.suspended) result.suspended = extra.suspended;
+  if (extra.skipped) result.skipped = extra.skipped;
+  if (end.calls) result.calls = end.calls;
+  return result;
 }

@@ -125,7 +125,7 @@ export class RunServiceSet implements RunServices {
 
   /** Records a decision in the trace. */
   decide(message: string, step?: string): void {
-    this.sink.emit({ type: 'decision', ...(step !== undefined && { step }), message });
+    this.sink.emit(step === undefined ? { type: 'decision', message } : { type: 'decision', step, message });
   }
 
   /** Ends a step cut short by the machine. */

@@ -53,6 +53,26 @@ describe('steps as states: started on entry, ended by an event', () => {
     expect((done.snapshot as Stored).context.wait).toBeUndefined();
   });
 
+  it('forgets the deadline of a wait a cancel cuts short, as when the wait ends', async () => {
+    const { actions } = createRebootFixture();
+    const store = createMemoryStore();
+    const cancel = new AbortController();
+    const result = await runPlaybook(parsePlaybook(rebootPlaybookText('', 'slot')), {
+      actions,
+      store,
+      runId: 'run-2',
+      clock: createVirtualClock({ startAt: T0 }),
+      signal: cancel.signal,
+      onEvent: (event) => {
+        if (event.type === 'wait.start') cancel.abort();
+      },
+    });
+    expect(result.outcome).toBe('cancelled');
+    expect(result.steps.recheck?.error).toBe('interrupted: the run was cancelled');
+    const done = (await store.load('run-2'))!;
+    expect((done.snapshot as Stored).context.wait).toBeUndefined();
+  });
+
   it('resumes a snapshot stored when each step was an invoked actor (deadline in the child)', async () => {
     const { actions, state, store, wakeAt } = await handedBackAtWait();
     const record = (await store.load('run-1'))!;

@@ -2,18 +2,20 @@ import type { PlaybookIR } from '../../compile/ir.js';
 import { STEP_DONE, STEP_ERROR } from '../../compile/stepEvents.js';
 import type { StepReceiver } from '../../compile/machinePort.js';
 import { runStep } from '../runStep.js';
+import { StepStop } from '../stepStop.js';
 import type { RunServices } from '../services.js';
 import type { RunContext, StepInput, StepResult } from '../types.js';
 import { ownValue } from '../../util/ownRecord.js';
 
 /**
  * The step in progress of one run. The machine starts a step when it enters the step's state and hears
- * its end as an event (`step.done.<key>`, `step.error.<key>`): no actor is spawned per step. One abort
- * signal serves the run's steps in turn; it aborts when the machine leaves a step before its end
- * (deadline, cancel) or the run is handed back, and the next step gets a fresh one.
+ * its end as an event (`step.done.<key>`, `step.error.<key>`): no actor is spawned per step. One stop
+ * (a {@link StepStop}, not an AbortController) serves the run's steps in turn; it aborts when the machine
+ * leaves a step before its end (deadline, cancel) or the run is handed back, and the next step gets a
+ * fresh one.
  */
 export class StepSlot {
-  private controller: AbortController | undefined;
+  private stop: StepStop | undefined;
   /** The key of the step started and not yet ended. */
   private running: string | undefined;
 
@@ -38,8 +40,7 @@ export class StepSlot {
   ): void {
     const input = stepInput(this.services.ir, key, context, legacy);
     if (continues !== undefined) input.continues = continues;
-    this.controller ??= new AbortController();
-    const signal = this.controller.signal;
+    const signal = (this.stop ??= new StepStop());
     this.running = key;
     let work: Promise<StepResult>;
     try {
@@ -66,12 +67,12 @@ export class StepSlot {
 
   /** Stops the step in progress, if any (the run is handed back or stopped). */
   abort(): void {
-    const controller = this.controller;
-    this.controller = undefined;
-    // Nothing running, nothing to tell: an abort (its DOMException) costs more than a whole step.
+    const stop = this.stop;
+    this.stop = undefined;
+    // Nothing running, nothing to tell: an abort (its AbortError) costs more than a whole step.
     if (this.running === undefined) return;
     this.running = undefined;
-    controller?.abort();
+    stop?.abort();
   }
 }
 

@@ -3,6 +3,12 @@ import type { Redactor } from '../redact.js';
 import type { DistributiveOmit } from '../services.js';
 import type { TraceEvent, TraceListener } from '../types.js';
 
+/** An event of type `T` as callers build it: the sink stamps `seq` and `at`. */
+export type UnstampedEvent<T extends TraceEvent['type']> = Omit<
+  Extract<TraceEvent, { type: T }>,
+  'seq' | 'at'
+>;
+
 /**
  * Where a run's events go: numbered, stamped with the run's clock, redacted, kept and streamed. A class,
  * not a closure factory: a waiting run holds one, and methods on the prototype cost it nothing per run.
