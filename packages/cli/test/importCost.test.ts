@@ -164,6 +164,30 @@ describe.skipIf(!BUNDLED)('import cost: built-ins (the bundled bin loads them on
   });
 });
 
+describe.skipIf(!BUNDLED)('import cost: files (the bundle is regrouped, one chunk per command group)', () => {
+  // Each ES module file a process loads is a resolution, a read, a compile and a link of its own:
+  // scripts/bundle.mjs --group puts what `validate` and `simulate` load into one chunk per group
+  // (esbuild's split alone made `validate` load about 30 files). The entry, its start chunk, then the
+  // group's chunk(s); a file more means the grouping no longer covers what the command loads.
+  it.each([
+    ['validate', ['validate', EC2_FIRST_LINE], 3],
+    [
+      'simulate',
+      [
+        ...['simulate', EC2_FIRST_LINE, '-i', 'instanceId=i-0abc1234', '-i', 'url=https://example.test/'],
+        ...['-i', 'healthCheckId=hc-1', '--outcome', 'url=fail,pass'],
+      ],
+      4,
+    ],
+  ])('%s loads at most %i files of the bundle', async (_name, args, files) => {
+    const { exit, urls } = await sdksLoadedBy(args);
+    expect(exit.code).toBe(0);
+    const loaded = new Set(urls.filter((url) => url.startsWith(BUNDLE_DIR)).map((url) => url.split('?')[0]));
+    expect(loaded.size).toBeGreaterThan(0);
+    expect(loaded.size).toBeLessThanOrEqual(files);
+  });
+});
+
 describe('import cost with a project config', () => {
   // jiti stays in node_modules beside the bundle too (scripts/bundle.mjs --external=jiti).
   const JITI = /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?jiti\//;
