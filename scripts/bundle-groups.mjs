@@ -12,13 +12,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { lazyChunks } from './bundle-lazy.mjs';
 
 /**
  * Rebuilds esbuild's split output (`from`, its metafile `meta`) into `outfile`'s directory, chunks in
  * `chunks/`. `groups` is [name, source entries (paths as the metafile names them)][]. Returns rollup's
  * output (chunk file names relative to the output directory, each with the esbuild files it holds).
  */
-export async function regroup({ from, entryFile, outfile, chunks, groups, meta }) {
+export async function regroup({ from, entryFile, outfile, chunks, groups, lazy = [], meta }) {
   // rollup is the calling package's devDependency, like esbuild.
   const { rollup } = createRequire(join(process.cwd(), 'package.json'))('rollup');
   // Source entry (as the metafile names it) → the esbuild output file that starts with it.
@@ -35,6 +36,7 @@ export async function regroup({ from, entryFile, outfile, chunks, groups, meta }
     // esbuild's output is tree-shaken already; rollup's own pass doubled the build's time for nothing.
     treeshake: false,
     plugins: [
+      lazyChunks(lazy, from),
       {
         name: 'esbuild-output-with-maps',
         load(id) {
@@ -76,7 +78,8 @@ export async function regroup({ from, entryFile, outfile, chunks, groups, meta }
         for (const module of graph(getModuleInfo, input)) if (module !== input) assigned.set(module, 'start');
         for (const [name, entries] of groups)
           for (const entry of entries) {
-            const file = outputOf.get(entry);
+            // An entry is a source the metafile names, or an output file of esbuild's (lazy-re2js.mjs).
+            const file = entry.endsWith('.mjs') ? resolve(from, entry) : outputOf.get(entry);
             if (!file) throw new Error(`--group=${name}: ${entry} is not an entry of the split build`);
             for (const module of graph(getModuleInfo, file))
               if (!assigned.has(module)) assigned.set(module, name);
@@ -95,6 +98,9 @@ export async function regroup({ from, entryFile, outfile, chunks, groups, meta }
     fileName: chunk.fileName,
     bytes: Buffer.byteLength(chunk.code),
     imports: chunk.imports,
-    sources: Object.keys(chunk.modules).map((id) => relative(from, id).replaceAll('\\', '/')),
+    // A facade (an entry whose module went to a group's chunk) stands for that module.
+    sources: [
+      ...new Set([...Object.keys(chunk.modules), ...(chunk.facadeModuleId ? [chunk.facadeModuleId] : [])]),
+    ].map((id) => relative(from, id).replaceAll('\\', '/')),
   }));
 }

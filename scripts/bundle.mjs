@@ -9,12 +9,12 @@
 // (which input went where, and why: its imports), to study what a command loads. `--group=<name>:<entry.ts>,…`
 // (with --split; repeatable) regroups the split output with rollup, one chunk per group: see
 // bundle-groups.mjs.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { regroup } from './bundle-groups.mjs';
+import { lazyEntries, lazyPackages } from './bundle-lazy.mjs';
 
 // esbuild is the calling package's devDependency: resolved from its directory, not from scripts/.
 const esbuild = createRequire(join(process.cwd(), 'package.json')).resolve('esbuild');
@@ -33,10 +33,18 @@ const groups = args
   .filter((arg) => arg.startsWith('--group='))
   .map((arg) => /^--group=([\w-]+):(.+)$/.exec(arg))
   .map((match) => match && [match[1], match[2].split(',')]);
+// --lazy=<package>: a dependency of core loaded on first use, from a chunk of its own (bundle-lazy.mjs).
+const lazy = args.filter((arg) => arg.startsWith('--lazy=')).map((arg) => arg.slice(7));
 const [entry, outfile] = args.filter((arg) => !arg.startsWith('--'));
-if (!entry || !outfile || groups.some((group) => !group) || (groups.length > 0 && !split)) {
+if (
+  !entry ||
+  !outfile ||
+  groups.some((group) => !group) ||
+  (groups.length > 0 && !split) ||
+  (lazy.length > 0 && groups.length === 0)
+) {
   console.error(
-    'usage: node scripts/bundle.mjs <entry.ts> <out.mjs> [--split [--group=<name>:<entry.ts>,…]] [--chunks=<dir>] [--unbarrel] [--external=<package>]',
+    'usage: node scripts/bundle.mjs <entry.ts> <out.mjs> [--split [--group=<name>:<entry.ts>,… [--lazy=<package>]]] [--chunks=<dir>] [--unbarrel] [--external=<package>]',
   );
   process.exit(2);
 }
@@ -184,12 +192,14 @@ const unbarrelCore = {
 
 // A split build starts from an empty chunks/: chunks of earlier builds would otherwise pile up beside it.
 if (split) rmSync(join(dirname(outfile), chunks), { recursive: true, force: true });
-// Regrouped, esbuild writes to a staging directory that rollup reads.
-const staging = groups.length > 0 ? mkdtempSync(join(tmpdir(), 'firstline-bundle-')) : undefined;
+// Regrouped, esbuild writes to a staging directory that rollup reads, beside the entry (so the source
+// maps' paths are the same from one build to the next) and removed after.
+const staging = groups.length > 0 ? join(dirname(outfile), '.esbuild') : undefined;
+if (staging) rmSync(staging, { recursive: true, force: true });
 const result = await build({
   ...(split
     ? {
-        entryPoints: { [basename(outfile, '.mjs')]: entry },
+        entryPoints: { [basename(outfile, '.mjs')]: entry, ...lazyEntries(lazy) },
         outdir: staging ?? dirname(outfile),
         outExtension: { '.js': '.mjs' },
         splitting: true,
@@ -208,18 +218,26 @@ const result = await build({
   // ssh2 loads its native addons (sshcrypto.node, cpu-features) inside a try: left out, it does
   // without them, falling back to Node's crypto.
   external: ['cpu-features', '*.node', ...externals],
-  plugins: [builtinsOnFirstUse, yamlAsEsm, ...(args.includes('--unbarrel') ? [unbarrelCore] : [])],
+  plugins: [
+    builtinsOnFirstUse,
+    yamlAsEsm,
+    ...(args.includes('--unbarrel') ? [unbarrelCore] : []),
+    ...(lazy.length > 0 ? [lazyPackages(lazy, CORE_SRC)] : []),
+  ],
   metafile: true,
   logLevel: 'warning',
 });
 if (process.env.BUNDLE_METAFILE) writeFileSync(process.env.BUNDLE_METAFILE, JSON.stringify(result.metafile));
 const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
-// The packages whose code an input is (`@firstline/<dir>` for the workspace's own).
+// The packages whose code an input is (`@firstline/<dir>` for the workspace's own); a plugin's module
+// (`lazy-builtin:crypto`) is none.
 const packageOf = (input) =>
-  /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ??
-  /(?:^|\/)packages\/([^/]+)\//
-    .exec(join(process.cwd(), input).replaceAll('\\', '/'))?.[1]
-    ?.replace(/^/, '@firstline/');
+  /^[a-z-]+:/.test(input)
+    ? undefined
+    : (/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ??
+      /(?:^|\/)packages\/([^/]+)\//
+        .exec(join(process.cwd(), input).replaceAll('\\', '/'))?.[1]
+        ?.replace(/^/, '@firstline/'));
 // esbuild's output files, relative to where it wrote them: their size, packages and static imports.
 const esbuildDir = split ? (staging ?? dirname(outfile)) : dirname(outfile);
 const esbuildFiles = Object.entries(result.metafile.outputs)
@@ -242,6 +260,7 @@ if (staging) {
       outfile,
       chunks,
       groups,
+      lazy,
       meta: result.metafile,
     });
     files = regrouped.map((chunk) => ({
