@@ -6,11 +6,15 @@
 // parsed only when imported (the CLI: `validate` never parses the AWS SDK; the Lambda handler: an alarm
 // never parses ssh2). `--unbarrel`: see unbarrelCore below. Beside the entry, <name>.packages.json names
 // the packages whose code each output file holds; BUNDLE_METAFILE=<file> also writes esbuild's metafile
-// (which input went where, and why: its imports), to study what a command loads.
+// (which input went where, and why: its imports), to study what a command loads. `--group=<name>:<entry.ts>,…`
+// (with --split; repeatable) regroups the split output with rollup, one chunk per group: see
+// bundle-groups.mjs.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { regroup } from './bundle-groups.mjs';
+import { lazyEntries, lazyPackages } from './bundle-lazy.mjs';
 
 // esbuild is the calling package's devDependency: resolved from its directory, not from scripts/.
 const esbuild = createRequire(join(process.cwd(), 'package.json')).resolve('esbuild');
@@ -23,10 +27,24 @@ const externals = args.filter((arg) => arg.startsWith('--external=')).map((arg) 
 // --chunks=<dir>: where the chunks go, beside the entry; one directory per entry lets two bundles share
 // an output directory and each be deployed with only its own chunks (the Lambda handler and runner).
 const chunks = args.find((arg) => arg.startsWith('--chunks='))?.slice(9) ?? 'chunks';
+// --group=<name>:<entry.ts>,<entry.ts>: the entries' files, as the metafile names them (relative to the
+// package), whose static imports go to one chunk.
+const groups = args
+  .filter((arg) => arg.startsWith('--group='))
+  .map((arg) => /^--group=([\w-]+):(.+)$/.exec(arg))
+  .map((match) => match && [match[1], match[2].split(',')]);
+// --lazy=<package>: a dependency of core loaded on first use, from a chunk of its own (bundle-lazy.mjs).
+const lazy = args.filter((arg) => arg.startsWith('--lazy=')).map((arg) => arg.slice(7));
 const [entry, outfile] = args.filter((arg) => !arg.startsWith('--'));
-if (!entry || !outfile) {
+if (
+  !entry ||
+  !outfile ||
+  groups.some((group) => !group) ||
+  (groups.length > 0 && !split) ||
+  (lazy.length > 0 && groups.length === 0)
+) {
   console.error(
-    'usage: node scripts/bundle.mjs <entry.ts> <out.mjs> [--split] [--chunks=<dir>] [--unbarrel] [--external=<package>]',
+    'usage: node scripts/bundle.mjs <entry.ts> <out.mjs> [--split [--group=<name>:<entry.ts>,… [--lazy=<package>]]] [--chunks=<dir>] [--unbarrel] [--external=<package>]',
   );
   process.exit(2);
 }
@@ -174,11 +192,15 @@ const unbarrelCore = {
 
 // A split build starts from an empty chunks/: chunks of earlier builds would otherwise pile up beside it.
 if (split) rmSync(join(dirname(outfile), chunks), { recursive: true, force: true });
+// Regrouped, esbuild writes to a staging directory that rollup reads, beside the entry (so the source
+// maps' paths are the same from one build to the next) and removed after.
+const staging = groups.length > 0 ? join(dirname(outfile), '.esbuild') : undefined;
+if (staging) rmSync(staging, { recursive: true, force: true });
 const result = await build({
   ...(split
     ? {
-        entryPoints: { [basename(outfile, '.mjs')]: entry },
-        outdir: dirname(outfile),
+        entryPoints: { [basename(outfile, '.mjs')]: entry, ...lazyEntries(lazy) },
+        outdir: staging ?? dirname(outfile),
         outExtension: { '.js': '.mjs' },
         splitting: true,
         chunkNames: `${chunks}/[name]-[hash]`,
@@ -196,43 +218,78 @@ const result = await build({
   // ssh2 loads its native addons (sshcrypto.node, cpu-features) inside a try: left out, it does
   // without them, falling back to Node's crypto.
   external: ['cpu-features', '*.node', ...externals],
-  plugins: [builtinsOnFirstUse, yamlAsEsm, ...(args.includes('--unbarrel') ? [unbarrelCore] : [])],
+  plugins: [
+    builtinsOnFirstUse,
+    yamlAsEsm,
+    ...(args.includes('--unbarrel') ? [unbarrelCore] : []),
+    ...(lazy.length > 0 ? [lazyPackages(lazy, CORE_SRC)] : []),
+  ],
   metafile: true,
   logLevel: 'warning',
 });
 if (process.env.BUNDLE_METAFILE) writeFileSync(process.env.BUNDLE_METAFILE, JSON.stringify(result.metafile));
-const outputs = Object.entries(result.metafile.outputs).filter(([file]) => !file.endsWith('.map'));
 const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
-// <name>.packages.json beside the entry: which packages' code each output file holds
-// (`@firstline/<dir>` for the workspace's own), so a test can tell from the files a process loaded
-// which packages it parsed.
+// The packages whose code an input is (`@firstline/<dir>` for the workspace's own); a plugin's module
+// (`lazy-builtin:crypto`) is none.
 const packageOf = (input) =>
-  /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ??
-  /(?:^|\/)packages\/([^/]+)\//
-    .exec(join(process.cwd(), input).replaceAll('\\', '/'))?.[1]
-    ?.replace(/^/, '@firstline/');
-const manifest = Object.fromEntries(
-  outputs.map(([file, output]) => [
-    relative(dirname(outfile), file).replaceAll('\\', '/'),
-    [...new Set(Object.keys(output.inputs).map(packageOf).filter(Boolean))].sort(),
-  ]),
-);
+  /^[a-z-]+:/.test(input)
+    ? undefined
+    : (/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ??
+      /(?:^|\/)packages\/([^/]+)\//
+        .exec(join(process.cwd(), input).replaceAll('\\', '/'))?.[1]
+        ?.replace(/^/, '@firstline/'));
+// esbuild's output files, relative to where it wrote them: their size, packages and static imports.
+const esbuildDir = split ? (staging ?? dirname(outfile)) : dirname(outfile);
+const esbuildFiles = Object.entries(result.metafile.outputs)
+  .filter(([file]) => !file.endsWith('.map'))
+  .map(([file, output]) => ({
+    file: relative(esbuildDir, file).replaceAll('\\', '/'),
+    bytes: output.bytes,
+    packages: [...new Set(Object.keys(output.inputs).map(packageOf).filter(Boolean))],
+    imports: output.imports
+      .filter((edge) => edge.kind === 'import-statement' && !edge.external)
+      .map((edge) => relative(esbuildDir, edge.path).replaceAll('\\', '/')),
+  }));
+let files = esbuildFiles;
+if (staging) {
+  const byName = new Map(esbuildFiles.map((file) => [file.file, file]));
+  try {
+    const regrouped = await regroup({
+      from: staging,
+      entryFile: basename(outfile),
+      outfile,
+      chunks,
+      groups,
+      lazy,
+      meta: result.metafile,
+    });
+    files = regrouped.map((chunk) => ({
+      file: chunk.fileName,
+      bytes: chunk.bytes,
+      packages: [...new Set(chunk.sources.flatMap((source) => byName.get(source)?.packages ?? []))],
+      imports: chunk.imports,
+    }));
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+// <name>.packages.json beside the entry: which packages' code each output file holds, so a test can
+// tell from the files a process loaded which packages it parsed.
 writeFileSync(
   join(dirname(outfile), `${basename(outfile, '.mjs')}.packages.json`),
-  `${JSON.stringify(manifest, null, 1)}\n`,
+  `${JSON.stringify(Object.fromEntries(files.map(({ file, packages }) => [file, packages.sort()])), null, 1)}\n`,
 );
-// Split, a dynamic import's target is an entry point of the metafile too: the entry is the one written
-// to outfile. What a start parses is the entry and the chunks it imports statically, transitively.
-const byFile = new Map(outputs.map(([file, output]) => [resolve(file), output]));
-const atStart = new Set([resolve(outfile)]);
+// Split, a dynamic import's target is an entry point too: the entry is the one written to outfile.
+// What a start parses is the entry and the files it imports statically, transitively.
+const byFile = new Map(files.map((file) => [file.file, file]));
+const atStart = new Set([basename(outfile)]);
 for (const file of atStart)
-  for (const edge of byFile.get(file)?.imports ?? [])
-    if (edge.kind === 'import-statement' && byFile.has(resolve(edge.path))) atStart.add(resolve(edge.path));
-const bytesOf = (files) => [...files].reduce((sum, file) => sum + (byFile.get(file)?.bytes ?? 0), 0);
+  for (const imported of byFile.get(file)?.imports ?? []) if (byFile.has(imported)) atStart.add(imported);
+const bytesOf = (names) => [...names].reduce((sum, name) => sum + (byFile.get(name)?.bytes ?? 0), 0);
 console.log(
-  `bundle ${outfile} ${kb(bytesOf([resolve(outfile)]))}${
+  `bundle ${outfile} ${kb(bytesOf([basename(outfile)]))}${
     split
-      ? `, ${kb(bytesOf(atStart))} parsed at start (+ ${outputs.length - 1} chunks, ${kb(bytesOf(byFile.keys()))} in all)`
+      ? `, ${kb(bytesOf(atStart))} parsed at start (+ ${files.length - 1} chunks, ${kb(bytesOf(byFile.keys()))} in all)`
       : ''
   }`,
 );

@@ -136,7 +136,7 @@ Example:
       -i healthCheckId=hc-1 --outcome url=fail,pass`,
     )
     .action(async (file: string, flags: SimulateFlags) => {
-      const { simulateCommand } = await import('./commands/more.js');
+      const { simulateCommand } = await import('./commands/simulate.js');
       result.exit = await simulateCommand(file, flags, ctx);
     });
 

@@ -164,6 +164,74 @@ describe.skipIf(!BUNDLED)('import cost: built-ins (the bundled bin loads them on
   });
 });
 
+describe.skipIf(!BUNDLED)('import cost: files (the bundle is regrouped, one chunk per command group)', () => {
+  // Each ES module file a process loads is a resolution, a read, a compile and a link of its own:
+  // scripts/bundle.mjs --group puts what `validate` and `simulate` load into one chunk per group
+  // (esbuild's split alone made `validate` load about 30 files). The entry, its start chunk, then the
+  // group's chunk(s); a file more means the grouping no longer covers what the command loads.
+  it.each([
+    ['validate', 3, ['validate', EC2_FIRST_LINE]],
+    [
+      'simulate',
+      4,
+      [
+        ...['simulate', EC2_FIRST_LINE, '-i', 'instanceId=i-0abc1234', '-i', 'url=https://example.test/'],
+        ...['-i', 'healthCheckId=hc-1', '--outcome', 'url=fail,pass'],
+      ],
+    ],
+  ] as const)('%s loads at most %i files of the bundle', async (_name, files, args) => {
+    const { exit, urls } = await sdksLoadedBy([...args]);
+    expect(exit.code).toBe(0);
+    const loaded = new Set(
+      urls.filter((url) => url.startsWith(BUNDLE_DIR)).map((url) => url.split('?')[0] ?? url),
+    );
+    expect(loaded.size).toBeGreaterThan(0);
+    expect(loaded.size).toBeLessThanOrEqual(files);
+    // ASCII only: one other character makes Node hand V8 the whole file as a two-byte string.
+    for (const url of loaded) {
+      const text = await readFile(fileURLToPath(url), 'utf8');
+      expect({ url, nonAscii: /[\u0080-\uffff]/.exec(text)?.[0] }).toEqual({ url, nonAscii: undefined });
+    }
+  });
+});
+
+describe('import cost: re2js (loaded on first use in the bundle)', () => {
+  // The patterns playbooks write are judged RE2-compatible without RE2 (core's plainPattern); in the
+  // bundle (scripts/bundle.mjs --lazy=re2js) `validate` reads re2js only when a pattern is not plain
+  // (it is in the simulate group's chunk: simulate's input check always runs the pattern).
+  const withPattern = async (pattern: string) => {
+    const source = await readFile(EC2_FIRST_LINE, 'utf8');
+    const edited = source.replace('pattern: "^i-[0-9a-f]{8,17}$"', `pattern: ${JSON.stringify(pattern)}`);
+    expect(edited).not.toBe(source);
+    await writeFiles(dir, { 'ec2.yaml': edited });
+    return join(dir, 'ec2.yaml');
+  };
+
+  it.skipIf(!BUNDLED)('validate of plain patterns loads no re2js', async () => {
+    const { exit, packages } = await sdksLoadedBy(['validate', EC2_FIRST_LINE]);
+    expect(exit.code).toBe(0);
+    expect(packages).toContain('@firstline/core');
+    expect(packages).not.toContain('re2js');
+  });
+
+  it('validate of a pattern only RE2 can judge loads re2js and accepts it', async () => {
+    const { exit, packages } = await sdksLoadedBy(['validate', await withPattern('^i-\\b[0-9a-f]{8,17}$')]);
+    expect(exit.stderr).toBe('');
+    expect(exit.code).toBe(0);
+    expect(packages).toContain('re2js');
+  });
+
+  it('validate of a backreference loads re2js and refuses it, with its line', async () => {
+    const { exit, packages } = await sdksLoadedBy(['validate', await withPattern('^(i)-\\1$')]);
+    // Exit 2: the playbook is invalid, as from the CLI on node_modules.
+    expect(exit.code).toBe(2);
+    expect(exit.stdout + exit.stderr).toMatch(
+      /ec2\.yaml:10:\d+ {2}E_REGEX .*backreferences are not supported/,
+    );
+    expect(packages).toContain('re2js');
+  });
+});
+
 describe('import cost with a project config', () => {
   // jiti stays in node_modules beside the bundle too (scripts/bundle.mjs --external=jiti).
   const JITI = /\/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?jiti\//;

@@ -7,7 +7,8 @@
 /** Fewer characters than this at a cut edge are not taken for a secret: they would match ordinary words. */
 export const MIN_EDGE_CHARS = 6;
 
-const ELLIPSIS = /…|\.\.\./g;
+// Escaped: a non-ASCII character in a bundle chunk makes Node hand V8 the whole chunk as a two-byte string.
+const ELLIPSIS = /\u2026|\.\.\./g;
 
 /** A `[start, end)` range of text to replace. */
 export type Span = [number, number];

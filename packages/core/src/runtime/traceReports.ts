@@ -14,7 +14,9 @@ export function escape(text: string): string {
 
 /** The row's tone for the stylesheet, from the first outcome word in its detail. */
 function toneOf(detail: string): string {
-  for (const word of detail.split(/[\s—]+/)) {
+  // The em dash escaped: one non-ASCII character in a bundle chunk makes Node hand V8 the whole chunk
+  // as a two-byte string (the CLI's validate chunk holds this module).
+  for (const word of detail.split(/[\s\u2014]+/)) {
     if (GOOD.has(word)) return 'good';
     if (BAD.has(word)) return 'bad';
     if (word === 'skipped' || word === 'cancelled') return 'dim';
