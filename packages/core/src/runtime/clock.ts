@@ -20,6 +20,10 @@ export const systemClock: Clock = Object.freeze({
   },
 });
 
+/** True for a clock whose time moves only when told to (simulations, `--fast`): it is driven, and nothing waits on it. */
+export const isVirtualClock = (clock: Clock): clock is VirtualClock =>
+  (clock as Partial<VirtualClock>).virtual === true;
+
 /** The instant a virtual clock starts at unless told otherwise: fixed, so simulations are repeatable. */
 export const VIRTUAL_CLOCK_START = Date.UTC(2026, 0, 1);
 

@@ -6,6 +6,7 @@ import type { CompiledPlaybook } from '../compile/compilePlaybook.js';
 import { createLifecycle, legacyWait } from './execute/lifecycle.js';
 import type { LifecycleOptions, ParkedWait, Settlement } from './execute/lifecycle.js';
 import { DEFAULT_PARK_WAITS_OVER_MS } from './hostOptions.js';
+import { isVirtualClock } from './clock.js';
 import { ApprovalBook } from './execute/approvalBook.js';
 import { passLockGate } from './execute/lockGate.js';
 import { RecordWriter } from './execute/recordWriter.js';
@@ -29,7 +30,6 @@ import type {
   StepInput,
   StepRecord,
   TraceListener,
-  VirtualClock,
 } from './types.js';
 
 export type { RunExecution } from './execute/finishRun.js';
@@ -280,7 +280,7 @@ function parkWhen(
 ): ((context: RunContext) => ParkedWait | undefined) | undefined {
   const over = setup.parkWaitsOver ?? DEFAULT_PARK_WAITS_OVER_MS;
   const { clock, record } = setup;
-  if (over === false || (clock as Partial<VirtualClock>).virtual === true) return undefined;
+  if (over === false || isVirtualClock(clock)) return undefined;
   return (context) => {
     const until = context.wait?.until;
     if (until === undefined || context.wait?.hold !== undefined) return undefined;

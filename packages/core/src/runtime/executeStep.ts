@@ -281,36 +281,37 @@ async function runAttempt(
   return delay === undefined ? { result } : { result, delay };
 }
 
-/** A journal entry of one attempt of a side effect (`key` is the attempt's): `started`, before it runs. */
-function journalStarted(step: AttemptStep, key: string, attempt: number): Promise<void> {
+/** A journal entry of one attempt of a side effect (`key` is the attempt's), field by field in the entry's order. */
+function journalEntry(
+  step: AttemptStep,
+  key: string,
+  attempt: number,
+  status: JournalEntry['status'],
+): JournalEntry {
   const { services, node, input } = step;
-  return services.record({
+  return {
     key,
     step: node.id,
     action: node.action,
     visit: input.visit,
     attempt,
     at: services.clock.now(),
-    status: 'started',
-  });
+    status,
+  };
 }
 
-/** The `done` journal entry of one attempt of a side effect, field by field in the entry's order. */
+/** The `started` journal entry of one attempt of a side effect: stored before it runs. */
+function journalStarted(step: AttemptStep, key: string, attempt: number): Promise<void> {
+  return step.services.record(journalEntry(step, key, attempt, 'started'));
+}
+
+/** The `done` journal entry of one attempt of a side effect: its outcome and output after the common fields. */
 function journalDone(step: AttemptStep, key: string, attempt: number, result: AttemptResult): Promise<void> {
-  const { services, node, input } = step;
-  const entry: JournalEntry = {
-    key,
-    step: node.id,
-    action: node.action,
-    visit: input.visit,
-    attempt,
-    at: services.clock.now(),
-    status: 'done',
-    outcome: result.outcome,
-    output: clean(services, result.output),
-  };
+  const entry = journalEntry(step, key, attempt, 'done');
+  entry.outcome = result.outcome;
+  entry.output = clean(step.services, result.output);
   if (result.error !== undefined) entry.error = result.error;
-  return services.record(entry);
+  return step.services.record(entry);
 }
 
 /** A value with secret values taken out; as it is when there are no secrets to take out. */

@@ -1,8 +1,8 @@
 import type { AnyActor } from 'xstate';
 import type { Clock } from '../../actions/types.js';
 import { FirstlineError } from '../../errors.js';
-import { driveVirtualClock } from '../clock.js';
-import type { MachineOutput, RunContext, RunRecord, StepInput, VirtualClock } from '../types.js';
+import { driveVirtualClock, isVirtualClock } from '../clock.js';
+import type { MachineOutput, RunContext, RunRecord, StepInput } from '../types.js';
 import type { RecordWriter } from './recordWriter.js';
 
 /** How a run's actor stopped: its output, a crash of the machine itself, handed back to the store, or parked. */
@@ -71,8 +71,6 @@ export interface RunLifecycle {
   /** Starts the actor with its deadline, cancel and hand-back armed; resolves once the run settled. */
   run(): Promise<Settlement>;
 }
-
-const isVirtual = (clock: Clock): clock is VirtualClock => (clock as Partial<VirtualClock>).virtual === true;
 
 /** Arms a run's lifecycle around its actor; the actor is started by {@link RunLifecycle.run}. */
 export function createLifecycle(options: LifecycleOptions): RunLifecycle {
@@ -193,7 +191,7 @@ export function createLifecycle(options: LifecycleOptions): RunLifecycle {
       if (suspend?.aborted) onSuspend();
       else suspend?.addEventListener('abort', onSuspend, { once: true });
       try {
-        if (isVirtual(clock)) {
+        if (isVirtualClock(clock)) {
           await driveVirtualClock(clock, () => settled, { busy: () => writer.busy() });
           if (!settled)
             throw new FirstlineError(

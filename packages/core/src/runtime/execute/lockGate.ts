@@ -1,8 +1,8 @@
 import type { Clock } from '../../actions/types.js';
 import type { LockSettings } from '../../compile/ir.js';
-import { driveVirtualClock } from '../clock.js';
+import { driveVirtualClock, isVirtualClock } from '../clock.js';
 import { takeLock } from '../safety.js';
-import type { RunStore, SkipReason, VirtualClock } from '../types.js';
+import type { RunStore, SkipReason } from '../types.js';
 import type { RecordWriter } from './recordWriter.js';
 
 /** What the lock gate decided: go on (holding the lock until `expiresAt`), skip, or hand the run back. */
@@ -26,8 +26,6 @@ export interface LockGate {
   until?: number;
 }
 
-const isVirtual = (clock: Clock): clock is VirtualClock => (clock as Partial<VirtualClock>).virtual === true;
-
 /**
  * Takes the run's resource lock before its first step. A host that asked for the run back before it
  * got going (a service shutting down) gets it stored, not skipped.
@@ -48,7 +46,7 @@ export async function passLockGate(gate: LockGate): Promise<GateResult> {
     ...(gate.until !== undefined && { until: gate.until }),
     busy: (delta) => gate.writer.track(delta),
   }).finally(() => (done = true));
-  if (isVirtual(gate.clock))
+  if (isVirtualClock(gate.clock))
     await driveVirtualClock(gate.clock, () => done, { busy: () => gate.writer.busy() });
   const taken = await taking;
   if (taken.ok) return { go: true, expiresAt: taken.expiresAt };
