@@ -63,7 +63,11 @@ const group = (inner: fc.Arbitrary<string>) =>
     .map(([plain, body, q]) => `(${plain ? '' : '?:'}${body})${q}`);
 const level1 = alternatives(quantified);
 const level2 = alternatives(fc.oneof(quantified, group(level1)));
-const pattern = alternatives(fc.oneof(quantified, group(level2)));
+// plainPattern leaves patterns over 1,000 characters to RE2 (its own test below): the grammar's patterns
+// are kept under that, or one in a few hundred draws (CI's once) is a long one it rightly refuses.
+const pattern = alternatives(fc.oneof(quantified, group(level2))).filter((source) => source.length <= 1000);
+// Fixed seeds: the same patterns on every machine and every run.
+const seed = 20_261_207;
 
 describe('plainPattern: patterns RE2 compiles, told without compiling them', () => {
   it.each([
@@ -106,7 +110,7 @@ describe('plainPattern: patterns RE2 compiles, told without compiling them', () 
         expect(plainPattern(source)).toBe(true);
         expect(re2Problem(source)).toBeUndefined();
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed },
     );
   });
 
@@ -117,8 +121,16 @@ describe('plainPattern: patterns RE2 compiles, told without compiling them', () 
         const source = parts.join('');
         if (plainPattern(source)) expect(re2Problem(source)).toBeUndefined();
       }),
-      { numRuns: 1000 },
+      { numRuns: 1000, seed },
     );
+  });
+
+  it('leaves a pattern over 1,000 characters to RE2, even one RE2 compiles', () => {
+    const long = 'a'.repeat(1001);
+    expect(plainPattern(long)).toBe(false);
+    expect(re2Problem(long)).toBeUndefined();
+    expect(regexProblem(long)).toBeUndefined();
+    expect(plainPattern('a'.repeat(1000))).toBe(true);
   });
 
   it('regexProblem still reports what RE2 cannot run', () => {

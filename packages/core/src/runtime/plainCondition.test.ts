@@ -149,7 +149,8 @@ describe('plain conditions: a path against a literal, answered as JSONata answer
         expect(answer).toBe(await byJsonata(expression, at));
         answered[String(answer) as keyof typeof answered]++;
       }),
-      { numRuns: 3000 },
+      // A fixed seed: the same cases on every machine and every run.
+      { numRuns: 3000, seed: 20_261_207 },
     );
     // The property is not vacuous: every kind of answer came up many times.
     expect(Math.min(...Object.values(answered))).toBeGreaterThan(50);

@@ -75,7 +75,8 @@ describe('plain input checks, without ajv', () => {
       fc.property(spec, value, (s, v) => {
         expect(plainErrors(s, v)).toEqual(ajvErrors(s, v));
       }),
-      { numRuns: 1500 },
+      // A fixed seed: the same cases on every machine and every run.
+      { numRuns: 1500, seed: 20_261_207 },
     );
   }, 60_000);
 
