@@ -8,8 +8,10 @@
 // the packages whose code each output file holds; BUNDLE_METAFILE=<file> also writes esbuild's metafile
 // (which input went where, and why: its imports), to study what a command loads. `--group=<name>:<entry.ts>,…`
 // (with --split; repeatable) regroups the split output with rollup, one chunk per group: see
-// bundle-groups.mjs.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+// bundle-groups.mjs. An <out> ending in `.cjs` (with --group) writes CommonJS files instead: rollup converts
+// the regrouped output, so a loader can compile them with a V8 code cache (the CLI's bin does: see
+// packages/cli/src/compileCache.ts); external dynamic imports then go through a function the loader provides.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -36,21 +38,28 @@ const groups = args
 // --lazy=<package>: a dependency of core loaded on first use, from a chunk of its own (bundle-lazy.mjs).
 const lazy = args.filter((arg) => arg.startsWith('--lazy=')).map((arg) => arg.slice(7));
 const [entry, outfile] = args.filter((arg) => !arg.startsWith('--'));
+// <out.cjs>: CommonJS, written by rollup's regroup pass (esbuild splits ES modules only).
+const commonJs = outfile?.endsWith('.cjs') ?? false;
 if (
   !entry ||
   !outfile ||
+  !/\.[cm]js$/.test(outfile) ||
   groups.some((group) => !group) ||
   (groups.length > 0 && !split) ||
-  (lazy.length > 0 && groups.length === 0)
+  (lazy.length > 0 && groups.length === 0) ||
+  (commonJs && groups.length === 0)
 ) {
   console.error(
-    'usage: node scripts/bundle.mjs <entry.ts> <out.mjs> [--split [--group=<name>:<entry.ts>,… [--lazy=<package>]]] [--chunks=<dir>] [--unbarrel] [--external=<package>]',
+    'usage: node scripts/bundle.mjs <entry.ts> <out.mjs|out.cjs> [--split [--group=<name>:<entry.ts>,… [--lazy=<package>]]] [--chunks=<dir>] [--unbarrel] [--external=<package>] (out.cjs needs --group)',
   );
   process.exit(2);
 }
+/** The output's name without its extension: `firstline` for dist/bundle/firstline.cjs. */
+const stem = basename(outfile).replace(/\.[cm]js$/, '');
 
 // CommonJS dependencies inlined into an ES module still call require() for Node's built-ins and read
-// __dirname (ssh2 does): both are defined for them at the top of the bundle.
+// __dirname (ssh2 does): both are defined for them at the top of the bundle. A CommonJS bundle has its
+// own (a `const require` there would even be a syntax error: it is the module wrapper's parameter).
 const banner = [
   "import { createRequire as __createRequire } from 'node:module';",
   "import { fileURLToPath as __fileURLToPath } from 'node:url';",
@@ -192,6 +201,10 @@ const unbarrelCore = {
 
 // A split build starts from an empty chunks/: chunks of earlier builds would otherwise pile up beside it.
 if (split) rmSync(join(dirname(outfile), chunks), { recursive: true, force: true });
+// And this entry's files of earlier builds, of either format (`firstline.mjs`, `firstline-<hash>.cjs`).
+const earlier = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(-[\\w-]{8})?\\.[cm]js(\\.map)?$`);
+for (const name of existsSync(dirname(outfile)) ? readdirSync(dirname(outfile)) : [])
+  if (earlier.test(name)) rmSync(join(dirname(outfile), name), { force: true });
 // Regrouped, esbuild writes to a staging directory that rollup reads, beside the entry (so the source
 // maps' paths are the same from one build to the next) and removed after.
 const staging = groups.length > 0 ? join(dirname(outfile), '.esbuild') : undefined;
@@ -199,7 +212,7 @@ if (staging) rmSync(staging, { recursive: true, force: true });
 const result = await build({
   ...(split
     ? {
-        entryPoints: { [basename(outfile, '.mjs')]: entry, ...lazyEntries(lazy) },
+        entryPoints: { [stem]: entry, ...lazyEntries(lazy) },
         outdir: staging ?? dirname(outfile),
         outExtension: { '.js': '.mjs' },
         splitting: true,
@@ -214,7 +227,7 @@ const result = await build({
   sourcemap: true,
   // ESM entry points first: the AWS SDK's ES build tree-shakes, its CommonJS one does not.
   mainFields: ['module', 'main'],
-  banner: { js: banner },
+  ...(commonJs ? {} : { banner: { js: banner } }),
   // ssh2 loads its native addons (sshcrypto.node, cpu-features) inside a try: left out, it does
   // without them, falling back to Node's crypto.
   external: ['cpu-features', '*.node', ...externals],
@@ -256,8 +269,9 @@ if (staging) {
   try {
     const regrouped = await regroup({
       from: staging,
-      entryFile: basename(outfile),
+      entryFile: `${stem}.mjs`,
       outfile,
+      format: commonJs ? 'cjs' : 'es',
       chunks,
       groups,
       lazy,
@@ -276,7 +290,7 @@ if (staging) {
 // <name>.packages.json beside the entry: which packages' code each output file holds, so a test can
 // tell from the files a process loaded which packages it parsed.
 writeFileSync(
-  join(dirname(outfile), `${basename(outfile, '.mjs')}.packages.json`),
+  join(dirname(outfile), `${stem}.packages.json`),
   `${JSON.stringify(Object.fromEntries(files.map(({ file, packages }) => [file, packages.sort()])), null, 1)}\n`,
 );
 // Split, a dynamic import's target is an entry point too: the entry is the one written to outfile.

@@ -41,7 +41,7 @@ function shell(command: string, env: Record<string, string> = {}): Promise<Run> 
 
 let demo: Run;
 beforeAll(async () => {
-  if (!existsSync(`${root}packages/cli/dist/bundle/firstline.mjs`))
+  if (!existsSync(`${root}packages/cli/dist/bundle/firstline.cjs`))
     throw new Error('run pnpm build first (pnpm test does)');
   demo = await shell(demoCommand);
 }, 60_000);

@@ -44,4 +44,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = await runCli(argv, { io: processIo(cancel.signal, handBack.signal) });
+// Not a top-level await: the bundle is CommonJS (compiled with a code cache, see compileCache.ts). A
+// rejection is an unhandled one: Node prints it and exits 1, as it did for an awaited one.
+void runCli(argv, { io: processIo(cancel.signal, handBack.signal) }).then((code) => {
+  process.exitCode = code;
+});

@@ -164,6 +164,7 @@ describe('Ctrl-C on a live run (subprocess)', () => {
 
 describe('bin/firstline.js: the bundle when it is built, dist/bin.js when not (subprocess)', () => {
   const SOURCE = fileURLToPath(new URL('../bin/firstline.js', import.meta.url));
+  const COMPILE_CACHE_JS = fileURLToPath(new URL('../dist/compileCache.js', import.meta.url));
   let root: string;
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'firstline-bin-'));
@@ -186,7 +187,9 @@ describe('bin/firstline.js: the bundle when it is built, dist/bin.js when not (s
     }
     if (files.bundle !== undefined) {
       await mkdir(join(root, 'dist', 'bundle'), { recursive: true });
-      await writeFile(join(root, 'dist', 'bundle', 'firstline.mjs'), files.bundle);
+      await writeFile(join(root, 'dist', 'bundle', 'firstline.cjs'), files.bundle);
+      // The code cache the bin installs before it requires the bundle: the built one.
+      await copyFile(COMPILE_CACHE_JS, join(root, 'dist', 'compileCache.js'));
     }
   }
 
@@ -220,11 +223,11 @@ describe('bin/firstline.js: the bundle when it is built, dist/bin.js when not (s
   });
 
   it('a bundle missing one of its own chunks fails loudly: it does not quietly run dist/bin.js', async () => {
-    await build({ dist: true, bundle: "await import('./chunks/gone-ABC.mjs');\n" });
+    await build({ dist: true, bundle: "require('./chunks/gone-ABC.cjs');\n" });
     const result = await bin();
     expect(result.code).not.toBe(0);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('gone-ABC.mjs');
+    expect(result.stderr).toContain('gone-ABC.cjs');
   });
 
   it('nothing built: exit 2 and what to do', async () => {

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BIN } from './subprocess.js';
+import { BIN, binEnv } from './subprocess.js';
 import type { Exit } from './subprocess.js';
 
 // Temp projects for the project-config tests: a directory with the files a user would write, and
@@ -33,7 +33,7 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
 export function firstlineIn(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Exit> {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AWS_REGION: 'us-east-1', ...env },
+    env: binEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzzSeed, mutant, Rng } from '../../core/test/fuzz/mutate.js';
-import { BIN, requireBuiltBin } from './subprocess.js';
+import { BIN, binEnv, requireBuiltBin } from './subprocess.js';
 
 // Issue 15: a handful of mutated example playbooks through the built bin's `validate` and
 // `simulate`. Whatever the input, the exit code is 0, 1 or 2 and stderr holds no stack trace.
@@ -28,7 +28,7 @@ function run(args: string[], cwd: string): Promise<Ended> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AWS_REGION: 'us-east-1' },
+      env: binEnv(),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

@@ -1,7 +1,10 @@
 // The real servers the CLI's end-to-end tests need: moto_server (test/handBack.e2e.test.ts,
 // test/report.e2e.test.ts) with @firstline/actions-aws's setup, and sshd plus a backfilled Prometheus
 // (test/report.e2e.test.ts) with @firstline/actions-net's. Each skips loudly when its binaries are
-// missing, and fails under CI=true.
+// missing, and fails under CI=true. Its teardown also removes the bins' code caches (subprocess.ts).
+import { readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import awsSetup from '../../actions-aws/test/globalSetup.js';
 import netSetup from '../../actions-net/test/globalSetup.js';
@@ -14,6 +17,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw error;
   });
   return async () => {
-    await Promise.all([stopAws(), stopNet()]);
+    await Promise.all([stopAws(), stopNet(), removeCompileCaches()]);
   };
+}
+
+/** The code caches the test processes' bins wrote (subprocess.ts COMPILE_CACHE), one directory per process. */
+async function removeCompileCaches(): Promise<void> {
+  for (const name of await readdir(tmpdir()))
+    if (name.startsWith('firstline-test-compile-cache-'))
+      await rm(join(tmpdir(), name), { recursive: true, force: true });
 }

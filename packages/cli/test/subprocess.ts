@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FIXTURES } from './support.js';
 
@@ -8,7 +10,7 @@ import { FIXTURES } from './support.js';
 
 /**
  * Which bin the subprocess tests run: by default `bin/firstline.js`, the bin users run (it runs the
- * bundle, dist/bundle/firstline.mjs); FIRSTLINE_TEST_BIN=dist runs dist/bin.js (the CLI on
+ * bundle, dist/bundle/firstline.cjs, with its code cache); FIRSTLINE_TEST_BIN=dist runs dist/bin.js (the CLI on
  * node_modules, what the bin falls back to), FIRSTLINE_TEST_BIN=bundle the bundle itself.
  */
 export const BIN_KIND: 'bin' | 'dist' | 'bundle' =
@@ -17,7 +19,14 @@ export const BIN_KIND: 'bin' | 'dist' | 'bundle' =
     : 'bin';
 
 /** The built bundle, which `bin/firstline.js` runs when it exists. */
-export const BUNDLE = fileURLToPath(new URL('../dist/bundle/firstline.mjs', import.meta.url));
+export const BUNDLE = fileURLToPath(new URL('../dist/bundle/firstline.cjs', import.meta.url));
+
+/**
+ * The bin's V8 code cache for this test process (FIRSTLINE_COMPILE_CACHE): a directory of its own under the
+ * system's temporary one, not the user's ~/.cache; the first test to start a command writes it, the others
+ * read it, as a user's second run does. compileCache.test.ts tests the cache itself.
+ */
+export const COMPILE_CACHE = join(tmpdir(), `firstline-test-compile-cache-${process.pid}`);
 
 /** The file the subprocess tests start with node. */
 export const BIN =
@@ -50,6 +59,19 @@ export interface Exit {
 /** Called with everything a stream has printed so far, on every chunk; may signal the child. */
 export type OnOutput = (text: string, child: ReturnType<typeof spawn>) => void;
 
+/**
+ * The clean environment the bin runs in: PATH, HOME, a region, this test process's code cache, and `env`.
+ */
+export function binEnv(env: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    AWS_REGION: 'us-east-1',
+    FIRSTLINE_COMPILE_CACHE: COMPILE_CACHE,
+    ...env,
+  };
+}
+
 /** Spawns the bin in the fixtures directory with a clean environment (no TTY: stdout is a pipe). */
 export function firstline(
   args: string[],
@@ -59,7 +81,7 @@ export function firstline(
 ): Promise<Exit> {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: FIXTURES,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', AWS_REGION: 'us-east-1', ...env },
+    env: binEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
