@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { firstline, requireBuiltBin } from './subprocess.js';
+import { firstline, requireBuiltBin, runNode } from './subprocess.js';
 
 // The built `firstline` bin as a real subprocess: exit codes, colours by NO_COLOR / FORCE_COLOR,
 // plain output when piped, and Ctrl-C on a live run (a first hands it back, a second cancels it).
@@ -193,19 +192,14 @@ describe('bin/firstline.js: the bundle when it is built, dist/bin.js when not (s
     }
   }
 
-  function bin(env: Record<string, string> = {}) {
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(root, 'bin', 'firstline.js'), 'validate', 'x.yaml'], {
+  async function bin(env: Record<string, string> = {}) {
+    const { code, stdout, stderr } = await runNode(
+      [join(root, 'bin', 'firstline.js'), 'validate', 'x.yaml'],
+      {
         env: { PATH: process.env.PATH ?? '', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+      },
+    );
+    return { code, stdout, stderr };
   }
 
   const BUNDLE = "process.stdout.write(`bundle ${process.argv.slice(2).join(' ')}\\n`);\n";

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
@@ -16,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { compileCacheDir } from '../src/compileCache.js';
-import { BUNDLED, requireBuiltBin } from './subprocess.js';
+import { BUNDLED, requireBuiltBin, runNode } from './subprocess.js';
 
 // The bin's V8 code cache (src/compileCache.ts), on a copy of the built bin and bundle in a temporary
 // directory, so a test can edit a chunk: real processes, real V8 caches on disk.
@@ -80,20 +79,12 @@ describe.skipIf(!BUNDLED)('the code cache of the bundled bin (subprocess, a copy
     cache = join(work, 'cache');
   });
 
-  function firstline(args: string[], env: Record<string, string> = { FIRSTLINE_COMPILE_CACHE: cache }) {
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(root, 'bin', 'firstline.js'), ...args], {
-        cwd: work,
-        env: { PATH: process.env.PATH ?? '', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+  async function firstline(args: string[], env: Record<string, string> = { FIRSTLINE_COMPILE_CACHE: cache }) {
+    const { code, stdout, stderr } = await runNode([join(root, 'bin', 'firstline.js'), ...args], {
+      cwd: work,
+      env: { PATH: process.env.PATH ?? '', ...env },
     });
+    return { code, stdout, stderr };
   }
   const validate = (env?: Record<string, string>) => firstline(['validate', EC2_FIRST_LINE], env);
   /** The cache files, name → [bytes, modification time]. */

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BIN, binEnv } from './subprocess.js';
+import { BIN, binEnv, runNode } from './subprocess.js';
 import type { Exit } from './subprocess.js';
 
 // Temp projects for the project-config tests: a directory with the files a user would write, and
@@ -31,19 +30,7 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
 
 /** Runs the built bin in `cwd` with a clean environment; resolves when it exits. */
 export function firstlineIn(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Exit> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env: binEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-  return new Promise<Exit>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return runNode([BIN, ...args], { cwd, env: binEnv(env) });
 }
 
 /** A TypeScript action module: `acme.cache.flush` POSTs the key to `url` (a loopback server in tests). */

@@ -79,20 +79,31 @@ export function firstline(
   onStdout?: OnOutput,
   onStderr?: OnOutput,
 ): Promise<Exit> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: FIXTURES,
-    env: binEnv(env),
+  return runNode([BIN, ...args], { cwd: FIXTURES, env: binEnv(env), onStdout, onStderr });
+}
+
+/**
+ * Runs `node <args>` with exactly `env` (stdin closed, output piped and collected); resolves when it
+ * exits. `onStdout`/`onStderr` see everything printed so far, on every chunk.
+ */
+export function runNode(
+  args: string[],
+  options: { cwd?: string; env: Record<string, string>; onStdout?: OnOutput; onStderr?: OnOutput },
+): Promise<Exit> {
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
-    onStdout?.(stdout, child);
+    options.onStdout?.(stdout, child);
   });
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
-    onStderr?.(stderr, child);
+    options.onStderr?.(stderr, child);
   });
   return new Promise<Exit>((resolve, reject) => {
     child.on('error', reject);
