@@ -3697,11 +3697,11 @@ validate13.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 /** @type {Readonly<Record<string, import('@firstline/core').GeneratedValidators>>} */
 export const precompiled = {
-  "http.check": { input: firstlineSchema0, inputHash: "bf079ca512ab719b5f6a7bad96d270fd5ff334900a228523883b21e907c9a549", output: firstlineSchema1, outputHash: "75aa0da6fdfa7fced1d624ccfafe74f8832c798b0a25ed2df9c773a63698e41c" },
-  "tcp.check": { input: firstlineSchema2, inputHash: "b619688cf24d5e84878d065f984c17222c2e9ad8b16603f4ce29d6584ae704aa", output: firstlineSchema3, outputHash: "4a3784ce792ade591b18907552160ec4851999fd6756f35f882c8a09b5b368e4" },
-  "dns.check": { input: firstlineSchema4, inputHash: "3d65feb8a92b504af80260005f92d76c015262d61fa094c3b7d442277b7b660d", output: firstlineSchema5, outputHash: "6f1e09a0c464f5b1ebe11248343c887e24976b8dca921f3ead90baa2fd3fe159" },
-  "icmp.ping": { input: firstlineSchema6, inputHash: "844165d49fb1fd42cddc9249d7d3653e99bd7ee4a8a5e3269822fdc6a9700a0b", output: firstlineSchema7, outputHash: "dc74fccda79b45c293b46e597abee458d86e827755c8a993510dc87f78b73fcf" },
-  "ssh.check": { input: firstlineSchema8, inputHash: "3bb3a8dfc5c24abc67c237ca6bf3403e93cccbf6c235694ce786849ce4c0ce50", output: firstlineSchema9, outputHash: "651732dce2fbed1bb679f0f78455e1854373d738d7c8f99b6950f4d45fc9f17a" },
-  "ssh.exec": { input: firstlineSchema10, inputHash: "e782bc233c254f420d0f1626f1dca20a6bb76c96d340b2715c4c1319dcef11b4", output: firstlineSchema11, outputHash: "63d7d5feff0f859946e139270a06ab342dff21b28ccdf9ce39788ec011647b46" },
-  "prometheus.query": { input: firstlineSchema12, inputHash: "25d9982e0014fa7d62cc4cc26f7aafb96825dd04f801865b8f1af82f59cd17a6", output: firstlineSchema13, outputHash: "5626159894391c64cb7cda42ca9b3f3034856189d99791ff4c84eda5e49d67d2" },
+  "http.check": { input: firstlineSchema0, inputHash: "297ce91c78c7af9c-452", output: firstlineSchema1, outputHash: "f11647ad7b067512-557" },
+  "tcp.check": { input: firstlineSchema2, inputHash: "452bd9d896668feb-117", output: firstlineSchema3, outputHash: "9ccea88d184dcb46-1b4" },
+  "dns.check": { input: firstlineSchema4, inputHash: "fc8251339a8e85c4-2a9", output: firstlineSchema5, outputHash: "e9ee7ef08040c9c6-283" },
+  "icmp.ping": { input: firstlineSchema6, inputHash: "c562c71e0dddee7e-2b8", output: firstlineSchema7, outputHash: "e91ff9c460dace35-322" },
+  "ssh.check": { input: firstlineSchema8, inputHash: "403d672de9d328fd-394", output: firstlineSchema9, outputHash: "bf04301080875d48-1e1" },
+  "ssh.exec": { input: firstlineSchema10, inputHash: "dbb1de996c6b3f21-62f", output: firstlineSchema11, outputHash: "7309dc8126a7a7ea-1cf" },
+  "prometheus.query": { input: firstlineSchema12, inputHash: "0026f18d0cf59fe1-68f", output: firstlineSchema13, outputHash: "02d284a6337daeee-3a0" },
 };

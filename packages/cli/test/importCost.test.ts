@@ -158,6 +158,24 @@ describe.skipIf(!BUNDLED)('import cost: built-ins (the bundled bin loads them on
     expect(builtins.filter((name) => NETWORK.includes(name))).toEqual([]);
   });
 
+  it('validate loads no node:crypto: the playbook hash is digested on first read, validators matched by fingerprint', async () => {
+    // node:crypto costs a fresh process about 3 ms; validate never reads the playbook's SHA-256, and a
+    // precompiled validator is matched to its schema by core's schemaFingerprint, not a digest.
+    const { exit, urls } = await sdksLoadedBy(['validate', EC2_FIRST_LINE]);
+    expect(exit.code).toBe(0);
+    expect(urls).toContain('node:fs');
+    expect(urls).not.toContain('node:crypto');
+  });
+
+  it('simulate does load node:crypto, on first use (its run id and record carry the playbook hash)', async () => {
+    const { exit, urls } = await sdksLoadedBy([
+      ...['simulate', EC2_FIRST_LINE, '-i', 'instanceId=i-0abc1234', '-i', 'url=https://example.test/'],
+      ...['-i', 'healthCheckId=hc-1'],
+    ]);
+    expect(exit.code).toBe(0);
+    expect(urls).toContain('node:crypto');
+  });
+
   it('run of an HTTP check does load node:http, on first use', async () => {
     const { urls } = await sdksLoadedBy(['run', HTTP_CHECK, '--store', join(dir, 'runs')]);
     expect(urls).toContain('node:http');

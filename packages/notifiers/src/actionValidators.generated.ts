@@ -3896,15 +3896,15 @@ validate16.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 /** @type {Readonly<Record<string, import('@firstline/core').GeneratedValidators>>} */
 export const precompiled = {
-  "slack.post": { input: firstlineSchema0, inputHash: "70476e567df4288e05d452219efe2619d06fd1b750e555b99da8d96a7fb0b448", output: firstlineSchema1, outputHash: "4b19195e9131bf69cf6ebea6aa1c2eea0d18e7c72d3d4b7526835f1e8d528ec4" },
-  "slack.reply": { input: firstlineSchema2, inputHash: "18907fc1d29306e6ea16208542cf816d50d1f04294bf02a3b9d021fa853039b0", output: firstlineSchema1, outputHash: "4b19195e9131bf69cf6ebea6aa1c2eea0d18e7c72d3d4b7526835f1e8d528ec4" },
-  "slack.update": { input: firstlineSchema3, inputHash: "bdd57b83c67653a140eefe9a867b5cab4836280f78c37ca82daad6bc35b18364", output: firstlineSchema1, outputHash: "4b19195e9131bf69cf6ebea6aa1c2eea0d18e7c72d3d4b7526835f1e8d528ec4" },
-  "opsgenie.createAlert": { input: firstlineSchema4, inputHash: "92f1d509e3def6b03824d9bc2ed87ff798ca307e4a221bb42a679429ae13b97a", output: firstlineSchema5, outputHash: "a9885bcdf29397eca6424b98e54bcb1160d5ce00fef5d49ffeed5a96b4da5fc2" },
-  "opsgenie.closeAlert": { input: firstlineSchema6, inputHash: "21c54952f65577fe683d6a06da30ecb7f0ac7cd3ef5aba88aeea1befc78bfcf0", output: firstlineSchema5, outputHash: "a9885bcdf29397eca6424b98e54bcb1160d5ce00fef5d49ffeed5a96b4da5fc2" },
-  "opsgenie.addNote": { input: firstlineSchema7, inputHash: "be2c710826495c52288a0a6d3944e5d12df7da0ed3728fb631cbcae28581b9c2", output: firstlineSchema5, outputHash: "a9885bcdf29397eca6424b98e54bcb1160d5ce00fef5d49ffeed5a96b4da5fc2" },
-  "github.createIssue": { input: firstlineSchema8, inputHash: "b6c2b27cda7d219f02bdda2015e353cd70f656d3d062235a7a9d11076e018d2e", output: firstlineSchema9, outputHash: "ca720a8e376659044a123c783ad6cd366f346ad0fb42d5282c1ceb93cbe6c891" },
-  "github.findIssue": { input: firstlineSchema10, inputHash: "26c6ab6790d095f25191591e3c2fbf927ce945e056adc0fa02285ea94965df73", output: firstlineSchema11, outputHash: "a59588a1d06accaf303ad5b7bfce726da6849357b9bde12bf83dbef980157cab" },
-  "github.comment": { input: firstlineSchema12, inputHash: "db0066dccbf5505e68cf22498378fb5129d9516d51ac291d8f0901e426354be2", output: firstlineSchema13, outputHash: "22aa40814b5d300b223591a4aec92ce9f10b22f3352875b66a8dbef460e5db40" },
-  "github.reopenIssue": { input: firstlineSchema14, inputHash: "a8fbd36fb976b3e5d4ea0cb2a927dba900b2e6a6aba61ffd918fd1b7f388e75f", output: firstlineSchema15, outputHash: "1c564af8999da36155a13a0ea7d508f53cdb595dce294cce369acbc6d4b874bc" },
-  "github.closeIssue": { input: firstlineSchema16, inputHash: "9da0a83d8212d3d485eae06f14f0eb220f233b9b16cbe53125eed966dac6b179", output: firstlineSchema15, outputHash: "1c564af8999da36155a13a0ea7d508f53cdb595dce294cce369acbc6d4b874bc" },
+  "slack.post": { input: firstlineSchema0, inputHash: "f010e71f116cdd7d-7ba", output: firstlineSchema1, outputHash: "ef49ad9da7b15408-158" },
+  "slack.reply": { input: firstlineSchema2, inputHash: "e3d67b168871e957-40d", output: firstlineSchema1, outputHash: "ef49ad9da7b15408-158" },
+  "slack.update": { input: firstlineSchema3, inputHash: "49eada7a8fd77764-349", output: firstlineSchema1, outputHash: "ef49ad9da7b15408-158" },
+  "opsgenie.createAlert": { input: firstlineSchema4, inputHash: "16e9f609a6bce76b-5ce", output: firstlineSchema5, outputHash: "e393b8e0f884c841-143" },
+  "opsgenie.closeAlert": { input: firstlineSchema6, inputHash: "2cafaafb954d11a3-35c", output: firstlineSchema5, outputHash: "e393b8e0f884c841-143" },
+  "opsgenie.addNote": { input: firstlineSchema7, inputHash: "fb01701fed307ebe-371", output: firstlineSchema5, outputHash: "e393b8e0f884c841-143" },
+  "github.createIssue": { input: firstlineSchema8, inputHash: "4e251da4ca05e5ea-30a", output: firstlineSchema9, outputHash: "8318d8f01914d9dc-145" },
+  "github.findIssue": { input: firstlineSchema10, inputHash: "c405f6653ee4eca3-32f", output: firstlineSchema11, outputHash: "833c29c4e25348d6-167" },
+  "github.comment": { input: firstlineSchema12, inputHash: "b31ea6db0764c383-253", output: firstlineSchema13, outputHash: "e6eef7092a31724f-ea" },
+  "github.reopenIssue": { input: firstlineSchema14, inputHash: "bb553776ed231e7e-24f", output: firstlineSchema15, outputHash: "39c4d2c6316cf03d-e2" },
+  "github.closeIssue": { input: firstlineSchema16, inputHash: "fafdd02be90e38fa-293", output: firstlineSchema15, outputHash: "39c4d2c6316cf03d-e2" },
 };

@@ -203,6 +203,6 @@ validate2.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 /** @type {Readonly<Record<string, import('@firstline/core').GeneratedValidators>>} */
 export const precompiled = {
-  "core.log": { input: firstlineSchema0, inputHash: "479886e2f73b8e9232a44d3768149a2e3fdcbb9e31b5a01343907047657fcd37", output: firstlineSchema1, outputHash: "33763e4a822e3bd3a5347ddc80e18b8f1b2a1fb251f989795724e28177bf795c" },
-  "core.fail": { input: firstlineSchema2, inputHash: "84dd2557aeddb7f13dd570feb30ab5b4a5fbc875b9eb2cb4d9fcd4f44d7bf425" },
+  "core.log": { input: firstlineSchema0, inputHash: "d36e0af5df9f31df-ef", output: firstlineSchema1, outputHash: "f9cf1a7eac9d3e57-6d" },
+  "core.fail": { input: firstlineSchema2, inputHash: "229328d86e155df0-70" },
 };

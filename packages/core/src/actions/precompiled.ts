@@ -1,16 +1,16 @@
-import { hashData } from '../load/hash.js';
+import { schemaFingerprint } from './fingerprint.js';
 import type { AnyActionDefinition } from './registry.js';
 import type { CompiledSchema, PrecompiledValidators } from './schemaValidators.js';
 
-/** One action's validators as `pnpm gen` writes them, each with the hash of the schema it was compiled from. */
+/** One action's validators as `pnpm gen` writes them, each with the fingerprint of the schema it was compiled from. */
 export interface GeneratedValidators {
   /** The input schema's validator. */
   input?: CompiledSchema;
-  /** `hashData` of the input schema it was compiled from. */
+  /** `schemaFingerprint` of the input schema it was compiled from. */
   inputHash?: string;
   /** The output schema's validator. */
   output?: CompiledSchema;
-  /** `hashData` of the output schema it was compiled from. */
+  /** `schemaFingerprint` of the output schema it was compiled from. */
   outputHash?: string;
 }
 
@@ -27,9 +27,9 @@ export function withPrecompiledValidators<T extends AnyActionDefinition>(
 }
 
 /**
- * {@link withPrecompiledValidators} for one definition. The schema's hash is checked on the first read
- * of `validators`, not here: a process that builds every action (a Lambda's cold start, `firstline
- * validate`) hashes only the schemas of the actions its playbook calls.
+ * {@link withPrecompiledValidators} for one definition. The schema's fingerprint is checked on the first
+ * read of `validators`, not here: a process that builds every action (a Lambda's cold start, `firstline
+ * validate`) fingerprints only the schemas of the actions its playbook calls.
  */
 export function withPrecompiledValidator<T extends AnyActionDefinition>(
   generated: Readonly<Record<string, GeneratedValidators>>,
@@ -54,9 +54,11 @@ export function withPrecompiledValidator<T extends AnyActionDefinition>(
 
 /** The generated validators compiled from the very schemas `def` has now; undefined when none was. */
 function matching(entry: GeneratedValidators, def: AnyActionDefinition): PrecompiledValidators | undefined {
-  const input = entry.input && entry.inputHash === hashData(def.input) ? entry.input : undefined;
+  const input = entry.input && entry.inputHash === schemaFingerprint(def.input) ? entry.input : undefined;
   const output =
-    entry.output && def.output && entry.outputHash === hashData(def.output) ? entry.output : undefined;
+    entry.output && def.output && entry.outputHash === schemaFingerprint(def.output)
+      ? entry.output
+      : undefined;
   if (!input && !output) return undefined;
   return { ...(input && { input }), ...(output && { output }) };
 }
