@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { AnyActionDefinition } from '../packages/core/src/actions/registry.js';
 import { ACTION_AJV_OPTIONS } from '../packages/core/src/actions/schemaValidators.js';
-import { schemaFingerprint } from '../packages/core/src/actions/fingerprint.js';
 import { canonicalJson } from '../packages/core/src/load/hash.js';
 import { renderStandalone } from '../packages/core/scripts/standalone.js';
 
@@ -54,7 +53,7 @@ export function renderActionValidators(actions: readonly AnyActionDefinition[]):
       ['output', def.output],
     ] as const) {
       if (!schema) continue;
-      // Shared by the schema's exact canonical text; the table keeps its fingerprint (see precompiled.ts).
+      // Shared by the schema's canonical text, which the table keeps: core compares it (precompiled.ts).
       const canonical = canonicalJson(schema);
       let name = bySchema.get(canonical);
       if (!name) {
@@ -63,7 +62,7 @@ export function renderActionValidators(actions: readonly AnyActionDefinition[]):
         ajv.addSchema(schema, `urn:firstline:${name}`);
         refs[name] = `urn:firstline:${name}`;
       }
-      fields.push(`${part}: ${name}`, `${part}Hash: ${JSON.stringify(schemaFingerprint(schema))}`);
+      fields.push(`${part}: ${name}`, `${part}Schema: ${quoted(canonical)}`);
     }
     table.push(`  ${JSON.stringify(def.id)}: { ${fields.join(', ')} },`);
   }
@@ -78,6 +77,13 @@ export function renderActionValidators(actions: readonly AnyActionDefinition[]):
     '};',
     '',
   ].join('\n');
+}
+
+/** A string literal in single quotes: JSON's many `"` stay unescaped, so V8 reads it on its fast path. */
+function quoted(text: string): string {
+  const escape = (c: string) =>
+    c === '\\' || c === "'" ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  return `'${text.replace(/[\\'\n\r\u2028\u2029]/g, escape)}'`;
 }
 
 /** Where a target's module lives on disk. */

@@ -203,6 +203,6 @@ validate2.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 /** @type {Readonly<Record<string, import('@firstline/core').GeneratedValidators>>} */
 export const precompiled = {
-  "core.log": { input: firstlineSchema0, inputHash: "d36e0af5df9f31df-ef", output: firstlineSchema1, outputHash: "f9cf1a7eac9d3e57-6d" },
-  "core.fail": { input: firstlineSchema2, inputHash: "229328d86e155df0-70" },
+  "core.log": { input: firstlineSchema0, inputSchema: '{"additionalProperties":false,"properties":{"level":{"default":"info","enum":["debug","info","warn","error"]},"message":{"description":"The line to log; may hold {{ expressions }}.","type":"string"}},"required":["message"],"type":"object"}', output: firstlineSchema1, outputSchema: '{"examples":[{"logged":"restarting web on web-1"}],"properties":{"logged":{"type":"string"}},"type":"object"}' },
+  "core.fail": { input: firstlineSchema2, inputSchema: '{"additionalProperties":false,"properties":{"message":{"type":"string"}},"required":["message"],"type":"object"}' },
 };
