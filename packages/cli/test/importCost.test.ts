@@ -262,7 +262,14 @@ describe('import cost: jsonata (loaded on first use in the bundle)', () => {
     await writeFiles(dir, { 'ec2.yaml': edited });
     return join(dir, 'ec2.yaml');
   };
-  const SIMULATE = ['-i', 'instanceId=i-0abc1234', '-i', 'url=https://example.test/', '-i', 'healthCheckId=hc-1'];
+  const SIMULATE = [
+    '-i',
+    'instanceId=i-0abc1234',
+    '-i',
+    'url=https://example.test/',
+    '-i',
+    'healthCheckId=hc-1',
+  ];
 
   it.skipIf(!BUNDLED)('validate and simulate of ec2-first-line load no jsonata', async () => {
     for (const args of [
@@ -286,7 +293,10 @@ describe('import cost: jsonata (loaded on first use in the bundle)', () => {
   });
 
   it('simulate of a template only JSONata evaluates loads jsonata and renders it', async () => {
-    const source = (await readFile(EC2_FIRST_LINE, 'utf8')).replace('"{{ name }}:', '"{{ $uppercase(name) }}:');
+    const source = (await readFile(EC2_FIRST_LINE, 'utf8')).replace(
+      '"{{ name }}:',
+      '"{{ $uppercase(name) }}:',
+    );
     await writeFiles(dir, { 'upper.yaml': source });
     const { exit, packages } = await sdksLoadedBy([
       ...['simulate', join(dir, 'upper.yaml'), ...SIMULATE, '--outcome', 'url=fail,pass'],

@@ -192,8 +192,7 @@ export function compileExpression(source: string): jsonata.Expression {
 
 /** What {@link analyzeExpression} finds: the expression's references, or its syntax error. */
 export type ExpressionAnalysis =
-  | { ok: true; references: ExpressionReference[] }
-  | { ok: false; error: ExpressionSyntaxError };
+  { ok: true; references: ExpressionReference[] } | { ok: false; error: ExpressionSyntaxError };
 
 /**
  * Compiles an expression for checking: its references, or the syntax error JSONata reports. Plain

@@ -15,7 +15,7 @@ const literal = fc.constantFrom(
   ...['0', '1', '90', '1.5', '1e3', '2.5E-2', '1e400', '007', '-1', '.5'],
   ...["'x'", '"y"', "'a/b'", `"it's"`, "''", "'a\\'b'", '"\\u0041"', "'[x]'", "'&'", "'unclosed"],
   // Escapes (one JSONata refuses), a comment: JSONata's to read.
-  ...["'\\q'", "'a\\\\'", '"\\u00"', "/* c */ 1"],
+  ...["'\\q'", "'a\\\\'", '"\\u00"', '/* c */ 1'],
   ...['true', 'false', 'null'],
 );
 const variable = fc.constantFrom('$count', '$string', '$f', '$', '$$', '$not_a');
@@ -53,7 +53,13 @@ const { expression } = fc.letrec<{ expression: string; operand: string }>((tie) 
 const soup = fc
   .array(
     fc.tuple(
-      fc.oneof(name, literal, variable, binary, fc.constantFrom('(', ')', ',', '.', '?', ':', '[', ']', '`a`', '!')),
+      fc.oneof(
+        name,
+        literal,
+        variable,
+        binary,
+        fc.constantFrom('(', ')', ',', '.', '?', ':', '[', ']', '`a`', '!'),
+      ),
       space,
     ),
     { minLength: 1, maxLength: 8 },
@@ -89,7 +95,7 @@ describe('quickReferences (an expression’s references without JSONata)', () =>
       "output.`a-b` = 'x'",
       'output.value ~> $string()',
       '/* note */ output.value < 90',
-      "$match(inputs.url, /^https/)",
+      '$match(inputs.url, /^https/)',
       "inputs.a = 'it\\'s'",
       'inputs.a ?: 1',
       '-output.value < 1',
