@@ -66,11 +66,14 @@ export function lazyPackages(names, resolveDir) {
         const names = Object.keys(module).filter((key) => key !== 'default');
         if ('default' in module && typeof module.default !== 'function')
           return { errors: [{ text: `--lazy=${path}: its default export is not a function` }] };
-        // A default export: module.exports is a function calling it (the importers' default).
+        // A default export: module.exports is a function calling it (the importers' default). The
+        // chunk hands back its namespace (an ES module chunk, or the handed one) or, as a CommonJS chunk
+        // whose one export is the default, the function itself.
         const forward = 'default' in module && [
-          'module.exports = function (...args) { return Reflect.apply(load().default, this, args); };',
+          "const target = () => { const m = load(); return typeof m === 'function' ? m : m.default; };",
+          'module.exports = function (...args) { return Reflect.apply(target(), this, args); };',
           `for (const name of ${JSON.stringify(Object.keys(module.default))})`,
-          '  Object.defineProperty(module.exports, name, { enumerable: true, get: () => load().default[name] });',
+          '  Object.defineProperty(module.exports, name, { enumerable: true, get: () => target()[name] });',
         ];
         return {
           // CommonJS, so the importers read each export when they use it (as for built-ins on first
