@@ -5,7 +5,10 @@
 // pattern, every input check and every regex in an expression. Its importers get a stand-in whose exports
 // are getters; the first read require()s the package's own chunk (Node >= 20.19 loads an ES module
 // through require() when it has no top-level await, as a bundled package has not). The package's
-// imports must be named ones (`import { RE2JS } from 're2js'`), read when used, as the bundler emits them.
+// imports must be named ones (`import { RE2JS } from 're2js'`), read when used, as the bundler emits them,
+// or the default export of a package whose default is a function (jsonata's one export): its importers
+// then get a function that loads the package on its first call and forwards to its default, with
+// getters for that function's own properties (`jsonata.parser`).
 import { pathToFileURL } from 'node:url';
 
 /** The file name the stand-in requires, a string literal of fixed width until rollup names the chunk. */
@@ -44,10 +47,12 @@ export function lazyPackages(names, resolveDir) {
         const resolved = await resolvePackage(path);
         if (resolved.errors.length > 0) return { errors: resolved.errors };
         const file = JSON.stringify(resolved.path);
+        const hasDefault = 'default' in (await import(pathToFileURL(resolved.path).href));
         return {
           contents: [
             `import * as lazyPackage from ${file};`,
             `export * from ${file};`,
+            ...(hasDefault ? [`export { default } from ${file};`] : []),
             `globalThis[Symbol.for(${JSON.stringify(`firstline.lazy:${path}`)})] = lazyPackage;`,
           ].join('\n'),
           loader: 'js',
@@ -57,9 +62,19 @@ export function lazyPackages(names, resolveDir) {
       plugin.onLoad({ filter: /.*/, namespace: 'lazy-package' }, async ({ path }) => {
         const resolved = await resolvePackage(path);
         if (resolved.errors.length > 0) return { errors: resolved.errors };
-        const names = Object.keys(await import(pathToFileURL(resolved.path).href)).filter(
-          (key) => key !== 'default',
-        );
+        const module = await import(pathToFileURL(resolved.path).href);
+        const names = Object.keys(module).filter((key) => key !== 'default');
+        if ('default' in module && typeof module.default !== 'function')
+          return { errors: [{ text: `--lazy=${path}: its default export is not a function` }] };
+        // A default export: module.exports is a function calling it (the importers' default). The
+        // chunk hands back its namespace (an ES module chunk, or the handed one) or, as a CommonJS chunk
+        // whose one export is the default, the function itself.
+        const forward = 'default' in module && [
+          "const target = () => { const m = load(); return typeof m === 'function' ? m : m.default; };",
+          'module.exports = function (...args) { return Reflect.apply(target(), this, args); };',
+          `for (const name of ${JSON.stringify(Object.keys(module.default))})`,
+          '  Object.defineProperty(module.exports, name, { enumerable: true, get: () => target()[name] });',
+        ];
         return {
           // CommonJS, so the importers read each export when they use it (as for built-ins on first
           // use); the require() is the chunk's own (the banner's), relative to the chunk's file. The
@@ -69,8 +84,9 @@ export function lazyPackages(names, resolveDir) {
             'let loaded;',
             `const handed = Symbol.for(${JSON.stringify(`firstline.lazy:${path}`)});`,
             'const load = () => (loaded ??= globalThis[handed] ?? require(file));',
+            ...(forward || []),
             `for (const name of ${JSON.stringify(names)})`,
-            '  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });',
+            '  Object.defineProperty(module.exports, name, { enumerable: true, get: () => load()[name] });',
           ].join('\n'),
           loader: 'js',
         };

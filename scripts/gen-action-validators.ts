@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { AnyActionDefinition } from '../packages/core/src/actions/registry.js';
 import { ACTION_AJV_OPTIONS } from '../packages/core/src/actions/schemaValidators.js';
-import { hashData } from '../packages/core/src/load/hash.js';
+import { canonicalJson } from '../packages/core/src/load/hash.js';
 import { renderStandalone } from '../packages/core/scripts/standalone.js';
 
 /** A generated module: where it goes and the definitions it holds validators for. */
@@ -44,7 +44,7 @@ export function renderActionValidators(actions: readonly AnyActionDefinition[]):
   const refs: Record<string, string> = {};
   // One validator per distinct schema: actions sharing a schema (aws.ec2.reboot and start) share it
   // (ajv's standalone code declares a schema's functions once, so adding it twice would not compile).
-  const byHash = new Map<string, string>();
+  const bySchema = new Map<string, string>();
   const table: string[] = [];
   for (const def of actions) {
     const fields: string[] = [];
@@ -53,15 +53,16 @@ export function renderActionValidators(actions: readonly AnyActionDefinition[]):
       ['output', def.output],
     ] as const) {
       if (!schema) continue;
-      const hash = hashData(schema);
-      let name = byHash.get(hash);
+      // Shared by the schema's canonical text, which the table keeps: core compares it (precompiled.ts).
+      const canonical = canonicalJson(schema);
+      let name = bySchema.get(canonical);
       if (!name) {
-        name = `firstlineSchema${byHash.size}`;
-        byHash.set(hash, name);
+        name = `firstlineSchema${bySchema.size}`;
+        bySchema.set(canonical, name);
         ajv.addSchema(schema, `urn:firstline:${name}`);
         refs[name] = `urn:firstline:${name}`;
       }
-      fields.push(`${part}: ${name}`, `${part}Hash: ${JSON.stringify(hash)}`);
+      fields.push(`${part}: ${name}`, `${part}Schema: ${quoted(canonical)}`);
     }
     table.push(`  ${JSON.stringify(def.id)}: { ${fields.join(', ')} },`);
   }
@@ -76,6 +77,13 @@ export function renderActionValidators(actions: readonly AnyActionDefinition[]):
     '};',
     '',
   ].join('\n');
+}
+
+/** A string literal in single quotes: JSON's many `"` stay unescaped, so V8 reads it on its fast path. */
+function quoted(text: string): string {
+  const escape = (c: string) =>
+    c === '\\' || c === "'" ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  return `'${text.replace(/[\\'\n\r\u2028\u2029]/g, escape)}'`;
 }
 
 /** Where a target's module lives on disk. */

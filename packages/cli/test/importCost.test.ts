@@ -158,6 +158,24 @@ describe.skipIf(!BUNDLED)('import cost: built-ins (the bundled bin loads them on
     expect(builtins.filter((name) => NETWORK.includes(name))).toEqual([]);
   });
 
+  it('validate loads no node:crypto: the playbook hash is digested on first read, validators matched by schema text', async () => {
+    // node:crypto costs a fresh process about 3 ms; validate never reads the playbook's SHA-256, and a
+    // precompiled validator is matched to its schema by comparing canonical text, not a digest.
+    const { exit, urls } = await sdksLoadedBy(['validate', EC2_FIRST_LINE]);
+    expect(exit.code).toBe(0);
+    expect(urls).toContain('node:fs');
+    expect(urls).not.toContain('node:crypto');
+  });
+
+  it('simulate does load node:crypto, on first use (its run id and record carry the playbook hash)', async () => {
+    const { exit, urls } = await sdksLoadedBy([
+      ...['simulate', EC2_FIRST_LINE, '-i', 'instanceId=i-0abc1234', '-i', 'url=https://example.test/'],
+      ...['-i', 'healthCheckId=hc-1'],
+    ]);
+    expect(exit.code).toBe(0);
+    expect(urls).toContain('node:crypto');
+  });
+
   it('run of an HTTP check does load node:http, on first use', async () => {
     const { urls } = await sdksLoadedBy(['run', HTTP_CHECK, '--store', join(dir, 'runs')]);
     expect(urls).toContain('node:http');
@@ -230,6 +248,64 @@ describe('import cost: re2js (loaded on first use in the bundle)', () => {
       /ec2\.yaml:10:\d+ {2}E_REGEX .*backreferences are not supported/,
     );
     expect(packages).toContain('re2js');
+  });
+});
+
+describe('import cost: jsonata (loaded on first use in the bundle)', () => {
+  // JSONata's module start-up costs a cold process about 3 ms. core reads the expressions playbooks
+  // write most (plain paths, `output.value < 90`, `$count(x) = 0 ? 'a' : 'b'`) without it
+  // (format/quickReferences.ts), and answers plain conditions without it at run time; in the bundle
+  // (scripts/bundle.mjs --lazy=jsonata) it is loaded only when an expression needs it.
+  const withExpect = async (condition: string) => {
+    const source = await readFile(EC2_FIRST_LINE, 'utf8');
+    const edited = source.replace('expect: "output.value < 90"', `expect: ${JSON.stringify(condition)}`);
+    expect(edited).not.toBe(source);
+    await writeFiles(dir, { 'ec2.yaml': edited });
+    return join(dir, 'ec2.yaml');
+  };
+  const SIMULATE = [
+    '-i',
+    'instanceId=i-0abc1234',
+    '-i',
+    'url=https://example.test/',
+    '-i',
+    'healthCheckId=hc-1',
+  ];
+
+  it.skipIf(!BUNDLED)('validate and simulate of ec2-first-line load no jsonata', async () => {
+    for (const args of [
+      ['validate', EC2_FIRST_LINE],
+      ['simulate', EC2_FIRST_LINE, ...SIMULATE, '--outcome', 'url=fail,pass'],
+    ]) {
+      const { exit, packages } = await sdksLoadedBy(args);
+      expect(exit.code).toBe(0);
+      expect(packages).toContain('@firstline/core');
+      expect(packages).not.toContain('jsonata');
+    }
+  });
+
+  it('validate of an expression only JSONata reads loads jsonata and reports its error, with its line', async () => {
+    const { exit, packages } = await sdksLoadedBy(['validate', await withExpect('output.value < 90 +')]);
+    expect(exit.code).toBe(2);
+    expect(exit.stdout + exit.stderr).toMatch(
+      /ec2\.yaml:35:\d+ {2}E_EXPRESSION {2}expression does not compile: Unexpected end of expression/,
+    );
+    expect(packages).toContain('jsonata');
+  });
+
+  it('simulate of a template only JSONata evaluates loads jsonata and renders it', async () => {
+    const source = (await readFile(EC2_FIRST_LINE, 'utf8')).replace(
+      '"{{ name }}:',
+      '"{{ $uppercase(name) }}:',
+    );
+    await writeFiles(dir, { 'upper.yaml': source });
+    const { exit, packages } = await sdksLoadedBy([
+      ...['simulate', join(dir, 'upper.yaml'), ...SIMULATE, '--outcome', 'url=fail,pass'],
+    ]);
+    expect(exit.stderr).toBe('');
+    expect(exit.code).toBe(0);
+    expect(exit.stdout).toContain('EC2-FIRST-LINE: i-0abc1234 recovered after reboot');
+    expect(packages).toContain('jsonata');
   });
 });
 

@@ -203,6 +203,6 @@ validate2.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 /** @type {Readonly<Record<string, import('@firstline/core').GeneratedValidators>>} */
 export const precompiled = {
-  "core.log": { input: firstlineSchema0, inputHash: "479886e2f73b8e9232a44d3768149a2e3fdcbb9e31b5a01343907047657fcd37", output: firstlineSchema1, outputHash: "33763e4a822e3bd3a5347ddc80e18b8f1b2a1fb251f989795724e28177bf795c" },
-  "core.fail": { input: firstlineSchema2, inputHash: "84dd2557aeddb7f13dd570feb30ab5b4a5fbc875b9eb2cb4d9fcd4f44d7bf425" },
+  "core.log": { input: firstlineSchema0, inputSchema: '{"additionalProperties":false,"properties":{"level":{"default":"info","enum":["debug","info","warn","error"]},"message":{"description":"The line to log; may hold {{ expressions }}.","type":"string"}},"required":["message"],"type":"object"}', output: firstlineSchema1, outputSchema: '{"examples":[{"logged":"restarting web on web-1"}],"properties":{"logged":{"type":"string"}},"type":"object"}' },
+  "core.fail": { input: firstlineSchema2, inputSchema: '{"additionalProperties":false,"properties":{"message":{"type":"string"}},"required":["message"],"type":"object"}' },
 };

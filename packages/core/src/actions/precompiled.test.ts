@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashData } from '../load/hash.js';
 import { defineAction } from './defineAction.js';
+import { canonicalJson } from '../load/hash.js';
 import { withPrecompiledValidator, withPrecompiledValidators } from './precompiled.js';
 import type { GeneratedValidators } from './precompiled.js';
 import type { CompiledSchema } from './schemaValidators.js';
@@ -28,9 +28,9 @@ const generatedOutput: CompiledSchema = () => true;
 const generated: Record<string, GeneratedValidators> = {
   'net.icmp.ping': {
     input: generatedInput,
-    inputHash: hashData(schema),
+    inputSchema: canonicalJson(schema),
     output: generatedOutput,
-    outputHash: hashData(outputSchema),
+    outputSchema: canonicalJson(outputSchema),
   },
 };
 
@@ -47,7 +47,7 @@ describe('withPrecompiledValidator', () => {
     const def = withPrecompiledValidator(generated, action('net.icmp.ping', changed));
     expect(def.validators?.input).toBeUndefined();
     expect(def.validators?.output).toBe(generatedOutput);
-    const stale = { 'net.icmp.ping': { input: generatedInput, inputHash: hashData(schema) } };
+    const stale = { 'net.icmp.ping': { input: generatedInput, inputSchema: canonicalJson(schema) } };
     expect(withPrecompiledValidator(stale, action('net.icmp.ping', changed)).validators).toBeUndefined();
   });
 
@@ -56,9 +56,9 @@ describe('withPrecompiledValidator', () => {
     expect(withPrecompiledValidators(generated, [def])[0]).toBe(def);
   });
 
-  it('hashes a schema on the first read of its validators, once, not when the definitions are made', () => {
+  it('compares a schema on the first read of its validators, once, not when the definitions are made', () => {
     let reads = 0;
-    // A schema that counts how often it is read: hashing it reads `type`.
+    // A schema that counts how often it is read: comparing it reads `type`.
     const counted = Object.defineProperty({ ...schema }, 'type', {
       enumerable: true,
       get: () => {
@@ -66,7 +66,7 @@ describe('withPrecompiledValidator', () => {
         return 'object';
       },
     });
-    const gen = { 'net.icmp.ping': { input: generatedInput, inputHash: hashData(counted) } };
+    const gen = { 'net.icmp.ping': { input: generatedInput, inputSchema: canonicalJson(counted) } };
     reads = 0;
     const [def] = withPrecompiledValidators(gen, [
       action('net.icmp.ping', counted),
@@ -77,5 +77,25 @@ describe('withPrecompiledValidator', () => {
     expect(reads).toBe(1);
     expect(def!.validators?.input).toBe(generatedInput);
     expect(reads).toBe(1);
+  });
+});
+
+describe('matching a generated validator to its schema (canonical text, exactly)', () => {
+  it('takes the same schema written in another key order, and refuses any change, however small', () => {
+    const reordered = { properties: { host: { type: 'string' } }, required: ['host'], type: 'object' };
+    expect(withPrecompiledValidator(generated, action('net.icmp.ping', reordered)).validators?.input).toBe(
+      generatedInput,
+    );
+    for (const changed of [
+      { ...schema, required: [] },
+      { ...schema, required: ['hosT'] },
+      { ...schema, properties: { host: { type: 'string', minLength: 1 } } },
+      { ...schema, properties: { host: { type: 'number' } } },
+      { ...schema, additionalProperties: false },
+      { ...schema, type: 'Object' },
+    ])
+      expect(
+        withPrecompiledValidator(generated, action('net.icmp.ping', changed)).validators?.input,
+      ).toBeUndefined();
   });
 });

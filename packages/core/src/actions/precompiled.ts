@@ -1,17 +1,17 @@
-import { hashData } from '../load/hash.js';
+import { canonicalJson } from '../load/hash.js';
 import type { AnyActionDefinition } from './registry.js';
 import type { CompiledSchema, PrecompiledValidators } from './schemaValidators.js';
 
-/** One action's validators as `pnpm gen` writes them, each with the hash of the schema it was compiled from. */
+/** One action's validators as `pnpm gen` writes them, each with the schema it was compiled from. */
 export interface GeneratedValidators {
   /** The input schema's validator. */
   input?: CompiledSchema;
-  /** `hashData` of the input schema it was compiled from. */
-  inputHash?: string;
+  /** The input schema it was compiled from, as canonical JSON (`canonicalJson`: keys sorted). */
+  inputSchema?: string;
   /** The output schema's validator. */
   output?: CompiledSchema;
-  /** `hashData` of the output schema it was compiled from. */
-  outputHash?: string;
+  /** The output schema it was compiled from, as canonical JSON (`canonicalJson`: keys sorted). */
+  outputSchema?: string;
 }
 
 /**
@@ -27,9 +27,9 @@ export function withPrecompiledValidators<T extends AnyActionDefinition>(
 }
 
 /**
- * {@link withPrecompiledValidators} for one definition. The schema's hash is checked on the first read
- * of `validators`, not here: a process that builds every action (a Lambda's cold start, `firstline
- * validate`) hashes only the schemas of the actions its playbook calls.
+ * {@link withPrecompiledValidators} for one definition. The schema is compared on the first read of
+ * `validators`, not here: a process that builds every action (a Lambda's cold start, `firstline
+ * validate`) compares only the schemas of the actions its playbook calls.
  */
 export function withPrecompiledValidator<T extends AnyActionDefinition>(
   generated: Readonly<Record<string, GeneratedValidators>>,
@@ -52,11 +52,16 @@ export function withPrecompiledValidator<T extends AnyActionDefinition>(
   return Object.freeze(lazy);
 }
 
-/** The generated validators compiled from the very schemas `def` has now; undefined when none was. */
+/**
+ * The generated validators compiled from the very schemas `def` has now; undefined when none was. The
+ * schema is compared as canonical text, exactly: no digest (SHA-256 would load node:crypto, about 3 ms
+ * of a cold `validate`; a hash written in JavaScript gets hot enough for V8 to optimise it, more CPU
+ * still) and no collision either.
+ */
 function matching(entry: GeneratedValidators, def: AnyActionDefinition): PrecompiledValidators | undefined {
-  const input = entry.input && entry.inputHash === hashData(def.input) ? entry.input : undefined;
+  const input = entry.input && entry.inputSchema === canonicalJson(def.input) ? entry.input : undefined;
   const output =
-    entry.output && def.output && entry.outputHash === hashData(def.output) ? entry.output : undefined;
+    entry.output && def.output && entry.outputSchema === canonicalJson(def.output) ? entry.output : undefined;
   if (!input && !output) return undefined;
   return { ...(input && { input }), ...(output && { output }) };
 }

@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import { LinearRegExp } from './linearRegex.js';
+import { quickReferences } from './quickReferences.js';
 
 /** The names an expression may start from, everywhere expressions are allowed. */
 export const SCOPE_ROOTS = ['inputs', 'secrets', 'steps', 'trigger', 'run', 'name'] as const;
@@ -189,12 +190,32 @@ export function compileExpression(source: string): jsonata.Expression {
   return expression;
 }
 
-/** Compiles an expression for checking: its references, or the syntax error JSONata reports. */
-export function analyzeExpression(
-  source: string,
-): { ok: true; references: ExpressionReference[] } | { ok: false; error: ExpressionSyntaxError } {
+/** What {@link analyzeExpression} finds: the expression's references, or its syntax error. */
+export type ExpressionAnalysis =
+  { ok: true; references: ExpressionReference[] } | { ok: false; error: ExpressionSyntaxError };
+
+/**
+ * Compiles an expression for checking: its references, or the syntax error JSONata reports. Plain
+ * paths and the plain forms `quickReferences` reads (`output.value < 90`, `$count(x) = 0 ? 'a' : 'b'`)
+ * are answered without JSONata, exactly as {@link analyzeWithJsonata} would (property tests compare).
+ */
+export function analyzeExpression(source: string): ExpressionAnalysis {
   const plain = plainPath(source);
   if (plain) return { ok: true, references: [plain] };
+  const { text, origin } = normalizeMapped(source);
+  const quick = quickReferences(text);
+  if (quick) {
+    const toSource = (offset: number) => origin[Math.min(Math.max(0, offset), origin.length - 1)] ?? offset;
+    return { ok: true, references: quick.map((r) => ({ ...r, offset: toSource(r.offset) })) };
+  }
+  return analyzeWithJsonata(source);
+}
+
+/**
+ * {@link analyzeExpression} by JSONata's own parse, never a fast path: what the fast paths must give
+ * (their property tests compare the two).
+ */
+export function analyzeWithJsonata(source: string): ExpressionAnalysis {
   const { origin } = normalizeMapped(source);
   const toSource = (offset: number) => origin[Math.min(Math.max(0, offset), origin.length - 1)] ?? offset;
   let expression: jsonata.Expression;
@@ -235,6 +256,9 @@ function plainPath(source: string): ExpressionReference | undefined {
  * handling the absence. Empty for an expression that does not compile.
  */
 export function concatenatedReferences(source: string): ExpressionReference[] {
+  // No `&` anywhere, no `&` node in its syntax tree: nothing to find, and no JSONata parse to pay for
+  // (a `when` that compares a path with a literal is answered without JSONata at run time).
+  if (!source.includes('&')) return [];
   const analysis = analyzeExpression(source);
   if (!analysis.ok) return [];
   const { origin } = normalizeMapped(source);

@@ -2,10 +2,16 @@ import { createHash } from 'node:crypto';
 
 /** SHA-256 of data in canonical JSON (keys sorted): the identity of what a playbook means. */
 export function hashData(data: unknown): string {
-  return createHash('sha256').update(canonicalJson(data)).digest('hex');
+  return hashCanonical(canonicalJson(data));
 }
 
-function canonicalJson(value: unknown): string {
+/** SHA-256 of a {@link canonicalJson} text: {@link hashData} in two steps, the digest left for later. */
+export function hashCanonical(canonical: string): string {
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** Data as canonical JSON: keys sorted, no spaces; what {@link hashData} digests. */
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const keys = Object.keys(value).sort();

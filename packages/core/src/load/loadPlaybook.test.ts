@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,6 +121,19 @@ describe('what the loader reads', () => {
     expect(playbookFromData(a.data).hash).toBe(a.hash);
     // A string and a number that print alike are different values.
     expect(parsePlaybook('v: "1"\n').hash).not.toBe(parsePlaybook('v: 1\n').hash);
+  });
+
+  it('digests the hash on first read (validate never reads it), of the data as it was loaded', () => {
+    const text = 'name: x\nlist: [1, 2]\n';
+    const expected = createHash('sha256').update('{"list":[1,2],"name":"x"}').digest('hex');
+    for (const playbook of [parsePlaybook(text), playbookFromData(parsePlaybook(text).data)]) {
+      // A caller that changes the data before the first read still gets the hash of what was loaded.
+      (playbook.data as { name: string }).name = 'changed';
+      expect(playbook.hash).toBe(expected);
+      expect(playbook.hash).toBe(expected);
+      expect(Object.keys(playbook)).toContain('hash');
+      expect({ ...playbook }.hash).toBe(expected);
+    }
   });
 });
 

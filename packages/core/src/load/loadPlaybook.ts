@@ -7,7 +7,7 @@ import type { Issue, IssueCode } from '../validate/issues.js';
 import { DataBuilder } from './dataBuilder.js';
 import { decode } from './decode.js';
 import { duplicateKeyOffsets } from './duplicateKeys.js';
-import { hashData } from './hash.js';
+import { canonicalJson, hashCanonical } from './hash.js';
 import { LOAD_LIMITS } from './limits.js';
 import { issue, issueAt, tooLarge } from './loadIssues.js';
 import type { LoadLimits } from './limits.js';
@@ -99,7 +99,28 @@ export function parsePlaybook(text: string | Uint8Array, options: LoadOptions = 
 
 /** Wraps data built in code (no YAML text) as a playbook; issues on it point at 1:1. */
 export function playbookFromData(data: unknown, file?: string): LoadedPlaybook {
-  return { file, text: '', data, sourceMap: SourceMap.empty(), hash: hashData(data) };
+  return withLazyHash({ file, text: '', data, sourceMap: SourceMap.empty() });
+}
+
+/**
+ * The playbook with its `hash` digested on first read and kept: `validate` never reads it, and SHA-256
+ * is node:crypto, which costs a fresh process about 3 ms to load. The canonical text is taken now, so
+ * the hash is of the data as loaded even if a caller changes it before the first read: the same value
+ * as an eager hash, for every reader (run records, stores, resume checks, the compile cache).
+ */
+function withLazyHash(playbook: Omit<LoadedPlaybook, 'hash'>): LoadedPlaybook {
+  let canonical: string | undefined = canonicalJson(playbook.data);
+  let hash: string | undefined;
+  return Object.defineProperty(playbook, 'hash', {
+    enumerable: true,
+    get: () => {
+      if (hash === undefined) {
+        hash = hashCanonical(canonical!);
+        canonical = undefined;
+      }
+      return hash;
+    },
+  }) as LoadedPlaybook;
 }
 
 /** Parses playbook text and returns the playbook or every issue found; never throws for bad content. */
@@ -163,13 +184,12 @@ export function tryParsePlaybook(input: string | Uint8Array, options: LoadOption
   const builder = new DataBuilder(doc, lines, text, limits);
   const data = builder.build(doc.contents);
   if (builder.issues.length > 0) return { ok: false, issues: builder.issues };
-  const playbook: LoadedPlaybook = {
+  const playbook = withLazyHash({
     file: options.file,
     text,
     data,
     sourceMap: new SourceMap(builder.spans, lines),
-    hash: hashData(data),
-  };
+  });
   return { ok: true, playbook, issues: [] };
 }
 
