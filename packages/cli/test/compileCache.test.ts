@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -152,6 +153,17 @@ describe.skipIf(!BUNDLED)('the code cache of the bundled bin (subprocess, a copy
     } finally {
       writeFileSync(chunk, source);
     }
+  });
+
+  it('a bin started through a symlink (npm and pnpm link bins so) still caches its bundle', async () => {
+    const link = join(work, 'linked');
+    symlinkSync(root, link, 'dir');
+    const linked = await runNode([join(link, 'bin', 'firstline.js'), 'validate', EC2_FIRST_LINE], {
+      cwd: work,
+      env: { PATH: process.env.PATH ?? '', FIRSTLINE_COMPILE_CACHE: cache },
+    });
+    expect({ code: linked.code, stdout: linked.stdout, stderr: linked.stderr }).toEqual(VALID);
+    expect(Object.keys(cacheFiles())).toHaveLength(3);
   });
 
   it('FIRSTLINE_COMPILE_CACHE=0 and NODE_DISABLE_COMPILE_CACHE=1 write nothing', async () => {
