@@ -127,8 +127,11 @@ export async function regroup({ from, entryFile, outfile, chunks, groups, lazy =
   ];
 }
 
-/** The function a CommonJS bundle's imports that leave it call, when its loader provides one. */
-export const IMPORT_HOOK = 'firstline.import';
+/**
+ * The function a CommonJS bundle's imports that leave it call, when its loader provides one (the CLI's
+ * packages/cli/src/compileCache.ts sets it under this key).
+ */
+const IMPORT_HOOK = 'firstline.import';
 
 /**
  * A CommonJS bundle's dynamic imports of what is not in it (externals, computed specifiers): through the

@@ -18,19 +18,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Script } from 'node:vm';
 
 /** The environment variable naming the cache's directory, or `0` to turn it off. */
-export const COMPILE_CACHE_ENV = 'FIRSTLINE_COMPILE_CACHE';
-
-/** What the code cache did in this process, file by file (for tests and `FIRSTLINE_COMPILE_CACHE` debugging). */
-export interface CompileCacheState {
-  /** The directory caches are read from and written to. */
-  readonly dir: string;
-  /** Bundle files compiled with a cache V8 accepted. */
-  readonly hits: string[];
-  /** Bundle files compiled without one (none yet, or refused): their caches are written at exit. */
-  readonly misses: string[];
-  /** Cache files written (at exit, or by `flush`). */
-  readonly written: string[];
-}
+const COMPILE_CACHE_ENV = 'FIRSTLINE_COMPILE_CACHE';
 
 /** A file name with a bundler's content hash before its extension (rollup's `[hash]`: 8 characters). */
 const HASHED = /-[\w-]{8}\.cjs$/;
@@ -70,6 +58,13 @@ interface Pending {
   cacheFile: string;
 }
 
+/** This process's bundle files (their names) and the caches it has to write at exit. */
+interface CacheRun {
+  dir: string;
+  loaded: Set<string>;
+  pending: Pending[];
+}
+
 type Compile = (this: Module, content: string, filename: string, ...rest: unknown[]) => unknown;
 /** Node's own Module#_compile (not in its types). */
 interface CompilingModule {
@@ -80,12 +75,11 @@ interface CompilingModule {
  * Compiles the CommonJS files under `bundleDir` with V8 code caches kept in `dir` from now on in this
  * process (other files are Node's as before), and writes the missing caches when the process exits. It
  * also provides the function the bundle's dynamic imports of what is outside it call (a file compiled
- * through node:vm has no import() of its own). Returns what it does, filled in as files load.
+ * through node:vm has no import() of its own).
  */
-export function installCompileCache(bundleDir: string, dir: string): CompileCacheState {
-  const state: CompileCacheState = { dir, hits: [], misses: [], written: [] };
+export function installCompileCache(bundleDir: string, dir: string): void {
+  const run: CacheRun = { dir, loaded: new Set(), pending: [] };
   const inBundle = resolve(bundleDir) + sep;
-  const pending: Pending[] = [];
   const proto = Module.prototype as unknown as CompilingModule;
   const nodeCompile = proto._compile;
   proto._compile = function compile(this: Module, content, filename, ...rest) {
@@ -103,11 +97,8 @@ export function installCompileCache(bundleDir: string, dir: string): CompileCach
     // A `#!` line is only valid at the very start of a script: inside the wrapper it is a comment.
     const source = content.startsWith('#!') ? `//${content.slice(2)}` : content;
     const script = new Script(Module.wrap(source), { filename, cachedData });
-    if (cachedData && !script.cachedDataRejected) state.hits.push(filename);
-    else {
-      state.misses.push(filename);
-      if (cacheFile) pending.push({ script, cacheFile });
-    }
+    run.loaded.add(basename(filename));
+    if (cacheFile && (!cachedData || script.cachedDataRejected)) run.pending.push({ script, cacheFile });
     const wrapper = script.runInThisContext({ displayErrors: true }) as (
       exports: unknown,
       require: NodeJS.Require,
@@ -117,10 +108,10 @@ export function installCompileCache(bundleDir: string, dir: string): CompileCach
     ) => unknown;
     return wrapper.call(this.exports, this.exports, requireOf(this), this, filename, dirname(filename));
   };
+  // The key is scripts/bundle-groups.mjs's IMPORT_HOOK, which the bundle's external imports call.
   (globalThis as Record<symbol, unknown>)[Symbol.for('firstline.import')] = (specifier: string) =>
     import(specifier);
-  process.once('exit', () => flush(state, pending));
-  return state;
+  process.once('exit', () => flush(run));
 }
 
 /** The `require` a module's code is given, as Node makes it: relative to the module, its cache Node's. */
@@ -148,10 +139,10 @@ function requireOf(module: Module): NodeJS.Require {
  * functions the process ran), each to a temporary name first so a concurrent start never reads half a
  * file. Then removes the caches of other files not written for 30 days (bundles of older versions).
  */
-function flush(state: CompileCacheState, pending: Pending[]): void {
+function flush({ dir, loaded, pending }: CacheRun): void {
   if (pending.length === 0) return;
   try {
-    mkdirSync(state.dir, { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch {
     return;
   }
@@ -160,18 +151,16 @@ function flush(state: CompileCacheState, pending: Pending[]): void {
     try {
       writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
       renameSync(temporary, cacheFile);
-      state.written.push(cacheFile);
     } catch {
       rmSync(temporary, { force: true });
     }
   }
   try {
     const now = Date.now();
-    const inUse = new Set([...state.hits, ...state.misses].map((file) => basename(file)));
-    for (const name of readdirSync(state.dir)) {
-      const file = join(state.dir, name);
+    for (const name of readdirSync(dir)) {
+      const file = join(dir, name);
       const of = name.replace(/(\.\d+){2}\.v8$/, '');
-      if (!inUse.has(of) && now - statSync(file).mtimeMs > STALE_MS) rmSync(file, { force: true });
+      if (!loaded.has(of) && now - statSync(file).mtimeMs > STALE_MS) rmSync(file, { force: true });
     }
   } catch {
     // Another process removed it first, or the directory is not ours to tidy: nothing lost.

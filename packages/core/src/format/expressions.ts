@@ -204,11 +204,8 @@ export function analyzeExpression(source: string): ExpressionAnalysis {
   if (plain) return { ok: true, references: [plain] };
   const { text, origin } = normalizeMapped(source);
   const quick = quickReferences(text);
-  if (quick) {
-    const toSource = (offset: number) => origin[Math.min(Math.max(0, offset), origin.length - 1)] ?? offset;
-    return { ok: true, references: quick.map((r) => ({ ...r, offset: toSource(r.offset) })) };
-  }
-  return analyzeWithJsonata(source);
+  if (quick) return { ok: true, references: inSource(quick, origin) };
+  return jsonataAnalysis(source, origin);
 }
 
 /**
@@ -216,19 +213,32 @@ export function analyzeExpression(source: string): ExpressionAnalysis {
  * (their property tests compare the two).
  */
 export function analyzeWithJsonata(source: string): ExpressionAnalysis {
-  const { origin } = normalizeMapped(source);
-  const toSource = (offset: number) => origin[Math.min(Math.max(0, offset), origin.length - 1)] ?? offset;
+  return jsonataAnalysis(source, normalizeMapped(source).origin);
+}
+
+/** References found in the normalized text, their offsets mapped back to the source (`origin`). */
+function inSource(references: ExpressionReference[], origin: number[]): ExpressionReference[] {
+  return references.map((r) => ({ ...r, offset: sourceOffset(r.offset, origin) }));
+}
+
+/** An offset in the normalized text as an offset in the source it was made from. */
+function sourceOffset(offset: number, origin: number[]): number {
+  return origin[Math.min(Math.max(0, offset), origin.length - 1)] ?? offset;
+}
+
+/** {@link analyzeWithJsonata} with the source's normalized offsets already made. */
+function jsonataAnalysis(source: string, origin: number[]): ExpressionAnalysis {
   let expression: jsonata.Expression;
   try {
     expression = compileExpression(source);
   } catch (error) {
     const e = error as { message?: string; position?: number };
     const message = String(e.message ?? error).replace(/\.$/, '');
-    return { ok: false, error: { message, offset: toSource((e.position ?? 1) - 1) } };
+    return { ok: false, error: { message, offset: sourceOffset((e.position ?? 1) - 1, origin) } };
   }
   const references: ExpressionReference[] = [];
   collect(expression.ast() as AstNode, references);
-  return { ok: true, references: references.map((r) => ({ ...r, offset: toSource(r.offset) })) };
+  return { ok: true, references: inSource(references, origin) };
 }
 
 // JSONata's words that are not names: operators and literals (`inputs.and` does not parse as a path).
@@ -274,8 +284,7 @@ export function concatenatedReferences(source: string): ExpressionReference[] {
     if (inConcat && (node.type === 'path' || node.type === 'name')) collect(node, out);
   };
   walk(compileExpression(source).ast() as AstNode, false);
-  const toSource = (offset: number) => origin[Math.min(Math.max(0, offset), origin.length - 1)] ?? offset;
-  return out.map((r) => ({ ...r, offset: toSource(r.offset) }));
+  return inSource(out, origin);
 }
 
 function collect(node: AstNode | undefined, out: ExpressionReference[]): void {
